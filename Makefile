@@ -1,0 +1,43 @@
+# SatuPintu: `make run` serves the portal with demo data; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+FLASK  := $(BIN)/flask --app portal
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test test-postgres lint install translations extract-messages worker clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+# Compiled catalogues are build products, made from the committed .po files.
+translations: install
+	$(BIN)/pybabel compile --use-fuzzy -d portal/translations
+
+extract-messages: install
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot .
+	$(BIN)/pybabel update -N -i portal/translations/messages.pot -d portal/translations
+
+run: translations
+	$(FLASK) db upgrade
+	$(FLASK) seed demo
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+worker: translations
+	$(FLASK) jobs worker
+
+clean:
+	rm -rf $(VENV) instance/portal.db* .pytest_cache

@@ -1,0 +1,145 @@
+"""Configuration classes: Default (embedded, one machine), Test and Production.
+
+Pick one with the environment variable ``PORTAL_CONFIG`` (``default``, ``test`` or
+``production``); every value can also be overridden by an environment variable of the
+same name where noted.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("PORTAL_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def instance_secret_key() -> str:
+    """A stable secret for the embedded tier: kept in instance/secret_key, made on first run."""
+    key = _env("SECRET_KEY")
+    if key:
+        return key
+    path = INSTANCE_DIR / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+class Default:
+    """The embedded tier: SQLite in WAL mode, local uploads, jobs in-process, limits in memory."""
+
+    SECRET_KEY = _env("SECRET_KEY")  # the embedded tier makes one in instance/ (create_app)
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'portal.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    INSTANCE_DIR = INSTANCE_DIR
+    UPLOAD_ROOT = Path(_env("UPLOAD_ROOT", str(BASE_DIR / "uploads")))
+    MAIL_DIR = INSTANCE_DIR / "mail"
+
+    # The public address of the portal; links in emails and QR codes always use it,
+    # never the Host header of the request.
+    BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
+
+    # The office, shown in the header, footer, emails and certificates.
+    OFFICE_NAME = _env("OFFICE_NAME", "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu")
+    OFFICE_SHORT_NAME = _env("OFFICE_SHORT_NAME", "DPMPTSP")
+    OFFICE_CITY = _env("OFFICE_CITY", "Kota Samarinda")
+    OFFICE_ADDRESS = _env("OFFICE_ADDRESS", "Jl. Dahlia No. 81, Samarinda, Kalimantan Timur")
+    OFFICE_PHONE = _env("OFFICE_PHONE", "(0541) 000000")
+    OFFICE_WHATSAPP = _env("OFFICE_WHATSAPP", "0811 0000 0000")
+    OFFICE_EMAIL = _env("OFFICE_EMAIL", "layanan@dpmptsp.demo.test")
+    OFFICE_HOURS = _env("OFFICE_HOURS", "Senin-Jumat 08.00-15.00 WITA")
+    TIMEZONE = _env("PORTAL_TIMEZONE", "Asia/Makassar")
+
+    # Outgoing mail: with no MAIL_SERVER, messages are written to instance/mail/*.eml.
+    MAIL_SERVER = _env("MAIL_SERVER")
+    MAIL_PORT = int(_env("MAIL_PORT", "25") or 25)
+    MAIL_USERNAME = _env("MAIL_USERNAME")
+    MAIL_PASSWORD = _env("MAIL_PASSWORD")
+    MAIL_USE_TLS = _env("MAIL_USE_TLS", "0") == "1"
+    MAIL_USE_SSL = _env("MAIL_USE_SSL", "0") == "1"
+    MAIL_TIMEOUT = 10
+    MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "SatuPintu <no-reply@dpmptsp.demo.test>")
+
+    # Languages: Indonesian first.
+    LANGUAGES = ("id", "en")
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Makassar"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "portal" / "translations")
+
+    # Sessions: idle and absolute limits are enforced server-side (auth.sessions).
+    SESSION_COOKIE_NAME = "satupintu_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+    REMEMBER_COOKIE_DURATION = timedelta(seconds=0)  # remember-me is not offered
+
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    HSTS = False
+
+    # Request size: uploads stream to disk; plain form fields stay small.
+    MAX_CONTENT_LENGTH = 60 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 2 * 1024 * 1024
+    MAX_FORM_PARTS = 500
+
+    # Rate limits (Flask-Limiter): memory by default, Redis when configured.
+    RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", _env("REDIS_URL", "memory://"))
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per minute"
+    LOGIN_LIMIT_PER_ADDRESS = "20 per minute"
+    EMAIL_LIMIT_PER_ADDRESS = "10 per hour"
+
+    REDIS_URL = _env("REDIS_URL")
+    TOKEN_LIFETIME_VERIFY = timedelta(days=2)
+    TOKEN_LIFETIME_RESET = timedelta(hours=1)
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536
+
+
+class Test(Default):
+    """The test suite: SQLite in a temporary file unless TEST_DATABASE_URL names PostgreSQL."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
+    BASE_URL = "http://portal.test"
+    RATELIMIT_STORAGE_URI = "memory://"
+    MAIL_SERVER = None
+    # Cheaper hashing keeps the suite fast; production parameters are tested separately.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 8192
+
+
+class Production(Default):
+    """Several hosts: everything from environment variables; refuses to start without them."""
+
+    SESSION_COOKIE_SECURE = True
+    HSTS = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def check(cls) -> None:
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "BASE_URL") if not _env(name)]
+        if missing:
+            raise RuntimeError(
+                "Production configuration needs these environment variables: " + ", ".join(missing)
+            )
+
+
+CONFIGS = {"default": Default, "test": Test, "production": Production}

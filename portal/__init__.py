@@ -1,0 +1,129 @@
+"""SatuPintu, the permit portal: create_app() builds the Flask application."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask, g, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+import config as config_module
+
+
+def create_app(config: str | type | None = None, **overrides) -> Flask:
+    """Build the app. ``config`` is a name from config.CONFIGS, a class, or None for the
+    PORTAL_CONFIG environment variable (default: the embedded tier)."""
+    app = Flask(__name__, instance_path=str(config_module.INSTANCE_DIR))
+    if config is None or isinstance(config, str):
+        name = config or os.environ.get("PORTAL_CONFIG", "default")
+        config = config_module.CONFIGS[name]
+    if hasattr(config, "check"):
+        config.check()
+    app.config.from_object(config)
+    app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config_module.instance_secret_key()
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from portal import errors, i18n, security
+
+    errors.init_app(app)
+    i18n.init_app(app)
+    security.require_login_by_default(app)
+    security.install_security_headers(app)
+    _template_context(app)
+
+    from portal.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from portal.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   timezone_selector=lambda: app.config["TIMEZONE"])
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Please log in to continue.")
+
+    from portal.auth.sessions import load_session_user
+
+    login_manager.user_loader(load_session_user)
+    import portal.models  # noqa: F401  (every table registered before use)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """SQLite: WAL for concurrent readers, foreign keys on, and a busy timeout so a writer
+    waits instead of failing. Transactions are begun by SQLAlchemy (savepoints work)."""
+    module = type(dbapi_connection).__module__
+    if "sqlite" not in module:
+        return
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn):
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN")
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.applications import bp as applications_bp
+    from portal.auth import bp as auth_bp
+    from portal.public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(applications_bp)
+
+
+def _template_context(app: Flask) -> None:
+    from portal.auth.forms import LogoutForm
+
+    @app.context_processor
+    def _globals():
+        return {
+            "office": {
+                "name": app.config["OFFICE_NAME"],
+                "short_name": app.config["OFFICE_SHORT_NAME"],
+                "city": app.config["OFFICE_CITY"],
+                "address": app.config["OFFICE_ADDRESS"],
+                "phone": app.config["OFFICE_PHONE"],
+                "whatsapp": app.config["OFFICE_WHATSAPP"],
+                "email": app.config["OFFICE_EMAIL"],
+                "hours": app.config["OFFICE_HOURS"],
+            },
+            "logout_form": LogoutForm,
+        }
+
+    @app.before_request
+    def _mark_private_pages():
+        # Pages of a logged-in person are never stored by shared caches or the back button.
+        g.no_store = request.endpoint not in (None, "static")

@@ -1,0 +1,152 @@
+"""Account forms. Every field has a label; errors are in the user's language and say what to do."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, Length, ValidationError
+
+from portal.auth import passwords
+from portal.auth.validators import NikError, check_nik, has_control_characters, normalize_phone
+
+NIK_MESSAGES = {
+    "format": _l("NIK must be exactly 16 digits, as printed on your KTP."),
+    "region": _l("The first 6 digits of this NIK are not a known region code. Check your KTP."),
+    "birth_date": _l("Digits 7 to 12 of this NIK are not a valid birth date. Check your KTP."),
+    "serial": _l("The last 4 digits of a NIK cannot be 0000. Check your KTP."),
+}
+
+
+def _required():
+    return DataRequired(message=_l("Please fill in this field."))
+
+
+class StrippedStringField(StringField):
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if isinstance(self.data, str):
+            self.data = self.data.strip()
+
+
+def validate_person_name(form, field) -> None:
+    if field.data and has_control_characters(field.data):
+        raise ValidationError(_l("The name may contain only letters, spaces and punctuation."))
+
+
+def validate_new_password(form, field) -> None:
+    problem = passwords.password_problem(field.data or "")
+    if problem:
+        raise ValidationError(problem)
+
+
+def validate_nik(form, field) -> None:
+    try:
+        check_nik(field.data or "")
+    except NikError as exc:
+        raise ValidationError(NIK_MESSAGES[exc.code]) from None
+
+
+def validate_phone(form, field) -> None:
+    try:
+        field.data = normalize_phone(field.data or "")
+    except ValueError:
+        raise ValidationError(
+            _l("Enter an Indonesian mobile number, for example 0812 3456 7890.")
+        ) from None
+
+
+def _email_field(label=None):
+    return EmailField(
+        label or _l("Email address"),
+        validators=[
+            _required(),
+            Length(max=254, message=_l("An email address has at most 254 characters.")),
+            Email(message=_l("Enter an email address like name@example.com."),
+                  check_deliverability=False),
+        ],
+        filters=[lambda v: v.strip().lower() if isinstance(v, str) else v],
+    )
+
+
+def _name_field():
+    return StrippedStringField(
+        _l("Full name (as on your KTP)"),
+        validators=[_required(), Length(max=120, message=_l("Use at most 120 characters.")),
+                    validate_person_name],
+    )
+
+
+def _phone_field():
+    return StrippedStringField(
+        _l("Mobile phone number"),
+        description=_l("For example 0812 3456 7890."),
+        validators=[_required(), validate_phone],
+    )
+
+
+def _new_password_field(label=None):
+    return PasswordField(
+        label or _l("Password"),
+        description=_l("At least 10 characters. A short sentence you remember works well."),
+        validators=[_required(), validate_new_password],
+    )
+
+
+class RegisterForm(FlaskForm):
+    full_name = _name_field()
+    email = _email_field()
+    nik = StrippedStringField(
+        _l("NIK (16-digit national ID number)"),
+        description=_l("The number on your KTP (identity card)."),
+        validators=[_required(), validate_nik],
+    )
+    phone = _phone_field()
+    password = _new_password_field()
+    submit = SubmitField(_l("Register"))
+
+
+class LoginForm(FlaskForm):
+    email = _email_field()
+    password = PasswordField(_l("Password"), validators=[_required()])
+    submit = SubmitField(_l("Log in"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = _email_field()
+    submit = SubmitField(_l("Send me a reset link"))
+
+
+class ResetPasswordForm(FlaskForm):
+    password = _new_password_field(_l("New password"))
+    submit = SubmitField(_l("Save new password"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[_required()])
+    new_password = _new_password_field(_l("New password"))
+    submit = SubmitField(_l("Change password"))
+
+
+class ProfileForm(FlaskForm):
+    full_name = _name_field()
+    phone = _phone_field()
+    locale = RadioField(
+        _l("Language"),
+        choices=[("id", "Bahasa Indonesia"), ("en", "English")],
+        validators=[_required()],
+    )
+    submit = SubmitField(_l("Save changes"))
+
+
+class ResendVerificationForm(FlaskForm):
+    submit = SubmitField(_l("Send the verification email again"))
+
+
+class LogoutForm(FlaskForm):
+    submit = SubmitField(_l("Log out"))
+
+
+class LanguageForm(FlaskForm):
+    pass
+

@@ -1,0 +1,267 @@
+"""Account rules: registration, email verification, authentication, password reset and change,
+profile edits, and staff accounts. Callable without a request (tests, CLI, jobs)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from portal.auth import passwords
+from portal.auth.models import AuthToken, Role, TokenPurpose, User, UserRole
+from portal.auth.sessions import end_all_sessions
+from portal.db import utcnow
+from portal.extensions import db
+from portal.notifications.mail import send_email
+
+
+class AccountError(ValueError):
+    """A rule refused the change; the message is for the user, in their language."""
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def get_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+@dataclass
+class Registration:
+    full_name: str
+    email: str
+    nik: str
+    phone: str
+    password: str
+    locale: str = "id"
+
+
+def register_applicant(data: Registration) -> User | None:
+    """Create an applicant account and send the verification email.
+
+    When the email (or the NIK) is already registered, nothing is created and the owner of
+    that email gets a notice instead: the page says the same either way, so it does not tell
+    a stranger who has an account. Returns the new user, or None when nothing was created.
+    """
+    problem = passwords.password_problem(data.password)
+    if problem:
+        raise AccountError(problem)
+    email = normalize_email(data.email)
+    existing = get_user_by_email(email)
+    if existing is not None:
+        _send_template(existing, "already_registered", _l("Someone tried to register with your email"))
+        db.session.commit()
+        return None
+    if db.session.scalar(select(func.count()).select_from(User).where(User.nik == data.nik)):
+        _send_to_address(email, data.full_name, data.locale, "nik_taken",
+                         _l("Your registration needs the help desk"))
+        return None
+    user = User(
+        email=email,
+        full_name=data.full_name.strip(),
+        nik=data.nik,
+        phone=data.phone,
+        password_hash=passwords.hash_password(data.password),
+        locale=data.locale,
+    )
+    user.roles.append(UserRole(role=Role.APPLICANT))
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same email or NIK registered a moment ago
+        db.session.rollback()
+        return None
+    send_verification(user)
+    db.session.commit()
+    return user
+
+
+def send_verification(user: User) -> None:
+    """Email a fresh verification link (older unused links stay valid until they expire)."""
+    if user.email_verified:
+        return
+    token = issue_token(user, TokenPurpose.VERIFY_EMAIL)
+    _send_template(user, "verify_email", _l("Confirm your email address"),
+                   link=_link("auth.verify_email", token))
+
+
+def _link(endpoint: str, token: str) -> str:
+    """An absolute link on the configured public address, never the request's Host header."""
+    from flask import url_for
+
+    base = current_app.config["BASE_URL"].rstrip("/")
+    with current_app.test_request_context(base_url=base):
+        path = url_for(endpoint, token=token)
+    return base + path
+
+
+def issue_token(user: User, purpose: TokenPurpose) -> str:
+    token = secrets.token_urlsafe(32)
+    lifetime = current_app.config[
+        "TOKEN_LIFETIME_VERIFY" if purpose is TokenPurpose.VERIFY_EMAIL else "TOKEN_LIFETIME_RESET"
+    ]
+    db.session.add(AuthToken(user_id=user.id, purpose=purpose, token_hash=_hash(token),
+                             expires_at=utcnow() + lifetime))
+    db.session.flush()
+    return token
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def consume_token(token: str, purpose: TokenPurpose, *, mark_used: bool = True) -> User | None:
+    """The user of a valid, unused, unexpired token of ``purpose``, or None for anything else."""
+    if not token or len(token) > 100:
+        return None
+    row = db.session.scalar(
+        select(AuthToken).where(AuthToken.token_hash == _hash(token), AuthToken.purpose == purpose)
+    )
+    if row is None or row.used_at is not None or row.expires_at < utcnow():
+        return None
+    if mark_used:
+        row.used_at = utcnow()
+    return row.user
+
+
+def verify_email(token: str, current: User | None = None) -> User | None:
+    """Mark the email verified. Refused (None) when the link is not valid or belongs to
+    another account than the one logged in."""
+    user = consume_token(token, TokenPurpose.VERIFY_EMAIL, mark_used=False)
+    if user is None or (current is not None and current.id != user.id):
+        return None
+    consume_token(token, TokenPurpose.VERIFY_EMAIL)
+    if not user.email_verified:
+        user.email_verified_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None. Takes about as long for an
+    unknown email as for a wrong password."""
+    user = get_user_by_email(email) if len(email) <= 254 else None
+    ok = passwords.verify_password(user.password_hash if user else None, password)
+    if not ok or user is None or not user.is_active:
+        return None
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+        db.session.commit()
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link when the account exists; say nothing either way."""
+    user = get_user_by_email(email) if len(email) <= 254 else None
+    if user is None or not user.is_active:
+        return
+    token = issue_token(user, TokenPurpose.RESET_PASSWORD)
+    _send_template(user, "reset_password", _l("Reset your password"),
+                   link=_link("auth.reset_password", token))
+    db.session.commit()
+
+
+def reset_password(token: str, new_password: str) -> User | None:
+    """Set a new password with a reset link; ends every session of the account."""
+    problem = passwords.password_problem(new_password)
+    if problem:
+        raise AccountError(problem)
+    user = consume_token(token, TokenPurpose.RESET_PASSWORD)
+    if user is None:
+        return None
+    _set_password(user, new_password)
+    end_all_sessions(user)
+    # Proving control of the mailbox also verifies it.
+    if not user.email_verified:
+        user.email_verified_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, current_password: str, new_password: str,
+                    keep_session: str | None = None) -> None:
+    if not passwords.verify_password(user.password_hash, current_password):
+        raise AccountError(_("The current password is not correct."))
+    problem = passwords.password_problem(new_password)
+    if problem:
+        raise AccountError(problem)
+    _set_password(user, new_password)
+    end_all_sessions(user, keep_token=keep_session)
+    db.session.commit()
+
+
+def _set_password(user: User, new_password: str) -> None:
+    user.password_hash = passwords.hash_password(new_password)
+    user.password_changed_at = utcnow()
+
+
+def update_profile(user: User, full_name: str, phone: str, locale: str | None = None) -> None:
+    user.full_name = full_name.strip()
+    user.phone = phone
+    if locale in current_app.config["LANGUAGES"]:
+        user.locale = locale
+    db.session.commit()
+
+
+def set_locale(user: User, locale: str) -> None:
+    if locale in current_app.config["LANGUAGES"] and user.locale != locale:
+        user.locale = locale
+        db.session.commit()
+
+
+def create_staff(email: str, full_name: str, roles: list[Role], password: str) -> User:
+    """A staff account (CLI or admin). The email is trusted as verified."""
+    if get_user_by_email(email) is not None:
+        raise AccountError(_("An account with this email already exists."))
+    problem = passwords.password_problem(password)
+    if problem:
+        raise AccountError(problem)
+    user = User(email=normalize_email(email), full_name=full_name.strip(),
+                password_hash=passwords.hash_password(password), email_verified_at=utcnow())
+    for role in dict.fromkeys(roles):
+        user.roles.append(UserRole(role=role))
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def set_roles(user: User, roles: set[Role], acting: User) -> None:
+    """Give and take roles. An admin cannot remove their own admin role, and the last active
+    admin cannot lose it."""
+    if Role.ADMIN in user.role_set and Role.ADMIN not in roles:
+        if acting.id == user.id:
+            raise AccountError(_("You cannot remove your own admin role."))
+        admins = db.session.scalar(
+            select(func.count()).select_from(UserRole).join(User)
+            .where(UserRole.role == Role.ADMIN, User.is_active_account.is_(True))
+        )
+        if admins <= 1:
+            raise AccountError(_("The portal needs at least one admin."))
+    for link in list(user.roles):
+        if link.role not in roles:
+            user.roles.remove(link)
+    for role in roles - user.role_set:
+        user.roles.append(UserRole(role=role))
+    db.session.commit()
+
+
+def _send_template(user: User, name: str, subject: str, **context) -> None:
+    _send_to_address(user.email, user.full_name, user.locale or "id", name, subject,
+                     user=user, **context)
+
+
+def _send_to_address(email: str, full_name: str, locale: str, name: str, subject: str,
+                     **context) -> None:
+    with force_locale(locale):
+        text = render_template(f"email/{name}.txt", full_name=full_name,
+                               office=current_app.config, **context)
+        subject_text = str(subject)
+    send_email(email, subject_text, text, to_name=full_name)

@@ -1,0 +1,77 @@
+"""Server-side login sessions: the cookie carries a random token, the database its hash.
+
+Idle timeout (30 minutes) and absolute timeout (12 hours) are checked here on every request;
+logging out, changing the password or deactivating the account ends sessions in the database,
+so a replayed old cookie is anonymous.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app, request
+from sqlalchemy import select, update
+
+from portal.auth.models import LoginSession, User
+from portal.db import utcnow
+from portal.extensions import db
+
+# last_seen_at is written at most this often, so a page view does not always cost a write.
+_TOUCH_EVERY = timedelta(seconds=60)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(user: User) -> str:
+    """Create a session row for ``user`` and return the token to keep in the cookie."""
+    token = secrets.token_urlsafe(32)
+    agent = (request.user_agent.string or "")[:200] if request else None
+    db.session.add(LoginSession(user_id=user.id, token_hash=_hash(token), user_agent=agent))
+    user._session_token = token
+    return token
+
+
+def load_session_user(token: str | None) -> User | None:
+    """The user of a live session, or None for an unknown, ended or timed-out one."""
+    if not token or len(token) > 100:
+        return None
+    row = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == _hash(token)))
+    if row is None or row.ended_at is not None:
+        return None
+    now = utcnow()
+    cfg = current_app.config
+    if now - row.created_at > cfg["SESSION_ABSOLUTE_TIMEOUT"] or (
+        now - row.last_seen_at > cfg["SESSION_IDLE_TIMEOUT"]
+    ):
+        row.ended_at = now
+        db.session.commit()
+        return None
+    user = row.user
+    if not user.is_active:
+        return None
+    if now - row.last_seen_at > _TOUCH_EVERY:
+        row.last_seen_at = now
+        db.session.commit()
+    user._session_token = token
+    return user
+
+
+def end_session(token: str | None) -> None:
+    if token:
+        db.session.execute(
+            update(LoginSession)
+            .where(LoginSession.token_hash == _hash(token), LoginSession.ended_at.is_(None))
+            .values(ended_at=utcnow())
+        )
+
+
+def end_all_sessions(user: User, keep_token: str | None = None) -> None:
+    """End every session of ``user`` (password change, deactivation), except ``keep_token``."""
+    stmt = update(LoginSession).where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
+    if keep_token:
+        stmt = stmt.where(LoginSession.token_hash != _hash(keep_token))
+    db.session.execute(stmt.values(ended_at=utcnow()))

@@ -1,0 +1,76 @@
+"""Command-line tools: ``flask --app portal users ...`` and ``flask --app portal seed ...``."""
+
+from __future__ import annotations
+
+import os
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from portal.auth.models import Role
+
+users_cli = AppGroup("users", help="Manage staff accounts and roles.")
+seed_cli = AppGroup("seed", help="Load demo data (never in production).")
+
+ROLE_CHOICES = click.Choice([r.value for r in Role])
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", "full_name", default=None, help="Full name (defaults to the email).")
+@click.option("--role", "roles", multiple=True, type=ROLE_CHOICES, required=True,
+              help="Repeat for several roles.")
+@click.option("--password", envvar="PORTAL_NEW_PASSWORD", prompt=True, hide_input=True,
+              confirmation_prompt=True, help="Prompted for when not given.")
+def create_user(email: str, full_name: str | None, roles: tuple[str, ...], password: str) -> None:
+    """Create a staff account (officer, approver, helpdesk, admin); one person may hold several."""
+    from portal.auth.services import AccountError, create_staff
+
+    try:
+        user = create_staff(email, full_name or email, [Role(r) for r in roles], password)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Created {user.email} with roles {', '.join(sorted(user.role_set))}.")
+
+
+@users_cli.command("roles")
+@click.option("--email", required=True)
+@click.option("--role", "roles", multiple=True, type=ROLE_CHOICES, required=True)
+def set_user_roles(email: str, roles: tuple[str, ...]) -> None:
+    """Replace a user's roles (the last admin keeps theirs)."""
+    from portal.auth.services import AccountError, get_user_by_email, set_roles
+
+    user = get_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account with email {email}.")
+    try:
+        # The CLI acts as the system, not as an admin of the portal.
+        set_roles(user, {Role(r) for r in roles}, acting=_SystemActor())
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{user.email} now has roles {', '.join(sorted(user.role_set))}.")
+
+
+class _SystemActor:
+    id = 0
+
+
+@seed_cli.command("demo")
+def seed_demo() -> None:
+    """Demo accounts and reference data; safe to run again (nothing is duplicated)."""
+    from flask import current_app
+
+    if current_app.config.get("PREFERRED_URL_SCHEME") == "https" and not os.environ.get(
+        "PORTAL_ALLOW_DEMO"
+    ):
+        raise click.ClickException("Refusing to seed demo data in production.")
+    from portal.seed import seed_demo as run
+
+    for line in run():
+        click.echo(line)
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_cli)

@@ -1,0 +1,1 @@
+"""Email outbox, in-app notices and the jobs that send them."""

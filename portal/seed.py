@@ -1,0 +1,39 @@
+"""Demo data for `make run`: the demo accounts of DESIGN.md and, as features land, their
+reference data. Idempotent: running it twice adds nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from portal.auth.models import Role, User, UserRole
+from portal.auth.passwords import hash_password
+from portal.auth.services import get_user_by_email
+from portal.db import utcnow
+from portal.extensions import db
+
+DEMO_PASSWORD = "Demo-Portal-2026!"  # noqa: S105 - documented demo password, demo data only
+
+DEMO_USERS = [
+    ("applicant@demo.test", "Siti Rahmawati", [Role.APPLICANT], "6472014507900001", "+6281234567890"),
+    ("officer@demo.test", "Budi Santoso", [Role.OFFICER], None, None),
+    ("approver@demo.test", "Dra. Hj. Nurul Aini, M.Si.", [Role.APPROVER], None, None),
+    ("helpdesk@demo.test", "Rina Kartika", [Role.HELPDESK], None, None),
+    ("admin@demo.test", "Admin Portal", [Role.ADMIN], None, None),
+]
+
+
+def seed_demo() -> Iterator[str]:
+    yield from _seed_users()
+
+
+def _seed_users() -> Iterator[str]:
+    for email, name, roles, nik, phone in DEMO_USERS:
+        if get_user_by_email(email) is not None:
+            continue
+        user = User(email=email, full_name=name, nik=nik, phone=phone,
+                    password_hash=hash_password(DEMO_PASSWORD), email_verified_at=utcnow(),
+                    locale="id")
+        user.roles = [UserRole(role=r) for r in roles]
+        db.session.add(user)
+        yield f"demo user {email} ({', '.join(roles)})"
+    db.session.commit()
