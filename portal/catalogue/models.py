@@ -1,0 +1,153 @@
+"""Permit categories and their versioned form definitions.
+
+A category's form (fields and document requirements) lives in ``FormVersion`` rows as data.
+A version is never edited after it is written: editing a form publishes version n+1 (see
+``services.publish_new_version``), so an application started on version n keeps working.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, event, true
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.attributes import get_history
+
+from portal.db import TimestampMixin, str_enum, utcnow
+from portal.extensions import db
+
+if TYPE_CHECKING:
+    from portal.catalogue.formspec import FormSpec
+
+
+class Sector(enum.StrEnum):
+    BUILDING = "building"
+    HEALTH = "health"
+    TRADE = "trade"
+    TOURISM = "tourism"
+    EDUCATION = "education"
+    RESEARCH = "research"
+    ENVIRONMENT = "environment"
+    TRANSPORT = "transport"
+    SOCIAL = "social"
+    ADVERTISING = "advertising"
+    GENERAL = "general"
+
+    @property
+    def label(self) -> str:
+        return str(SECTOR_LABELS[self])
+
+
+SECTOR_LABELS = {
+    Sector.BUILDING: _l("Buildings and spatial planning"),
+    Sector.HEALTH: _l("Health"),
+    Sector.TRADE: _l("Trade and business"),
+    Sector.TOURISM: _l("Tourism"),
+    Sector.EDUCATION: _l("Education"),
+    Sector.RESEARCH: _l("Research"),
+    Sector.ENVIRONMENT: _l("Environment"),
+    Sector.TRANSPORT: _l("Transport"),
+    Sector.SOCIAL: _l("Social affairs"),
+    Sector.ADVERTISING: _l("Advertising"),
+    Sector.GENERAL: _l("General services"),
+}
+
+DEFAULT_PERMIT_NUMBER_PATTERN = "503/{code}/DPMPTSP/{year}/{seq:05}"
+
+
+class PermitCategory(TimestampMixin, db.Model):
+    """A permit that can be applied for, with its public service standard."""
+
+    __tablename__ = "permit_categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    code: Mapped[str] = mapped_column(String(16))
+    name_id: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    summary_id: Mapped[str] = mapped_column(String(500), default="")
+    summary_en: Mapped[str] = mapped_column(String(500), default="")
+    description_id: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    sector: Mapped[Sector] = mapped_column(str_enum(Sector, "sector"), index=True)
+    time_limit_days: Mapped[int] = mapped_column(Integer)  # working days
+    cost_rupiah: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # 0 = free
+    cost_note_id: Mapped[str] = mapped_column(Text, default="")
+    cost_note_en: Mapped[str] = mapped_column(Text, default="")
+    legal_basis: Mapped[str] = mapped_column(Text, default="")  # one item per line
+    output_id: Mapped[str] = mapped_column(Text, default="")
+    output_en: Mapped[str] = mapped_column(Text, default="")
+    validity_months: Mapped[int | None] = mapped_column(Integer)  # None = no expiry
+    permit_number_pattern: Mapped[str] = mapped_column(
+        String(120), default=DEFAULT_PERMIT_NUMBER_PATTERN
+    )
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    popularity: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    current_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("form_versions.id", use_alter=True, ondelete="SET NULL")
+    )
+
+    current_version: Mapped[FormVersion | None] = relationship(
+        foreign_keys=[current_version_id], post_update=True, lazy="joined"
+    )
+
+    @property
+    def sector_label(self) -> str:
+        return Sector(self.sector).label
+
+    @property
+    def legal_basis_items(self) -> list[str]:
+        return [line.strip() for line in (self.legal_basis or "").splitlines() if line.strip()]
+
+    def __repr__(self) -> str:
+        return f"<PermitCategory {self.slug}>"
+
+
+class FormVersion(db.Model):
+    """One immutable version of a category's form: fields and document requirements as JSON
+    (see portal.catalogue.formspec for their shape)."""
+
+    __tablename__ = "form_versions"
+    __table_args__ = (UniqueConstraint("category_id", "number", name="uq_form_versions_category_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(
+        ForeignKey("permit_categories.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    fields: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    documents: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[datetime | None]
+
+    category: Mapped[PermitCategory] = relationship(foreign_keys=[category_id], lazy="joined")
+
+    @property
+    def spec(self) -> FormSpec:
+        """The parsed definition (cached on the instance; the row never changes)."""
+        cached = self.__dict__.get("_spec_cache")
+        if cached is None:
+            from portal.catalogue.formspec import FormSpec
+
+            cached = FormSpec.from_version(self.fields, self.documents)
+            self.__dict__["_spec_cache"] = cached
+        return cached
+
+    def __repr__(self) -> str:
+        return f"<FormVersion {self.category_id} v{self.number}>"
+
+
+class ImmutableVersionError(RuntimeError):
+    """Someone tried to change a written form version; publish a new version instead."""
+
+
+@event.listens_for(FormVersion, "before_update")
+def _refuse_version_edits(mapper, connection, target: FormVersion) -> None:
+    for attr in ("fields", "documents", "number", "category_id"):
+        if get_history(target, attr).has_changes():
+            raise ImmutableVersionError(
+                f"form version {target.id} is immutable; publish a new version instead"
+            )
