@@ -44,6 +44,9 @@ class Default:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     INSTANCE_DIR = INSTANCE_DIR
     UPLOAD_ROOT = Path(_env("UPLOAD_ROOT", str(BASE_DIR / "uploads")))
+    STORAGE_BACKEND = _env("STORAGE_BACKEND", "local")
+    # nginx `internal` location aliased to UPLOAD_ROOT; when set, downloads use X-Accel-Redirect.
+    X_ACCEL_REDIRECT_PREFIX = _env("X_ACCEL_REDIRECT_PREFIX")
     MAIL_DIR = INSTANCE_DIR / "mail"
 
     # The public address of the portal; links in emails and QR codes always use it,

@@ -1,0 +1,434 @@
+"""Upload validation by content: the bytes decide what a file is, never its name or the
+Content-Type the browser sent.
+
+``check_upload`` streams a Werkzeug FileStorage into storage (bounded by ``max_bytes``), sniffs
+the stored bytes, refuses anything not allowed, re-encodes images and inspects PDFs. Whatever it
+refuses is deleted again before UploadRejected is raised.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import io
+import os
+import tempfile
+import unicodedata
+import warnings
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import BinaryIO
+
+from flask import current_app, has_app_context
+from werkzeug.datastructures import FileStorage
+
+from portal.storage.base import CHUNK_SIZE, StorageBackend, StoredFile
+from portal.storage.errors import UploadRejected
+
+DEFAULT_MAX_PIXELS = 40_000_000
+SNIFF_BYTES = 8192
+MAX_NAME_LENGTH = 200
+
+
+class FileKind(StrEnum):
+    PDF = "pdf"
+    JPEG = "jpeg"
+    PNG = "png"
+    MP4 = "mp4"
+    WEBM = "webm"
+    VTT = "vtt"
+
+
+CONTENT_TYPES: dict[FileKind, str] = {
+    FileKind.PDF: "application/pdf",
+    FileKind.JPEG: "image/jpeg",
+    FileKind.PNG: "image/png",
+    FileKind.MP4: "video/mp4",
+    FileKind.WEBM: "video/webm",
+    FileKind.VTT: "text/vtt; charset=utf-8",
+}
+
+# Display order of kinds in messages ("a PDF, JPEG or PNG file").
+_KIND_ORDER = list(FileKind)
+
+
+@dataclass
+class CheckedUpload:
+    """An accepted upload: what it is, the Content-Type to serve it with, where it is stored
+    (key, size and sha256 of the stored bytes, which for images are the re-encoded ones), the
+    cleaned original name (for display only) and, for images, the pixel size."""
+
+    kind: FileKind
+    content_type: str
+    stored: StoredFile
+    original_name: str
+    width: int | None = None
+    height: int | None = None
+
+
+# -- file names ----------------------------------------------------------------------------------
+_DIRECTION_CHARS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F,
+                                     0x061C)}
+
+
+def clean_filename(name: str | None, default: str = "document") -> str:
+    """A file name safe to show and to offer as a download name: the last path component only,
+    without control characters, NUL or Unicode direction overrides, at most 200 characters
+    (the extension kept), and "document" when nothing sensible is left."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(
+        ch for ch in name
+        if ch not in _DIRECTION_CHARS and unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp")
+    )
+    name = " ".join(name.split())  # tabs/newlines are gone; collapse runs of spaces
+    if not name.strip(". "):
+        return default
+    if len(name) > MAX_NAME_LENGTH:
+        stem, dot, ext = name.rpartition(".")
+        if dot and stem and 0 < len(ext) <= 16:
+            name = stem[: MAX_NAME_LENGTH - len(ext) - 1].rstrip() + "." + ext
+        else:
+            name = name[:MAX_NAME_LENGTH]
+    return name
+
+
+# -- sniffing ------------------------------------------------------------------------------------
+_IMAGE_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1",
+                 b"msf1"}
+_HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<script", b"<iframe", b"<meta",
+                b"<title", b"<div", b"<a ", b"<img", b"<style", b"<link", b"<form", b"<table",
+                b"<p>", b"<br", b"<h1", b"<!--")
+
+
+def sniff(head: bytes) -> str:
+    """What the first bytes of a file say it is: a FileKind value or another label
+    (gif, html, svg, zip, docx, exe, ..., text, unknown). Only magic numbers and markup starts
+    are used; the name and declared type are not."""
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "gif"
+    if len(head) >= 12 and head[4:8] == b"ftyp":
+        brand = head[8:12]
+        if brand in _IMAGE_BRANDS:
+            return "heic"
+        if brand in (b"avif", b"avis"):
+            return "avif"
+        if brand == b"qt  ":
+            return "mov"
+        return "mp4"
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        doc = head[:64]
+        if b"webm" in doc:
+            return "webm"
+        return "mkv"
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return "webp"
+    if head.startswith(b"BM") and len(head) > 14 and head[6:10] == b"\0\0\0\0":
+        return "bmp"
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return "tiff"
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
+        if b"[Content_Types].xml" in head or b"_rels/" in head:
+            if b"word/" in head:
+                return "docx"
+            if b"xl/" in head:
+                return "xlsx"
+            if b"ppt/" in head:
+                return "pptx"
+        return "zip"
+    if head.startswith(b"Rar!\x1a\x07"):
+        return "rar"
+    if head.startswith(b"7z\xbc\xaf\x27\x1c"):
+        return "7z"
+    if head.startswith(b"\x1f\x8b"):
+        return "gzip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "doc"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    if head.startswith(b"MZ"):
+        return "exe"
+    if head.startswith(b"\x7fELF"):
+        return "elf"
+    if head.startswith(b"#!"):
+        return "script"
+    # Text: look past a BOM and leading whitespace.
+    text = head
+    for bom in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        if text.startswith(bom):
+            if bom != codecs.BOM_UTF8:
+                with contextlib.suppress(UnicodeDecodeError):
+                    text = text.decode("utf-16").encode("utf-8", "replace")
+            else:
+                text = text[len(bom):]
+            break
+    if text.startswith(b"WEBVTT") and (len(text) == 6 or text[6:7] in (b" ", b"\t", b"\n", b"\r")):
+        return "vtt"
+    lowered = text.lstrip().lower()
+    if lowered.startswith(b"<svg") or (
+            lowered.startswith((b"<?xml", b"<!doctype svg")) and b"<svg" in lowered):
+        return "svg"
+    if lowered.startswith(_HTML_STARTS):
+        return "html"
+    if lowered.startswith(b"<?xml"):
+        return "xml"
+    if b"<svg" in lowered[:1024]:
+        return "svg"
+    if b"<html" in lowered[:1024] or b"<script" in lowered[:1024]:
+        return "html"
+    if _looks_like_text(text):
+        return "text"
+    return "unknown"
+
+
+def _looks_like_text(data: bytes) -> bool:
+    if not data or b"\0" in data:
+        return False
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(data, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# -- the check -----------------------------------------------------------------------------------
+def check_upload(file_storage: FileStorage, allowed: set[FileKind], max_bytes: int, *,
+                 key_prefix: str = "documents/", max_pixels: int | None = None,
+                 storage: StorageBackend | None = None) -> CheckedUpload:
+    """Store the upload and check it by content. Returns a CheckedUpload; raises UploadRejected
+    (code empty, too_large, wrong_type, too_many_pixels, image_broken, pdf_encrypted, pdf_broken,
+    pdf_active_content or vtt_encoding) after deleting whatever was stored. ``max_pixels``
+    defaults to the app's UPLOAD_MAX_PIXELS or 40 megapixels. Needs an app context unless
+    ``storage`` is given."""
+    if storage is None:
+        from portal.storage import get_storage
+
+        storage = get_storage()
+    if max_pixels is None:
+        max_pixels = (current_app.config.get("UPLOAD_MAX_PIXELS") if has_app_context() else None) \
+            or DEFAULT_MAX_PIXELS
+    allowed = {FileKind(k) for k in allowed}
+    original_name = clean_filename(file_storage.filename)
+    allowed_names = [k.value for k in _KIND_ORDER if k in allowed]
+
+    stream = file_storage.stream
+    try:
+        stored = storage.save(stream, max_bytes=max_bytes, key_prefix=key_prefix)
+    except UploadRejected as exc:
+        if exc.code == "too_large":
+            exc.params.setdefault("size", _stream_size(stream))
+        raise
+
+    keys_to_delete = [stored.key]
+    try:
+        if stored.size == 0:
+            raise UploadRejected("empty")
+        with storage.open(stored.key) as fh:
+            head = fh.read(SNIFF_BYTES)
+        found = sniff(head)
+        kind = FileKind(found) if found in FileKind._value2member_map_ else None
+        if kind is None or kind not in allowed:
+            raise UploadRejected("wrong_type", found=found, allowed=allowed_names)
+
+        width = height = None
+        if kind in (FileKind.JPEG, FileKind.PNG):
+            new_stored, width, height = _reencode_image(storage, stored, kind, max_pixels, key_prefix)
+            keys_to_delete.append(new_stored.key)
+            storage.delete(stored.key)
+            stored = new_stored
+        elif kind is FileKind.PDF:
+            with storage.open(stored.key) as fh:
+                check_pdf(fh)
+        elif kind is FileKind.VTT:
+            with storage.open(stored.key) as fh:
+                _check_utf8(fh)
+        # MP4 and WebM: the container magic is all that is checked here; the tutorials'
+        # ffmpeg step reads them properly.
+    except BaseException:
+        for key in keys_to_delete:
+            with contextlib.suppress(Exception):
+                storage.delete(key)
+        raise
+    return CheckedUpload(kind=kind, content_type=CONTENT_TYPES[kind], stored=stored,
+                         original_name=original_name, width=width, height=height)
+
+
+def _stream_size(stream: BinaryIO) -> int | None:
+    """The whole upload's size, when the stream can tell it without reading (Werkzeug's spooled
+    file can); used only to say how big a too-large file is."""
+    try:
+        pos = stream.tell()
+        end = stream.seek(0, os.SEEK_END)
+        stream.seek(pos)
+        return end
+    except (OSError, AttributeError, ValueError):
+        return None
+
+
+def _check_utf8(fh: BinaryIO) -> None:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        while chunk := fh.read(CHUNK_SIZE):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise UploadRejected("vtt_encoding") from None
+
+
+# -- images --------------------------------------------------------------------------------------
+def _reencode_image(storage: StorageBackend, stored: StoredFile, kind: FileKind, max_pixels: int,
+                    key_prefix: str) -> tuple[StoredFile, int, int]:
+    """Decode the stored image under the pixel limit, apply its EXIF orientation and encode it
+    again without metadata (EXIF, XMP, comments, text chunks are dropped; the ICC colour profile
+    is kept so colours stay right). Stores the result under a new key."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    with storage.open(stored.key) as fh, warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(fh, formats=["JPEG"] if kind is FileKind.JPEG else ["PNG"])
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            # Pillow read the header and refused the size itself; read it again for the message.
+            width, height = _header_size(storage, stored.key, kind)
+            raise UploadRejected("too_many_pixels", width=width, height=height,
+                                 max_pixels=max_pixels) from None
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            raise UploadRejected("image_broken") from None
+        with image:
+            width, height = image.size
+            # The header is all that has been read so far: refuse before decoding any pixel.
+            if width * height > max_pixels:
+                raise UploadRejected("too_many_pixels", width=width, height=height,
+                                     max_pixels=max_pixels)
+            try:
+                image.load()
+                icc = image.info.get("icc_profile")
+                oriented = ImageOps.exif_transpose(image)
+            except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+                raise UploadRejected("too_many_pixels", width=width, height=height,
+                                     max_pixels=max_pixels) from None
+            except (OSError, SyntaxError, ValueError, EOFError):
+                raise UploadRejected("image_broken") from None
+            width, height = oriented.size
+            with tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024) as out:
+                _encode(oriented, kind, out, icc)
+                out.seek(0)
+                new_stored = storage.save(out, key_prefix=key_prefix)
+    return new_stored, width, height
+
+
+def _encode(image, kind: FileKind, out, icc: bytes | None) -> None:
+    extra = {"icc_profile": icc} if icc else {}
+    if kind is FileKind.JPEG:
+        if image.mode not in ("L", "RGB", "CMYK"):
+            image = image.convert("RGB")
+        image.save(out, format="JPEG", quality=90, optimize=True, **extra)
+    else:
+        if image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA", "I;16"):
+            image = image.convert("RGBA")
+        image.save(out, format="PNG", optimize=False, **extra)
+
+
+def _header_size(storage: StorageBackend, key: str, kind: FileKind) -> tuple[int | None, int | None]:
+    with storage.open(key) as fh:
+        head = fh.read(64 * 1024)
+    if kind is FileKind.PNG and len(head) >= 24 and head[12:16] == b"IHDR":
+        return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+    if kind is FileKind.JPEG:
+        i = 2
+        while i + 9 < len(head):
+            if head[i] != 0xFF:
+                break
+            marker = head[i + 1]
+            length = int.from_bytes(head[i + 2:i + 4], "big")
+            if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF):
+                return int.from_bytes(head[i + 7:i + 9], "big"), int.from_bytes(head[i + 5:i + 7], "big")
+            i += 2 + length
+    return None, None
+
+
+# -- PDFs ----------------------------------------------------------------------------------------
+#: Action types that run something, fetch or send data, or open an attached file.
+_ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/GoToE", "/RichMediaExecute",
+                   "/SubmitForm", "/Rendition"}
+#: Annotation types that carry files or rich media.
+_ACTIVE_ANNOTS = {"/FileAttachment", "/RichMedia", "/Movie", "/Sound", "/Screen", "/3D"}
+#: Keys whose presence alone means active content.
+_ACTIVE_KEYS = {"/JS", "/JavaScript", "/EmbeddedFiles", "/EmbeddedFile", "/EF", "/XFA",
+                "/RichMediaContent"}
+#: Keys never followed: page content, fonts and images, thumbnails, metadata, structure and
+#: back-links hold data, not actions, and can be large (images are read whole by pypdf).
+_SKIP_KEYS = {"/Contents", "/Resources", "/Thumb", "/Metadata", "/Parent", "/P", "/StructTreeRoot",
+              "/StructParent", "/StructParents", "/PieceInfo", "/ParentTree", "/AP", "/Font",
+              "/XObject", "/ColorSpace", "/Pattern", "/Shading", "/ExtGState", "/Properties",
+              "/Info"}
+MAX_PDF_OBJECTS = 200_000
+#: A complete PDF ends with %%EOF; writers may add a little padding after it.
+_EOF_WINDOW = 4096
+
+
+def check_pdf(fh: BinaryIO) -> None:
+    """Refuse a PDF that is encrypted (pdf_encrypted), unreadable or truncated (pdf_broken), or
+    that carries JavaScript, launch/submit/import actions, embedded or attached files, XFA or
+    rich media anywhere reachable from its catalogue (pdf_active_content)."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    fh.seek(0, os.SEEK_END)
+    length = fh.tell()
+    fh.seek(max(0, length - _EOF_WINDOW))
+    if b"%%EOF" not in fh.read():
+        raise UploadRejected("pdf_broken")
+    fh.seek(0)
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = PdfReader(fh, strict=False)
+            if reader.is_encrypted:
+                raise UploadRejected("pdf_encrypted")
+            if len(reader.pages) == 0:
+                raise UploadRejected("pdf_broken")
+            root = reader.trailer.get("/Root")
+            stack = [root]
+            seen: set[tuple[int, int]] = set()
+            visited = 0
+            while stack:
+                obj = stack.pop()
+                if isinstance(obj, IndirectObject):
+                    ident = (obj.idnum, obj.generation)
+                    if ident in seen:
+                        continue
+                    seen.add(ident)
+                    obj = obj.get_object()
+                visited += 1
+                if visited > MAX_PDF_OBJECTS:
+                    raise UploadRejected("pdf_broken")
+                if isinstance(obj, DictionaryObject):
+                    if _ACTIVE_KEYS.intersection(obj.keys()):
+                        raise UploadRejected("pdf_active_content")
+                    if obj.get("/S") in _ACTIVE_ACTIONS:
+                        raise UploadRejected("pdf_active_content")
+                    if obj.get("/Subtype") in _ACTIVE_ANNOTS:
+                        raise UploadRejected("pdf_active_content")
+                    if obj.get("/Type") == "/Filespec" and "/EF" in obj:
+                        raise UploadRejected("pdf_active_content")
+                    for key, value in obj.items():
+                        if key not in _SKIP_KEYS and isinstance(
+                                value, IndirectObject | DictionaryObject | ArrayObject):
+                            stack.append(value)
+                elif isinstance(obj, ArrayObject):
+                    stack.extend(v for v in obj if isinstance(v, IndirectObject | DictionaryObject |
+                                                               ArrayObject))
+    except UploadRejected:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError,
+            RecursionError, AssertionError, UnicodeError, io.UnsupportedOperation):
+        raise UploadRejected("pdf_broken") from None
