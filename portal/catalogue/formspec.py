@@ -187,6 +187,7 @@ class Page:
     title_id: str
     title_en: str
     fields: list[FieldSpec]
+    spec: FormSpec | None = field(default=None, repr=False, compare=False)
 
     @property
     def title(self) -> str:
@@ -292,7 +293,7 @@ class FormSpec:
         for f in self.fields:
             page = pages.get(f.page)
             if page is None:
-                page = pages[f.page] = Page(f.page, "", "", [])
+                page = pages[f.page] = Page(f.page, "", "", [], self)
             if not page.title_id and f.page_title_id:
                 page.title_id = f.page_title_id
             if not page.title_en and f.page_title_en:
@@ -666,6 +667,21 @@ class FormSpec:
             raise _Invalid("invalid_nib", _("Enter the NIB (business ID) of 13 digits from your OSS "
                                             "registration."))
         return compact
+
+    def condition_hint(self, f: FieldSpec | str) -> str:
+        """"Only needed if <label> is <value>." for a field with a condition, else ""."""
+        f = self.by_key[f] if isinstance(f, str) else f
+        cond = f.show_if
+        if not isinstance(cond, Mapping) or cond.get("field") not in self.by_key:
+            return ""
+        controller = self.by_key[cond["field"]]
+        expected = cond.get("equals")
+        if controller.type == "checkbox" and not controller.is_multi:
+            if _truthy(expected):
+                return _("Only needed if you ticked \"%(label)s\".", label=controller.label)
+            return _("Only needed if you did not tick \"%(label)s\".", label=controller.label)
+        shown = controller.option_label(expected) if controller.options else str(expected)
+        return _("Only needed if %(label)s is \"%(value)s\".", label=controller.label, value=shown)
 
     # -- showing answers --------------------------------------------------------------------------
     def display_value(self, f: FieldSpec | str, value: Any) -> str:
