@@ -98,13 +98,11 @@ def _register_blueprints(app: Flask) -> None:
     from portal.applications import bp as applications_bp
     from portal.auth import bp as auth_bp
     from portal.catalogue import bp as catalogue_bp
-    from portal.catalogue import bp as catalogue_bp
     from portal.public import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(applications_bp)
-    app.register_blueprint(catalogue_bp)
     app.register_blueprint(catalogue_bp)
 
 

@@ -2,4 +2,3 @@
 
 from portal.auth.models import AuthToken, LoginSession, Role, User, UserRole  # noqa: F401
 from portal.catalogue.models import FormVersion, PermitCategory  # noqa: F401
-from portal.catalogue.models import FormVersion, PermitCategory  # noqa: F401
