@@ -62,8 +62,10 @@ def _email_field(label=None):
         validators=[
             _required(),
             Length(max=254, message=_l("An email address has at most 254 characters.")),
+            # test_environment allows the reserved .test domain of the demo accounts
+            # (applicant@demo.test); no DNS lookups are made either way.
             Email(message=_l("Enter an email address like name@example.com."),
-                  check_deliverability=False),
+                  check_deliverability=False, test_environment=True, allow_smtputf8=False),
         ],
         filters=[lambda v: v.strip().lower() if isinstance(v, str) else v],
     )

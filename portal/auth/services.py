@@ -132,11 +132,20 @@ def consume_token(token: str, purpose: TokenPurpose, *, mark_used: bool = True) 
     return row.user
 
 
+def verification_link_user(token: str, current: User | None = None) -> User | None:
+    """The account a verification link belongs to, without using it up; None when the link is
+    not valid or belongs to another account than the one logged in (``current``)."""
+    user = consume_token(token, TokenPurpose.VERIFY_EMAIL, mark_used=False)
+    if user is None or (current is not None and current.id != user.id):
+        return None
+    return user
+
+
 def verify_email(token: str, current: User | None = None) -> User | None:
     """Mark the email verified. Refused (None) when the link is not valid or belongs to
     another account than the one logged in."""
-    user = consume_token(token, TokenPurpose.VERIFY_EMAIL, mark_used=False)
-    if user is None or (current is not None and current.id != user.id):
+    user = verification_link_user(token, current)
+    if user is None:
         return None
     consume_token(token, TokenPurpose.VERIFY_EMAIL)
     if not user.email_verified:

@@ -12,7 +12,9 @@ PROVINCE_CODES = frozenset(
 )
 
 _NIK_RE = re.compile(r"[0-9]{16}")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls, DEL, zero-width and direction marks, the Unicode line and paragraph
+# separators (str.splitlines and email headers treat them as line breaks), and the BOM.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
 
 class NikError(ValueError):

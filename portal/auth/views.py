@@ -49,6 +49,10 @@ def _email_limit() -> str:
     return current_app.config["EMAIL_LIMIT_PER_ADDRESS"]
 
 
+def _current_user_or_none():
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
 def _home_for_user():
     return url_for("applications.dashboard")
 
@@ -92,14 +96,14 @@ def verify_email(token: str):
     """GET shows a button; the POST verifies (a link scanner opening the mail changes nothing)."""
     form = ResendVerificationForm()
     if request.method == "POST" and form.validate_on_submit():
-        user = services.verify_email(token, current_user if current_user.is_authenticated else None)
+        user = services.verify_email(token, _current_user_or_none())
         if user is None:
             return render_template("auth/link_invalid.html"), 400
         flash(_("Thank you. Your email address is confirmed."), "success")
         if current_user.is_authenticated:
             return redirect(_home_for_user())
         return redirect(url_for("auth.login"))
-    if services.consume_token(token, TokenPurpose.VERIFY_EMAIL, mark_used=False) is None:
+    if services.verification_link_user(token, _current_user_or_none()) is None:
         return render_template("auth/link_invalid.html"), 400
     return render_template("auth/verify_confirm.html", form=form)
 

@@ -13,12 +13,12 @@ import ssl
 import uuid
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import formataddr, format_datetime, make_msgid
+from email.utils import format_datetime, formataddr, make_msgid
 from pathlib import Path
 
 from flask import current_app
 
-from portal.auth.validators import clean_display_text
+from portal.auth.validators import clean_display_text, has_control_characters
 from portal.db import utcnow
 
 
@@ -26,6 +26,9 @@ def build_message(to_email: str, subject: str, text: str, to_name: str | None = 
                   html: str | None = None) -> EmailMessage:
     """An RFC 5322 message. Names and subjects are cleaned of newlines and control characters
     first, so user input can never add a header."""
+    if has_control_characters(to_email) or any(ch.isspace() for ch in to_email):
+        # Addresses come from validated forms; one with a newline is an attack, not a typo.
+        raise ValueError("invalid recipient address")
     cfg = current_app.config
     msg = EmailMessage(policy=SMTP)
     msg["From"] = cfg["MAIL_DEFAULT_SENDER"]
