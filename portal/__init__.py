@@ -33,8 +33,10 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     _register_blueprints(app)
 
     from portal import errors, i18n, security
+    from portal.notifications import services as notification_services
 
     errors.init_app(app)
+    notification_services.init_app(app)
     i18n.init_app(app)
     security.require_login_by_default(app)
     security.install_security_headers(app)
@@ -99,11 +101,13 @@ def _register_blueprints(app: Flask) -> None:
     from portal.auth import bp as auth_bp
     from portal.catalogue import bp as catalogue_bp
     from portal.public import bp as public_bp
+    from portal.tutorials import bp as tutorials_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(applications_bp)
     app.register_blueprint(catalogue_bp)
+    app.register_blueprint(tutorials_bp)
 
 
 def _template_context(app: Flask) -> None:

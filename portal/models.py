@@ -2,3 +2,14 @@
 
 from portal.auth.models import AuthToken, LoginSession, Role, User, UserRole  # noqa: F401
 from portal.catalogue.models import FormVersion, PermitCategory  # noqa: F401
+from portal.applications.models import (  # noqa: F401
+    Application,
+    AuditEvent,
+    CorrectionRequest,
+    Document,
+    Holiday,
+    ValidationEvent,
+)
+from portal.notifications.models import Notice, OutboxEmail  # noqa: F401
+from portal.sequences import SequenceCounter  # noqa: F401
+from portal.tutorials.models import StageTutorial, Tutorial, TutorialView  # noqa: F401

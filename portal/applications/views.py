@@ -1,15 +1,322 @@
-"""The applicant's pages."""
+"""The applicant's pages: dashboard, the wizard, documents, submission, tracking,
+corrections, and the public status check. Thin: parse, call services, flash, redirect."""
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.applications import bp
+from portal.applications import bp, services, workflow
+from portal.applications.forms import (
+    EmptyForm,
+    ResubmitForm,
+    StatusCheckForm,
+    SubmitApplicationForm,
+    WithdrawForm,
+)
+from portal.applications.models import ApplicationStatus as S
 from portal.auth.forms import ResendVerificationForm
+from portal.catalogue.services import get_category_or_404
+from portal.extensions import limiter
+from portal.security import public
 
 
+def _status_limit() -> str:
+    return "10 per minute;60 per hour"
+
+
+# -- dashboard -------------------------------------------------------------------------------------
 @bp.route("/dashboard")
 def dashboard():
     return render_template("applications/dashboard.html", user=current_user,
-                           resend_form=ResendVerificationForm())
+                           applications=services.list_own_applications(current_user),
+                           resend_form=ResendVerificationForm(), labels=workflow.STATUS_LABELS)
+
+
+# -- start -----------------------------------------------------------------------------------------
+@bp.route("/permits/<slug>/apply", methods=["POST"])
+def start(slug: str):
+    category = get_category_or_404(slug)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        application = services.start_application(current_user, category)
+    except services.ApplicationError as exc:
+        flash(str(exc), "danger")
+        return redirect(url_for("catalogue.detail", slug=slug))
+    return redirect(url_for("applications.requirements", application_id=application.id))
+
+
+# -- the wizard ----------------------------------------------------------------------------------
+def _draft_or_redirect(application_id: int):
+    application = services.get_own_application_or_404(application_id, current_user,
+                                                      with_documents=False)
+    if application.status is not S.DRAFT:
+        return application, redirect(url_for("applications.detail",
+                                             application_id=application.id))
+    return application, None
+
+
+def _wizard_context(application, current_key: str) -> dict:
+    spec = services.spec_of(application)
+    steps = services.steps(spec)
+    keys = [s.key for s in steps]
+    index = keys.index(current_key)
+    done = set(application.completed_pages or [])
+    return {
+        "application": application,
+        "documents": services.documents_of(application),
+        "category": services.category_of(application),
+        "spec": spec,
+        "steps": steps,
+        "step_index": index,
+        "done_pages": done,
+        "prev_step": steps[index - 1] if index > 0 else None,
+        "next_step": steps[index + 1] if index + 1 < len(steps) else None,
+        "step_url": lambda step: _step_url(application.id, step),
+    }
+
+
+def _step_url(application_id: int, step) -> str:
+    if step.stage == services.STAGE_REQUIREMENTS:
+        return url_for("applications.requirements", application_id=application_id)
+    if step.stage == services.STAGE_FORM:
+        return url_for("applications.form_page", application_id=application_id,
+                       page_key=step.page_key)
+    if step.stage == services.STAGE_DOCUMENTS:
+        return url_for("applications.documents", application_id=application_id)
+    return url_for("applications.review", application_id=application_id)
+
+
+@bp.route("/applications/<int:application_id>/requirements")
+def requirements(application_id: int):
+    application, leave = _draft_or_redirect(application_id)
+    if leave:
+        return leave
+    return render_template("applications/requirements.html",
+                           **_wizard_context(application, services.STAGE_REQUIREMENTS))
+
+
+@bp.route("/applications/<int:application_id>/form/<page_key>", methods=["GET", "POST"])
+def form_page(application_id: int, page_key: str):
+    application, leave = _draft_or_redirect(application_id)
+    if leave:
+        return leave
+    spec = services.spec_of(application)
+    if page_key not in spec.pages_by_key:
+        abort(404)
+    context = _wizard_context(application, f"page:{page_key}")
+    form = EmptyForm()
+    values, errors = dict(application.answers or {}), {}
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        result = services.save_page(application, page_key, request.form, actor=current_user)
+        action = request.form.get("action", "continue")
+        if result.ok or action == "later":
+            if action == "later":
+                flash(_("Your draft has been saved. You can continue later from your "
+                        "dashboard."), "success")
+                return redirect(url_for("applications.dashboard"))
+            if action == "back" and context["prev_step"]:
+                return redirect(context["step_url"](context["prev_step"]))
+            return redirect(context["step_url"](context["next_step"]))
+        values, errors = result.form_values(application.answers), result.errors
+    return render_template("applications/form_page.html", page=spec.pages_by_key[page_key],
+                           values=values, errors=errors, form=form, **context)
+
+
+@bp.route("/applications/<int:application_id>/documents")
+def documents(application_id: int):
+    application, leave = _draft_or_redirect(application_id)
+    if leave:
+        return leave
+    services.record_stage(application, services.STAGE_DOCUMENTS)
+    return render_template("applications/documents.html", form=EmptyForm(),
+                           **_wizard_context(application, services.STAGE_DOCUMENTS))
+
+
+@bp.route("/applications/<int:application_id>/documents/<requirement_key>", methods=["POST"])
+def upload(application_id: int, requirement_key: str):
+    from portal.storage import UploadRejected
+
+    application = services.get_own_application_or_404(application_id, current_user,
+                                                      with_documents=False)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.add_document(application, requirement_key, request.files.get("file"),
+                              actor=current_user)
+    except UploadRejected as exc:
+        flash(exc.message(), "danger")
+        services.log_upload_error(application, requirement_key, exc.code)
+    except services.ApplicationError as exc:
+        flash(str(exc), "danger")
+    else:
+        flash(_("The file has been uploaded."), "success")
+    return redirect(_back_to_documents(application))
+
+
+def _back_to_documents(application) -> str:
+    if application.status is S.NEEDS_CORRECTION:
+        return url_for("applications.correction", application_id=application.id)
+    return url_for("applications.documents", application_id=application.id) + "#documents"
+
+
+@bp.route("/applications/<int:application_id>/documents/<int:document_id>/delete",
+          methods=["POST"])
+def delete_document(application_id: int, document_id: int):
+    application = services.get_own_application_or_404(application_id, current_user,
+                                                      with_documents=False)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.remove_document(application, document_id, actor=current_user)
+    except services.ApplicationError as exc:
+        flash(str(exc), "danger")
+    else:
+        flash(_("The file has been removed."), "info")
+    return redirect(_back_to_documents(application))
+
+
+@bp.route("/applications/<int:application_id>/documents/<int:document_id>/download")
+def download_document(application_id: int, document_id: int):
+    from portal.storage.serving import safe_download_response
+
+    application = services.get_own_application_or_404(application_id, current_user,
+                                                      with_documents=False)
+    document = next((d for d in services.documents_of(application) if d.id == document_id), None)
+    if document is None:
+        abort(404)
+    return safe_download_response(document.storage_key, document.original_name,
+                                  document.content_type)
+
+
+@bp.route("/applications/<int:application_id>/review", methods=["GET", "POST"])
+def review(application_id: int):
+    application, leave = _draft_or_redirect(application_id)
+    if leave:
+        return leave
+    services.record_stage(application, services.STAGE_REVIEW)
+    form = SubmitApplicationForm()
+    problems: list[str] = []
+    missing = services.missing_items(application)
+    if form.validate_on_submit():
+        try:
+            services.submit(application, current_user, declaration=form.declaration.data,
+                            expected_version=form.expected_version)
+        except services.MissingItems as exc:
+            missing = exc.missing
+            problems.append(str(exc))
+        except (services.ApplicationError, workflow.WorkflowError) as exc:
+            problems.append(str(exc))
+        else:
+            return redirect(url_for("applications.confirmation", application_id=application.id))
+    elif request.method == "POST":
+        abort(400)
+    form.version.data = application.version
+    return render_template("applications/review.html", form=form, problems=problems,
+                           missing=missing, **_wizard_context(application, services.STAGE_REVIEW))
+
+
+@bp.route("/applications/<int:application_id>/confirmation")
+def confirmation(application_id: int):
+    application = services.get_own_application_or_404(application_id, current_user)
+    if application.tracking_number is None:
+        return redirect(url_for("applications.review", application_id=application.id))
+    return render_template("applications/confirmation.html", application=application,
+                           category=services.category_of(application))
+
+
+# -- tracking ------------------------------------------------------------------------------------
+@bp.route("/applications/<int:application_id>")
+def detail(application_id: int):
+    application = services.get_own_application_or_404(application_id, current_user,
+                                                      with_documents=False)
+    withdraw_form = WithdrawForm()
+    withdraw_form.version.data = application.version
+    return render_template(
+        "applications/detail.html", application=application,
+        documents=services.documents_of(application),
+        category=services.category_of(application), spec=services.spec_of(application),
+        events=services.timeline(application), correction=services.open_correction(application),
+        withdraw_form=withdraw_form, labels=workflow.STATUS_LABELS,
+        can_withdraw=S.WITHDRAWN in workflow.allowed_transitions(application, current_user),
+    )
+
+
+@bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
+def withdraw(application_id: int):
+    application = services.get_own_application_or_404(application_id, current_user)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.withdraw(application, current_user, expected_version=form.expected_version)
+    except workflow.WorkflowError as exc:
+        flash(str(exc), "danger")
+    else:
+        flash(_("The application has been withdrawn."), "info")
+    return redirect(url_for("applications.detail", application_id=application.id))
+
+
+# -- correction round ------------------------------------------------------------------------------
+@bp.route("/applications/<int:application_id>/correction", methods=["GET", "POST"])
+def correction(application_id: int):
+    application = services.get_own_application_or_404(application_id, current_user,
+                                                      with_documents=False)
+    request_ = services.open_correction(application)
+    if application.status is not S.NEEDS_CORRECTION or request_ is None:
+        return redirect(url_for("applications.detail", application_id=application.id))
+    spec = services.spec_of(application)
+    form = ResubmitForm()
+    values, errors, problems = dict(application.answers or {}), {}, []
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        result = services.save_correction(application, request.form, actor=current_user)
+        values, errors = result.form_values(application.answers), result.errors
+        if result.ok and request.form.get("action") == "resubmit":
+            try:
+                services.resubmit(application, current_user,
+                                  expected_version=form.expected_version)
+            except services.MissingItems as exc:
+                problems.append(str(exc))
+                problems += [spec.by_key[k].label for keys in exc.missing.pages.values() for k in keys]
+                docs = {d.key: d for d in spec.documents}
+                problems += [_("Upload a new file for: %(doc)s", doc=docs[k].label)
+                             for k in exc.missing.documents]
+            except (services.ApplicationError, workflow.WorkflowError) as exc:
+                problems.append(str(exc))
+            else:
+                flash(_("Your corrections have been sent to the office."), "success")
+                return redirect(url_for("applications.detail", application_id=application.id))
+        elif result.ok:
+            flash(_("Your corrections have been saved."), "success")
+    form.version.data = application.version
+    flagged_fields = [spec.by_key[item["key"]] for item in request_.fields if item["key"] in spec.by_key]
+    reasons = {item["key"]: item.get("reason", "") for item in request_.fields + request_.documents}
+    flagged_docs = [d for d in spec.documents if d.key in {i["key"] for i in request_.documents}]
+    return render_template("applications/correction.html", application=application,
+                           documents=services.documents_of(application),
+                           category=services.category_of(application), spec=spec,
+                           correction=request_, flagged_fields=flagged_fields,
+                           flagged_docs=flagged_docs, reasons=reasons, values=values,
+                           errors=errors, problems=problems, form=form, upload_form=EmptyForm())
+
+
+# -- public status check --------------------------------------------------------------------------
+@bp.route("/status", methods=["GET", "POST"])
+@public
+@limiter.limit(_status_limit, methods=["POST"])
+def status_check():
+    form = StatusCheckForm()
+    result, searched = None, False
+    if form.validate_on_submit():
+        searched = True
+        result = services.public_status(form.tracking_number.data, form.email.data)
+    return render_template("applications/status_check.html", form=form, result=result,
+                           searched=searched, labels=workflow.STATUS_LABELS)

@@ -463,6 +463,26 @@ class FormSpec:
         raw = {k: v for k, v in raw.items() if k in errors}
         return PageResult(values, errors, raw)
 
+    def validate_fields(self, keys: Iterable[str], formdata,
+                        answers: Mapping[str, Any] | None = None) -> PageResult:
+        """Like validate_page, for a chosen set of fields from any pages (a correction round:
+        only the flagged fields are read; conditions are judged on the saved answers)."""
+        answers = dict(answers or {})
+        cleaned: dict[str, Any] = {}
+        failed: dict[str, FieldError] = {}
+        raw: dict[str, Any] = {}
+        for key in keys:
+            f = self.by_key.get(key)
+            if f is None or not self.visible(f, answers):
+                continue
+            posted = _posted(f, formdata)
+            try:
+                cleaned[key] = self._clean(f, posted)
+            except _Invalid as exc:
+                failed[key] = FieldError(exc.code, exc.message)
+                raw[key] = posted
+        return PageResult(cleaned, failed, raw)
+
     def _clean(self, f: FieldSpec, posted: Any) -> Any:
         cleaner = getattr(self, f"_clean_{f.type}", None)
         if cleaner is None:

@@ -1,0 +1,56 @@
+"""Small fixed forms of the wizard (the category's own form pages are built from its
+definition by portal.catalogue.formspec)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+
+class VersionedForm(FlaskForm):
+    """A form carrying the version of the application the person saw (optimistic locking)."""
+
+    version = HiddenField()
+
+    @property
+    def expected_version(self) -> int | None:
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return None
+
+
+class SubmitApplicationForm(VersionedForm):
+    declaration = BooleanField(
+        _l("I declare that the information and documents I have given are true and complete, "
+           "and I accept the consequences if they are not.")
+    )
+    submit = SubmitField(_l("Submit application"))
+
+
+class WithdrawForm(VersionedForm):
+    submit = SubmitField(_l("Withdraw application"))
+
+
+class ResubmitForm(VersionedForm):
+    submit = SubmitField(_l("Send corrections"))
+
+
+class EmptyForm(FlaskForm):
+    """CSRF only: uploads, removals, starting an application."""
+
+
+class StatusCheckForm(FlaskForm):
+    tracking_number = StringField(
+        _l("Tracking number"), description=_l("For example SP-2026-000123."),
+        validators=[DataRequired(message=_l("Please fill in this field.")),
+                    Length(max=20, message=_l("A tracking number looks like SP-2026-000123."))],
+    )
+    email = EmailField(
+        _l("Email address used for the application"),
+        validators=[DataRequired(message=_l("Please fill in this field.")),
+                    Length(max=254, message=_l("An email address has at most 254 characters."))],
+    )
+    submit = SubmitField(_l("Check status"))

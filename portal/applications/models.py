@@ -1,0 +1,171 @@
+"""Applications, their documents, audit trail, correction rounds, validation-error events and
+the office's holidays."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.db import TimestampMixin, str_enum, utcnow
+from portal.extensions import db
+
+
+class ApplicationStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    IN_REVIEW = "in_review"
+    NEEDS_CORRECTION = "needs_correction"
+    RESUBMITTED = "resubmitted"
+    RECOMMENDED = "recommended"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class DocumentState(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    FLAGGED = "flagged"
+
+
+class Application(TimestampMixin, db.Model):
+    __tablename__ = "applications"
+    __table_args__ = (
+        Index("ix_applications_applicant_status", "applicant_id", "status"),
+        Index("ix_applications_status_due", "status", "due_date", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracking_number: Mapped[str | None] = mapped_column(String(20), unique=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("permit_categories.id"), index=True)
+    form_version_id: Mapped[int] = mapped_column(ForeignKey("form_versions.id"))
+    status: Mapped[ApplicationStatus] = mapped_column(
+        str_enum(ApplicationStatus, "application_status"), default=ApplicationStatus.DRAFT
+    )
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Wizard pages the applicant has completed (page keys), and the furthest stage reached.
+    completed_pages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    stage: Mapped[str] = mapped_column(String(32), default="requirements")
+    declaration_accepted_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    submitted_at: Mapped[datetime | None]
+    due_date: Mapped[date | None] = mapped_column(Date)
+    sla_paused_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
+    assigned_officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+
+    applicant = relationship("User", foreign_keys=[applicant_id], lazy="raise")
+    category = relationship("PermitCategory", lazy="raise")
+    form_version = relationship("FormVersion", lazy="raise")
+    documents: Mapped[list[Document]] = relationship(
+        back_populates="application", lazy="raise", order_by="Document.id",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def is_editable_by_applicant(self) -> bool:
+        return self.status in (ApplicationStatus.DRAFT, ApplicationStatus.NEEDS_CORRECTION)
+
+
+class Document(db.Model):
+    """One uploaded file for one document requirement of an application."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    requirement_key: Mapped[str] = mapped_column(String(40))
+    storage_key: Mapped[str] = mapped_column(String(200), unique=True)
+    original_name: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    content_type: Mapped[str] = mapped_column(String(50))
+    state: Mapped[DocumentState] = mapped_column(
+        str_enum(DocumentState, "document_state"), default=DocumentState.PENDING
+    )
+    reason: Mapped[str | None] = mapped_column(Text)
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    application: Mapped[Application] = relationship(back_populates="documents", lazy="raise")
+
+
+class AuditEvent(db.Model):
+    """Who did what to an application, and when. Written once, never updated or deleted."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    from_status: Mapped[str | None] = mapped_column(String(32))
+    to_status: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+    visible_to_applicant: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    actor = relationship("User", lazy="raise")
+
+
+@event.listens_for(AuditEvent, "before_update")
+def _audit_is_append_only(mapper, connection, target):  # pragma: no cover - a guard
+    raise RuntimeError("audit events are never updated")
+
+
+@event.listens_for(AuditEvent, "before_delete")
+def _audit_is_never_deleted(mapper, connection, target):  # pragma: no cover - a guard
+    raise RuntimeError("audit events are never deleted")
+
+
+class CorrectionRequest(db.Model):
+    """The office's request for corrections: a message and exactly which answers and
+    documents to fix. Open until the applicant resubmits."""
+
+    __tablename__ = "correction_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    message: Mapped[str] = mapped_column(Text)
+    # [{"key": field_key, "reason": text}], [{"key": requirement_key, "reason": text}]
+    fields: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    documents: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+
+
+class ValidationEvent(db.Model):
+    """A field that failed validation on a wizard page: keys and error codes, never values.
+    The help desk uses these to see where people get stuck."""
+
+    __tablename__ = "validation_events"
+    __table_args__ = (Index("ix_validation_events_app_created", "application_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
+    category_id: Mapped[int] = mapped_column(ForeignKey("permit_categories.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(32))
+    page_key: Mapped[str | None] = mapped_column(String(40))
+    field_key: Mapped[str] = mapped_column(String(40))
+    error_code: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Holiday(db.Model):
+    """A day the office is closed besides weekends (national holidays, joint leave)."""
+
+    __tablename__ = "holidays"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(20), default="national")  # national | joint_leave | local

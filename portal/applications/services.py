@@ -1,0 +1,424 @@
+"""The applicant's side of an application: start, save pages, documents, submit, withdraw,
+answer a correction request, and the public status check. Callable without a request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import abort
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from portal.applications import workflow
+from portal.applications.models import (
+    Application,
+    AuditEvent,
+    CorrectionRequest,
+    Document,
+    ValidationEvent,
+)
+from portal.applications.models import ApplicationStatus as S
+from portal.auth.models import User
+from portal.catalogue.formspec import DocumentSpec, FormSpec, PageResult
+from portal.catalogue.models import FormVersion, PermitCategory
+from portal.db import utcnow
+from portal.extensions import db
+
+STAGE_REQUIREMENTS = "requirements"
+STAGE_FORM = "fill_form"
+STAGE_DOCUMENTS = "upload_documents"
+STAGE_REVIEW = "review_submit"
+
+
+class ApplicationError(Exception):
+    """Refused by a rule; ``str(error)`` is for the applicant, in their language."""
+
+
+@dataclass(frozen=True)
+class Step:
+    stage: str
+    page_key: str | None
+    title: Any  # lazy string or str
+
+    @property
+    def key(self) -> str:
+        return f"page:{self.page_key}" if self.page_key else self.stage
+
+
+def spec_of(application: Application) -> FormSpec:
+    return db.session.get(FormVersion, application.form_version_id).spec
+
+
+def category_of(application: Application) -> PermitCategory:
+    return db.session.get(PermitCategory, application.category_id)
+
+
+def steps(spec: FormSpec) -> list[Step]:
+    """The wizard's steps in order: requirements, each form page, documents, review."""
+    result = [Step(STAGE_REQUIREMENTS, None, _l("Requirements"))]
+    result += [Step(STAGE_FORM, page.key, page.title) for page in spec.pages]
+    if spec.documents:
+        result.append(Step(STAGE_DOCUMENTS, None, _l("Documents")))
+    result.append(Step(STAGE_REVIEW, None, _l("Check and submit")))
+    return result
+
+
+# -- loading, with the access check in one place ------------------------------------------------
+def get_own_application_or_404(application_id: int, user: User, *, with_documents: bool = False
+                               ) -> Application:
+    """The applicant's own application, or 404 (another person's looks exactly like a missing
+    one)."""
+    stmt = select(Application).where(Application.id == application_id,
+                                     Application.applicant_id == user.id)
+    if with_documents:
+        stmt = stmt.options(selectinload(Application.documents))
+    application = db.session.scalar(stmt)
+    if application is None:
+        abort(404)
+    return application
+
+
+def list_own_applications(user: User) -> list[Application]:
+    return list(db.session.scalars(
+        select(Application).where(Application.applicant_id == user.id)
+        .options(selectinload(Application.category))
+        .order_by(Application.updated_at.desc(), Application.id.desc())
+    ))
+
+
+def documents_of(application: Application) -> list[Document]:
+    """The application's documents, read fresh (the relationship never lazy-loads)."""
+    return list(db.session.scalars(
+        select(Document).where(Document.application_id == application.id).order_by(Document.id)
+    ))
+
+
+# -- starting and drafting ----------------------------------------------------------------------
+def start_application(user: User, category: PermitCategory) -> Application:
+    """A new draft on the category's current form version; an existing draft of the same
+    category is resumed instead (a double click starts one draft)."""
+    if not category.active or category.current_version_id is None:
+        raise ApplicationError(_l("This permit cannot be applied for online at the moment."))
+    existing = db.session.scalar(
+        select(Application).where(Application.applicant_id == user.id,
+                                  Application.category_id == category.id,
+                                  Application.status == S.DRAFT)
+        .order_by(Application.id.desc()).limit(1)
+    )
+    if existing is not None:
+        return existing
+    application = Application(applicant_id=user.id, category_id=category.id,
+                              form_version_id=category.current_version_id, answers={},
+                              completed_pages=[], stage=STAGE_REQUIREMENTS)
+    db.session.add(application)
+    db.session.commit()
+    return application
+
+
+def _require_editable(application: Application, page_key: str | None = None,
+                      document_key: str | None = None) -> None:
+    if application.status is S.DRAFT:
+        return
+    if application.status is S.NEEDS_CORRECTION:
+        correction = open_correction(application)
+        allowed_fields = {item["key"] for item in (correction.fields if correction else [])}
+        allowed_docs = {item["key"] for item in (correction.documents if correction else [])}
+        if page_key is None and document_key is None:
+            return
+        if document_key is not None and document_key in allowed_docs:
+            return
+        if page_key is not None and allowed_fields:
+            return
+    raise ApplicationError(
+        _l("This application has been submitted and cannot be changed now. If something is "
+           "wrong, contact the help desk.")
+    )
+
+
+def save_page(application: Application, page_key: str, formdata, *, actor: User
+              ) -> PageResult:
+    """Validate one form page and save it in the draft. Valid values are kept even when other
+    fields on the page have errors (nothing typed correctly is lost); the page counts as done
+    only when it has no errors. Each error is recorded (field key and code, never the value)."""
+    _require_editable(application)
+    spec = spec_of(application)
+    result = spec.validate_page(page_key, formdata, application.answers)
+    answers = dict(application.answers or {})
+    page = spec.pages_by_key[page_key]
+    for field in page.fields:
+        answers.pop(field.key, None)
+        if field.key in result.values:
+            answers[field.key] = result.values[field.key]
+        elif field.key in result.errors and field.key in (application.answers or {}):
+            pass  # a previously saved value is replaced only by a valid one
+    for key, value in (application.answers or {}).items():
+        if key in result.errors and key in {f.key for f in page.fields}:
+            answers[key] = value
+    application.answers = spec.visible_answers(answers) | {
+        k: v for k, v in answers.items() if k not in spec.by_key
+    }
+    done = list(application.completed_pages or [])
+    if result.ok and page_key not in done:
+        done.append(page_key)
+    elif not result.ok and page_key in done:
+        done.remove(page_key)
+    application.completed_pages = done
+    application.stage = STAGE_FORM
+    for key, error in result.errors.items():
+        db.session.add(ValidationEvent(application_id=application.id,
+                                       category_id=application.category_id, stage=STAGE_FORM,
+                                       page_key=page_key, field_key=key, error_code=error.code))
+    db.session.commit()
+    return result
+
+
+def record_stage(application: Application, stage: str) -> None:
+    """Remember the furthest stage a draft reached (for the help desk)."""
+    if application.status is S.DRAFT and application.stage != stage:
+        application.stage = stage
+        db.session.commit()
+
+
+# -- documents ------------------------------------------------------------------------------------
+def document_spec(application: Application, key: str) -> DocumentSpec:
+    for doc in spec_of(application).documents:
+        if doc.key == key:
+            return doc
+    abort(404)
+
+
+def add_document(application: Application, requirement_key: str, upload, *, actor: User
+                 ) -> Document:
+    """Check and store one uploaded file for a requirement. A slot that takes one file has it
+    replaced. Raises UploadRejected (with a message) or ApplicationError; nothing is kept then."""
+    from portal.storage import FileKind, UploadRejected, check_upload, get_storage
+
+    _require_editable(application, document_key=requirement_key)
+    spec = document_spec(application, requirement_key)
+    existing = [d for d in documents_of(application) if d.requirement_key == requirement_key]
+    if spec.max_files > 1 and len(existing) >= spec.max_files:
+        raise ApplicationError(
+            _l("This document takes at most %(n)d files. Remove one before adding another.",
+               n=spec.max_files)
+        )
+    if upload is None or not getattr(upload, "filename", None):
+        raise UploadRejected("no_file")
+    checked = check_upload(upload, {FileKind(t) for t in spec.allowed_types}, spec.max_bytes,
+                           key_prefix="documents/")
+    storage = get_storage()
+    replaced = existing if spec.max_files == 1 else []
+    document = Document(application_id=application.id, requirement_key=requirement_key,
+                        storage_key=checked.stored.key, original_name=checked.original_name,
+                        size=checked.stored.size, sha256=checked.stored.sha256,
+                        content_type=checked.content_type, uploaded_by_id=actor.id)
+    try:
+        for old in replaced:
+            db.session.delete(old)
+        db.session.add(document)
+        if application.status is S.DRAFT:
+            application.stage = STAGE_DOCUMENTS
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        storage.delete(checked.stored.key)
+        raise
+    for old in replaced:
+        storage.delete(old.storage_key)
+    return document
+
+
+def remove_document(application: Application, document_id: int, *, actor: User) -> None:
+    from portal.storage import get_storage
+
+    document = db.session.scalar(select(Document).where(
+        Document.id == document_id, Document.application_id == application.id))
+    if document is None:
+        abort(404)
+    _require_editable(application, document_key=document.requirement_key)
+    key = document.storage_key
+    db.session.delete(document)
+    db.session.commit()
+    get_storage().delete(key)
+
+
+# -- what is missing, submit ----------------------------------------------------------------------
+@dataclass
+class Missing:
+    pages: dict[str, list[str]]
+    documents: list[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.pages or self.documents)
+
+
+def missing_items(application: Application) -> Missing:
+    spec = spec_of(application)
+    pages = spec.missing(application.answers or {})
+    for page in spec.pages:
+        has_required = any(f.required for f in page.fields)
+        if has_required and page.key not in (application.completed_pages or []) and page.key not in pages:
+            # never visited: list its required fields that apply
+            keys = [f.key for f in page.fields if f.required and spec.visible(f, application.answers or {})]
+            if keys:
+                pages[page.key] = keys
+    have = {d.requirement_key for d in documents_of(application)}
+    documents = [d.key for d in spec.documents if d.required and d.key not in have]
+    return Missing(pages, documents)
+
+
+def submit(application: Application, actor: User, *, declaration: bool,
+           expected_version: int | None = None) -> Application:
+    """Submit a draft: all or nothing, once. Needs a verified email, the declaration, every
+    required answer and document. A second, simultaneous submit finds the work done and changes
+    nothing (workflow's optimistic lock)."""
+    if not actor.email_verified:
+        raise ApplicationError(
+            _l("Confirm your email address before submitting: open the message we sent you "
+               "and press the link.")
+        )
+    if application.status is not S.DRAFT:
+        if application.tracking_number:
+            return application  # already submitted (a double click): nothing to do
+        raise ApplicationError(_l("This application cannot be submitted now."))
+    if not declaration:
+        raise ApplicationError(
+            _l("Tick the declaration box to confirm that your answers are true.")
+        )
+    missing = missing_items(application)
+    if missing:
+        raise MissingItems(missing)
+    try:
+        workflow.transition(application, S.SUBMITTED, actor, expected_version=expected_version,
+                            changes={"declaration_accepted_at": utcnow(), "stage": STAGE_REVIEW})
+    except workflow.StaleApplication:
+        db.session.rollback()
+        fresh = db.session.get(Application, application.id)
+        db.session.refresh(fresh)
+        if fresh.status is not S.DRAFT:
+            return fresh  # the other request submitted it
+        raise
+    db.session.commit()
+    return application
+
+
+class MissingItems(ApplicationError):
+    def __init__(self, missing: Missing):
+        super().__init__(_l("Some required information is still missing."))
+        self.missing = missing
+
+
+def withdraw(application: Application, actor: User, *, expected_version: int | None = None,
+             note: str | None = None) -> None:
+    workflow.transition(application, S.WITHDRAWN, actor, expected_version=expected_version,
+                        note=note)
+    db.session.commit()
+
+
+# -- correction round ------------------------------------------------------------------------------
+def request_correction(application: Application, officer: User, message: str,
+                       fields: list[dict[str, str]], documents: list[dict[str, str]],
+                       *, expected_version: int | None = None) -> CorrectionRequest:
+    """The office asks for corrections (the back office calls this): a message and at least
+    one flagged answer or document. The clock pauses until the applicant resubmits."""
+    message = (message or "").strip()
+    if not message:
+        raise ApplicationError(_l("Write a message telling the applicant what to fix."))
+    if not fields and not documents:
+        raise ApplicationError(_l("Flag at least one answer or document to be corrected."))
+    spec = spec_of(application)
+    known_docs = {d.key for d in spec.documents}
+    for item in fields:
+        if item.get("key") not in spec.by_key:
+            raise ApplicationError(_l("Unknown field: %(key)s", key=item.get("key")))
+    for item in documents:
+        if item.get("key") not in known_docs:
+            raise ApplicationError(_l("Unknown document: %(key)s", key=item.get("key")))
+    workflow.transition(application, S.NEEDS_CORRECTION, officer, note=message,
+                        expected_version=expected_version)
+    correction = CorrectionRequest(application_id=application.id, message=message,
+                                   fields=list(fields), documents=list(documents),
+                                   requested_by_id=officer.id)
+    db.session.add(correction)
+    db.session.commit()
+    return correction
+
+
+def open_correction(application: Application) -> CorrectionRequest | None:
+    return db.session.scalar(
+        select(CorrectionRequest)
+        .where(CorrectionRequest.application_id == application.id,
+               CorrectionRequest.resolved_at.is_(None))
+        .order_by(CorrectionRequest.id.desc()).limit(1)
+    )
+
+
+def save_correction(application: Application, formdata, *, actor: User) -> PageResult:
+    """Save the flagged answers only: every other posted key is ignored."""
+    correction = open_correction(application)
+    if application.status is not S.NEEDS_CORRECTION or correction is None:
+        raise ApplicationError(_l("There is nothing to correct in this application now."))
+    spec = spec_of(application)
+    flagged = [item["key"] for item in correction.fields]
+    result = spec.validate_fields(flagged, formdata, application.answers or {})
+    answers = dict(application.answers or {})
+    answers.update(result.values)
+    application.answers = answers
+    for key, error in result.errors.items():
+        db.session.add(ValidationEvent(application_id=application.id,
+                                       category_id=application.category_id,
+                                       stage="respond_correction", page_key=None, field_key=key,
+                                       error_code=error.code))
+    db.session.commit()
+    return result
+
+
+def resubmit(application: Application, actor: User, *, expected_version: int | None = None
+             ) -> None:
+    """Send the corrected application back to the office. Every flagged document must have
+    been replaced by a file uploaded after the request."""
+    correction = open_correction(application)
+    if application.status is not S.NEEDS_CORRECTION or correction is None:
+        raise ApplicationError(_l("There is nothing to correct in this application now."))
+    stale_docs = []
+    for item in correction.documents:
+        docs = [d for d in documents_of(application) if d.requirement_key == item["key"]]
+        if not docs or all(d.uploaded_at <= correction.created_at for d in docs):
+            stale_docs.append(item["key"])
+    missing = spec_of(application).missing(application.answers or {})
+    if stale_docs or missing:
+        raise MissingItems(Missing(missing, stale_docs))
+    correction.resolved_at = utcnow()
+    workflow.transition(application, S.RESUBMITTED, actor, expected_version=expected_version)
+    db.session.commit()
+
+
+# -- timeline and public status ----------------------------------------------------------------
+def timeline(application: Application, *, for_applicant: bool = True) -> list[AuditEvent]:
+    stmt = select(AuditEvent).where(AuditEvent.application_id == application.id)
+    if for_applicant:
+        stmt = stmt.where(AuditEvent.visible_to_applicant.is_(True))
+    return list(db.session.scalars(stmt.order_by(AuditEvent.created_at, AuditEvent.id)))
+
+
+def public_status(tracking_number: str, email: str) -> Application | None:
+    """The application with this tracking number whose applicant has this email, or None.
+    The caller shows only status and dates."""
+    number = (tracking_number or "").strip().upper()[:20]
+    address = (email or "").strip().lower()[:254]
+    if not number or not address:
+        return None
+    return db.session.scalar(
+        select(Application).join(User, User.id == Application.applicant_id)
+        .where(Application.tracking_number == number, func.lower(User.email) == address)
+    )
+
+
+def log_upload_error(application: Application, requirement_key: str, code: str) -> None:
+    """Record a refused upload (requirement key and reason code) for the help desk."""
+    db.session.add(ValidationEvent(application_id=application.id,
+                                   category_id=application.category_id, stage=STAGE_DOCUMENTS,
+                                   page_key=None, field_key=requirement_key[:40],
+                                   error_code=code[:40]))
+    db.session.commit()
