@@ -1,7 +1,8 @@
 """Language choice and local formats: Indonesian by default, English complete.
 
-Order of choice: ``?lang=`` (remembered in the session cookie), the logged-in user's saved
-choice, the session's choice, the browser's Accept-Language, then Indonesian.
+Order of choice: ``?lang=`` (remembered in the session cookie), the session's choice (the
+visible switch and the profile page also save it in the account), the logged-in user's saved
+choice (a new browser logging in), the browser's Accept-Language, then Indonesian.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from babel.numbers import format_decimal
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
@@ -20,15 +21,19 @@ def supported() -> tuple[str, ...]:
 
 
 def select_locale() -> str:
-    asked = request.args.get("lang") if request else None
+    if not has_request_context():
+        # A service called from the CLI or a job: Indonesian unless the caller uses
+        # flask_babel.force_locale (emails do, with the recipient's language).
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    asked = request.args.get("lang")
     if asked in supported():
         session["lang"] = asked
         return asked
-    if current_user and current_user.is_authenticated and current_user.locale in supported():
-        return current_user.locale
     if session.get("lang") in supported():
         return session["lang"]
-    best = request.accept_languages.best_match(supported()) if request else None
+    if current_user and current_user.is_authenticated and current_user.locale in supported():
+        return current_user.locale
+    best = request.accept_languages.best_match(supported())
     return best or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

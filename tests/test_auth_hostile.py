@@ -590,3 +590,40 @@ def test_100000_character_name_on_profile_is_a_validation_error(client, login_as
 def test_100000_character_login_email_is_refused_quietly(client):
     response = login(client, "a" * 100_000 + "@example.test", "whatever password")
     assert response.status_code == 200
+
+
+# --- links after a password change ----------------------------------------------------------
+
+
+def test_older_reset_link_dies_when_a_newer_one_is_used(client, outbox):
+    user = make_user()
+    post_form(client, "/forgot-password", {"email": user.email})
+    first = path_of(outbox.last_link(user.email, "/reset-password/"))
+    post_form(client, "/forgot-password", {"email": user.email})
+    second = path_of(outbox.last_link(user.email, "/reset-password/"))
+    assert first != second
+    reference = invalid_link_reference(client)
+    assert post_form(client, second, {"password": GOOD_PASSWORD}).status_code == 302
+    assert_invalid_link(client.get(first + "?lang=en"), reference)
+
+
+def test_password_change_retires_reset_links(app, client, outbox):
+    user = make_user()
+    post_form(app.test_client(), "/forgot-password", {"email": user.email})
+    link = path_of(outbox.last_link(user.email, "/reset-password/"))
+    assert login(client, user.email).status_code == 302
+    assert post_form(client, "/account/password", {"current_password": DEFAULT_PASSWORD,
+                                                    "new_password": GOOD_PASSWORD}).status_code == 302
+    assert app.test_client().get(link).status_code == 400
+
+
+def test_a_link_used_by_a_racing_request_is_refused(client, reset_link):
+    """Another request used the link between our read and our write: we must not win too."""
+    from portal.auth import services
+
+    token = reset_link.rsplit("/", 1)[1]
+    row = db.session.scalar(select(AuthToken))  # now in the identity map, used_at None
+    db.session.execute(update(AuthToken).where(AuthToken.id == row.id)
+                       .values(used_at=utcnow()).execution_options(synchronize_session=False))
+    assert row.used_at is None  # the stale copy the service will read
+    assert services.consume_token(token, TokenPurpose.RESET_PASSWORD) is None

@@ -11,7 +11,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.auth import passwords
@@ -57,6 +57,8 @@ def register_applicant(data: Registration) -> User | None:
     email = normalize_email(data.email)
     existing = get_user_by_email(email)
     if existing is not None:
+        # Hash anyway, so the answer takes as long as a real registration.
+        passwords.hash_password(data.password)
         _send_template(existing, "already_registered", _l("Someone tried to register with your email"))
         db.session.commit()
         return None
@@ -125,11 +127,29 @@ def consume_token(token: str, purpose: TokenPurpose, *, mark_used: bool = True) 
     row = db.session.scalar(
         select(AuthToken).where(AuthToken.token_hash == _hash(token), AuthToken.purpose == purpose)
     )
-    if row is None or row.used_at is not None or row.expires_at < utcnow():
+    now = utcnow()
+    if row is None or row.used_at is not None or row.expires_at < now:
         return None
     if mark_used:
-        row.used_at = utcnow()
+        # One conditional UPDATE, so two requests racing with the same link cannot both win.
+        used = db.session.execute(
+            update(AuthToken).where(AuthToken.id == row.id, AuthToken.used_at.is_(None))
+            .values(used_at=now).execution_options(synchronize_session=False)
+        )
+        if used.rowcount != 1:
+            return None
+        row.used_at = now
     return row.user
+
+
+def _retire_reset_links(user: User) -> None:
+    """A new password makes every reset link still in the mailbox useless."""
+    db.session.execute(
+        update(AuthToken)
+        .where(AuthToken.user_id == user.id, AuthToken.purpose == TokenPurpose.RESET_PASSWORD,
+               AuthToken.used_at.is_(None))
+        .values(used_at=utcnow()).execution_options(synchronize_session=False)
+    )
 
 
 def verification_link_user(token: str, current: User | None = None) -> User | None:
@@ -187,6 +207,7 @@ def reset_password(token: str, new_password: str) -> User | None:
     if user is None:
         return None
     _set_password(user, new_password)
+    _retire_reset_links(user)
     end_all_sessions(user)
     # Proving control of the mailbox also verifies it.
     if not user.email_verified:
@@ -203,6 +224,7 @@ def change_password(user: User, current_password: str, new_password: str,
     if problem:
         raise AccountError(problem)
     _set_password(user, new_password)
+    _retire_reset_links(user)
     end_all_sessions(user, keep_token=keep_session)
     db.session.commit()
 
