@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from portal.auth.models import Role, User, UserRole
 from portal.auth.passwords import hash_password
 from portal.auth.services import get_user_by_email
+from portal.catalogue.seed import seed_categories
 from portal.db import utcnow
 from portal.extensions import db
 
@@ -24,6 +25,7 @@ DEMO_USERS = [
 
 def seed_demo() -> Iterator[str]:
     yield from _seed_users()
+    yield from seed_categories()
 
 
 def _seed_users() -> Iterator[str]:

@@ -358,7 +358,8 @@ class FormSpec:
             if f.date_rule not in (None, "past", "future"):
                 problems.append(f"{name}: date_rule must be past, future or empty")
             if f.show_if is not None:
-                if not isinstance(f.show_if, Mapping) or "field" not in f.show_if or "equals" not in f.show_if:
+                cond = f.show_if
+                if not isinstance(cond, Mapping) or "field" not in cond or "equals" not in cond:
                     problems.append(f"{name}: show_if needs 'field' and 'equals'")
                 elif f.show_if["field"] not in self.by_key:
                     problems.append(f"{name}: show_if refers to missing field {f.show_if['field']!r}")
@@ -380,7 +381,8 @@ class FormSpec:
                 problems.append(f"{name}: allowed_types must be a non-empty subset of pdf, jpeg, png")
             if isinstance(d.max_mb, bool) or not isinstance(d.max_mb, int | float) or not 0 < d.max_mb <= 50:
                 problems.append(f"{name}: max_mb must be a number above 0 and at most 50")
-            if isinstance(d.max_files, bool) or not isinstance(d.max_files, int) or not 1 <= d.max_files <= 20:
+            files = d.max_files
+            if isinstance(files, bool) or not isinstance(files, int) or not 1 <= files <= 20:
                 problems.append(f"{name}: max_files must be between 1 and 20")
         return problems
 
@@ -755,7 +757,8 @@ def _as_int(value: Any) -> int:
 
 def _overflows(text: str) -> bool:
     try:
-        return not Decimal(text.replace(",", ".")).is_finite() or abs(float(text.replace(",", "."))) == float("inf")
+        text = text.replace(",", ".")
+        return not Decimal(text).is_finite() or abs(float(text)) == float("inf")
     except (InvalidOperation, ValueError, OverflowError):
         return True
 

@@ -3,6 +3,7 @@ new version of a category's form. Callable without a request."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -11,7 +12,8 @@ from flask import abort
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from portal.catalogue.formspec import DefinitionError, FormSpec
+from portal.auth.validators import clean_display_text
+from portal.catalogue.formspec import DefinitionError, DocumentSpec, FormSpec
 from portal.catalogue.models import FormVersion, PermitCategory, Sector
 from portal.db import utcnow
 from portal.extensions import db
@@ -20,6 +22,7 @@ from portal.extensions import db
 MAX_QUERY_CHARS = 100
 MAX_QUERY_WORDS = 8
 PAGE_SIZE = 24
+SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 
 _SEARCH_COLUMNS = (
     PermitCategory.name_id, PermitCategory.name_en,
@@ -39,9 +42,19 @@ def get_category_or_404(slug: str) -> PermitCategory:
 
 def get_category_by_slug(slug: str) -> PermitCategory | None:
     """A category by slug, active or not (for staff and seed code)."""
-    if not isinstance(slug, str) or len(slug) > 80:
-        return None
+    if not isinstance(slug, str) or not SLUG_RE.fullmatch(slug):
+        return None  # also keeps NUL and other odd bytes away from the database
     return db.session.scalar(select(PermitCategory).where(PermitCategory.slug == slug))
+
+
+def get_sample_or_404(category: PermitCategory, doc_key: str) -> DocumentSpec:
+    """The document requirement ``doc_key`` of the category's current form, when it has a
+    sample; else 404."""
+    version = category.current_version
+    doc = version.spec.documents_by_key.get(doc_key) if version is not None else None
+    if doc is None or not doc.sample_key:
+        abort(404)
+    return doc
 
 
 def get_form_version(version_id: int) -> FormVersion | None:
@@ -57,7 +70,8 @@ def search_words(query: str | None) -> list[str]:
     """The words of a search box entry: lower-cased, at most MAX_QUERY_WORDS, cut to length."""
     if not query:
         return []
-    words = query[:MAX_QUERY_CHARS].lower().split()
+    # Control characters (NUL among them: PostgreSQL refuses it) never match a name.
+    words = clean_display_text(query[:MAX_QUERY_CHARS]).lower().split()
     return [w for w in words if w][:MAX_QUERY_WORDS]
 
 

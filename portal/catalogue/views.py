@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import abort, redirect, render_template, request, url_for
 
 from portal.catalogue import bp, services
 from portal.catalogue.models import Sector
@@ -31,3 +31,26 @@ def detail(slug: str):
     spec = version.spec if version is not None else None
     return render_template("catalogue/detail.html", category=category, spec=spec,
                            start_action=services.start_path(category.slug))
+
+
+@bp.route("/permits/<slug>/samples/<doc_key>")
+@public
+def sample(slug: str, doc_key: str):
+    """The sample file of one document requirement: a file under static/ or a stored file."""
+    category = services.get_category_or_404(slug)
+    doc = services.get_sample_or_404(category, doc_key)
+    if doc.sample_key.startswith("static/"):
+        return redirect(url_for("static", filename=doc.sample_key.removeprefix("static/")))
+    from portal.storage import get_storage
+    from portal.storage.checks import CONTENT_TYPES, SNIFF_BYTES, FileKind, sniff
+    from portal.storage.serving import safe_download_response
+
+    try:
+        with get_storage().open(doc.sample_key) as fh:
+            kind = sniff(fh.read(SNIFF_BYTES))
+    except Exception:  # noqa: BLE001 - a missing or malformed key is a missing sample
+        abort(404)
+    if kind not in doc.allowed_types:
+        abort(404)
+    return safe_download_response(doc.sample_key, f"{doc.key}-sample.{'jpg' if kind == 'jpeg' else kind}",
+                                  CONTENT_TYPES[FileKind(kind)])
