@@ -77,6 +77,7 @@ def clean_filename(name: str | None, default: str = "document") -> str:
     (the extension kept), and "document" when nothing sensible is left."""
     name = unicodedata.normalize("NFC", name or "")
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = name.translate({ord(c): " " for c in "\t\n\r\v\f"})
     name = "".join(
         ch for ch in name
         if ch not in _DIRECTION_CHARS and unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp")
@@ -316,6 +317,9 @@ def _reencode_image(storage: StorageBackend, stored: StoredFile, kind: FileKind,
             except (OSError, SyntaxError, ValueError, EOFError):
                 raise UploadRejected("image_broken") from None
             width, height = oriented.size
+            # Pillow writes some info entries back on save (a JPEG comment, for one): keep only
+            # what affects how the pixels look.
+            oriented.info = {k: v for k, v in oriented.info.items() if k in ("transparency", "dpi")}
             with tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024) as out:
                 _encode(oriented, kind, out, icc)
                 out.seek(0)
