@@ -87,7 +87,7 @@ def test_two_saves_of_the_same_bytes_get_different_keys(storage):
     assert "/" in one.key
 
 
-def test_save_reads_in_chunks_of_64_kib():
+def test_save_reads_in_chunks_of_64_kib(storage):
     class Recorder(io.BytesIO):
         sizes: list[int] = []
 
@@ -96,7 +96,7 @@ def test_save_reads_in_chunks_of_64_kib():
             return super().read(n)
 
     stream = Recorder(b"x" * 200_000)
-    LocalStorage(Path(os.environ.get("TMPDIR", "/tmp")) / f"chunks-{os.getpid()}").save(stream)
+    storage.save(stream)
     assert stream.sizes
     assert all(n == CHUNK_SIZE for n in stream.sizes)
 

@@ -473,3 +473,16 @@ def test_a_failure_while_checking_leaves_nothing_behind(root, monkeypatch):
     with pytest.raises(MemoryError):
         check_upload(as_upload(make_pdf()), DOCS, MB)
     assert files_under(root) == before
+
+
+def test_a_stream_already_read_by_someone_else_is_stored_whole(root):
+    data = make_pdf()
+    upload = as_upload(data)
+    upload.stream.read(100)
+    checked = check_upload(upload, DOCS, MB)
+    assert stored_bytes(checked) == data
+
+
+def test_too_large_without_a_known_size_still_names_the_limit(en):
+    assert UploadRejected("too_large", limit=5 * MB).message() == (
+        "The file is larger than the limit of 5 MB. Scan at a lower resolution or split the PDF.")

@@ -67,7 +67,9 @@ class StorageBackend(ABC):
 
     @abstractmethod
     def open(self, key: str) -> BinaryIO:
-        """A binary read stream of the file; the caller closes it. FileNotFoundError if missing."""
+        """A binary read stream of the file, positioned at its start; the caller closes it.
+        It must be seekable (Pillow and pypdf seek): a remote backend spools to a temporary
+        file first. FileNotFoundError if missing."""
 
     @abstractmethod
     def size(self, key: str) -> int:

@@ -219,6 +219,9 @@ def check_upload(file_storage: FileStorage, allowed: set[FileKind], max_bytes: i
     allowed_names = [k.value for k in _KIND_ORDER if k in allowed]
 
     stream = file_storage.stream
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        if stream.seekable():  # a form library may have peeked at it already
+            stream.seek(0)
     try:
         stored = storage.save(stream, max_bytes=max_bytes, key_prefix=key_prefix)
     except UploadRejected as exc:
