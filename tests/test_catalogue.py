@@ -270,3 +270,67 @@ def test_seeded_catalogue_pages_render(client):
     for slug in db.session.scalars(select(PermitCategory.slug)):
         assert client.get(f"/permits/{slug}?lang=en").status_code == 200
         assert client.get(f"/permits/{slug}?lang=id").status_code == 200
+
+
+# -- the form fields macro --------------------------------------------------------------------------
+def render_page(page, values=None, errors=None) -> str:
+    from flask import render_template_string
+
+    return render_template_string(
+        '{% from "macros/dynamic_fields.html" import render_fields, dynamic_error_summary %}'
+        "{{ dynamic_error_summary(page, errors) }}{{ render_fields(page, values, errors) }}",
+        page=page, values=values or {}, errors=errors or {})
+
+
+def test_render_fields_for_every_seeded_page(app):
+    import re
+
+    list(seed_categories())
+    with app.test_request_context("/?lang=en"):
+        for version in db.session.scalars(select(FormVersion)):
+            for page in version.spec.pages:
+                html = render_page(page)
+                for f in page.fields:
+                    if f.type == "radio" or (f.type == "checkbox" and f.options):
+                        assert f'<fieldset id="f-{f.key}"' in html
+                    else:
+                        assert f'for="f-{f.key}"' in html, f.key
+                assert "style=" not in html
+                assert not re.search(r"<script", html)
+
+
+def test_render_fields_shows_errors_beside_fields_and_in_a_summary(app):
+    from werkzeug.datastructures import MultiDict
+
+    list(seed_categories())
+    category = db.session.scalar(select(PermitCategory).where(PermitCategory.slug == "izin-reklame"))
+    spec = category.current_version.spec
+    with app.test_request_context("/?lang=en"):
+        result = spec.validate_page("advertisement", MultiDict({"panjang_m": "NaN", "jenis_reklame": "zzz"}), {})
+        html = render_page(spec.pages_by_key["advertisement"], result.form_values({}), result.errors)
+    assert 'id="error-summary"' in html
+    assert 'href="#f-panjang_m"' in html
+    assert 'aria-invalid="true"' in html
+    assert 'value="NaN"' in html  # what was typed comes back, to be corrected
+    assert 'aria-describedby="f-panjang_m-hint f-panjang_m-error"' in html or "f-panjang_m-error" in html
+    # the renewal-only field is wrapped for conditional.js and explains itself without JS
+    assert 'data-show-if-field="jenis_permohonan" data-show-if-value="perpanjangan"' in html
+    assert "Only needed if Application type is &#34;Renewal&#34;." in html
+    assert '<option value="">Choose…</option>' in html
+    assert 'inputmode="decimal"' in html
+
+
+def test_render_fields_hides_a_field_ruled_out_on_another_page(app):
+    spec_fields = [
+        {"key": "kind", "type": "radio", "label_id": "Jenis", "label_en": "Kind", "page": "one",
+         "options": [{"value": "a"}, {"value": "b"}]},
+        {"key": "extra", "type": "text", "label_id": "Tambahan", "label_en": "Extra", "page": "two",
+         "show_if": {"field": "kind", "equals": "b"}},
+        {"key": "always", "type": "text", "label_id": "Selalu", "label_en": "Always", "page": "two"},
+    ]
+    from portal.catalogue.formspec import FormSpec
+
+    spec = FormSpec.from_version(spec_fields, [])
+    with app.test_request_context("/?lang=en"):
+        assert 'name="extra"' not in render_page(spec.pages_by_key["two"], {"kind": "a"})
+        assert 'name="extra"' in render_page(spec.pages_by_key["two"], {"kind": "b"})
