@@ -71,6 +71,16 @@ def seed_demo() -> None:
         click.echo(line)
 
 
+@seed_cli.command("holidays")
+def seed_holidays_command() -> None:
+    """The national holidays and joint leave days the service-level clock skips (safe in
+    production; admins add local holidays in the admin pages)."""
+    from portal.applications.seed import seed_holidays
+
+    for line in seed_holidays():
+        click.echo(line)
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from portal.applications.seed import seed_holidays
 from portal.auth.models import Role, User, UserRole
 from portal.auth.passwords import hash_password
 from portal.auth.services import get_user_by_email
 from portal.catalogue.seed import seed_categories
 from portal.db import utcnow
 from portal.extensions import db
+from portal.tutorials.seed import seed_tutorials
 
 DEMO_PASSWORD = "Demo-Portal-2026!"  # noqa: S105 - documented demo password, demo data only
 
@@ -25,7 +27,9 @@ DEMO_USERS = [
 
 def seed_demo() -> Iterator[str]:
     yield from _seed_users()
+    yield from seed_holidays()
     yield from seed_categories()
+    yield from seed_tutorials()
 
 
 def _seed_users() -> Iterator[str]:

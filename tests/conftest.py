@@ -11,6 +11,8 @@ import email
 import email.policy
 import itertools
 import re
+import sys
+import types
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -86,6 +88,13 @@ def _transaction(request, app: Flask) -> Iterator[None]:
 
 
 @pytest.fixture
+def real_commits() -> Iterator[None]:
+    """Ask for this to run a test outside the rolled-back transaction (it must use its own
+    scratch database, see tests/dbutil.py)."""
+    yield
+
+
+@pytest.fixture
 def client(app: Flask):
     return app.test_client()
 
@@ -132,7 +141,17 @@ class Outbox:
         raise AssertionError(f"no {path_part} link mailed to {address}")
 
 
-_counter = itertools.count(1)
+def _shared_counter() -> Iterator[int]:
+    """pytest loads this file as ``conftest`` while test modules import it as ``tests.conftest``:
+    two module objects. Both must draw from one counter, or they hand out the same email/NIK."""
+    holder = sys.modules.setdefault("_satupintu_test_factories",
+                                    types.ModuleType("_satupintu_test_factories"))
+    if not hasattr(holder, "counter"):
+        holder.counter = itertools.count(1)
+    return holder.counter
+
+
+_counter = _shared_counter()
 
 
 def make_user(role: Role | str = Role.APPLICANT, *, email: str | None = None,

@@ -3,12 +3,14 @@ answer a correction request, and the public status check. Callable without a req
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
 
 from portal.applications import workflow
@@ -289,18 +291,38 @@ def submit(application: Application, actor: User, *, declaration: bool,
     missing = missing_items(application)
     if missing:
         raise MissingItems(missing)
-    try:
-        workflow.transition(application, S.SUBMITTED, actor, expected_version=expected_version,
-                            changes={"declaration_accepted_at": utcnow(), "stage": STAGE_REVIEW})
-    except workflow.StaleApplication:
-        db.session.rollback()
-        fresh = db.session.get(Application, application.id)
-        db.session.refresh(fresh)
-        if fresh.status is not S.DRAFT:
-            return fresh  # the other request submitted it
-        raise
-    db.session.commit()
+    for attempt in range(_LOCK_RETRIES):
+        try:
+            workflow.transition(application, S.SUBMITTED, actor,
+                                expected_version=expected_version,
+                                changes={"declaration_accepted_at": utcnow(),
+                                         "stage": STAGE_REVIEW})
+            db.session.commit()
+            return application
+        except (workflow.StaleApplication, OperationalError) as exc:
+            # Another request (a double click) may have got there first. On SQLite the loser
+            # can learn it from a lock error instead of the version check: wait and look again.
+            db.session.rollback()
+            if isinstance(exc, OperationalError) and not _is_lock_error(exc):
+                raise
+            if isinstance(exc, OperationalError):
+                time.sleep(0.05 * (attempt + 1))
+            fresh = db.session.get(Application, application.id)
+            db.session.refresh(fresh)
+            if fresh.status is not S.DRAFT:
+                return fresh
+            if isinstance(exc, workflow.StaleApplication):
+                raise
+            application = fresh
+    raise ApplicationError(_l("The portal is busy. Wait a moment and press Submit again."))
     return application
+
+
+_LOCK_RETRIES = 40
+
+
+def _is_lock_error(exc: OperationalError) -> bool:
+    return "database is locked" in str(exc) or "could not serialize" in str(exc)
 
 
 class MissingItems(ApplicationError):
