@@ -1,0 +1,119 @@
+"""Video tutorials, the stage -> tutorial chapter mapping, and each user's viewing progress."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.catalogue.models import PermitCategory  # noqa: F401  (the FK target is registered)
+from portal.db import TimestampMixin, utcnow
+from portal.extensions import db
+
+VIDEO_TYPES = ("video/mp4", "video/webm")
+
+
+class Tutorial(TimestampMixin, db.Model):
+    """One video guide: an uploaded MP4/WebM in storage or an external embed from an allowed
+    host, with a poster, captions (id, en) and chapters as WebVTT files in storage."""
+
+    __tablename__ = "tutorials"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str | None] = mapped_column(String(80), unique=True)  # seeds find their rows by it
+    title_id: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str] = mapped_column(String(200))
+    description_id: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    video_key: Mapped[str | None] = mapped_column(String(255))
+    video_type: Mapped[str | None] = mapped_column(String(32))  # one of VIDEO_TYPES
+    embed_url: Mapped[str | None] = mapped_column(String(500))
+    poster_key: Mapped[str | None] = mapped_column(String(255))
+    poster_type: Mapped[str | None] = mapped_column(String(32))  # image/jpeg or image/png
+    captions_id_key: Mapped[str | None] = mapped_column(String(255))
+    captions_en_key: Mapped[str | None] = mapped_column(String(255))
+    chapters_key: Mapped[str | None] = mapped_column(String(255))
+    # Chapters parsed from chapters_key at save time: [{"id", "start", "end", "title"}], so pages
+    # need not read the file from storage.
+    chapters_json: Mapped[list] = mapped_column(JSON, default=list)
+    transcript_id: Mapped[str] = mapped_column(Text, default="")
+    transcript_en: Mapped[str] = mapped_column(Text, default="")
+    # Per chapter transcripts: {"<chapter id>": {"id": "...", "en": "..."}}; derived from the
+    # captions when not given.
+    chapter_transcripts: Mapped[dict] = mapped_column(JSON, default=dict)
+    duration_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    published: Mapped[bool] = mapped_column(default=False, server_default=false(), index=True)
+    category_id: Mapped[int | None] = mapped_column(
+        ForeignKey("permit_categories.id", ondelete="SET NULL"), index=True
+    )
+    # Low-bandwidth renditions (issue 9): a small (<= 360p) video and an audio-only file.
+    small_video_key: Mapped[str | None] = mapped_column(String(255))
+    small_video_type: Mapped[str | None] = mapped_column(String(32))
+    audio_key: Mapped[str | None] = mapped_column(String(255))
+    audio_type: Mapped[str | None] = mapped_column(String(32))  # audio/mp4 or audio/ogg
+    # Bumped whenever a file changes: media URLs carry it, so browsers may cache them long.
+    media_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    def title(self, lang: str) -> str:
+        return (self.title_en if lang == "en" else self.title_id) or self.title_id
+
+    def description(self, lang: str) -> str:
+        return (self.description_en if lang == "en" else self.description_id) or self.description_id
+
+    def transcript(self, lang: str) -> str:
+        return (self.transcript_en if lang == "en" else self.transcript_id) or self.transcript_id
+
+    def chapter(self, chapter_id: str | None) -> dict | None:
+        for ch in self.chapters_json or []:
+            if ch["id"] == chapter_id:
+                return ch
+        return None
+
+    def chapter_transcript(self, chapter_id: str, lang: str) -> str:
+        texts = (self.chapter_transcripts or {}).get(chapter_id) or {}
+        return texts.get(lang) or texts.get("id") or ""
+
+    def __repr__(self) -> str:
+        return f"<Tutorial {self.id} {self.slug}>"
+
+
+class StageTutorial(db.Model):
+    """Which tutorial chapter a stage shows; a category may have its own, else the general
+    one (category_id NULL) is used."""
+
+    __tablename__ = "stage_tutorials"
+    __table_args__ = (
+        UniqueConstraint("stage_key", "category_id", name="uq_stage_tutorials_stage_category"),
+        # NULLs are distinct in a unique constraint: one general row per stage needs its own index.
+        Index("uq_stage_tutorials_general", "stage_key", unique=True,
+              sqlite_where=db.text("category_id IS NULL"),
+              postgresql_where=db.text("category_id IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stage_key: Mapped[str] = mapped_column(String(32))
+    category_id: Mapped[int | None] = mapped_column(
+        ForeignKey("permit_categories.id", ondelete="CASCADE"), index=True
+    )
+    tutorial_id: Mapped[int] = mapped_column(ForeignKey("tutorials.id", ondelete="CASCADE"), index=True)
+    chapter_id: Mapped[str | None] = mapped_column(String(64))
+
+    tutorial: Mapped[Tutorial] = relationship(lazy="joined")
+
+
+class TutorialView(db.Model):
+    """How far one user got in one tutorial. Only ever moves forward."""
+
+    __tablename__ = "tutorial_views"
+    __table_args__ = (UniqueConstraint("user_id", "tutorial_id", name="uq_tutorial_views_user_tutorial"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    tutorial_id: Mapped[int] = mapped_column(ForeignKey("tutorials.id", ondelete="CASCADE"), index=True)
+    furthest_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    chapters_completed: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    tutorial: Mapped[Tutorial] = relationship(lazy="raise")
