@@ -6,7 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import csrf_token, login, make_user
+from tests.conftest import csrf_token, login, make_user
 from flask import Blueprint
 
 from portal import create_app

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from conftest import DEFAULT_PASSWORD, csrf_token, login, make_user, post_form
+from tests.conftest import DEFAULT_PASSWORD, csrf_token, login, make_user, post_form
 from sqlalchemy import select, update
 
 from portal.auth.models import LoginSession, Role, User

@@ -8,7 +8,7 @@ from datetime import timedelta
 from urllib.parse import quote, urlsplit
 
 import pytest
-from conftest import DEFAULT_PASSWORD, csrf_token, login, make_user, post_form
+from tests.conftest import DEFAULT_PASSWORD, csrf_token, login, make_user, post_form
 from sqlalchemy import func, select, update
 
 from portal.auth import passwords

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import DEFAULT_PASSWORD, csrf_token, make_user
+from tests.conftest import DEFAULT_PASSWORD, csrf_token, make_user
 
 WRONG = "not the right password"
 

@@ -4,7 +4,7 @@ ones stored in one form."""
 from __future__ import annotations
 
 import pytest
-from conftest import post_form
+from tests.conftest import post_form
 from sqlalchemy import func, select
 
 from portal.auth.models import User
@@ -144,7 +144,7 @@ def test_check_nik_codes(nik, code):
 
 
 def test_nik_already_used_mails_the_registrant_and_stores_nothing(client, outbox):
-    from conftest import make_user
+    from tests.conftest import make_user
 
     make_user(nik=VALID_NIK)
     before = user_count()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from conftest import csrf_token, login, make_user
+from tests.conftest import csrf_token, login, make_user
 from sqlalchemy import select
 
 from portal.auth.models import User

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import DEFAULT_PASSWORD, csrf_token, make_user
+from tests.conftest import DEFAULT_PASSWORD, csrf_token, make_user
 
 from portal import create_app
 from portal.extensions import limiter

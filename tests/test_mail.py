@@ -10,7 +10,7 @@ import socket
 import threading
 
 import pytest
-from conftest import post_form
+from tests.conftest import post_form
 
 from portal.notifications.mail import send_email
 
