@@ -306,7 +306,8 @@ def test_render_fields_shows_errors_beside_fields_and_in_a_summary(app):
     category = db.session.scalar(select(PermitCategory).where(PermitCategory.slug == "izin-reklame"))
     spec = category.current_version.spec
     with app.test_request_context("/?lang=en"):
-        result = spec.validate_page("advertisement", MultiDict({"panjang_m": "NaN", "jenis_reklame": "zzz"}), {})
+        posted = MultiDict({"panjang_m": "NaN", "jenis_reklame": "zzz"})
+        result = spec.validate_page("advertisement", posted, {})
         html = render_page(spec.pages_by_key["advertisement"], result.form_values({}), result.errors)
     assert 'id="error-summary"' in html
     assert 'href="#f-panjang_m"' in html
@@ -334,3 +335,17 @@ def test_render_fields_hides_a_field_ruled_out_on_another_page(app):
     with app.test_request_context("/?lang=en"):
         assert 'name="extra"' not in render_page(spec.pages_by_key["two"], {"kind": "a"})
         assert 'name="extra"' in render_page(spec.pages_by_key["two"], {"kind": "b"})
+
+
+def test_seeded_forms_are_complete_in_english():
+    from portal.catalogue.seed import build_definition, load_reference
+
+    for raw in load_reference()["categories"]:
+        fields, documents = build_definition(raw)
+        for f in fields:
+            assert f["label_en"], f["key"]
+            assert bool(f["help_id"]) <= bool(f["help_en"]), f["key"]
+            assert all(o["label_en"] for o in f.get("options", [])), f["key"]
+        for d in documents:
+            assert d["label_en"], d["key"]
+            assert bool(d["description_id"]) <= bool(d["description_en"]), d["key"]

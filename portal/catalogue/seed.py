@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from portal.catalogue.formspec import FormSpec
 from portal.catalogue.models import PermitCategory, Sector
+from portal.catalogue.seed_en import DESCRIPTION_EN, HELP_EN
 from portal.catalogue.services import publish_new_version
 from portal.extensions import db
 
@@ -242,15 +243,6 @@ CONDITIONS: dict[str, dict[str, tuple[str, str, bool]]] = {
     "sip-dokter": {"nomor_sip_lama": ("jenis_permohonan", "perpanjangan", True)},
 }
 
-# Help texts in English for the common fields (the data gives Indonesian only).
-HELP_EN = {
-    "Sesuai KTP.": "As written on your ID card (KTP).",
-    "16 digit sesuai e-KTP.": "16 digits, as on your e-KTP.",
-    "Alamat lengkap, jangan disingkat.": "Full address, without abbreviations.",
-    "Untuk notifikasi status permohonan.": "We send status updates to this number.",
-    "Dokumen elektronik dapat dikirim ke email.": "Electronic documents can be sent to this email.",
-}
-
 DATE_RULES = {"tanggal_lahir": "past", "mulai_usaha": "past", "tanggal_mulai": "future",
               "tanggal_selesai": "future"}
 DOC_SIZES_MB = {"pas_foto": 2, "gambar_rencana_teknis": 20, "proposal_penelitian": 10,
@@ -385,6 +377,7 @@ def build_definition(raw_category: dict[str, Any]) -> tuple[list[dict], list[dic
             fields.append(field)
     documents = []
     for raw in raw_category["documents"]:
+        description_id = raw.get("description_id", "")
         types = []
         for t in raw.get("types") or ["pdf"]:
             t = "jpeg" if t == "jpg" else t
@@ -392,7 +385,8 @@ def build_definition(raw_category: dict[str, Any]) -> tuple[list[dict], list[dic
                 types.append(t)
         documents.append({
             "key": raw["key"], "label_id": raw["label_id"], "label_en": raw.get("label_en", ""),
-            "description_id": raw.get("description_id", ""), "description_en": raw.get("description_en", ""),
+            "description_id": description_id,
+            "description_en": raw.get("description_en") or DESCRIPTION_EN.get(description_id, ""),
             "allowed_types": types, "max_mb": DOC_SIZES_MB.get(raw["key"], 5),
             "required": bool(raw.get("required")), "max_files": DOC_MAX_FILES.get(raw["key"], 1),
             "sample_key": DOC_SAMPLES.get(raw["key"]),
