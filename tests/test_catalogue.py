@@ -349,3 +349,28 @@ def test_seeded_forms_are_complete_in_english():
         for d in documents:
             assert d["label_en"], d["key"]
             assert bool(d["description_id"]) <= bool(d["description_en"]), d["key"]
+
+
+def test_list_query_count_does_not_grow_with_the_number_of_categories(client, app):
+    from sqlalchemy import event
+
+    def count_queries(url: str) -> int:
+        statements: list[str] = []
+
+        def record(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            assert client.get(url).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        return len(statements)
+
+    for i in range(2):
+        make_category(f"few-{i}", sector=Sector.HEALTH)
+    few = count_queries("/permits?q=izin")
+    for i in range(10):
+        make_category(f"many-{i}", sector=Sector.TOURISM)
+    assert few > 0
+    assert count_queries("/permits?q=izin") == few

@@ -91,8 +91,8 @@ class PermitCategory(TimestampMixin, db.Model):
     )
 
     current_version: Mapped[FormVersion | None] = relationship(
-        foreign_keys=[current_version_id], post_update=True, lazy="joined"
-    )
+        foreign_keys=[current_version_id], post_update=True
+    )  # lists do not need it; the loaders in services.py join it in
 
     @property
     def sector_label(self) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 from flask import abort
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from portal.auth.validators import clean_display_text
 from portal.catalogue.formspec import DefinitionError, DocumentSpec, FormSpec
@@ -44,7 +45,10 @@ def get_category_by_slug(slug: str) -> PermitCategory | None:
     """A category by slug, active or not (for staff and seed code)."""
     if not isinstance(slug, str) or not SLUG_RE.fullmatch(slug):
         return None  # also keeps NUL and other odd bytes away from the database
-    return db.session.scalar(select(PermitCategory).where(PermitCategory.slug == slug))
+    return db.session.scalar(
+        select(PermitCategory).where(PermitCategory.slug == slug)
+        .options(joinedload(PermitCategory.current_version))
+    )
 
 
 def get_sample_or_404(category: PermitCategory, doc_key: str) -> DocumentSpec:
