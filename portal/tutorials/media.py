@@ -110,6 +110,11 @@ def media_response(key: str, content_type: str, *, download_name: str, cacheable
         environ = request.environ
         if use is RangeUse.NONE and "HTTP_RANGE" in environ:
             environ = {k: v for k, v in environ.items() if k != "HTTP_RANGE"}
+        elif use is RangeUse.SINGLE:
+            # A server's own wsgi.file_wrapper (gunicorn's) cannot seek, so Werkzeug's range
+            # wrapper would read and discard everything before the range: up to the whole
+            # video per seek. Werkzeug's FileWrapper seeks.
+            environ = {k: v for k, v in environ.items() if k != "wsgi.file_wrapper"}
         try:
             if path is not None:
                 response = send_file(path, environ, mimetype=content_type.split(";")[0],
