@@ -6,13 +6,13 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from tests.conftest import csrf_token, login, make_user
 from flask import Blueprint
 
 from portal import create_app
 from portal.auth import services
 from portal.auth.models import Role
 from portal.security import is_public_endpoint, public, roles_required
+from tests.conftest import csrf_token, login, make_user
 
 #: Reachable without logging in. Adding an endpoint here is a deliberate, reviewed change.
 PUBLIC_ENDPOINTS = {
@@ -204,3 +204,35 @@ def test_inactive_admins_do_not_count_as_the_other_admin():
     with pytest.raises(services.AccountError):
         services.set_roles(active, set(), acting=_System())
     assert active.role_set == {Role.ADMIN}
+
+
+# --- staff accounts from the command line ---------------------------------------------------
+
+
+def test_cli_creates_a_staff_account_with_several_roles(app):
+    from tests.conftest import login as login_form
+
+    result = app.test_cli_runner().invoke(args=[
+        "users", "create", "--email", "Officer.One@Example.test", "--name", "Officer One",
+        "--role", "officer", "--role", "helpdesk", "--password", "a long staff passphrase"])
+    assert result.exit_code == 0, result.output
+    user = services.get_user_by_email("officer.one@example.test")
+    assert user.role_set == {Role.OFFICER, Role.HELPDESK}
+    assert user.email_verified
+    assert login_form(app.test_client(), user.email, "a long staff passphrase").status_code == 302
+
+
+def test_cli_refuses_a_common_password(app):
+    result = app.test_cli_runner().invoke(args=[
+        "users", "create", "--email", "weak@example.test", "--role", "admin",
+        "--password", "password123"])
+    assert result.exit_code != 0
+    assert services.get_user_by_email("weak@example.test") is None
+
+
+def test_cli_keeps_the_last_admin(app):
+    admin = make_user(Role.ADMIN)
+    result = app.test_cli_runner().invoke(args=["users", "roles", "--email", admin.email,
+                                                "--role", "officer"])
+    assert result.exit_code != 0
+    assert admin.role_set == {Role.ADMIN}

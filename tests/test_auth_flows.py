@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from tests.conftest import DEFAULT_PASSWORD, csrf_token, login, make_user, post_form
 from sqlalchemy import select, update
 
 from portal.auth.models import LoginSession, Role, User
 from portal.db import utcnow
 from portal.extensions import db
+from tests.conftest import DEFAULT_PASSWORD, csrf_token, login, make_user, post_form
 
 COOKIE = "satupintu_session"
 NEW_PASSWORD = "a different long sentence 2026"

@@ -8,7 +8,6 @@ from datetime import timedelta
 from urllib.parse import quote, urlsplit
 
 import pytest
-from tests.conftest import DEFAULT_PASSWORD, csrf_token, login, make_user, post_form
 from sqlalchemy import func, select, update
 
 from portal.auth import passwords
@@ -17,6 +16,7 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.notifications.mail import build_message
 from portal.security import safe_next_url
+from tests.conftest import DEFAULT_PASSWORD, csrf_token, login, make_user, post_form
 
 GOOD_PASSWORD = "my cat sleeps on the red sofa"
 

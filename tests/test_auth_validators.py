@@ -4,12 +4,12 @@ ones stored in one form."""
 from __future__ import annotations
 
 import pytest
-from tests.conftest import post_form
 from sqlalchemy import func, select
 
 from portal.auth.models import User
 from portal.auth.validators import NikError, check_nik, normalize_phone
 from portal.extensions import db
+from tests.conftest import post_form
 
 VALID_NIK = "6472014101900001"  # Samarinda region, woman born 1 January 1990, serial 0001
 

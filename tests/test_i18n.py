@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from tests.conftest import csrf_token, login, make_user
 from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.extensions import db
+from tests.conftest import csrf_token, login, make_user
 
 PO_FILE = Path(__file__).resolve().parent.parent / "portal/translations/id/LC_MESSAGES/messages.po"
 

@@ -6,12 +6,13 @@ Skips with a reason when Redis is not running, unless REQUIRE_REDIS=1 (CI), then
 from __future__ import annotations
 
 import os
+import uuid
 
 import pytest
-from tests.conftest import DEFAULT_PASSWORD, csrf_token, make_user
 
 from portal import create_app
 from portal.extensions import limiter
+from tests.conftest import DEFAULT_PASSWORD, csrf_token, make_user
 
 REDIS_URI = "redis://127.0.0.1:6379/15"
 WRONG = "not the right password"
@@ -35,18 +36,30 @@ def _redis_or_skip():
 @pytest.fixture
 def redis_app(tmp_path):
     redis_client = _redis_or_skip()
-    redis_client.flushdb()
+    # Other test runs may share this Redis (several engineers, CI jobs on one host): a key
+    # prefix of our own gives a clean slate without flushing their counters, and we delete
+    # only our keys afterwards.
+    prefix = f"satupintu-test-{uuid.uuid4().hex[:12]}"
     # The limiter is one object shared by every app; keep the session app's storage and put
     # it back afterwards so the other tests go on with memory storage.
-    saved = limiter._storage, limiter._limiter
-    app = create_app("test", RATELIMIT_STORAGE_URI=REDIS_URI, RATELIMIT_SWALLOW_ERRORS=False,
+    saved = limiter._storage, limiter._limiter, limiter._key_prefix
+    app = create_app("test", RATELIMIT_STORAGE_URI=REDIS_URI, RATELIMIT_KEY_PREFIX=prefix,
                      MAIL_DIR=tmp_path / "mail", INSTANCE_DIR=tmp_path)
     try:
-        yield app, redis_client
+        yield app, _Keys(redis_client, prefix)
     finally:
-        redis_client.flushdb()
+        for key in redis_client.scan_iter(f"*{prefix}*"):
+            redis_client.delete(key)
         redis_client.close()
-        limiter._storage, limiter._limiter = saved
+        limiter._storage, limiter._limiter, limiter._key_prefix = saved
+
+
+class _Keys:
+    def __init__(self, client, prefix: str):
+        self.client, self.prefix = client, prefix
+
+    def count(self) -> int:
+        return sum(1 for _ in self.client.scan_iter(f"*{self.prefix}*"))
 
 
 def attempt(client, email: str, password: str):
@@ -56,13 +69,13 @@ def attempt(client, email: str, password: str):
 
 
 def test_limits_are_kept_in_redis(redis_app):
-    app, redis_client = redis_app
+    app, keys = redis_app
     assert "Redis" in type(limiter.storage).__name__
     user = make_user()
     client = app.test_client()
     for _ in range(5):
         assert attempt(client, user.email, WRONG).status_code == 200
-    assert redis_client.dbsize() > 0  # the counters live in Redis, not in this process
+    assert keys.count() > 0  # the counters live in Redis, not in this process
 
     refused = attempt(client, user.email, DEFAULT_PASSWORD)
     assert refused.status_code == 429
@@ -78,6 +91,7 @@ def test_redis_limit_is_shared_between_app_processes(redis_app, tmp_path):
         attempt(app.test_client(), user.email, WRONG)
     # A second app object with the same storage: its limiter storage is a new Redis client.
     second = create_app("test", RATELIMIT_STORAGE_URI=REDIS_URI, MAIL_DIR=tmp_path / "m2",
+                        RATELIMIT_KEY_PREFIX=app.config["RATELIMIT_KEY_PREFIX"],
                         INSTANCE_DIR=tmp_path)
     assert attempt(second.test_client(), user.email, DEFAULT_PASSWORD).status_code == 429
 

@@ -10,9 +10,9 @@ import socket
 import threading
 
 import pytest
-from tests.conftest import post_form
 
 from portal.notifications.mail import send_email
+from tests.conftest import post_form
 
 aiosmtpd_controller = pytest.importorskip("aiosmtpd.controller",
                                           reason="aiosmtpd (a dev dependency) is not installed")
