@@ -157,6 +157,18 @@ def new_context(browser, live_server) -> Iterator[Callable]:
 
 
 @pytest.fixture
+def watched_page(browser, live_server):
+    """A page and its PageProblems, for tests of the watcher itself: problems are returned,
+    not turned into a failure."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=live_server)
+    page = context.new_page()
+    watcher = PageProblems()
+    watcher.watch(page)
+    yield page, watcher
+    context.close()
+
+
+@pytest.fixture
 def page(new_context, request):
     """A page in a fresh context. Its locale comes from the test's ``locale`` parameter when it
     has one ("id-ID" / "en-US"), else Indonesian."""
