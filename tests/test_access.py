@@ -36,6 +36,8 @@ PUBLIC_ENDPOINTS = {
     "tutorials.library",
     "tutorials.watch",
     "tutorials.media",
+    # Anyone holding a permit's QR code can check it.
+    "permits.verify",
 }
 
 # Only for reading the URL map at collection time; the tests use the session app.
