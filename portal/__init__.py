@@ -99,15 +99,19 @@ def _sqlite_begin(conn):
 def _register_blueprints(app: Flask) -> None:
     from portal.applications import bp as applications_bp
     from portal.auth import bp as auth_bp
+    from portal.backoffice import bp as backoffice_bp
     from portal.catalogue import bp as catalogue_bp
+    from portal.permits import bp as permits_bp
     from portal.public import bp as public_bp
     from portal.tutorials import bp as tutorials_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(applications_bp)
+    app.register_blueprint(backoffice_bp)
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(tutorials_bp)
+    app.register_blueprint(permits_bp)
 
 
 def _template_context(app: Flask) -> None:

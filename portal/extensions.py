@@ -9,6 +9,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
 
 from portal.db import Base
@@ -18,6 +19,9 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+#: Security headers; views that must differ (a preview shown in our own frame) use
+#: ``@talisman(frame_options="SAMEORIGIN", ...)``.
+talisman = Talisman()
 
 
 def _client_address() -> str:

@@ -13,3 +13,5 @@ from portal.applications.models import (  # noqa: F401
 from portal.notifications.models import Notice, OutboxEmail  # noqa: F401
 from portal.sequences import SequenceCounter  # noqa: F401
 from portal.tutorials.models import StageTutorial, Tutorial, TutorialView  # noqa: F401
+from portal.backoffice.models import InternalNote, ReviewFlag  # noqa: F401
+from portal.permits.models import Permit  # noqa: F401

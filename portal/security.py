@@ -104,9 +104,9 @@ def content_security_policy() -> dict[str, str | list[str]]:
 
 def install_security_headers(app: Flask) -> None:
     """Talisman sets CSP, frame-ancestors, nosniff, Referrer-Policy and (in production) HSTS."""
-    from flask_talisman import Talisman
+    from portal.extensions import talisman
 
-    Talisman(
+    talisman.init_app(
         app,
         force_https=False,  # TLS ends at nginx; ProxyFix tells the app the scheme
         strict_transport_security=app.config.get("HSTS", False),

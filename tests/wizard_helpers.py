@@ -51,3 +51,26 @@ def make_category(slug: str = "test-domisili", time_limit_days: int = 5, **kwarg
 
 def file_upload(data: bytes, name: str, content_type: str = "application/octet-stream"):
     return (io.BytesIO(data), name, content_type)
+
+
+def make_submitted(applicant, category, *, answers: dict | None = None, document_name: str = "ktp.pdf"):
+    """A submitted application with valid answers and its KTP document, through the services."""
+    from portal.applications import services
+    from portal.extensions import db
+    from portal.storage import get_storage
+    from tests.fixtures_files import make_pdf
+
+    from portal.applications.models import Document
+
+    application = services.start_application(applicant, category)
+    application.answers = answers or {"business_name": "Warung Sederhana", "employees": 3,
+                                      "has_branch": "no", "start_date": "2020-05-01"}
+    application.completed_pages = ["business", "location"]
+    db.session.commit()
+    stored = get_storage().save(io.BytesIO(make_pdf()), key_prefix="documents/")
+    db.session.add(Document(application_id=application.id, requirement_key="ktp",
+                            storage_key=stored.key, original_name=document_name, size=stored.size,
+                            sha256=stored.sha256, content_type="application/pdf"))
+    db.session.commit()
+    services.submit(application, applicant, declaration=True)
+    return application

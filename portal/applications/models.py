@@ -59,6 +59,9 @@ class Application(TimestampMixin, db.Model):
     decided_at: Mapped[datetime | None]
     assigned_officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     decision_reason: Mapped[str | None] = mapped_column(Text)
+    # The verifier's recommendation to the approver: "approve" or "reject", with a reason.
+    recommendation: Mapped[str | None] = mapped_column(String(10))
+    recommendation_reason: Mapped[str | None] = mapped_column(Text)
 
     applicant = relationship("User", foreign_keys=[applicant_id], lazy="raise")
     category = relationship("PermitCategory", lazy="raise")
