@@ -261,3 +261,40 @@ def test_deactivated_account_is_logged_out(client, login_as):
     db.session.execute(update(User).where(User.id == user.id).values(is_active_account=False))
     db.session.commit()
     assert is_anonymous(client)
+
+
+def test_session_cookie_is_httponly_and_samesite_lax(client):
+    user = make_user()
+    response = login(client, user.email)
+    cookie = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith(COOKIE + "="))
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+
+
+def test_production_cookies_are_secure():
+    import config
+
+    assert config.Production.SESSION_COOKIE_SECURE is True
+    assert config.Production.HSTS is True
+
+
+def test_session_token_is_stored_only_as_a_hash(client, login_as):
+    import hashlib
+
+    from flask.sessions import SecureCookieSessionInterface
+
+    user = login_as()
+    serializer = SecureCookieSessionInterface().get_signing_serializer(client.application)
+    token = serializer.loads(session_cookie(client))["_user_id"]
+    [row] = db.session.scalars(select(LoginSession).where(LoginSession.user_id == user.id)).all()
+    assert row.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in row.token_hash
+
+
+def test_reset_keeps_the_chosen_language(client, outbox):
+    user = make_user()
+    post_form(client, "/forgot-password?lang=en", {"email": user.email})
+    link = path_of(outbox.last_link(user.email, "/reset-password/"))
+    response = post_form(client, link, {"password": NEW_PASSWORD})
+    assert response.status_code == 302
+    assert '<html lang="en">' in client.get("/login").get_data(as_text=True)

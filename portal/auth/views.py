@@ -189,7 +189,10 @@ def reset_password(token: str):
                 return render_template("auth/link_invalid.html"), 400
             if current_user.is_authenticated:
                 logout_user()
+            lang = session.get("lang")
             session.clear()
+            if lang:
+                session["lang"] = lang
             flash(_("Your password has been changed. Log in with the new password."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form)
