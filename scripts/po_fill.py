@@ -16,7 +16,7 @@ PO = Path(__file__).resolve().parent.parent / "portal/translations/id/LC_MESSAGE
 
 
 def main(path: str) -> int:
-    table = runpy.run_path(path)["T"]
+    table = runpy.run_path(path).get("T", {})
     with PO.open("rb") as fh:
         catalog = read_po(fh, locale="id")
     missing = []
