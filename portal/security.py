@@ -98,7 +98,8 @@ def content_security_policy() -> dict[str, str | list[str]]:
         "base-uri": "'self'",
         "form-action": "'self'",
         "frame-ancestors": "'none'",
-        "frame-src": "'self'",
+        # tutorials may embed a video from an allow-listed host (TUTORIAL_EMBED_HOSTS)
+        "frame-src": ["'self'", "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
     }
 
 

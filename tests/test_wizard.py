@@ -317,3 +317,22 @@ def test_tracking_numbers_increase(login_as, category):
     first, second = (int(n.rsplit("-", 1)[1]) for n in numbers)
     assert second == first + 1
     assert db.session.scalar(select(func.count()).select_from(OutboxEmail)) == 2
+
+
+def test_every_wizard_stage_shows_its_video_guide(client, login_as, category):
+    from portal.tutorials.seed import seed_tutorials
+
+    list(seed_tutorials())
+    login_as()
+    application_id = _start(client, category)
+    pages = {
+        "requirements": f"/applications/{application_id}/requirements",
+        "fill_form": f"/applications/{application_id}/form/business",
+        "upload_documents": f"/applications/{application_id}/documents",
+        "review_submit": f"/applications/{application_id}/review",
+        "choose_category": "/permits",
+    }
+    for stage, url in pages.items():
+        html = client.get(url + "?lang=en").get_data(as_text=True)
+        assert f'data-stage="{stage}"' in html, stage
+        assert "<video" in html and 'kind="captions"' in html and 'srclang="en"' in html, stage
