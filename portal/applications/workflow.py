@@ -153,6 +153,10 @@ def transition(application: Application, to: S, actor: User, *, note: str | None
                        visible_to_applicant=visible_to_applicant)
     db.session.add(audit)
     db.session.flush()
+    if to is S.APPROVED:
+        from portal.permits.services import issue_permit
+
+        issue_permit(application, actor)
     from portal.applications.notify import status_changed
 
     status_changed(application, audit)

@@ -1,0 +1,421 @@
+"""Permits: issuing one on approval (number, validity, PDF certificate), the public
+verification view of it, and revocation. Callable without a request.
+
+``issue_permit`` is called by ``applications.workflow.transition`` right after an application
+moves to APPROVED, inside the same transaction: the permit exists exactly when the approval
+does. The certificate is written to storage first and the row recorded after it; if the
+transaction then rolls back, the file is deleted again (see ``_forget_files_on_rollback``), so
+no row points to a missing file and no file is left behind for nothing.
+"""
+
+from __future__ import annotations
+
+import calendar
+import io
+import re
+import secrets
+import string
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import abort, current_app, url_for
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
+
+from portal.applications import clock
+from portal.applications.models import Application, ApplicationStatus
+from portal.auth.models import Role, User
+from portal.catalogue.models import DEFAULT_PERMIT_NUMBER_PATTERN, FormVersion, PermitCategory
+from portal.db import utcnow
+from portal.extensions import db
+from portal.permits import pdf
+from portal.permits.models import Permit, PermitState
+from portal.sequences import next_value
+
+PDF_CONTENT_TYPE = "application/pdf"
+TOKEN_BYTES = 32  # secrets.token_urlsafe(32): 43 characters, 256 random bits
+#: What a well-formed token looks like; anything else is "not found" without a query.
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{43}")
+MAX_REASON_LENGTH = 1000
+DEFAULT_HEAD_TITLE = "Kepala Dinas Penanaman Modal dan PTSP"
+
+STATE_LABELS = {
+    PermitState.VALID: _l("VALID"),
+    PermitState.EXPIRED: _l("EXPIRED"),
+    PermitState.REVOKED: _l("REVOKED"),
+}
+
+
+class PermitError(Exception):
+    """Refused by a rule; ``str(error)`` is a message for the person who tried."""
+
+
+class PermitNumberPatternError(ValueError):
+    """A category's permit number pattern cannot make unique numbers."""
+
+
+# -- numbers and dates ------------------------------------------------------------------------------
+_PATTERN_FIELDS = {"code", "year", "seq", "month"}
+
+
+def validate_number_pattern(pattern: str) -> list[str]:
+    """Problems with a permit number pattern (empty list: usable). A pattern may use {code},
+    {year}, {month} and {seq} with a format such as {seq:05}; it must hold {code}, {year} and
+    {seq} so that numbers are unique across categories and years. For the admin form too."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    try:
+        parsed = list(string.Formatter().parse(pattern))
+    except ValueError as exc:
+        return [f"unreadable pattern: {exc}"]
+    for _literal, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if name not in _PATTERN_FIELDS or conversion:
+            problems.append(f"unknown placeholder {{{name}}}")
+            continue
+        if spec and not re.fullmatch(r"0?\d{1,2}d?", spec):
+            problems.append(f"unsupported format {{{name}:{spec}}}")
+        seen.add(name)
+    for needed in ("code", "year", "seq"):
+        if needed not in seen:
+            problems.append(f"the pattern needs {{{needed}}}")
+    if len(pattern) > 80:
+        problems.append("the pattern is too long")
+    return problems
+
+
+def format_permit_number(pattern: str, *, code: str, year: int, month: int, seq: int) -> str:
+    """The number made from ``pattern`` (only the known placeholders, no attribute access:
+    the pattern is typed by staff). A bad pattern falls back to the default one."""
+    if validate_number_pattern(pattern):
+        current_app.logger.warning("permit number pattern %r is not usable; using the default",
+                                   pattern)
+        pattern = DEFAULT_PERMIT_NUMBER_PATTERN
+    values = {"code": code, "year": year, "month": month, "seq": seq}
+    out = []
+    for literal, name, spec, _conversion in string.Formatter().parse(pattern):
+        out.append(literal)
+        if name is not None:
+            out.append(format(values[name], spec or ""))
+    return "".join(out)
+
+
+def add_months(start: date, months: int) -> date:
+    """``start`` plus ``months`` calendar months (31 January + 1 month = 28/29 February)."""
+    total = start.month - 1 + months
+    year, month = start.year + total // 12, total % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def new_verification_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def verify_url(token: str) -> str:
+    """The public verification link on the configured address, never the request's Host."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    with current_app.test_request_context(base_url=base):
+        return base + url_for("permits.verify", token=token)
+
+
+# -- masking ---------------------------------------------------------------------------------------
+def _mask_word(word: str) -> str:
+    if len(word) <= 2:
+        return word[0] + "*"
+    return word[0] + "*" * (len(word) - 2) + word[-1]
+
+
+def mask_name(name: str) -> str:
+    """Enough of a name to recognise, not enough to learn it: the first word stays, the others
+    keep their first and last letters ("Siti Rahmawati" -> "Siti R*******i"). A name of one
+    word is masked too, or it would be shown whole."""
+    words = (name or "").split()
+    if not words:
+        return ""
+    if len(words) == 1:
+        return _mask_word(words[0])
+    return " ".join([words[0], *(_mask_word(w) for w in words[1:])])
+
+
+def mask_nik(nik: str | None) -> str:
+    """A NIK with only its first four and last two digits ("6472**********01")."""
+    digits = (nik or "").strip()
+    if len(digits) < 8:
+        return "*" * len(digits)
+    return digits[:4] + "*" * (len(digits) - 6) + digits[-2:]
+
+
+# -- loading ----------------------------------------------------------------------------------------
+def permit_for_application(application_id: int) -> Permit | None:
+    return db.session.scalar(select(Permit).where(Permit.application_id == application_id))
+
+
+def get_own_permit_or_404(application_id: int, user: User) -> Permit:
+    """The permit of ``user``'s own application, or 404 (someone else's looks missing)."""
+    permit = db.session.scalar(
+        select(Permit).join(Application, Application.id == Permit.application_id)
+        .where(Permit.application_id == application_id, Application.applicant_id == user.id)
+    )
+    if permit is None:
+        abort(404)
+    return permit
+
+
+def get_permit_for_approver_or_404(permit_id: int, user: User) -> Permit:
+    """A permit for an approver to act on; 403 for anyone else, 404 when it does not exist."""
+    if not user.has_role(Role.APPROVER):
+        abort(403)
+    permit = db.session.get(Permit, permit_id)
+    if permit is None:
+        abort(404)
+    return permit
+
+
+def find_by_token(token: str) -> Permit | None:
+    """The permit with this verification token, or None. A malformed token is looked up like
+    any other (one query either way), so the answer takes the same time and says the same."""
+    candidate = token if TOKEN_RE.fullmatch(token or "") else "-" * 43
+    return db.session.scalar(select(Permit).where(Permit.verification_token == candidate))
+
+
+# -- issuing ---------------------------------------------------------------------------------------
+def issue_permit(application: Application, approver: User) -> Permit:
+    """Issue the permit of an approved application: number, validity, certificate PDF.
+
+    Called by the workflow inside the approval's transaction (the caller commits). Idempotent:
+    a second call returns the permit already issued. Raises PermitError when the application
+    is not approved."""
+    existing = permit_for_application(application.id)
+    if existing is not None:
+        return existing
+    if application.status is not ApplicationStatus.APPROVED:
+        raise PermitError(_l("A permit is issued only for an approved application."))
+    category = db.session.get(PermitCategory, application.category_id)
+    applicant = db.session.get(User, application.applicant_id)
+    now = utcnow()
+    today = clock.office_today(now)
+    seq = next_value(f"permit:{category.code}:{today.year}")
+    permit = Permit(
+        application_id=application.id,
+        number=format_permit_number(category.permit_number_pattern or DEFAULT_PERMIT_NUMBER_PATTERN,
+                                    code=category.code, year=today.year, month=today.month,
+                                    seq=seq),
+        category_id=category.id,
+        holder_name=applicant.full_name,
+        issued_at=now,
+        valid_until=add_months(today, category.validity_months) if category.validity_months
+        else None,
+        verification_token=new_verification_token(),
+        approved_by_id=approver.id,
+    )
+    data = certificate_data(permit, application, category, applicant, approver)
+    body = pdf.render_certificate(data, font_dirs=_font_dirs())
+    from portal.storage import get_storage
+
+    storage = get_storage()
+    stored = storage.save(io.BytesIO(body), key_prefix="permits/")
+    _remember_file(db.session(), storage, stored.key)
+    permit.pdf_key = stored.key
+    db.session.add(permit)
+    db.session.flush()
+    return permit
+
+
+def _font_dirs() -> tuple[str, ...]:
+    configured = current_app.config.get("PDF_FONT_DIR")
+    return (configured, *pdf.DEFAULT_FONT_DIRS) if configured else pdf.DEFAULT_FONT_DIRS
+
+
+#: The certificate's fixed words: Labels attribute -> English msgid. Pairs print Indonesian
+#: with English under it; single strings are Indonesian only (the letterhead, the signature).
+_LABEL_PAIRS = {
+    "number": "Number",
+    "holder": "Permit holder",
+    "nik": "NIK (national ID number)",
+    "tracking": "Tracking number",
+    "issued_on": "Issued on",
+    "valid_until": "Valid until",
+    "no_expiry": "No expiry",
+    "scan": "Scan the QR code or open this address to verify the permit",
+}
+_LABEL_SINGLE = {
+    "government": "Government of %(city)s",
+    "issued_at_place": "Issued at %(place)s",
+    "on_date": "on %(date)s",
+    "footer": "This document was issued electronically through SatuPintu.",
+}
+
+
+def certificate_labels() -> pdf.Labels:
+    """The certificate's fixed words from the translation catalogue. The certificate is an
+    Indonesian document: where the catalogue has no Indonesian text yet, the built-in
+    Indonesian wording of ``pdf.Labels`` is used instead of the English msgid."""
+    builtin = pdf.Labels()
+
+    def indonesian(attr: str, msgid: str) -> str:
+        with force_locale("id"):
+            text = gettext_raw(msgid)
+        if text != msgid:
+            return text
+        fallback = getattr(builtin, attr)
+        return fallback[0] if isinstance(fallback, tuple) else fallback
+
+    values: dict[str, object] = {}
+    for attr, msgid in _LABEL_PAIRS.items():
+        with force_locale("en"):
+            english = gettext_raw(msgid)
+        values[attr] = (indonesian(attr, msgid), english)
+    for attr, msgid in _LABEL_SINGLE.items():
+        values[attr] = indonesian(attr, msgid)
+    return pdf.Labels(**values)
+
+
+def gettext_raw(msgid: str) -> str:
+    """The translation of ``msgid`` in the current locale, without %-formatting (the
+    certificate fills the placeholders itself)."""
+    from flask_babel import get_translations
+
+    return get_translations().ugettext(msgid)
+
+
+def certificate_data(permit: Permit, application: Application, category: PermitCategory,
+                     applicant: User, approver: User | None) -> pdf.CertificateData:
+    """What the certificate prints: the form's answers in form order with Indonesian labels
+    (English under them), values shown as on the review page in Indonesian, NIK masked."""
+    from flask_babel import format_date
+
+    config = current_app.config
+    version = db.session.get(FormVersion, application.form_version_id)
+    spec = version.spec
+    answers = application.answers or {}
+    details: list[tuple[str, str, str]] = []
+    with force_locale("id"):
+        for f in spec.fields:
+            if f.key not in answers or not spec.visible(f, answers):
+                continue
+            value = spec.display_value(f, answers[f.key])
+            if not value:
+                continue
+            if f.type == "nik":
+                value = mask_nik(str(answers[f.key]))
+            label_en = f.label_en if f.label_en and f.label_en != f.label_id else ""
+            details.append((f.label_id or f.label_en or f.key, label_en, value))
+        issued_on = clock.office_today(permit.issued_at)
+        issued_text = format_date(issued_on, "long")
+        valid_text = format_date(permit.valid_until, "long") if permit.valid_until else None
+    office = pdf.Office(
+        name=config["OFFICE_NAME"], city=config["OFFICE_CITY"], address=config["OFFICE_ADDRESS"],
+        phone=config.get("OFFICE_PHONE") or "", whatsapp=config.get("OFFICE_WHATSAPP") or "",
+        email=config.get("OFFICE_EMAIL") or "",
+        head_title=config.get("OFFICE_HEAD_TITLE") or DEFAULT_HEAD_TITLE,
+    )
+    return pdf.CertificateData(
+        office=office, number=permit.number, title_id=category.name_id,
+        title_en=category.name_en or category.name_id, holder_name=applicant.full_name,
+        holder_nik_masked=mask_nik(applicant.nik) if applicant.nik else "-",
+        tracking_number=application.tracking_number or "-", details=details,
+        issued_on_text=issued_text, valid_until_text=valid_text,
+        approver_name=approver.full_name if approver else "-",
+        verify_url=verify_url(permit.verification_token), labels=certificate_labels(),
+        issued_on=issued_on,
+    )
+
+
+# Files written in a transaction that has not committed yet: deleted if it rolls back.
+_PENDING = "permits_pending_files"
+
+
+def _remember_file(session: Session, storage, key: str) -> None:
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(_PENDING, []).append((storage, key, transaction))
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_files_on_commit(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_files_on_rollback(session: Session, previous_transaction) -> None:
+    pending = session.info.get(_PENDING)
+    if not pending:
+        return
+    keep = []
+    for storage, key, transaction in pending:
+        inside = transaction
+        while inside is not None and inside is not previous_transaction:
+            inside = inside.parent
+        if inside is None:
+            keep.append((storage, key, transaction))
+            continue
+        try:
+            storage.delete(key)
+        except Exception:  # noqa: BLE001 - a leftover file is harmless; the rollback must go on
+            current_app.logger.exception("could not delete the certificate %s", key)
+    session.info[_PENDING] = keep
+
+
+# -- the public view -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Verification:
+    """What /verify/<token> shows: nothing more than a holder of the QR code needs."""
+
+    number: str
+    category: PermitCategory
+    holder_masked: str
+    issued_on: date
+    valid_until: date | None
+    state: PermitState
+    revoked_on: date | None
+    revocation_reason: str | None
+
+
+def verification_of(permit: Permit, today: date | None = None) -> Verification:
+    today = today or clock.office_today()
+    category = db.session.get(PermitCategory, permit.category_id)
+    return Verification(
+        number=permit.number, category=category, holder_masked=mask_name(permit.holder_name),
+        issued_on=clock.office_today(permit.issued_at), valid_until=permit.valid_until,
+        state=permit.state(today),
+        revoked_on=clock.office_today(permit.revoked_at) if permit.revoked_at else None,
+        revocation_reason=permit.revocation_reason,
+    )
+
+
+# -- revocation -------------------------------------------------------------------------------------
+def revoke_permit(permit: Permit, approver: User, reason: str | None) -> Permit:
+    """Revoke ``permit`` with a reason (shown on the verification page and to the applicant).
+
+    Approver role only, never on one's own permit; the caller commits. Raises PermitError
+    (nothing changed) when not allowed, without a reason, or already revoked."""
+    application = db.session.get(Application, permit.application_id)
+    if not approver.has_role(Role.APPROVER) or approver.id == application.applicant_id:
+        raise PermitError(_l("Only an approver can revoke a permit."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise PermitError(_l("Give the reason for revoking the permit."))
+    if len(reason) > MAX_REASON_LENGTH:
+        raise PermitError(_l("The reason is too long (at most %(limit)s characters).",
+                             limit=MAX_REASON_LENGTH))
+    now: datetime = utcnow()
+    result = db.session.execute(
+        update(Permit).where(Permit.id == permit.id, Permit.revoked_at.is_(None))
+        .values(revoked_at=now, revoked_by_id=approver.id, revocation_reason=reason)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise PermitError(_l("This permit has already been revoked."))
+    from portal.applications.workflow import record
+
+    record(application, approver, "revoke_permit", note=reason, visible_to_applicant=True)
+    db.session.flush()
+    db.session.refresh(permit)
+    return permit
+
+
+def download_name(permit: Permit) -> str:
+    """The certificate's file name: "Izin-503-TST-DPMPTSP-2026-00001.pdf"."""
+    return "Izin-" + re.sub(r"[^A-Za-z0-9._-]+", "-", permit.number).strip("-") + ".pdf"

@@ -1,0 +1,95 @@
+"""Permit pages: the public verification page, the holder's download, and the approver's
+permit page with revocation. Thin: load through the checking loaders, call services."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.auth.models import Role
+from portal.extensions import db, limiter
+from portal.i18n import current_language
+from portal.permits import bp, services
+from portal.permits.forms import RevokeForm
+from portal.permits.models import PermitState
+from portal.security import public, roles_required
+from portal.storage.serving import safe_download_response
+
+
+def _verify_limit() -> str:
+    return "30 per minute"
+
+
+def _state_labels(state: PermitState) -> list[tuple[str, str]]:
+    """The status word in the page's language first, then in the other one."""
+    page = current_language()
+    labels = []
+    for lang in [page, *(code for code in ("id", "en") if code != page)]:
+        with force_locale(lang):
+            labels.append((lang, str(services.STATE_LABELS[state])))
+    return labels
+
+
+@bp.route("/verify/permit/<path:token>")
+@public
+@limiter.limit(_verify_limit)
+def verify(token: str):
+    """Anyone holding the QR code checks the permit. Unknown and malformed tokens get the
+    same 404 page."""
+    permit = services.find_by_token(token)
+    if permit is None:
+        abort(404)
+    result = services.verification_of(permit)
+    response = render_template("permits/verify.html", result=result,
+                               state_labels=_state_labels(result.state))
+    return response, 200, {"X-Robots-Tag": "noindex, nofollow"}
+
+
+@bp.route("/applications/<int:application_id>/permit.pdf")
+def download(application_id: int):
+    """The holder downloads their certificate; anyone else gets 404."""
+    permit = services.get_own_permit_or_404(application_id, current_user)
+    return safe_download_response(permit.pdf_key, services.download_name(permit),
+                                  services.PDF_CONTENT_TYPE)
+
+
+@bp.route("/permits/<int:permit_id>")
+@roles_required(Role.APPROVER)
+def staff_detail(permit_id: int):
+    permit = services.get_permit_for_approver_or_404(permit_id, current_user)
+    return _staff_page(permit, RevokeForm())
+
+
+@bp.route("/permits/<int:permit_id>/certificate.pdf")
+@roles_required(Role.APPROVER)
+def staff_download(permit_id: int):
+    permit = services.get_permit_for_approver_or_404(permit_id, current_user)
+    return safe_download_response(permit.pdf_key, services.download_name(permit),
+                                  services.PDF_CONTENT_TYPE)
+
+
+@bp.route("/permits/<int:permit_id>/revoke", methods=["POST"])
+@roles_required(Role.APPROVER)
+def revoke(permit_id: int):
+    permit = services.get_permit_for_approver_or_404(permit_id, current_user)
+    form = RevokeForm()
+    if form.validate_on_submit():
+        try:
+            services.revoke_permit(permit, current_user, form.reason.data)
+        except services.PermitError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+        else:
+            db.session.commit()
+            flash(_("The permit has been revoked. The verification page now shows it."), "info")
+            return redirect(url_for("permits.staff_detail", permit_id=permit.id))
+    return _staff_page(permit, form), 400
+
+
+def _staff_page(permit, form: RevokeForm) -> str:
+    result = services.verification_of(permit)
+    return render_template("permits/staff_detail.html", permit=permit, result=result, form=form,
+                           state_label=services.STATE_LABELS[result.state],
+                           verify_url=services.verify_url(permit.verification_token))
