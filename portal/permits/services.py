@@ -229,23 +229,28 @@ def _font_dirs() -> tuple[str, ...]:
     return (configured, *pdf.DEFAULT_FONT_DIRS) if configured else pdf.DEFAULT_FONT_DIRS
 
 
+def N_(msgid: str) -> str:  # noqa: N802 - the marker pybabel extracts by default
+    """Mark a msgid for extraction; it is translated later, in both languages."""
+    return msgid
+
+
 #: The certificate's fixed words: Labels attribute -> English msgid. Pairs print Indonesian
 #: with English under it; single strings are Indonesian only (the letterhead, the signature).
 _LABEL_PAIRS = {
-    "number": "Number",
-    "holder": "Permit holder",
-    "nik": "NIK (national ID number)",
-    "tracking": "Tracking number",
-    "issued_on": "Issued on",
-    "valid_until": "Valid until",
-    "no_expiry": "No expiry",
-    "scan": "Scan the QR code or open this address to verify the permit",
+    "number": N_("Number"),
+    "holder": N_("Permit holder"),
+    "nik": N_("NIK (national ID number)"),
+    "tracking": N_("Tracking number"),
+    "issued_on": N_("Issued on"),
+    "valid_until": N_("Valid until"),
+    "no_expiry": N_("No expiry"),
+    "scan": N_("Scan the QR code or open this address to verify the permit"),
 }
 _LABEL_SINGLE = {
-    "government": "Government of %(city)s",
-    "issued_at_place": "Issued at %(place)s",
-    "on_date": "on %(date)s",
-    "footer": "This document was issued electronically through SatuPintu.",
+    "government": N_("Government of %(city)s"),
+    "issued_at_place": N_("Issued at %(place)s"),
+    "on_date": N_("on %(date)s"),
+    "footer": N_("This document was issued electronically through SatuPintu."),
 }
 
 
