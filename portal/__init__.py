@@ -101,6 +101,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.auth import bp as auth_bp
     from portal.backoffice import bp as backoffice_bp
     from portal.catalogue import bp as catalogue_bp
+    from portal.helpdesk import assist_bp
+    from portal.helpdesk import bp as helpdesk_bp
     from portal.permits import bp as permits_bp
     from portal.public import bp as public_bp
     from portal.tutorials import bp as tutorials_bp
@@ -112,6 +114,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(tutorials_bp)
     app.register_blueprint(permits_bp)
+    app.register_blueprint(helpdesk_bp)
+    app.register_blueprint(assist_bp)
 
 
 def _template_context(app: Flask) -> None:

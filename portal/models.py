@@ -15,3 +15,4 @@ from portal.sequences import SequenceCounter  # noqa: F401
 from portal.tutorials.models import StageTutorial, Tutorial, TutorialView  # noqa: F401
 from portal.backoffice.models import InternalNote, ReviewFlag  # noqa: F401
 from portal.permits.models import Permit  # noqa: F401
+from portal.helpdesk.models import AssistAttempt, AssistCode, AssistView, SupportNote  # noqa: F401
