@@ -103,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.catalogue import bp as catalogue_bp
     from portal.helpdesk import assist_bp
     from portal.helpdesk import bp as helpdesk_bp
+    from portal.notifications import bp as notifications_bp
     from portal.permits import bp as permits_bp
     from portal.public import bp as public_bp
     from portal.tutorials import bp as tutorials_bp
@@ -116,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(permits_bp)
     app.register_blueprint(helpdesk_bp)
     app.register_blueprint(assist_bp)
+    app.register_blueprint(notifications_bp)
 
 
 def _template_context(app: Flask) -> None:

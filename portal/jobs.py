@@ -1,24 +1,60 @@
 """The job queue adapter: jobs run in-process right away by default, on RQ workers when
-REDIS_URL is set. Feature code calls ``enqueue`` and never asks which."""
+REDIS_URL is set. Feature code calls ``enqueue`` and never asks which.
+
+``flask --app portal jobs worker`` (``make worker``) starts an RQ worker on the queue
+"portal". The app is created once, by the command; each job runs inside its app context (a
+forked work horse shares it, with a fresh database pool). ``flask jobs requeue-stuck`` repairs
+the email outbox after a worker crashed.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
-from flask import current_app
+import click
+from flask import Flask, current_app, has_app_context
+from flask.cli import AppGroup
+
+QUEUE_NAME = "portal"
+DEFAULT_RETRY_INTERVALS = (10, 60, 300)  # seconds before the 1st, 2nd and 3rd retry
+
+
+def use_rq(app: Flask | None = None) -> bool:
+    """True when jobs go to RQ: REDIS_URL is set and JOBS_USE_RQ is not switched off (it
+    defaults to true whenever REDIS_URL is set)."""
+    cfg = (app or current_app).config
+    if not cfg.get("REDIS_URL"):
+        return False
+    flag = cfg.get("JOBS_USE_RQ")
+    return True if flag is None else bool(flag)
+
+
+def get_queue(app: Flask | None = None):
+    """The RQ queue "portal" on REDIS_URL (one Redis connection pool per app and URL)."""
+    from redis import Redis
+    from rq import Queue
+
+    app = app or current_app._get_current_object()
+    url = app.config["REDIS_URL"]
+    cache = app.extensions.setdefault("portal_jobs", {})
+    if cache.get("url") != url:
+        cache.update(url=url, queue=Queue(QUEUE_NAME, connection=Redis.from_url(url)))
+    return cache["queue"]
 
 
 def enqueue(func: Callable[..., Any], *args: Any) -> None:
     """Run ``func(*args)`` as a background job. ``func`` must be importable by name (RQ
-    workers import it) and take plain, serialisable arguments."""
-    redis_url = current_app.config.get("REDIS_URL")
-    if redis_url and current_app.config.get("JOBS_USE_RQ", True):
-        from redis import Redis
-        from rq import Queue, Retry
+    workers import it) and take plain, serialisable arguments; it must be safe to run twice
+    (the queue retries failed jobs). Inline, a failing job is logged and never fails the
+    caller; with RQ, a Redis that cannot be reached raises."""
+    if use_rq():
+        from rq import Retry
 
-        queue = Queue("portal", connection=Redis.from_url(redis_url))
-        queue.enqueue(func, *args, retry=Retry(max=3, interval=[10, 60, 300]))
+        intervals = list(current_app.config.get("JOBS_RETRY_INTERVALS", DEFAULT_RETRY_INTERVALS))
+        get_queue().enqueue(func, *args, retry=Retry(max=len(intervals), interval=intervals))
         return
     try:
         func(*args)
@@ -26,14 +62,111 @@ def enqueue(func: Callable[..., Any], *args: Any) -> None:
         current_app.logger.exception("inline job %s failed", getattr(func, "__name__", func))
 
 
-def job_context():
-    """An app context for a job: the current one when running inline, a new app on a worker."""
-    from contextlib import nullcontext
+_worker_app: Flask | None = None
 
-    from flask import has_app_context
 
+@contextmanager
+def job_context() -> Iterator[None]:
+    """The app context a job runs in: the current one when there is one (inline, or on a
+    worker started by ``flask jobs worker``); otherwise (a bare ``rq worker``) an app created
+    once per process. Emails the job committed are handed to the queue at the end."""
     if has_app_context():
-        return nullcontext()
-    from portal import create_app
+        yield
+        return
+    global _worker_app
+    if _worker_app is None:
+        from portal import create_app
 
-    return create_app().app_context()
+        _worker_app = create_app()
+    with _worker_app.app_context():
+        yield
+        _dispatch()
+
+
+def _dispatch() -> None:
+    from portal.notifications.services import dispatch_queued
+
+    dispatch_queued()
+
+
+# -- workers ----------------------------------------------------------------------------------
+def _worker_classes():
+    from rq import SimpleWorker, Worker
+
+    class AppContextMixin:
+        """Runs every job inside ``app``'s context, then hands on the emails it committed."""
+
+        def __init__(self, *args, app: Flask | None = None, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.app = app
+
+        def perform_job(self, job, queue):
+            if self.app is None:
+                return super().perform_job(job, queue)
+            with self.app.app_context():
+                try:
+                    return super().perform_job(job, queue)
+                finally:
+                    _dispatch()
+
+    class AppWorker(AppContextMixin, Worker):
+        """RQ's forking worker: each job runs in a work horse forked from this process."""
+
+        def main_work_horse(self, job, queue):
+            if self.app is not None:
+                from portal.extensions import db
+
+                # Connections opened by the parent must not be shared with the child.
+                with self.app.app_context():
+                    db.engine.dispose(close=False)
+            return super().main_work_horse(job, queue)
+
+    class AppSimpleWorker(AppContextMixin, SimpleWorker):
+        """Runs jobs in the worker's own process (tests, platforms without fork)."""
+
+    return AppWorker, AppSimpleWorker
+
+
+def make_worker(app: Flask, *, simple: bool = False):
+    """An RQ worker on the queue "portal" that runs jobs in ``app``'s context."""
+    app_worker, app_simple_worker = _worker_classes()
+    queue = get_queue(app)
+    cls = app_simple_worker if simple else app_worker
+    return cls([queue], connection=queue.connection, app=app)
+
+
+# -- command line -----------------------------------------------------------------------------
+jobs_cli = AppGroup("jobs", help="Background jobs: the RQ worker and outbox repairs.")
+
+
+@jobs_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Run the jobs waiting now, then stop.")
+@click.option("--simple", is_flag=True, help="Run jobs in this process instead of forking.")
+def worker_command(burst: bool, simple: bool) -> None:
+    """Start an RQ worker on the queue "portal" (needs REDIS_URL). It also runs RQ's
+    scheduler, which puts failed jobs back on the queue when their retry is due."""
+    app = current_app._get_current_object()
+    if not use_rq(app):
+        raise click.ClickException(
+            "REDIS_URL is not set (or JOBS_USE_RQ is off): jobs run inside the web process "
+            "and no worker is needed."
+        )
+    worker = make_worker(app, simple=simple)
+    click.echo(f"Worker {worker.name} on queue {QUEUE_NAME!r}")
+    worker.work(burst=burst, with_scheduler=True)
+
+
+@jobs_cli.command("requeue-stuck")
+@click.option("--minutes", default=15, show_default=True, type=click.IntRange(min=1),
+              help="Emails claimed longer ago than this are taken as lost.")
+def requeue_stuck_command(minutes: int) -> None:
+    """Put back emails left in SENDING by a worker that stopped, and hand every pending email
+    older than MINUTES to the job queue again (each is still sent at most once)."""
+    from portal.notifications.services import requeue_stuck
+
+    reset, handed = requeue_stuck(timedelta(minutes=minutes))
+    click.echo(f"{reset} stuck email(s) put back; {handed} pending email(s) queued again.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(jobs_cli)

@@ -1,4 +1,6 @@
-"""What the applicant is told when their application changes status."""
+"""Who is told what when an application changes status: the applicant for every change they
+should know of, and the assigned officer when a flagged application comes back resubmitted.
+Emails and notices are written in the recipient's own language (``user.locale``)."""
 
 from __future__ import annotations
 
@@ -20,18 +22,26 @@ SUBJECTS = {
     S.REJECTED: _l("Decision on your application %(number)s"),
     S.WITHDRAWN: _l("Application withdrawn: %(number)s"),
 }
+OFFICER_RESUBMITTED = _l("Corrections to check: %(number)s")
 
 
-def application_link(application: Application) -> str:
+def absolute_url(endpoint: str, **values) -> str:
     """An absolute link on the configured public address (never the request's Host)."""
     base = current_app.config["BASE_URL"].rstrip("/")
     with current_app.test_request_context(base_url=base):
-        return base + url_for("applications.detail", application_id=application.id)
+        return base + url_for(endpoint, **values)
+
+
+def application_link(application: Application) -> str:
+    return absolute_url("applications.detail", application_id=application.id)
 
 
 def status_changed(application: Application, audit: AuditEvent) -> None:
-    """Queue the applicant's email and in-app notice for a status change they should know of."""
+    """Queue the emails and in-app notices for a status change (called by the workflow, in
+    its transaction)."""
     to = S(audit.to_status)
+    if to is S.RESUBMITTED:
+        _tell_assigned_officer(application, audit)
     subject = SUBJECTS.get(to)
     if subject is None or not audit.visible_to_applicant:
         return
@@ -39,6 +49,7 @@ def status_changed(application: Application, audit: AuditEvent) -> None:
         return  # a discarded draft needs no email
     applicant = db.session.get(User, application.applicant_id)
     number = application.tracking_number or "-"
+    extra = _permit_context(application) if to is S.APPROVED else {}
     queue_email(
         applicant,
         f"status_{to.value}",
@@ -48,7 +59,39 @@ def status_changed(application: Application, audit: AuditEvent) -> None:
         notice=_Subject(subject, number),
         application=application,
         note=audit.note,
+        **extra,
     )
+
+
+def _tell_assigned_officer(application: Application, audit: AuditEvent) -> None:
+    """The officer who flagged the application learns that the applicant has resubmitted."""
+    if application.assigned_officer_id is None:
+        return
+    officer = db.session.get(User, application.assigned_officer_id)
+    if officer is None or not officer.is_active:
+        return
+    number = application.tracking_number or "-"
+    queue_email(
+        officer,
+        "officer_resubmitted",
+        _Subject(OFFICER_RESUBMITTED, number),
+        dedupe_key=f"status:{application.id}:{audit.id}:officer",
+        link=absolute_url("backoffice.review", application_id=application.id),
+        notice=_Subject(OFFICER_RESUBMITTED, number),
+        application=application,
+    )
+
+
+def _permit_context(application: Application) -> dict:
+    """The issued permit's number and download link for the approval email (the workflow
+    issues the permit before it notifies)."""
+    from portal.permits.services import permit_for_application
+
+    permit = permit_for_application(application.id)
+    if permit is None:
+        return {}
+    return {"permit_number": permit.number,
+            "permit_link": absolute_url("permits.download", application_id=application.id)}
 
 
 class _Subject:

@@ -39,6 +39,9 @@ class OutboxEmail(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When a job last claimed the row (PENDING -> SENDING); a row left in SENDING long after
+    # this was claimed by a worker that died (`flask jobs requeue-stuck` puts it back).
+    claimed_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
 
 
@@ -46,11 +49,22 @@ class Notice(db.Model):
     """An in-app notice (the bell): short text and a link, for one user."""
 
     __tablename__ = "notices"
-    __table_args__ = (Index("ix_notices_user_read", "user_id", "read_at"),)
+    __table_args__ = (
+        Index("ix_notices_user_read", "user_id", "read_at"),  # the bell's unread count
+        Index("ix_notices_user_id_id", "user_id", "id"),  # the list, newest first, by keyset
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     text: Mapped[str] = mapped_column(String(500))
+    # A path on this site (never an absolute URL), so the notice works whatever the host.
     link: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
+
+    @property
+    def target(self) -> str | None:
+        """The link, only when it is a path on this site."""
+        from portal.security import safe_next_url
+
+        return safe_next_url(self.link)
