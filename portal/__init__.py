@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from contextvars import ContextVar
 
 from flask import Flask, g, request
 from sqlalchemy import event
@@ -29,6 +30,11 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
         logging.basicConfig(level=logging.INFO)
 
     app.jinja_env.add_extension("jinja2.ext.do")
+
+    @app.before_request
+    def _write_intent():
+        sqlite_write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS"))
+
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -90,10 +96,17 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.close()
 
 
+#: True while serving a request that may write (not GET/HEAD/OPTIONS). On SQLite such a
+#: request's transactions start with BEGIN IMMEDIATE: it waits for the write lock up front
+#: (busy_timeout) instead of failing with "database is locked" when a read transaction
+#: tries to become a write transaction while another request writes.
+sqlite_write_intent: ContextVar[bool] = ContextVar("sqlite_write_intent", default=False)
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn):
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if sqlite_write_intent.get() else "BEGIN")
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -64,12 +64,14 @@ def app(tmp_path_factory) -> Iterator[Flask]:
 
 
 @pytest.fixture(autouse=True)
-def _transaction(request, app: Flask) -> Iterator[None]:
+def _transaction(request) -> Iterator[None]:
     """Each test runs in an app context inside a transaction that is rolled back at the end;
-    the code under test may commit freely (its commits release savepoints)."""
+    the code under test may commit freely (its commits release savepoints). Tests asking for
+    ``real_commits`` (browser, concurrency) never touch the shared test database."""
     if "real_commits" in request.fixturenames:
         yield
         return
+    app = request.getfixturevalue("app")
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()

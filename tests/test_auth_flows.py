@@ -85,8 +85,8 @@ def test_register_verify_login_dashboard_logout(app, client, outbox):
     assert user.password_hash.startswith("$argon2id$")
 
     [message] = outbox.to(data["email"])
-    link = outbox.last_link(data["email"], "/verify/")
-    assert link.startswith(app.config["BASE_URL"] + "/verify/")
+    link = outbox.last_link(data["email"], "/confirm-email/")
+    assert link.startswith(app.config["BASE_URL"] + "/confirm-email/")
 
     # Opening the link changes nothing yet: it shows a button (mail scanners open links too).
     page = client.get(path_of(link))

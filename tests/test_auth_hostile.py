@@ -93,7 +93,7 @@ def test_register_with_existing_email_looks_like_success_and_mails_the_owner(app
     [notice] = outbox.to(owner.email)
     assert "you already have an account" in outbox.body(notice)
     assert notice["Subject"] == "Someone tried to register with your email"
-    assert "/verify/" not in outbox.body(notice)
+    assert "/confirm-email/" not in outbox.body(notice)
     # The stranger's password did not touch the owner's account.
     assert login(app.test_client(), owner.email).status_code == 302
 
@@ -213,7 +213,7 @@ def test_passphrase_with_spaces_and_emoji_works_byte_for_byte(app, client, outbo
 
 
 def invalid_link_reference(client) -> str:
-    response = client.get("/verify/this-link-was-never-issued?lang=en")
+    response = client.get("/confirm-email/this-link-was-never-issued?lang=en")
     assert response.status_code == 400
     return main_text(response)
 
@@ -227,7 +227,7 @@ def assert_invalid_link(response, reference: str):
 @pytest.fixture
 def verify_link(client, outbox):
     assert post_form(client, "/register", registration()).status_code == 302
-    return path_of(outbox.last_link("siti.h@example.test", "/verify/"))
+    return path_of(outbox.last_link("siti.h@example.test", "/confirm-email/"))
 
 
 @pytest.fixture
@@ -273,7 +273,7 @@ def test_verify_link_of_another_user_while_logged_in(app, verify_link):
     stranger = app.test_client()
     other = make_user()
     assert login(stranger, other.email).status_code == 302
-    reference_page = stranger.get("/verify/never-issued?lang=en")
+    reference_page = stranger.get("/confirm-email/never-issued?lang=en")
     assert reference_page.status_code == 400
     reference = main_text(reference_page)
     assert_invalid_link(stranger.get(verify_link + "?lang=en"), reference)
@@ -321,7 +321,7 @@ def test_verify_token_is_not_a_reset_token(client, verify_link):
 
 def test_huge_token_is_an_invalid_link(client):
     reference = invalid_link_reference(client)
-    assert_invalid_link(client.get("/verify/" + "a" * 5000 + "?lang=en"), reference)
+    assert_invalid_link(client.get("/confirm-email/" + "a" * 5000 + "?lang=en"), reference)
 
 
 def test_emailed_reset_link_ignores_hostile_host_header(app, client, outbox):
@@ -342,7 +342,7 @@ def test_emailed_verify_link_ignores_hostile_host_header(app, client, outbox):
     response = client.post("/register", headers=hostile,
                            data={"csrf_token": csrf_token(page), **registration()})
     assert response.status_code == 302
-    link = outbox.last_link("siti.h@example.test", "/verify/")
+    link = outbox.last_link("siti.h@example.test", "/confirm-email/")
     assert link.startswith(app.config["BASE_URL"] + "/")
 
 

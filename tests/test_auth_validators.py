@@ -152,7 +152,7 @@ def test_nik_already_used_mails_the_registrant_and_stores_nothing(client, outbox
     assert response.status_code == 302  # the same answer as a successful registration
     assert user_count() == before
     [message] = outbox.to("newcomer@example.test")
-    assert "/verify/" not in outbox.body(message)
+    assert "/confirm-email/" not in outbox.body(message)
 
 
 # --- phone numbers --------------------------------------------------------------------------

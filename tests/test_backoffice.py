@@ -133,7 +133,10 @@ def test_officer_cannot_approve(client, login_as, submitted):
 def test_recommending_approval_needs_every_document_accepted(submitted):
     officer = make_user(Role.OFFICER)
     services.start_review(submitted, officer, submitted.version)
-    with pytest.raises(services.BackofficeError, match="Accept every required document"):
+    from flask_babel import force_locale
+
+    with force_locale("en"), pytest.raises(services.BackofficeError,
+                                           match="Accept every required document"):
         services.recommend(submitted, officer, "approve", "", submitted.version)
     assert submitted.status is S.IN_REVIEW
 
@@ -167,7 +170,7 @@ def test_approving_own_application_is_refused(category):
 
 
 def test_a_stale_page_is_told_to_reload(client, login_as, submitted):
-    login_as(Role.OFFICER)
+    login_as(Role.OFFICER, locale="en")
     version = _version(client, submitted.id)
     other = make_user(Role.OFFICER)
     services.start_review(submitted, other, submitted.version)

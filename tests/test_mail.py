@@ -72,9 +72,9 @@ def test_verification_mail_goes_through_a_real_smtp_server(app, client, smtp_ser
     assert message["To"] == f"Rina Wulandari <{address}>"
     assert message["Subject"] == "Confirm your email address"
     body = message.get_body(preferencelist=("plain",)).get_content()
-    links = re.findall(r"https?://\S+/verify/\S+", body)
+    links = re.findall(r"https?://\S+/confirm-email/\S+", body)
     assert len(links) == 1
-    assert links[0].startswith(app.config["BASE_URL"] + "/verify/")
+    assert links[0].startswith(app.config["BASE_URL"] + "/confirm-email/")
     assert outbox.messages == []  # nothing written to the folder when SMTP is configured
 
     # The mailed link works.
@@ -102,7 +102,7 @@ def test_eml_file_written_when_no_mail_server(app, client, outbox):
     assert message["Subject"] == "Confirm your email address"
     assert message["Message-ID"]
     assert message["Date"]
-    assert outbox.last_link(address, "/verify/").startswith(app.config["BASE_URL"])
+    assert outbox.last_link(address, "/confirm-email/").startswith(app.config["BASE_URL"])
 
 
 def test_non_ascii_name_and_subject_are_encoded(app, outbox):

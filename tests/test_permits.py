@@ -27,8 +27,8 @@ from tests.wizard_helpers import make_category
 ANSWERS = {"business_name": "Warung Sederhana", "employees": 3, "has_branch": "no",
            "start_date": "2020-05-01", "capital": 1500000}
 HOLDER = "Siti Rahmawati"
-#: Where a permit's QR code points (the email verification link of accounts has /verify/<token>).
-VERIFY = "/verify/permit/"
+#: Where a permit's QR code points (DESIGN.md: /verify/<token> is public).
+VERIFY = "/verify/"
 
 
 def approve(application: Application, approver=None):

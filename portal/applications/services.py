@@ -207,6 +207,9 @@ def add_document(application: Application, requirement_key: str, upload, *, acto
         )
     if upload is None or not getattr(upload, "filename", None):
         raise UploadRejected("no_file")
+    # End the read transaction before the slow part (streaming, parsing the PDF, re-encoding
+    # the image): on SQLite a write request holds the database's write lock while in one.
+    db.session.commit()
     checked = check_upload(upload, {FileKind(t) for t in spec.allowed_types}, spec.max_bytes,
                            key_prefix="documents/")
     storage = get_storage()
@@ -314,7 +317,7 @@ def submit(application: Application, actor: User, *, declaration: bool,
             if isinstance(exc, workflow.StaleApplication):
                 raise
             application = fresh
-    raise ApplicationError(_l("The portal is busy. Wait a moment and press Submit again."))
+    raise ApplicationError(_l("The portal is busy. Wait a moment and press “Submit application” again."))
     return application
 
 
@@ -353,10 +356,10 @@ def request_correction(application: Application, officer: User, message: str,
     known_docs = {d.key for d in spec.documents}
     for item in fields:
         if item.get("key") not in spec.by_key:
-            raise ApplicationError(_l("Unknown field: %(key)s", key=item.get("key")))
+            raise ApplicationError(_l("A flagged answer is not part of this form."))
     for item in documents:
         if item.get("key") not in known_docs:
-            raise ApplicationError(_l("Unknown document: %(key)s", key=item.get("key")))
+            raise ApplicationError(_l("A flagged document is not part of this form."))
     workflow.transition(application, S.NEEDS_CORRECTION, officer, note=message,
                         expected_version=expected_version)
     correction = CorrectionRequest(application_id=application.id, message=message,

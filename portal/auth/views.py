@@ -90,7 +90,7 @@ def check_email():
     return render_template("auth/check_email.html", email=session.get("registered_email"))
 
 
-@bp.route("/verify/<token>", methods=["GET", "POST"])
+@bp.route("/confirm-email/<token>", methods=["GET", "POST"])
 @public
 def verify_email(token: str):
     """GET shows a button; the POST verifies (a link scanner opening the mail changes nothing)."""

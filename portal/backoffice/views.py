@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from portal.applications import services as app_services
 from portal.applications import workflow
 from portal.applications.models import ApplicationStatus as S
+from portal.applications.models import DocumentState
 from portal.auth.models import Role
 from portal.backoffice import bp, services
 from portal.backoffice.forms import (
@@ -26,6 +29,11 @@ from portal.extensions import db, talisman
 from portal.security import roles_required
 
 STAFF = services.STAFF_ROLES
+DOCUMENT_STATE_LABELS = {
+    DocumentState.PENDING: _l("not checked yet"),
+    DocumentState.ACCEPTED: _l("accepted"),
+    DocumentState.FLAGGED: _l("flagged for correction"),
+}
 
 
 @bp.route("/queue")
@@ -62,7 +70,7 @@ def assign():
         except services.BackofficeError as exc:
             flash(str(exc), "danger")
         else:
-            flash(_("%(n)d application(s) assigned.", n=count), "success")
+            flash(ngettext("%(num)d application assigned.", "%(num)d applications assigned.", count), "success")
     return redirect(url_for("backoffice.queue"))
 
 
@@ -89,6 +97,7 @@ def _review_context(application):
         "flag_form": FlagFieldForm(),
         "note_form": NoteForm(),
         "S": S,
+        "doc_states": DOCUMENT_STATE_LABELS,
     }
 
 

@@ -32,7 +32,7 @@ def _state_labels(state: PermitState) -> list[tuple[str, str]]:
     return labels
 
 
-@bp.route("/verify/permit/<path:token>")
+@bp.route("/verify/<path:token>")
 @public
 @limiter.limit(_verify_limit)
 def verify(token: str):

@@ -116,8 +116,8 @@ def register_journey(page, live_server, live_mail, screenshot, lang: str) -> Non
     expect_text(page, lang, "check_email")
     screenshot(page, "check-email")
 
-    link = live_mail.last_link(email, "/verify/")
-    assert link.startswith(live_server + "/verify/"), link
+    link = live_mail.last_link(email, "/confirm-email/")
+    assert link.startswith(live_server + "/confirm-email/"), link
     page.goto(link)
     expect_text(page, lang, "confirm_heading")
     screenshot(page, "verify-confirm")
