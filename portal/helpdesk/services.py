@@ -211,36 +211,46 @@ def search_applicants(query: str, kind: str = "auto", *, after: int | None = Non
     if kind == "auto":
         kind = detect_kind(text)
     result = SearchResult(text, kind)
+    stmt = search_statement(text, kind, after=after, limit=limit)
+    if stmt is None:
+        return result
+    users = list(db.session.scalars(stmt))
+    if len(users) > limit:
+        users = users[:limit]
+        result.next_after = users[-1].id
+    result.users = users
+    return result
+
+
+def search_statement(text: str, kind: str, *, after: int | None = None, limit: int = PAGE_SIZE):
+    """The query for a cleaned search text of a known kind (one more row than a page, to know
+    whether there is a next page), or None when the text cannot match anything. Separate so
+    the benchmark can EXPLAIN exactly what the console runs."""
     stmt = select(User).where(_is_applicant())
     if kind == "email":
         stmt = stmt.where(User.email == text.lower())
     elif kind == "nik":
         digits = re.sub(r"[\s.\-]", "", text)
         if not (digits.isdigit() and len(digits) == 16):
-            return result
+            return None
         stmt = stmt.where(User.nik == digits)
     elif kind == "phone":
         try:
             phone = normalize_phone(text)
         except ValueError:
-            return result
+            return None
         stmt = stmt.where(User.phone == phone)
     elif kind == "tracking":
         number = text.upper()
         if len(number) > 20:
-            return result
+            return None
         stmt = stmt.where(User.id.in_(
             select(Application.applicant_id).where(Application.tracking_number == number)))
     else:
         stmt = stmt.where(func.lower(User.full_name).like(_like(text.lower()), escape="\\"))
     if after is not None:
         stmt = stmt.where(User.id > after)
-    users = list(db.session.scalars(stmt.order_by(User.id).limit(limit + 1)))
-    if len(users) > limit:
-        users = users[:limit]
-        result.next_after = users[-1].id
-    result.users = users
-    return result
+    return stmt.order_by(User.id).limit(limit + 1)
 
 
 # -- the applicant overview (read-only, no answers) --------------------------------------------------
