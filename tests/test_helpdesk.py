@@ -335,7 +335,7 @@ def test_resend_verification_emails_an_unverified_applicant(client, login_as, ou
     response = client.post(f"/helpdesk/applicants/{target.id}/resend-verification",
                            data={"csrf_token": _token(client)})
     assert response.status_code == 302
-    assert "/verify/" in outbox.last_link(target.email, "/verify/")
+    assert "/confirm-email/" in outbox.last_link(target.email, "/confirm-email/")
     assert db.session.get(User, target.id).email_verified_at is None
 
 
