@@ -336,3 +336,13 @@ def test_every_wizard_stage_shows_its_video_guide(client, login_as, category):
         html = client.get(url + "?lang=en").get_data(as_text=True)
         assert f'data-stage="{stage}"' in html, stage
         assert "<video" in html and 'kind="captions"' in html and 'srclang="en"' in html, stage
+
+
+def test_stage_keeps_the_furthest_point_reached(client, login_as, category):
+    login_as()
+    application_id = _start(client, category)
+    _post_page(client, application_id, "business", GOOD_PAGES["business"])
+    client.get(f"/applications/{application_id}/documents")
+    assert db.session.get(Application, application_id).stage == "upload_documents"
+    _post_page(client, application_id, "business", GOOD_PAGES["business"])  # goes back to fix
+    assert db.session.get(Application, application_id).stage == "upload_documents"

@@ -167,7 +167,7 @@ def save_page(application: Application, page_key: str, formdata, *, actor: User
     elif not result.ok and page_key in done:
         done.remove(page_key)
     application.completed_pages = done
-    application.stage = STAGE_FORM
+    _advance_stage(application, STAGE_FORM)
     for key, error in result.errors.items():
         db.session.add(ValidationEvent(application_id=application.id,
                                        category_id=application.category_id, stage=STAGE_FORM,
@@ -178,9 +178,20 @@ def save_page(application: Application, page_key: str, formdata, *, actor: User
 
 def record_stage(application: Application, stage: str) -> None:
     """Remember the furthest stage a draft reached (for the help desk)."""
-    if application.status is S.DRAFT and application.stage != stage:
-        application.stage = stage
+    if application.status is S.DRAFT and _advance_stage(application, stage):
         db.session.commit()
+
+
+_STAGE_ORDER = (STAGE_REQUIREMENTS, STAGE_FORM, STAGE_DOCUMENTS, STAGE_REVIEW)
+
+
+def _advance_stage(application: Application, stage: str) -> bool:
+    """Keep the furthest stage reached (going back to an earlier page does not lower it)."""
+    current = application.stage if application.stage in _STAGE_ORDER else STAGE_REQUIREMENTS
+    if _STAGE_ORDER.index(stage) > _STAGE_ORDER.index(current):
+        application.stage = stage
+        return True
+    return False
 
 
 # -- documents ------------------------------------------------------------------------------------
@@ -223,7 +234,7 @@ def add_document(application: Application, requirement_key: str, upload, *, acto
             db.session.delete(old)
         db.session.add(document)
         if application.status is S.DRAFT:
-            application.stage = STAGE_DOCUMENTS
+            _advance_stage(application, STAGE_DOCUMENTS)
         db.session.commit()
     except Exception:
         db.session.rollback()
