@@ -300,3 +300,31 @@ def test_inline_requeue_sends_a_failed_email_once(app, smtp_server, monkeypatch)
     assert row.attempts == 2
     app.test_cli_runner().invoke(args=["jobs", "requeue-stuck"])
     assert len(smtp_server.envelopes) == 1
+
+
+def test_redis_down_at_dispatch_keeps_the_change_and_the_email_for_later(
+        app, client, login_as, monkeypatch, caplog):
+    """The status change is committed before the queue is asked; a queue that cannot be
+    reached is logged, the page still works, and the email waits (PENDING) for requeue-stuck."""
+    import re
+
+    from portal.applications.models import ApplicationStatus as S
+    from tests.conftest import csrf_token
+
+    applicant = make_user(Role.APPLICANT, locale="en")
+    application = make_submitted(applicant, make_category())
+    dispatch_queued()
+    monkeypatch.setitem(app.config, "REDIS_URL", f"redis://127.0.0.1:{free_port()}/14")
+    login_as(Role.OFFICER)
+    page = client.get(f"/office/applications/{application.id}").get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+    response = client.post(f"/office/applications/{application.id}/start",
+                           data={"csrf_token": csrf_token(page), "version": version})
+    assert response.status_code == 302
+    db.session.refresh(application)
+    assert application.status is S.IN_REVIEW
+    row = db.session.scalars(select(OutboxEmail).where(OutboxEmail.user_id == applicant.id)
+                             .order_by(OutboxEmail.id.desc())).first()
+    assert row.state is OutboxState.PENDING
+    assert row.attempts == 0
+    assert "could not queue outbox email" in caplog.text

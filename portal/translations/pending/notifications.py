@@ -19,6 +19,9 @@ T = {
     "The applicant has corrected application %(number)s, which you asked to be corrected, and submitted it again. Please check the corrected items.":
         "Pemohon sudah memperbaiki permohonan %(number)s yang Anda minta diperbaiki, lalu mengajukannya ulang. Silakan periksa bagian yang diperbaiki.",
     "Open the application in the back office:": "Buka permohonan di halaman petugas:",
+    # The submission email (status_submitted.txt)
+    "The office will finish your application by %(date)s at the latest. If it asks you for corrections, the time stops until you send them.":
+        "Dinas akan menyelesaikan permohonan Anda paling lambat %(date)s. Jika Dinas meminta perbaikan, waktu penyelesaian berhenti sampai Anda mengirim perbaikan.",
     # The approval email
     "Permit number: %(number)s": "Nomor izin: %(number)s",
     "Download the permit document:": "Unduh dokumen izin:",
