@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import make_url
 
 from portal import create_app
+from portal.db import include_object
 from portal.extensions import db
 
 SCRATCH_DB = "satupintu_migrations"
@@ -77,7 +78,8 @@ def migration_app(scratch_url, tmp_path):
 
 def _differences() -> list:
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": include_object})
         return compare_metadata(context, db.metadata)
 
 
