@@ -25,7 +25,8 @@ def main(path: str) -> int:
             continue
         key = message.id if isinstance(message.id, str) else message.id[0]
         if key in table:
-            message.string = table[key] if isinstance(message.id, str) else (table[key],) * 2
+            message.string = (table[key] if isinstance(message.id, str)
+                              else (table[key],) * max(catalog.num_plurals, 1))
             message.flags.discard("fuzzy")
         elif not message.string or (isinstance(message.string, tuple) and not all(message.string)):
             missing.append(key)
