@@ -27,6 +27,8 @@ from portal.db import utcnow
 from portal.extensions import db, limiter
 
 DEFAULT_PASSWORD = "correct horse battery staple"
+pytest_plugins = ["tests.smtp"]  # the smtp_server fixture
+
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 
 
@@ -90,10 +92,10 @@ def _transaction(request) -> Iterator[None]:
 
 
 @pytest.fixture
-def real_commits() -> Iterator[None]:
+def real_commits() -> None:
     """Ask for this to run a test outside the rolled-back transaction (it must use its own
     scratch database, see tests/dbutil.py)."""
-    yield
+    return
 
 
 @pytest.fixture
@@ -102,7 +104,7 @@ def client(app: Flask):
 
 
 @pytest.fixture
-def outbox(app: Flask) -> Iterator["Outbox"]:
+def outbox(app: Flask) -> Iterator[Outbox]:
     box = Outbox(Path(app.config["MAIL_DIR"]))
     box.clear()
     yield box

@@ -10,11 +10,7 @@ REQUIRE_REDIS=1 makes that a failure.
 
 from __future__ import annotations
 
-import email
-import email.policy
 import os
-import socket
-import threading
 import time
 from datetime import timedelta
 
@@ -28,60 +24,10 @@ from portal.jobs import enqueue, get_queue, make_worker, use_rq
 from portal.notifications.models import OutboxEmail, OutboxState
 from portal.notifications.services import dispatch_queued, send_outbox_email
 from tests.conftest import make_user
+from tests.smtp import SmtpServer, free_port
 from tests.wizard_helpers import make_category, make_submitted
 
 REDIS_TEST_URL = "redis://127.0.0.1:6379/14"
-
-aiosmtpd_controller = pytest.importorskip("aiosmtpd.controller",
-                                          reason="aiosmtpd (a dev dependency) is not installed")
-
-
-# -- the real SMTP test server -----------------------------------------------------------------
-class Collector:
-    """An aiosmtpd handler keeping every message it receives."""
-
-    def __init__(self):
-        self.envelopes = []
-        self.received = threading.Event()
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.envelopes.append(envelope)
-        self.received.set()
-        return "250 Message accepted for delivery"
-
-    def messages(self):
-        return [email.message_from_bytes(e.original_content or e.content, policy=email.policy.default)
-                for e in self.envelopes]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class SmtpServer(Collector):
-    def __init__(self):
-        super().__init__()
-        self.controller = aiosmtpd_controller.Controller(self, hostname="127.0.0.1",
-                                                         port=free_port())
-
-    @property
-    def port(self) -> int:
-        return self.controller.port
-
-
-@pytest.fixture
-def smtp_server(app, monkeypatch):
-    """A real SMTP server on a free port, and the session app pointed at it."""
-    server = SmtpServer()
-    server.controller.start()
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", server.port)
-    try:
-        yield server
-    finally:
-        server.controller.stop()
 
 
 # -- Redis and an app on a scratch database --------------------------------------------------

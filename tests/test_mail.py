@@ -6,52 +6,10 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-import socket
-import threading
-
-import pytest
 
 from portal.notifications.mail import send_email
 from tests.conftest import post_form
-
-aiosmtpd_controller = pytest.importorskip("aiosmtpd.controller",
-                                          reason="aiosmtpd (a dev dependency) is not installed")
-
-
-class Collector:
-    """An aiosmtpd handler keeping every message it receives."""
-
-    def __init__(self):
-        self.envelopes = []
-        self.received = threading.Event()
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.envelopes.append(envelope)
-        self.received.set()
-        return "250 Message accepted for delivery"
-
-    def messages(self):
-        return [email.message_from_bytes(e.original_content or e.content, policy=email.policy.default)
-                for e in self.envelopes]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server(app, monkeypatch):
-    handler = Collector()
-    controller = aiosmtpd_controller.Controller(handler, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", controller.port)
-    try:
-        yield handler
-    finally:
-        controller.stop()
+from tests.smtp import SmtpServer  # noqa: F401
 
 
 def registration(email_address: str) -> dict:
