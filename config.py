@@ -47,6 +47,20 @@ class Default:
     STORAGE_BACKEND = _env("STORAGE_BACKEND", "local")
     # nginx `internal` location aliased to UPLOAD_ROOT; when set, downloads use X-Accel-Redirect.
     X_ACCEL_REDIRECT_PREFIX = _env("X_ACCEL_REDIRECT_PREFIX")
+    # S3-compatible object storage (STORAGE_BACKEND=s3). Credentials not set here come from
+    # boto3's usual chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, an instance role).
+    S3_BUCKET = _env("S3_BUCKET")
+    S3_PREFIX = _env("S3_PREFIX", "")
+    S3_ENDPOINT_URL = _env("S3_ENDPOINT_URL")
+    S3_REGION = _env("S3_REGION", _env("AWS_DEFAULT_REGION", "us-east-1"))
+    S3_ACCESS_KEY_ID = _env("S3_ACCESS_KEY_ID")
+    S3_SECRET_ACCESS_KEY = _env("S3_SECRET_ACCESS_KEY")
+    # Downloads (attachments) redirect to a short-lived presigned URL after the access check,
+    # instead of passing through the app.
+    S3_PRESIGNED_DOWNLOADS = _env("S3_PRESIGNED_DOWNLOADS", "0") == "1"
+    S3_PRESIGN_SECONDS = int(_env("S3_PRESIGN_SECONDS", "60") or 60)
+    # Behind nginx: trust one proxy's X-Forwarded-For/-Proto/-Host (werkzeug ProxyFix).
+    PROXY_FIX = _env("PROXY_FIX", "0") == "1"
     MAIL_DIR = INSTANCE_DIR / "mail"
 
     # The public address of the portal; links in emails and QR codes always use it,
@@ -135,10 +149,13 @@ class Production(Default):
     SESSION_COOKIE_SECURE = True
     HSTS = True
     PREFERRED_URL_SCHEME = "https"
+    PROXY_FIX = _env("PROXY_FIX", "1") == "1"
 
     @classmethod
     def check(cls) -> None:
         missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "BASE_URL") if not _env(name)]
+        if (_env("STORAGE_BACKEND") or "local").lower() == "s3" and not _env("S3_BUCKET"):
+            missing.append("S3_BUCKET")
         if missing:
             raise RuntimeError(
                 "Production configuration needs these environment variables: " + ", ".join(missing)

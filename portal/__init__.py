@@ -24,6 +24,11 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
         config.check()
     app.config.from_object(config)
     app.config.update(overrides)
+    if app.config.get("PROXY_FIX"):
+        # nginx sets exactly one hop of X-Forwarded-For/-Proto/-Host (deploy/nginx).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config_module.instance_secret_key()
     if not app.debug and not app.testing:
@@ -38,7 +43,7 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from portal import errors, i18n, security
+    from portal import errors, i18n, security, static_assets
     from portal.notifications import services as notification_services
 
     errors.init_app(app)
@@ -46,6 +51,7 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     i18n.init_app(app)
     security.require_login_by_default(app)
     security.install_security_headers(app)
+    static_assets.init_app(app)
     _template_context(app)
 
     from portal.cli import register_cli
@@ -110,6 +116,7 @@ def _sqlite_begin(conn):
 
 
 def _register_blueprints(app: Flask) -> None:
+    from portal.admin import bp as admin_bp
     from portal.applications import bp as applications_bp
     from portal.auth import bp as auth_bp
     from portal.backoffice import bp as backoffice_bp
@@ -131,24 +138,17 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(helpdesk_bp)
     app.register_blueprint(assist_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(admin_bp)
 
 
 def _template_context(app: Flask) -> None:
+    from portal.admin.services import office_settings
     from portal.auth.forms import LogoutForm
 
     @app.context_processor
     def _globals():
         return {
-            "office": {
-                "name": app.config["OFFICE_NAME"],
-                "short_name": app.config["OFFICE_SHORT_NAME"],
-                "city": app.config["OFFICE_CITY"],
-                "address": app.config["OFFICE_ADDRESS"],
-                "phone": app.config["OFFICE_PHONE"],
-                "whatsapp": app.config["OFFICE_WHATSAPP"],
-                "email": app.config["OFFICE_EMAIL"],
-                "hours": app.config["OFFICE_HOURS"],
-            },
+            "office": office_settings(),  # config values overlaid by the admin's settings
             "logout_form": LogoutForm,
         }
 

@@ -2,8 +2,8 @@
 
     from portal.storage import get_storage, check_upload, FileKind, UploadRejected
 
-``get_storage()`` returns the backend chosen by the STORAGE_BACKEND setting ("local" now,
-"s3" later), made once per app. ``check_upload`` streams a form upload into storage and checks
+``get_storage()`` returns the backend chosen by the STORAGE_BACKEND setting ("local" or
+"s3", see s3.py), made once per app. ``check_upload`` streams a form upload into storage and checks
 it by content; see checks.py. ``safe_download_response`` in serving.py sends a stored file.
 """
 
@@ -38,6 +38,14 @@ def make_storage(app: Flask) -> StorageBackend:
     name = (app.config.get("STORAGE_BACKEND") or "local").lower()
     if name == "local":
         return LocalStorage(Path(app.config["UPLOAD_ROOT"]))
+    if name == "s3":
+        from portal.storage.s3 import S3Storage
+
+        return S3Storage(app.config.get("S3_BUCKET") or "", prefix=app.config.get("S3_PREFIX") or "",
+                         endpoint_url=app.config.get("S3_ENDPOINT_URL"),
+                         region=app.config.get("S3_REGION"),
+                         access_key_id=app.config.get("S3_ACCESS_KEY_ID"),
+                         secret_access_key=app.config.get("S3_SECRET_ACCESS_KEY"))
     raise StorageError(f"unknown or not yet available STORAGE_BACKEND: {name!r}")
 
 

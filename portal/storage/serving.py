@@ -7,7 +7,8 @@ from __future__ import annotations
 import unicodedata
 from urllib.parse import quote
 
-from flask import Response, abort, current_app, send_file
+from flask import Response, abort, current_app, redirect, request, send_file
+from werkzeug.wsgi import FileWrapper
 
 from portal.storage.checks import clean_filename
 from portal.storage.errors import StorageError
@@ -28,8 +29,11 @@ def safe_download_response(key: str, download_name: str, content_type: str, *,
     """A response sending the stored file ``key``. Aborts with 404 when it is missing or the key
     is malformed. With X_ACCEL_REDIRECT_PREFIX set and a local backend, the body is empty and
     nginx sends the file (the prefix is an ``internal`` location aliased to UPLOAD_ROOT);
-    otherwise the file is streamed, answering Range requests. ``as_attachment=False`` is for
-    media played in the page (tutorial videos, captions)."""
+    otherwise the file is streamed, answering Range requests. With a remote backend that can
+    presign (S3) and S3_PRESIGNED_DOWNLOADS set, an attachment is a 302 to a short-lived URL
+    (S3_PRESIGN_SECONDS); inline files are always streamed through the app, because the page's
+    Content Security Policy allows images and frames from this site only. ``as_attachment=False``
+    is for media played in the page (tutorial videos, captions)."""
     from portal.storage import get_storage
 
     storage = get_storage()
@@ -41,6 +45,18 @@ def safe_download_response(key: str, download_name: str, content_type: str, *,
         current_app.logger.warning("refused to serve malformed storage key %r", key)
         abort(404)
 
+    presign = getattr(storage, "presigned_url", None)
+    if as_attachment and presign is not None and current_app.config.get("S3_PRESIGNED_DOWNLOADS"):
+        # The caller has checked access: send the browser to the object store with a URL that
+        # works for a minute and answers with our Content-Type and Content-Disposition.
+        url = presign(key, content_type=content_type,
+                      content_disposition=content_disposition(download_name),
+                      expires=int(current_app.config.get("S3_PRESIGN_SECONDS") or 60))
+        response = redirect(url, code=302)
+        response.headers["Cache-Control"] = "private, no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
     prefix = current_app.config.get("X_ACCEL_REDIRECT_PREFIX")
     if prefix and path is not None:
         response = Response(status=200, mimetype=None)
@@ -50,10 +66,16 @@ def safe_download_response(key: str, download_name: str, content_type: str, *,
         response = send_file(path, mimetype=content_type, conditional=True, etag=True,
                              max_age=0, last_modified=storage.modified(key))
     else:
-        size = storage.size(key)
-        response = send_file(storage.open(key), mimetype=content_type, conditional=False,
-                             etag=False, max_age=0, last_modified=storage.modified(key))
+        # A remote backend: its open() gives a seekable local spool, so Range requests are
+        # answered by seeking in it (Werkzeug's FileWrapper; a server's own wrapper may not seek).
+        stream = storage.open(key)
+        stream.seek(0, 2)
+        size = stream.tell()
+        stream.seek(0)
+        response = Response(FileWrapper(stream), direct_passthrough=True)
         response.content_length = size
+        response.last_modified = storage.modified(key)
+        response.make_conditional(request.environ, accept_ranges=True, complete_length=size)
     response.headers["Content-Type"] = content_type
     response.headers["Content-Disposition"] = content_disposition(download_name,
                                                                   as_attachment=as_attachment)
