@@ -16,3 +16,4 @@ from portal.tutorials.models import StageTutorial, Tutorial, TutorialView  # noq
 from portal.backoffice.models import InternalNote, ReviewFlag  # noqa: F401
 from portal.permits.models import Permit  # noqa: F401
 from portal.helpdesk.models import AssistAttempt, AssistCode, AssistView, SupportNote  # noqa: F401
+from portal.admin.models import AdminAuditEvent, FormDraft, Setting  # noqa: F401

@@ -1,0 +1,388 @@
+"""Admin forms. Every field has a label; messages say what to do next. Cross-checks that need
+the database live in admin.services."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.auth.models import Role
+from portal.catalogue.formspec import DOCUMENT_TYPES, FIELD_TYPES, KEY_RE
+from portal.catalogue.models import Sector
+from portal.catalogue.services import SLUG_RE
+
+
+def _required():
+    return DataRequired(message=_l("Please fill in this field."))
+
+
+class Stripped(StringField):
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if isinstance(self.data, str):
+            self.data = self.data.strip()
+
+
+class StrippedText(TextAreaField):
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if isinstance(self.data, str):
+            self.data = self.data.replace("\r\n", "\n").strip()
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ActionForm(FlaskForm):
+    """CSRF only: buttons that move, delete, publish, activate."""
+
+
+class CategoryForm(FlaskForm):
+    slug = Stripped(_l("Web address name"), validators=[_required(), Length(max=80)],
+                    description=_l("Lower-case letters, digits and -, e.g. izin-reklame. It "
+                                   "cannot be changed later."))
+    code = Stripped(_l("Code (in permit numbers)"), validators=[_required(), Length(max=16)])
+    name_id = Stripped(_l("Name (Indonesian)"), validators=[_required(), Length(max=200)])
+    name_en = Stripped(_l("Name (English)"), validators=[_required(), Length(max=200)])
+    summary_id = Stripped(_l("Summary (Indonesian)"), validators=[Optional(), Length(max=500)])
+    summary_en = Stripped(_l("Summary (English)"), validators=[Optional(), Length(max=500)])
+    description_id = StrippedText(_l("Description (Indonesian)"), validators=[Length(max=10000)])
+    description_en = StrippedText(_l("Description (English)"), validators=[Length(max=10000)])
+    sector = SelectField(_l("Sector"), choices=[])
+    time_limit_days = IntegerField(_l("Processing time (working days)"),
+                                   validators=[DataRequired(message=_l("Enter a whole number of days.")),
+                                               NumberRange(min=1, max=365)])
+    cost_rupiah = IntegerField(_l("Fee (rupiah, 0 = free)"), default=0,
+                               validators=[Optional(), NumberRange(min=0, max=10**12)])
+    cost_note_id = StrippedText(_l("Fee note (Indonesian)"), validators=[Length(max=2000)])
+    cost_note_en = StrippedText(_l("Fee note (English)"), validators=[Length(max=2000)])
+    legal_basis = StrippedText(_l("Legal basis (one per line)"), validators=[Length(max=10000)])
+    output_id = StrippedText(_l("Output (Indonesian)"), validators=[Length(max=2000)])
+    output_en = StrippedText(_l("Output (English)"), validators=[Length(max=2000)])
+    validity_months = IntegerField(_l("Validity (months; empty = no expiry)"),
+                                   validators=[Optional(), NumberRange(min=1, max=1200)])
+    permit_number_pattern = Stripped(
+        _l("Permit number pattern"), default="503/{code}/DPMPTSP/{year}/{seq:05}",
+        validators=[_required(), Length(max=120)],
+        description=_l("Use {code}, {year} and {seq} (and {month} if you like), e.g. "
+                       "503/{code}/DPMPTSP/{year}/{seq:05}."))
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sector.choices = [(s.value, s.label) for s in Sector]
+        if editing:
+            del self.slug
+
+    def validate_slug(self, field):
+        if not SLUG_RE.fullmatch(field.data or ""):
+            raise ValidationError(_l("Use lower-case letters, digits and - only (start with a letter "
+                                     "or digit)."))
+
+    def data_for_service(self) -> dict[str, Any]:
+        data = {name: f.data for name, f in self._fields.items() if name not in ("csrf_token",)}
+        if data.get("cost_rupiah") is None:
+            data["cost_rupiah"] = 0
+        for name in ("summary_id", "summary_en"):
+            data[name] = data.get(name) or ""
+        return data
+
+
+OPTION_LINE_HELP = _l("One option per line: value | Indonesian label | English label")
+
+
+class FieldForm(FlaskForm):
+    key = Stripped(_l("Key"), validators=[_required(), Length(max=40)],
+                   description=_l("Lower-case letters, digits and _, starting with a letter; "
+                                  "unique in the form. Answers are stored under it."))
+    type = SelectField(_l("Type"), choices=[])
+    label_id = Stripped(_l("Label (Indonesian)"), validators=[_required(), Length(max=300)])
+    label_en = Stripped(_l("Label (English)"), validators=[Optional(), Length(max=300)])
+    help_id = StrippedText(_l("Help text (Indonesian)"), validators=[Length(max=2000)])
+    help_en = StrippedText(_l("Help text (English)"), validators=[Length(max=2000)])
+    required = BooleanField(_l("Required"))
+    page = SelectField(_l("Page"), choices=[])
+    options = StrippedText(_l("Options (select, radio, checkbox list)"), description=OPTION_LINE_HELP,
+                           validators=[Length(max=10000)])
+    min = Stripped(_l("Smallest number allowed"), validators=[Optional(), Length(max=30)])
+    max = Stripped(_l("Largest number allowed"), validators=[Optional(), Length(max=30)])
+    min_length = IntegerField(_l("Fewest characters"), validators=[Optional(), NumberRange(min=0,
+                                                                                         max=100000)])
+    max_length = IntegerField(_l("Most characters"), validators=[Optional(), NumberRange(min=0,
+                                                                                       max=100000)])
+    pattern = Stripped(_l("Pattern (regular expression)"), validators=[Optional(), Length(max=300)],
+                       description=_l("The whole answer must match, e.g. [0-9]{5} for a postal code."))
+    pattern_message_id = Stripped(_l("Message when the pattern does not match (Indonesian)"),
+                                  validators=[Optional(), Length(max=300)])
+    pattern_message_en = Stripped(_l("Message when the pattern does not match (English)"),
+                                  validators=[Optional(), Length(max=300)])
+    date_rule = SelectField(_l("Date rule"), choices=[])
+    show_if_field = SelectField(_l("Show only if this field…"), choices=[])
+    show_if_equals = Stripped(_l("…has this answer (an option value; yes/no for a tick box)"),
+                              validators=[Optional(), Length(max=200)])
+
+    def __init__(self, *args, pages=(), other_fields=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.type.choices = [(t, TYPE_LABELS.get(t, t)) for t in FIELD_TYPES]
+        self.page.choices = [(p["key"], f"{p.get('title_id') or p['key']} ({p['key']})") for p in pages]
+        self.date_rule.choices = [("", _l("Any date")), ("past", _l("Today or earlier")),
+                                  ("future", _l("Today or later"))]
+        self._other_fields = {f["key"]: f for f in other_fields}
+        self.show_if_field.choices = [("", _l("(always shown)"))] + [
+            (f["key"], f"{f.get('label_id') or f['key']} ({f['key']})") for f in other_fields]
+
+    def validate_key(self, field):
+        if not KEY_RE.fullmatch(field.data or ""):
+            raise ValidationError(_l("Use lower-case letters, digits and _ only, starting with a letter "
+                                     "(at most 40)."))
+
+    def validate_options(self, field):
+        try:
+            self.parsed_options()
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+    def validate_min(self, field):
+        if _number(field.data) is _BAD:
+            raise ValidationError(_l("Enter a number, e.g. 0 or 2.5."))
+
+    validate_max = validate_min
+
+    def parsed_options(self) -> list[dict[str, str]]:
+        options = []
+        for n, line in enumerate((self.options.data or "").split("\n"), 1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split("|")]
+            value = parts[0]
+            if not value:
+                raise ValueError(str(_l("Option line %(n)s has no value before the first |.", n=n)))
+            options.append({"value": value, "label_id": parts[1] if len(parts) > 1 and parts[1] else value,
+                            "label_en": parts[2] if len(parts) > 2 else ""})
+        return options
+
+    def to_field(self) -> dict[str, Any]:
+        show_if = None
+        if self.show_if_field.data:
+            controller = self._other_fields.get(self.show_if_field.data, {})
+            equals: Any = self.show_if_equals.data or ""
+            if controller.get("type") == "checkbox" and not controller.get("options"):
+                equals = equals.strip().lower() in ("y", "yes", "ya", "true", "1", "on")
+            show_if = {"field": self.show_if_field.data, "equals": equals}
+        return {
+            "key": self.key.data, "type": self.type.data, "label_id": self.label_id.data,
+            "label_en": self.label_en.data or "", "help_id": self.help_id.data or "",
+            "help_en": self.help_en.data or "", "required": bool(self.required.data),
+            "page": self.page.data, "options": self.parsed_options(),
+            "min": _number(self.min.data), "max": _number(self.max.data),
+            "min_length": self.min_length.data, "max_length": self.max_length.data,
+            "pattern": self.pattern.data or None,
+            "pattern_message_id": self.pattern_message_id.data or "",
+            "pattern_message_en": self.pattern_message_en.data or "",
+            "date_rule": self.date_rule.data or None, "show_if": show_if,
+        }
+
+    def fill_from(self, field: dict[str, Any]) -> None:
+        for name in ("key", "type", "label_id", "label_en", "help_id", "help_en", "page",
+                     "min_length", "max_length", "pattern", "pattern_message_id",
+                     "pattern_message_en"):
+            getattr(self, name).data = field.get(name)
+        self.required.data = bool(field.get("required"))
+        self.date_rule.data = field.get("date_rule") or ""
+        self.min.data = "" if field.get("min") is None else str(field["min"])
+        self.max.data = "" if field.get("max") is None else str(field["max"])
+        self.options.data = "\n".join(
+            " | ".join([str(o.get("value", "")), o.get("label_id", "") or "", o.get("label_en", "") or ""])
+            for o in field.get("options") or [])
+        cond = field.get("show_if") or {}
+        self.show_if_field.data = cond.get("field", "")
+        equals = cond.get("equals", "")
+        self.show_if_equals.data = ("yes" if equals else "no") if isinstance(equals, bool) else str(equals)
+
+
+_BAD = object()
+
+
+def _number(text: str | None):
+    text = (text or "").strip().replace(",", ".")
+    if not text:
+        return None
+    if re.fullmatch(r"[-+]?\d{1,16}", text):
+        return int(text)
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return _BAD
+    if not value.is_finite() or abs(value) > 10**15:
+        return _BAD
+    return float(value)
+
+
+TYPE_LABELS = {
+    "text": _l("Short text"), "textarea": _l("Long text"), "number": _l("Whole number"),
+    "decimal": _l("Number with decimals"), "rupiah": _l("Amount in rupiah"), "date": _l("Date"),
+    "select": _l("Drop-down list"), "radio": _l("One choice (radio buttons)"),
+    "checkbox": _l("Tick box, or a list of tick boxes"), "email": _l("Email address"),
+    "phone": _l("Mobile number"), "nik": _l("NIK"), "npwp": _l("Tax ID (NPWP)"),
+    "nib": _l("Business ID (NIB)"), "address": _l("Address"),
+}
+
+
+class PageForm(FlaskForm):
+    page_key = Stripped(_l("Page key"), validators=[_required(), Length(max=40)],
+                        description=_l("Lower-case letters, digits and _, e.g. business."))
+    title_id = Stripped(_l("Page title (Indonesian)"), validators=[_required(), Length(max=200)])
+    title_en = Stripped(_l("Page title (English)"), validators=[Optional(), Length(max=200)])
+
+
+class DocumentForm(FlaskForm):
+    key = Stripped(_l("Key"), validators=[_required(), Length(max=40)],
+                   description=_l("Lower-case letters, digits and _, e.g. ktp."))
+    label_id = Stripped(_l("Name of the document (Indonesian)"), validators=[_required(), Length(max=300)])
+    label_en = Stripped(_l("Name of the document (English)"), validators=[Optional(), Length(max=300)])
+    description_id = StrippedText(_l("Description (Indonesian)"), validators=[Length(max=2000)])
+    description_en = StrippedText(_l("Description (English)"), validators=[Length(max=2000)])
+    allowed_types = MultiCheckboxField(_l("Allowed file types"),
+                                       choices=[(t, t.upper()) for t in DOCUMENT_TYPES])
+    max_mb = DecimalField(_l("Largest file (MB)"), default=Decimal(5), places=None,
+                          validators=[DataRequired(message=_l("Enter a size in MB, e.g. 5.")),
+                                      NumberRange(min=Decimal("0.1"), max=50)])
+    required = BooleanField(_l("Required"), default=True)
+    max_files = IntegerField(_l("Most files"), default=1,
+                             validators=[DataRequired(message=_l("Enter a number from 1 to 20.")),
+                                         NumberRange(min=1, max=20)])
+    sample = FileField(_l("Sample file (PDF, JPEG or PNG)"),
+                       description=_l("Shown to applicants as an example. It must be one of the "
+                                      "allowed types."))
+    remove_sample = BooleanField(_l("Remove the sample"))
+
+    def validate_key(self, field):
+        if not KEY_RE.fullmatch(field.data or ""):
+            raise ValidationError(_l("Use lower-case letters, digits and _ only, starting with a letter "
+                                     "(at most 40)."))
+
+    def validate_allowed_types(self, field):
+        if not field.data:
+            raise ValidationError(_l("Tick at least one file type."))
+
+    def to_document(self) -> dict[str, Any]:
+        max_mb = float(self.max_mb.data)
+        return {"key": self.key.data, "label_id": self.label_id.data, "label_en": self.label_en.data or "",
+                "description_id": self.description_id.data or "",
+                "description_en": self.description_en.data or "",
+                "allowed_types": [t for t in DOCUMENT_TYPES if t in self.allowed_types.data],
+                "max_mb": int(max_mb) if max_mb.is_integer() else max_mb,
+                "required": bool(self.required.data), "max_files": self.max_files.data}
+
+
+class TutorialForm(FlaskForm):
+    title_id = Stripped(_l("Title (Indonesian)"), validators=[_required(), Length(max=200)])
+    title_en = Stripped(_l("Title (English)"), validators=[_required(), Length(max=200)])
+    description_id = StrippedText(_l("Description (Indonesian)"), validators=[Length(max=5000)])
+    description_en = StrippedText(_l("Description (English)"), validators=[Length(max=5000)])
+    category_id = SelectField(_l("Permit type (empty: for every permit)"), choices=[], coerce=str)
+    duration_seconds = DecimalField(_l("Length of the video (seconds)"), places=None,
+                                    validators=[Optional(), NumberRange(min=0, max=36000)])
+    transcript_id = StrippedText(_l("Transcript (Indonesian)"), validators=[Length(max=100000)])
+    transcript_en = StrippedText(_l("Transcript (English)"), validators=[Length(max=100000)])
+
+    def data_for_service(self) -> dict[str, Any]:
+        data = {name: getattr(self, name).data for name in (
+            "title_id", "title_en", "description_id", "description_en", "transcript_id",
+            "transcript_en")}
+        data["category_id"] = int(self.category_id.data) if (self.category_id.data or "").isdigit() else None
+        data["duration_seconds"] = self.duration_seconds.data
+        return data
+
+
+class TutorialUploadForm(FlaskForm):
+    file = FileField(_l("File"))
+
+
+class EmbedForm(FlaskForm):
+    embed_url = Stripped(_l("Video address (embed URL)"), validators=[Optional(), Length(max=500)],
+                         description=_l("Empty removes it."))
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[_required(), Email(
+        message=_l("Enter an email address like name@example.com."), check_deliverability=False,
+        test_environment=True, allow_smtputf8=False), Length(max=254)],
+        filters=[lambda v: v.strip().lower() if isinstance(v, str) else v])
+    full_name = Stripped(_l("Full name"), validators=[_required(), Length(max=120)])
+    roles = MultiCheckboxField(_l("Roles"), choices=[])
+    locale = SelectField(_l("Language of the email"), choices=[("id", "Bahasa Indonesia"),
+                                                               ("en", "English")])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.roles.choices = staff_role_choices()
+
+    def validate_roles(self, field):
+        if not field.data:
+            raise ValidationError(_l("Tick at least one role."))
+
+
+ROLE_LABELS = {
+    Role.APPLICANT: _l("Applicant"), Role.OFFICER: _l("Officer"), Role.APPROVER: _l("Approver"),
+    Role.HELPDESK: _l("Help desk"), Role.ADMIN: _l("Admin"),
+}
+
+
+def staff_role_choices():
+    return [(r.value, ROLE_LABELS[r]) for r in (Role.OFFICER, Role.APPROVER, Role.HELPDESK, Role.ADMIN)]
+
+
+class RolesForm(FlaskForm):
+    roles = MultiCheckboxField(_l("Roles"), choices=[])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.roles.choices = [(r.value, ROLE_LABELS[r]) for r in Role]
+
+
+class FindUserForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    email = EmailField(_l("Find an account by email"), validators=[Optional(), Length(max=254)])
+
+
+class SettingsForm(FlaskForm):
+    name = Stripped(_l("Office name"), validators=[Optional(), Length(max=300)])
+    short_name = Stripped(_l("Short name"), validators=[Optional(), Length(max=60)])
+    city = Stripped(_l("City"), validators=[Optional(), Length(max=120)])
+    address = Stripped(_l("Address"), validators=[Optional(), Length(max=500)])
+    phone = Stripped(_l("Telephone"), validators=[Optional(), Length(max=60)])
+    whatsapp = Stripped(_l("WhatsApp"), validators=[Optional(), Length(max=60)])
+    email = Stripped(_l("Email"), validators=[Optional(), Email(
+        message=_l("Enter an email address like name@example.com."), check_deliverability=False,
+        test_environment=True), Length(max=254)])
+    hours = Stripped(_l("Office hours"), validators=[Optional(), Length(max=300)])
+
+
+class HolidayForm(FlaskForm):
+    day = DateField(_l("Date"), validators=[DataRequired(message=_l("Enter a date like 2026-08-17."))])
+    name = Stripped(_l("Name"), validators=[_required(), Length(max=120)])
+    kind = SelectField(_l("Kind"), choices=[("national", _l("National holiday")),
+                                            ("joint_leave", _l("Joint leave day")),
+                                            ("local", _l("Local holiday"))])

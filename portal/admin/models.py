@@ -1,0 +1,69 @@
+"""The admin's own tables: form drafts being built, office settings, and the admin audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.catalogue.models import PermitCategory  # noqa: F401  (the FK target is registered)
+from portal.db import utcnow
+from portal.extensions import db
+
+
+class FormDraft(db.Model):
+    """The form of a category while an admin builds it: pages, fields and document
+    requirements as JSON, saved at every change so nothing is lost. Publishing turns it into
+    an immutable FormVersion (catalogue.services.publish_new_version); the draft stays.
+
+    ``pages``: [{"key", "title_id", "title_en"}] in order; ``fields``: FieldSpec dicts (without
+    order and page titles: those come from the page list at publish time), in order within
+    their page; ``documents``: DocumentSpec dicts in order."""
+
+    __tablename__ = "form_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(
+        ForeignKey("permit_categories.id", ondelete="CASCADE"), unique=True
+    )
+    pages: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    fields: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    documents: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    based_on_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("form_versions.id", ondelete="SET NULL")
+    )
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Setting(db.Model):
+    """One office setting (name, address, contact, hours) set by an admin; overlays config."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class AdminAuditEvent(db.Model):
+    """Who did what to which object in the admin area, and when."""
+
+    __tablename__ = "admin_audit_events"
+    __table_args__ = (Index("ix_admin_audit_events_object", "object_type", "object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    action: Mapped[str] = mapped_column(String(40))
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[str] = mapped_column(String(64), default="")
+    summary: Mapped[str] = mapped_column(String(300), default="")
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    actor = relationship("User", lazy="raise")
