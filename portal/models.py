@@ -16,4 +16,12 @@ from portal.tutorials.models import StageTutorial, Tutorial, TutorialView  # noq
 from portal.backoffice.models import InternalNote, ReviewFlag  # noqa: F401
 from portal.permits.models import Permit  # noqa: F401
 from portal.helpdesk.models import AssistAttempt, AssistCode, AssistView, SupportNote  # noqa: F401
+from portal.public.models import (  # noqa: F401
+    Complaint,
+    ComplaintAnswer,
+    FaqEntry,
+    News,
+    PublicDocument,
+    SurveyResponse,
+)
 from portal.admin.models import AdminAuditEvent, FormDraft, Setting  # noqa: F401
