@@ -1,5 +1,6 @@
 """Issue 7's admin journey in a real browser: an admin creates a permit type, builds a two-page
-form with a conditional field (on its controller's page) and a document requirement, previews and publishes it, opens the
+form with a conditional field (on its controller's page) and a document requirement, previews
+and publishes it, opens the
 permit type, makes a video guide (video, captions, chapters typed as a list) mapped to the
 form's stages, publishes it; then an applicant applies for the new permit, sees the guide's
 chapter on the form page and submits.
