@@ -82,5 +82,10 @@ def seed_holidays_command() -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from portal.backup import backup_cli
+    from portal.storage.transfer import storage_cli
+
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
+    app.cli.add_command(storage_cli)
+    app.cli.add_command(backup_cli)
