@@ -1,0 +1,256 @@
+"""The production set-up in deploy/: ProxyFix behind nginx, the gunicorn settings, the env file
+example, the systemd units, and the nginx site (checked by `nginx -t`, and run for real in front
+of the app when nginx is installed; REQUIRE_NGINX=1 turns a missing nginx into a failure)."""
+
+from __future__ import annotations
+
+import configparser
+import http.client
+import io
+import os
+import re
+import runpy
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from flask import url_for
+from werkzeug.serving import make_server
+
+import config as config_module
+from portal import create_app
+from portal.security import public
+from portal.storage import get_storage
+from portal.storage.serving import safe_download_response
+from tests.fixtures_files import make_pdf
+
+REPO = Path(__file__).resolve().parent.parent
+DEPLOY = REPO / "deploy"
+SITE = (DEPLOY / "nginx" / "satupintu.conf").read_text()
+sys.path.insert(0, str(DEPLOY / "nginx"))
+import render_local  # noqa: E402
+
+
+def _nginx() -> str:
+    path = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
+    if path is None:
+        if os.environ.get("REQUIRE_NGINX") == "1":
+            pytest.fail("nginx is not installed (REQUIRE_NGINX=1)")
+        pytest.skip("nginx is not installed")
+    return path
+
+
+# -- ProxyFix ---------------------------------------------------------------------------------------
+def _echo_app(tmp_path, **overrides):
+    app = create_app("test", UPLOAD_ROOT=tmp_path / "uploads", MAIL_DIR=tmp_path / "mail",
+                     INSTANCE_DIR=tmp_path, SQLALCHEMY_DATABASE_URI="sqlite://", **overrides)
+
+    @app.get("/t/where")
+    @public
+    def t_where():
+        from flask import request
+
+        return {"url": url_for("t_where", _external=True), "remote": request.remote_addr}
+
+    return app
+
+
+FORWARDED = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "portal.example.go.id",
+             "X-Forwarded-For": "203.0.113.7"}
+
+
+def test_with_proxy_fix_the_forwarded_scheme_host_and_address_are_used(tmp_path):
+    app = _echo_app(tmp_path, PROXY_FIX=True)
+    body = app.test_client().get("/t/where", headers=FORWARDED).get_json()
+    assert body["url"] == "https://portal.example.go.id/t/where"
+    assert body["remote"] == "203.0.113.7"
+
+
+def test_without_proxy_fix_forwarded_headers_are_ignored(tmp_path):
+    app = _echo_app(tmp_path)
+    body = app.test_client().get("/t/where", headers=FORWARDED).get_json()
+    assert body["url"] == "http://localhost/t/where"
+    assert body["remote"] == "127.0.0.1"
+
+
+def test_proxy_fix_trusts_only_the_last_hop(tmp_path):
+    """A client's own X-Forwarded-For is kept by nginx in front of its address: only nginx's
+    entry (the last) counts, so rate limits cannot be dodged by inventing addresses."""
+    app = _echo_app(tmp_path, PROXY_FIX=True)
+    headers = {**FORWARDED, "X-Forwarded-For": "1.2.3.4, 203.0.113.7"}
+    assert app.test_client().get("/t/where", headers=headers).get_json()["remote"] == "203.0.113.7"
+
+
+def test_production_turns_proxy_fix_on_by_default():
+    assert config_module.Production.PROXY_FIX is True or os.environ.get("PROXY_FIX") == "0"
+
+
+# -- gunicorn, env file, systemd ----------------------------------------------------------------------
+def test_gunicorn_settings_are_bounded_and_log_the_request_time(monkeypatch):
+    monkeypatch.delenv("GUNICORN_WORKERS", raising=False)
+    settings = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
+    assert 3 <= settings["workers"] <= 12
+    assert settings["wsgi_app"] == "portal:create_app()"
+    assert settings["timeout"] >= 30
+    assert 0 < settings["graceful_timeout"] <= settings["timeout"]
+    assert "%(D)s" in settings["access_log_format"]
+    assert settings["forwarded_allow_ips"] == "127.0.0.1"
+
+
+def _env_example() -> dict[str, str]:
+    names = {}
+    for line in (DEPLOY / "satupintu.env.example").read_text().splitlines():
+        match = re.match(r"#?\s*([A-Z][A-Z0-9_]+)=(.*)$", line)
+        if match:
+            names[match.group(1)] = match.group(2)
+    return names
+
+
+def test_env_example_names_every_setting_production_reads():
+    read = set(re.findall(r'_env\("([A-Z0-9_]+)"', (REPO / "config.py").read_text()))
+    read -= {"TEST_DATABASE_URL"}
+    read |= {"PORTAL_CONFIG", "PORTAL_INSTANCE_DIR"}
+    missing = read - set(_env_example())
+    assert not missing, f"not in deploy/satupintu.env.example: {sorted(missing)}"
+
+
+def test_env_example_holds_no_secrets():
+    env = _env_example()
+    for name in ("SECRET_KEY", "MAIL_PASSWORD", "S3_SECRET_ACCESS_KEY", "S3_ACCESS_KEY_ID"):
+        assert env[name] == ""
+    assert env["X_ACCEL_REDIRECT_PREFIX"] == "/_protected/"
+
+
+@pytest.mark.parametrize(("unit", "command"), [
+    ("satupintu-web.service", "gunicorn -c deploy/gunicorn.conf.py"),
+    ("satupintu-worker.service", "flask --app portal jobs worker"),
+])
+def test_systemd_units_run_the_app_with_the_env_file(unit, command):
+    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    parser.optionxform = str
+    parser.read(DEPLOY / "systemd" / unit)
+    service = parser["Service"]
+    assert service["ExecStart"].endswith(command)
+    assert service["EnvironmentFile"] == "/etc/satupintu/satupintu.env"
+    assert service["User"] == "satupintu"
+    assert service["Restart"] in ("on-failure", "always")
+    assert parser["Install"]["WantedBy"] == "multi-user.target"
+
+
+# -- nginx ----------------------------------------------------------------------------------------
+def test_nginx_body_limit_matches_max_content_length():
+    match = re.search(r"client_max_body_size (\d+)m;", SITE)
+    assert match
+    assert int(match.group(1)) * 1024 * 1024 == config_module.Default.MAX_CONTENT_LENGTH
+
+
+def test_nginx_sends_the_headers_proxy_fix_reads_and_keeps_uploads_internal():
+    for header in ("X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host"):
+        assert f"proxy_set_header {header} " in SITE
+    block = SITE[SITE.index("location /_protected/"):]
+    block = block[:block.index("}")]
+    assert "internal;" in block
+    assert "alias /srv/satupintu/uploads/;" in block
+    assert len(re.findall(r"^\s*server 10\.0\.0\.\d+:8000", SITE, flags=re.M)) == 2
+
+
+@pytest.mark.parametrize("https", [True, False], ids=["tls", "http-only"])
+def test_nginx_accepts_the_site(tmp_path, https):
+    nginx = _nginx()
+    conf = render_local.render(tmp_path / "nginx", upstreams=["127.0.0.1:8001", "127.0.0.1:8002"],
+                               uploads=tmp_path / "uploads", http_port=_free_port(),
+                               https_port=_free_port() if https else None)
+    result = subprocess.run([nginx, "-t", "-p", str(conf.parent), "-c", str(conf)],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert "test is successful" in result.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def behind_nginx(tmp_path):
+    """The app (werkzeug server in a thread, PROXY_FIX and X-Accel-Redirect on) behind the real
+    nginx site on 127.0.0.1."""
+    nginx = _nginx()
+    uploads = tmp_path / "uploads"
+    app = _echo_app(tmp_path, PROXY_FIX=True, X_ACCEL_REDIRECT_PREFIX="/_protected/")
+
+    @app.get("/t/file/<path:key>")
+    @public
+    def t_file(key):
+        return safe_download_response(key, "Surat izin.pdf", "application/pdf")
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    port = _free_port()
+    conf = render_local.render(tmp_path / "nginx", upstreams=[f"127.0.0.1:{server.server_port}"],
+                               uploads=uploads, http_port=port, worker_processes="1")
+    subprocess.run([nginx, "-p", str(conf.parent), "-c", str(conf)], check=True, timeout=30)
+    try:
+        yield app, port
+    finally:
+        subprocess.run([nginx, "-p", str(conf.parent), "-c", str(conf), "-s", "stop"], timeout=30,
+                       check=False)
+        server.shutdown()
+
+
+def _get(port: int, path: str, headers: dict | None = None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", path, headers=headers or {})
+    response = conn.getresponse()
+    return response, response.read()
+
+
+def test_through_nginx_a_document_is_sent_by_x_accel_redirect(behind_nginx):
+    app, port = behind_nginx
+    data = make_pdf(pages=2)
+    with app.app_context():
+        key = get_storage().save(io.BytesIO(data), key_prefix="documents/").key
+    response, body = _get(port, f"/t/file/{key}")
+    assert response.status == 200
+    assert body == data
+    assert response.getheader("Content-Type") == "application/pdf"
+    assert response.getheader("Content-Disposition").startswith('attachment; filename="Surat izin.pdf"')
+    assert response.getheader("X-Content-Type-Options") == "nosniff"
+    assert response.getheader("X-Accel-Redirect") is None
+    ranged, part = _get(port, f"/t/file/{key}", {"Range": "bytes=0-9"})
+    assert ranged.status == 206
+    assert part == data[:10]
+    # The internal location cannot be asked for directly.
+    direct, _ = _get(port, f"/_protected/{key}")
+    assert direct.status == 404
+
+
+def test_through_nginx_proxy_fix_sees_the_client_and_the_scheme(behind_nginx):
+    _app, port = behind_nginx
+    response, body = _get(port, "/t/where", {"X-Forwarded-For": "6.6.6.6"})
+    import json
+
+    where = json.loads(body)
+    assert where["remote"] == "127.0.0.1"  # nginx's view of the client, not the invented one
+    assert where["url"].startswith("http://127.0.0.1")
+
+
+def test_through_nginx_static_files_are_cached_long_and_big_bodies_refused(behind_nginx):
+    _app, port = behind_nginx
+    static = next(p for p in (REPO / "portal" / "static").rglob("*.css"))
+    rel = static.relative_to(REPO / "portal" / "static").as_posix()
+    response, body = _get(port, f"/static/{rel}")
+    assert response.status == 200
+    assert body == static.read_bytes()
+    assert "max-age=2592000" in response.getheader("Cache-Control")
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.putrequest("POST", "/t/where")
+    conn.putheader("Content-Length", str(61 * 1024 * 1024))
+    conn.endheaders()
+    assert conn.getresponse().status == 413
