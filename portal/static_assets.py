@@ -1,0 +1,145 @@
+"""Static files and pages for slow connections: fingerprinted asset URLs cached for a year, and
+compressed responses (brotli, else gzip) from the app itself, so the embedded tier (werkzeug,
+gunicorn without nginx) saves the bandwidth too.
+
+- ``url_for('static', filename='css/app.css')`` gives ``/static/css/app.css?v=<hash>`` for the
+  site's own assets (CSS, JS, fonts, images): the first 12 hex digits of the file's SHA-256. A
+  request whose ``v`` matches the file on disk is answered ``Cache-Control: public,
+  max-age=31536000, immutable``; a new file gets a new hash, so browsers never keep a stale one.
+- Static text files (CSS, JS, SVG, fonts) are compressed once per file version and encoding and
+  kept in memory; pages (HTML, JSON) are compressed on the fly by Flask-Compress.
+- Never compressed: partial responses (206) and any request with a Range header (videos must
+  seek), video, audio, images other than SVG, PDFs, and X-Accel-Redirect answers.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+from functools import lru_cache
+
+from flask import Flask, Response, current_app, request
+from werkzeug.security import safe_join
+
+#: Files that get a fingerprint in their URL (sample documents keep their plain address).
+FINGERPRINTED = (".css", ".js", ".mjs", ".woff", ".woff2", ".ttf", ".png", ".jpg", ".jpeg",
+                 ".svg", ".webp", ".ico", ".gif")
+#: Static types worth compressing.
+STATIC_COMPRESSIBLE = {"text/css", "text/javascript", "application/javascript", "image/svg+xml",
+                       "application/json", "text/plain", "font/ttf", "font/otf",
+                       "application/vnd.ms-fontobject", "image/x-icon", "image/vnd.microsoft.icon"}
+NEVER_COMPRESSED_PREFIXES = ("video/", "audio/", "application/pdf", "image/png", "image/jpeg",
+                             "image/webp", "image/gif")
+ONE_YEAR = 31_536_000
+
+
+def init_app(app: Flask) -> None:
+    from flask_compress import Compress
+
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_BR_LEVEL", 5)
+    app.config.setdefault("COMPRESS_LEVEL", 6)
+    app.config.setdefault("COMPRESS_STREAMS", False)
+    # We call Flask-Compress ourselves, to keep it away from ranges, media and static files.
+    app.config["COMPRESS_REGISTER"] = False
+    compress = Compress(app)
+
+    @app.url_defaults
+    def _fingerprint(endpoint: str, values: dict) -> None:
+        if endpoint == "static" and "v" not in values:
+            version = static_version(values.get("filename", ""))
+            if version:
+                values["v"] = version
+
+    @app.after_request
+    def _compress_and_cache(response: Response) -> Response:
+        if request.endpoint == "static":
+            return _static_response(response)
+        if _may_compress(response):
+            return compress.after_request(response)
+        return response
+
+
+def _static_path(filename: str) -> str | None:
+    folder = current_app.static_folder
+    if not folder or not filename:
+        return None
+    path = safe_join(folder, filename)
+    return path if path and os.path.isfile(path) else None
+
+
+def static_version(filename: str) -> str | None:
+    """The fingerprint of a static asset, or None for a file that is not fingerprinted or
+    does not exist."""
+    if not filename.lower().endswith(FINGERPRINTED):
+        return None
+    path = _static_path(filename)
+    if path is None:
+        return None
+    stat = os.stat(path)
+    return _file_hash(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=512)
+def _file_hash(path: str, mtime_ns: int, size: int) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(65536), b""):
+            digest.update(chunk)
+    return digest.hexdigest()[:12]
+
+
+@lru_cache(maxsize=128)
+def _compressed_file(path: str, mtime_ns: int, size: int, encoding: str) -> bytes:
+    with open(path, "rb") as fh:
+        data = fh.read()
+    if encoding == "br":
+        import brotli
+
+        return brotli.compress(data, quality=11)
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def _accepted(encodings: tuple[str, ...] = ("br", "gzip")) -> str | None:
+    accept = request.accept_encodings
+    for encoding in encodings:
+        if accept[encoding] > 0:
+            return encoding
+    return None
+
+
+def _may_compress(response: Response) -> bool:
+    mimetype = response.mimetype or ""
+    return not (
+        response.status_code == 206
+        or "Range" in request.headers
+        or mimetype.startswith(NEVER_COMPRESSED_PREFIXES)
+        or "X-Accel-Redirect" in response.headers
+        or "Content-Encoding" in response.headers
+    )
+
+
+def _static_response(response: Response) -> Response:
+    filename = (request.view_args or {}).get("filename", "")
+    version = request.args.get("v")
+    if response.status_code in (200, 304) and version and version == static_version(filename):
+        response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
+    if response.mimetype not in STATIC_COMPRESSIBLE or not _may_compress(response):
+        return response
+    response.vary.add("Accept-Encoding")
+    encoding = _accepted()
+    path = _static_path(filename)
+    if response.status_code != 200 or encoding is None or path is None:
+        return response
+    stat = os.stat(path)
+    body = _compressed_file(path, stat.st_mtime_ns, stat.st_size, encoding)
+    response.direct_passthrough = False
+    response.set_data(body)
+    response.headers["Content-Encoding"] = encoding
+    etag, weak = response.get_etag()
+    if etag:
+        # Each encoding is a different body, so it needs its own validator.
+        response.set_etag(f"{etag}-{encoding}", weak=weak)
+        response.make_conditional(request)
+    return response
