@@ -97,7 +97,7 @@ def press(page, action: str) -> None:
 
 def test_new_user_finds_a_permit_applies_over_several_visits_and_submits(
         new_context, live_server, live_mail, seeded_catalogue, tmp_path, screenshot):
-    page = new_context(locale="en-US")
+    page = new_context(locale="en-US", reduced_motion="reduce")
     name, email = register_and_confirm(page, live_server, live_mail)
 
     # The catalogue: a search finds the domicile letter.
@@ -152,7 +152,7 @@ def test_new_user_finds_a_permit_applies_over_several_visits_and_submits(
 
     # A new visit (a new browser, logged in again) resumes from the dashboard.
     page.context.close()
-    page = new_context(locale="en-US")
+    page = new_context(locale="en-US", reduced_motion="reduce")
     page.goto("/login")
     page.fill("#email", email)
     page.fill("#password", PASSPHRASE)

@@ -82,7 +82,7 @@ def test_help_desk_sees_where_the_applicant_is_stuck_and_guides_them(
     documents_url = f"/applications/{draft_id}/documents"
 
     # The applicant's ID card upload is refused: a web page saved with a .pdf name.
-    citizen = new_context(locale="en-US")
+    citizen = new_context(locale="en-US", reduced_motion="reduce")
     log_in(citizen, applicant, documents_url)
     fake = tmp_path / "ktp-dewi.pdf"
     fake.write_bytes(html_bytes())
@@ -93,7 +93,7 @@ def test_help_desk_sees_where_the_applicant_is_stuck_and_guides_them(
     screenshot(citizen, "upload-refused")
 
     # The help desk finds them by email and sees the stage and the error they hit.
-    desk = new_context(locale="en-US")
+    desk = new_context(locale="en-US", reduced_motion="reduce")
     log_in(desk, staff, "/helpdesk/")
     desk.fill("#q", applicant.email)
     press(desk, desk.locator('main form[role="search"] button[type="submit"]'))

@@ -74,7 +74,7 @@ def test_officer_flags_applicant_fixes_approver_approves_and_the_permit_verifies
     review_url = f"/office/applications/{application_id}"
 
     # The officer finds it in the queue by its tracking number and starts the review.
-    office = new_context(locale="en-US")
+    office = new_context(locale="en-US", reduced_motion="reduce")
     log_in(office, officer, "/office/queue")
     office.fill("#q", tracking)
     press(office, office.locator('main form[method="get"] button'))
@@ -100,7 +100,7 @@ def test_officer_flags_applicant_fixes_approver_approves_and_the_permit_verifies
     screenshot(office, "corrections-requested")
 
     # The applicant sees the message, replaces exactly the flagged file and resubmits.
-    citizen = new_context(locale="en-US")
+    citizen = new_context(locale="en-US", reduced_motion="reduce")
     log_in(citizen, applicant, "/dashboard")
     row = citizen.locator("main table tbody tr", has_text=tracking)
     expect(row).to_have_count(1)
@@ -144,7 +144,7 @@ def test_officer_flags_applicant_fixes_approver_approves_and_the_permit_verifies
     screenshot(office, "recommended")
 
     # The approver approves.
-    boss = new_context(locale="en-US")
+    boss = new_context(locale="en-US", reduced_motion="reduce")
     log_in(boss, approver, f"/office/queue?q={tracking}")
     press(boss, boss.locator("main table a", has_text=tracking))
     decision = boss.locator(f'form[action="{review_url}/decide"]')
@@ -180,7 +180,7 @@ def test_officer_flags_applicant_fixes_approver_approves_and_the_permit_verifies
     assert verify_url in links, (verify_url, links)
 
     # Anyone opening it (no login) sees VALID.
-    stranger = new_context(locale="en-US")
+    stranger = new_context(locale="en-US", reduced_motion="reduce")
     stranger.goto(verify_url)
     state = stranger.locator(".permit-state")
     expect(state).to_have_class(re.compile(r"permit-state-valid"))

@@ -121,7 +121,7 @@ def test_every_stage_shows_its_chapter_with_captions_in_the_page_language(
         new_context, applications, screenshot):
     """The whole path in Indonesian, the portal's default language."""
     user, draft_id, submitted_id = applications("id")
-    page = new_context(locale="id-ID")
+    page = new_context(locale="id-ID", reduced_motion="reduce")
     for path, stage in ANONYMOUS_STAGES:
         page.goto(path)
         expect_stage_panel(page, stage, "id")
@@ -143,7 +143,7 @@ def test_every_stage_shows_its_chapter_with_captions_in_the_page_language(
 def test_an_english_page_shows_english_captions_and_transcript(new_context, seeded_tutorials):
     """A browser asking for English gets the English chapter, captions on by default and
     transcript (the wizard stages share the template, so the public stages stand for all)."""
-    page = new_context(locale="en-US")
+    page = new_context(locale="en-US", reduced_motion="reduce")
     for path, stage in ANONYMOUS_STAGES:
         page.goto(path)
         expect_stage_panel(page, stage, "en")
@@ -155,7 +155,7 @@ def test_video_seeks_with_range_requests_and_progress_is_recorded(
     from portal.tutorials.models import TutorialView
 
     user, draft_id, _submitted = applications("en")
-    page = new_context(locale="en-US")
+    page = new_context(locale="en-US", reduced_motion="reduce")
     video_responses = []
     page.on("response", lambda r: video_responses.append(r)
             if f"/tutorials/media/{seeded_tutorials}/video" in r.url else None)
@@ -223,7 +223,7 @@ def test_video_seeks_with_range_requests_and_progress_is_recorded(
 def test_library_search_finds_a_chapter_by_a_word_of_its_transcript(
         new_context, seeded_tutorials, screenshot):
     chapter = CHAPTERS["register"]
-    page = new_context(locale="id-ID")
+    page = new_context(locale="id-ID", reduced_motion="reduce")
 
     # In English: a word of the chapter's English transcript.
     assert "verification" in chapter["transcript"]["en"].lower()
