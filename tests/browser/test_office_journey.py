@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import re
 import uuid
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -166,7 +167,7 @@ def test_officer_flags_applicant_fixes_approver_approves_and_the_permit_verifies
         citizen.locator("main a", has_text="Download the permit document").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".pdf")
-    pdf_bytes = open(download.path(), "rb").read()
+    pdf_bytes = Path(download.path()).read_bytes()
     assert pdf_bytes.startswith(b"%PDF-")
     reader = PdfReader(io.BytesIO(pdf_bytes))
     text = "".join(p.extract_text() for p in reader.pages)
