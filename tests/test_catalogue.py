@@ -374,3 +374,27 @@ def test_list_query_count_does_not_grow_with_the_number_of_categories(client, ap
         make_category(f"many-{i}", sector=Sector.TOURISM)
     assert few > 0
     assert count_queries("/permits?q=izin") == few
+
+
+def test_a_field_whose_condition_is_on_an_earlier_page_is_a_plain_field_when_it_applies(app):
+    """conditional.js only sees the current page: a field controlled by an earlier page's
+    answer must not be wrapped for it, or the script would hide it."""
+    from flask import render_template_string
+
+    from portal.catalogue.formspec import FormSpec
+
+    spec = FormSpec.from_version([
+        {"key": "rented", "type": "radio", "label_id": "Sewa?", "label_en": "Rented?", "page": "one",
+         "order": 1, "required": True, "options": [{"value": "yes", "label_id": "Ya", "label_en": "Yes"},
+                                                   {"value": "no", "label_id": "Tidak", "label_en": "No"}]},
+        {"key": "owner", "type": "text", "label_id": "Pemilik", "label_en": "Owner", "page": "two",
+         "order": 2, "show_if": {"field": "rented", "equals": "yes"}},
+    ], [])
+    page = spec.pages_by_key["two"]
+    template = ('{% from "macros/dynamic_fields.html" import render_fields %}'
+                '{{ render_fields(page, values, {}) }}')
+    with app.test_request_context("/?lang=en"):
+        applies = render_template_string(template, page=page, values={"rented": "yes"})
+        ruled_out = render_template_string(template, page=page, values={"rented": "no"})
+    assert 'name="owner"' in applies and "data-show-if-field" not in applies
+    assert 'name="owner"' not in ruled_out

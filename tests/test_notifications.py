@@ -20,7 +20,6 @@ from portal.extensions import db
 from portal.notifications.models import Notice, OutboxEmail, OutboxState
 from portal.notifications.services import add_notice, dispatch_queued
 from tests.conftest import csrf_token, make_user
-from tests.test_jobs import smtp_server  # noqa: F401 - the real SMTP test server fixture
 from tests.wizard_helpers import make_category, make_submitted
 
 BASE = "http://portal.test"  # config.Test.BASE_URL
@@ -441,7 +440,7 @@ def test_script_in_a_notice_is_escaped(client, login_as):
 
 # -- inline sending through a real SMTP server ------------------------------------------------
 def test_inline_mode_sends_after_the_request_once_in_the_recipients_language(
-        app, client, login_as, category, smtp_server, monkeypatch):  # noqa: F811
+        app, client, login_as, category, smtp_server, monkeypatch):
     monkeypatch.setitem(app.config, "REDIS_URL", None)
     applicant = make_user(Role.APPLICANT, locale="en", full_name="Rina Wulandari")
     application = make_submitted(applicant, category)
