@@ -65,7 +65,7 @@ T = {
     "Information request": "Permintaan informasi",
     "Write your name, your email address and your message.": "Tulis nama, alamat email, dan pesan Anda.",
     "Write an answer or choose a new status.": "Tulis jawaban atau pilih status baru.",
-    "We received your %(kind)s %(number)s": "%(kind)s Anda %(number)s sudah kami terima",
+    "We received your %(kind)s %(number)s": "Kami sudah menerima %(kind)s Anda %(number)s",
     "The office answered %(number)s": "Kantor sudah menjawab %(number)s",
     # SKM (PermenPANRB 14/2017): elements, questions and answers
     "How well do the service requirements match the type of service?": "Bagaimana pendapat Saudara tentang kesesuaian persyaratan pelayanan dengan jenis pelayanannya?",
@@ -218,7 +218,7 @@ T = {
     # emails
     "The office answered %(number)s. Status: %(status)s.": "Kantor sudah menjawab %(number)s. Status: %(status)s.",
     "You can read every answer on your follow page, with the link we sent when you wrote to us.": "Semua jawaban dapat Anda baca di halaman pantauan, lewat tautan yang kami kirim saat Anda menulis kepada kami.",
-    "We received your %(kind)s. Its number is %(number)s.": "%(kind)s Anda sudah kami terima. Nomornya %(number)s.",
+    "We received your %(kind)s. Its number is %(number)s.": "Kami sudah menerima %(kind)s Anda. Nomornya %(number)s.",
     "We will answer by %(date)s at the latest.": "Kami akan menjawab paling lambat %(date)s.",
     "Follow the answers and the status here (keep this link; anyone who has it can read your message):": "Pantau jawaban dan statusnya di sini (simpan tautan ini; siapa pun yang memilikinya dapat membaca pesan Anda):",
     # staff pages
