@@ -58,14 +58,14 @@ def seeded_catalogue(live):
 
 def submit(page, button=None) -> None:
     """Press ``button`` (default: the main form's submit) and wait for the next page."""
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until="domcontentloaded"):
         (button or page.locator('main form button[type="submit"]').first).click()
 
 
 def register_and_confirm(page, live_server, live_mail) -> tuple[str, str]:
     unique = uuid.uuid4().hex[:8]
     name, email = f"Siti Aminah {unique}", f"siti-{unique}@example.com"
-    page.goto("/register")
+    page.goto("/register", wait_until="domcontentloaded")
     page.fill("#full_name", name)
     page.fill("#email", email)
     page.fill("#nik", f"647201450790{next(_serials):04d}")
@@ -75,7 +75,7 @@ def register_and_confirm(page, live_server, live_mail) -> tuple[str, str]:
     expect(page).to_have_url(re.compile(r"/register/check-email$"))
     link = live_mail.last_link(email, "/confirm-email/")
     assert link.startswith(live_server + "/confirm-email/"), link
-    page.goto(link)
+    page.goto(link, wait_until="domcontentloaded")
     submit(page)
     expect(page).to_have_url(re.compile(r"/login$"))
     page.fill("#email", email)
@@ -101,7 +101,7 @@ def test_new_user_finds_a_permit_applies_over_several_visits_and_submits(
     name, email = register_and_confirm(page, live_server, live_mail)
 
     # The catalogue: a search finds the domicile letter.
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until="domcontentloaded"):
         page.locator('main a[href="/permits"]').click()
     page.fill("#q", "domicile")
     submit(page, page.locator('form[role="search"] button[type="submit"]'))
@@ -110,7 +110,7 @@ def test_new_user_finds_a_permit_applies_over_several_visits_and_submits(
     expect(results).to_have_count(1)
     expect(results).to_have_text("Business Domicile Letter")
     screenshot(page, "search")
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until="domcontentloaded"):
         results.click()
     expect(page).to_have_url(re.compile(rf"/permits/{SLUG}$"))
     expect(page.locator("main h1")).to_have_text("Business Domicile Letter")
@@ -121,7 +121,7 @@ def test_new_user_finds_a_permit_applies_over_several_visits_and_submits(
     expect(page).to_have_url(re.compile(r"/applications/\d+/requirements$"))
     application_path = re.search(r"/applications/\d+", page.url).group(0)
     expect(page.locator("main h1")).to_contain_text("Business Domicile Letter")
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until="domcontentloaded"):
         page.locator("main a.btn-primary", has_text="Continue").click()
     expect(page).to_have_url(re.compile(r"/form/applicant$"))
 
@@ -153,19 +153,19 @@ def test_new_user_finds_a_permit_applies_over_several_visits_and_submits(
     # A new visit (a new browser, logged in again) resumes from the dashboard.
     page.context.close()
     page = new_context(locale="en-US", reduced_motion="reduce")
-    page.goto("/login")
+    page.goto("/login", wait_until="domcontentloaded")
     page.fill("#email", email)
     page.fill("#password", PASSPHRASE)
     submit(page)
     expect(page).to_have_url(re.compile(r"/dashboard$"))
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until="domcontentloaded"):
         page.locator("main table tbody tr", has_text="Business Domicile Letter") \
             .locator("a", has_text="Continue").click()
     expect(page).to_have_url(re.compile(rf"{application_path}/requirements$"))
     # The progress indicator marks both pages done and links the next one.
     progress = page.locator("nav.wizard-progress")
     expect(progress.locator("li.done")).to_have_count(2)
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until="domcontentloaded"):
         progress.locator('a[href$="/form/business"]').click()
     for key, value in BUSINESS_PAGE.items():
         expect(page.locator(f'[name="{key}"]')).to_have_value(value)
@@ -194,7 +194,7 @@ def test_new_user_finds_a_permit_applies_over_several_visits_and_submits(
     screenshot(page, "documents", full_page=True)
 
     # Review: every answer and document; submitting needs the declaration.
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until="domcontentloaded"):
         page.locator("main a.btn-primary", has_text="Continue").click()
     expect(page).to_have_url(re.compile(rf"{application_path}/review$"))
     review = page.locator("main")
@@ -218,7 +218,7 @@ def test_new_user_finds_a_permit_applies_over_several_visits_and_submits(
     assert mails, f"no email to {email} with {tracking}"
     assert tracking in mails[-1]["Subject"] or tracking in live_mail.body(mails[-1])
 
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until="domcontentloaded"):
         page.locator("main a", has_text="My dashboard").click()
     row = page.locator("main table tbody tr", has_text=tracking)
     expect(row).to_have_count(1)

@@ -57,16 +57,16 @@ def stuck(live, live_user):
 
 
 def log_in(page, user, then: str) -> None:
-    page.goto("/login")
+    page.goto("/login", wait_until="domcontentloaded")
     page.fill("#email", user.email)
     page.fill("#password", user.password)
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until="domcontentloaded"):
         page.locator('main form button[type="submit"]').click()
-    page.goto(then)
+    page.goto(then, wait_until="domcontentloaded")
 
 
 def press(page, locator) -> None:
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until="domcontentloaded"):
         locator.click()
 
 
@@ -112,7 +112,7 @@ def test_help_desk_sees_where_the_applicant_is_stuck_and_guides_them(
     applicant_page = desk.url
 
     # The applicant makes an assist code and reads it out.
-    citizen.goto("/account/assist")
+    citizen.goto("/account/assist", wait_until="domcontentloaded")
     press(citizen, citizen.locator('main form[action="/account/assist"] button'))
     code = re.sub(r"\D", "", citizen.locator(".assist-code").inner_text())
     assert len(code) == 6, code
@@ -135,7 +135,7 @@ def test_help_desk_sees_where_the_applicant_is_stuck_and_guides_them(
     # The applicant uploads a real scan; the help desk's page updates by itself.
     scan = tmp_path / "ktp-dewi-scan.pdf"
     scan.write_bytes(make_pdf(text="KTP Dewi Lestari"))
-    citizen.goto(documents_url)
+    citizen.goto(documents_url, wait_until="domcontentloaded")
     upload(citizen, "ktp", scan)
     expect(citizen.locator('section.document-slot[aria-labelledby="doc-ktp-title"]')
            .locator("a", has_text="ktp-dewi-scan.pdf")).to_be_visible()
@@ -145,14 +145,14 @@ def test_help_desk_sees_where_the_applicant_is_stuck_and_guides_them(
     screenshot(desk, "assisted-view-updated")
 
     # The help desk sends the upload chapter of the video guide.
-    desk.goto(applicant_page)
+    desk.goto(applicant_page, wait_until="domcontentloaded")
     send = desk.locator(f'form[action$="/applicants/{applicant.id}/tutorial"]')
     send.locator("select").select_option(f"{tutorial_id}:upload_documents")
     press(desk, send.locator('[type="submit"]'))
     expect(desk.locator("main")).to_contain_text("The video guide has been sent to the applicant")
     link = live_mail.last_link(applicant.email, f"/tutorials/{tutorial_id}")
     assert link.endswith(f"/tutorials/{tutorial_id}?chapter=upload_documents"), link
-    citizen.goto(link)
+    citizen.goto(link, wait_until="domcontentloaded")
     expect(citizen.locator('main a[data-chapter="upload_documents"]')).to_have_attribute(
         "aria-current", "true")
     expect(citizen.locator('main [data-chapter-transcript="upload_documents"]')).to_be_visible()
@@ -172,7 +172,7 @@ def test_help_desk_sees_where_the_applicant_is_stuck_and_guides_them(
     screenshot(desk, "note-saved")
 
     # The applicant sees who from the help desk looked at their draft.
-    citizen.goto("/account/assist")
+    citizen.goto("/account/assist", wait_until="domcontentloaded")
     log_rows = citizen.locator('section[aria-labelledby="log-title"] tbody tr')
     expect(log_rows).to_have_count(1)
     expect(log_rows.first).to_contain_text(staff.full_name)

@@ -33,14 +33,18 @@ def submitted(live, live_user):
     and an approver: (applicant, officer, approver, application id, tracking number)."""
     from portal.applications.seed import seed_holidays
     from portal.auth.models import User
+    from portal.catalogue.seed import seed_categories
     from portal.extensions import db
+    from portal.tutorials.seed import seed_tutorials
     from tests.wizard_helpers import make_category, make_submitted
 
     applicant = live_user(locale="en", full_name=f"Rina Wulandari {uuid.uuid4().hex[:6]}")
     officer = live_user("officer", locale="en")
     approver = live_user("approver", locale="en")
     with live.app.app_context():
+        list(seed_categories())
         list(seed_holidays())
+        list(seed_tutorials())  # the "Watch how" panels of the correction and permit stages
         category = make_category(slug=f"office-{uuid.uuid4().hex[:8]}")
         application = make_submitted(db.session.get(User, applicant.id), category,
                                      document_name="ktp-rina.pdf")
@@ -50,16 +54,16 @@ def submitted(live, live_user):
 
 
 def log_in(page, user, then: str) -> None:
-    page.goto("/login")
+    page.goto("/login", wait_until="domcontentloaded")
     page.fill("#email", user.email)
     page.fill("#password", user.password)
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until="domcontentloaded"):
         page.locator('main form button[type="submit"]').click()
-    page.goto(then)
+    page.goto(then, wait_until="domcontentloaded")
 
 
 def press(page, locator) -> None:
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until="domcontentloaded"):
         locator.click()
 
 
@@ -109,6 +113,8 @@ def test_officer_flags_applicant_fixes_approver_approves_and_the_permit_verifies
     expect(citizen.locator(".message-from-office")).to_have_text(MESSAGE)
     press(citizen, citizen.locator("main a", has_text="Make the corrections"))
     expect(citizen).to_have_url(re.compile(rf"/applications/{application_id}/correction$"))
+    expect(citizen.locator('details[data-tutorial-panel][data-stage="respond_correction"]')
+           ).to_have_count(1)
     slot = citizen.locator('section.document-slot[aria-labelledby="doc-ktp-title"]')
     expect(slot).to_contain_text(FLAG_REASON)
     # Only the flagged document can be replaced here.
@@ -127,7 +133,7 @@ def test_officer_flags_applicant_fixes_approver_approves_and_the_permit_verifies
     expect_status(citizen, "resubmitted")
 
     # The officer reviews again: every document accepted, approval recommended.
-    office.goto(review_url)
+    office.goto(review_url, wait_until="domcontentloaded")
     expect_status(office, "resubmitted")
     press(office, office.locator(f'form[action="{review_url}/start"] button'))
     expect_status(office, "in_review")
@@ -161,8 +167,10 @@ def test_officer_flags_applicant_fixes_approver_approves_and_the_permit_verifies
     body = live_mail.body(approval[-1])
     assert tracking in body
     assert f"/applications/{application_id}" in body
-    citizen.goto(f"/applications/{application_id}")
+    citizen.goto(f"/applications/{application_id}", wait_until="domcontentloaded")
     expect_status(citizen, "approved")
+    expect(citizen.locator('details[data-tutorial-panel][data-stage="download_permit"]')
+           ).to_have_count(1)
     with citizen.expect_download() as download_info:
         citizen.locator("main a", has_text="Download the permit document").click()
     download = download_info.value
@@ -182,7 +190,7 @@ def test_officer_flags_applicant_fixes_approver_approves_and_the_permit_verifies
 
     # Anyone opening it (no login) sees VALID.
     stranger = new_context(locale="en-US", reduced_motion="reduce")
-    stranger.goto(verify_url)
+    stranger.goto(verify_url, wait_until="domcontentloaded")
     state = stranger.locator(".permit-state")
     expect(state).to_have_class(re.compile(r"permit-state-valid"))
     expect(state.locator("p").first).to_have_text("VALID")

@@ -71,10 +71,10 @@ def applications(live, live_user, seeded_tutorials):
 
 
 def log_in(page, user) -> None:
-    page.goto("/login")
+    page.goto("/login", wait_until="domcontentloaded")
     page.fill("#email", user.email)
     page.fill("#password", user.password)
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until="domcontentloaded"):
         page.locator('main form button[type="submit"]').click()
     expect(page).to_have_url(re.compile(r"/dashboard$"))
 
@@ -124,7 +124,7 @@ def test_every_stage_shows_its_chapter_with_captions_in_the_page_language(
     user, draft_id, submitted_id = applications("id")
     page = new_context(locale="id-ID", reduced_motion="reduce")
     for path, stage in ANONYMOUS_STAGES:
-        page.goto(path)
+        page.goto(path, wait_until="domcontentloaded")
         expect_stage_panel(page, stage, "id")
     screenshot(page, "catalogue-detail")
 
@@ -135,7 +135,7 @@ def test_every_stage_shows_its_chapter_with_captions_in_the_page_language(
                         (f"{draft}/documents", "upload_documents"),
                         (f"{draft}/review", "review_submit"),
                         (f"/applications/{submitted_id}", "track_status")]:
-        page.goto(path)
+        page.goto(path, wait_until="domcontentloaded")
         expect(page).to_have_url(re.compile(re.escape(path) + "$"))
         expect_stage_panel(page, stage, "id")
     screenshot(page, "application-detail")
@@ -146,7 +146,7 @@ def test_an_english_page_shows_english_captions_and_transcript(new_context, seed
     transcript (the wizard stages share the template, so the public stages stand for all)."""
     page = new_context(locale="en-US", reduced_motion="reduce")
     for path, stage in ANONYMOUS_STAGES:
-        page.goto(path)
+        page.goto(path, wait_until="domcontentloaded")
         expect_stage_panel(page, stage, "en")
 
 
@@ -161,7 +161,7 @@ def test_video_seeks_with_range_requests_and_progress_is_recorded(
     page.on("response", lambda r: video_responses.append(r)
             if f"/tutorials/media/{seeded_tutorials}/video" in r.url else None)
     log_in(page, user)
-    page.goto(f"/applications/{draft_id}/documents")
+    page.goto(f"/applications/{draft_id}/documents", wait_until="domcontentloaded")
     chapter = CHAPTERS["upload_documents"]
     video = page.locator('details[data-stage="upload_documents"] video')
     assert page.evaluate('document.createElement("video").canPlayType('
@@ -234,10 +234,10 @@ def test_library_search_finds_a_chapter_by_a_word_of_its_transcript(
 
     # In English: a word of the chapter's English transcript.
     assert "verification" in chapter["transcript"]["en"].lower()
-    page.goto("/tutorials?lang=en")
+    page.goto("/tutorials?lang=en", wait_until="domcontentloaded")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.fill('main form [name="q"]', "verification")
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until="domcontentloaded"):
         page.locator('main form [name="q"]').press("Enter")
     match = page.locator("main li.tutorial-chapter.is-match")
     expect(match).to_have_count(1)
@@ -245,10 +245,10 @@ def test_library_search_finds_a_chapter_by_a_word_of_its_transcript(
 
     # In Indonesian, the page's default: a word of the Indonesian transcript.
     assert "verifikasi" in chapter["transcript"]["id"].lower()
-    page.goto("/tutorials?lang=id")
+    page.goto("/tutorials?lang=id", wait_until="domcontentloaded")
     expect(page.locator("html")).to_have_attribute("lang", "id")
     page.fill('main form [name="q"]', "verifikasi")
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until="domcontentloaded"):
         page.locator('main form [name="q"]').press("Enter")
     expect(page).to_have_url(re.compile(r"/tutorials\?q=verifikasi"))
     match = page.locator("main li.tutorial-chapter.is-match")
@@ -257,7 +257,7 @@ def test_library_search_finds_a_chapter_by_a_word_of_its_transcript(
     screenshot(page, "search")
 
     # The chapter is a deep link: the watch page starts the video there, with its transcript.
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until="domcontentloaded"):
         match.locator("a").first.click()
     expect(page).to_have_url(re.compile(rf"/tutorials/{seeded_tutorials}\?chapter={chapter['id']}$"))
     source = page.locator("main video source")
