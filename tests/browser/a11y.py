@@ -383,7 +383,7 @@ TABS_TO = """(sel) => {
 
 
 class KeyboardDriver:
-    """Moves only with Tab (and Shift+Tab never needed), types, presses Enter or Space. Files
+    """Moves only with Tab and Shift+Tab, types, presses Enter, Space or arrows. Files
     are given to the focused file input (the operating system's file dialog is out of reach)."""
 
     javascript = True
@@ -409,6 +409,15 @@ class KeyboardDriver:
             self.page.keyboard.press("Tab")
             self.presses += 1
         raise AssertionError(f"Tab never reached {selector} on {self.page.url}")
+
+    def focus_back(self, selector: str) -> None:
+        """Shift+Tab until the selector has the focus."""
+        for _ in range(self.limit):
+            if self._focused_matches(selector):
+                return
+            self.page.keyboard.press("Shift+Tab")
+            self.presses += 1
+        raise AssertionError(f"Shift+Tab never reached {selector} on {self.page.url}")
 
     def assert_focus_visible(self) -> None:
         style = self.page.evaluate(FOCUSED_STYLE)
