@@ -12,6 +12,7 @@ from portal.auth.services import get_user_by_email
 from portal.catalogue.seed import seed_categories
 from portal.db import utcnow
 from portal.extensions import db
+from portal.public.seed import seed_public_demo
 from portal.tutorials.seed import seed_tutorials
 
 DEMO_PASSWORD = "Demo-Portal-2026!"  # noqa: S105 - documented demo password, demo data only
@@ -30,6 +31,7 @@ def seed_demo() -> Iterator[str]:
     yield from seed_holidays()
     yield from seed_categories()
     yield from seed_tutorials()
+    yield from seed_public_demo()
 
 
 def _seed_users() -> Iterator[str]:

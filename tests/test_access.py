@@ -38,6 +38,18 @@ PUBLIC_ENDPOINTS = {
     "tutorials.media",
     # Anyone holding a permit's QR code can check it.
     "permits.verify",
+    # Public information the office must publish, complaints from anyone, statistics.
+    "public.search",
+    "public.news_list",
+    "public.news_detail",
+    "public.faq",
+    "public.information",
+    "public.document_download",
+    "public.information_request",
+    "public.complaints",
+    "public.case_sent",
+    "public.follow_case",
+    "public.statistics",
 }
 
 # Only for reading the URL map at collection time; the tests use the session app.
