@@ -137,6 +137,7 @@ class Test(Default):
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
     BASE_URL = "http://portal.test"
     RATELIMIT_STORAGE_URI = "memory://"
+    REDIS_URL = None  # jobs run inline unless a test points at Redis itself
     MAIL_SERVER = None
     # Cheaper hashing keeps the suite fast; production parameters are tested separately.
     ARGON2_TIME_COST = 1
