@@ -37,6 +37,9 @@ class Application(TimestampMixin, db.Model):
     __table_args__ = (
         Index("ix_applications_applicant_status", "applicant_id", "status"),
         Index("ix_applications_status_due", "status", "due_date", "id"),
+        # The officer queue pages by (due date, id) or (submission time, id) across statuses.
+        Index("ix_applications_due_id", "due_date", "id"),
+        Index("ix_applications_submitted_id", "submitted_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
