@@ -122,19 +122,24 @@ def _seed() -> Site:
     from portal.applications import services, workflow
     from portal.applications.models import ApplicationStatus as S
     from portal.applications.models import Document
+    from portal.applications.seed import seed_holidays
     from portal.auth.models import Role
     from portal.catalogue.models import PermitCategory
+    from portal.catalogue.seed import seed_categories
     from portal.extensions import db
     from portal.permits import services as permits
-    from portal.seed import seed_demo
     from portal.storage import get_storage
     from portal.tutorials.models import Tutorial
+    from portal.tutorials.seed import seed_tutorials
     from tests.fixtures_files import make_pdf
     from tests.wizard_helpers import make_category, make_submitted
 
-    for _ in seed_demo():
-        pass
-    applicant = _user("a11y-applicant@example.com", Role.APPLICANT, nik="6472014507900777")
+    # The demo's reference data, not its accounts: their NIKs would collide with the
+    # live_user fixture's.
+    for seeder in (seed_holidays, seed_categories, seed_tutorials):
+        for _ in seeder():
+            pass
+    applicant = _user("a11y-applicant@example.com", Role.APPLICANT, nik="6472014507907777")
     officer = _user("a11y-officer@example.com", Role.OFFICER)
     approver = _user("a11y-approver@example.com", Role.APPROVER)
     category = make_category(slug="a11y-izin-uji")
