@@ -286,3 +286,77 @@ def test_internal_notes_are_not_shown_to_the_applicant(client, login_as, categor
     services.add_note(application, make_user(Role.OFFICER), "Pemohon kurang kooperatif")
     html = client.get(f"/applications/{application.id}").get_data(as_text=True)
     assert "kooperatif" not in html
+
+
+def test_two_approvers_deciding_at_once_make_one_decision(real_commits, tmp_path):
+    """Two approvers press Approve on the same application at the same moment, on real
+    connections: exactly one decision, one permit, one email; the other is told to reload."""
+    import threading
+
+    from portal import create_app
+    from portal.permits.models import Permit
+    from portal.notifications.models import OutboxEmail
+    from tests.conftest import DEFAULT_PASSWORD, Outbox, login
+    from tests.dbutil import scratch_database_url
+
+    with scratch_database_url("satupintu_decide_race", tmp_path) as url:
+        app = create_app("test", SQLALCHEMY_DATABASE_URI=url, MAIL_DIR=tmp_path / "mail",
+                         UPLOAD_ROOT=tmp_path / "uploads", INSTANCE_DIR=tmp_path)
+        try:
+            with app.app_context():
+                db.create_all()
+                applicant = make_user(Role.APPLICANT)
+                application = make_submitted(applicant, make_category())
+                officer = make_user(Role.OFFICER)
+                services.start_review(application, officer, application.version)
+                for doc in app_services.documents_of(application):
+                    services.set_document_verdict(application, doc.id, officer, True)
+                services.recommend(application, officer, "approve", "", application.version)
+                approvers = [make_user(Role.APPROVER, locale="en") for _ in range(2)]
+                app_id, emails = application.id, [a.email for a in approvers]
+                applicant_email = applicant.email
+            Outbox(tmp_path / "mail").clear()
+            clients, payloads = [], []
+            for address in emails:
+                client = app.test_client()
+                assert login(client, address, DEFAULT_PASSWORD).status_code == 302
+                page = client.get(f"/office/applications/{app_id}").get_data(as_text=True)
+                version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+                clients.append(client)
+                payloads.append({"csrf_token": csrf_token(page), "version": version,
+                                 "decision": "approve"})
+            barrier = threading.Barrier(2)
+            results: list = []
+
+            def decide(client, data):
+                barrier.wait()
+                try:
+                    response = client.post(f"/office/applications/{app_id}/decide", data=data)
+                    results.append(response.status_code)
+                except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+                    results.append(repr(exc))
+
+            threads = [threading.Thread(target=decide, args=pair) for pair in zip(clients, payloads)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=60)
+            assert results == [302, 302], results
+            pages = [c.get(f"/office/applications/{app_id}").get_data(as_text=True) for c in clients]
+            assert sum("Reload the page" in p for p in pages) == 1
+            with app.app_context():
+                assert db.session.get(Application, app_id).status is S.APPROVED
+                approvals = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+                    AuditEvent.application_id == app_id, AuditEvent.action == "approve"))
+                permits = db.session.scalar(select(func.count()).select_from(Permit))
+                approved_mails = db.session.scalar(select(func.count()).select_from(OutboxEmail).where(
+                    OutboxEmail.dedupe_key.like(f"status:{app_id}:%"), OutboxEmail.to_email == applicant_email,
+                    OutboxEmail.subject.contains("izin")))
+                assert (approvals, permits) == (1, 1)
+                assert approved_mails <= 1
+            assert len(Outbox(tmp_path / "mail").to(applicant_email)) == 1
+        finally:
+            with app.app_context():
+                db.session.remove()
+                db.drop_all()
+                db.engine.dispose()

@@ -74,6 +74,10 @@ STATUS_LABELS = {
 }
 
 
+STALE_MESSAGE = _l("Someone else changed this application a moment ago. Reload the page to see "
+                   "its current state, then try again.")
+
+
 class WorkflowError(Exception):
     """A transition was refused; ``str(error)`` is a message for the person who tried."""
 
@@ -115,6 +119,9 @@ def transition(application: Application, to: S, actor: User, *, note: str | None
     TransitionNotAllowed, NotPermitted or StaleApplication and changes nothing then.
     """
     frm = application.status
+    if expected_version is not None and expected_version != application.version:
+        # The person acted on a page that is out of date: whatever changed, say so first.
+        raise StaleApplication(STALE_MESSAGE)
     rule = TRANSITIONS.get((frm, to))
     if rule is None:
         raise TransitionNotAllowed(
@@ -137,10 +144,7 @@ def transition(application: Application, to: S, actor: User, *, note: str | None
     )
     if result.rowcount != 1:
         db.session.rollback()
-        raise StaleApplication(
-            _l("Someone else changed this application a moment ago. Reload the page to see "
-               "its current state, then try again.")
-        )
+        raise StaleApplication(STALE_MESSAGE)
     followups = _after_update(application, to)
     if followups:
         db.session.execute(
