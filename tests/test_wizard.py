@@ -346,3 +346,14 @@ def test_stage_keeps_the_furthest_point_reached(client, login_as, category):
     assert db.session.get(Application, application_id).stage == "upload_documents"
     _post_page(client, application_id, "business", GOOD_PAGES["business"])  # goes back to fix
     assert db.session.get(Application, application_id).stage == "upload_documents"
+
+
+def test_missing_declaration_is_shown_beside_the_checkbox_and_at_the_top(client, login_as, category):
+    login_as()
+    application_id = _start(client, category)
+    _fill_everything(client, application_id)
+    html = _submit(client, application_id, declaration=False).get_data(as_text=True)
+    assert 'href="#declaration"' in html
+    checkbox = re.search(r'<input[^>]*id="declaration"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in checkbox and 'id="declaration-error"' in html
+    assert db.session.get(Application, application_id).status is S.DRAFT

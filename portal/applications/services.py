@@ -34,6 +34,9 @@ STAGE_DOCUMENTS = "upload_documents"
 STAGE_REVIEW = "review_submit"
 
 
+DECLARATION_MISSING = _l("Tick the declaration box to confirm that your answers are true.")
+
+
 class ApplicationError(Exception):
     """Refused by a rule; ``str(error)`` is for the applicant, in their language."""
 
@@ -299,9 +302,7 @@ def submit(application: Application, actor: User, *, declaration: bool,
             return application  # already submitted (a double click): nothing to do
         raise ApplicationError(_l("This application cannot be submitted now."))
     if not declaration:
-        raise ApplicationError(
-            _l("Tick the declaration box to confirm that your answers are true.")
-        )
+        raise ApplicationError(DECLARATION_MISSING)
     missing = missing_items(application)
     if missing:
         raise MissingItems(missing)

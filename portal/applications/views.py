@@ -204,7 +204,10 @@ def review(application_id: int):
     form = SubmitApplicationForm()
     problems: list[str] = []
     missing = services.missing_items(application)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not form.declaration.data:
+        # shown beside the checkbox and, as a link to it, in the summary at the top
+        form.declaration.errors = [str(services.DECLARATION_MISSING)]
+    elif form.validate_on_submit():
         try:
             services.submit(application, current_user, declaration=form.declaration.data,
                             expected_version=form.expected_version)
