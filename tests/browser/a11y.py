@@ -273,6 +273,7 @@ PAGES: list[Page] = [
     Page("tutorial", lambda s: f"/tutorials/{s.tutorial_id}"),
     Page("status-check", "/status"),
     Page("verify-permit", lambda s: f"/verify/{s.permit_token}"),
+    Page("complaint-form", "/complaints"),
     Page("dashboard", "/dashboard", role="applicant"),
     Page("requirements", lambda s: f"/applications/{s.draft_id}/requirements", role="applicant",
          wizard=True),
