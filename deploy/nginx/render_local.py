@@ -61,6 +61,13 @@ def render_site(site: str, *, prefix: Path, upstreams: list[str], uploads: Path,
                             f"return 301 https://$host:{https_port}$request_uri;")
         text = text.replace("/etc/letsencrypt/live/portal.example.go.id/fullchain.pem", str(cert))
         text = text.replace("/etc/letsencrypt/live/portal.example.go.id/privkey.pem", str(key))
+    # $host has no port: on a port other than the scheme's default the app would see a Host
+    # that differs from the browser's Referer and refuse every HTTPS form (CSRF origin check).
+    port, default = (https_port, 443) if https_port is not None else (http_port, 80)
+    if port != default:
+        text = text.replace("proxy_set_header Host $host;", f"proxy_set_header Host $host:{port};")
+        text = text.replace("proxy_set_header X-Forwarded-Host $host;",
+                            f"proxy_set_header X-Forwarded-Host $host:{port};")
     text = text.replace("server_name portal.example.go.id;", "server_name 127.0.0.1 localhost;")
     text = text.replace("/var/log/nginx/", f"{prefix / 'logs'}/")
     text = text.replace("/var/www/letsencrypt", str(prefix / "acme"))
