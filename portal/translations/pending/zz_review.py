@@ -1,16 +1,11 @@
-"""Indonesian for the usability work (issue 9).
+"""Indonesian corrections from the plain-language review (issue 9).
 
-T is empty: the accessibility fixes added no new text.
-
-SUGGESTED holds better Indonesian for msgids whose current translation reads badly. They are
-NOT in T on purpose: pending files are applied in alphabetical order and "a11y.py" sorts before
-every other file, so each of these (all defined again in a later file, named in the comment)
-would be overwritten. The lead applies them in the owning file or in messages.po.
+Better Indonesian for msgids whose first translation read badly, found in the plain-language
+review. Pending files are applied in alphabetical order, so this file (named to sort last)
+overrides the first translations named in the comments.
 """
 
-T: dict[str, str] = {}
-
-SUGGESTED: dict[str, str] = {
+T: dict[str, str] = {
     # catalogue.py: "yang diunggah" reads "that are uploaded"; the applicant still has to.
     "Requirements: documents to upload": "Persyaratan: dokumen yang perlu diunggah",
     # tutorials.py: "dengan teks dan Teks Narasi" repeats "teks" and leaves "teks" unexplained.
