@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.cluster
+# real_commits: the checks read the cluster's own database, not the rolled-back test session.
+pytestmark = [pytest.mark.cluster, pytest.mark.usefixtures("real_commits")]
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 
