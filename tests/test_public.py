@@ -178,11 +178,12 @@ def test_hidden_document_is_not_downloadable(client):
     staff = make_user(Role.ADMIN)
     from werkzeug.datastructures import FileStorage
 
-    doc = services.add_document(staff, FileStorage(io.BytesIO(make_pdf()), "a.pdf"), "Standar",
+    title = "SOP Rahasia Internal 2026"
+    doc = services.add_document(staff, FileStorage(io.BytesIO(make_pdf()), "a.pdf"), title,
                                 "service_standard")
     services.set_document_published(staff, doc, False)
     assert client.get(f"/information/documents/{doc.id}").status_code == 404
-    assert "Standar" not in client.get("/information").get_data(as_text=True)
+    assert title not in client.get("/information").get_data(as_text=True)
 
 
 # -- home and search ---------------------------------------------------------------------------
