@@ -302,3 +302,26 @@ def test_upload_over_the_slot_limit_is_refused_with_the_sizes_in_the_message(min
     assert body["message"] == ("The file is 6 MB; the limit is 5 MB. Scan at a lower resolution "
                                "or split the PDF.")
     assert files_under(root) == before
+
+
+def test_a_full_disk_is_a_clear_refusal_and_leaves_nothing(tmp_path, monkeypatch):
+    """ENOSPC while writing: the person is told the file was not kept; no temporary file."""
+    import errno as errno_module
+    import io
+
+    from portal.storage import UploadRejected
+    from portal.storage.local import LocalStorage
+
+    storage = LocalStorage(tmp_path)
+
+    class FullDisk(io.RawIOBase):
+        def readable(self):
+            return True
+
+        def readinto(self, buffer):
+            raise OSError(errno_module.ENOSPC, "No space left on device")
+
+    with pytest.raises(UploadRejected) as caught:
+        storage.save(FullDisk(), key_prefix="documents/")
+    assert caught.value.code == "storage_full"
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []

@@ -102,7 +102,7 @@ def _types_phrase(allowed: list[str]) -> str:
 class UploadRejected(Exception):
     """The uploaded file is refused. ``code`` is one of: empty, too_large, wrong_type,
     too_many_pixels, image_broken, pdf_encrypted, pdf_broken, pdf_active_content,
-    vtt_encoding. ``params`` holds what the message needs (size, limit, found, allowed,
+    vtt_encoding, storage_full. ``params`` holds what the message needs (size, limit, found, allowed,
     width, height, max_pixels). Nothing is left in storage when this is raised by
     check_upload or StorageBackend.save."""
 
@@ -159,4 +159,8 @@ class UploadRejected(Exception):
         if code == "vtt_encoding":
             return str(_l("The captions file is not UTF-8 text. Save it with UTF-8 encoding and "
                           "upload it again."))
+        if code == "storage_full":
+            return str(_l("The office cannot store files at the moment. Your file was not "
+                          "saved; try again later, and if it keeps happening, contact the help "
+                          "desk."))
         return str(_l("The file could not be accepted. Check it and upload it again."))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import tempfile
@@ -68,9 +69,12 @@ class LocalStorage(StorageBackend):
                 os.fsync(out.fileno())
             os.chmod(tmp_name, FILE_MODE)
             self._move_into_place(tmp_name, final)
-        except BaseException:
+        except BaseException as exc:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp_name)
+            if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                # The person can do nothing about it, but must know the file was not kept.
+                raise UploadRejected("storage_full") from exc
             raise
         return StoredFile(key=key, size=size, sha256=digest.hexdigest())
 

@@ -19,3 +19,6 @@ T = {
     "The portal is busy. Wait a moment and press “Submit application” again.":
         "Portal sedang sibuk. Tunggu sebentar, lalu tekan “Ajukan permohonan” lagi.",
 }
+T["The office cannot store files at the moment. Your file was not saved; try again later, and if it keeps happening, contact the help desk."] = (
+    "Kantor belum bisa menyimpan berkas saat ini. Berkas Anda tidak tersimpan; coba lagi nanti, "
+    "dan jika masih terjadi, hubungi Layanan Bantuan.")
