@@ -9,14 +9,28 @@ from __future__ import annotations
 import re
 import secrets
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from portal.storage.errors import StorageError
+from portal.storage.errors import StorageError, UploadRejected
 
 CHUNK_SIZE = 64 * 1024
+
+
+def metered_chunks(stream: BinaryIO, max_bytes: int | None, digest) -> Iterator[bytes]:
+    """The stream's chunks, each added to ``digest``; past ``max_bytes`` it raises
+    UploadRejected("too_large") before the chunk is used. Every backend's save() reads
+    through this, so the limit and the hash are the same everywhere."""
+    size = 0
+    while chunk := stream.read(CHUNK_SIZE):
+        size += len(chunk)
+        if max_bytes is not None and size > max_bytes:
+            raise UploadRejected("too_large", limit=max_bytes)
+        digest.update(chunk)
+        yield chunk
 MAX_KEY_LENGTH = 512
 
 #: A key: segments of [A-Za-z0-9_-] joined by single slashes. No dots at all (so no "..", no

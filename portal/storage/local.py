@@ -11,7 +11,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from portal.storage.base import CHUNK_SIZE, StorageBackend, StoredFile, new_key, validate_key
+from portal.storage.base import (
+    StorageBackend,
+    StoredFile,
+    metered_chunks,
+    new_key,
+    validate_key,
+)
 from portal.storage.errors import StorageError, UploadRejected
 
 #: Temporary files live here while being written: inside the root (same filesystem, so the
@@ -56,14 +62,8 @@ class LocalStorage(StorageBackend):
         size = 0
         try:
             with os.fdopen(fd, "wb") as out:
-                while True:
-                    chunk = stream.read(CHUNK_SIZE)
-                    if not chunk:
-                        break
+                for chunk in metered_chunks(stream, max_bytes, digest):
                     size += len(chunk)
-                    if max_bytes is not None and size > max_bytes:
-                        raise UploadRejected("too_large", limit=max_bytes)
-                    digest.update(chunk)
                     out.write(chunk)
                 out.flush()
                 os.fsync(out.fileno())

@@ -29,11 +29,12 @@ from portal.storage.base import (
     CHUNK_SIZE,
     StorageBackend,
     StoredFile,
+    metered_chunks,
     new_key,
     validate_key,
     validate_prefix,
 )
-from portal.storage.errors import StorageError, UploadRejected
+from portal.storage.errors import StorageError
 
 #: Size of each part of a multipart upload (S3 refuses parts under 5 MiB except the last).
 PART_SIZE = 5 * 1024 * 1024
@@ -84,14 +85,8 @@ class S3Storage(StorageBackend):
         upload_id: str | None = None
         parts: list[dict] = []
         try:
-            while True:
-                chunk = stream.read(CHUNK_SIZE)
-                if not chunk:
-                    break
+            for chunk in metered_chunks(stream, max_bytes, digest):
                 size += len(chunk)
-                if max_bytes is not None and size > max_bytes:
-                    raise UploadRejected("too_large", limit=max_bytes)
-                digest.update(chunk)
                 buffer += chunk
                 if len(buffer) >= self.part_size:
                     if upload_id is None:

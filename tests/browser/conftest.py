@@ -31,6 +31,7 @@ from portal.auth.models import Role, User, UserRole
 from portal.auth.passwords import hash_password
 from portal.db import utcnow
 from portal.extensions import db, limiter
+from tests.conftest import Outbox
 from tests.dbutil import scratch_database_url
 
 HERE = Path(__file__).resolve().parent
@@ -268,30 +269,19 @@ def live_app(live: LiveServer) -> Flask:
 
 
 class LiveMail:
-    """The live app's mail folder, read back as parsed messages, oldest first."""
+    """The live app's mail folder, read back by tests.conftest.Outbox, oldest first."""
+
+    body = staticmethod(Outbox.body)
 
     def __init__(self, folder: Path):
-        self.folder = folder
+        self.box = Outbox(folder)
 
     def messages(self, address: str | None = None) -> list[email.message.EmailMessage]:
-        if not self.folder.exists():
-            return []
-        paths = sorted(self.folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
-        found = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
-                 for p in paths]
-        return [m for m in found if address is None or address in m["To"]]
-
-    @staticmethod
-    def body(message) -> str:
-        return message.get_body(preferencelist=("plain",)).get_content()
+        return self.box.to(address) if address else self.box.messages
 
     def last_link(self, address: str, path_part: str) -> str:
         """The newest link mailed to ``address`` whose URL contains ``path_part``."""
-        for message in reversed(self.messages(address)):
-            match = re.search(r"https?://\S*" + re.escape(path_part) + r"\S+", self.body(message))
-            if match:
-                return match.group(0)
-        raise AssertionError(f"no {path_part} link mailed to {address}")
+        return self.box.last_link(address, path_part)
 
 
 @pytest.fixture
