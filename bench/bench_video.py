@@ -184,7 +184,10 @@ def run_nginx(path: Path, viewers: int, seconds: float, size: int) -> None:
     conf_dir = Path(tempfile.mkdtemp(prefix="bench-nginx-"))
     (conf_dir / "logs").mkdir()
     conf = conf_dir / "nginx.conf"
+    # As root, nginx's workers would run as "nobody" and could not read the temporary file.
+    user = "user root;" if os.geteuid() == 0 else ""
     conf.write_text(f"""
+{user}
 worker_processes 1;
 pid {conf_dir}/nginx.pid;
 error_log {conf_dir}/logs/error.log;
