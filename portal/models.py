@@ -1,7 +1,6 @@
 """Imports every feature's models so metadata, migrations and create_all see all tables."""
 
-from portal.auth.models import AuthToken, LoginSession, Role, User, UserRole  # noqa: F401
-from portal.catalogue.models import FormVersion, PermitCategory  # noqa: F401
+from portal.admin.models import AdminAuditEvent, FormDraft, Setting  # noqa: F401
 from portal.applications.models import (  # noqa: F401
     Application,
     AuditEvent,
@@ -10,12 +9,12 @@ from portal.applications.models import (  # noqa: F401
     Holiday,
     ValidationEvent,
 )
-from portal.notifications.models import Notice, OutboxEmail  # noqa: F401
-from portal.sequences import SequenceCounter  # noqa: F401
-from portal.tutorials.models import StageTutorial, Tutorial, TutorialView  # noqa: F401
+from portal.auth.models import AuthToken, LoginSession, Role, User, UserRole  # noqa: F401
 from portal.backoffice.models import InternalNote, ReviewFlag  # noqa: F401
-from portal.permits.models import Permit  # noqa: F401
+from portal.catalogue.models import FormVersion, PermitCategory  # noqa: F401
 from portal.helpdesk.models import AssistAttempt, AssistCode, AssistView, SupportNote  # noqa: F401
+from portal.notifications.models import Notice, OutboxEmail  # noqa: F401
+from portal.permits.models import Permit  # noqa: F401
 from portal.public.models import (  # noqa: F401
     Complaint,
     ComplaintAnswer,
@@ -24,4 +23,5 @@ from portal.public.models import (  # noqa: F401
     PublicDocument,
     SurveyResponse,
 )
-from portal.admin.models import AdminAuditEvent, FormDraft, Setting  # noqa: F401
+from portal.sequences import SequenceCounter  # noqa: F401
+from portal.tutorials.models import StageTutorial, Tutorial, TutorialView  # noqa: F401

@@ -16,7 +16,7 @@ from portal.backoffice import services
 from portal.extensions import db
 from tests.conftest import csrf_token, make_user
 from tests.fixtures_files import make_pdf
-from tests.wizard_helpers import file_upload, make_category, make_submitted
+from tests.wizard_helpers import make_category, make_submitted
 
 
 @pytest.fixture
@@ -90,8 +90,9 @@ def test_whole_office_path_with_a_correction_round(client, login_as, submitted, 
     correction = app_services.open_correction(submitted)
     assert correction.documents == [{"key": "ktp", "reason": "Foto KTP buram"}]
     # the applicant replaces the document and resubmits
-    from werkzeug.datastructures import FileStorage
     import io
+
+    from werkzeug.datastructures import FileStorage
 
     applicant = db.session.get(type(officer), submitted.applicant_id)
     app_services.add_document(submitted, "ktp", FileStorage(io.BytesIO(make_pdf()), "ktp2.pdf"),
@@ -294,8 +295,8 @@ def test_two_approvers_deciding_at_once_make_one_decision(real_commits, tmp_path
     import threading
 
     from portal import create_app
-    from portal.permits.models import Permit
     from portal.notifications.models import OutboxEmail
+    from portal.permits.models import Permit
     from tests.conftest import DEFAULT_PASSWORD, Outbox, login
     from tests.dbutil import scratch_database_url
 
@@ -336,7 +337,7 @@ def test_two_approvers_deciding_at_once_make_one_decision(real_commits, tmp_path
                 except Exception as exc:  # noqa: BLE001 - reported by the assertion below
                     results.append(repr(exc))
 
-            threads = [threading.Thread(target=decide, args=pair) for pair in zip(clients, payloads)]
+            threads = [threading.Thread(target=decide, args=pair) for pair in zip(clients, payloads, strict=True)]
             for thread in threads:
                 thread.start()
             for thread in threads:

@@ -4,7 +4,6 @@ track; and the hostile inputs of the wizard."""
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
 from sqlalchemy import func, select

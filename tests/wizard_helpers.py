@@ -56,11 +56,10 @@ def file_upload(data: bytes, name: str, content_type: str = "application/octet-s
 def make_submitted(applicant, category, *, answers: dict | None = None, document_name: str = "ktp.pdf"):
     """A submitted application with valid answers and its KTP document, through the services."""
     from portal.applications import services
+    from portal.applications.models import Document
     from portal.extensions import db
     from portal.storage import get_storage
     from tests.fixtures_files import make_pdf
-
-    from portal.applications.models import Document
 
     application = services.start_application(applicant, category)
     application.answers = answers or {"business_name": "Warung Sederhana", "employees": 3,

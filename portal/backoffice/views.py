@@ -70,7 +70,8 @@ def assign():
         except services.BackofficeError as exc:
             flash(str(exc), "danger")
         else:
-            flash(ngettext("%(num)d application assigned.", "%(num)d applications assigned.", count), "success")
+            flash(ngettext("%(num)d application assigned.", "%(num)d applications assigned.",
+                           count), "success")
     return redirect(url_for("backoffice.queue"))
 
 
