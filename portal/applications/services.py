@@ -151,16 +151,12 @@ def save_page(application: Application, page_key: str, formdata, *, actor: User
     spec = spec_of(application)
     result = spec.validate_page(page_key, formdata, application.answers)
     answers = dict(application.answers or {})
-    page = spec.pages_by_key[page_key]
-    for field in page.fields:
-        answers.pop(field.key, None)
+    for field in spec.pages_by_key[page_key].fields:
         if field.key in result.values:
             answers[field.key] = result.values[field.key]
-        elif field.key in result.errors and field.key in (application.answers or {}):
-            pass  # a previously saved value is replaced only by a valid one
-    for key, value in (application.answers or {}).items():
-        if key in result.errors and key in {f.key for f in page.fields}:
-            answers[key] = value
+        elif field.key not in result.errors:
+            answers.pop(field.key, None)  # cleared, or hidden by its condition now
+        # a field in error keeps its saved value: only a valid one replaces it
     application.answers = spec.visible_answers(answers) | {
         k: v for k, v in answers.items() if k not in spec.by_key
     }

@@ -49,11 +49,21 @@ def queue_email(user, template: str, subject, *, dedupe_key: str | None = None,
                                office=current_app.config, link=link, **context)
         subject_text = str(subject)
         notice_text = str(notice) if notice is not None else None
-    row = OutboxEmail(user_id=user.id, to_email=user.email, to_name=user.full_name,
-                      subject=subject_text[:200], body=body, dedupe_key=dedupe_key)
-    db.session.add(row)
     if notice_text:
         add_notice(user.id, notice_text, link)
+    return queue_email_to_address(user.email, user.full_name, subject_text, body,
+                                  user_id=user.id, dedupe_key=dedupe_key)
+
+
+def queue_email_to_address(to_email: str, to_name: str | None, subject: str, body: str, *,
+                           user_id: int | None = None, dedupe_key: str | None = None
+                           ) -> OutboxEmail:
+    """Write an already rendered email to the outbox in the current transaction; it is sent
+    after the commit like every other email. For people without an account (complaint filers)
+    ``user_id`` is None."""
+    row = OutboxEmail(user_id=user_id, to_email=to_email, to_name=to_name,
+                      subject=subject[:200], body=body, dedupe_key=dedupe_key)
+    db.session.add(row)
     db.session.flush()
     db.session.info.setdefault("outbox_new", []).append(row.id)
     return row

@@ -26,7 +26,7 @@ from portal.auth.models import Role, User
 from portal.catalogue.models import PermitCategory
 from portal.db import utcnow
 from portal.extensions import db
-from portal.notifications.models import OutboxEmail
+from portal.notifications.services import queue_email_to_address
 from portal.public.markup import render_markdown
 from portal.public.models import (
     CaseKind,
@@ -413,8 +413,7 @@ def is_overdue(case: Complaint, today: date | None = None) -> bool:
 
 def _queue_case_email(case: Complaint, template: str, token: str | None, **context) -> None:
     """An email to the filer through the outbox (sent after the commit, retried like every
-    other email). Filers may have no account, so the row has no user; it joins the same
-    after-commit dispatch as notifications.services.queue_email."""
+    other email). Filers may have no account, so the row has no user."""
     with force_locale(case.locale):
         subject = {
             "filed": _l("We received your %(kind)s %(number)s",
@@ -426,12 +425,7 @@ def _queue_case_email(case: Complaint, template: str, token: str | None, **conte
                                link=follow_url(token) if token else None,
                                office=current_app.config, **context)
         subject_text = str(subject)
-    row = OutboxEmail(user_id=None, to_email=case.email, to_name=case.name,
-                      subject=subject_text[:200], body=body,
-                      dedupe_key=None)
-    db.session.add(row)
-    db.session.flush()
-    db.session.info.setdefault("outbox_new", []).append(row.id)
+    queue_email_to_address(case.email, case.name, subject_text, body)
 
 
 # -- home -------------------------------------------------------------------------------------
