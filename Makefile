@@ -21,9 +21,13 @@ $(VENV)/.installed: pyproject.toml
 translations: install
 	$(BIN)/pybabel compile --use-fuzzy -d portal/translations
 
+# messages.po is the only source of the Indonesian text: extract adds the code's new msgids
+# to it (empty), a translator fills them in (Poedit, Weblate or an editor). The volatile
+# header lines are dropped so two branches that both extract do not conflict on them.
 extract-messages: install
-	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot .
-	$(BIN)/pybabel update -N -i portal/translations/messages.pot -d portal/translations
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg --no-wrap -k _l -k lazy_gettext -o portal/translations/messages.pot . 2>/dev/null
+	$(BIN)/pybabel update -N --no-wrap --ignore-obsolete -i portal/translations/messages.pot -d portal/translations
+	sed -i '/^"POT-Creation-Date:/d; /^"Generated-By:/d' portal/translations/messages.pot portal/translations/id/LC_MESSAGES/messages.po
 
 run: translations
 	$(FLASK) db upgrade

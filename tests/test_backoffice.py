@@ -300,7 +300,7 @@ def test_two_approvers_deciding_at_once_make_one_decision(real_commits, tmp_path
     from tests.conftest import DEFAULT_PASSWORD, Outbox, login
     from tests.dbutil import scratch_database_url
 
-    with scratch_database_url("satupintu_decide_race", tmp_path) as url:
+    with scratch_database_url("decide_race", tmp_path) as url:
         app = create_app("test", SQLALCHEMY_DATABASE_URI=url, MAIL_DIR=tmp_path / "mail",
                          UPLOAD_ROOT=tmp_path / "uploads", INSTANCE_DIR=tmp_path)
         try:

@@ -61,7 +61,7 @@ def rq_app(real_commits, redis_db, tmp_path):
 
     server = SmtpServer()
     server.controller.start()
-    with scratch_database_url("satupintu_notif_jobs", tmp_path) as url:
+    with scratch_database_url("notif_jobs", tmp_path) as url:
         app = create_app("test", SQLALCHEMY_DATABASE_URI=url, REDIS_URL=REDIS_TEST_URL,
                          MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port,
                          JOBS_RETRY_INTERVALS=[1], MAIL_DIR=tmp_path / "mail",

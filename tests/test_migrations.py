@@ -20,8 +20,8 @@ from sqlalchemy.engine import make_url
 from portal import create_app
 from portal.db import include_object
 from portal.extensions import db
+from tests.dbutil import scratch_name
 
-SCRATCH_DB = "satupintu_migrations"
 
 
 @pytest.fixture
@@ -52,15 +52,15 @@ def scratch_url(tmp_path, real_commits, keep_loggers) -> Iterator[str]:
     if not server_url or not server_url.startswith("postgresql"):
         yield f"sqlite:///{tmp_path / 'migrations.db'}"
         return
+    scratch_db = scratch_name(make_url(server_url).database, "migrations")
     admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {SCRATCH_DB} WITH (FORCE)")
-        conn.exec_driver_sql(f"CREATE DATABASE {SCRATCH_DB}")
+        conn.exec_driver_sql(f'CREATE DATABASE "{scratch_db}"')
     try:
-        yield make_url(server_url).set(database=SCRATCH_DB).render_as_string(hide_password=False)
+        yield make_url(server_url).set(database=scratch_db).render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {SCRATCH_DB} WITH (FORCE)")
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{scratch_db}" WITH (FORCE)')
         admin.dispose()
 
 

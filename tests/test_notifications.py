@@ -259,34 +259,6 @@ def test_emails_follow_the_recipient_not_the_page_language(app, client, login_as
     assert message["Subject"] == f"Your application {application.tracking_number} is being reviewed"
 
 
-def test_every_new_msgid_has_a_pending_indonesian_translation():
-    """Every msgid in the notification templates and notify.py has Indonesian, either in the
-    catalogue already or in a pending file (portal/translations/pending/*.py)."""
-    import importlib
-
-    from babel.messages.pofile import read_po
-
-    root = Path(__file__).resolve().parents[1] / "portal"
-    pending: dict[str, str] = {}
-    for path in (root / "translations/pending").glob("*.py"):
-        pending.update(importlib.import_module(f"portal.translations.pending.{path.stem}").T)
-    with (root / "translations/id/LC_MESSAGES/messages.po").open("rb") as fh:
-        catalogue = {m.id for m in read_po(fh, locale="id") if m.id and m.string}
-    sources = [*(root / "templates/email").glob("status_*.txt"),
-               root / "templates/email/officer_resubmitted.txt",
-               root / "templates/email/_application_footer.txt",
-               *(root / "templates/notifications").glob("*.html"),
-               root / "applications/notify.py", root / "notifications/views.py"]
-    msgids = set()
-    for path in sources:
-        text = path.read_text()
-        msgids |= set(re.findall(r"""_l?\(\s*'((?:[^'\\]|\\.)+)'""", text))
-        msgids |= set(re.findall(r'''_l?\(\s*"((?:[^"\\]|\\.)+)"''', text))
-    msgids.add("Notifications (%(count)s)")  # the bell in base.html
-    missing = sorted(m for m in msgids if m not in catalogue and not pending.get(m))
-    assert not missing
-
-
 # -- the bell and the notices page -------------------------------------------------------------
 def test_notices_page_needs_a_login(client):
     response = client.get("/notifications")

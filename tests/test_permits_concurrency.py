@@ -29,7 +29,7 @@ def test_simultaneous_approvals_get_different_numbers(real_commits, tmp_path):
     from tests.test_permits import ANSWERS
     from tests.wizard_helpers import make_category
 
-    with scratch_database_url("satupintu_permit_concurrency", tmp_path) as url:
+    with scratch_database_url("permit_concurrency", tmp_path) as url:
         app = create_app("test", SQLALCHEMY_DATABASE_URI=url, MAIL_DIR=tmp_path / "mail",
                          UPLOAD_ROOT=tmp_path / "uploads", INSTANCE_DIR=tmp_path)
         with app.app_context():

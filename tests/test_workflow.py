@@ -121,7 +121,7 @@ def test_two_simultaneous_submits_give_one_submission(real_commits, tmp_path):
     from tests.fixtures_files import make_pdf
     from tests.wizard_helpers import GOOD_PAGES, file_upload, make_category
 
-    with scratch_database_url("satupintu_concurrency", tmp_path) as url:
+    with scratch_database_url("concurrency", tmp_path) as url:
         app = create_app("test", SQLALCHEMY_DATABASE_URI=url, MAIL_DIR=tmp_path / "mail",
                          UPLOAD_ROOT=tmp_path / "uploads", INSTANCE_DIR=tmp_path)
         with app.app_context():

@@ -46,7 +46,7 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
-PG_DATABASE = f"satupintu_browser_{os.getpid()}"
+PG_DATABASE = "browser"
 
 
 def pytest_collection_modifyitems(config, items):

@@ -1,3 +1,0 @@
-"""Indonesian for the account msgids added after the catalogue was made (merged at integration)."""
-
-T: dict[str, str] = {}
