@@ -23,7 +23,6 @@ from portal.extensions import db
 from tests.dbutil import scratch_name
 
 
-
 @pytest.fixture
 def real_commits():
     """Named so conftest's per-test transaction stays out of the way: this test owns its

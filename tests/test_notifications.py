@@ -6,7 +6,6 @@ through a real SMTP server."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from sqlalchemy import event, select
