@@ -111,9 +111,9 @@ def fill(n_applications: int, n_users: int | None = None, *, n_officers: int = 1
 
     Officers get ``officer_password`` (hashed once) so a benchmark can log in as one;
     applicants cannot log in. Needs an app context with the tables created."""
-    from portal.applications import clock
     from portal.applications.models import Application
     from portal.auth.models import User, UserRole
+    from portal.calendar import clock
     from portal.catalogue.models import PermitCategory
     from portal.catalogue.seed import seed_categories
     from portal.extensions import db

@@ -75,7 +75,7 @@ def seed_demo() -> None:
 def seed_holidays_command() -> None:
     """The national holidays and joint leave days the service-level clock skips (safe in
     production; admins add local holidays in the admin pages)."""
-    from portal.applications.seed import seed_holidays
+    from portal.calendar.seed import seed_holidays
 
     for line in seed_holidays():
         click.echo(line)

@@ -6,11 +6,11 @@ from portal.applications.models import (  # noqa: F401
     AuditEvent,
     CorrectionRequest,
     Document,
-    Holiday,
     ValidationEvent,
 )
 from portal.auth.models import AuthToken, LoginSession, Role, User, UserRole  # noqa: F401
 from portal.backoffice.models import InternalNote, ReviewFlag  # noqa: F401
+from portal.calendar.models import Holiday  # noqa: F401
 from portal.catalogue.models import FormVersion, PermitCategory  # noqa: F401
 from portal.helpdesk.models import AssistAttempt, AssistCode, AssistView, SupportNote  # noqa: F401
 from portal.notifications.models import Notice, OutboxEmail  # noqa: F401

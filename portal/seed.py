@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from portal.applications.seed import seed_holidays
 from portal.auth.models import Role, User, UserRole
 from portal.auth.passwords import hash_password
 from portal.auth.services import get_user_by_email
+from portal.calendar.seed import seed_holidays
 from portal.catalogue.seed import seed_categories
 from portal.db import utcnow
 from portal.extensions import db

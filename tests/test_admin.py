@@ -17,9 +17,10 @@ from sqlalchemy import func, select
 from portal import create_app
 from portal.admin import services
 from portal.admin.models import AdminAuditEvent, FormDraft
-from portal.applications import clock
-from portal.applications.models import Application, Holiday
+from portal.applications.models import Application
 from portal.auth.models import Role, User
+from portal.calendar import clock
+from portal.calendar.models import Holiday
 from portal.catalogue.models import FormVersion, PermitCategory, Sector
 from portal.extensions import db
 from tests.conftest import csrf_token, login, make_user, post_form

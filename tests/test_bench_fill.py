@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from portal.applications.models import Application
 from portal.auth.models import Role, User, UserRole
-from portal.auth.validators import check_nik
 from portal.extensions import db
 from portal.sequences import SequenceCounter
+from portal.validation import check_nik
 
 FILL = Path(__file__).resolve().parent.parent / "bench" / "fill.py"
 

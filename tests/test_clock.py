@@ -8,11 +8,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from portal.applications import clock, services, workflow
-from portal.applications.models import Application, Holiday
+from portal.applications import services, workflow
+from portal.applications.models import Application
 from portal.applications.models import ApplicationStatus as S
-from portal.applications.seed import seed_holidays
 from portal.auth.models import Role
+from portal.calendar import clock
+from portal.calendar.models import Holiday
+from portal.calendar.seed import seed_holidays
 from portal.extensions import db
 from tests.conftest import make_user
 from tests.wizard_helpers import make_category

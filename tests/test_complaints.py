@@ -10,8 +10,8 @@ import re
 import pytest
 from flask_babel import force_locale
 
-from portal.applications import clock
 from portal.auth.models import Role
+from portal.calendar import clock
 from portal.extensions import db
 from portal.notifications.services import dispatch_queued
 from portal.public import services

@@ -10,9 +10,9 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from portal.applications import services as app_services
-from portal.applications.clock import office_today
 from portal.applications.models import Application
 from portal.auth.models import Role
+from portal.calendar.clock import office_today
 from portal.db import utcnow
 from portal.extensions import db
 from portal.helpdesk import services

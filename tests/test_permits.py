@@ -13,10 +13,11 @@ import segno
 from PIL import Image
 from sqlalchemy import func, select
 
-from portal.applications import clock, services, workflow
+from portal.applications import services, workflow
 from portal.applications.models import Application, AuditEvent
 from portal.applications.models import ApplicationStatus as S
 from portal.auth.models import Role, User
+from portal.calendar import clock
 from portal.extensions import db
 from portal.permits import services as permits
 from portal.permits.models import Permit

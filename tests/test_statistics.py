@@ -11,9 +11,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import event
 
-from portal.applications import clock
 from portal.applications.models import Application, ApplicationStatus
 from portal.auth.models import Role
+from portal.calendar import clock
 from portal.db import utcnow
 from portal.extensions import db
 from portal.public import skm

@@ -23,10 +23,11 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
 
 from portal.admin.models import AdminAuditEvent, FormDraft, Setting
-from portal.applications.models import Application, Holiday
+from portal.applications.models import Application
 from portal.auth import services as auth_services
 from portal.auth.models import STAFF_ROLES, AuthToken, Role, TokenPurpose, User, UserRole
 from portal.auth.sessions import end_all_sessions
+from portal.calendar.models import Holiday
 from portal.catalogue.formspec import KEY_RE, DefinitionError, FormSpec
 from portal.catalogue.models import FormVersion, PermitCategory
 from portal.catalogue.services import publish_new_version

@@ -662,7 +662,7 @@ def settings():
 @bp.route("/holidays", methods=["GET", "POST"])
 @roles_required(ADMIN)
 def holidays():
-    from portal.applications.clock import office_today
+    from portal.calendar.clock import office_today
 
     year = _int_arg("year") or office_today().year
     form = HolidayForm()

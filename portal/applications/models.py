@@ -1,5 +1,4 @@
-"""Applications, their documents, audit trail, correction rounds, validation-error events and
-the office's holidays."""
+"""Applications, their documents, audit trail, correction rounds and validation-error events."""
 
 from __future__ import annotations
 
@@ -165,13 +164,3 @@ class ValidationEvent(db.Model):
     error_code: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-
-class Holiday(db.Model):
-    """A day the office is closed besides weekends (national holidays, joint leave)."""
-
-    __tablename__ = "holidays"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    day: Mapped[date] = mapped_column(Date, unique=True)
-    name: Mapped[str] = mapped_column(String(120))
-    kind: Mapped[str] = mapped_column(String(20), default="national")  # national | joint_leave | local

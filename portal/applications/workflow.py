@@ -19,10 +19,10 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
-from portal.applications import clock
 from portal.applications.models import Application, AuditEvent
 from portal.applications.models import ApplicationStatus as S
 from portal.auth.models import Role, User
+from portal.calendar import clock
 from portal.db import utcnow
 from portal.extensions import db
 from portal.sequences import next_value

@@ -8,7 +8,7 @@ from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitFi
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from portal.auth import passwords
-from portal.auth.validators import NikError, check_nik, has_control_characters, normalize_phone
+from portal.validation import NikError, check_nik, has_control_characters, normalize_phone
 
 NIK_MESSAGES = {
     "format": _l("NIK must be exactly 16 digits, as printed on your KTP."),

@@ -16,12 +16,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.orm import contains_eager, joinedload
 
-from portal.applications import clock, workflow
 from portal.applications import services as app_services
+from portal.applications import workflow
 from portal.applications.models import Application, Document, DocumentState
 from portal.applications.models import ApplicationStatus as S
 from portal.auth.models import Role, User, UserRole
 from portal.backoffice.models import InternalNote, ReviewFlag
+from portal.calendar import clock
 from portal.db import utcnow
 from portal.extensions import db
 

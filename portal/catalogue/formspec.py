@@ -38,7 +38,7 @@ from typing import Any
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
 
-from portal.auth.validators import NikError, check_nik, clean_display_text, normalize_phone
+from portal.validation import NikError, check_nik, clean_display_text, normalize_phone
 
 FIELD_TYPES = (
     "text", "textarea", "number", "decimal", "rupiah", "date", "select", "radio", "checkbox",

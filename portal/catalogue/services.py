@@ -13,11 +13,11 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from portal.auth.validators import clean_display_text
 from portal.catalogue.formspec import DefinitionError, DocumentSpec, FormSpec
 from portal.catalogue.models import FormVersion, PermitCategory, Sector
 from portal.db import utcnow
 from portal.extensions import db
+from portal.validation import clean_display_text
 
 #: A search longer than this is cut: nobody types more, and each word costs a LIKE.
 MAX_QUERY_CHARS = 100

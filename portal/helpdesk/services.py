@@ -41,7 +41,6 @@ from portal.applications.models import (
 )
 from portal.applications.models import ApplicationStatus as S
 from portal.auth.models import Role, User, UserRole
-from portal.auth.validators import clean_display_text, normalize_phone
 from portal.catalogue.formspec import FormSpec
 from portal.catalogue.models import FormVersion, PermitCategory
 from portal.db import utcnow
@@ -56,6 +55,7 @@ from portal.helpdesk.models import (
 )
 from portal.tutorials.models import StageTutorial, Tutorial, TutorialView
 from portal.tutorials.stages import stage_label
+from portal.validation import clean_display_text, normalize_phone
 
 CHANNEL_LABELS = {
     Channel.PHONE: _l("Phone"),

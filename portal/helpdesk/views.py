@@ -17,8 +17,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.applications import workflow
-from portal.applications.clock import office_today
 from portal.auth.models import Role
+from portal.calendar.clock import office_today
 from portal.extensions import limiter
 from portal.helpdesk import assist_bp, bp, services
 from portal.helpdesk.forms import (

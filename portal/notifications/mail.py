@@ -18,8 +18,8 @@ from pathlib import Path
 
 from flask import current_app
 
-from portal.auth.validators import clean_display_text, has_control_characters
 from portal.db import utcnow
+from portal.validation import clean_display_text, has_control_characters
 
 
 def build_message(to_email: str, subject: str, text: str, to_name: str | None = None,

@@ -24,9 +24,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
-from portal.applications import clock
 from portal.applications.models import Application, ApplicationStatus
 from portal.auth.models import Role, User
+from portal.calendar import clock
 from portal.catalogue.models import DEFAULT_PERMIT_NUMBER_PATTERN, FormVersion, PermitCategory
 from portal.db import utcnow
 from portal.extensions import db

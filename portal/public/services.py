@@ -20,9 +20,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from portal.applications import clock
 from portal.applications.models import Application
 from portal.auth.models import Role, User
+from portal.calendar import clock
 from portal.catalogue.models import PermitCategory
 from portal.db import utcnow
 from portal.extensions import db

@@ -21,8 +21,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 
-from portal.applications import clock
 from portal.applications.models import Application, ApplicationStatus
+from portal.calendar import clock
 from portal.extensions import db
 from portal.public.models import SKM_ELEMENTS, SurveyResponse
 

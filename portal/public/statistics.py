@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import func, select
 
-from portal.applications import clock
 from portal.applications.models import Application, ApplicationStatus
+from portal.calendar import clock
 from portal.catalogue.models import PermitCategory
 from portal.extensions import db
 from portal.public import skm

@@ -122,8 +122,8 @@ def _seed() -> Site:
     from portal.applications import services, workflow
     from portal.applications.models import ApplicationStatus as S
     from portal.applications.models import Document
-    from portal.applications.seed import seed_holidays
     from portal.auth.models import Role
+    from portal.calendar.seed import seed_holidays
     from portal.catalogue.models import PermitCategory
     from portal.catalogue.seed import seed_categories
     from portal.extensions import db

@@ -46,7 +46,7 @@ SELECTS = {"bentuk_usaha": "perorangan", "status_tempat_usaha": "sewa"}
 @pytest.fixture(scope="session")
 def seeded_catalogue(live):
     """The demo categories and holidays in the live app's database (idempotent seeds)."""
-    from portal.applications.seed import seed_holidays
+    from portal.calendar.seed import seed_holidays
     from portal.catalogue.seed import seed_categories
     from portal.extensions import db
 

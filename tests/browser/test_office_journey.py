@@ -31,8 +31,8 @@ MESSAGE = "Please upload a clear scan of your ID card (KTP)."
 def submitted(live, live_user):
     """An applicant with a submitted application of a small category of its own, an officer
     and an approver: (applicant, officer, approver, application id, tracking number)."""
-    from portal.applications.seed import seed_holidays
     from portal.auth.models import User
+    from portal.calendar.seed import seed_holidays
     from portal.catalogue.seed import seed_categories
     from portal.extensions import db
     from portal.tutorials.seed import seed_tutorials

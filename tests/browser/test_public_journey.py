@@ -38,9 +38,9 @@ def approved(live, live_user):
     """An applicant whose application of a category of its own is approved by staff through
     the back-office services: (applicant, application id, category English name)."""
     from portal.applications.models import Application
-    from portal.applications.seed import seed_holidays
     from portal.auth.models import User
     from portal.backoffice import services as office
+    from portal.calendar.seed import seed_holidays
     from portal.extensions import db
     from portal.notifications.services import dispatch_queued
     from tests.wizard_helpers import make_category, make_submitted

@@ -32,7 +32,7 @@ CHAPTERS = {c["stage"]: c for c in GENERAL["chapters"] if c["stage"]}
 def seeded_tutorials(live):
     """The demo categories, holidays and tutorials (with their stage mapping) in the live app's
     database; the seeds are idempotent, so other modules may have run them already."""
-    from portal.applications.seed import seed_holidays
+    from portal.calendar.seed import seed_holidays
     from portal.catalogue.seed import seed_categories
     from portal.extensions import db
     from portal.tutorials.models import Tutorial

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app, g, has_app_context
 from sqlalchemy import select
 
-from portal.applications.models import Holiday
+from portal.calendar.models import Holiday
 from portal.extensions import db
 
 

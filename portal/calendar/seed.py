@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from portal.applications.models import Holiday
+from portal.calendar.models import Holiday
 from portal.extensions import db
 
 HOLIDAYS_FILE = Path(__file__).resolve().parent.parent / "data" / "holidays_2026.json"

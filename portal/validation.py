@@ -1,4 +1,5 @@
-"""Checks for Indonesian identity numbers and phone numbers, usable from forms and services."""
+"""Generic checks shared by every feature: Indonesian identity numbers (NIK), phone numbers and
+text safe to show or put in an email header. Forms and services of any package use them."""
 
 from __future__ import annotations
 

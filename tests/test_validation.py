@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.auth.models import User
-from portal.auth.validators import NikError, check_nik, normalize_phone
 from portal.extensions import db
+from portal.validation import NikError, check_nik, normalize_phone
 from tests.conftest import post_form
 
 VALID_NIK = "6472014101900001"  # Samarinda region, woman born 1 January 1990, serial 0001
