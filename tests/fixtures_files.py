@@ -128,6 +128,78 @@ def make_pdf_with_launch(command: str = "calc.exe") -> bytes:
     return _written(writer)
 
 
+PAGE = "@page"  # in a make_pdf_with_action spec: a reference to the PDF's first page
+
+
+def _pdf_value(writer, value):
+    """A plain Python value as a pypdf object: "/Name" is a name, other str a text string,
+    bytes a byte string, int a number, list an array, dict a dictionary, PAGE the first page."""
+    from pypdf.generic import (
+        ArrayObject,
+        ByteStringObject,
+        DictionaryObject,
+        NameObject,
+        NumberObject,
+        TextStringObject,
+    )
+
+    if value == PAGE:
+        return writer.pages[0].indirect_reference
+    if isinstance(value, dict):
+        return DictionaryObject({NameObject(k): _pdf_value(writer, v) for k, v in value.items()})
+    if isinstance(value, list):
+        return ArrayObject([_pdf_value(writer, v) for v in value])
+    if isinstance(value, bytes):
+        return ByteStringObject(value)
+    if isinstance(value, int):
+        return NumberObject(value)
+    if isinstance(value, str) and value.startswith("/"):
+        return NameObject(value)
+    return TextStringObject(value)
+
+
+def make_pdf_with_action(action: dict, *, where: str = "link", pages: int = 2) -> bytes:
+    """A valid PDF running ``action`` (a plain dict, see _pdf_value, e.g.
+    ``{"/S": "/URI", "/URI": "https://example.org/"}``) from ``where``: a link annotation's /A
+    ("link"), the catalogue's /OpenAction ("open"), the document's /AA on open ("doc_aa"), the
+    first page's /AA on open ("page_aa"), a link annotation's /AA ("annot_aa"), a widget
+    (form button) annotation's /A ("widget") or a bookmark ("outline")."""
+    from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, TextStringObject
+
+    writer = _writer_from(make_pdf(pages=pages))
+    obj = writer._add_object(_pdf_value(writer, action))
+    rect = ArrayObject([FloatObject(v) for v in (50, 50, 200, 70)])
+    page = writer.pages[0]
+
+    def annotate(annot: DictionaryObject) -> None:
+        annot.update({NameObject("/Type"): NameObject("/Annot"), NameObject("/Rect"): rect})
+        page[NameObject("/Annots")] = ArrayObject([writer._add_object(annot)])
+
+    if where == "link":
+        annotate(DictionaryObject({NameObject("/Subtype"): NameObject("/Link"),
+                                   NameObject("/A"): obj}))
+    elif where == "annot_aa":
+        annotate(DictionaryObject({NameObject("/Subtype"): NameObject("/Link"),
+                                   NameObject("/AA"): DictionaryObject({NameObject("/E"): obj})}))
+    elif where == "widget":
+        annotate(DictionaryObject({NameObject("/Subtype"): NameObject("/Widget"),
+                                   NameObject("/FT"): NameObject("/Btn"),
+                                   NameObject("/T"): TextStringObject("button"),
+                                   NameObject("/A"): obj}))
+    elif where == "open":
+        writer._root_object[NameObject("/OpenAction")] = obj
+    elif where == "doc_aa":
+        writer._root_object[NameObject("/AA")] = DictionaryObject({NameObject("/WC"): obj})
+    elif where == "page_aa":
+        page[NameObject("/AA")] = DictionaryObject({NameObject("/O"): obj})
+    elif where == "outline":
+        item = writer.add_outline_item(title="Bab 1", page_number=0)
+        item.get_object()[NameObject("/A")] = obj
+    else:
+        raise ValueError(where)
+    return _written(writer)
+
+
 def make_encrypted_pdf(password: str = "rahasia") -> bytes:  # noqa: S107
     """A valid PDF encrypted with a user password."""
     writer = _writer_from(make_pdf())

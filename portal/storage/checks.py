@@ -12,6 +12,7 @@ import codecs
 import contextlib
 import io
 import os
+import re
 import tempfile
 import unicodedata
 import warnings
@@ -361,9 +362,24 @@ def _header_size(storage: StorageBackend, key: str, kind: FileKind) -> tuple[int
 
 
 # -- PDFs ----------------------------------------------------------------------------------------
-#: Action types that run something, fetch or send data, or open an attached file.
-_ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/GoToE", "/RichMediaExecute",
-                   "/SubmitForm", "/Rendition"}
+#: Every action type of PDF 2.0 (ISO 32000-2, 12.6.4). A dictionary whose /S is one of these is
+#: an action wherever it is found; one reached through /A, /OpenAction, /AA or /Next is an
+#: action whatever its /S says.
+_ACTION_TYPES = {"/GoTo", "/GoToR", "/GoToE", "/GoToDp", "/Launch", "/Thread", "/URI", "/Sound",
+                 "/Movie", "/Hide", "/Named", "/SubmitForm", "/ResetForm", "/ImportData",
+                 "/SetOCGState", "/Rendition", "/Trans", "/GoTo3DView", "/JavaScript",
+                 "/RichMediaExecute"}
+#: The only named actions a viewer may run: page turning.
+_HARMLESS_NAMED = {"/NextPage", "/PrevPage", "/FirstPage", "/LastPage"}
+#: Where an action runs: a link annotation the reader clicks (the only place a web link may be),
+#: on opening the document, as an additional action (/AA: on a page, a field, an annotation or
+#: the document being opened, closed, printed, saved), after another action (/Next), anywhere
+#: else.
+_LINK, _OPEN, _ADDITIONAL, _CHAINED, _OTHER = "link", "open", "additional", "chained", "other"
+#: A web link the reader clicks: http or https, a host, nothing a browser would strip or bend
+#: (whitespace, control characters, backslashes).
+_WEB_URI = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][!-\[\]-~]*)?",
+                      re.IGNORECASE | re.ASCII)
 #: Annotation types that carry files or rich media.
 _ACTIVE_ANNOTS = {"/FileAttachment", "/RichMedia", "/Movie", "/Sound", "/Screen", "/3D"}
 #: Keys whose presence alone means active content.
@@ -382,8 +398,14 @@ _EOF_WINDOW = 4096
 
 def check_pdf(fh: BinaryIO) -> None:
     """Refuse a PDF that is encrypted (pdf_encrypted), unreadable or truncated (pdf_broken), or
-    that carries JavaScript, launch/submit/import actions, embedded or attached files, XFA or
-    rich media anywhere reachable from its catalogue (pdf_active_content)."""
+    that carries active content anywhere reachable from its catalogue (pdf_active_content):
+    JavaScript, embedded or attached files, XFA, rich media, or any action but the harmless
+    ones. Actions are allow-listed: going to a page or named destination of this file, turning
+    pages (next, previous, first, last), and an http(s) web link in a link annotation the
+    reader clicks. Everything else is refused, wherever it sits (opening the document, an
+    additional action, a chain of /Next actions): remote and embedded go-to, launch, web links
+    run without a click, forms, import, sounds, movies, threads, hide, layers, transitions, 3D,
+    other named actions, and links that are not plain http(s)."""
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
@@ -395,6 +417,11 @@ def check_pdf(fh: BinaryIO) -> None:
         raise UploadRejected("pdf_broken")
     fh.seek(0)
 
+    def ident(value) -> tuple:
+        if isinstance(value, IndirectObject):
+            return ("ref", value.idnum, value.generation)
+        return ("direct", id(value))
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -405,37 +432,117 @@ def check_pdf(fh: BinaryIO) -> None:
                 raise UploadRejected("pdf_broken")
             root = reader.trailer.get("/Root")
             stack = [root]
-            seen: set[tuple[int, int]] = set()
+            seen: set[tuple] = set()
+            # Every action found: its dictionary and the places it is run from.
+            actions: dict[tuple, tuple[DictionaryObject, set[str]]] = {}
+            keep: list = []  # direct objects stay alive, so their id() is not reused
+
+            def run_from(value, where: str) -> None:
+                """``value`` (an action, or for /Next an array of them) is run from ``where``."""
+                items = value.get_object() if isinstance(value, IndirectObject) else value
+                if isinstance(items, ArrayObject) and where == _CHAINED:
+                    for item in items:  # an array's items are the raw references
+                        run_from(item, where)
+                    return
+                action = value.get_object()
+                if not isinstance(action, DictionaryObject):
+                    raise UploadRejected("pdf_active_content")
+                keep.append(value)
+                actions.setdefault(ident(value), (action, set()))[1].add(where)
+
             visited = 0
             while stack:
-                obj = stack.pop()
-                if isinstance(obj, IndirectObject):
-                    ident = (obj.idnum, obj.generation)
-                    if ident in seen:
-                        continue
-                    seen.add(ident)
-                    obj = obj.get_object()
+                ref = stack.pop()
+                key = ident(ref)
+                if key in seen:
+                    continue
+                seen.add(key)
+                keep.append(ref)
+                obj = ref.get_object()
                 visited += 1
                 if visited > MAX_PDF_OBJECTS:
                     raise UploadRejected("pdf_broken")
                 if isinstance(obj, DictionaryObject):
                     if _ACTIVE_KEYS.intersection(obj.keys()):
                         raise UploadRejected("pdf_active_content")
-                    if obj.get("/S") in _ACTIVE_ACTIONS:
-                        raise UploadRejected("pdf_active_content")
                     if obj.get("/Subtype") in _ACTIVE_ANNOTS:
                         raise UploadRejected("pdf_active_content")
                     if obj.get("/Type") == "/Filespec" and "/EF" in obj:
                         raise UploadRejected("pdf_active_content")
-                    for key, value in obj.items():
-                        if key not in _SKIP_KEYS and isinstance(
+                    if obj.get("/S") in _ACTION_TYPES or obj.get("/Type") == "/Action":
+                        actions.setdefault(key, (obj, set()))
+                    if "/A" in obj and obj.get("/Type") != "/Measure":  # a measure's /A is data
+                        is_link = obj.get("/Subtype") == "/Link"
+                        run_from(obj.raw_get("/A"), _LINK if is_link else _OTHER)
+                    if "/OpenAction" in obj and not isinstance(obj["/OpenAction"].get_object(),
+                                                               ArrayObject):
+                        run_from(obj.raw_get("/OpenAction"), _OPEN)  # an array is a destination
+                    if "/AA" in obj:
+                        triggers = obj["/AA"].get_object()
+                        if not isinstance(triggers, DictionaryObject):
+                            raise UploadRejected("pdf_active_content")
+                        for value in triggers.values():
+                            run_from(value, _ADDITIONAL)
+                    if "/Next" in obj:
+                        run_from(obj.raw_get("/Next"), _CHAINED)
+                    for name, value in obj.items():
+                        if name not in _SKIP_KEYS and isinstance(
                                 value, IndirectObject | DictionaryObject | ArrayObject):
                             stack.append(value)
                 elif isinstance(obj, ArrayObject):
                     stack.extend(v for v in obj if isinstance(v, IndirectObject | DictionaryObject |
                                                                ArrayObject))
+            for action, places in actions.values():
+                for where in places or {_OTHER}:
+                    if not _harmless_action(action, where, reader):
+                        raise UploadRejected("pdf_active_content")
     except UploadRejected:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError,
             RecursionError, AssertionError, UnicodeError, io.UnsupportedOperation):
         raise UploadRejected("pdf_broken") from None
+
+
+def _harmless_action(action, where: str, reader) -> bool:
+    """Whether one action may stay in an accepted PDF when run from ``where``."""
+    kind = action.get("/S")
+    if kind == "/GoTo":
+        return _internal_destination(action.get("/D"), reader)
+    if kind == "/Named":
+        return action.get("/N") in _HARMLESS_NAMED
+    if kind == "/URI":
+        return where == _LINK and _web_link(action.get("/URI"))
+    return False
+
+
+def _internal_destination(dest, reader) -> bool:
+    """A destination in this file: a named one (looked up in this file), or an explicit one
+    whose first element is one of this file's pages (a page number is for remote files)."""
+    from pypdf.generic import ArrayObject, IndirectObject, NameObject, TextStringObject
+
+    if dest is None:
+        return False
+    if isinstance(dest, IndirectObject):
+        dest = dest.get_object()
+    if isinstance(dest, NameObject | TextStringObject | str | bytes):
+        return True
+    if isinstance(dest, ArrayObject) and dest and isinstance(dest[0], IndirectObject):
+        page = dest[0]
+        return any(p.indirect_reference is not None
+                   and (p.indirect_reference.idnum, p.indirect_reference.generation)
+                   == (page.idnum, page.generation) for p in reader.pages)
+    return False
+
+
+def _web_link(uri) -> bool:
+    """A plain http or https URL with a host; ``javascript:``, ``file:``, ``data:``, UNC and
+    relative paths, percent-encoded or spaced-out schemes are not."""
+    from pypdf.generic import IndirectObject
+
+    if isinstance(uri, IndirectObject):
+        uri = uri.get_object()
+    if isinstance(uri, bytes):
+        uri = uri.decode("latin-1")
+    if not isinstance(uri, str):
+        return False
+    return bool(_WEB_URI.fullmatch(str(uri)))
