@@ -7,15 +7,29 @@ PORT   ?= 5000
 FLASK  := $(BIN)/flask --app portal
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test test-postgres lint install translations extract-messages worker clean
+.PHONY: run test test-postgres lint install lock translations extract-messages worker clean
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# The virtualenv holds exactly the versions in requirements-dev.lock (the ones the suite was run
+# with); the project itself is installed on top without resolving anything. `pip check` fails
+# when pyproject.toml names a dependency the lock file lacks: run `make lock` then.
+$(VENV)/.installed: pyproject.toml requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip check || { echo "make: requirements-dev.lock is out of date with pyproject.toml: run make lock" >&2; exit 1; }
 	touch $@
+
+# Re-resolve the lock files from pyproject.toml (after adding or changing a dependency there).
+# UPGRADE=1 moves every pin to the newest release the ranges allow; otherwise pins only move
+# where pyproject.toml forces them to.
+LOCK_FLAGS := --universal --python-version 3.11 --quiet $(if $(UPGRADE),--upgrade)
+lock:
+	test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && $(BIN)/pip install --quiet uv; }
+	$(BIN)/uv pip compile pyproject.toml $(LOCK_FLAGS) -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml $(LOCK_FLAGS) --extra dev -o requirements-dev.lock
 
 # Compiled catalogues are build products, made from the committed .po files.
 translations: install
