@@ -9,6 +9,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from portal.auth.models import Role
+from portal.maintenance.cli import backup_cli, storage_cli
 
 users_cli = AppGroup("users", help="Manage staff accounts and roles.")
 seed_cli = AppGroup("seed", help="Load demo data (never in production).")
@@ -82,9 +83,6 @@ def seed_holidays_command() -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from portal.backup import backup_cli
-    from portal.storage.transfer import storage_cli
-
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(storage_cli)

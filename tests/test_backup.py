@@ -23,6 +23,7 @@ from portal.applications.models import ApplicationStatus as S
 from portal.applications.models import Document
 from portal.auth.models import Role
 from portal.extensions import db
+from portal.maintenance.inventory import file_owners, referenced_files
 from portal.permits import services as permits
 from portal.permits.models import Permit
 from portal.storage import LocalStorage, get_storage
@@ -310,3 +311,18 @@ def test_storage_verify_finds_a_missing_file(app):
     result = _cli(app, "storage", "verify")
     assert result.exit_code == 1
     assert f"missing: {document.storage_key}" in result.output
+
+
+def test_every_feature_that_keeps_files_lists_them_for_backups_and_verify(app):
+    """Storage knows no feature: the inventory is what the features registered at app creation,
+    and a missing permit certificate (not only a document) is reported."""
+    assert set(file_owners(app)) == {"documents", "permits", "tutorials", "public_documents",
+                                     "form_samples"}
+    application_id, _token = build_approved_with_permit()
+    permit = permits.permit_for_application(application_id)
+    where = {ref.key: ref.where for ref in referenced_files()}
+    assert where[permit.pdf_key] == f"permit {permit.id}"
+    get_storage().delete(permit.pdf_key)
+    result = _cli(app, "storage", "verify")
+    assert result.exit_code == 1
+    assert f"missing: {permit.pdf_key} (permit {permit.id})" in result.output

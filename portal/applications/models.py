@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, event
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, event, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import TimestampMixin, str_enum, utcnow
 from portal.extensions import db
+from portal.storage.transfer import FileRef
 
 
 class ApplicationStatus(enum.StrEnum):
@@ -164,3 +166,9 @@ class ValidationEvent(db.Model):
     error_code: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+
+def stored_files() -> Iterator[FileRef]:
+    """The uploaded documents' stored files, with the sha256 recorded at upload."""
+    for doc_id, key, sha in db.session.execute(
+            select(Document.id, Document.storage_key, Document.sha256).order_by(Document.id)):
+        yield FileRef(key, sha, f"document {doc_id}")

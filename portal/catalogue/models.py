@@ -8,16 +8,18 @@ A version is never edited after it is written: editing a form publishes version 
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, event, true
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, event, select, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.orm.attributes import get_history
 
 from portal.db import TimestampMixin, str_enum, utcnow
 from portal.extensions import db
+from portal.storage.transfer import FileRef
 
 if TYPE_CHECKING:
     from portal.catalogue.formspec import FormSpec
@@ -151,3 +153,14 @@ def _refuse_version_edits(mapper, connection, target: FormVersion) -> None:
             raise ImmutableVersionError(
                 f"form version {target.id} is immutable; publish a new version instead"
             )
+
+
+def stored_files() -> Iterator[FileRef]:
+    """Sample files of document requirements, in every form version."""
+    for version_id, documents in db.session.execute(
+            select(FormVersion.id, FormVersion.documents).order_by(FormVersion.id)):
+        for spec in documents or []:
+            sample = spec.get("sample_key") if isinstance(spec, dict) else None
+            # Samples shipped with the code are static files, not stored ones.
+            if sample and not sample.startswith("static/"):
+                yield FileRef(sample, None, f"form version {version_id} sample {spec.get('key')}")

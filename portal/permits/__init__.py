@@ -4,4 +4,9 @@ from flask import Blueprint
 
 bp = Blueprint("permits", __name__)
 
+from portal.maintenance import inventory  # noqa: E402
 from portal.permits import views  # noqa: E402, F401
+from portal.permits.models import stored_files  # noqa: E402
+
+# The maintenance inventory (backups, storage verify) learns which files this feature keeps.
+bp.record_once(lambda state: inventory.register_files(state.app, "permits", stored_files))

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import Date, ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import utcnow
 from portal.extensions import db
+from portal.storage.transfer import FileRef
 
 
 class PermitState(enum.StrEnum):
@@ -56,3 +58,10 @@ class Permit(db.Model):
 
     def __repr__(self) -> str:
         return f"<Permit {self.number}>"
+
+
+def stored_files() -> Iterator[FileRef]:
+    """The permits' PDF certificates."""
+    for permit_id, key in db.session.execute(select(Permit.id, Permit.pdf_key).order_by(Permit.id)):
+        if key:
+            yield FileRef(key, None, f"permit {permit_id}")

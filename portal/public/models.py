@@ -4,6 +4,7 @@ information requests (one table, two kinds), and the satisfaction survey (SKM)."
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -16,12 +17,14 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    select,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import TimestampMixin, str_enum, utcnow
 from portal.extensions import db
+from portal.storage.transfer import FileRef
 
 
 class News(TimestampMixin, db.Model):
@@ -193,3 +196,10 @@ class SurveyResponse(db.Model):
     month: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+
+def stored_files() -> Iterator[FileRef]:
+    """The public documents (regulations, service standards) staff uploaded."""
+    for doc_id, key in db.session.execute(
+            select(PublicDocument.id, PublicDocument.storage_key).order_by(PublicDocument.id)):
+        if key:
+            yield FileRef(key, None, f"public document {doc_id}")

@@ -1,8 +1,8 @@
-"""Moving and checking stored files across backends: the files the database refers to, writing
-a file under a known key, hashing what is stored, and ``flask storage migrate-to-s3`` /
-``flask storage verify``.
+"""Moving and checking stored files across backends: writing a file under a known key, hashing
+what is stored, listing every key, copying and verifying a list of ``FileRef``.
 
-These are operator tools (CLI, backups), not feature code: they may ask which backend they have.
+These are operator tools (portal/maintenance uses them), not feature code: they may ask which
+backend they have. Which files the database refers to is the maintenance inventory's business.
 """
 
 from __future__ import annotations
@@ -16,11 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-import click
-from flask import current_app
-from flask.cli import AppGroup
-from sqlalchemy import select
-
 from portal.storage.base import CHUNK_SIZE, StorageBackend, StoredFile, validate_key
 from portal.storage.errors import StorageError
 from portal.storage.local import DIR_MODE, FILE_MODE, TMP_DIR_NAME, LocalStorage
@@ -28,52 +23,12 @@ from portal.storage.local import DIR_MODE, FILE_MODE, TMP_DIR_NAME, LocalStorage
 
 @dataclass(frozen=True)
 class FileRef:
-    """A file the database points to: its key, the sha256 the database recorded (documents
-    only; None elsewhere) and where the reference is, for messages."""
+    """A file the database points to: its key, the sha256 the database recorded (when it keeps
+    one; None elsewhere) and where the reference is, for messages."""
 
     key: str
     sha256: str | None
     where: str
-
-
-def referenced_files() -> list[FileRef]:
-    """Every storage key held by the database, once each: application documents (with their
-    recorded sha256), permit certificates, tutorial media, public documents and sample files
-    of document requirements. Needs an app context."""
-    from portal.applications.models import Document
-    from portal.catalogue.models import FormVersion
-    from portal.extensions import db
-    from portal.permits.models import Permit
-    from portal.public.models import PublicDocument
-    from portal.tutorials.models import Tutorial
-
-    refs: dict[str, FileRef] = {}
-
-    def add(key: str | None, sha256: str | None, where: str) -> None:
-        if key and (key not in refs or (sha256 and not refs[key].sha256)):
-            refs[key] = FileRef(key, sha256, where)
-
-    for doc_id, key, sha in db.session.execute(
-            select(Document.id, Document.storage_key, Document.sha256).order_by(Document.id)):
-        add(key, sha, f"document {doc_id}")
-    for permit_id, key in db.session.execute(select(Permit.id, Permit.pdf_key).order_by(Permit.id)):
-        add(key, None, f"permit {permit_id}")
-    media = ("video_key", "poster_key", "captions_id_key", "captions_en_key", "chapters_key",
-             "small_video_key", "audio_key")
-    for tutorial in db.session.scalars(select(Tutorial).order_by(Tutorial.id)):
-        for column in media:
-            add(getattr(tutorial, column), None, f"tutorial {tutorial.id} {column}")
-    for doc_id, key in db.session.execute(
-            select(PublicDocument.id, PublicDocument.storage_key).order_by(PublicDocument.id)):
-        add(key, None, f"public document {doc_id}")
-    for version_id, documents in db.session.execute(
-            select(FormVersion.id, FormVersion.documents).order_by(FormVersion.id)):
-        for spec in documents or []:
-            sample = spec.get("sample_key") if isinstance(spec, dict) else None
-            # Samples shipped with the code are static files, not stored ones.
-            if sample and not sample.startswith("static/"):
-                add(sample, None, f"form version {version_id} sample {spec.get('key')}")
-    return list(refs.values())
 
 
 def sha256_of(storage: StorageBackend, key: str) -> str:
@@ -219,47 +174,3 @@ def verify_files(storage: StorageBackend, refs: list[FileRef]) -> TransferReport
             continue
         report.checked.append(ref.key)
     return report
-
-
-# -- command line ---------------------------------------------------------------------------------
-storage_cli = AppGroup("storage", help="Move and check stored files.")
-
-
-@storage_cli.command("migrate-to-s3")
-@click.option("--source-root", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="The local upload folder to copy from (default: UPLOAD_ROOT).")
-def migrate_to_s3_command(source_root: Path | None) -> None:
-    """Copy every file the database refers to from local disk to the S3 bucket named by the
-    S3_* settings, and check each file's sha256 there. Safe to run again: files already copied
-    are skipped. Exits with status 1 when a file is missing or differs. Afterwards set
-    STORAGE_BACKEND=s3 and restart the web and worker processes."""
-    from portal.storage import make_s3_storage
-
-    root = source_root or Path(current_app.config["UPLOAD_ROOT"])
-    if not root.is_dir():
-        raise click.ClickException(f"No upload folder at {root}.")
-    try:
-        target = make_s3_storage(current_app)
-    except StorageError as exc:
-        raise click.ClickException(str(exc)) from None
-    source = LocalStorage(root)
-    refs = referenced_files()
-    click.echo(f"Copying {len(refs)} file(s) from {root} to {target!r}")
-    report = copy_files(source, target, refs)
-    for line in report.lines():
-        click.echo(line)
-    if not report.ok:
-        raise SystemExit(1)
-
-
-@storage_cli.command("verify")
-def verify_command() -> None:
-    """Check that every file the database refers to is in the configured storage, with the
-    recorded sha256 for documents. Exits with status 1 otherwise."""
-    from portal.storage import get_storage
-
-    report = verify_files(get_storage(), referenced_files())
-    for line in report.lines():
-        click.echo(line)
-    if not report.ok:
-        raise SystemExit(1)

@@ -5,4 +5,9 @@ from flask import Blueprint
 
 bp = Blueprint("tutorials", __name__)
 
+from portal.maintenance import inventory  # noqa: E402
 from portal.tutorials import views  # noqa: E402, F401
+from portal.tutorials.models import stored_files  # noqa: E402
+
+# The maintenance inventory (backups, storage verify) learns which files this feature keeps.
+bp.record_once(lambda state: inventory.register_files(state.app, "tutorials", stored_files))

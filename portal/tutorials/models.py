@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.catalogue.models import PermitCategory  # noqa: F401  (the FK target is registered)
 from portal.db import TimestampMixin, utcnow
 from portal.extensions import db
+from portal.storage.transfer import FileRef
 
 VIDEO_TYPES = ("video/mp4", "video/webm")
 
@@ -117,3 +119,16 @@ class TutorialView(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     tutorial: Mapped[Tutorial] = relationship(lazy="raise")
+
+
+_MEDIA_COLUMNS = ("video_key", "poster_key", "captions_id_key", "captions_en_key", "chapters_key",
+                  "small_video_key", "audio_key")
+
+
+def stored_files() -> Iterator[FileRef]:
+    """The tutorials' videos, posters, captions, chapters and audio."""
+    for tutorial in db.session.scalars(select(Tutorial).order_by(Tutorial.id)):
+        for column in _MEDIA_COLUMNS:
+            key = getattr(tutorial, column)
+            if key:
+                yield FileRef(key, None, f"tutorial {tutorial.id} {column}")

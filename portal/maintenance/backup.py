@@ -3,6 +3,8 @@
     flask --app portal backup create --out DIR
     flask --app portal backup restore --from DIR [--force]
 
+(the commands are in cli.py).
+
 A backup is a folder holding:
 
 - ``database.sqlite3`` (SQLite's online backup API: consistent while the portal runs) or
@@ -31,18 +33,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import click
-from flask.cli import AppGroup
 from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import URL
 
 from portal.extensions import db
+from portal.maintenance.inventory import referenced_files
+from portal.storage import get_storage
 from portal.storage.base import validate_key
 from portal.storage.errors import StorageError
 from portal.storage.transfer import (
     TransferReport,
     iter_all_keys,
-    referenced_files,
     verify_files,
     write_at,
 )
@@ -137,8 +138,6 @@ def database_has_data() -> bool:
 def create_backup(out: Path) -> dict:
     """Write a backup of the current app's database and files into the new folder ``out``.
     Returns the manifest. Raises BackupError when ``out`` exists and is not empty."""
-    from portal.storage import get_storage
-
     out = Path(out)
     if out.exists() and any(out.iterdir()):
         raise BackupError(f"{out} is not empty; choose a new folder for each backup.")
@@ -224,8 +223,6 @@ def restore_backup(src: Path, *, force: bool = False) -> RestoreReport:
     """Restore the backup in ``src`` into the current app's (empty) database and storage, then
     check every referenced file. Raises BackupError before changing anything when the backup is
     damaged, made from another kind of database, or the target holds data (unless ``force``)."""
-    from portal.storage import get_storage
-
     src = Path(src)
     manifest = read_manifest(src)
     url = _url()
@@ -284,45 +281,3 @@ def restore_backup(src: Path, *, force: bool = False) -> RestoreReport:
             report.files_restored += 1
     report.verification = verify_files(storage, referenced_files())
     return report
-
-
-# -- command line ---------------------------------------------------------------------------------
-backup_cli = AppGroup("backup", help="Back up and restore the database and the stored files.")
-
-
-@backup_cli.command("create")
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="A new (or empty) folder for this backup.")
-def create_command(out: Path) -> None:
-    """Back up the database (SQLite online backup or pg_dump) and every stored file, with a
-    manifest of sha256 sums. Copy the folder off the machine afterwards."""
-    try:
-        manifest = create_backup(out)
-    except BackupError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"Backup written to {out}: {manifest['database']['dialect']} database "
-               f"({manifest['database']['size']} bytes), {manifest['files']['count']} file(s), "
-               f"revision {manifest['alembic_revision'] or '-'}.")
-
-
-@backup_cli.command("restore")
-@click.option("--from", "src", required=True,
-              type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="The backup folder (made by `backup create`).")
-@click.option("--force", is_flag=True, help="Replace a database that already holds data.")
-def restore_command(src: Path, force: bool) -> None:
-    """Restore a backup onto a fresh instance (an empty database and empty storage), then
-    check every file the database refers to. Exits with status 1 when a file is missing or its
-    sha256 differs."""
-    try:
-        report = restore_backup(src, force=force)
-    except BackupError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"Database restored (revision {report.alembic_revision or '-'}); "
-               f"{report.files_restored} file(s) restored.")
-    for name in report.files_refused:
-        click.echo(f"refused a file with a malformed name: {name!r}")
-    for line in report.verification.lines():
-        click.echo(line)
-    if not report.ok:
-        raise SystemExit(1)
