@@ -399,3 +399,45 @@ def test_display_value_in_indonesian(app):
         {"key": "pick", "type": "select", "label_id": "P", "page": "p", "options": CHOICES}], [])
     with app.test_request_context("/?lang=id"):
         assert spec.display_value("pick", "a") == "Pilihan A"
+
+
+# -- the field-type registry --------------------------------------------------------------------
+def test_a_new_field_type_is_one_registered_class(app, monkeypatch):
+    """A type added by one class (cleaning, widget, display) is accepted by the definition check,
+    offered by the form builder, cleaned on a page, drawn by the wizard and shown on review."""
+    from flask import render_template_string
+
+    from portal.catalogue.formspec import field_types, registry
+    from portal.catalogue.formspec.common import Invalid
+
+    monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))
+    assert "field answer: unknown type 'plate'" in one({"type": "plate"}).validate_definition()
+    assert check({"type": "plate"}, "B 1234 XYZ") == (None, "invalid_choice")
+
+    @registry.register
+    class Plate(registry.FieldType):
+        name = "plate"
+        title = "Number plate"
+        widget = registry.Widget(autocomplete="off", plain=True)
+
+        def clean_text(self, f, text):
+            compact = text.replace(" ", "").upper()
+            if not compact.isalnum():
+                raise Invalid("invalid_plate", "Enter the plate like B 1234 XYZ.")
+            return compact
+
+        def display(self, f, value):
+            return f"[{value}]"
+
+    assert "plate" in [t.name for t in field_types()]
+    spec = one({"type": "plate", "required": True})
+    assert spec.validate_definition() == []
+    assert check({"type": "plate"}, "b 1234 xyz") == ("B1234XYZ", None)
+    assert check({"type": "plate"}, "B-1234") == (None, "invalid_plate")
+    assert check({"type": "plate", "required": True}, " ") == (None, "required")
+    assert spec.display_value("answer", "B1234XYZ") == "[B1234XYZ]"
+    html = render_template_string('{% from "macros/dynamic_fields.html" import render_fields %}'
+                                  "{{ render_fields(page, {}, {}) }}", page=spec.pages_by_key["main"])
+    assert 'name="answer"' in html
+    assert 'spellcheck="false"' in html
+

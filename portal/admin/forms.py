@@ -25,7 +25,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.auth.models import Role
-from portal.catalogue.formspec import DOCUMENT_TYPES, FIELD_TYPES, KEY_RE
+from portal.catalogue.formspec import DOCUMENT_TYPES, KEY_RE, field_types
 from portal.catalogue.models import Sector
 from portal.catalogue.services import SLUG_RE
 
@@ -142,7 +142,7 @@ class FieldForm(FlaskForm):
 
     def __init__(self, *args, pages=(), other_fields=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.type.choices = [(t, TYPE_LABELS.get(t, t)) for t in FIELD_TYPES]
+        self.type.choices = [(t.name, t.title) for t in field_types()]
         self.page.choices = [(p["key"], f"{p.get('title_id') or p['key']} ({p['key']})") for p in pages]
         self.date_rule.choices = [("", _l("Any date")), ("past", _l("Today or earlier")),
                                   ("future", _l("Today or later"))]
@@ -237,14 +237,6 @@ def _number(text: str | None):
     return float(value)
 
 
-TYPE_LABELS = {
-    "text": _l("Short text"), "textarea": _l("Long text"), "number": _l("Whole number"),
-    "decimal": _l("Number with decimals"), "rupiah": _l("Amount in rupiah"), "date": _l("Date"),
-    "select": _l("Drop-down list"), "radio": _l("One choice (radio buttons)"),
-    "checkbox": _l("Tick box, or a list of tick boxes"), "email": _l("Email address"),
-    "phone": _l("Mobile number"), "nik": _l("NIK"), "npwp": _l("Tax ID (NPWP)"),
-    "nib": _l("Business ID (NIB)"), "address": _l("Address"),
-}
 
 
 class PageForm(FlaskForm):

@@ -10,19 +10,17 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, event, select, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.orm.attributes import get_history
 
+from portal.catalogue.formspec import FormSpec
 from portal.db import TimestampMixin, str_enum, utcnow
 from portal.extensions import db
 from portal.storage.transfer import FileRef
-
-if TYPE_CHECKING:
-    from portal.catalogue.formspec import FormSpec
 
 
 class Sector(enum.StrEnum):
@@ -132,8 +130,6 @@ class FormVersion(db.Model):
         """The parsed definition (cached on the instance; the row never changes)."""
         cached = self.__dict__.get("_spec_cache")
         if cached is None:
-            from portal.catalogue.formspec import FormSpec
-
             cached = FormSpec.from_version(self.fields, self.documents)
             self.__dict__["_spec_cache"] = cached
         return cached
