@@ -43,10 +43,11 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from portal import errors, i18n, security, static_assets
+    from portal import errors, i18n, jobs, security, static_assets
     from portal.notifications import services as notification_services
 
     errors.init_app(app)
+    jobs.init_app(app)
     notification_services.init_app(app)
     i18n.init_app(app)
     security.require_login_by_default(app)

@@ -3,23 +3,33 @@ REDIS_URL is set. Feature code calls ``enqueue`` and never asks which.
 
 ``flask --app portal jobs worker`` (``make worker``) starts an RQ worker on the queue
 "portal". The app is created once, by the command; each job runs inside its app context (a
-forked work horse shares it, with a fresh database pool). ``flask jobs requeue-stuck`` repairs
-the email outbox after a worker crashed.
+forked work horse shares it, with a fresh database pool). When a job ends, ``job_finished``
+is sent inside its app context (the notifications package hands on the emails the job
+committed). The adapter imports no feature; the notifications package adds ``flask jobs
+requeue-stuck``, which repairs the email outbox after a worker crashed.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
 from typing import Any
 
 import click
+from blinker import Namespace
 from flask import Flask, current_app, has_app_context
-from flask.cli import AppGroup
+from flask.cli import AppGroup, ScriptInfo
+from redis import Redis
+from rq import Queue, Retry, SimpleWorker, Worker
+
+from portal.extensions import db
 
 QUEUE_NAME = "portal"
 DEFAULT_RETRY_INTERVALS = (10, 60, 300)  # seconds before the 1st, 2nd and 3rd retry
+
+#: Sent (sender: the app) at the end of every job run outside a request, in its app context.
+job_finished = Namespace().signal("job-finished")
 
 
 def use_rq(app: Flask | None = None) -> bool:
@@ -34,9 +44,6 @@ def use_rq(app: Flask | None = None) -> bool:
 
 def get_queue(app: Flask | None = None):
     """The RQ queue "portal" on REDIS_URL (one Redis connection pool per app and URL)."""
-    from redis import Redis
-    from rq import Queue
-
     app = app or current_app._get_current_object()
     url = app.config["REDIS_URL"]
     cache = app.extensions.setdefault("portal_jobs", {})
@@ -51,8 +58,6 @@ def enqueue(func: Callable[..., Any], *args: Any) -> None:
     (the queue retries failed jobs). Inline, a failing job is logged and never fails the
     caller; with RQ, a Redis that cannot be reached raises."""
     if use_rq():
-        from rq import Retry
-
         intervals = list(current_app.config.get("JOBS_RETRY_INTERVALS", DEFAULT_RETRY_INTERVALS))
         get_queue().enqueue(func, *args, retry=Retry(max=len(intervals), interval=intervals))
         return
@@ -75,24 +80,19 @@ def job_context() -> Iterator[None]:
         return
     global _worker_app
     if _worker_app is None:
-        from portal import create_app
-
-        _worker_app = create_app()
+        # Found the way `flask --app portal` finds it (FLASK_APP names another app).
+        _worker_app = ScriptInfo(app_import_path=os.environ.get("FLASK_APP", "portal")).load_app()
     with _worker_app.app_context():
         yield
-        _dispatch()
+        _finished()
 
 
-def _dispatch() -> None:
-    from portal.notifications.services import dispatch_queued
-
-    dispatch_queued()
+def _finished() -> None:
+    job_finished.send(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
 # -- workers ----------------------------------------------------------------------------------
 def _worker_classes():
-    from rq import SimpleWorker, Worker
-
     class AppContextMixin:
         """Runs every job inside ``app``'s context, then hands on the emails it committed."""
 
@@ -107,15 +107,13 @@ def _worker_classes():
                 try:
                     return super().perform_job(job, queue)
                 finally:
-                    _dispatch()
+                    _finished()
 
     class AppWorker(AppContextMixin, Worker):
         """RQ's forking worker: each job runs in a work horse forked from this process."""
 
         def main_work_horse(self, job, queue):
             if self.app is not None:
-                from portal.extensions import db
-
                 # Connections opened by the parent must not be shared with the child.
                 with self.app.app_context():
                     db.engine.dispose(close=False)
@@ -154,18 +152,6 @@ def worker_command(burst: bool, simple: bool) -> None:
     worker = make_worker(app, simple=simple)
     click.echo(f"Worker {worker.name} on queue {QUEUE_NAME!r}")
     worker.work(burst=burst, with_scheduler=True)
-
-
-@jobs_cli.command("requeue-stuck")
-@click.option("--minutes", default=15, show_default=True, type=click.IntRange(min=1),
-              help="Emails claimed longer ago than this are taken as lost.")
-def requeue_stuck_command(minutes: int) -> None:
-    """Put back emails left in SENDING by a worker that stopped, and hand every pending email
-    older than MINUTES to the job queue again (each is still sent at most once)."""
-    from portal.notifications.services import requeue_stuck
-
-    reset, handed = requeue_stuck(timedelta(minutes=minutes))
-    click.echo(f"{reset} stuck email(s) put back; {handed} pending email(s) queued again.")
 
 
 def init_app(app: Flask) -> None:

@@ -4,9 +4,15 @@ from flask import Blueprint
 
 bp = Blueprint("applications", __name__)
 
-from portal.applications import views  # noqa: E402, F401
+from portal.applications import (  # noqa: E402
+    notify,
+    signals,
+    views,  # noqa: E402, F401
+)
 from portal.applications.models import stored_files  # noqa: E402
 from portal.maintenance import inventory  # noqa: E402
 
 # The maintenance inventory (backups, storage verify) learns which files this feature keeps.
 bp.record_once(lambda state: inventory.register_files(state.app, "documents", stored_files))
+# A status change queues the applicant's (and officer's) emails and notices.
+bp.record_once(lambda state: signals.status_changed.connect(notify.on_status_changed))

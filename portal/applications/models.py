@@ -70,6 +70,9 @@ class Application(TimestampMixin, db.Model):
     applicant = relationship("User", foreign_keys=[applicant_id], lazy="raise")
     category = relationship("PermitCategory", lazy="raise")
     form_version = relationship("FormVersion", lazy="raise")
+    # The permit issued on approval (the permits package writes it; read-only here, named by
+    # string so this module imports no permits code). One object's pages only: lists never load it.
+    permit = relationship("Permit", uselist=False, viewonly=True, lazy="select")
     documents: Mapped[list[Document]] = relationship(
         back_populates="application", lazy="raise", order_by="Document.id",
         cascade="all, delete-orphan",

@@ -37,8 +37,8 @@ def application_link(application: Application) -> str:
 
 
 def status_changed(application: Application, audit: AuditEvent) -> None:
-    """Queue the emails and in-app notices for a status change (called by the workflow, in
-    its transaction)."""
+    """Queue the emails and in-app notices for a status change (the receiver of
+    ``signals.status_changed``, in the workflow's transaction)."""
     to = S(audit.to_status)
     if to is S.RESUBMITTED:
         _tell_assigned_officer(application, audit)
@@ -82,12 +82,15 @@ def _tell_assigned_officer(application: Application, audit: AuditEvent) -> None:
     )
 
 
-def _permit_context(application: Application) -> dict:
-    """The issued permit's number and download link for the approval email (the workflow
-    issues the permit before it notifies)."""
-    from portal.permits.services import permit_for_application
+def on_status_changed(application: Application, *, audit: AuditEvent, **_: object) -> None:
+    status_changed(application, audit)
 
-    permit = permit_for_application(application.id)
+
+def _permit_context(application: Application) -> dict:
+    """The issued permit's number and download link for the approval email (the permits
+    package issues it on ``application_approved``, sent before ``status_changed``)."""
+    db.session.expire(application, ["permit"])
+    permit = application.permit
     if permit is None:
         return {}
     return {"permit_number": permit.number,

@@ -237,8 +237,6 @@ def confirmation(application_id: int):
 # -- tracking ------------------------------------------------------------------------------------
 @bp.route("/applications/<int:application_id>")
 def detail(application_id: int):
-    from portal.permits.services import permit_for_application
-
     application = services.get_own_application_or_404(application_id, current_user,
                                                       with_documents=False)
     withdraw_form = WithdrawForm()
@@ -250,7 +248,7 @@ def detail(application_id: int):
         events=services.timeline(application), correction=services.open_correction(application),
         withdraw_form=withdraw_form, labels=workflow.STATUS_LABELS,
         can_withdraw=S.WITHDRAWN in workflow.allowed_transitions(application, current_user),
-        permit=permit_for_application(application.id),
+        permit=application.permit,
     )
 
 

@@ -7,8 +7,9 @@
 ``transition`` checks the role and the current state against TRANSITIONS, changes the row
 with optimistic locking (a conditional UPDATE on id, status and version: of two people acting
 at once, one wins and the other gets StaleApplication), runs the service-level clock, writes
-the audit event and queues the notification, all in the caller's transaction. Nothing else
-writes ``status``.
+the audit event and sends the signals of applications/signals.py (permits issue the permit on
+approval, notify.py queues the emails), all in the caller's transaction. Nothing else writes
+``status``; the workflow imports neither permits nor notifications.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
+from portal.applications import signals
 from portal.applications.models import Application, AuditEvent
 from portal.applications.models import ApplicationStatus as S
 from portal.auth.models import Role, User
 from portal.calendar import clock
+from portal.catalogue.models import PermitCategory
 from portal.db import utcnow
 from portal.extensions import db
 from portal.sequences import next_value
@@ -158,12 +161,8 @@ def transition(application: Application, to: S, actor: User, *, note: str | None
     db.session.add(audit)
     db.session.flush()
     if to is S.APPROVED:
-        from portal.permits.services import issue_permit
-
-        issue_permit(application, actor)
-    from portal.applications.notify import status_changed
-
-    status_changed(application, audit)
+        signals.application_approved.send(application, actor=actor)
+    signals.status_changed.send(application, audit=audit)
     return audit
 
 
@@ -171,8 +170,6 @@ def _clock_changes(application: Application, frm: S, to: S) -> dict[str, Any]:
     """Start, pause, resume and stop the service-level clock."""
     now = utcnow()
     if to is S.SUBMITTED:
-        from portal.catalogue.models import PermitCategory
-
         limit = db.session.get(PermitCategory, application.category_id).time_limit_days
         return {"submitted_at": now,
                 "due_date": clock.add_working_days(clock.office_today(now), limit)}

@@ -14,13 +14,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+import click
 from flask import abort, current_app, g, has_app_context, has_request_context, render_template
+from flask.cli import with_appcontext
 from flask_babel import force_locale
 from sqlalchemy import and_, event, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from portal import jobs
 from portal.db import utcnow
 from portal.extensions import db
+from portal.jobs import enqueue, job_context
 from portal.notifications.mail import send_email
 from portal.notifications.models import Notice, OutboxEmail, OutboxState
 
@@ -109,8 +113,6 @@ def dispatch_queued() -> int:
     ids = g.pop("outbox_committed", None) if has_app_context() else None
     if not ids:
         return 0
-    from portal.jobs import enqueue
-
     handed = 0
     for outbox_id in ids:
         try:
@@ -127,8 +129,6 @@ def send_outbox_email(outbox_id: int) -> bool:
     conditional UPDATE, so a retried or duplicated job finds it claimed and returns False.
     When the mail server fails, the row goes back to PENDING with ``last_error`` (or to
     FAILED after OUTBOX_MAX_ATTEMPTS) and the error is raised again so the queue retries."""
-    from portal.jobs import job_context
-
     with job_context():
         claimed = db.session.execute(
             update(OutboxEmail)
@@ -178,8 +178,6 @@ def requeue_stuck(older_than: timedelta) -> tuple[int, int]:
         .order_by(OutboxEmail.id)
     ))
     db.session.commit()
-    from portal.jobs import enqueue
-
     for outbox_id in ids:
         enqueue(send_outbox_email, outbox_id)
     return reset, len(ids)
@@ -264,8 +262,14 @@ def _forget_unread_count() -> None:
         g.pop("unread_notices", None)
 
 
+def _dispatch_after_job(_app: object, **_: object) -> None:
+    dispatch_queued()
+
+
 def init_app(app) -> None:
-    from portal import jobs
+    """Emails committed by a request or a job are handed to the queue when it ends."""
+    jobs.job_finished.connect(_dispatch_after_job)
+    jobs.jobs_cli.add_command(requeue_stuck_command)
 
     @app.after_request
     def _dispatch(response):
@@ -276,4 +280,13 @@ def init_app(app) -> None:
     def _bell():
         return {"unread_notices": _unread_for_current_user}
 
-    jobs.init_app(app)
+
+@click.command("requeue-stuck")
+@click.option("--minutes", default=15, show_default=True, type=click.IntRange(min=1),
+              help="Emails claimed longer ago than this are taken as lost.")
+@with_appcontext
+def requeue_stuck_command(minutes: int) -> None:
+    """Put back emails left in SENDING by a worker that stopped, and hand every pending email
+    older than MINUTES to the job queue again (each is still sent at most once)."""
+    reset, handed = requeue_stuck(timedelta(minutes=minutes))
+    click.echo(f"{reset} stuck email(s) put back; {handed} pending email(s) queued again.")

@@ -4,9 +4,13 @@ from flask import Blueprint
 
 bp = Blueprint("permits", __name__)
 
+from portal.applications import signals  # noqa: E402
 from portal.maintenance import inventory  # noqa: E402
 from portal.permits import views  # noqa: E402, F401
 from portal.permits.models import stored_files  # noqa: E402
+from portal.permits.services import on_application_approved  # noqa: E402
 
 # The maintenance inventory (backups, storage verify) learns which files this feature keeps.
 bp.record_once(lambda state: inventory.register_files(state.app, "permits", stored_files))
+# An approval issues the permit, in the approval's transaction.
+bp.record_once(lambda state: signals.application_approved.connect(on_application_approved))

@@ -1,11 +1,12 @@
 """Permits: issuing one on approval (number, validity, PDF certificate), the public
 verification view of it, and revocation. Callable without a request.
 
-``issue_permit`` is called by ``applications.workflow.transition`` right after an application
-moves to APPROVED, inside the same transaction: the permit exists exactly when the approval
-does. The certificate is written to storage first and the row recorded after it; if the
-transaction then rolls back, the file is deleted again (see ``_forget_files_on_rollback``), so
-no row points to a missing file and no file is left behind for nothing.
+``issue_permit`` runs on the workflow's ``application_approved`` signal (connected at app
+creation), right after an application moves to APPROVED, inside the same transaction: the
+permit exists exactly when the approval does. The certificate is written to storage first and
+the row recorded after it; if the transaction then rolls back, the file is deleted again (see
+``_forget_files_on_rollback``), so no row points to a missing file and no file is left behind
+for nothing.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
+from portal.applications import workflow
 from portal.applications.models import Application, ApplicationStatus
 from portal.auth.models import Role, User
 from portal.calendar import clock
@@ -33,6 +35,7 @@ from portal.extensions import db
 from portal.permits import pdf
 from portal.permits.models import Permit, PermitState
 from portal.sequences import next_value
+from portal.storage import get_storage
 
 PDF_CONTENT_TYPE = "application/pdf"
 TOKEN_BYTES = 32  # secrets.token_urlsafe(32): 43 characters, 256 random bits
@@ -182,12 +185,17 @@ def find_by_token(token: str) -> Permit | None:
 
 
 # -- issuing ---------------------------------------------------------------------------------------
+def on_application_approved(application: Application, *, actor: User, **_: object) -> None:
+    """The receiver of ``applications.signals.application_approved``."""
+    issue_permit(application, actor)
+
+
 def issue_permit(application: Application, approver: User) -> Permit:
     """Issue the permit of an approved application: number, validity, certificate PDF.
 
-    Called by the workflow inside the approval's transaction (the caller commits). Idempotent:
-    a second call returns the permit already issued. Raises PermitError when the application
-    is not approved."""
+    Runs on the workflow's approval signal, inside the approval's transaction (the caller
+    commits). Idempotent: a second call returns the permit already issued. Raises PermitError
+    when the application is not approved."""
     existing = permit_for_application(application.id)
     if existing is not None:
         return existing
@@ -213,8 +221,6 @@ def issue_permit(application: Application, approver: User) -> Permit:
     )
     data = certificate_data(permit, application, category, applicant, approver)
     body = pdf.render_certificate(data, font_dirs=_font_dirs())
-    from portal.storage import get_storage
-
     storage = get_storage()
     stored = storage.save(io.BytesIO(body), key_prefix="permits/")
     _remember_file(db.session(), storage, stored.key)
@@ -413,9 +419,7 @@ def revoke_permit(permit: Permit, approver: User, reason: str | None) -> Permit:
     )
     if result.rowcount != 1:
         raise PermitError(_l("This permit has already been revoked."))
-    from portal.applications.workflow import record
-
-    record(application, approver, "revoke_permit", note=reason, visible_to_applicant=True)
+    workflow.record(application, approver, "revoke_permit", note=reason, visible_to_applicant=True)
     db.session.flush()
     db.session.refresh(permit)
     return permit
