@@ -121,6 +121,11 @@ class Default:
     LOGIN_LIMIT_PER_ACCOUNT = "5 per minute"
     LOGIN_LIMIT_PER_ADDRESS = "20 per minute"
     EMAIL_LIMIT_PER_ADDRESS = "10 per hour"
+    # Caps per target email address, whoever asks from wherever (auth.services
+    # account_email_allowed): reset emails, and registration emails (the verification link,
+    # "someone tried to register with your address", "your NIK is already used").
+    RESET_EMAIL_LIMIT_PER_ACCOUNT = "3 per hour;10 per day"
+    REGISTER_EMAIL_LIMIT_PER_ACCOUNT = "3 per hour;10 per day"
 
     REDIS_URL = _env("REDIS_URL")
     TOKEN_LIFETIME_VERIFY = timedelta(days=2)

@@ -33,7 +33,7 @@ from portal.catalogue.models import FormVersion, PermitCategory
 from portal.catalogue.services import publish_new_version
 from portal.db import utcnow
 from portal.extensions import db
-from portal.notifications.mail import send_email
+from portal.notifications.services import queue_email_to_address
 from portal.tutorials import services as tutorial_services
 from portal.tutorials import vtt
 from portal.tutorials.models import StageTutorial, Tutorial
@@ -892,13 +892,14 @@ def invite_staff(email: str, full_name: str, roles: set[Role], locale: str, acto
     row.expires_at = utcnow() + current_app.config.get("INVITE_LIFETIME", INVITE_LIFETIME)
     link = auth_services._link("auth.reset_password", token)
     audit(actor, "staff.invite", "user", user.id, user.email, roles=sorted(r.value for r in roles))
-    db.session.commit()
     with force_locale(user.locale):
         subject = _("You are invited to SatuPintu")
         text = render_template("admin/email/invite.txt", full_name=user.full_name, link=link,
                                inviter=actor.full_name, roles=sorted(roles),
                                days=INVITE_LIFETIME.days, office=office_settings())
-    send_email(user.email, subject, text, to_name=user.full_name)
+    # Through the outbox: it leaves after the commit, and only if the account was stored.
+    queue_email_to_address(user.email, user.full_name, subject, text, user_id=user.id)
+    db.session.commit()
     return user
 
 

@@ -11,6 +11,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from limits import parse_many
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -18,8 +19,8 @@ from portal.auth import passwords
 from portal.auth.models import AuthToken, Role, TokenPurpose, User, UserRole
 from portal.auth.sessions import end_all_sessions
 from portal.db import utcnow
-from portal.extensions import db
-from portal.notifications.mail import send_email
+from portal.extensions import db, limiter
+from portal.notifications.services import queue_email_to_address
 
 
 class AccountError(ValueError):
@@ -45,54 +46,88 @@ class Registration:
 
 
 def register_applicant(data: Registration) -> User | None:
-    """Create an applicant account and send the verification email.
+    """Create an applicant account and queue the verification email.
 
     When the email (or the NIK) is already registered, nothing is created and the owner of
     that email gets a notice instead: the page says the same either way, so it does not tell
-    a stranger who has an account. Returns the new user, or None when nothing was created.
+    a stranger who has an account. Every branch does the same work (one password hash, one
+    email queued in the outbox, or none on any branch once the address reached its cap of
+    registration emails), so the time taken does not tell either. Flushes; the caller
+    commits. Returns the new user, or None when nothing was created.
     """
     problem = passwords.password_problem(data.password)
     if problem:
         raise AccountError(problem)
     email = normalize_email(data.email)
+    # Hashed before the branches, so none of them is quicker than a real registration.
+    password_hash = passwords.hash_password(data.password)
+    may_mail = account_email_allowed("register", email)
     existing = get_user_by_email(email)
     if existing is not None:
-        # Hash anyway, so the answer takes as long as a real registration.
-        passwords.hash_password(data.password)
-        _send_template(existing, "already_registered", _l("Someone tried to register with your email"))
-        db.session.commit()
+        if may_mail:
+            _queue_template(existing, "already_registered",
+                            _l("Someone tried to register with your email"))
         return None
     if db.session.scalar(select(func.count()).select_from(User).where(User.nik == data.nik)):
-        _send_to_address(email, data.full_name, data.locale, "nik_taken",
-                         _l("Your registration needs the help desk"))
+        if may_mail:
+            _queue_to_address(email, data.full_name, data.locale, "nik_taken",
+                              _l("Your registration needs the help desk"))
         return None
     user = User(
         email=email,
         full_name=data.full_name.strip(),
         nik=data.nik,
         phone=data.phone,
-        password_hash=passwords.hash_password(data.password),
+        password_hash=password_hash,
         locale=data.locale,
     )
     user.roles.append(UserRole(role=Role.APPLICANT))
-    db.session.add(user)
     try:
-        db.session.flush()
+        with db.session.begin_nested():
+            db.session.add(user)
     except IntegrityError:  # the same email or NIK registered a moment ago
-        db.session.rollback()
         return None
-    send_verification(user)
-    db.session.commit()
+    if may_mail:
+        send_verification(user)
     return user
 
 
 def send_verification(user: User) -> None:
-    """Email a fresh verification link (older unused links stay valid until they expire)."""
+    """Queue a fresh verification link in the outbox (older unused links stay valid until they
+    expire). Flushes; the caller commits, and the email leaves after the commit."""
     if user.email_verified:
         return
     token = issue_token(user, TokenPurpose.VERIFY_EMAIL)
-    _send_template(user, "verify_email", _l("Confirm your email address"),
-                   link=_link("auth.verify_email", token))
+    _queue_template(user, "verify_email", _l("Confirm your email address"),
+                    link=_link("auth.verify_email", token))
+
+
+def account_email_allowed(kind: str, email: str) -> bool:
+    """Count one account email of ``kind`` ("register" or "reset") to ``email`` against the
+    per-address caps (``REGISTER_EMAIL_LIMIT_PER_ACCOUNT``, ``RESET_EMAIL_LIMIT_PER_ACCOUNT``:
+    limits such as "3 per hour;10 per day"), and say whether it may still be sent.
+
+    The caps follow the target address, whoever asks and from wherever, so one mailbox cannot
+    be flooded from many client addresses. They live in the limiter's storage (Redis when
+    configured), so every worker and host shares them. They count every request for the
+    address, with or without an account, so reaching one tells nobody whether it exists.
+    A limiter storage that cannot be reached lets the email through (like the other limits).
+    """
+    cfg = current_app.config
+    spec = cfg.get(f"{kind.upper()}_EMAIL_LIMIT_PER_ACCOUNT")
+    if not spec or not cfg.get("RATELIMIT_ENABLED", True):
+        return True
+    # The address itself is not kept in the limiter's storage, only a digest of it.
+    target = hashlib.sha256(normalize_email(email).encode()).hexdigest()[:32]
+    try:
+        for item in parse_many(spec):
+            if not limiter.limiter.hit(item, cfg.get("RATELIMIT_KEY_PREFIX") or "",
+                                       "account-email", kind, target):
+                current_app.logger.info("account email cap (%s) reached for one address", kind)
+                return False
+    except Exception:  # noqa: BLE001 - see the docstring
+        current_app.logger.exception("account email cap could not be checked")
+    return True
 
 
 def _link(endpoint: str, token: str) -> str:
@@ -187,15 +222,33 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def request_password_reset(email: str) -> None:
-    """Email a reset link when the account exists; say nothing either way."""
-    user = get_user_by_email(email) if len(email) <= 254 else None
-    if user is None or not user.is_active:
+def request_password_reset(email: str, locale: str = "id") -> None:
+    """Queue one email to ``email`` whatever the account's state: a reset link for an active
+    account (verified or not), a note that the account is closed for a deactivated one, and a
+    note that no account uses the address otherwise. The page says the same in every case and
+    every branch does the same work, so neither tells a stranger who has an account. Past the
+    address's cap of reset emails, no branch queues anything. Flushes; the caller commits.
+    ``locale`` is the language of the note to an address without an account."""
+    address = normalize_email(email)
+    if len(address) > 254:
+        return
+    user = get_user_by_email(address)
+    if not account_email_allowed("reset", address):
+        return
+    if user is None:
+        # As much work as issuing a link (a token and its digest), with nothing to store.
+        _hash(secrets.token_urlsafe(32))
+        _queue_to_address(address, "", locale, "reset_no_account",
+                          _l("Password reset for SatuPintu"),
+                          register_link=current_app.config["BASE_URL"].rstrip("/") + "/register")
+        return
+    if not user.is_active:
+        _hash(secrets.token_urlsafe(32))
+        _queue_template(user, "reset_account_closed", _l("Password reset for SatuPintu"))
         return
     token = issue_token(user, TokenPurpose.RESET_PASSWORD)
-    _send_template(user, "reset_password", _l("Reset your password"),
-                   link=_link("auth.reset_password", token))
-    db.session.commit()
+    _queue_template(user, "reset_password", _l("Reset your password"),
+                    link=_link("auth.reset_password", token))
 
 
 def reset_password(token: str, new_password: str) -> User | None:
@@ -284,15 +337,17 @@ def set_roles(user: User, roles: set[Role], acting: User) -> None:
     db.session.commit()
 
 
-def _send_template(user: User, name: str, subject: str, **context) -> None:
-    _send_to_address(user.email, user.full_name, user.locale or "id", name, subject,
-                     user=user, **context)
+def _queue_template(user: User, name: str, subject: str, **context) -> None:
+    _queue_to_address(user.email, user.full_name, user.locale or "id", name, subject,
+                      user_id=user.id, user=user, **context)
 
 
-def _send_to_address(email: str, full_name: str, locale: str, name: str, subject: str,
-                     **context) -> None:
+def _queue_to_address(email: str, full_name: str, locale: str, name: str, subject: str, *,
+                      user_id: int | None = None, **context) -> None:
+    """Render an account email in ``locale`` and write it to the outbox; it is sent after the
+    caller's commit, like every other email."""
     with force_locale(locale):
         text = render_template(f"email/{name}.txt", full_name=full_name,
                                office=current_app.config, **context)
         subject_text = str(subject)
-    send_email(email, subject_text, text, to_name=full_name)
+    queue_email_to_address(email, full_name or None, subject_text, text, user_id=user_id)

@@ -79,6 +79,7 @@ def register():
         except services.AccountError as exc:
             form.password.errors.append(str(exc))
         else:
+            db.session.commit()
             session["registered_email"] = form.email.data
             return redirect(url_for("auth.check_email"))
     return render_template("auth/register.html", form=form)
@@ -168,7 +169,8 @@ def logout():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
+        services.request_password_reset(form.email.data, locale=current_language())
+        db.session.commit()
         return render_template("auth/forgot_sent.html", email=form.email.data)
     return render_template("auth/forgot_password.html", form=form)
 
