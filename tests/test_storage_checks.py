@@ -431,8 +431,8 @@ def test_messages_are_translated_to_indonesian(app, root):
 
 
 def test_every_refusal_code_has_its_own_message(en):
-    codes = ["empty", "too_large", "wrong_type", "too_many_pixels", "image_broken", "pdf_encrypted",
-             "pdf_broken", "pdf_active_content", "vtt_encoding"]
+    codes = ["empty", "too_large", "wrong_type", "too_many_pixels", "image_too_big", "image_broken", "pdf_encrypted",
+             "pdf_broken", "pdf_active_content", "vtt_encoding", "storage_full", "no_file"]
     params = {"limit": MB, "size": 2 * MB, "found": "gif", "allowed": ["pdf"], "width": 1, "height": 1,
               "max_pixels": 40_000_000}
     messages = {UploadRejected(code, **params).message() for code in codes}

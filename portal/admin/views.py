@@ -32,6 +32,7 @@ from portal.catalogue.models import PermitCategory
 from portal.extensions import db
 from portal.security import roles_required
 from portal.storage import UploadRejected
+from portal.storage.limits import upload_rate_limit
 from portal.tutorials import vtt
 from portal.tutorials.services import TutorialError
 from portal.tutorials.stages import STAGE_KEYS, stage_label
@@ -302,6 +303,7 @@ def page_delete(category_id: int, key: str):
 
 @bp.route("/categories/<int:category_id>/form/documents/new", methods=["GET", "POST"])
 @roles_required(ADMIN)
+@upload_rate_limit
 def document_new(category_id: int):
     category, draft = _draft(category_id)
     form = DocumentForm()
@@ -312,6 +314,7 @@ def document_new(category_id: int):
 
 @bp.route("/categories/<int:category_id>/form/documents/<key>", methods=["GET", "POST"])
 @roles_required(ADMIN)
+@upload_rate_limit
 def document_edit(category_id: int, key: str):
     category, draft = _draft(category_id)
     document = services.get_document_or_404(draft, key)
@@ -465,6 +468,7 @@ FILE_KINDS = ("video", "poster", "captions_id", "captions_en", "chapters")
 
 @bp.route("/tutorials/<int:tutorial_id>/files/<what>", methods=["POST"])
 @roles_required(ADMIN)
+@upload_rate_limit
 def tutorial_upload(tutorial_id: int, what: str):
     tutorial = services.get_tutorial_or_404(tutorial_id, current_user)
     if what not in FILE_KINDS:

@@ -20,6 +20,7 @@ from portal.auth.forms import ResendVerificationForm
 from portal.catalogue.services import get_category_or_404
 from portal.extensions import limiter
 from portal.security import public
+from portal.storage.limits import upload_rate_limit
 
 
 def _status_limit() -> str:
@@ -139,6 +140,7 @@ def documents(application_id: int):
 
 
 @bp.route("/applications/<int:application_id>/documents/<requirement_key>", methods=["POST"])
+@upload_rate_limit
 def upload(application_id: int, requirement_key: str):
     from portal.storage import UploadRejected
 

@@ -38,6 +38,7 @@ from portal.public.forms import (
 from portal.public.models import CaseKind
 from portal.security import public, roles_required, safe_next_url
 from portal.storage import UploadRejected
+from portal.storage.limits import upload_rate_limit
 from portal.storage.serving import safe_download_response
 
 staff_only = roles_required(Role.ADMIN, Role.HELPDESK)
@@ -331,6 +332,7 @@ def staff_faq_edit(entry_id: int | None = None):
 # -- staff: public information list ------------------------------------------------------------
 @bp.route("/staff/information", methods=["GET", "POST"])
 @staff_only
+@upload_rate_limit
 def staff_documents():
     form = DocumentForm()
     if form.validate_on_submit():

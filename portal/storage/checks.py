@@ -27,6 +27,10 @@ from portal.storage.base import CHUNK_SIZE, StorageBackend, StoredFile
 from portal.storage.errors import UploadRejected
 
 DEFAULT_MAX_PIXELS = 40_000_000
+#: Memory an image may take once decoded: a 40-megapixel 8-bit photo fits (160 MB as Pillow
+#: holds RGB and RGBA, 4 bytes a pixel); a 6300 x 6300 16-bit RGBA PNG (317 MB declared, from a
+#: 300 KB file) does not.
+DEFAULT_MAX_DECODED_BYTES = 192 * 1024 * 1024
 SNIFF_BYTES = 8192
 MAX_NAME_LENGTH = 200
 
@@ -202,12 +206,14 @@ def _looks_like_text(data: bytes) -> bool:
 # -- the check -----------------------------------------------------------------------------------
 def check_upload(file_storage: FileStorage, allowed: set[FileKind], max_bytes: int, *,
                  key_prefix: str = "documents/", max_pixels: int | None = None,
+                 max_decoded_bytes: int | None = None,
                  storage: StorageBackend | None = None) -> CheckedUpload:
     """Store the upload and check it by content. Returns a CheckedUpload; raises UploadRejected
-    (code empty, too_large, wrong_type, too_many_pixels, image_broken, pdf_encrypted, pdf_broken,
-    pdf_active_content or vtt_encoding) after deleting whatever was stored. ``max_pixels``
-    defaults to the app's UPLOAD_MAX_PIXELS or 40 megapixels. Needs an app context unless
-    ``storage`` is given."""
+    (code empty, too_large, wrong_type, too_many_pixels, image_too_big, image_broken,
+    pdf_encrypted, pdf_broken, pdf_active_content or vtt_encoding) after deleting whatever was
+    stored. ``max_pixels`` defaults to the app's UPLOAD_MAX_PIXELS or 40 megapixels,
+    ``max_decoded_bytes`` (the memory an image takes decoded) to UPLOAD_MAX_DECODED_BYTES or
+    192 MB. Needs an app context unless ``storage`` is given."""
     if storage is None:
         from portal.storage import get_storage
 
@@ -215,6 +221,9 @@ def check_upload(file_storage: FileStorage, allowed: set[FileKind], max_bytes: i
     if max_pixels is None:
         max_pixels = (current_app.config.get("UPLOAD_MAX_PIXELS") if has_app_context() else None) \
             or DEFAULT_MAX_PIXELS
+    if max_decoded_bytes is None:
+        max_decoded_bytes = (current_app.config.get("UPLOAD_MAX_DECODED_BYTES")
+                             if has_app_context() else None) or DEFAULT_MAX_DECODED_BYTES
     allowed = {FileKind(k) for k in allowed}
     original_name = clean_filename(file_storage.filename)
     allowed_names = [k.value for k in _KIND_ORDER if k in allowed]
@@ -243,7 +252,8 @@ def check_upload(file_storage: FileStorage, allowed: set[FileKind], max_bytes: i
 
         width = height = None
         if kind in (FileKind.JPEG, FileKind.PNG):
-            new_stored, width, height = _reencode_image(storage, stored, kind, max_pixels, key_prefix)
+            new_stored, width, height = _reencode_image(storage, stored, kind, max_pixels,
+                                                        max_decoded_bytes, key_prefix)
             keys_to_delete.append(new_stored.key)
             storage.delete(stored.key)
             stored = new_stored
@@ -288,10 +298,16 @@ def _check_utf8(fh: BinaryIO) -> None:
 
 # -- images --------------------------------------------------------------------------------------
 def _reencode_image(storage: StorageBackend, stored: StoredFile, kind: FileKind, max_pixels: int,
-                    key_prefix: str) -> tuple[StoredFile, int, int]:
-    """Decode the stored image under the pixel limit, apply its EXIF orientation and encode it
-    again without metadata (EXIF, XMP, comments, text chunks are dropped; the ICC colour profile
-    is kept so colours stay right). Stores the result under a new key."""
+                    max_decoded_bytes: int, key_prefix: str) -> tuple[StoredFile, int, int]:
+    """Decode the stored image under the pixel and memory limits, apply its EXIF orientation and
+    encode it again without metadata (EXIF, XMP, comments, text chunks are dropped; the ICC
+    colour profile is kept so colours stay right). Stores the result under a new key.
+
+    Both limits are judged from the header, before any pixel is decoded. The memory is width x
+    height x bands x bytes per sample, as the file declares them or as Pillow holds them,
+    whichever is more. A JPEG over the memory limit is decoded at 1/2, 1/4 or 1/8 of its size
+    (JPEG can be decoded scaled down, at a fraction of the cost) and stored at that size; a PNG
+    over it is refused (image_too_big)."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     with storage.open(stored.key) as fh, warnings.catch_warnings():
@@ -311,10 +327,21 @@ def _reencode_image(storage: StorageBackend, stored: StoredFile, kind: FileKind,
             if width * height > max_pixels:
                 raise UploadRejected("too_many_pixels", width=width, height=height,
                                      max_pixels=max_pixels)
+            per_pixel = max(_declared_bytes_per_pixel(storage, stored.key, kind),
+                            _held_bytes_per_pixel(image.mode))
+            if width * height * per_pixel > max_decoded_bytes:
+                scale = next((n for n in (2, 4, 8) if kind is FileKind.JPEG
+                              and -(-width // n) * -(-height // n) * per_pixel <= max_decoded_bytes),
+                             None)
+                if scale is None:
+                    raise UploadRejected("image_too_big", width=width, height=height)
+                image.draft(image.mode, (-(-width // scale), -(-height // scale)))
             try:
                 image.load()
                 icc = image.info.get("icc_profile")
-                oriented = ImageOps.exif_transpose(image)
+                # In place: a copy would hold the whole image twice.
+                ImageOps.exif_transpose(image, in_place=True)
+                oriented = image
             except (Image.DecompressionBombError, Image.DecompressionBombWarning):
                 raise UploadRejected("too_many_pixels", width=width, height=height,
                                      max_pixels=max_pixels) from None
@@ -344,10 +371,25 @@ def _encode(image, kind: FileKind, out, icc: bytes | None) -> None:
 
 
 def _header_size(storage: StorageBackend, key: str, kind: FileKind) -> tuple[int | None, int | None]:
+    info = _header_info(storage, key, kind)
+    return (info[0], info[1]) if info else (None, None)
+
+
+_PNG_CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}  # grey, RGB, palette, grey+alpha, RGBA
+_JPEG_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+
+
+def _header_info(storage: StorageBackend, key: str, kind: FileKind) -> tuple[int, int, int, int] | None:
+    """Width, height, channels and bits per sample as the file's header declares them
+    (PNG's IHDR, JPEG's start-of-frame), or None when they cannot be found."""
     with storage.open(key) as fh:
         head = fh.read(64 * 1024)
-    if kind is FileKind.PNG and len(head) >= 24 and head[12:16] == b"IHDR":
-        return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+    if kind is FileKind.PNG and len(head) >= 26 and head[12:16] == b"IHDR":
+        channels = _PNG_CHANNELS.get(head[25])
+        if channels is None:
+            return None
+        return (int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big"),
+                channels, head[24])
     if kind is FileKind.JPEG:
         i = 2
         while i + 9 < len(head):
@@ -355,10 +397,28 @@ def _header_size(storage: StorageBackend, key: str, kind: FileKind) -> tuple[int
                 break
             marker = head[i + 1]
             length = int.from_bytes(head[i + 2:i + 4], "big")
-            if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF):
-                return int.from_bytes(head[i + 7:i + 9], "big"), int.from_bytes(head[i + 5:i + 7], "big")
+            if marker in _JPEG_SOF:
+                return (int.from_bytes(head[i + 7:i + 9], "big"),
+                        int.from_bytes(head[i + 5:i + 7], "big"), head[i + 9], head[i + 4])
             i += 2 + length
-    return None, None
+    return None
+
+
+def _declared_bytes_per_pixel(storage: StorageBackend, key: str, kind: FileKind) -> int:
+    info = _header_info(storage, key, kind)
+    if info is None:
+        return 0
+    _, _, channels, bits = info
+    return channels * max(1, -(-bits // 8))
+
+
+def _held_bytes_per_pixel(mode: str) -> int:
+    """What Pillow holds per pixel in ``mode``: 4 for RGB too (its pixels are 32-bit)."""
+    if mode in ("1", "L", "P"):
+        return 1
+    if mode in ("I;16", "I;16B", "I;16L", "LA", "La", "PA"):
+        return 4 if mode in ("LA", "La", "PA") else 2
+    return 4
 
 
 # -- PDFs ----------------------------------------------------------------------------------------

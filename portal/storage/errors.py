@@ -100,8 +100,8 @@ def _types_phrase(allowed: list[str]) -> str:
 
 
 class UploadRejected(Exception):
-    """The uploaded file is refused. ``code`` is one of: empty, too_large, wrong_type,
-    too_many_pixels, image_broken, pdf_encrypted, pdf_broken, pdf_active_content,
+    """The uploaded file is refused. ``code`` is one of: no_file, empty, too_large, wrong_type,
+    too_many_pixels, image_too_big, image_broken, pdf_encrypted, pdf_broken, pdf_active_content,
     vtt_encoding, storage_full. ``params`` holds what the message needs (size, limit, found, allowed,
     width, height, max_pixels). Nothing is left in storage when this is raised by
     check_upload or StorageBackend.save."""
@@ -112,12 +112,20 @@ class UploadRejected(Exception):
         super().__init__(code, params)
 
     def __str__(self) -> str:
-        return f"upload rejected: {self.code} {self.params}"
+        # Whatever shows the error shows this sentence, in the person's language; the code and
+        # params are for logs and tests (repr).
+        return self.message()
+
+    def __repr__(self) -> str:
+        return f"UploadRejected({self.code!r}, {self.params!r})"
 
     def message(self) -> str:
         """One translated, actionable sentence for the person who uploaded the file."""
         p = self.params
         code = self.code
+        if code == "no_file":
+            return str(_l("No file was chosen. Press \"Choose file\", pick the document and "
+                          "upload it again."))
         if code == "empty":
             return str(_l("The file is empty. Choose the file again; if it is a scan, "
                           "save it again on your device before uploading."))
@@ -142,6 +150,10 @@ class UploadRejected(Exception):
                           "megapixels. Make the image smaller or scan at a lower resolution.",
                           width=p.get("width", "?"), height=p.get("height", "?"),
                           limit=round(p.get("max_pixels", 0) / 1_000_000)))
+        if code == "image_too_big":
+            return str(_l("The image is %(width)s x %(height)s pixels with a high colour depth; it "
+                          "is too big to check. Save it as a JPEG or make it smaller, and upload "
+                          "it again.", width=p.get("width", "?"), height=p.get("height", "?")))
         if code == "image_broken":
             return str(_l("The image could not be read; it may be damaged or incomplete. Open it "
                           "on your device, save it again as JPEG or PNG and upload it again."))
