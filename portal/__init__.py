@@ -7,10 +7,32 @@ import os
 from contextvars import ContextVar
 
 from flask import Flask, g, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
+import portal.models  # noqa: F401  (every table registered before use)
+from portal import errors, i18n, jobs, security, static_assets
+from portal.admin import bp as admin_bp
+from portal.admin.services import office_settings
+from portal.applications import bp as applications_bp
+from portal.auth import bp as auth_bp
+from portal.auth.forms import LogoutForm
+from portal.auth.sessions import load_session_user
+from portal.backoffice import bp as backoffice_bp
+from portal.catalogue import bp as catalogue_bp
+from portal.cli import register_cli
+from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+from portal.helpdesk import assist_bp
+from portal.helpdesk import bp as helpdesk_bp
+from portal.i18n import select_locale
+from portal.notifications import bp as notifications_bp
+from portal.notifications import services as notification_services
+from portal.permits import bp as permits_bp
+from portal.public import bp as public_bp
+from portal.tutorials import bp as tutorials_bp
 
 
 def create_app(config: str | type | None = None, **overrides) -> Flask:
@@ -26,8 +48,6 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     if app.config.get("PROXY_FIX"):
         # nginx sets exactly one hop of X-Forwarded-For/-Proto/-Host (deploy/nginx).
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config_module.instance_secret_key()
@@ -43,9 +63,6 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from portal import errors, i18n, jobs, security, static_assets
-    from portal.notifications import services as notification_services
-
     errors.init_app(app)
     jobs.init_app(app)
     notification_services.init_app(app)
@@ -55,16 +72,11 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     static_assets.init_app(app)
     _template_context(app)
 
-    from portal.cli import register_cli
-
     register_cli(app)
     return app
 
 
 def _init_extensions(app: Flask) -> None:
-    from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
-    from portal.i18n import select_locale
-
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"),
                      render_as_batch=True, compare_type=True)
@@ -78,15 +90,9 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    from flask_babel import lazy_gettext as _l
-
     login_manager.login_message = _l("Please log in to continue.")
 
-    from portal.auth.sessions import load_session_user
-
     login_manager.user_loader(load_session_user)
-    import portal.models  # noqa: F401  (every table registered before use)
-
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
@@ -117,18 +123,6 @@ def _sqlite_begin(conn):
 
 
 def _register_blueprints(app: Flask) -> None:
-    from portal.admin import bp as admin_bp
-    from portal.applications import bp as applications_bp
-    from portal.auth import bp as auth_bp
-    from portal.backoffice import bp as backoffice_bp
-    from portal.catalogue import bp as catalogue_bp
-    from portal.helpdesk import assist_bp
-    from portal.helpdesk import bp as helpdesk_bp
-    from portal.notifications import bp as notifications_bp
-    from portal.permits import bp as permits_bp
-    from portal.public import bp as public_bp
-    from portal.tutorials import bp as tutorials_bp
-
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(applications_bp)
@@ -143,9 +137,6 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _template_context(app: Flask) -> None:
-    from portal.admin.services import office_settings
-    from portal.auth.forms import LogoutForm
-
     @app.context_processor
     def _globals():
         return {

@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from portal.auth.models import Role
+from portal.auth.services import AccountError, create_staff, get_user_by_email, set_roles
+from portal.calendar.seed import seed_holidays
 from portal.maintenance.cli import backup_cli, storage_cli
+from portal.seed import seed_demo as run
 
 users_cli = AppGroup("users", help="Manage staff accounts and roles.")
 seed_cli = AppGroup("seed", help="Load demo data (never in production).")
@@ -26,8 +29,6 @@ ROLE_CHOICES = click.Choice([r.value for r in Role])
               confirmation_prompt=True, help="Prompted for when not given.")
 def create_user(email: str, full_name: str | None, roles: tuple[str, ...], password: str) -> None:
     """Create a staff account (officer, approver, helpdesk, admin); one person may hold several."""
-    from portal.auth.services import AccountError, create_staff
-
     try:
         user = create_staff(email, full_name or email, [Role(r) for r in roles], password)
     except AccountError as exc:
@@ -40,8 +41,6 @@ def create_user(email: str, full_name: str | None, roles: tuple[str, ...], passw
 @click.option("--role", "roles", multiple=True, type=ROLE_CHOICES, required=True)
 def set_user_roles(email: str, roles: tuple[str, ...]) -> None:
     """Replace a user's roles (the last admin keeps theirs)."""
-    from portal.auth.services import AccountError, get_user_by_email, set_roles
-
     user = get_user_by_email(email)
     if user is None:
         raise click.ClickException(f"No account with email {email}.")
@@ -60,14 +59,10 @@ class _SystemActor:
 @seed_cli.command("demo")
 def seed_demo() -> None:
     """Demo accounts and reference data; safe to run again (nothing is duplicated)."""
-    from flask import current_app
-
     if current_app.config.get("PREFERRED_URL_SCHEME") == "https" and not os.environ.get(
         "PORTAL_ALLOW_DEMO"
     ):
         raise click.ClickException("Refusing to seed demo data in production.")
-    from portal.seed import seed_demo as run
-
     for line in run():
         click.echo(line)
 
@@ -76,8 +71,6 @@ def seed_demo() -> None:
 def seed_holidays_command() -> None:
     """The national holidays and joint leave days the service-level clock skips (safe in
     production; admins add local holidays in the admin pages)."""
-    from portal.calendar.seed import seed_holidays
-
     for line in seed_holidays():
         click.echo(line)
 

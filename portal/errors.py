@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -40,8 +40,6 @@ def _render(code: int, title=None, hint=None, retry_after: str | None = None):
     else:
         response = render_template("errors/error.html", code=code, title=title, hint=hint,
                                    retry_after=retry_after), code
-        from flask import make_response
-
         response = make_response(response)
     if retry_after:
         response.headers["Retry-After"] = retry_after

@@ -11,6 +11,8 @@ from urllib.parse import urljoin, urlsplit
 from flask import Flask, abort, current_app, g, request
 from flask_login import current_user
 
+from portal.extensions import talisman
+
 F = TypeVar("F", bound=Callable)
 
 #: Blueprints or endpoints that may be reached without a login. Every other endpoint needs one.
@@ -105,8 +107,6 @@ def content_security_policy() -> dict[str, str | list[str]]:
 
 def install_security_headers(app: Flask) -> None:
     """Talisman sets CSP, frame-ancestors, nosniff, Referrer-Policy and (in production) HSTS."""
-    from portal.extensions import talisman
-
     talisman.init_app(
         app,
         force_https=False,  # TLS ends at nginx; ProxyFix tells the app the scheme

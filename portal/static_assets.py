@@ -19,7 +19,9 @@ import hashlib
 import os
 from functools import lru_cache
 
+import brotli
 from flask import Flask, Response, current_app, request
+from flask_compress import Compress
 from werkzeug.security import safe_join
 
 #: Files that get a fingerprint in their URL (sample documents keep their plain address).
@@ -35,8 +37,6 @@ ONE_YEAR = 31_536_000
 
 
 def init_app(app: Flask) -> None:
-    from flask_compress import Compress
-
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
     app.config.setdefault("COMPRESS_BR_LEVEL", 5)
     app.config.setdefault("COMPRESS_LEVEL", 6)
@@ -95,8 +95,6 @@ def _compressed_file(path: str, mtime_ns: int, size: int, encoding: str) -> byte
     with open(path, "rb") as fh:
         data = fh.read()
     if encoding == "br":
-        import brotli
-
         # Quality 9: a third of a second for Bootstrap once per process (11 takes seconds).
         return brotli.compress(data, quality=9)
     return gzip.compress(data, compresslevel=9, mtime=0)

@@ -27,6 +27,7 @@ from portal.catalogue.formspec import DocumentSpec, FormSpec, PageResult
 from portal.catalogue.models import FormVersion, PermitCategory
 from portal.db import utcnow
 from portal.extensions import db
+from portal.storage import FileKind, UploadRejected, check_upload, get_storage
 
 STAGE_REQUIREMENTS = "requirements"
 STAGE_FORM = "fill_form"
@@ -205,8 +206,6 @@ def add_document(application: Application, requirement_key: str, upload, *, acto
                  ) -> Document:
     """Check and store one uploaded file for a requirement. A slot that takes one file has it
     replaced. Raises UploadRejected (with a message) or ApplicationError; nothing is kept then."""
-    from portal.storage import FileKind, UploadRejected, check_upload, get_storage
-
     _require_editable(application, document_key=requirement_key)
     spec = document_spec(application, requirement_key)
     existing = [d for d in documents_of(application) if d.requirement_key == requirement_key]
@@ -245,8 +244,6 @@ def add_document(application: Application, requirement_key: str, upload, *, acto
 
 
 def remove_document(application: Application, document_id: int, *, actor: User) -> None:
-    from portal.storage import get_storage
-
     document = db.session.scalar(select(Document).where(
         Document.id == document_id, Document.application_id == application.id))
     if document is None:

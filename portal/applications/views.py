@@ -20,7 +20,9 @@ from portal.auth.forms import ResendVerificationForm
 from portal.catalogue.services import get_category_or_404
 from portal.extensions import limiter
 from portal.security import public
+from portal.storage import UploadRejected
 from portal.storage.limits import upload_rate_limit
+from portal.storage.serving import safe_download_response
 
 
 def _status_limit() -> str:
@@ -142,8 +144,6 @@ def documents(application_id: int):
 @bp.route("/applications/<int:application_id>/documents/<requirement_key>", methods=["POST"])
 @upload_rate_limit
 def upload(application_id: int, requirement_key: str):
-    from portal.storage import UploadRejected
-
     application = services.get_own_application_or_404(application_id, current_user,
                                                       with_documents=False)
     form = EmptyForm()
@@ -186,8 +186,6 @@ def delete_document(application_id: int, document_id: int):
 
 @bp.route("/applications/<int:application_id>/documents/<int:document_id>/download")
 def download_document(application_id: int, document_id: int):
-    from portal.storage.serving import safe_download_response
-
     application = services.get_own_application_or_404(application_id, current_user,
                                                       with_documents=False)
     document = next((d for d in services.documents_of(application) if d.id == document_id), None)

@@ -7,7 +7,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from flask import current_app, render_template
+from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -132,8 +132,6 @@ def account_email_allowed(kind: str, email: str) -> bool:
 
 def _link(endpoint: str, token: str) -> str:
     """An absolute link on the configured public address, never the request's Host header."""
-    from flask import url_for
-
     base = current_app.config["BASE_URL"].rstrip("/")
     with current_app.test_request_context(base_url=base):
         path = url_for(endpoint, token=token)

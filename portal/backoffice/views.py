@@ -27,6 +27,7 @@ from portal.backoffice.forms import (
 from portal.catalogue.models import PermitCategory
 from portal.extensions import db, talisman
 from portal.security import roles_required
+from portal.storage.serving import safe_download_response
 
 STAFF = services.STAFF_ROLES
 DOCUMENT_STATE_LABELS = {
@@ -210,8 +211,6 @@ def add_note(application_id: int):
 def document_file(application_id: int, document_id: int, mode: str):
     """A document for staff: ``download`` as an attachment, ``preview`` inline for the
     sandboxed frame on the review page (same origin only)."""
-    from portal.storage.serving import safe_download_response
-
     if mode not in ("download", "preview"):
         abort(404)
     application = services.get_application_for_staff_or_404(application_id, current_user)

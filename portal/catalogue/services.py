@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort
+from flask import abort, url_for
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
+from werkzeug.routing import BuildError
 
 from portal.catalogue.formspec import DefinitionError, DocumentSpec, FormSpec
 from portal.catalogue.models import FormVersion, PermitCategory, Sector
@@ -157,9 +158,6 @@ def publish_new_version(category: PermitCategory, fields: Sequence[dict[str, Any
 
 def start_path(slug: str) -> str:
     """Where the "Start application" form posts (the applications blueprint owns it)."""
-    from flask import url_for
-    from werkzeug.routing import BuildError
-
     try:
         return url_for("applications.start", slug=slug)
     except BuildError:

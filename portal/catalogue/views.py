@@ -8,6 +8,9 @@ from portal.catalogue import bp, services
 from portal.catalogue.models import Sector
 from portal.i18n import current_language
 from portal.security import public
+from portal.storage import get_storage
+from portal.storage.checks import CONTENT_TYPES, SNIFF_BYTES, FileKind, sniff
+from portal.storage.serving import safe_download_response
 
 
 @bp.route("/permits")
@@ -41,10 +44,6 @@ def sample(slug: str, doc_key: str):
     doc = services.get_sample_or_404(category, doc_key)
     if doc.sample_key.startswith("static/"):
         return redirect(url_for("static", filename=doc.sample_key.removeprefix("static/")))
-    from portal.storage import get_storage
-    from portal.storage.checks import CONTENT_TYPES, SNIFF_BYTES, FileKind, sniff
-    from portal.storage.serving import safe_download_response
-
     try:
         with get_storage().open(doc.sample_key) as fh:
             kind = sniff(fh.read(SNIFF_BYTES))

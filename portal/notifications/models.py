@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import str_enum, utcnow
 from portal.extensions import db
+from portal.security import safe_next_url
 
 
 class OutboxState(enum.StrEnum):
@@ -65,6 +66,4 @@ class Notice(db.Model):
     @property
     def target(self) -> str | None:
         """The link, only when it is a path on this site."""
-        from portal.security import safe_next_url
-
         return safe_next_url(self.link)

@@ -18,6 +18,7 @@ import click
 from flask import abort, current_app, g, has_app_context, has_request_context, render_template
 from flask.cli import with_appcontext
 from flask_babel import force_locale
+from flask_login import current_user
 from sqlalchemy import and_, event, func, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -248,8 +249,6 @@ def _unread_for_current_user() -> int:
     and only when a page actually shows the bell."""
     if not has_request_context():
         return 0
-    from flask_login import current_user
-
     if not current_user.is_authenticated:
         return 0
     if "unread_notices" not in g:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import abort, current_app, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date, get_translations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
@@ -287,8 +287,6 @@ def certificate_labels() -> pdf.Labels:
 def gettext_raw(msgid: str) -> str:
     """The translation of ``msgid`` in the current locale, without %-formatting (the
     certificate fills the placeholders itself)."""
-    from flask_babel import get_translations
-
     return get_translations().ugettext(msgid)
 
 
@@ -296,8 +294,6 @@ def certificate_data(permit: Permit, application: Application, category: PermitC
                      applicant: User, approver: User | None) -> pdf.CertificateData:
     """What the certificate prints: the form's answers in form order with Indonesian labels
     (English under them), values shown as on the review page in Indonesian, NIK masked."""
-    from flask_babel import format_date
-
     config = current_app.config
     version = db.session.get(FormVersion, application.form_version_id)
     spec = version.spec

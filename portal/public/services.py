@@ -40,6 +40,7 @@ from portal.public.models import (
     PublicDocument,
 )
 from portal.sequences import next_value
+from portal.storage import FileKind, check_upload, get_storage
 
 #: Roles that write news and FAQ, publish documents and answer complaints.
 CONTENT_ROLES = (Role.ADMIN, Role.HELPDESK)
@@ -222,8 +223,6 @@ def add_document(user, upload, title: str, kind: str, year: int | None = None,
                  description: str = "") -> PublicDocument:
     """Store an uploaded PDF (checked by content) under public/ and list it. Raises
     UploadRejected for a file that is not a clean PDF, PublicError for a missing title."""
-    from portal.storage import FileKind, check_upload, get_storage
-
     _require_staff(user)
     title = clean_text(title, 200).replace("\n", " ")
     if not title:

@@ -25,6 +25,7 @@ from portal.applications.models import Application, ApplicationStatus
 from portal.calendar import clock
 from portal.extensions import db
 from portal.public.models import SKM_ELEMENTS, SurveyResponse
+from portal.public.services import clean_text
 
 ELEMENT_WEIGHT = Decimal(1) / Decimal(9)
 SCALE_FACTOR = Decimal(25)
@@ -221,8 +222,6 @@ def submit_survey(application: Application, user, scores: dict[str, int],
     """Record the applicant's answers (each of u1..u9 from 1 to 4) for their approved
     application. Raises SurveyError when it was answered already (also when two submissions
     race: the unique constraint decides)."""
-    from portal.public.services import clean_text
-
     if application.applicant_id != user.id or application.status is not ApplicationStatus.APPROVED:
         abort(404)
     values = {}

@@ -20,6 +20,7 @@ from sqlalchemy import text
 
 from portal.auth import services as auth_services
 from portal.auth.models import Role
+from portal.catalogue.services import list_categories
 from portal.extensions import csrf, db, limiter
 from portal.i18n import current_language, localized
 from portal.public import bp, services, skm
@@ -40,6 +41,7 @@ from portal.security import public, roles_required, safe_next_url
 from portal.storage import UploadRejected
 from portal.storage.limits import upload_rate_limit
 from portal.storage.serving import safe_download_response
+from portal.tutorials.services import search as search_tutorials
 
 staff_only = roles_required(Role.ADMIN, Role.HELPDESK)
 
@@ -70,9 +72,6 @@ def home():
 @bp.route("/search")
 @public
 def search():
-    from portal.catalogue.services import list_categories
-    from portal.tutorials.services import search as search_tutorials
-
     query = (request.args.get("q") or "").strip()[:100]
     categories = tutorials = []
     if query:

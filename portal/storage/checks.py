@@ -21,8 +21,13 @@ from enum import StrEnum
 from typing import BinaryIO
 
 from flask import current_app, has_app_context
+from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, TextStringObject
 from werkzeug.datastructures import FileStorage
 
+from portal.storage.backends import get_storage
 from portal.storage.base import CHUNK_SIZE, StorageBackend, StoredFile
 from portal.storage.errors import UploadRejected
 
@@ -215,8 +220,6 @@ def check_upload(file_storage: FileStorage, allowed: set[FileKind], max_bytes: i
     ``max_decoded_bytes`` (the memory an image takes decoded) to UPLOAD_MAX_DECODED_BYTES or
     192 MB. Needs an app context unless ``storage`` is given."""
     if storage is None:
-        from portal.storage import get_storage
-
         storage = get_storage()
     if max_pixels is None:
         max_pixels = (current_app.config.get("UPLOAD_MAX_PIXELS") if has_app_context() else None) \
@@ -308,8 +311,6 @@ def _reencode_image(storage: StorageBackend, stored: StoredFile, kind: FileKind,
     whichever is more. A JPEG over the memory limit is decoded at 1/2, 1/4 or 1/8 of its size
     (JPEG can be decoded scaled down, at a fraction of the cost) and stored at that size; a PNG
     over it is refused (image_too_big)."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
     with storage.open(stored.key) as fh, warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -466,10 +467,6 @@ def check_pdf(fh: BinaryIO) -> None:
     additional action, a chain of /Next actions): remote and embedded go-to, launch, web links
     run without a click, forms, import, sounds, movies, threads, hide, layers, transitions, 3D,
     other named actions, and links that are not plain http(s)."""
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
-
     fh.seek(0, os.SEEK_END)
     length = fh.tell()
     fh.seek(max(0, length - _EOF_WINDOW))
@@ -578,8 +575,6 @@ def _harmless_action(action, where: str, reader) -> bool:
 def _internal_destination(dest, reader) -> bool:
     """A destination in this file: a named one (looked up in this file), or an explicit one
     whose first element is one of this file's pages (a page number is for remote files)."""
-    from pypdf.generic import ArrayObject, IndirectObject, NameObject, TextStringObject
-
     if dest is None:
         return False
     if isinstance(dest, IndirectObject):
@@ -597,8 +592,6 @@ def _internal_destination(dest, reader) -> bool:
 def _web_link(uri) -> bool:
     """A plain http or https URL with a host; ``javascript:``, ``file:``, ``data:``, UNC and
     relative paths, percent-encoded or spaced-out schemes are not."""
-    from pypdf.generic import IndirectObject
-
     if isinstance(uri, IndirectObject):
         uri = uri.get_object()
     if isinstance(uri, bytes):

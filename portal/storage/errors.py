@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 
@@ -79,8 +80,6 @@ def format_bytes(n: int) -> str:
         return f"{n} B"
     value = round(value, 1)
     try:
-        from flask_babel import format_decimal
-
         text = format_decimal(value, format="#,##0.#")
     except Exception:  # outside an app or request context  # noqa: BLE001
         text = f"{value:,.1f}".removesuffix(".0")

@@ -10,6 +10,7 @@ from urllib.parse import quote
 from flask import Response, abort, current_app, redirect, request, send_file
 from werkzeug.wsgi import FileWrapper
 
+from portal.storage.backends import get_storage
 from portal.storage.checks import clean_filename
 from portal.storage.errors import StorageError
 
@@ -90,8 +91,6 @@ def safe_download_response(key: str, download_name: str, content_type: str, *,
     (S3_PRESIGN_SECONDS); inline files are always streamed through the app, because the page's
     Content Security Policy allows images and frames from this site only. ``as_attachment=False``
     is for media played in the page (tutorial videos, captions)."""
-    from portal.storage import get_storage
-
     storage = get_storage()
     try:
         if not storage.exists(key):

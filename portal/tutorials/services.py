@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
+from portal.auth.models import Role
 from portal.db import utcnow
 from portal.extensions import db
 from portal.storage import FileKind, check_upload, get_storage
@@ -55,8 +56,6 @@ def _limit(name: str, default: int) -> int:
 
 # -- loading --------------------------------------------------------------------------------------
 def can_manage(user) -> bool:
-    from portal.auth.models import Role
-
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.has_role(Role.ADMIN))
 
 
