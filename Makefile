@@ -1,4 +1,5 @@
-# SatuPintu: `make run` serves the portal with demo data; `make test` runs the whole suite.
+# SatuPintu: `make run` serves the portal with demo data under gunicorn (workers from the CPU
+# count); `make dev` the same with Flask's reloader; `make test` runs the whole suite.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -7,7 +8,7 @@ PORT   ?= 5000
 FLASK  := $(BIN)/flask --app portal
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test test-postgres lint install lock translations extract-messages worker clean
+.PHONY: run dev test test-postgres lint install lock translations extract-messages worker clean
 
 install: $(VENV)/.installed
 
@@ -43,10 +44,18 @@ extract-messages: install
 	$(BIN)/pybabel update -N --no-wrap --ignore-obsolete -i portal/translations/messages.pot -d portal/translations
 	sed -i '/^"POT-Creation-Date:/d; /^"Generated-By:/d' portal/translations/messages.pot portal/translations/id/LC_MESSAGES/messages.po
 
+# gunicorn with deploy/gunicorn.conf.py (2 x cores + 1 sync workers; GUNICORN_WORKERS=N to
+# change), on the embedded default unless the environment says otherwise.
 run: translations
 	$(FLASK) db upgrade
 	$(FLASK) seed demo
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c deploy/gunicorn.conf.py
+
+# One process that reloads on every code change and shows tracebacks in the browser.
+dev: translations
+	$(FLASK) db upgrade
+	$(FLASK) seed demo
+	$(FLASK) run --debug --host $(HOST) --port $(PORT)
 
 test: translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

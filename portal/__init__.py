@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-from contextvars import ContextVar
 
 from flask import Flask, g, request
 from flask_babel import lazy_gettext as _l
@@ -24,6 +23,7 @@ from portal.auth.sessions import load_session_user
 from portal.backoffice import bp as backoffice_bp
 from portal.catalogue import bp as catalogue_bp
 from portal.cli import register_cli
+from portal.db import sqlite_write_intent
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 from portal.helpdesk import assist_bp
 from portal.helpdesk import bp as helpdesk_bp
@@ -58,6 +58,8 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
 
     @app.before_request
     def _write_intent():
+        # A request that may write (not GET/HEAD/OPTIONS) begins its transactions with the
+        # write lock on SQLite; a GET writes only through portal.db.short_write.
         sqlite_write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS"))
 
     _init_extensions(app)
@@ -94,6 +96,7 @@ def _init_extensions(app: Flask) -> None:
 
     login_manager.user_loader(load_session_user)
 
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
     """SQLite: WAL for concurrent readers, foreign keys on, and a busy timeout so a writer
@@ -107,13 +110,6 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
-
-
-#: True while serving a request that may write (not GET/HEAD/OPTIONS). On SQLite such a
-#: request's transactions start with BEGIN IMMEDIATE: it waits for the write lock up front
-#: (busy_timeout) instead of failing with "database is locked" when a read transaction
-#: tries to become a write transaction while another request writes.
-sqlite_write_intent: ContextVar[bool] = ContextVar("sqlite_write_intent", default=False)
 
 
 @event.listens_for(Engine, "begin")

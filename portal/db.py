@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry, scoped_session
+
+T = TypeVar("T")
 
 # Named constraints so migrations can drop and alter them on SQLite and PostgreSQL alike.
 NAMING_CONVENTION = {
@@ -74,3 +79,41 @@ MIGRATION_ONLY_INDEXES = frozenset({"ix_users_full_name_trgm"})
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """Alembic's include_object hook: skip the migration-only indexes."""
     return not (type_ == "index" and name in MIGRATION_ONLY_INDEXES)
+
+
+#: True while the current unit of work may write (a POST, a CLI command, a short write
+#: below). On SQLite such transactions start with BEGIN IMMEDIATE: they wait for the write
+#: lock up front (busy_timeout) instead of failing with "database is locked" when a read
+#: transaction tries to become a write transaction while another connection writes.
+sqlite_write_intent: ContextVar[bool] = ContextVar("sqlite_write_intent", default=False)
+
+
+def short_write(session: Session | scoped_session, work: Callable[[], T]) -> T:
+    """Run ``work`` (a small write: a stage reached, a session seen) and commit it, from a
+    request that otherwise only reads (a GET).
+
+    On SQLite in WAL mode a read transaction cannot be upgraded to a write once another
+    connection has committed since it began: the write fails at once with "database is
+    locked", and busy_timeout does not help. So the read transaction is ended first (a GET
+    has nothing pending) and the write runs in its own transaction that begins with the
+    write lock (BEGIN IMMEDIATE). On PostgreSQL this is just ``work()`` and a commit.
+    Raises whatever ``work`` raises, after rolling the write back.
+    """
+    if isinstance(session, scoped_session):
+        session = session()
+    if sqlite_write_intent.get() or session.get_bind().dialect.name != "sqlite":
+        result = work()
+        session.commit()
+        return result
+    if session.in_transaction():
+        session.commit()  # ends the read transaction; nothing is pending in a GET
+    token = sqlite_write_intent.set(True)
+    try:
+        result = work()
+        session.commit()
+        return result
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        sqlite_write_intent.reset(token)

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import abort
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
 
@@ -25,7 +25,7 @@ from portal.applications.models import ApplicationStatus as S
 from portal.auth.models import User
 from portal.catalogue.formspec import DocumentSpec, FormSpec, PageResult
 from portal.catalogue.models import FormVersion, PermitCategory
-from portal.db import utcnow
+from portal.db import short_write, utcnow
 from portal.extensions import db
 from portal.storage import FileKind, UploadRejected, check_upload, get_storage
 
@@ -177,18 +177,31 @@ def save_page(application: Application, page_key: str, formdata, *, actor: User
 
 
 def record_stage(application: Application, stage: str) -> None:
-    """Remember the furthest stage a draft reached (for the help desk)."""
-    if application.status is S.DRAFT and _advance_stage(application, stage):
-        db.session.commit()
+    """Remember the furthest stage a draft reached (for the help desk). Called from GET
+    pages: the write, when there is one, is a short write transaction of its own
+    (portal.db.short_write), never an upgrade of the page's read transaction."""
+    if application.status is not S.DRAFT or not _would_advance(application.stage, stage):
+        return
+    reached = _STAGE_ORDER[_STAGE_ORDER.index(stage):]
+    short_write(db.session, lambda: db.session.execute(
+        update(Application)
+        .where(Application.id == application.id, Application.status == S.DRAFT,
+               Application.stage.not_in(reached))
+        .values(stage=stage)
+        .execution_options(synchronize_session=False)))
 
 
 _STAGE_ORDER = (STAGE_REQUIREMENTS, STAGE_FORM, STAGE_DOCUMENTS, STAGE_REVIEW)
 
 
+def _would_advance(current: str | None, stage: str) -> bool:
+    current = current if current in _STAGE_ORDER else STAGE_REQUIREMENTS
+    return _STAGE_ORDER.index(stage) > _STAGE_ORDER.index(current)
+
+
 def _advance_stage(application: Application, stage: str) -> bool:
     """Keep the furthest stage reached (going back to an earlier page does not lower it)."""
-    current = application.stage if application.stage in _STAGE_ORDER else STAGE_REQUIREMENTS
-    if _STAGE_ORDER.index(stage) > _STAGE_ORDER.index(current):
+    if _would_advance(application.stage, stage):
         application.stage = stage
         return True
     return False

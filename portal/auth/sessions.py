@@ -15,11 +15,13 @@ from flask import current_app, request
 from sqlalchemy import select, update
 
 from portal.auth.models import LoginSession, User
-from portal.db import utcnow
+from portal.db import short_write, utcnow
 from portal.extensions import db
 
-# last_seen_at is written at most this often, so a page view does not always cost a write.
-_TOUCH_EVERY = timedelta(seconds=60)
+# last_seen_at is written at most this often, so a page view seldom costs a write (and on
+# SQLite seldom waits for the write lock). The idle timeout is therefore kept to within
+# this much: a session idle for SESSION_IDLE_TIMEOUT minus _TOUCH_EVERY may already end.
+_TOUCH_EVERY = timedelta(minutes=5)
 
 
 def _hash(token: str) -> str:
@@ -47,17 +49,22 @@ def load_session_user(token: str | None) -> User | None:
     if now - row.created_at > cfg["SESSION_ABSOLUTE_TIMEOUT"] or (
         now - row.last_seen_at > cfg["SESSION_IDLE_TIMEOUT"]
     ):
-        row.ended_at = now
-        db.session.commit()
+        short_write(db.session, lambda: _end(row, now))
         return None
     user = row.user
     if not user.is_active:
         return None
     if now - row.last_seen_at > _TOUCH_EVERY:
-        row.last_seen_at = now
-        db.session.commit()
+        # a plain UPDATE in its own short write transaction: a GET must not turn its read
+        # transaction into a write (SQLite refuses that when another request has written)
+        short_write(db.session, lambda: db.session.execute(
+            update(LoginSession).where(LoginSession.id == row.id).values(last_seen_at=now)))
     user._session_token = token
     return user
+
+
+def _end(row: LoginSession, now) -> None:
+    row.ended_at = now
 
 
 def end_session(token: str | None) -> None:

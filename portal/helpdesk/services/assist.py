@@ -24,7 +24,7 @@ from portal.applications.models import (
 from portal.applications.models import ApplicationStatus as S
 from portal.auth.models import Role, User
 from portal.catalogue.models import PermitCategory
-from portal.db import utcnow
+from portal.db import short_write, utcnow
 from portal.extensions import db
 from portal.helpdesk.models import (
     AssistAttempt,
@@ -181,10 +181,12 @@ def assist_is_live(view: AssistView, now: datetime | None = None) -> bool:
 
 def touch(view: AssistView, *, refresh: bool = False) -> None:
     """Log that the help desk person saw the draft now (a page load or a live refresh)."""
-    view.last_seen_at = utcnow()
-    if refresh:
-        view.refreshes = (view.refreshes or 0) + 1
-    db.session.commit()
+    def _write() -> None:
+        view.last_seen_at = utcnow()
+        if refresh:
+            view.refreshes = (view.refreshes or 0) + 1
+
+    short_write(db.session, _write)  # from GET pages: its own short write transaction
 
 
 @dataclass
