@@ -36,6 +36,47 @@ def instance_secret_key() -> str:
     return key
 
 
+#: Words that show a SECRET_KEY was typed by a person (or copied from an example), not drawn.
+_PLACEHOLDER_WORDS = ("secret", "password", "passwd", "changeme", "change-me", "change_me",
+                      "example", "default", "satupintu", "portal", "production", "insecure",
+                      "letmein", "qwerty", "demo-portal")
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why ``key`` is not at least 32 random bytes, or None when it looks like one. A person
+    cannot be proven random; this refuses what is short, repetitive or typed: under 32 bytes,
+    under 16 different characters, a repeated block, a run of consecutive characters, a
+    placeholder word, words joined by dashes or spaces, or under 128 bits by the key's own
+    character frequencies."""
+    import math
+    import re
+    from collections import Counter
+
+    raw = key.encode()
+    if len(raw) < 32:
+        return f"it is {len(raw)} bytes long, under 32"
+    if len(set(key)) < 10:
+        return f"it uses only {len(set(key))} different characters"
+    for size in range(1, len(key) // 2 + 1):
+        if len(key) % size == 0 and key[:size] * (len(key) // size) == key:
+            return "it is one short block repeated"
+    steps = sum(1 for a, b in zip(key, key[1:], strict=False) if abs(ord(b) - ord(a)) == 1)
+    if steps > len(key) // 2:
+        return "it is mostly runs of consecutive characters (like abcd or 1234)"
+    folded = key.lower()
+    for word in _PLACEHOLDER_WORDS:
+        if word in folded:
+            return f"it contains the word {word!r}"
+    parts = [p for p in re.split(r"[-_ .,:;/]+", key) if p]
+    if len(parts) >= 3 and all(p.islower() or p.isdigit() or p.istitle() for p in parts):
+        return "it is made of words"
+    counts = Counter(key)
+    bits = -sum(n * math.log2(n / len(key)) for n in counts.values())
+    if bits < 128:
+        return f"it holds about {bits:.0f} bits of randomness, under 128"
+    return None
+
+
 class Default:
     """The embedded tier: SQLite in WAL mode, local uploads, jobs in-process, limits in memory."""
 
@@ -62,6 +103,9 @@ class Default:
     # Behind nginx: trust one proxy's X-Forwarded-For/-Proto/-Host (werkzeug ProxyFix).
     PROXY_FIX = _env("PROXY_FIX", "0") == "1"
     MAIL_DIR = INSTANCE_DIR / "mail"
+
+    # The demo accounts of `make run` (*@demo.test) may log in; never under Production.
+    DEMO_ACCOUNTS_ENABLED = True
 
     # The public address of the portal; links in emails and QR codes always use it,
     # never the Host header of the request.
@@ -156,6 +200,8 @@ class Production(Default):
     HSTS = True
     PREFERRED_URL_SCHEME = "https"
     PROXY_FIX = _env("PROXY_FIX", "1") == "1"
+    # Demo accounts never authenticate, whatever the database holds (portal.auth.demo).
+    DEMO_ACCOUNTS_ENABLED = False
 
     @classmethod
     def check(cls) -> None:
@@ -165,6 +211,12 @@ class Production(Default):
         if missing:
             raise RuntimeError(
                 "Production configuration needs these environment variables: " + ", ".join(missing)
+            )
+        problem = secret_key_problem(_env("SECRET_KEY") or "")
+        if problem:
+            raise RuntimeError(
+                f"SECRET_KEY is too weak: {problem}. Use at least 32 random bytes, for example "
+                "the output of: python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
             )
 
 

@@ -1,10 +1,12 @@
 """Demo data for `make run`: the demo accounts of DESIGN.md and, as features land, their
-reference data. Idempotent: running it twice adds nothing."""
+reference data. Idempotent: running it twice adds nothing. Under the production configuration
+the demo accounts never log in (portal.auth.demo)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from portal.auth.demo import DEMO_PASSWORD
 from portal.auth.models import Role, User, UserRole
 from portal.auth.passwords import hash_password
 from portal.auth.services import get_user_by_email
@@ -14,8 +16,6 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.public.seed import seed_public_demo
 from portal.tutorials.seed import seed_tutorials
-
-DEMO_PASSWORD = "Demo-Portal-2026!"  # noqa: S105 - documented demo password, demo data only
 
 DEMO_USERS = [
     ("applicant@demo.test", "Siti Rahmawati", [Role.APPLICANT], "6472014507900001", "+6281234567890"),

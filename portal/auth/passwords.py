@@ -1,5 +1,5 @@
 """Password hashing (argon2id) and the password policy: 10-128 characters, no composition
-rules, the most common passwords refused."""
+rules, the most common passwords and the published demo password refused."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+
+from portal.auth.demo import is_demo_password
 
 MIN_LENGTH = 10
 MAX_LENGTH = 128
@@ -37,6 +39,9 @@ def password_problem(password: str) -> str | None:
     if len(password) < MIN_LENGTH:
         return str(_l("Use at least %(min)d characters. A short sentence you remember works well.",
                       min=MIN_LENGTH))
+    if is_demo_password(password):
+        return str(_l("This is the published password of the demo accounts, so anyone could "
+                      "guess it. Choose another one."))
     if password.strip().lower() in _common_passwords():
         return str(_l("This password is too common and easy to guess. Choose another one."))
     return None

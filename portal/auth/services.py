@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.auth import passwords
+from portal.auth.demo import demo_accounts_allowed, is_demo_email
 from portal.auth.models import AuthToken, Role, TokenPurpose, User, UserRole
 from portal.auth.sessions import end_all_sessions
 from portal.db import utcnow
@@ -209,8 +210,11 @@ def verify_email(token: str, current: User | None = None) -> User | None:
 
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, or None. Takes about as long for an
-    unknown email as for a wrong password."""
+    unknown email as for a wrong password. The demo accounts are refused wherever the
+    configuration does not allow them (production)."""
     user = get_user_by_email(email) if len(email) <= 254 else None
+    if user is not None and is_demo_email(user.email) and not demo_accounts_allowed():
+        user = None  # a demo account (production): refused like an unknown email
     ok = passwords.verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.is_active:
         return None

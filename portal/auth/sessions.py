@@ -14,6 +14,7 @@ from datetime import timedelta
 from flask import current_app, request
 from sqlalchemy import select, update
 
+from portal.auth.demo import demo_accounts_allowed, is_demo_email
 from portal.auth.models import LoginSession, User
 from portal.db import short_write, utcnow
 from portal.extensions import db
@@ -52,7 +53,7 @@ def load_session_user(token: str | None) -> User | None:
         short_write(db.session, lambda: _end(row, now))
         return None
     user = row.user
-    if not user.is_active:
+    if not user.is_active or (is_demo_email(user.email) and not demo_accounts_allowed()):
         return None
     if now - row.last_seen_at > _TOUCH_EVERY:
         # a plain UPDATE in its own short write transaction: a GET must not turn its read
