@@ -75,8 +75,33 @@ def seed_holidays_command() -> None:
         click.echo(line)
 
 
+@seed_cli.command("finder")
+def seed_finder_command() -> None:
+    """The finder's words, other offices' permits (PIRT, NIB) and questions, where none exist
+    yet (safe in production: nothing an admin changed is touched); rebuilds the search index."""
+    from portal.catalogue.seed_finder import seed_finder
+
+    for line in seed_finder():
+        click.echo(line)
+
+
+search_cli = AppGroup("search", help="The permit search index.")
+
+
+@search_cli.command("reindex")
+def search_reindex() -> None:
+    """Rebuild the search index of permits, other offices' permits and video guides."""
+    from portal.catalogue.search import rebuild_index
+    from portal.extensions import db
+
+    count = rebuild_index()
+    db.session.commit()
+    click.echo(f"search index rebuilt: {count} entries")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(storage_cli)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(search_cli)

@@ -11,7 +11,15 @@ from portal.applications.models import (  # noqa: F401
 from portal.auth.models import AuthToken, LoginSession, Role, User, UserRole  # noqa: F401
 from portal.backoffice.models import InternalNote, ReviewFlag  # noqa: F401
 from portal.calendar.models import Holiday  # noqa: F401
-from portal.catalogue.models import FormVersion, PermitCategory  # noqa: F401
+from portal.catalogue.models import (  # noqa: F401
+    CategoryKeywords,
+    FinderTree,
+    FormVersion,
+    PermitCategory,
+    SearchTerm,
+    Signpost,
+    UnfoundSearch,
+)
 from portal.helpdesk.models import AssistAttempt, AssistCode, AssistView, SupportNote  # noqa: F401
 from portal.notifications.models import Notice, OutboxEmail  # noqa: F401
 from portal.permits.models import Permit  # noqa: F401

@@ -12,6 +12,7 @@ from portal.auth.passwords import hash_password
 from portal.auth.services import get_user_by_email
 from portal.calendar.seed import seed_holidays
 from portal.catalogue.seed import seed_categories
+from portal.catalogue.seed_finder import seed_finder
 from portal.db import utcnow
 from portal.extensions import db
 from portal.public.seed import seed_public_demo
@@ -32,6 +33,7 @@ def seed_demo() -> Iterator[str]:
     yield from seed_categories()
     yield from seed_tutorials()
     yield from seed_public_demo()
+    yield from seed_finder()
 
 
 def _seed_users() -> Iterator[str]:

@@ -31,6 +31,10 @@ PUBLIC_ENDPOINTS = {
     "catalogue.index",
     "catalogue.detail",
     "catalogue.sample",
+    # The finder: "help me choose a permit", other offices' permits, "I cannot find my permit".
+    "catalogue.finder_step",
+    "catalogue.signpost",
+    "catalogue.report_unfound",
     "applications.status_check",
     # Video guides help people before they have an account.
     "tutorials.library",

@@ -4,7 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("catalogue", __name__)
 
-from portal.catalogue import views  # noqa: E402, F401
+from portal.catalogue import finder_admin, finder_views, search, views  # noqa: E402, F401
 from portal.catalogue.models import stored_files  # noqa: E402
 from portal.maintenance import inventory  # noqa: E402
 

@@ -13,7 +13,19 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, event, select, true
+from sqlalchemy import (
+    JSON,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    select,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.orm.attributes import get_history
 
@@ -160,3 +172,90 @@ def stored_files() -> Iterator[FileRef]:
             # Samples shipped with the code are static files, not stored ones.
             if sample and not sample.startswith("static/"):
                 yield FileRef(sample, None, f"form version {version_id} sample {spec.get('key')}")
+
+
+# -- the finder: words people use, other offices' permits, the question tree, the search index --
+class CategoryKeywords(db.Model):
+    """The everyday words and synonyms people use for a permit (one word or phrase per line),
+    edited by admins; the search index reads them (portal.catalogue.search)."""
+
+    __tablename__ = "category_keywords"
+
+    category_id: Mapped[int] = mapped_column(
+        ForeignKey("permit_categories.id", ondelete="CASCADE"), primary_key=True
+    )
+    keywords: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    @property
+    def phrases(self) -> list[str]:
+        return [line.strip() for line in (self.keywords or "").splitlines() if line.strip()]
+
+
+class Signpost(TimestampMixin, db.Model):
+    """A permit people look for here that another office issues (PIRT, NIB): where to go and
+    what to bring, found by search and the finder's questions like a permit of our own."""
+
+    __tablename__ = "signposts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name_id: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    issuer_id: Mapped[str] = mapped_column(String(200), default="")
+    issuer_en: Mapped[str] = mapped_column(String(200), default="")
+    summary_id: Mapped[str] = mapped_column(Text, default="")
+    summary_en: Mapped[str] = mapped_column(Text, default="")
+    bring_id: Mapped[str] = mapped_column(Text, default="")  # what to bring, one item per line
+    bring_en: Mapped[str] = mapped_column(Text, default="")
+    link_url: Mapped[str] = mapped_column(String(300), default="")
+    keywords: Mapped[str] = mapped_column(Text, default="")  # one word or phrase per line
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+
+    def bring_items(self, lang: str) -> list[str]:
+        text = (self.bring_en if lang == "en" else self.bring_id) or self.bring_id or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    @property
+    def phrases(self) -> list[str]:
+        return [line.strip() for line in (self.keywords or "").splitlines() if line.strip()]
+
+
+class FinderTree(db.Model):
+    """The questions of "Help me choose a permit", as one document an admin saves whole (see
+    portal.catalogue.finder for its shape and the checks that refuse loops and dead ends)."""
+
+    __tablename__ = "finder_trees"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nodes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class SearchTerm(db.Model):
+    """One stemmed word (or two-word phrase) of a permit, signpost or video guide, with how much
+    it counts: the search index, the same on SQLite and PostgreSQL (portal.catalogue.search)."""
+
+    __tablename__ = "search_terms"
+    __table_args__ = (
+        Index("ix_search_terms_term", "term"),
+        Index("ix_search_terms_ref", "kind", "ref_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # category | signpost | tutorial
+    ref_id: Mapped[int] = mapped_column(Integer)
+    term: Mapped[str] = mapped_column(String(120))
+    weight: Mapped[float] = mapped_column(Float)
+
+
+class UnfoundSearch(db.Model):
+    """A search someone reported as "I cannot find my permit" (digits and emails removed: no
+    personal data), counted in the help desk's "where people get stuck" report."""
+
+    __tablename__ = "unfound_searches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    query: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -20,7 +20,7 @@ from sqlalchemy import text
 
 from portal.auth import services as auth_services
 from portal.auth.models import Role
-from portal.catalogue.services import list_categories
+from portal.catalogue.finder_views import search_page
 from portal.extensions import csrf, db, limiter
 from portal.i18n import current_language, localized
 from portal.public import bp, services, skm
@@ -41,7 +41,6 @@ from portal.security import public, roles_required, safe_next_url
 from portal.storage import UploadRejected
 from portal.storage.limits import upload_rate_limit
 from portal.storage.serving import safe_download_response
-from portal.tutorials.services import search as search_tutorials
 
 staff_only = roles_required(Role.ADMIN, Role.HELPDESK)
 
@@ -72,13 +71,7 @@ def home():
 @bp.route("/search")
 @public
 def search():
-    query = (request.args.get("q") or "").strip()[:100]
-    categories = tutorials = []
-    if query:
-        categories = list_categories(query, lang=current_language(), limit=20).items
-        tutorials = search_tutorials(query)[:20]
-    return render_template("public/search.html", query=query, categories=categories,
-                           tutorials=tutorials)
+    return search_page(request.args.get("q") or "", reported=request.args.get("reported") == "1")
 
 
 @bp.route("/healthz")

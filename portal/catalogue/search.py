@@ -1,0 +1,470 @@
+"""Search that understands citizens' own words: permits (with the everyday words and synonyms
+admins give them), permits other offices issue (signposts) and video guides with their chapters.
+
+How it works, the same on SQLite and PostgreSQL:
+- Every searchable thing is cut into words, each word reduced to its stem by the Sastrawi
+  stemmer ("makanan rumahan" -> "makan rumah", "pemasangan" -> "pasang"), and written to
+  ``search_terms`` with a weight by where it came from (name and keywords count most), plus
+  the two-word phrases of names and keywords ("bangun rumah", "rumah makan").
+- A query is cut and stemmed the same way. Each stem and two-word phrase is looked up; a word
+  the index does not hold is matched to the closest indexed words (a typo: "wareng" -> "warung"):
+  pg_trgm's similarity on PostgreSQL when the extension is there, rapidfuzz otherwise, both
+  scored by rapidfuzz so both databases rank alike.
+- Rank = the sum over matched terms of weight x rarity (a word every permit has counts little),
+  times how many of the query's words matched.
+
+The index follows changes by itself: a flush that adds, changes or removes a permit, its
+keywords, a signpost or a video guide rewrites that thing's rows (``_after_flush``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import delete, event, func, insert, select, text
+from sqlalchemy.orm import Session
+
+from portal.catalogue.models import (
+    CategoryKeywords,
+    PermitCategory,
+    SearchTerm,
+    Signpost,
+    UnfoundSearch,
+)
+from portal.extensions import db
+from portal.tutorials.models import Tutorial
+
+#: A query longer than this is cut: nobody types more into a search box.
+MAX_QUERY_CHARS = 100
+MAX_QUERY_WORDS = 8
+MAX_WORD_CHARS = 40
+RESULT_LIMIT = 20
+#: A typo is matched to an indexed word at least this similar (rapidfuzz ratio, 0-100).
+FUZZY_CUTOFF = 75
+FUZZY_MIN_CHARS = 4
+
+CATEGORY, SIGNPOST, TUTORIAL = "category", "signpost", "tutorial"
+
+#: Words that say nothing about which permit is meant ("saya mau buka usaha" -> "buka usaha").
+STOP_WORDS = frozenset([
+    "izin", "ijin", "surat", "permohonan", "mohon", "cara", "bagaimana", "gimana", "apa", "yang",
+    "untuk", "di", "ke", "dari", "dan", "atau", "saya", "aku", "kami", "mau", "ingin", "ini",
+    "itu", "dengan", "bikin", "buat", "membuat", "urus", "mengurus", "syarat", "persyaratan",
+    "daftar", "the", "a", "an", "of", "for", "to", "and", "or", "in", "how", "i", "my", "permit",
+    "permits", "apply", "application",
+])
+
+_WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
+
+# Field weights: the name and the office's keywords say most about what a permit is for.
+W_NAME, W_KEYWORD, W_PHRASE, W_SUMMARY, W_BODY = 3.0, 3.0, 5.0, 1.5, 0.5
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    return StemmerFactory().create_stemmer()
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str) -> str:
+    """The Indonesian stem of one lower-case word ("perizinan" -> "izin"); digits and short
+    words as they are."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    return _stemmer().stem(word) or word
+
+
+def words_of(text_: str | None, *, limit: int | None = None) -> list[str]:
+    """The words of a text: Unicode-normalised, lower-case, letters and digits only (so
+    punctuation, SQL, markup, emoji and control characters are only separators)."""
+    if not text_:
+        return []
+    normal = unicodedata.normalize("NFKC", text_).lower()
+    words = [w[:MAX_WORD_CHARS] for w in _WORD_RE.findall(normal)]
+    return words[:limit] if limit else words
+
+
+def stems_of(text_: str | None) -> list[str]:
+    return [stem(w) for w in words_of(text_)]
+
+
+def _phrases(stems: list[str]) -> list[str]:
+    return [f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False)]
+
+
+# -- building the index -------------------------------------------------------------------------
+def _terms(weighted: Iterable[tuple[str | None, float, bool]]) -> dict[str, float]:
+    """term -> weight (the highest of the fields it occurs in). Each item: text, weight, and
+    whether its two-word phrases count (names and keywords)."""
+    terms: dict[str, float] = {}
+    for text_, weight, phrases in weighted:
+        for line in (text_ or "").splitlines():
+            stems = stems_of(line)
+            for s in stems:
+                if s not in STOP_WORDS:
+                    terms[s] = max(terms.get(s, 0.0), weight)
+            if phrases:
+                content = [s for s in stems if s not in STOP_WORDS]
+                for p in _phrases(content):
+                    terms[p] = max(terms.get(p, 0.0), W_PHRASE)
+    return {t: w for t, w in terms.items() if len(t) <= 120}
+
+
+def category_terms(category: PermitCategory, keywords: str = "") -> dict[str, float]:
+    return _terms([
+        (category.name_id, W_NAME, True), (category.name_en, W_NAME, True),
+        (category.code, W_NAME, False), (keywords, W_KEYWORD, True),
+        (category.summary_id, W_SUMMARY, False), (category.summary_en, W_SUMMARY, False),
+        (category.description_id, W_BODY, False), (category.description_en, W_BODY, False),
+    ])
+
+
+def signpost_terms(signpost: Signpost) -> dict[str, float]:
+    return _terms([
+        (signpost.name_id, W_NAME, True), (signpost.name_en, W_NAME, True),
+        (signpost.keywords, W_KEYWORD, True),
+        (signpost.summary_id, W_SUMMARY, False), (signpost.summary_en, W_SUMMARY, False),
+    ])
+
+
+def tutorial_terms(tutorial: Tutorial) -> dict[str, float]:
+    chapter_titles = "\n".join(t for ch in tutorial.chapters_json or [] for t in ch.get("title", {}).values())
+    return _terms([
+        (tutorial.title_id, W_NAME, True), (tutorial.title_en, W_NAME, True),
+        (chapter_titles, W_SUMMARY, True),
+        (tutorial.description_id, W_SUMMARY, False), (tutorial.description_en, W_SUMMARY, False),
+        (tutorial.transcript_id, W_BODY, False), (tutorial.transcript_en, W_BODY, False),
+    ])
+
+
+def _write(conn, kind: str, ref_id: int, terms: dict[str, float] | None) -> None:
+    conn.execute(delete(SearchTerm).where(SearchTerm.kind == kind, SearchTerm.ref_id == ref_id))
+    if terms:
+        conn.execute(insert(SearchTerm), [
+            {"kind": kind, "ref_id": ref_id, "term": t, "weight": w} for t, w in terms.items()])
+
+
+def _index_category(conn, category_id: int) -> None:
+    category = conn.execute(select(PermitCategory.__table__).where(
+        PermitCategory.id == category_id)).first()
+    if category is None or not category.active:
+        _write(conn, CATEGORY, category_id, None)
+        return
+    keywords = conn.execute(select(CategoryKeywords.keywords).where(
+        CategoryKeywords.category_id == category_id)).scalar() or ""
+    _write(conn, CATEGORY, category_id, category_terms(category, keywords))
+
+
+def _index_signpost(conn, signpost_id: int) -> None:
+    row = conn.execute(select(Signpost.__table__).where(Signpost.id == signpost_id)).first()
+    _write(conn, SIGNPOST, signpost_id, signpost_terms(row) if row is not None and row.active else None)
+
+
+def _index_tutorial(conn, tutorial_id: int) -> None:
+    row = conn.execute(select(Tutorial.__table__).where(Tutorial.id == tutorial_id)).first()
+    _write(conn, TUTORIAL, tutorial_id, tutorial_terms(row) if row is not None and row.published else None)
+
+
+_INDEXERS = {CATEGORY: _index_category, SIGNPOST: _index_signpost, TUTORIAL: _index_tutorial}
+
+
+def reindex(kind: str, ref_id: int, session: Session | None = None) -> None:
+    """Rewrite the index rows of one permit, signpost or video guide (deleted or inactive: none)."""
+    _INDEXERS[kind]((session or db.session).connection(), ref_id)
+
+
+def rebuild_index(session: Session | None = None) -> int:
+    """Rewrite the whole index (CLI ``flask search reindex``, the demo seed); returns the number
+    of things indexed."""
+    session = session or db.session
+    session.flush()
+    conn = session.connection()
+    conn.execute(delete(SearchTerm))
+    count = 0
+    for kind, model in ((CATEGORY, PermitCategory), (SIGNPOST, Signpost), (TUTORIAL, Tutorial)):
+        for ref_id in conn.execute(select(model.id)).scalars().all():
+            _INDEXERS[kind](conn, ref_id)
+            count += 1
+    return count
+
+
+@event.listens_for(Session, "before_flush")
+def _before_flush(session: Session, flush_context, instances) -> None:
+    # Ids of new rows are known only after the flush: remember the objects, read ids later.
+    pending = session.info.setdefault("search_pending", [])
+    for obj in [*session.new, *session.dirty, *session.deleted]:
+        if isinstance(obj, PermitCategory | CategoryKeywords | Signpost | Tutorial):
+            if obj in session.dirty and not session.is_modified(obj, include_collections=False):
+                continue
+            pending.append(obj)
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _after_flush(session: Session, flush_context) -> None:
+    pending = session.info.pop("search_pending", None)
+    if not pending:
+        return
+    todo: set[tuple[str, int]] = set()
+    for obj in pending:
+        if isinstance(obj, PermitCategory) and obj.id is not None:
+            todo.add((CATEGORY, obj.id))
+        elif isinstance(obj, CategoryKeywords) and obj.category_id is not None:
+            todo.add((CATEGORY, obj.category_id))
+        elif isinstance(obj, Signpost) and obj.id is not None:
+            todo.add((SIGNPOST, obj.id))
+        elif isinstance(obj, Tutorial) and obj.id is not None:
+            todo.add((TUTORIAL, obj.id))
+    conn = session.connection()
+    for kind, ref_id in sorted(todo):
+        _INDEXERS[kind](conn, ref_id)
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop("search_pending", None)
+
+
+# -- searching ----------------------------------------------------------------------------------
+@dataclass
+class Query:
+    """A search box entry made safe: its words (at most MAX_QUERY_WORDS), their stems without
+    stop words, and their two-word phrases."""
+
+    text: str
+    words: list[str]
+    stems: list[str]
+    phrases: list[str]
+
+    @classmethod
+    def parse(cls, raw: str | None) -> Query:
+        raw = (raw or "")[:MAX_QUERY_CHARS]
+        words = words_of(raw, limit=MAX_QUERY_WORDS)
+        stems = []
+        for w in words:
+            s = stem(w)
+            if s not in STOP_WORDS and w not in STOP_WORDS and s not in stems:
+                stems.append(s)
+        return cls(" ".join(words), words, stems, _phrases(stems))
+
+
+@dataclass
+class Hit:
+    kind: str
+    ref_id: int
+    score: float
+    matched: set[str] = field(default_factory=set)
+    obj: object = None
+    chapter_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SearchResults:
+    query: Query
+    permits: list[Hit]  # our permits and other offices' (signposts), best first
+    tutorials: list[Hit]
+    corrected: dict[str, str] = field(default_factory=dict)  # typed word -> indexed word
+
+    @property
+    def empty(self) -> bool:
+        return not self.permits and not self.tutorials
+
+
+def _has_trgm(session: Session) -> bool:
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        return False
+    cache = session.info.setdefault("pg_trgm", {})
+    if "ok" not in cache:
+        cache["ok"] = bool(session.execute(text(
+            "SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).scalar())
+    return cache["ok"]
+
+
+def _close_words(session: Session, word: str) -> list[tuple[str, float]]:
+    """Indexed single words of names and keywords closest to ``word`` (a typo), with rapidfuzz's
+    ratio. Only names and keywords: a typo corrected to a word deep in a description finds
+    nonsense ("nelayan" -> "layan", from "pelayanan")."""
+    n = len(word)
+    if _has_trgm(session):
+        rows = session.execute(text(
+            "SELECT DISTINCT term FROM search_terms "
+            "WHERE term % :w AND length(term) BETWEEN :lo AND :hi AND weight >= :min LIMIT 50"),
+            {"w": word, "lo": n - 2, "hi": n + 2, "min": W_NAME}).scalars().all()
+    else:
+        rows = session.execute(
+            select(SearchTerm.term).distinct()
+            .where(func.length(SearchTerm.term).between(n - 2, n + 2), SearchTerm.weight >= W_NAME,
+                   SearchTerm.term.not_like("% %"))).scalars().all()
+    found = process.extract(word, [r for r in rows if " " not in r], scorer=fuzz.ratio,
+                            score_cutoff=FUZZY_CUTOFF, limit=2)
+    return [(term, score / 100.0) for term, score, _ in found]
+
+
+def search(raw_query: str | None, *, limit: int = RESULT_LIMIT, session: Session | None = None
+           ) -> SearchResults:
+    """Permits, signposts and video guides for a search box entry, best first. Anyone may search;
+    nothing is written. Any text is safe: it is only ever cut into words."""
+    session = session or db.session
+    query = Query.parse(raw_query)
+    results = SearchResults(query, [], [])
+    if not query.stems:
+        return results
+    # term -> (factor, the query word it stands for)
+    wanted: dict[str, tuple[float, str]] = {s: (1.0, s) for s in query.stems}
+    wanted.update({p: (1.0, p) for p in query.phrases})
+    known = set(session.execute(select(SearchTerm.term).distinct().where(
+        SearchTerm.term.in_(list(wanted)))).scalars())
+    if _has_trgm(session):
+        session.execute(text("SELECT set_config('pg_trgm.similarity_threshold', '0.25', true)"))
+    for s in query.stems:
+        if s in known or len(s) < FUZZY_MIN_CHARS or not s.isalpha():
+            continue
+        for term, similarity in _close_words(session, s):
+            if term not in wanted or wanted[term][0] < similarity:
+                wanted[term] = (similarity * 0.9, s)
+            results.corrected.setdefault(s, term)
+    rows = session.execute(
+        select(SearchTerm.kind, SearchTerm.ref_id, SearchTerm.term, SearchTerm.weight)
+        .where(SearchTerm.term.in_(list(wanted)))).all()
+    if not rows:
+        return results
+    total = session.execute(select(
+        select(func.count()).select_from(PermitCategory).where(PermitCategory.active.is_(True))
+        .scalar_subquery()
+        + select(func.count()).select_from(Signpost).where(Signpost.active.is_(True)).scalar_subquery()
+        + select(func.count()).select_from(Tutorial).where(Tutorial.published.is_(True))
+        .scalar_subquery())).scalar() or 1
+    df: dict[str, int] = defaultdict(int)
+    for row in rows:
+        df[row.term] += 1
+    hits: dict[tuple[str, int], Hit] = {}
+    for row in rows:
+        factor, source = wanted[row.term]
+        if factor < 1.0 and row.weight < W_NAME:
+            continue  # a corrected typo counts only where it is a name or a keyword
+        idf = math.log(1 + total / df[row.term])
+        hit = hits.setdefault((row.kind, row.ref_id), Hit(row.kind, row.ref_id, 0.0))
+        hit.score += row.weight * factor * idf
+        hit.matched.update(source.split())
+    for hit in hits.values():
+        coverage = len(hit.matched & set(query.stems)) / len(query.stems)
+        hit.score *= 0.4 + 0.6 * coverage
+    ranked = sorted(hits.values(), key=lambda h: (-h.score, h.kind, h.ref_id))
+    permits = [h for h in ranked if h.kind != TUTORIAL][:limit]
+    tutorials = [h for h in ranked if h.kind == TUTORIAL][:limit]
+    _load(session, permits + tutorials)
+    results.permits = [h for h in permits if h.obj is not None]
+    results.tutorials = [h for h in tutorials if h.obj is not None]
+    for hit in results.tutorials:
+        hit.chapter_ids = matching_chapters(hit.obj, set(wanted))
+    return results
+
+
+def _load(session: Session, hits: list[Hit]) -> None:
+    by_kind: dict[str, list[Hit]] = defaultdict(list)
+    for hit in hits:
+        by_kind[hit.kind].append(hit)
+    for kind, model, ok in ((CATEGORY, PermitCategory, PermitCategory.active.is_(True)),
+                            (SIGNPOST, Signpost, Signpost.active.is_(True)),
+                            (TUTORIAL, Tutorial, Tutorial.published.is_(True))):
+        group = by_kind.get(kind)
+        if not group:
+            continue
+        objs = {o.id: o for o in session.scalars(
+            select(model).where(model.id.in_([h.ref_id for h in group]), ok))}
+        for hit in group:
+            hit.obj = objs.get(hit.ref_id)
+
+
+def matching_chapters(tutorial: Tutorial, terms: set[str]) -> list[str]:
+    """The ids of the chapters whose title or transcript hold one of ``terms`` (stems)."""
+    found = []
+    for ch in tutorial.chapters_json or []:
+        texts = (tutorial.chapter_transcripts or {}).get(ch["id"], {})
+        stems = set(stems_of(" ".join([*ch.get("title", {}).values(), *texts.values()])))
+        stems |= set(_phrases(list(stems)))
+        if stems & terms:
+            found.append(ch["id"])
+    return found
+
+
+def suggestions(raw_query: str | None, *, limit: int = 3, session: Session | None = None
+                ) -> list[PermitCategory | Signpost]:
+    """For a search that found nothing: the permits whose names or keywords are closest to what
+    was typed (rapidfuzz over names and keywords), else the most requested ones."""
+    session = session or db.session
+    query = Query.parse(raw_query)
+    choices: dict[str, tuple[str, int]] = {}
+    for c in session.execute(select(PermitCategory.id, PermitCategory.name_id, PermitCategory.name_en,
+                                    CategoryKeywords.keywords)
+                             .outerjoin(CategoryKeywords)
+                             .where(PermitCategory.active.is_(True)).limit(2000)):
+        for phrase in [c.name_id, c.name_en, *(c.keywords or "").splitlines()]:
+            if phrase.strip():
+                choices[f"{CATEGORY}:{c.id}:{phrase.lower()}"] = (phrase.lower(), c.id)
+    picked: list[tuple[str, int]] = []
+    if query.text:
+        found = process.extract(query.text, {k: v[0] for k, v in choices.items()},
+                                scorer=fuzz.WRatio, limit=20)
+        for _, _, key in found:
+            ref = (CATEGORY, choices[key][1])
+            if ref not in picked:
+                picked.append(ref)
+            if len(picked) >= limit:
+                break
+    ids = [ref_id for _, ref_id in picked]
+    if not ids:
+        ids = list(session.scalars(select(PermitCategory.id).where(PermitCategory.active.is_(True))
+                                   .order_by(PermitCategory.popularity.desc()).limit(limit)))
+    objs = {o.id: o for o in session.scalars(select(PermitCategory).where(PermitCategory.id.in_(ids)))}
+    return [objs[i] for i in ids if i in objs]
+
+
+# -- "I cannot find my permit" ------------------------------------------------------------------
+_EMAIL_RE = re.compile(r"\S+@\S+")
+_DIGITS_RE = re.compile(r"\d[\d\s.\-]{4,}\d")
+
+
+def scrub(raw_query: str | None) -> str:
+    """The query without what could identify a person (emails, NIK, phone numbers, tracking
+    numbers: any run of 6 or more digits), as words only, at most 100 characters."""
+    cleaned = _DIGITS_RE.sub(" ", _EMAIL_RE.sub(" ", (raw_query or "")[:MAX_QUERY_CHARS * 2]))
+    return " ".join(words_of(cleaned, limit=MAX_QUERY_WORDS * 2))[:MAX_QUERY_CHARS]
+
+
+def record_unfound(raw_query: str | None) -> UnfoundSearch | None:
+    """Remember that someone could not find a permit with these words (no personal data, no
+    account, no address). Anyone may. Returns None for an entry with no words left."""
+    query = scrub(raw_query)
+    if not query:
+        return None
+    row = UnfoundSearch(query=query)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+@dataclass
+class UnfoundRow:
+    query: str
+    count: int
+
+
+def top_unfound(start, end, limit: int = 10) -> list[UnfoundRow]:
+    """The searches people most often reported as not finding their permit between two UTC
+    datetimes, for the "where people get stuck" report."""
+    rows = db.session.execute(
+        select(UnfoundSearch.query, func.count().label("n"))
+        .where(UnfoundSearch.created_at >= start, UnfoundSearch.created_at < end)
+        .group_by(UnfoundSearch.query).order_by(func.count().desc(), UnfoundSearch.query)
+        .limit(limit)).all()
+    return [UnfoundRow(r.query, r.n) for r in rows]
