@@ -23,7 +23,7 @@ import math
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -39,7 +39,6 @@ from portal.catalogue.models import (
     UnfoundSearch,
 )
 from portal.extensions import db
-from portal.tutorials.models import Tutorial
 
 #: A query longer than this is cut: nobody types more into a search box.
 MAX_QUERY_CHARS = 100
@@ -50,7 +49,7 @@ RESULT_LIMIT = 20
 FUZZY_CUTOFF = 75
 FUZZY_MIN_CHARS = 4
 
-CATEGORY, SIGNPOST, TUTORIAL = "category", "signpost", "tutorial"
+CATEGORY, SIGNPOST, TUTORIAL = "category", "signpost", "tutorial"  # tutorial: see portal.tutorials
 
 #: Words that say nothing about which permit is meant ("saya mau buka usaha" -> "buka usaha").
 STOP_WORDS = frozenset([
@@ -102,7 +101,7 @@ def _phrases(stems: list[str]) -> list[str]:
 
 
 # -- building the index -------------------------------------------------------------------------
-def _terms(weighted: Iterable[tuple[str | None, float, bool]]) -> dict[str, float]:
+def weighted_terms(weighted: Iterable[tuple[str | None, float, bool]]) -> dict[str, float]:
     """term -> weight (the highest of the fields it occurs in). Each item: text, weight, and
     whether its two-word phrases count (names and keywords)."""
     terms: dict[str, float] = {}
@@ -120,7 +119,7 @@ def _terms(weighted: Iterable[tuple[str | None, float, bool]]) -> dict[str, floa
 
 
 def category_terms(category: PermitCategory, keywords: str = "") -> dict[str, float]:
-    return _terms([
+    return weighted_terms([
         (category.name_id, W_NAME, True), (category.name_en, W_NAME, True),
         (category.code, W_NAME, False), (keywords, W_KEYWORD, True),
         (category.summary_id, W_SUMMARY, False), (category.summary_en, W_SUMMARY, False),
@@ -129,20 +128,10 @@ def category_terms(category: PermitCategory, keywords: str = "") -> dict[str, fl
 
 
 def signpost_terms(signpost: Signpost) -> dict[str, float]:
-    return _terms([
+    return weighted_terms([
         (signpost.name_id, W_NAME, True), (signpost.name_en, W_NAME, True),
         (signpost.keywords, W_KEYWORD, True),
         (signpost.summary_id, W_SUMMARY, False), (signpost.summary_en, W_SUMMARY, False),
-    ])
-
-
-def tutorial_terms(tutorial: Tutorial) -> dict[str, float]:
-    chapter_titles = "\n".join(t for ch in tutorial.chapters_json or [] for t in ch.get("title", {}).values())
-    return _terms([
-        (tutorial.title_id, W_NAME, True), (tutorial.title_en, W_NAME, True),
-        (chapter_titles, W_SUMMARY, True),
-        (tutorial.description_id, W_SUMMARY, False), (tutorial.description_en, W_SUMMARY, False),
-        (tutorial.transcript_id, W_BODY, False), (tutorial.transcript_en, W_BODY, False),
     ])
 
 
@@ -153,33 +142,56 @@ def _write(conn, kind: str, ref_id: int, terms: dict[str, float] | None) -> None
             {"kind": kind, "ref_id": ref_id, "term": t, "weight": w} for t, w in terms.items()])
 
 
-def _index_category(conn, category_id: int) -> None:
+def _index_category(conn, category_id: int) -> dict[str, float] | None:
     category = conn.execute(select(PermitCategory.__table__).where(
         PermitCategory.id == category_id)).first()
     if category is None or not category.active:
-        _write(conn, CATEGORY, category_id, None)
-        return
+        return None
     keywords = conn.execute(select(CategoryKeywords.keywords).where(
         CategoryKeywords.category_id == category_id)).scalar() or ""
-    _write(conn, CATEGORY, category_id, category_terms(category, keywords))
+    return category_terms(category, keywords)
 
 
-def _index_signpost(conn, signpost_id: int) -> None:
+def _index_signpost(conn, signpost_id: int) -> dict[str, float] | None:
     row = conn.execute(select(Signpost.__table__).where(Signpost.id == signpost_id)).first()
-    _write(conn, SIGNPOST, signpost_id, signpost_terms(row) if row is not None and row.active else None)
+    return signpost_terms(row) if row is not None and row.active else None
 
 
-def _index_tutorial(conn, tutorial_id: int) -> None:
-    row = conn.execute(select(Tutorial.__table__).where(Tutorial.id == tutorial_id)).first()
-    _write(conn, TUTORIAL, tutorial_id, tutorial_terms(row) if row is not None and row.published else None)
+@dataclass(frozen=True)
+class Source:
+    """One kind of searchable thing. ``terms(conn, id)`` gives its index terms (None when it is
+    hidden or gone); ``watch`` maps each model whose flush changes it to the id it changes;
+    ``visible()`` is the clause that keeps hidden rows out of results. Features register their
+    own (the tutorials package registers the video guides), so this module imports none."""
+
+    kind: str
+    model: type
+    terms: Callable
+    watch: dict
+    visible: Callable
 
 
-_INDEXERS = {CATEGORY: _index_category, SIGNPOST: _index_signpost, TUTORIAL: _index_tutorial}
+SOURCES: dict[str, Source] = {}
+
+
+def register_source(source: Source) -> None:
+    SOURCES[source.kind] = source
+
+
+register_source(Source(CATEGORY, PermitCategory, _index_category,
+                       {PermitCategory: lambda o: o.id, CategoryKeywords: lambda o: o.category_id},
+                       lambda: PermitCategory.active.is_(True)))
+register_source(Source(SIGNPOST, Signpost, _index_signpost, {Signpost: lambda o: o.id},
+                       lambda: Signpost.active.is_(True)))
+
+
+def _index(conn, kind: str, ref_id: int) -> None:
+    _write(conn, kind, ref_id, SOURCES[kind].terms(conn, ref_id))
 
 
 def reindex(kind: str, ref_id: int, session: Session | None = None) -> None:
-    """Rewrite the index rows of one permit, signpost or video guide (deleted or inactive: none)."""
-    _INDEXERS[kind]((session or db.session).connection(), ref_id)
+    """Rewrite the index rows of one permit, signpost or video guide (deleted or hidden: none)."""
+    _index((session or db.session).connection(), kind, ref_id)
 
 
 def rebuild_index(session: Session | None = None) -> int:
@@ -190,11 +202,16 @@ def rebuild_index(session: Session | None = None) -> int:
     conn = session.connection()
     conn.execute(delete(SearchTerm))
     count = 0
-    for kind, model in ((CATEGORY, PermitCategory), (SIGNPOST, Signpost), (TUTORIAL, Tutorial)):
-        for ref_id in conn.execute(select(model.id)).scalars().all():
-            _INDEXERS[kind](conn, ref_id)
+    for source in SOURCES.values():
+        for ref_id in conn.execute(select(source.model.id)).scalars().all():
+            _index(conn, source.kind, ref_id)
             count += 1
     return count
+
+
+def _watched(obj) -> list[tuple[str, Callable]]:
+    return [(source.kind, key) for source in SOURCES.values()
+            for model, key in source.watch.items() if isinstance(obj, model)]
 
 
 @event.listens_for(Session, "before_flush")
@@ -202,10 +219,12 @@ def _before_flush(session: Session, flush_context, instances) -> None:
     # Ids of new rows are known only after the flush: remember the objects, read ids later.
     pending = session.info.setdefault("search_pending", [])
     for obj in [*session.new, *session.dirty, *session.deleted]:
-        if isinstance(obj, PermitCategory | CategoryKeywords | Signpost | Tutorial):
-            if obj in session.dirty and not session.is_modified(obj, include_collections=False):
-                continue
-            pending.append(obj)
+        watched = _watched(obj)
+        if not watched:
+            continue
+        if obj in session.dirty and not session.is_modified(obj, include_collections=False):
+            continue
+        pending.extend((obj, kind, key) for kind, key in watched)
 
 
 @event.listens_for(Session, "after_flush_postexec")
@@ -213,19 +232,10 @@ def _after_flush(session: Session, flush_context) -> None:
     pending = session.info.pop("search_pending", None)
     if not pending:
         return
-    todo: set[tuple[str, int]] = set()
-    for obj in pending:
-        if isinstance(obj, PermitCategory) and obj.id is not None:
-            todo.add((CATEGORY, obj.id))
-        elif isinstance(obj, CategoryKeywords) and obj.category_id is not None:
-            todo.add((CATEGORY, obj.category_id))
-        elif isinstance(obj, Signpost) and obj.id is not None:
-            todo.add((SIGNPOST, obj.id))
-        elif isinstance(obj, Tutorial) and obj.id is not None:
-            todo.add((TUTORIAL, obj.id))
+    todo = {(kind, key(obj)) for obj, kind, key in pending}
     conn = session.connection()
-    for kind, ref_id in sorted(todo):
-        _INDEXERS[kind](conn, ref_id)
+    for kind, ref_id in sorted(t for t in todo if t[1] is not None):
+        _index(conn, kind, ref_id)
 
 
 @event.listens_for(Session, "after_rollback")
@@ -337,12 +347,8 @@ def search(raw_query: str | None, *, limit: int = RESULT_LIMIT, session: Session
         .where(SearchTerm.term.in_(list(wanted)))).all()
     if not rows:
         return results
-    total = session.execute(select(
-        select(func.count()).select_from(PermitCategory).where(PermitCategory.active.is_(True))
-        .scalar_subquery()
-        + select(func.count()).select_from(Signpost).where(Signpost.active.is_(True)).scalar_subquery()
-        + select(func.count()).select_from(Tutorial).where(Tutorial.published.is_(True))
-        .scalar_subquery())).scalar() or 1
+    total = sum(session.execute(select(func.count()).select_from(src.model).where(src.visible()))
+                .scalar() or 0 for src in SOURCES.values()) or 1
     df: dict[str, int] = defaultdict(int)
     for row in rows:
         df[row.term] += 1
@@ -373,19 +379,15 @@ def _load(session: Session, hits: list[Hit]) -> None:
     by_kind: dict[str, list[Hit]] = defaultdict(list)
     for hit in hits:
         by_kind[hit.kind].append(hit)
-    for kind, model, ok in ((CATEGORY, PermitCategory, PermitCategory.active.is_(True)),
-                            (SIGNPOST, Signpost, Signpost.active.is_(True)),
-                            (TUTORIAL, Tutorial, Tutorial.published.is_(True))):
-        group = by_kind.get(kind)
-        if not group:
-            continue
+    for kind, group in by_kind.items():
+        source = SOURCES[kind]
         objs = {o.id: o for o in session.scalars(
-            select(model).where(model.id.in_([h.ref_id for h in group]), ok))}
+            select(source.model).where(source.model.id.in_([h.ref_id for h in group]), source.visible()))}
         for hit in group:
             hit.obj = objs.get(hit.ref_id)
 
 
-def matching_chapters(tutorial: Tutorial, terms: set[str]) -> list[str]:
+def matching_chapters(tutorial, terms: set[str]) -> list[str]:
     """The ids of the chapters whose title or transcript hold one of ``terms`` (stems)."""
     found = []
     for ch in tutorial.chapters_json or []:

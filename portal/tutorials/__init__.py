@@ -6,7 +6,7 @@ from flask import Blueprint
 bp = Blueprint("tutorials", __name__)
 
 from portal.maintenance import inventory  # noqa: E402
-from portal.tutorials import views  # noqa: E402, F401
+from portal.tutorials import search_source, views  # noqa: E402, F401
 from portal.tutorials.models import stored_files  # noqa: E402
 
 # The maintenance inventory (backups, storage verify) learns which files this feature keeps.
