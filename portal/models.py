@@ -1,6 +1,6 @@
 """Imports every feature's models so metadata, migrations and create_all see all tables."""
 
-from portal.admin.models import AdminAuditEvent, FormDraft, Setting  # noqa: F401
+from portal.admin.models import FormDraft, Setting  # noqa: F401
 from portal.applications.models import (  # noqa: F401
     Application,
     AuditEvent,
@@ -8,6 +8,7 @@ from portal.applications.models import (  # noqa: F401
     Document,
     ValidationEvent,
 )
+from portal.audit.models import AdminAuditEvent  # noqa: F401
 from portal.auth.models import AuthToken, LoginSession, Role, User, UserRole  # noqa: F401
 from portal.backoffice.models import InternalNote, ReviewFlag  # noqa: F401
 from portal.calendar.models import Holiday  # noqa: F401

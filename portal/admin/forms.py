@@ -18,8 +18,6 @@ from wtforms import (
     IntegerField,
     SelectField,
     SelectMultipleField,
-    StringField,
-    TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -28,24 +26,7 @@ from portal.auth.models import Role
 from portal.catalogue.formspec import DOCUMENT_TYPES, KEY_RE, field_types
 from portal.catalogue.models import Sector
 from portal.catalogue.services import SLUG_RE
-
-
-def _required():
-    return DataRequired(message=_l("Please fill in this field."))
-
-
-class Stripped(StringField):
-    def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        if isinstance(self.data, str):
-            self.data = self.data.strip()
-
-
-class StrippedText(TextAreaField):
-    def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        if isinstance(self.data, str):
-            self.data = self.data.replace("\r\n", "\n").strip()
+from portal.forms import ActionForm, Stripped, StrippedText, required  # noqa: F401 - ActionForm re-exported
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -53,17 +34,13 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ActionForm(FlaskForm):
-    """CSRF only: buttons that move, delete, publish, activate."""
-
-
 class CategoryForm(FlaskForm):
-    slug = Stripped(_l("Web address name"), validators=[_required(), Length(max=80)],
+    slug = Stripped(_l("Web address name"), validators=[required(), Length(max=80)],
                     description=_l("Lower-case letters, digits and -, e.g. izin-reklame. It "
                                    "cannot be changed later."))
-    code = Stripped(_l("Code (in permit numbers)"), validators=[_required(), Length(max=16)])
-    name_id = Stripped(_l("Name (Indonesian)"), validators=[_required(), Length(max=200)])
-    name_en = Stripped(_l("Name (English)"), validators=[_required(), Length(max=200)])
+    code = Stripped(_l("Code (in permit numbers)"), validators=[required(), Length(max=16)])
+    name_id = Stripped(_l("Name (Indonesian)"), validators=[required(), Length(max=200)])
+    name_en = Stripped(_l("Name (English)"), validators=[required(), Length(max=200)])
     summary_id = Stripped(_l("Summary (Indonesian)"), validators=[Optional(), Length(max=500)])
     summary_en = Stripped(_l("Summary (English)"), validators=[Optional(), Length(max=500)])
     description_id = StrippedText(_l("Description (Indonesian)"), validators=[Length(max=10000)])
@@ -83,7 +60,7 @@ class CategoryForm(FlaskForm):
                                    validators=[Optional(), NumberRange(min=1, max=1200)])
     permit_number_pattern = Stripped(
         _l("Permit number pattern"), default="503/{code}/DPMPTSP/{year}/{seq:05}",
-        validators=[_required(), Length(max=120)],
+        validators=[required(), Length(max=120)],
         description=_l("Use {code}, {year} and {seq} (and {month} if you like), e.g. "
                        "503/{code}/DPMPTSP/{year}/{seq:05}."))
 
@@ -111,11 +88,11 @@ OPTION_LINE_HELP = _l("One option per line: value | Indonesian label | English l
 
 
 class FieldForm(FlaskForm):
-    key = Stripped(_l("Key"), validators=[_required(), Length(max=40)],
+    key = Stripped(_l("Key"), validators=[required(), Length(max=40)],
                    description=_l("Lower-case letters, digits and _, starting with a letter; "
                                   "unique in the form. Answers are stored under it."))
     type = SelectField(_l("Type"), choices=[])
-    label_id = Stripped(_l("Label (Indonesian)"), validators=[_required(), Length(max=300)])
+    label_id = Stripped(_l("Label (Indonesian)"), validators=[required(), Length(max=300)])
     label_en = Stripped(_l("Label (English)"), validators=[Optional(), Length(max=300)])
     help_id = StrippedText(_l("Help text (Indonesian)"), validators=[Length(max=2000)])
     help_en = StrippedText(_l("Help text (English)"), validators=[Length(max=2000)])
@@ -240,16 +217,16 @@ def _number(text: str | None):
 
 
 class PageForm(FlaskForm):
-    page_key = Stripped(_l("Page key"), validators=[_required(), Length(max=40)],
+    page_key = Stripped(_l("Page key"), validators=[required(), Length(max=40)],
                         description=_l("Lower-case letters, digits and _, e.g. business."))
-    title_id = Stripped(_l("Page title (Indonesian)"), validators=[_required(), Length(max=200)])
+    title_id = Stripped(_l("Page title (Indonesian)"), validators=[required(), Length(max=200)])
     title_en = Stripped(_l("Page title (English)"), validators=[Optional(), Length(max=200)])
 
 
 class DocumentForm(FlaskForm):
-    key = Stripped(_l("Key"), validators=[_required(), Length(max=40)],
+    key = Stripped(_l("Key"), validators=[required(), Length(max=40)],
                    description=_l("Lower-case letters, digits and _, e.g. ktp."))
-    label_id = Stripped(_l("Name of the document (Indonesian)"), validators=[_required(), Length(max=300)])
+    label_id = Stripped(_l("Name of the document (Indonesian)"), validators=[required(), Length(max=300)])
     label_en = Stripped(_l("Name of the document (English)"), validators=[Optional(), Length(max=300)])
     description_id = StrippedText(_l("Description (Indonesian)"), validators=[Length(max=2000)])
     description_en = StrippedText(_l("Description (English)"), validators=[Length(max=2000)])
@@ -286,41 +263,12 @@ class DocumentForm(FlaskForm):
                 "required": bool(self.required.data), "max_files": self.max_files.data}
 
 
-class TutorialForm(FlaskForm):
-    title_id = Stripped(_l("Title (Indonesian)"), validators=[_required(), Length(max=200)])
-    title_en = Stripped(_l("Title (English)"), validators=[_required(), Length(max=200)])
-    description_id = StrippedText(_l("Description (Indonesian)"), validators=[Length(max=5000)])
-    description_en = StrippedText(_l("Description (English)"), validators=[Length(max=5000)])
-    category_id = SelectField(_l("Permit type (empty: for every permit)"), choices=[], coerce=str)
-    duration_seconds = DecimalField(_l("Length of the video (seconds)"), places=None,
-                                    validators=[Optional(), NumberRange(min=0, max=36000)])
-    transcript_id = StrippedText(_l("Transcript (Indonesian)"), validators=[Length(max=100000)])
-    transcript_en = StrippedText(_l("Transcript (English)"), validators=[Length(max=100000)])
-
-    def data_for_service(self) -> dict[str, Any]:
-        data = {name: getattr(self, name).data for name in (
-            "title_id", "title_en", "description_id", "description_en", "transcript_id",
-            "transcript_en")}
-        data["category_id"] = int(self.category_id.data) if (self.category_id.data or "").isdigit() else None
-        data["duration_seconds"] = self.duration_seconds.data
-        return data
-
-
-class TutorialUploadForm(FlaskForm):
-    file = FileField(_l("File"))
-
-
-class EmbedForm(FlaskForm):
-    embed_url = Stripped(_l("Video address (embed URL)"), validators=[Optional(), Length(max=500)],
-                         description=_l("Empty removes it."))
-
-
 class InviteForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[_required(), Email(
+    email = EmailField(_l("Email"), validators=[required(), Email(
         message=_l("Enter an email address like name@example.com."), check_deliverability=False,
         test_environment=True, allow_smtputf8=False), Length(max=254)],
         filters=[lambda v: v.strip().lower() if isinstance(v, str) else v])
-    full_name = Stripped(_l("Full name"), validators=[_required(), Length(max=120)])
+    full_name = Stripped(_l("Full name"), validators=[required(), Length(max=120)])
     roles = MultiCheckboxField(_l("Roles"), choices=[])
     locale = SelectField(_l("Language of the email"), choices=[("id", "Bahasa Indonesia"),
                                                                ("en", "English")])
@@ -374,7 +322,7 @@ class SettingsForm(FlaskForm):
 
 class HolidayForm(FlaskForm):
     day = DateField(_l("Date"), validators=[DataRequired(message=_l("Enter a date like 2026-08-17."))])
-    name = Stripped(_l("Name"), validators=[_required(), Length(max=120)])
+    name = Stripped(_l("Name"), validators=[required(), Length(max=120)])
     kind = SelectField(_l("Kind"), choices=[("national", _l("National holiday")),
                                             ("joint_leave", _l("Joint leave day")),
                                             ("local", _l("Local holiday"))])

@@ -1,0 +1,19 @@
+"""What every admin service shares: the error a person can fix, the role check, the page size."""
+
+from __future__ import annotations
+
+from flask import abort
+
+from portal.auth.models import Role
+
+PAGE_SIZE = 50
+
+
+class AdminError(ValueError):
+    """A rule refused the change; ``str()`` is a sentence for the admin, in their language."""
+
+
+def require_admin(user) -> None:
+    """403 unless ``user`` is a logged-in admin (the loaders call it: a second check)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.has_role(Role.ADMIN):
+        abort(403)
