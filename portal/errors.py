@@ -1,11 +1,26 @@
-"""Error pages in the user's language, JSON under /api/; a friendly page for a stale form."""
+"""One error base and one place that renders errors: pages in the user's language, JSON under
+/api/, a friendly page for a stale form.
+
+Every refusal a person can act on is a ``PortalError`` (or a subclass in the feature that
+raises it): ``str(error)`` is one translated sentence that says what to do next and
+``status_code`` the HTTP status. Services raise them and never call ``abort()``; a view that
+can do better (show the form again with the message) catches them, and whatever it does not
+catch is rendered here, after the request's transaction is rolled back: a flash message and a
+redirect back for a refused form (400/409 on POST from one of our pages), otherwise the error
+page with the message as its hint.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, make_response, render_template, request
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask, flash, jsonify, make_response, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from portal.extensions import db
 
 MESSAGES = {
     400: (_l("The request could not be understood"),
@@ -16,6 +31,8 @@ MESSAGES = {
           _l("Check the address, or start again from the home page.")),
     405: (_l("This action is not allowed here"),
           _l("Go back and use the buttons on the page.")),
+    409: (_l("This could not be done now"),
+          _l("Reload the page to see the current state, then try again.")),
     413: (_l("The file or form is too large"),
           _l("Make the file smaller (scan at a lower resolution or split the PDF) and try again.")),
     429: (_l("Too many attempts"),
@@ -24,6 +41,31 @@ MESSAGES = {
           _l("Your data has not been lost. Try again in a few minutes; if it keeps happening, "
              "contact the help desk.")),
 }
+
+
+class PortalError(Exception):
+    """A refusal the person can act on. ``str(error)`` is the translated message (the first
+    argument, or ``default_message``); ``status_code`` is the HTTP status it is answered with."""
+
+    status_code: int = 400
+    default_message: Any = MESSAGES[400][1]
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*(args or (self.default_message,)))
+
+
+class AccessDenied(PortalError):
+    """The person may not see or do this (answered like ``abort(403)``)."""
+
+    status_code = 403
+    default_message = MESSAGES[403][1]
+
+
+class NotFoundError(PortalError):
+    """The object does not exist, or belongs to someone else (answered like ``abort(404)``)."""
+
+    status_code = 404
+    default_message = MESSAGES[404][1]
 
 
 def _wants_json() -> bool:
@@ -46,7 +88,40 @@ def _render(code: int, title=None, hint=None, retry_after: str | None = None):
     return response
 
 
+def _back_to_form() -> str | None:
+    """The page the refused form was posted from, when it is one of ours."""
+    if request.method != "POST" or not request.referrer:
+        return None
+    parts = urlsplit(request.referrer)
+    if parts.netloc != request.host or not parts.path.startswith("/"):
+        return None
+    return parts.path + ("?" + parts.query if parts.query else "")
+
+
+def render_portal_error(error: PortalError):
+    """The one answer to a PortalError nobody caught (see the module docstring)."""
+    db.session.rollback()
+    code = error.status_code
+    message = str(error)
+    if _wants_json():
+        response = jsonify(error=str(MESSAGES.get(code, MESSAGES[400])[0]), hint=message,
+                           status=code)
+        response.status_code = code
+        return response
+    back = _back_to_form() if code in (400, 409) else None
+    if back:
+        flash(message, "danger")
+        return redirect(back, code=303)
+    if type(error) in (AccessDenied, NotFoundError) and len(error.args) == 1 \
+            and error.args[0] is error.default_message:
+        return _render(code)  # the same page abort() gave
+    title = MESSAGES.get(code, MESSAGES[400])[0]
+    return _render(code, title, message)
+
+
 def init_app(app: Flask) -> None:
+    app.register_error_handler(PortalError, render_portal_error)
+
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):
         return _render(

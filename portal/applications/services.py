@@ -7,7 +7,6 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
@@ -26,6 +25,7 @@ from portal.auth.models import User
 from portal.catalogue.formspec import DocumentSpec, FormSpec, PageResult
 from portal.catalogue.models import FormVersion, PermitCategory
 from portal.db import short_write, utcnow
+from portal.errors import NotFoundError, PortalError
 from portal.extensions import db
 from portal.storage import FileKind, UploadRejected, check_upload, get_storage
 
@@ -38,7 +38,7 @@ STAGE_REVIEW = "review_submit"
 DECLARATION_MISSING = _l("Tick the declaration box to confirm that your answers are true.")
 
 
-class ApplicationError(Exception):
+class ApplicationError(PortalError):
     """Refused by a rule; ``str(error)`` is for the applicant, in their language."""
 
 
@@ -82,7 +82,7 @@ def get_own_application_or_404(application_id: int, user: User, *, with_document
         stmt = stmt.options(selectinload(Application.documents))
     application = db.session.scalar(stmt)
     if application is None:
-        abort(404)
+        raise NotFoundError()
     return application
 
 
@@ -212,7 +212,7 @@ def document_spec(application: Application, key: str) -> DocumentSpec:
     for doc in spec_of(application).documents:
         if doc.key == key:
             return doc
-    abort(404)
+    raise NotFoundError()
 
 
 def add_document(application: Application, requirement_key: str, upload, *, actor: User
@@ -260,7 +260,7 @@ def remove_document(application: Application, document_id: int, *, actor: User) 
     document = db.session.scalar(select(Document).where(
         Document.id == document_id, Document.application_id == application.id))
     if document is None:
-        abort(404)
+        raise NotFoundError()
     _require_editable(application, document_key=document.requirement_key)
     key = document.storage_key
     db.session.delete(document)

@@ -27,6 +27,7 @@ from portal.auth.models import Role, User
 from portal.calendar import clock
 from portal.catalogue.models import PermitCategory
 from portal.db import utcnow
+from portal.errors import PortalError
 from portal.extensions import db
 from portal.sequences import next_value
 
@@ -81,8 +82,10 @@ STALE_MESSAGE = _l("Someone else changed this application a moment ago. Reload t
                    "its current state, then try again.")
 
 
-class WorkflowError(Exception):
+class WorkflowError(PortalError):
     """A transition was refused; ``str(error)`` is a message for the person who tried."""
+
+    status_code = 409
 
 
 class TransitionNotAllowed(WorkflowError):
@@ -90,7 +93,7 @@ class TransitionNotAllowed(WorkflowError):
 
 
 class NotPermitted(WorkflowError):
-    pass
+    status_code = 403
 
 
 class StaleApplication(WorkflowError):

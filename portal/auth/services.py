@@ -20,11 +20,12 @@ from portal.auth.demo import demo_accounts_allowed, is_demo_email
 from portal.auth.models import AuthToken, Role, TokenPurpose, User, UserRole
 from portal.auth.sessions import end_all_sessions
 from portal.db import utcnow
+from portal.errors import PortalError
 from portal.extensions import db, limiter
 from portal.notifications.services import queue_email_to_address
 
 
-class AccountError(ValueError):
+class AccountError(PortalError, ValueError):
     """A rule refused the change; the message is for the user, in their language."""
 
 

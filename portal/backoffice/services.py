@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.orm import contains_eager, joinedload
@@ -24,6 +23,7 @@ from portal.auth.models import Role, User, UserRole
 from portal.backoffice.models import InternalNote, ReviewFlag
 from portal.calendar import clock
 from portal.db import utcnow
+from portal.errors import AccessDenied, NotFoundError, PortalError
 from portal.extensions import db
 
 STAFF_ROLES = (Role.OFFICER, Role.APPROVER, Role.ADMIN)
@@ -35,11 +35,11 @@ DUE_SOON_DAYS = 2
 PAGE_SIZES = (20, 50, 100)
 
 
-class BackofficeError(Exception):
+class BackofficeError(PortalError):
     """Refused by a rule; the message is for the officer, in their language."""
 
 
-class BadFilter(ValueError):
+class BadFilter(PortalError, ValueError):
     """A malformed filter or cursor (answered with 400)."""
 
 
@@ -221,13 +221,13 @@ def get_application_for_staff_or_404(application_id: int, user: User) -> Applica
     """Any application, for an officer, approver or admin (the view's decorator checks the
     role; this loader checks it again so a service call cannot skip it)."""
     if not user.has_role(*STAFF_ROLES):
-        abort(403)
+        raise AccessDenied()
     application = db.session.scalar(
         select(Application).where(Application.id == application_id)
         .options(joinedload(Application.applicant), joinedload(Application.category))
     )
     if application is None or application.status is S.DRAFT:
-        abort(404)  # drafts are the applicant's own business
+        raise NotFoundError()  # drafts are the applicant's own business
     return application
 
 
@@ -297,7 +297,7 @@ def set_document_verdict(application: Application, document_id: int, officer: Us
     document = db.session.scalar(select(Document).where(
         Document.id == document_id, Document.application_id == application.id))
     if document is None:
-        abort(404)
+        raise NotFoundError()
     reason = (reason or "").strip()
     if not accept and not reason:
         raise BackofficeError(_l("Write the reason the document must be corrected."))
@@ -337,7 +337,7 @@ def unflag(application: Application, officer: User, flag_id: int) -> None:
         ReviewFlag.id == flag_id, ReviewFlag.application_id == application.id,
         ReviewFlag.closed_at.is_(None)))
     if flag is None:
-        abort(404)
+        raise NotFoundError()
     flag.closed_at = utcnow()
     workflow.record(application, officer, "unflag", note=flag.key)
     db.session.commit()

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort, url_for
+from flask import url_for
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -17,6 +17,7 @@ from werkzeug.routing import BuildError
 from portal.catalogue.formspec import DefinitionError, DocumentSpec, FormSpec
 from portal.catalogue.models import FormVersion, PermitCategory, Sector
 from portal.db import utcnow
+from portal.errors import NotFoundError
 from portal.extensions import db
 from portal.validation import clean_display_text
 
@@ -38,7 +39,7 @@ def get_category_or_404(slug: str) -> PermitCategory:
     """An active category by slug (with its current form version), or 404. Anyone may see it."""
     category = get_category_by_slug(slug)
     if category is None or not category.active:
-        abort(404)
+        raise NotFoundError()
     return category
 
 
@@ -58,7 +59,7 @@ def get_sample_or_404(category: PermitCategory, doc_key: str) -> DocumentSpec:
     version = category.current_version
     doc = version.spec.documents_by_key.get(doc_key) if version is not None else None
     if doc is None or not doc.sample_key:
-        abort(404)
+        raise NotFoundError()
     return doc
 
 

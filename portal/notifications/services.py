@@ -15,7 +15,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import click
-from flask import abort, current_app, g, has_app_context, has_request_context, render_template
+from flask import current_app, g, has_app_context, has_request_context, render_template
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 from flask_login import current_user
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from portal import jobs
 from portal.db import utcnow
+from portal.errors import NotFoundError
 from portal.extensions import db
 from portal.jobs import enqueue, job_context
 from portal.notifications.mail import send_email
@@ -215,12 +216,12 @@ def notices_page(user_id: int, before: int | None = None, size: int = PAGE_SIZE)
 def get_notice_or_404(notice_id: int, user) -> Notice:
     """``user``'s own notice; anyone else's looks missing (404)."""
     if not 0 < notice_id <= MAX_ID:
-        abort(404)
+        raise NotFoundError()
     notice = db.session.scalar(
         select(Notice).where(Notice.id == notice_id, Notice.user_id == user.id)
     )
     if notice is None:
-        abort(404)
+        raise NotFoundError()
     return notice
 
 

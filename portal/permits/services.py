@@ -19,7 +19,7 @@ import string
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import abort, current_app, url_for
+from flask import current_app, url_for
 from flask_babel import force_locale, format_date, get_translations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, select, update
@@ -31,6 +31,7 @@ from portal.auth.models import Role, User
 from portal.calendar import clock
 from portal.catalogue.models import DEFAULT_PERMIT_NUMBER_PATTERN, FormVersion, PermitCategory
 from portal.db import utcnow
+from portal.errors import AccessDenied, NotFoundError, PortalError
 from portal.extensions import db
 from portal.permits import pdf
 from portal.permits.models import Permit, PermitState
@@ -51,11 +52,11 @@ STATE_LABELS = {
 }
 
 
-class PermitError(Exception):
+class PermitError(PortalError):
     """Refused by a rule; ``str(error)`` is a message for the person who tried."""
 
 
-class PermitNumberPatternError(ValueError):
+class PermitNumberPatternError(PortalError, ValueError):
     """A category's permit number pattern cannot make unique numbers."""
 
 
@@ -163,17 +164,17 @@ def get_own_permit_or_404(application_id: int, user: User) -> Permit:
         .where(Permit.application_id == application_id, Application.applicant_id == user.id)
     )
     if permit is None:
-        abort(404)
+        raise NotFoundError()
     return permit
 
 
 def get_permit_for_approver_or_404(permit_id: int, user: User) -> Permit:
     """A permit for an approver to act on; 403 for anyone else, 404 when it does not exist."""
     if not user.has_role(Role.APPROVER):
-        abort(403)
+        raise AccessDenied()
     permit = db.session.get(Permit, permit_id)
     if permit is None:
-        abort(404)
+        raise NotFoundError()
     return permit
 
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import abort, current_app, render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
@@ -25,6 +25,7 @@ from portal.auth.models import Role, User
 from portal.calendar import clock
 from portal.catalogue.models import PermitCategory
 from portal.db import utcnow
+from portal.errors import AccessDenied, NotFoundError, PortalError
 from portal.extensions import db
 from portal.notifications.services import queue_email_to_address
 from portal.public.markup import render_markdown
@@ -56,7 +57,7 @@ _CONTROL_KEEP_LINES = re.compile(
 _TRACKING_RE = re.compile(r"[A-Za-z0-9-]{1,24}")
 
 
-class PublicError(ValueError):
+class PublicError(PortalError, ValueError):
     """A rule refused the change; the message says what to do."""
 
 
@@ -74,7 +75,7 @@ def can_manage_content(user) -> bool:
 
 def _require_staff(user) -> None:
     if not can_manage_content(user):
-        abort(403)
+        raise AccessDenied()
 
 
 # -- news -------------------------------------------------------------------------------------
@@ -110,7 +111,7 @@ def get_news_or_404(news_id: int, user=None) -> News:
     """A published news item; drafts only for staff who write news."""
     item = db.session.get(News, news_id)
     if item is None or (not item.is_published and not can_manage_content(user)):
-        abort(404)
+        raise NotFoundError()
     return item
 
 
@@ -163,7 +164,7 @@ def get_faq_for_staff_or_404(entry_id: int, user) -> FaqEntry:
     _require_staff(user)
     entry = db.session.get(FaqEntry, entry_id)
     if entry is None:
-        abort(404)
+        raise NotFoundError()
     return entry
 
 
@@ -215,7 +216,7 @@ def get_document_or_404(document_id: int, user=None) -> PublicDocument:
     """A published document; unpublished ones only for staff."""
     doc = db.session.get(PublicDocument, document_id)
     if doc is None or (not doc.published and not can_manage_content(user)):
-        abort(404)
+        raise NotFoundError()
     return doc
 
 
@@ -338,11 +339,11 @@ def get_case_by_token_or_404(token: str) -> Complaint:
     """The case a follow link opens, with its answers; 404 for an unknown or altered token."""
     if not isinstance(token, str) or not (20 <= len(token) <= 64) \
             or not re.fullmatch(r"[A-Za-z0-9_-]+", token):
-        abort(404)
+        raise NotFoundError()
     case = db.session.scalar(select(Complaint).where(Complaint.token_hash == _token_hash(token))
                              .options(selectinload(Complaint.answers)))
     if case is None:
-        abort(404)
+        raise NotFoundError()
     return case
 
 
@@ -351,7 +352,7 @@ def get_case_for_staff_or_404(case_id: int, user) -> Complaint:
     case = db.session.scalar(select(Complaint).where(Complaint.id == case_id).options(
         selectinload(Complaint.answers).joinedload(ComplaintAnswer.author)))
     if case is None:
-        abort(404)
+        raise NotFoundError()
     return case
 
 

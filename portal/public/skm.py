@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.applications.models import Application, ApplicationStatus
 from portal.calendar import clock
+from portal.errors import NotFoundError, PortalError
 from portal.extensions import db
 from portal.public.models import SKM_ELEMENTS, SurveyResponse
 from portal.public.services import clean_text
@@ -81,7 +81,7 @@ GRADE_LABELS = {
 }
 
 
-class SurveyError(ValueError):
+class SurveyError(PortalError, ValueError):
     """The survey cannot be taken (already answered); the message says so."""
 
 
@@ -194,7 +194,7 @@ def get_surveyable_application_or_404(application_id: int, user) -> Application:
     if (application is None or user is None or not getattr(user, "is_authenticated", False)
             or application.applicant_id != user.id
             or application.status is not ApplicationStatus.APPROVED):
-        abort(404)
+        raise NotFoundError()
     return application
 
 
@@ -223,7 +223,7 @@ def submit_survey(application: Application, user, scores: dict[str, int],
     application. Raises SurveyError when it was answered already (also when two submissions
     race: the unique constraint decides)."""
     if application.applicant_id != user.id or application.status is not ApplicationStatus.APPROVED:
-        abort(404)
+        raise NotFoundError()
     values = {}
     for key in SKM_ELEMENTS:
         value = int(scores[key])

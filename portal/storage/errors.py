@@ -13,6 +13,8 @@ from typing import Any
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
+from portal.errors import PortalError
+
 
 class StorageError(Exception):
     """A key or path is not acceptable, or the storage is misconfigured. Not user-facing."""
@@ -98,7 +100,7 @@ def _types_phrase(allowed: list[str]) -> str:
     return str(_l("a %(types)s file", types=joined))
 
 
-class UploadRejected(Exception):
+class UploadRejected(PortalError):
     """The uploaded file is refused. ``code`` is one of: no_file, empty, too_large, wrong_type,
     too_many_pixels, image_too_big, image_broken, pdf_encrypted, pdf_broken, pdf_active_content,
     vtt_encoding, storage_full. ``params`` holds what the message needs (size, limit, found, allowed,

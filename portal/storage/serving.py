@@ -7,9 +7,10 @@ from __future__ import annotations
 import unicodedata
 from urllib.parse import quote
 
-from flask import Response, abort, current_app, redirect, request, send_file
+from flask import Response, current_app, redirect, request, send_file
 from werkzeug.wsgi import FileWrapper
 
+from portal.errors import NotFoundError
 from portal.storage.backends import get_storage
 from portal.storage.checks import clean_filename
 from portal.storage.errors import StorageError
@@ -94,11 +95,11 @@ def safe_download_response(key: str, download_name: str, content_type: str, *,
     storage = get_storage()
     try:
         if not storage.exists(key):
-            abort(404)
+            raise NotFoundError()
         path = storage.local_path(key)
     except StorageError:
         current_app.logger.warning("refused to serve malformed storage key %r", key)
-        abort(404)
+        raise NotFoundError() from None
 
     presign = getattr(storage, "presigned_url", None)
     if as_attachment and presign is not None and current_app.config.get("S3_PRESIGNED_DOWNLOADS"):

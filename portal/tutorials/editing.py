@@ -8,12 +8,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from portal.audit.services import audit
 from portal.auth.models import Role, User
+from portal.errors import AccessDenied, NotFoundError
 from portal.extensions import db
 from portal.tutorials import services as tutorial_services
 from portal.tutorials import vtt
@@ -27,10 +27,10 @@ PAGE_SIZE = 50
 def get_tutorial_or_404(tutorial_id: int, user) -> Tutorial:
     """Any tutorial, published or not, for an admin (403 for anyone else, 404 when missing)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.has_role(Role.ADMIN):
-        abort(403)
+        raise AccessDenied()
     tutorial = db.session.get(Tutorial, tutorial_id)
     if tutorial is None:
-        abort(404)
+        raise NotFoundError()
     return tutorial
 
 
@@ -81,7 +81,7 @@ def tutorial_file(tutorial: Tutorial, what: str, upload, actor: User) -> None:
     elif what == "chapters":
         tutorial_services.attach_chapters(tutorial, upload)
     else:
-        abort(404)
+        raise NotFoundError()
     audit(actor, f"tutorial.{what}", "tutorial", tutorial.id, f"{what} uploaded")
     db.session.commit()
     tutorial_services.delete_replaced_files()

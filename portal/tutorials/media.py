@@ -22,11 +22,12 @@ import re
 from datetime import datetime
 from urllib.parse import quote
 
-from flask import Response, abort, current_app, g, request
+from flask import Response, current_app, g, request
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from werkzeug.utils import send_file
 from werkzeug.wsgi import wrap_file
 
+from portal.errors import NotFoundError
 from portal.storage import StorageError, get_storage
 
 PUBLIC_MAX_AGE = 86400  # a versioned URL (?v=) changes whenever the file does
@@ -84,12 +85,12 @@ def media_response(key: str, content_type: str, *, download_name: str, cacheable
     storage = get_storage()
     try:
         if not storage.exists(key):
-            abort(404)
+            raise NotFoundError()
         size = storage.size(key)
         modified = storage.modified(key)
         path = storage.local_path(key)
     except (StorageError, FileNotFoundError):
-        abort(404)
+        raise NotFoundError() from None
 
     if cacheable:
         cache_control = f"public, max-age={PUBLIC_MAX_AGE if versioned else SHORT_MAX_AGE}"

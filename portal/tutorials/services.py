@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from flask import abort, current_app
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +21,7 @@ from werkzeug.datastructures import FileStorage
 
 from portal.auth.models import Role
 from portal.db import utcnow
+from portal.errors import NotFoundError, PortalError
 from portal.extensions import db
 from portal.storage import FileKind, check_upload, get_storage
 from portal.tutorials import vtt
@@ -37,11 +38,11 @@ POSITION_SLACK = 1.0
 MAX_SEARCH_WORDS = 8
 
 
-class TutorialError(ValueError):
+class TutorialError(PortalError, ValueError):
     """Something the person managing tutorials must fix; ``str()`` is a translated sentence."""
 
 
-class ProgressError(ValueError):
+class ProgressError(PortalError, ValueError):
     """A progress report that is refused (bad position, unknown chapter)."""
 
 
@@ -64,7 +65,7 @@ def get_tutorial_or_404(tutorial_id: int, user=None) -> Tutorial:
     so an unpublished tutorial's existence is not revealed."""
     tutorial = db.session.get(Tutorial, tutorial_id)
     if tutorial is None or not (tutorial.published or can_manage(user)):
-        abort(404)
+        raise NotFoundError()
     return tutorial
 
 
@@ -320,7 +321,7 @@ def record_progress(user_id: int, tutorial_id: int, position, chapter_id: str | 
     not a finite number within the video, or an unknown chapter. Nothing is stored then."""
     tutorial = db.session.get(Tutorial, tutorial_id)
     if tutorial is None or not tutorial.published:
-        abort(404)
+        raise NotFoundError()
     try:
         seconds = float(position)
     except (TypeError, ValueError):

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from portal.errors import PortalError
+
 CAPTION_LANGUAGES = ("id", "en")
 #: A chapter may end this far past the end of the video (encoders round durations).
 DURATION_TOLERANCE = 0.5
@@ -26,7 +28,7 @@ _ARROW = "-->"
 _LOOKS_TIMED = re.compile(r"^\s*[\d:.]+\s*(?:-+>?|>|–|—)")
 
 
-class VttError(ValueError):
+class VttError(PortalError, ValueError):
     """A WebVTT file that cannot be used; ``line`` is 1-based (0 when no single line is at fault)."""
 
     def __init__(self, line: int, message: str):

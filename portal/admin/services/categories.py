@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
@@ -16,6 +15,7 @@ from portal.applications.models import Application
 from portal.audit.services import audit
 from portal.auth.models import User
 from portal.catalogue.models import FormVersion, PermitCategory
+from portal.errors import NotFoundError
 from portal.extensions import db
 from portal.permits.services import validate_number_pattern
 from portal.tutorials.models import StageTutorial
@@ -35,7 +35,7 @@ def get_category_or_404(category_id: int, user) -> PermitCategory:
         .options(joinedload(PermitCategory.current_version))
     )
     if category is None:
-        abort(404)
+        raise NotFoundError()
     return category
 
 

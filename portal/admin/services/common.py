@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from flask import abort
-
 from portal.auth.models import Role
+from portal.errors import AccessDenied, PortalError
 
 PAGE_SIZE = 50
 
 
-class AdminError(ValueError):
+class AdminError(PortalError, ValueError):
     """A rule refused the change; ``str()`` is a sentence for the admin, in their language."""
 
 
 def require_admin(user) -> None:
     """403 unless ``user`` is a logged-in admin (the loaders call it: a second check)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.has_role(Role.ADMIN):
-        abort(403)
+        raise AccessDenied()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -18,6 +17,7 @@ from portal.catalogue.formspec import KEY_RE, DefinitionError, FormSpec
 from portal.catalogue.models import FormVersion, PermitCategory
 from portal.catalogue.services import publish_new_version
 from portal.db import utcnow
+from portal.errors import NotFoundError
 from portal.extensions import db
 from portal.storage import FileKind, check_upload
 
@@ -131,7 +131,7 @@ def _field_index(draft: FormDraft, key: str) -> int:
     for i, f in enumerate(draft.fields or []):
         if f.get("key") == key:
             return i
-    abort(404)
+    raise NotFoundError()
 
 
 def get_field_or_404(draft: FormDraft, key: str) -> dict[str, Any]:
@@ -158,7 +158,7 @@ def save_field(draft: FormDraft, original_key: str | None, field: dict[str, Any]
     else:
         index = next((i for i, f in enumerate(fields) if f.get("key") == original_key), None)
         if index is None:
-            abort(404)
+            raise NotFoundError()
         moved_page = fields[index].get("page") != field["page"]
         fields[index] = field
         if moved_page:
@@ -220,7 +220,7 @@ def _page_index(draft: FormDraft, key: str) -> int:
     for i, p in enumerate(draft.pages or []):
         if p["key"] == key:
             return i
-    abort(404)
+    raise NotFoundError()
 
 
 def get_page_or_404(draft: FormDraft, key: str) -> dict[str, Any]:
@@ -281,7 +281,7 @@ def _document_index(draft: FormDraft, key: str) -> int:
     for i, d in enumerate(draft.documents or []):
         if d.get("key") == key:
             return i
-    abort(404)
+    raise NotFoundError()
 
 
 def get_document_or_404(draft: FormDraft, key: str) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, current_app, g, has_app_context
+from flask import current_app, g, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -14,6 +14,7 @@ from portal.admin.services.common import AdminError
 from portal.audit.services import audit
 from portal.auth.models import User
 from portal.calendar.models import Holiday
+from portal.errors import NotFoundError
 from portal.extensions import db
 
 #: setting key -> the config value it overrides (the template's ``office`` dict uses the keys).
@@ -106,7 +107,7 @@ def add_holiday(day: date, name: str, kind: str, actor: User) -> Holiday:
 def remove_holiday(holiday_id: int, actor: User) -> None:
     holiday = db.session.get(Holiday, holiday_id)
     if holiday is None:
-        abort(404)
+        raise NotFoundError()
     audit(actor, "holiday.remove", "holiday", holiday.id, f"{holiday.day.isoformat()} {holiday.name}")
     db.session.delete(holiday)
     db.session.commit()

@@ -3,7 +3,6 @@ auth.invites; the admin page calls them.)"""
 
 from __future__ import annotations
 
-from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -12,6 +11,7 @@ from portal.audit.services import audit
 from portal.auth import services as auth_services
 from portal.auth.models import STAFF_ROLES, Role, User, UserRole
 from portal.auth.sessions import end_all_sessions
+from portal.errors import NotFoundError
 from portal.extensions import db
 
 
@@ -19,7 +19,7 @@ def get_user_or_404(user_id: int, actor) -> User:
     require_admin(actor)
     user = db.session.get(User, user_id)
     if user is None:
-        abort(404)
+        raise NotFoundError()
     return user
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from portal.catalogue.formspec.common import pick
 from portal.catalogue.formspec.registry import UNKNOWN, FieldType, Widget, get_field_type
+from portal.errors import PortalError
 
 if TYPE_CHECKING:
     from portal.catalogue.formspec.form import FormSpec
@@ -34,7 +35,7 @@ DEFAULT_PAGE_TITLES = {
 }
 
 
-class DefinitionError(ValueError):
+class DefinitionError(PortalError, ValueError):
     """A form definition has problems; ``problems`` lists them, each naming the field."""
 
     def __init__(self, problems: list[str]):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import abort
 from sqlalchemy import exists, select
 
 from portal.auth.models import Role, User, UserRole
+from portal.errors import AccessDenied, NotFoundError, PortalError
 from portal.extensions import db
 from portal.helpdesk.models import (
     AssistView,
@@ -13,13 +13,13 @@ from portal.helpdesk.models import (
 )
 
 
-class HelpdeskError(ValueError):
+class HelpdeskError(PortalError, ValueError):
     """Refused by a rule; ``str(error)`` is for the help desk person, in their language."""
 
 
 def require_helpdesk(staff: User) -> None:
     if staff is None or not staff.has_role(Role.HELPDESK):
-        abort(403)
+        raise AccessDenied()
 
 
 def is_applicant():
@@ -32,7 +32,7 @@ def get_applicant_or_404(user_id: int, staff: User) -> User:
     require_helpdesk(staff)
     user = db.session.scalar(select(User).where(User.id == user_id, is_applicant()))
     if user is None:
-        abort(404)
+        raise NotFoundError()
     return user
 
 
@@ -40,7 +40,7 @@ def get_note_or_404(note_id: int, staff: User) -> SupportNote:
     require_helpdesk(staff)
     note = db.session.get(SupportNote, note_id)
     if note is None:
-        abort(404)
+        raise NotFoundError()
     return note
 
 
@@ -51,5 +51,5 @@ def get_assist_view_or_404(view_id: int, staff: User) -> AssistView:
     view = db.session.scalar(select(AssistView).where(AssistView.id == view_id,
                                                       AssistView.staff_id == staff.id))
     if view is None:
-        abort(404)
+        raise NotFoundError()
     return view

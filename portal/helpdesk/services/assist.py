@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import abort, current_app
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
@@ -25,6 +25,7 @@ from portal.applications.models import ApplicationStatus as S
 from portal.auth.models import Role, User
 from portal.catalogue.models import PermitCategory
 from portal.db import short_write, utcnow
+from portal.errors import AccessDenied
 from portal.extensions import db
 from portal.helpdesk.models import (
     AssistAttempt,
@@ -61,6 +62,8 @@ class AssistCodeInvalid(HelpdeskError):
 
 
 class AssistLocked(HelpdeskError):
+    status_code = 429
+
     def __init__(self, retry_after: int):
         super().__init__(_l("Too many wrong codes. Wait %(minutes)d minutes and try again.",
                             minutes=max(1, -(-retry_after // 60))))
@@ -85,7 +88,7 @@ def create_assist_code(user: User) -> tuple[AssistCode, str]:
     """A new 6-digit code for ``user``, valid 15 minutes; any older code stops working.
     Returns the row and the code (shown once to the applicant; only its HMAC is stored)."""
     if not user.has_role(Role.APPLICANT):
-        abort(403)
+        raise AccessDenied()
     now = utcnow()
     end_assist_code(user, commit=False, now=now)
     code = f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -19,6 +19,7 @@ from portal.applications.models import (
 )
 from portal.auth.models import Role, User
 from portal.catalogue.models import PermitCategory
+from portal.errors import AccessDenied
 from portal.extensions import db
 from portal.helpdesk.services.access import HelpdeskError
 from portal.helpdesk.services.overview import (
@@ -135,7 +136,7 @@ def stuck_report(start: date, end: date, user: User) -> StuckReport:
       have any progress recorded in that tutorial (TutorialView with a position above 0).
     """
     if not user.has_role(Role.HELPDESK, Role.ADMIN):
-        abort(403)
+        raise AccessDenied()
     lower, upper = report_bounds(start, end)
     in_range = (Application.created_at >= lower, Application.created_at < upper)
     categories = {c.id: c for c in db.session.scalars(select(PermitCategory))}
