@@ -44,15 +44,28 @@ extract-messages: install
 	$(BIN)/pybabel update -N --no-wrap --ignore-obsolete -i portal/translations/messages.pot -d portal/translations
 	sed -i '/^"POT-Creation-Date:/d; /^"Generated-By:/d' portal/translations/messages.pot portal/translations/id/LC_MESSAGES/messages.po
 
+# Links in emails, the complaint follow link and permit QR codes use BASE_URL: unless the
+# environment sets it, the address served on. Off this machine (HOST not loopback) it warns that
+# anyone who reaches the address can log in with the demo accounts' published password.
+run dev: export BASE_URL ?= http://$(if $(findstring :,$(HOST)),[$(HOST)],$(HOST)):$(PORT)
+DEMO_WARNING = case "$(HOST)" in 127.*|localhost|::1) ;; *) printf '%s\n' \
+	"WARNING: serving on $(HOST):$(PORT), reachable from other machines, with the demo accounts" \
+	"(admin@demo.test and the others) and their published password Demo-Portal-2026! loaded:" \
+	"anyone who reaches this address can log in as admin. Links in emails and QR codes use" \
+	"BASE_URL=$$BASE_URL; set BASE_URL to the address people type. For real use, see" \
+	"Production in the README (PORTAL_CONFIG=production)." >&2 ;; esac
+
 # gunicorn with deploy/gunicorn.conf.py (2 x cores + 1 sync workers; GUNICORN_WORKERS=N to
 # change), on the embedded default unless the environment says otherwise.
 run: translations
+	@$(DEMO_WARNING)
 	$(FLASK) db upgrade
 	$(FLASK) seed demo
 	GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c deploy/gunicorn.conf.py
 
 # One process that reloads on every code change and shows tracebacks in the browser.
 dev: translations
+	@$(DEMO_WARNING)
 	$(FLASK) db upgrade
 	$(FLASK) seed demo
 	$(FLASK) run --debug --host $(HOST) --port $(PORT)

@@ -29,10 +29,15 @@ def instance_secret_key() -> str:
     path = INSTANCE_DIR / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
+    INSTANCE_DIR.chmod(0o700)
     key = secrets.token_urlsafe(48)
-    path.write_text(key)
-    path.chmod(0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # never readable by others
+    except FileExistsError:  # another process made it a moment ago
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
     return key
 
 

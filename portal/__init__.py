@@ -24,7 +24,12 @@ from portal.backoffice import bp as backoffice_bp
 from portal.catalogue import bp as catalogue_bp
 from portal.cli import register_cli
 from portal.db import sqlite_write_intent
-from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+# `db` is imported under another name: bound here it would hide the portal.db module that
+# migrations name (portal.db.UTCDateTime).
+from portal.extensions import babel, csrf, limiter, login_manager, migrate
+from portal.extensions import db as database
+from portal.filemodes import secure_embedded_files
 from portal.helpdesk import assist_bp
 from portal.helpdesk import bp as helpdesk_bp
 from portal.i18n import select_locale
@@ -51,6 +56,7 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config_module.instance_secret_key()
+    secure_embedded_files(app)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
 
@@ -79,8 +85,8 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"),
+    database.init_app(app)
+    migrate.init_app(app, database, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale,

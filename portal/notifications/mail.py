@@ -19,6 +19,7 @@ from pathlib import Path
 from flask import current_app
 
 from portal.db import utcnow
+from portal.filemodes import private_dir, write_private_file
 from portal.validation import clean_display_text, has_control_characters
 
 
@@ -78,10 +79,11 @@ def _send_smtp(msg: EmailMessage) -> None:
 
 
 def _write_eml(msg: EmailMessage, folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
+    """The message as a new .eml file, readable by the portal's user only (reset links)."""
+    private_dir(folder)
     stamp = utcnow().strftime("%Y%m%dT%H%M%S")
     final = folder / f"{stamp}-{uuid.uuid4().hex[:12]}.eml"
     tmp = final.with_suffix(".tmp")
-    tmp.write_bytes(msg.as_bytes())
+    write_private_file(tmp, msg.as_bytes())
     os.replace(tmp, final)
     return final
