@@ -34,7 +34,7 @@ class DecisionForm(VersionedForm):
                            validators=[Length(max=5000)])
 
 
-class VerdictForm(EmptyForm):
+class VerdictForm(VersionedForm):
     verdict = HiddenField()
     reason = StringField(_l("Reason (required to flag)"), validators=[Length(max=2000)])
 

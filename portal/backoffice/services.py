@@ -292,7 +292,13 @@ def _require_reviewing(application: Application, user: User) -> None:
 
 
 def set_document_verdict(application: Application, document_id: int, officer: User,
-                         accept: bool, reason: str = "") -> Document:
+                         accept: bool, reason: str = "", version: int | None = None) -> Document:
+    """Accept or flag one document (officer, in review). Locked like a transition: ``version``
+    is the application's version on the officer's page; a verdict given on a page that is out
+    of date (another verdict, a withdrawal, a new file) raises StaleApplication and changes
+    nothing. A verdict bumps the version, so the next stale page is told too."""
+    if version is not None and version != application.version:
+        raise workflow.StaleApplication(workflow.STALE_MESSAGE)
     _require_reviewing(application, officer)
     document = db.session.scalar(select(Document).where(
         Document.id == document_id, Document.application_id == application.id))
@@ -301,6 +307,17 @@ def set_document_verdict(application: Application, document_id: int, officer: Us
     reason = (reason or "").strip()
     if not accept and not reason:
         raise BackofficeError(_l("Write the reason the document must be corrected."))
+    seen = application.version if version is None else version
+    bumped = db.session.execute(
+        update(Application)
+        .where(Application.id == application.id, Application.status == S.IN_REVIEW,
+               Application.version == seen)
+        .values(version=Application.version + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if bumped.rowcount != 1:
+        db.session.rollback()
+        raise workflow.StaleApplication(workflow.STALE_MESSAGE)
     document.state = DocumentState.ACCEPTED if accept else DocumentState.FLAGGED
     document.reason = None if accept else reason[:2000]
     _close_flags(application, "document", document.requirement_key)

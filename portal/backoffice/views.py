@@ -176,7 +176,7 @@ def document_verdict(application_id: int, document_id: int):
     return _act(application_id, VerdictForm,
                 lambda a, f: services.set_document_verdict(a, document_id, current_user,
                                                            f.verdict.data == "accept",
-                                                           f.reason.data),
+                                                           f.reason.data, f.expected_version),
                 anchor=f"#document-{document_id}")
 
 
