@@ -73,8 +73,11 @@ dev: translations
 test: translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# ruff; the package map's import contracts (pyproject.toml [tool.importlinter]); mypy.
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 worker: translations
 	$(FLASK) jobs worker

@@ -80,9 +80,8 @@ def _render(code: int, title=None, hint=None, retry_after: str | None = None):
         response = jsonify(error=str(title), hint=str(hint), status=code)
         response.status_code = code
     else:
-        response = render_template("errors/error.html", code=code, title=title, hint=hint,
-                                   retry_after=retry_after), code
-        response = make_response(response)
+        response = make_response(render_template("errors/error.html", code=code, title=title,
+                                                 hint=hint, retry_after=retry_after), code)
     if retry_after:
         response.headers["Retry-After"] = retry_after
     return response

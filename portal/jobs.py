@@ -44,7 +44,7 @@ def use_rq(app: Flask | None = None) -> bool:
 
 def get_queue(app: Flask | None = None):
     """The RQ queue "portal" on REDIS_URL (one Redis connection pool per app and URL)."""
-    app = app or current_app._get_current_object()
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     url = app.config["REDIS_URL"]
     cache = app.extensions.setdefault("portal_jobs", {})
     if cache.get("url") != url:
@@ -143,7 +143,7 @@ jobs_cli = AppGroup("jobs", help="Background jobs: the RQ worker and outbox repa
 def worker_command(burst: bool, simple: bool) -> None:
     """Start an RQ worker on the queue "portal" (needs REDIS_URL). It also runs RQ's
     scheduler, which puts failed jobs back on the queue when their retry is due."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     if not use_rq(app):
         raise click.ClickException(
             "REDIS_URL is not set (or JOBS_USE_RQ is off): jobs run inside the web process "

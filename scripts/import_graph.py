@@ -4,7 +4,8 @@ Usage: python scripts/import_graph.py [--modules]
 
 Each top-level part of ``portal`` (``portal/auth/`` or ``portal/jobs.py``) is a node; an edge
 A -> B means some module in A imports something from B. Imports inside functions are counted
-too (they are still dependencies), and listed separately. Cycles are the strongly connected
+too (they are still dependencies), and listed separately (``--local``); imports under
+``if TYPE_CHECKING:`` are not (as in the import-linter contracts). Cycles are the strongly connected
 components with more than one node. ``--modules`` prints the module-level graph's cycles as well.
 """
 
@@ -37,6 +38,8 @@ def imported_modules(tree: ast.AST, this: str, is_package: bool):
 
     def visit(node: ast.AST, local: bool):
         for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                continue  # imports for type hints only are not dependencies at run time
             inner = local or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
             if isinstance(child, ast.Import):
                 for number, alias in enumerate(child.names):

@@ -1,6 +1,7 @@
 """The applicant's wizard, drafts, uploads and tracking; workflow.py owns the lifecycle."""
 
 from flask import Blueprint
+from flask.blueprints import BlueprintSetupState
 
 bp = Blueprint("applications", __name__)
 
@@ -14,5 +15,9 @@ from portal.maintenance import inventory  # noqa: E402
 
 # The maintenance inventory (backups, storage verify) learns which files this feature keeps.
 bp.record_once(lambda state: inventory.register_files(state.app, "documents", stored_files))
-# A status change queues the applicant's (and officer's) emails and notices.
-bp.record_once(lambda state: signals.status_changed.connect(notify.on_status_changed))
+
+
+@bp.record_once
+def _connect_signals(state: BlueprintSetupState) -> None:
+    # A status change queues the applicant's (and officer's) emails and notices.
+    signals.status_changed.connect(notify.on_status_changed)

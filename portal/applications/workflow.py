@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 
 from portal.applications import signals
 from portal.applications.models import Application, AuditEvent
@@ -141,7 +141,7 @@ def transition(application: Application, to: S, actor: User, *, note: str | None
     values: dict[str, Any] = dict(changes or {})
     values.update(_clock_changes(application, frm, to))
     values.update(status=to, version=Application.version + 1, updated_at=utcnow())
-    result = db.session.execute(
+    result: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
         update(Application)
         .where(Application.id == application.id, Application.status == frm,
                Application.version == version)
@@ -173,7 +173,7 @@ def _clock_changes(application: Application, frm: S, to: S) -> dict[str, Any]:
     """Start, pause, resume and stop the service-level clock."""
     now = utcnow()
     if to is S.SUBMITTED:
-        limit = db.session.get(PermitCategory, application.category_id).time_limit_days
+        limit = db.session.get_one(PermitCategory, application.category_id).time_limit_days
         return {"submitted_at": now,
                 "due_date": clock.add_working_days(clock.office_today(now), limit)}
     if to is S.NEEDS_CORRECTION:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from flask import Flask, current_app
+from flask import current_app
+from flask.sansio.app import App
 
 from portal.storage.transfer import FileRef
 
@@ -21,16 +22,16 @@ FileLister = Callable[[], Iterable[FileRef]]
 _EXTENSION = "satupintu.file_owners"
 
 
-def register_files(app: Flask, owner: str, lister: FileLister) -> None:
+def register_files(app: App, owner: str, lister: FileLister) -> None:
     """Record that ``owner`` keeps files, listed by ``lister`` (called within an app context).
     Registering the same owner again replaces its lister."""
     app.extensions.setdefault(_EXTENSION, {})[owner] = lister
 
 
-def file_owners(app: Flask | None = None) -> dict[str, FileLister]:
+def file_owners(app: App | None = None) -> dict[str, FileLister]:
     """The registered owners and their listers, in registration order."""
-    app = app or current_app
-    return dict(app.extensions.get(_EXTENSION, {}))
+    owners: dict[str, FileLister] = (app or current_app).extensions.get(_EXTENSION, {})
+    return dict(owners)
 
 
 def referenced_files() -> list[FileRef]:

@@ -1,6 +1,7 @@
 """Issued permits: numbers, PDF certificates, public QR verification and revocation."""
 
 from flask import Blueprint
+from flask.blueprints import BlueprintSetupState
 
 bp = Blueprint("permits", __name__)
 
@@ -12,5 +13,9 @@ from portal.permits.services import on_application_approved  # noqa: E402
 
 # The maintenance inventory (backups, storage verify) learns which files this feature keeps.
 bp.record_once(lambda state: inventory.register_files(state.app, "permits", stored_files))
-# An approval issues the permit, in the approval's transaction.
-bp.record_once(lambda state: signals.application_approved.connect(on_application_approved))
+
+
+@bp.record_once
+def _connect_signals(state: BlueprintSetupState) -> None:
+    # An approval issues the permit, in the approval's transaction.
+    signals.application_approved.connect(on_application_approved)

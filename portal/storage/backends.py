@@ -35,7 +35,7 @@ def make_s3_storage(app: Flask) -> StorageBackend:
 def get_storage() -> StorageBackend:
     """The current app's storage backend (cached in app.extensions["storage"])."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    storage = app.extensions.get("storage")
+    storage: StorageBackend | None = app.extensions.get("storage")
     if storage is None:
         storage = app.extensions.setdefault("storage", make_storage(app))
     return storage

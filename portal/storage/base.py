@@ -13,14 +13,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from portal.storage.errors import StorageError, UploadRejected
 
 CHUNK_SIZE = 64 * 1024
 
 
-def metered_chunks(stream: BinaryIO, max_bytes: int | None, digest) -> Iterator[bytes]:
+def metered_chunks(stream: BinaryIO, max_bytes: int | None, digest: Any) -> Iterator[bytes]:
     """The stream's chunks, each added to ``digest``; past ``max_bytes`` it raises
     UploadRejected("too_large") before the chunk is used. Every backend's save() reads
     through this, so the limit and the hash are the same everywhere."""

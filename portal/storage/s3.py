@@ -23,7 +23,7 @@ import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from portal.storage.base import (
     CHUNK_SIZE,
@@ -47,7 +47,8 @@ class S3Storage(StorageBackend):
     """Files in ``bucket`` under ``prefix``. Keys are validated exactly as LocalStorage does
     (``validate_key``) before any request is made. The boto3 client is thread-safe and shared."""
 
-    def __init__(self, bucket: str, *, prefix: str = "", client=None, endpoint_url: str | None = None,
+    def __init__(self, bucket: str, *, prefix: str = "", client: Any = None,
+                 endpoint_url: str | None = None,
                  region: str | None = None, access_key_id: str | None = None,
                  secret_access_key: str | None = None, part_size: int = PART_SIZE,
                  spool_max: int = SPOOL_MAX):
@@ -153,10 +154,11 @@ class S3Storage(StorageBackend):
         finally:
             body.close()
 
-    def _head(self, key: str) -> dict:
+    def _head(self, key: str) -> dict[str, Any]:
         object_key = self._object_key(key)
         try:
-            return self.client.head_object(Bucket=self.bucket, Key=object_key)
+            head: dict[str, Any] = self.client.head_object(Bucket=self.bucket, Key=object_key)
+            return head
         except Exception as exc:
             _raise_missing(exc, key)
             raise
@@ -165,7 +167,7 @@ class S3Storage(StorageBackend):
         return int(self._head(key)["ContentLength"])
 
     def modified(self, key: str) -> datetime:
-        value = self._head(key)["LastModified"]
+        value: datetime = self._head(key)["LastModified"]
         return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
     def exists(self, key: str) -> bool:
@@ -199,7 +201,7 @@ class S3Storage(StorageBackend):
                       expires: int = 60) -> str:
         """A URL that lets its holder GET the file for ``expires`` seconds, answered with the
         given Content-Type and Content-Disposition. Only hand it out after the access check."""
-        return self.client.generate_presigned_url(
+        url: str = self.client.generate_presigned_url(
             "get_object",
             Params={"Bucket": self.bucket, "Key": self._object_key(key),
                     "ResponseContentType": content_type,
@@ -207,17 +209,18 @@ class S3Storage(StorageBackend):
                     "ResponseCacheControl": "private, no-store"},
             ExpiresIn=expires,
         )
+        return url
 
 
 def make_client(*, endpoint_url: str | None = None, region: str | None = None,
-                access_key_id: str | None = None, secret_access_key: str | None = None):
+                access_key_id: str | None = None, secret_access_key: str | None = None) -> Any:
     """A boto3 S3 client. Credentials not given here come from boto3's usual chain
     (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, ~/.aws, an instance role). A custom endpoint
     (MinIO, a local test server) gets path-style addressing."""
     import boto3
     from botocore.config import Config
 
-    options: dict = {"signature_version": "s3v4",
+    options: dict[str, Any] = {"signature_version": "s3v4",
                      "retries": {"max_attempts": 4, "mode": "standard"},
                      "connect_timeout": 5, "read_timeout": 60}
     if endpoint_url:

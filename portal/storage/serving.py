@@ -8,6 +8,7 @@ import unicodedata
 from urllib.parse import quote
 
 from flask import Response, current_app, redirect, request, send_file
+from werkzeug.wrappers import Response as BaseResponse
 from werkzeug.wsgi import FileWrapper
 
 from portal.errors import NotFoundError
@@ -83,9 +84,9 @@ def content_disposition(download_name: str, *, as_attachment: bool = True,
 
 
 def safe_download_response(key: str, download_name: str, content_type: str, *,
-                           as_attachment: bool = True) -> Response:
-    """A response sending the stored file ``key``. Aborts with 404 when it is missing or the key
-    is malformed. With X_ACCEL_REDIRECT_PREFIX set and a local backend, the body is empty and
+                           as_attachment: bool = True) -> BaseResponse:
+    """A response sending the stored file ``key``. Raises NotFoundError when it is missing or the
+    key is malformed. With X_ACCEL_REDIRECT_PREFIX set and a local backend, the body is empty and
     nginx sends the file (the prefix is an ``internal`` location aliased to UPLOAD_ROOT);
     otherwise the file is streamed, answering Range requests. With a remote backend that can
     presign (S3) and S3_PRESIGNED_DOWNLOADS set, an attachment is a 302 to a short-lived URL

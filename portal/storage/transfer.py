@@ -52,7 +52,8 @@ def write_at(storage: StorageBackend, key: str, stream: BinaryIO) -> StoredFile:
     validate_key(key)
     put = getattr(storage, "put", None)
     if put is not None:
-        return put(key, stream)
+        stored: StoredFile = put(key, stream)
+        return stored
     if not isinstance(storage, LocalStorage):
         raise StorageError(f"cannot write a given key to {storage!r}")
     final = storage.local_path(key)
@@ -69,6 +70,7 @@ def write_at(storage: StorageBackend, key: str, stream: BinaryIO) -> StoredFile:
             out.flush()
             os.fsync(out.fileno())
         os.chmod(tmp_name, FILE_MODE)
+        assert final is not None  # a local backend always has a path
         storage._move_into_place(tmp_name, final)  # noqa: SLF001 (the same atomic move as save)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
