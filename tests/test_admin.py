@@ -139,7 +139,7 @@ def test_a_bad_permit_number_pattern_is_refused(client, admin):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "The number pattern cannot be used" in html
-    assert "unknown placeholder {name}" in html
+    assert "{name} is not a placeholder this pattern can use" in html
     assert db.session.scalar(select(PermitCategory).where(PermitCategory.slug == "izin-reklame-baru")) is None
 
 

@@ -72,22 +72,26 @@ def validate_number_pattern(pattern: str) -> list[str]:
     seen: set[str] = set()
     try:
         parsed = list(string.Formatter().parse(pattern))
-    except ValueError as exc:
-        return [f"unreadable pattern: {exc}"]
+    except ValueError:
+        # Python's own text ("Single '}' encountered") is not for the admin: say what to fix.
+        return [str(_l("a brace { or } is not closed or not paired; write placeholders as "
+                       "{code}, {year}, {month} or {seq}"))]
     for _literal, name, spec, conversion in parsed:
         if name is None:
             continue
         if name not in _PATTERN_FIELDS or conversion:
-            problems.append(f"unknown placeholder {{{name}}}")
+            problems.append(str(_l("{%(name)s} is not a placeholder this pattern can use",
+                                   name=name)))
             continue
         if spec and not re.fullmatch(r"0?\d{1,2}d?", spec):
-            problems.append(f"unsupported format {{{name}:{spec}}}")
+            problems.append(str(_l("{%(name)s:%(spec)s} is not a format this pattern can use; "
+                                   "write for example {seq:05}", name=name, spec=spec)))
         seen.add(name)
     for needed in ("code", "year", "seq"):
         if needed not in seen:
-            problems.append(f"the pattern needs {{{needed}}}")
+            problems.append(str(_l("the pattern needs {%(name)s}", name=needed)))
     if len(pattern) > 80:
-        problems.append("the pattern is too long")
+        problems.append(str(_l("the pattern is longer than 80 characters")))
     return problems
 
 

@@ -68,6 +68,23 @@ FOUND_HINTS = {
     "7z": _l("Unpack the archive and upload each document on its own."),
 }
 
+#: Every code an UploadRejected can carry, with a short label for lists (the help desk's view of
+#: where an applicant got stuck). message() gives the full sentence.
+UPLOAD_CODE_LABELS = {
+    "no_file": _l("no file chosen"),
+    "empty": _l("the file is empty"),
+    "too_large": _l("the file is too large"),
+    "wrong_type": _l("wrong file type"),
+    "too_many_pixels": _l("the image is too large (pixels)"),
+    "image_too_big": _l("the image is too big to check (colour depth)"),
+    "image_broken": _l("the image cannot be read"),
+    "pdf_broken": _l("the PDF cannot be read"),
+    "pdf_encrypted": _l("the PDF is password-protected"),
+    "pdf_active_content": _l("the PDF contains scripts, actions or attachments"),
+    "vtt_encoding": _l("the captions file is not UTF-8"),
+    "storage_full": _l("the office could not store files"),
+}
+
 KIND_NAMES = {"pdf": "PDF", "jpeg": "JPEG", "png": "PNG", "mp4": "MP4", "webm": "WebM", "vtt": "WebVTT"}
 
 

@@ -26,6 +26,7 @@ from portal.auth.models import User
 from portal.catalogue.formspec import FormSpec
 from portal.catalogue.models import FormVersion, PermitCategory
 from portal.extensions import db
+from portal.storage.errors import UPLOAD_CODE_LABELS
 from portal.tutorials import services as tutorial_services
 from portal.tutorials.models import Tutorial
 from portal.tutorials.stages import stage_label
@@ -55,17 +56,11 @@ ERROR_MESSAGES = {
     "invalid_npwp": _l("not a valid NPWP"),
     "invalid_nib": _l("not a valid NIB"),
     "pattern": _l("wrong format"),
-    # refused uploads
-    "no_file": _l("no file chosen"),
-    "empty": _l("the file is empty"),
-    "too_large": _l("the file is too large"),
-    "wrong_type": _l("wrong file type"),
-    "too_many_pixels": _l("the image is too large (pixels)"),
-    "image_broken": _l("the image cannot be read"),
-    "pdf_broken": _l("the PDF cannot be read"),
-    "pdf_encrypted": _l("the PDF is password-protected"),
-    "pdf_active_content": _l("the PDF contains scripts or attachments"),
+    # refused uploads: every code the storage layer can give
+    **UPLOAD_CODE_LABELS,
 }
+#: A code recorded by a version of the portal that knew more reasons than this one.
+OTHER_ERROR = _l("another problem")
 
 #: The wizard's stages in order; a submitted application has passed all of them.
 FUNNEL_STAGES = (app_services.STAGE_REQUIREMENTS, app_services.STAGE_FORM,
@@ -76,7 +71,7 @@ SUBMITTED_RANK = len(FUNNEL_STAGES)
 
 def error_message(code: str) -> str:
     message = ERROR_MESSAGES.get(code)
-    return str(message) if message is not None else code
+    return str(message if message is not None else OTHER_ERROR)
 
 
 def mask_nik(nik: str | None) -> str:
