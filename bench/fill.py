@@ -38,6 +38,8 @@ if str(ROOT) not in sys.path:
 from flask import current_app  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 
+from portal.applications import counts  # noqa: E402
+
 FIRST = ["Budi", "Siti", "Agus", "Dewi", "Rina", "Made", "Ayu", "Andi", "Nur", "Putri",
          "Joko", "Wayan", "Fitri", "Hendra", "Yuli", "Bambang", "Sri", "Dian", "Rudi", "Lestari"]
 LAST = ["Santoso", "Wijaya", "Aminah", "Hasibuan", "Siregar", "Pratama", "Saputra", "Kusuma",
@@ -290,6 +292,8 @@ def fill(n_applications: int, n_users: int | None = None, *, n_officers: int = 1
             conn.execute(text(
                 f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # noqa: S608
                 f"(SELECT max(id) FROM {table.name}))"))
+    # The rows went in outside the workflow: count them again (status counts, most requested).
+    counts.rebuild()
     db.session.commit()
     if analyze:
         t0 = time.perf_counter()

@@ -8,9 +8,11 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from portal.applications import counts
 from portal.auth.models import Role
 from portal.auth.services import AccountError, create_staff, get_user_by_email, set_roles
 from portal.calendar.seed import seed_holidays
+from portal.extensions import db
 from portal.maintenance.cli import backup_cli, storage_cli
 from portal.seed import seed_demo as run
 
@@ -99,7 +101,19 @@ def search_reindex() -> None:
     click.echo(f"search index rebuilt: {count} entries")
 
 
+counts_cli = AppGroup("counts", help="The running counts of applications per status.")
+
+
+@counts_cli.command("rebuild")
+def rebuild_counts() -> None:
+    """Count the applications again (after rows were written outside the workflow)."""
+    counts.rebuild()
+    db.session.commit()
+    click.echo("application counts rebuilt")
+
+
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(counts_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(storage_cli)

@@ -20,7 +20,7 @@ import pytest
 from flask import Flask, g
 from flask_sqlalchemy.session import Session as FSASession
 
-from portal import create_app
+from portal import cache, create_app
 from portal.auth.models import Role, User, UserRole
 from portal.auth.passwords import hash_password
 from portal.db import utcnow
@@ -82,6 +82,7 @@ def _transaction(request) -> Iterator[None]:
             {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": BoundSession}
         )
         limiter.reset()
+        cache.invalidate()  # a figure cached by an earlier test is not this one's
         try:
             yield
         finally:

@@ -20,7 +20,8 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CursorResult, update
 
-from portal.applications import signals
+from portal import cache
+from portal.applications import counts, signals
 from portal.applications.models import Application, AuditEvent
 from portal.applications.models import ApplicationStatus as S
 from portal.auth.models import Role, User
@@ -151,6 +152,9 @@ def transition(application: Application, to: S, actor: User, *, note: str | None
     if result.rowcount != 1:
         db.session.rollback()
         raise StaleApplication(STALE_MESSAGE)
+    # In this transaction, not in a signal handler after it: the counts move with the status.
+    counts.record_transition(application.category_id, frm, to)
+    cache.mark_changed(db.session)  # cached statistics are dropped once this commits
     followups = _after_update(application, to)
     if followups:
         db.session.execute(

@@ -15,8 +15,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.orm import contains_eager, joinedload
 
+from portal.applications import counts, workflow
 from portal.applications import services as app_services
-from portal.applications import workflow
 from portal.applications.models import Application, Document, DocumentState
 from portal.applications.models import ApplicationStatus as S
 from portal.auth.models import Role, User, UserRole
@@ -208,6 +208,14 @@ def queue_page(f: QueueFilters, user: User) -> QueuePage:
 
 
 def status_counts(f: QueueFilters, user: User) -> dict[str, int]:
+    """Applications per status for the current filters other than status. With no filter or
+    only a category, from the running counts (portal.applications.counts: a few rows, kept
+    in the transitions' own transactions); otherwise counted."""
+    if (f.assigned == "any" and not f.due and not f.q.strip() and not f.submitted_from
+            and not f.submitted_to):
+        totals = counts.by_status(f.category_id)
+        return {status.value: totals[status.value] for status in QUEUE_STATUSES
+                if totals.get(status.value)}
     counting = QueueFilters(**{**f.__dict__, "statuses": QUEUE_STATUSES, "cursor": None})
     # Without a search the applicant is not needed: the count then uses the status index.
     stmt = (_base_query(counting, user, join_applicant=False)

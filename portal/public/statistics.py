@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import func, select
 
+from portal import cache
 from portal.applications.models import Application, ApplicationStatus
 from portal.calendar import clock
 from portal.catalogue.models import PermitCategory
@@ -108,6 +109,17 @@ def _months_between(start: date, end: date) -> list[str]:
 
 def _local_date(value: datetime) -> date:
     return value.astimezone(_tz()).date()
+
+
+#: Seconds the public statistics may be served from the cache (portal.cache) when nothing
+#: changed; any status change drops them sooner.
+CACHE_SECONDS = 60
+
+
+def compute_cached(start: date, end: date) -> Statistics:
+    """``compute(start, end)``, from the short-lived cache when it is fresh."""
+    return cache.cached(f"statistics:{start.isoformat()}:{end.isoformat()}", CACHE_SECONDS,
+                        lambda: compute(start, end))
 
 
 def compute(start: date, end: date) -> Statistics:

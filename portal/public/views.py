@@ -243,7 +243,7 @@ def statistics():
     elif request.args:
         flash(_("Enter the dates as year-month-day; showing the last twelve months."), "warning")
     form.start.data, form.end.data = start, end
-    data = stats_service.compute(start, end)
+    data = stats_service.compute_cached(start, end)
     return render_template("public/statistics.html", form=form, stats=data,
                            charts=_chart_rows(data), elements=skm.ELEMENTS)
 
