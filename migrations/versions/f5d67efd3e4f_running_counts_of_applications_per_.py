@@ -2,7 +2,7 @@
 an index for "every officer"
 
 Revision ID: f5d67efd3e4f
-Revises: 21c02b85f2f8
+Revises: ac17ef6d068c
 Create Date: 2026-12-01 15:21:23.299461
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f5d67efd3e4f'
-down_revision = '21c02b85f2f8'
+down_revision = 'ac17ef6d068c'
 branch_labels = None
 depends_on = None
 
