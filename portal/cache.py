@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 import redis
 from flask import current_app
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -91,7 +91,7 @@ def invalidate() -> None:
         log.warning("cache unavailable (%s): not invalidated", type(exc).__name__)
 
 
-def mark_changed(session: Session) -> None:
+def mark_changed(session: Session | scoped_session[Any]) -> None:
     """Invalidate once ``session``'s transaction commits (called by workflow.transition)."""
     session.info["applications_changed"] = True
 
