@@ -3,7 +3,8 @@ reset through the real views, with the embedded tier's argon2 parameters (time 3
 you can see that no branch answers faster than the others (issue 12, item 2).
 
     .venv/bin/python bench/bench_account_branches.py [--rounds 30] [--only sqlite|postgresql]
-        [--server postgresql+psycopg://postgres@127.0.0.1:5432] [--database bench_account_<pid>]
+        [--group register|reset] [--server postgresql+psycopg://postgres@127.0.0.1:5432]
+        [--database bench_account_<pid>]
 
 Branches are run interleaved, round after round, so a slow moment of the machine hits all of
 them alike. Emails go through the outbox and are sent in-process to the mail folder (a
@@ -38,7 +39,8 @@ def _nik(n: int) -> str:
     return f"647201010190{n % 9999 + 1:04d}"
 
 
-def run(database_url: str, rounds: int, tmp: Path) -> dict[str, list[float]]:
+def run(database_url: str, rounds: int, tmp: Path, group: str | None = None
+        ) -> dict[str, list[float]]:
     from portal import create_app
     from portal.auth.models import Role, User, UserRole
     from portal.auth.passwords import hash_password
@@ -95,6 +97,8 @@ def run(database_url: str, rounds: int, tmp: Path) -> dict[str, list[float]]:
                                                {"email": "closed@bench.test"}),
         "reset: no account": lambda: ("/forgot-password", {"email": "nobody@bench.test"}),
     }
+    if group:
+        branches = {name: make for name, make in branches.items() if name.startswith(group)}
     times: dict[str, list[float]] = {name: [] for name in branches}
     for round_ in range(rounds + 3):
         for name, make in branches.items():
@@ -125,6 +129,8 @@ def report(title: str, times: dict[str, list[float]]) -> None:
         print(f"{name:<38}{median:>11.1f}{p95:>10.1f}{len(values):>6}")
     for group in ("register", "reset"):
         group_medians = [m for g, m in medians if g == group]
+        if not group_medians:
+            continue
         print(f"{group}: slowest / fastest branch median = "
               f"{max(group_medians) / min(group_medians):.2f}")
 
@@ -135,12 +141,13 @@ def main() -> int:
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
     parser.add_argument("--server", default="postgresql+psycopg://postgres@127.0.0.1:5432")
     parser.add_argument("--database", default=f"bench_account_{os.getpid()}")
+    parser.add_argument("--group", choices=["register", "reset"], help="only these branches")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         if args.only in (None, "sqlite"):
             report(f"SQLite (file, WAL), {args.rounds} rounds",
-                   run(f"sqlite:///{tmp / 'bench.db'}", args.rounds, tmp))
+                   run(f"sqlite:///{tmp / 'bench.db'}", args.rounds, tmp, args.group))
         if args.only in (None, "postgresql"):
             base = make_url(args.server + "/postgres")
             admin = create_engine(base, isolation_level="AUTOCOMMIT")
@@ -148,7 +155,7 @@ def main() -> int:
                 conn.exec_driver_sql(f'CREATE DATABASE "{args.database}"')
             try:
                 url = base.set(database=args.database).render_as_string(hide_password=False)
-                report(f"PostgreSQL, {args.rounds} rounds", run(url, args.rounds, tmp))
+                report(f"PostgreSQL, {args.rounds} rounds", run(url, args.rounds, tmp, args.group))
             finally:
                 with admin.connect() as conn:
                     conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')

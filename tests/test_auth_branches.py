@@ -197,6 +197,18 @@ def test_staff_invitation_goes_through_the_outbox(app):
     assert "/reset-password/" in row.body
 
 
+def test_resend_verification_is_queued_in_the_outbox(client, login_as, outbox):
+    """Resend-confirmation is only for the logged-in person's own account (nothing to tell a
+    stranger); its email goes through the outbox like the others."""
+    user = login_as(Role.APPLICANT, verified=False, locale="en")
+    before = outbox_rows(user.email)
+    html = client.get("/dashboard?lang=en").get_data(as_text=True)
+    response = client.post("/account/resend-verification", data={"csrf_token": csrf_token(html)})
+    assert response.status_code == 302
+    assert outbox_rows(user.email) - before == 1
+    assert outbox.last_link(user.email, "/confirm-email/")
+
+
 # --- item 5: per-account caps on top of the per-address limits --------------------------------
 
 

@@ -134,10 +134,22 @@ def account_email_allowed(kind: str, email: str) -> bool:
 
 def _link(endpoint: str, token: str) -> str:
     """An absolute link on the configured public address, never the request's Host header."""
+    return _absolute_url(endpoint, token=token)
+
+
+def _absolute_url(endpoint: str, **values) -> str:
     base = current_app.config["BASE_URL"].rstrip("/")
     with current_app.test_request_context(base_url=base):
-        path = url_for(endpoint, token=token)
+        path = url_for(endpoint, **values)
     return base + path
+
+
+def _unstored_link() -> None:
+    """The work of issuing a reset link (a token, its digest, the link), for the branches that
+    send none, so they take as long as the one that does."""
+    token = secrets.token_urlsafe(32)
+    _hash(token)
+    _link("auth.reset_password", token)
 
 
 def issue_token(user: User, purpose: TokenPurpose) -> str:
@@ -239,14 +251,13 @@ def request_password_reset(email: str, locale: str = "id") -> None:
     if not account_email_allowed("reset", address):
         return
     if user is None:
-        # As much work as issuing a link (a token and its digest), with nothing to store.
-        _hash(secrets.token_urlsafe(32))
+        _unstored_link()
         _queue_to_address(address, "", locale, "reset_no_account",
                           _l("Password reset for SatuPintu"),
-                          register_link=current_app.config["BASE_URL"].rstrip("/") + "/register")
+                          register_link=_absolute_url("auth.register"))
         return
     if not user.is_active:
-        _hash(secrets.token_urlsafe(32))
+        _unstored_link()
         _queue_template(user, "reset_account_closed", _l("Password reset for SatuPintu"))
         return
     token = issue_token(user, TokenPurpose.RESET_PASSWORD)
