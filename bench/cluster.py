@@ -574,7 +574,7 @@ SatuPintu on {c.base_url}  (self-signed certificate; plain HTTP {c.http_port} re
   redis       {c.redis_url}
   S3          {c.s3_url} bucket {S3_BUCKET} prefix {c.s3_prefix}
   SMTP        127.0.0.1:{c.mail.port} (counts messages)
-  accounts    demo accounts (password in portal/seed.py), warga0..{args.applicants - 1}@bench.test,
+  accounts    warga0..{args.applicants - 1}@bench.test (the demo accounts never log in: production),
               petugas0..3@bench.test, kabid0..1@bench.test (password {BENCH_PASSWORD})
   logs        {c.tmp}
 Ctrl-C stops everything and drops the database.""", flush=True)
