@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
 import portal.models  # noqa: F401  (every table registered before use)
-from portal import errors, i18n, jobs, security, static_assets
+from portal import errors, i18n, jobs, security, static_assets, transaction
 from portal.admin import bp as admin_bp
 from portal.admin.services import office_settings
 from portal.applications import bp as applications_bp
@@ -74,6 +74,7 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     errors.init_app(app)
     jobs.init_app(app)
     notification_services.init_app(app)
+    transaction.init_app(app)  # after the outbox hook: commits before it hands emails on
     i18n.init_app(app)
     security.require_login_by_default(app)
     security.install_security_headers(app)

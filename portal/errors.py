@@ -5,7 +5,7 @@ Every refusal a person can act on is a ``PortalError`` (or a subclass in the fea
 raises it): ``str(error)`` is one translated sentence that says what to do next and
 ``status_code`` the HTTP status. Services raise them and never call ``abort()``; a view that
 can do better (show the form again with the message) catches them, and whatever it does not
-catch is rendered here, after the request's transaction is rolled back: a flash message and a
+catch is rendered here, and the request commits nothing: a flash message and a
 redirect back for a refused form (400/409 on POST from one of our pages), otherwise the error
 page with the message as its hint.
 """
@@ -98,8 +98,9 @@ def _back_to_form() -> str | None:
 
 
 def render_portal_error(error: PortalError):
-    """The one answer to a PortalError nobody caught (see the module docstring)."""
-    db.session.rollback()
+    """The one answer to a PortalError nobody caught (see the module docstring). Nothing of
+    the request is committed (portal/transaction.py commits only answers below 400; a redirect
+    back to the form is one, so the session is rolled back first)."""
     code = error.status_code
     message = str(error)
     if _wants_json():
@@ -109,6 +110,7 @@ def render_portal_error(error: PortalError):
         return response
     back = _back_to_form() if code in (400, 409) else None
     if back:
+        db.session.rollback()
         flash(message, "danger")
         return redirect(back, code=303)
     if type(error) in (AccessDenied, NotFoundError) and len(error.args) == 1 \

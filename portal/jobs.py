@@ -74,7 +74,8 @@ _worker_app: Flask | None = None
 def job_context() -> Iterator[None]:
     """The app context a job runs in: the current one when there is one (inline, or on a
     worker started by ``flask jobs worker``); otherwise (a bare ``rq worker``) an app created
-    once per process. Emails the job committed are handed to the queue at the end."""
+    once per process, where the job's work is committed when it ends (portal/transaction.py)
+    and the emails it committed are handed to the queue."""
     if has_app_context():
         yield
         return
@@ -84,6 +85,7 @@ def job_context() -> Iterator[None]:
         _worker_app = ScriptInfo(app_import_path=os.environ.get("FLASK_APP", "portal")).load_app()
     with _worker_app.app_context():
         yield
+        db.session.commit()
         _finished()
 
 
@@ -105,7 +107,13 @@ def _worker_classes():
                 return super().perform_job(job, queue)
             with self.app.app_context():
                 try:
-                    return super().perform_job(job, queue)
+                    done = super().perform_job(job, queue)
+                    # The job's one commit; a failed job's work is rolled back.
+                    if done:
+                        db.session.commit()
+                    else:
+                        db.session.rollback()
+                    return done
                 finally:
                     _finished()
 

@@ -5,7 +5,7 @@ verification view of it, and revocation. Callable without a request.
 creation), right after an application moves to APPROVED, inside the same transaction: the
 permit exists exactly when the approval does. The certificate is written to storage first and
 the row recorded after it; if the transaction then rolls back, the file is deleted again (see
-``_forget_files_on_rollback``), so no row points to a missing file and no file is left behind
+``transaction.delete_file_on_rollback``), so no row points to a missing file and no file is left behind
 for nothing.
 """
 
@@ -22,8 +22,7 @@ from datetime import date, datetime
 from flask import current_app, url_for
 from flask_babel import force_locale, format_date, get_translations
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import select, update
 
 from portal.applications import workflow
 from portal.applications.models import Application, ApplicationStatus
@@ -37,6 +36,7 @@ from portal.permits import pdf
 from portal.permits.models import Permit, PermitState
 from portal.sequences import next_value
 from portal.storage import get_storage
+from portal.transaction import delete_file_on_rollback
 
 PDF_CONTENT_TYPE = "application/pdf"
 TOKEN_BYTES = 32  # secrets.token_urlsafe(32): 43 characters, 256 random bits
@@ -228,7 +228,7 @@ def issue_permit(application: Application, approver: User) -> Permit:
     body = pdf.render_certificate(data, font_dirs=_font_dirs())
     storage = get_storage()
     stored = storage.save(io.BytesIO(body), key_prefix="permits/")
-    _remember_file(db.session(), storage, stored.key)
+    delete_file_on_rollback(storage, stored.key)
     permit.pdf_key = stored.key
     db.session.add(permit)
     db.session.flush()
@@ -334,40 +334,6 @@ def certificate_data(permit: Permit, application: Application, category: PermitC
         verify_url=verify_url(permit.verification_token), labels=certificate_labels(),
         issued_on=issued_on,
     )
-
-
-# Files written in a transaction that has not committed yet: deleted if it rolls back.
-_PENDING = "permits_pending_files"
-
-
-def _remember_file(session: Session, storage, key: str) -> None:
-    transaction = session.get_nested_transaction() or session.get_transaction()
-    session.info.setdefault(_PENDING, []).append((storage, key, transaction))
-
-
-@event.listens_for(Session, "after_commit")
-def _keep_files_on_commit(session: Session) -> None:
-    session.info.pop(_PENDING, None)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_files_on_rollback(session: Session, previous_transaction) -> None:
-    pending = session.info.get(_PENDING)
-    if not pending:
-        return
-    keep = []
-    for storage, key, transaction in pending:
-        inside = transaction
-        while inside is not None and inside is not previous_transaction:
-            inside = inside.parent
-        if inside is None:
-            keep.append((storage, key, transaction))
-            continue
-        try:
-            storage.delete(key)
-        except Exception:  # noqa: BLE001 - a leftover file is harmless; the rollback must go on
-            current_app.logger.exception("could not delete the certificate %s", key)
-    session.info[_PENDING] = keep
 
 
 # -- the public view -------------------------------------------------------------------------------

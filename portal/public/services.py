@@ -43,6 +43,7 @@ from portal.public.models import (
 )
 from portal.sequences import next_value
 from portal.storage import FileKind, check_upload, get_storage
+from portal.transaction import atomic, atomic_service, delete_file_on_rollback
 
 #: Roles that write news and FAQ, publish documents and answer complaints.
 CONTENT_ROLES = (Role.ADMIN, Role.HELPDESK)
@@ -140,7 +141,7 @@ def save_news(user, title: str, body: str, *, item: News | None = None,
         item.published_at = utcnow()
     elif publish is False:
         item.published_at = None
-    db.session.commit()
+    db.session.flush()
     return item
 
 
@@ -184,7 +185,7 @@ def save_faq(user, topic: str, question: str, answer: str, position: int = 0,
     entry.answer_html = render_markdown(answer)
     entry.position = int(position or 0)
     entry.published = bool(published)
-    db.session.commit()
+    db.session.flush()
     return entry
 
 
@@ -234,20 +235,17 @@ def add_document(user, upload, title: str, kind: str, year: int | None = None,
                          description=clean_text(description, 2000),
                          storage_key=checked.stored.key, original_name=checked.original_name,
                          size=checked.stored.size, uploaded_by_id=user.id)
-    db.session.add(doc)
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        get_storage().delete(checked.stored.key)
-        raise
+    with atomic():
+        delete_file_on_rollback(get_storage(), checked.stored.key)
+        db.session.add(doc)
+        db.session.flush()
     return doc
 
 
 def set_document_published(user, doc: PublicDocument, published: bool) -> None:
     _require_staff(user)
     doc.published = published
-    db.session.commit()
+    db.session.flush()
 
 
 # -- complaints and information requests ------------------------------------------------------
@@ -300,6 +298,7 @@ def decoy_receipt(kind: CaseKind = CaseKind.COMPLAINT) -> Filed:
                  secrets.token_urlsafe(24))
 
 
+@atomic_service
 def file_case(*, name: str, email: str, text: str, topic: str | ComplaintTopic,
               kind: CaseKind = CaseKind.COMPLAINT, tracking_number: str | None = None,
               user=None, locale: str = "id") -> Filed:
@@ -332,7 +331,6 @@ def file_case(*, name: str, email: str, text: str, topic: str | ComplaintTopic,
     db.session.add(case)
     db.session.flush()
     _queue_case_email(case, "filed", token)
-    db.session.commit()
     return Filed(case, number, token)
 
 
@@ -386,6 +384,7 @@ def cases_page(user, *, status: str | None = None, kind: str | None = None,
     return CasePage(rows, rows[-1].id if more and rows else None)
 
 
+@atomic_service
 def answer_case(case: Complaint, user, text: str, status: str | CaseStatus) -> ComplaintAnswer | None:
     """Staff answer a case and/or set its status. A written answer is shown to the filer and
     emailed to them; a status change alone is shown on the follow page."""
@@ -403,7 +402,7 @@ def answer_case(case: Complaint, user, text: str, status: str | CaseStatus) -> C
             case.answered_at = utcnow()
         db.session.flush()
         _queue_case_email(case, "answered", None, answer_text=text)
-    db.session.commit()
+    db.session.flush()
     return answer
 
 

@@ -26,6 +26,7 @@ from portal.errors import NotFoundError, PortalError
 from portal.extensions import db
 from portal.public.models import SKM_ELEMENTS, SurveyResponse
 from portal.public.services import clean_text
+from portal.transaction import atomic
 
 ELEMENT_WEIGHT = Decimal(1) / Decimal(9)
 SCALE_FACTOR = Decimal(25)
@@ -236,11 +237,11 @@ def submit_survey(application: Application, user, scores: dict[str, int],
     response = SurveyResponse(application_id=application.id, category_id=application.category_id,
                               respondent_id=user.id, suggestion=clean_text(suggestion, 2000),
                               year=today.year, month=today.month, **values)
-    db.session.add(response)
     try:
-        db.session.commit()
+        with atomic():
+            db.session.add(response)
+            db.session.flush()
     except IntegrityError:
-        db.session.rollback()
         raise SurveyError(ALREADY_ANSWERED) from None
     return response
 

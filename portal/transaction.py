@@ -1,0 +1,105 @@
+"""One transaction rule: services flush; the request, the CLI command or the job commits once,
+or rolls back.
+
+- A service changes rows and flushes (so ids and constraints are there), and never commits. A
+  service that can fail after it has written something runs inside ``atomic()``: its SAVEPOINT is
+  rolled back when it raises, so a caller that catches the refusal (a view showing the form
+  again) finds nothing of it left behind.
+- A request commits once, in ``init_app``'s after-request hook, when its answer is a success or
+  a redirect (status below 400). Any other answer, and any exception, commits nothing: the
+  request's session is discarded when its app context ends, which rolls it back.
+- A CLI command commits once at its end; a job run by a worker commits when it ends (jobs.py).
+  The email outbox's claim (notifications) commits on its own: the claim must be visible before
+  the mail server is called, so an email is never sent twice.
+- A file stored by a service whose row then rolls back is deleted again
+  (``delete_file_on_rollback``), so no file is left behind for nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from flask import Flask, current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
+from werkzeug.wrappers import Response
+
+from portal.extensions import db
+
+if TYPE_CHECKING:
+    from portal.storage.base import StorageBackend
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_PENDING_FILES = "portal_pending_files"
+
+
+@contextmanager
+def atomic() -> Iterator[None]:
+    """Run the block in a SAVEPOINT: released when it ends, rolled back when it raises (the
+    exception goes on). Nothing is committed here."""
+    with db.session.begin_nested():
+        yield
+
+
+def atomic_service(func: F) -> F:
+    """Decorate a service so that a failure halfway leaves nothing behind (see ``atomic``)."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with atomic():
+            return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def init_app(app: Flask) -> None:
+    """The request's one commit (registered after the outbox's hook, so it runs before it:
+    Flask runs after-request hooks last-registered first, and the outbox hands on only what
+    was committed)."""
+
+    @app.after_request
+    def _commit(response: Response) -> Response:
+        if response.status_code < 400:
+            db.session.commit()
+        return response
+
+
+# -- stored files that must not outlive a rolled-back row ----------------------------------------
+def delete_file_on_rollback(storage: StorageBackend, key: str) -> None:
+    """Delete ``key`` from ``storage`` if the current transaction (or savepoint) rolls back;
+    keep it once the outermost transaction commits."""
+    session = db.session()
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(_PENDING_FILES, []).append((storage, key, transaction))
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_files_on_commit(session: Session) -> None:
+    # SQLAlchemy sends after_commit for a released SAVEPOINT too: the file waits for the
+    # outermost transaction (a later rollback of it still deletes the file).
+    if not session.in_nested_transaction():
+        session.info.pop(_PENDING_FILES, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _delete_files_on_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
+    pending = session.info.get(_PENDING_FILES)
+    if not pending:
+        return
+    keep = []
+    for storage, key, transaction in pending:
+        inside = transaction
+        while inside is not None and inside is not previous_transaction:
+            inside = inside.parent
+        if inside is None:
+            keep.append((storage, key, transaction))
+            continue
+        try:
+            storage.delete(key)
+        except Exception:  # noqa: BLE001 - a leftover file is harmless; the rollback must go on
+            current_app.logger.exception("could not delete the stored file %s", key)
+    session.info[_PENDING_FILES] = keep

@@ -1,0 +1,79 @@
+"""One transaction rule: services flush, the request commits once. A service that fails halfway
+leaves nothing behind even when its caller catches the error, and a stored file whose row rolls
+back is deleted again."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+
+from portal.auth.models import Role
+from portal.extensions import db
+from portal.public import services
+from portal.public.models import Complaint, News, PublicDocument
+from portal.sequences import SequenceCounter
+from portal.storage import get_storage
+from tests.conftest import make_user
+from tests.fixtures_files import make_pdf
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_a_complaint_whose_email_fails_halfway_leaves_no_case_and_no_number(monkeypatch):
+    """file_case numbers the case, writes it (flushed) and then queues the filer's email; when
+    the email step fails, the case and its number are gone although the caller goes on."""
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the outbox is unavailable")
+
+    before_counters = _count(SequenceCounter)
+    monkeypatch.setattr(services, "_queue_case_email", broken)
+    with pytest.raises(RuntimeError):
+        services.file_case(name="Budi", email="budi@example.test", text="Lambat sekali",
+                           topic="service")
+    assert _count(Complaint) == 0
+    assert _count(SequenceCounter) == before_counters
+    monkeypatch.undo()
+    filed = services.file_case(name="Budi", email="budi@example.test", text="Lambat sekali",
+                               topic="service")
+    assert filed.number.endswith("-000001")  # the failed attempt used no number
+
+
+def test_services_flush_and_leave_the_commit_to_the_caller():
+    staff = make_user(Role.ADMIN)
+    item = services.save_news(staff, "Libur", "Kantor tutup.", publish=True)
+    assert item.id is not None  # flushed: it has its id
+    db.session.rollback()  # the caller (here: a request that failed) rolls back
+    assert _count(News) == 0
+
+
+def test_a_published_document_whose_row_rolls_back_leaves_no_file():
+    staff = make_user(Role.ADMIN)
+    doc = services.add_document(staff, FileStorage(io.BytesIO(make_pdf()), "sop.pdf"),
+                                "Standar pelayanan", "service_standard")
+    key = doc.storage_key
+    assert get_storage().exists(key)
+    db.session.rollback()
+    assert _count(PublicDocument) == 0
+    assert not get_storage().exists(key)
+
+
+def test_a_request_that_succeeds_commits_what_its_services_flushed(client, login_as):
+    login_as(Role.ADMIN)
+    db.session.commit()  # the login's own writes
+    commits = []
+    from sqlalchemy import event
+
+    session = db.session()
+    listener = lambda s: commits.append(s)  # noqa: E731
+    event.listen(session, "after_commit", listener)
+    try:
+        client.get("/news")
+    finally:
+        event.remove(session, "after_commit", listener)
+    assert len(commits) == 1
