@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import os
 
-from flask import Flask, g, request
+from flask import Flask, g, request, session
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -139,6 +140,15 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
 
 
+#: Public pages an anonymous visitor may get from a shared cache (nginx's micro-cache, see
+#: deploy/nginx) or the browser's for a minute: the same for everyone in one language.
+CACHEABLE_PUBLIC_PAGES = frozenset({
+    "public.home", "catalogue.index", "catalogue.detail", "public.news_list",
+    "public.news_detail", "public.faq", "public.statistics", "tutorials.library",
+})
+PUBLIC_MAX_AGE = 60
+
+
 def _template_context(app: Flask) -> None:
     @app.context_processor
     def _globals():
@@ -149,5 +159,20 @@ def _template_context(app: Flask) -> None:
 
     @app.before_request
     def _mark_private_pages():
-        # Pages of a logged-in person are never stored by shared caches or the back button.
+        # Every page is no-store unless _cacheable_public_pages below finds it is one of the
+        # public pages, seen by an anonymous visitor without a session.
         g.no_store = request.endpoint not in (None, "static")
+
+    @app.after_request
+    def _cacheable_public_pages(response):
+        # Runs before security's header hook (after_request hooks run last-registered first).
+        if (request.method in ("GET", "HEAD") and request.endpoint in CACHEABLE_PUBLIC_PAGES
+                and response.status_code == 200 and not session
+                and "Set-Cookie" not in response.headers
+                and not current_user.is_authenticated):
+            g.no_store = False
+            response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
+            response.vary.update(("Cookie", "Accept-Language"))
+            response.add_etag()
+            response.make_conditional(request)
+        return response

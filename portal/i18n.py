@@ -1,17 +1,29 @@
 """Language choice and local formats: Indonesian by default, English complete.
 
-Order of choice: ``?lang=`` (remembered in the session cookie), the session's choice (the
-visible switch and the profile page also save it in the account), the logged-in user's saved
-choice (a new browser logging in), the browser's Accept-Language, then Indonesian.
+Order of choice: ``?lang=`` (remembered in the session of a logged-in person; for this page
+only otherwise), the session's choice (the visible switch and the profile page also save it in
+the account), an anonymous visitor's ``lang`` cookie (set by the switch: no session is made for
+someone who only reads), the logged-in user's saved choice (a new browser logging in), the
+browser's Accept-Language, then Indonesian.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from babel.numbers import format_decimal
-from flask import Flask, current_app, has_request_context, request, session
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    g,
+    has_request_context,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
@@ -27,14 +39,35 @@ def select_locale() -> str:
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     asked = request.args.get("lang")
     if asked in supported():
-        session["lang"] = asked
+        if session:  # a visitor with a session (logged in, or has used a form) keeps it there
+            session["lang"] = asked
+        elif request.cookies.get(LANG_COOKIE) != asked:
+            g.remember_language = asked  # others in the preference cookie, not a session
         return asked
     if session.get("lang") in supported():
         return session["lang"]
+    if request.cookies.get(LANG_COOKIE) in supported():
+        return request.cookies[LANG_COOKIE]
     if current_user and current_user.is_authenticated and current_user.locale in supported():
         return current_user.locale
     best = request.accept_languages.best_match(supported())
     return best or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+LANG_COOKIE = "lang"
+
+
+def remember_anonymous_language(response: Response, lang: str) -> None:
+    """Keep an anonymous visitor's language in a plain preference cookie (not a session)."""
+    response.set_cookie(LANG_COOKIE, lang, max_age=int(timedelta(days=365).total_seconds()),
+                        secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True,
+                        samesite="Lax")
+
+
+def switch_language_url(lang: str) -> str:
+    """The header's link to this page in ``lang`` (GET /language, then back here)."""
+    here = request.full_path if request.query_string else request.path
+    return url_for("public.set_language") + "?" + urlencode({"lang": lang, "next": here})
 
 
 def current_language() -> str:
@@ -71,3 +104,11 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(rupiah, "rupiah")
     app.add_template_global(localized, "localized")
     app.add_template_global(current_language, "current_language")
+    app.add_template_global(switch_language_url, "switch_language_url")
+
+    @app.after_request
+    def _remember_language(response: Response) -> Response:
+        lang = g.pop("remember_language", None)
+        if lang and not session:
+            remember_anonymous_language(response, lang)
+        return response

@@ -165,9 +165,18 @@ def test_detail_shows_service_standard_requirements_and_start(client):
     assert "PDF, JPEG" in html
     assert "2 MB" in html
     assert "/permits/detail/samples/ktp" in html
-    # the form's pages overview and the start button: a POST form with a CSRF token
+    # the form's pages overview and the start button: for a visitor, a link to log in first
+    # (no form, so the page is the same for everyone and can be cached)
     assert "Applicant" in html
     assert "Details" in html
+    assert 'href="/login?next=/permits/detail"' in html
+    assert 'name="csrf_token"' not in html
+
+
+def test_detail_start_button_is_a_form_for_a_logged_in_applicant(client, login_as):
+    make_category("detail")
+    login_as()
+    html = client.get("/permits/detail?lang=en").get_data(as_text=True)
     assert 'method="post"' in html
     assert "/permits/detail/apply" in html
     assert 'name="csrf_token"' in html

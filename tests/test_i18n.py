@@ -62,8 +62,8 @@ def test_query_parameter_beats_accept_language(client):
 
 
 def test_visible_switch_for_an_anonymous_user(client):
-    token = csrf_token(client.get("/").get_data(as_text=True))
-    response = client.post("/language", data={"csrf_token": token, "lang": "en", "next": "/login"})
+    assert "/language?lang=en&amp;next=%2F" in client.get("/").get_data(as_text=True)
+    response = client.get("/language", query_string={"lang": "en", "next": "/login"})
     assert response.status_code == 302
     assert response.headers["Location"] == "/login"
     assert page_lang(client.get("/login")) == "en"
@@ -71,9 +71,7 @@ def test_visible_switch_for_an_anonymous_user(client):
 
 def test_visible_switch_saves_a_logged_in_users_choice(app, client, login_as):
     user = login_as(locale="id")
-    token = csrf_token(client.get("/dashboard").get_data(as_text=True))
-    response = client.post("/language", data={"csrf_token": token, "lang": "en",
-                                              "next": "/dashboard"})
+    response = client.get("/language", query_string={"lang": "en", "next": "/dashboard"})
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.scalar(select(User.locale).where(User.id == user.id)) == "en"
@@ -87,8 +85,7 @@ def test_visible_switch_saves_a_logged_in_users_choice(app, client, login_as):
 
 def test_visible_switch_refuses_an_unknown_language(client, login_as):
     user = login_as(locale="id")
-    token = csrf_token(client.get("/dashboard").get_data(as_text=True))
-    client.post("/language", data={"csrf_token": token, "lang": "xx"})
+    client.get("/language", query_string={"lang": "xx"})
     db.session.expire_all()
     assert db.session.scalar(select(User.locale).where(User.id == user.id)) == "id"
 

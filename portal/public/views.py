@@ -21,8 +21,9 @@ from sqlalchemy import text
 from portal.auth import services as auth_services
 from portal.auth.models import Role
 from portal.catalogue.finder_views import search_page
+from portal.db import short_write
 from portal.extensions import csrf, db, limiter
-from portal.i18n import current_language, localized
+from portal.i18n import current_language, localized, remember_anonymous_language
 from portal.public import bp, services, skm
 from portal.public import statistics as stats_service
 from portal.public.forms import (
@@ -88,16 +89,23 @@ def healthz():
     return jsonify(status="ok", database="ok")
 
 
-@bp.route("/language", methods=["POST"])
+@bp.route("/language", methods=["GET", "POST"])
 @public
 def set_language():
-    """The visible language switch: a small form on every page (works without JavaScript)."""
-    lang = request.form.get("lang")
+    """The visible language switch: plain links on every page (no form, no token: the language
+    is a harmless preference). A logged-in person's choice is kept in the session and the
+    account; an anonymous visitor's in a small ``lang`` cookie, so no session is made for them.
+    POST (the old form) still works."""
+    values = request.form if request.method == "POST" else request.args
+    lang = values.get("lang")
+    response = redirect(safe_next_url(values.get("next")) or url_for("public.home"))
     if lang in current_app.config["LANGUAGES"]:
-        session["lang"] = lang
         if current_user.is_authenticated:
-            auth_services.set_locale(current_user, lang)
-    return redirect(safe_next_url(request.form.get("next")) or url_for("public.home"))
+            session["lang"] = lang
+            short_write(db.session, lambda: auth_services.set_locale(current_user, lang))
+        else:
+            remember_anonymous_language(response, lang)
+    return response
 
 
 # -- news and FAQ ------------------------------------------------------------------------------

@@ -73,8 +73,8 @@ def expect_text(target, lang: str, key: str, **values) -> None:
 
 def expect_language(page, lang: str) -> None:
     expect(page.locator("html")).to_have_attribute("lang", lang)
-    expect(page.locator(f'header .lang-switch button[value="{lang}"]')).to_have_attribute(
-        "aria-pressed", "true")
+    expect(page.locator(f'header .lang-switch a[hreflang="{lang}"]')).to_have_attribute(
+        "aria-current", "true")
 
 
 def submit(page) -> None:
@@ -209,12 +209,12 @@ def test_language_switch_is_kept_for_a_logged_in_user(new_context, page, locale,
     page.goto("/login")
     expect_language(page, start)
     with page.expect_navigation():
-        page.locator(f'header .lang-switch button[value="{chosen}"]').click()
+        page.locator(f'header .lang-switch a[hreflang="{chosen}"]').click()
     expect(page).to_have_url(re.compile(r"/login$"))
     expect_language(page, chosen)
     screenshot(page, f"anonymous-{chosen}")
     with page.expect_navigation():
-        page.locator(f'header .lang-switch button[value="{start}"]').click()
+        page.locator(f'header .lang-switch a[hreflang="{start}"]').click()
     expect_language(page, start)
 
     # Logged in: the choice made on the dashboard is saved with the account.
@@ -222,7 +222,7 @@ def test_language_switch_is_kept_for_a_logged_in_user(new_context, page, locale,
     expect(page).to_have_url(re.compile(r"/dashboard$"))
     expect_language(page, start)
     with page.expect_navigation():
-        page.locator(f'header .lang-switch button[value="{chosen}"]').click()
+        page.locator(f'header .lang-switch a[hreflang="{chosen}"]').click()
     expect(page).to_have_url(re.compile(r"/dashboard$"))
     expect_language(page, chosen)
     expect_text(page, chosen, "dashboard")

@@ -1,0 +1,102 @@
+"""Anonymous public pages can be cached: no cookie, Cache-Control public with ETag and Vary;
+the language switch is a plain link that makes no session; a visitor gets a session only once
+they use a form (the complaint form), and a logged-in person's pages are never stored."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal.auth.models import Role
+from portal.public.models import FaqEntry, News
+from portal.tutorials.models import Tutorial  # noqa: F401 - the library lists them
+from tests.conftest import csrf_token
+from tests.test_complaints import GOOD
+from tests.wizard_helpers import make_category
+
+SESSION_COOKIE = "satupintu_session"
+
+
+@pytest.fixture
+def public_urls(app):
+    from portal.db import utcnow
+    from portal.extensions import db
+
+    category = make_category()
+    news = News(title="Jam layanan baru", body="Mulai Senin.", published_at=utcnow())
+    db.session.add_all([news, FaqEntry(topic="biaya", question="Berapa biayanya?", answer="Gratis.",
+                                       published=True)])
+    db.session.commit()
+    return ["/", "/permits", f"/permits/{category.slug}", "/news", f"/news/{news.id}", "/faq",
+            "/statistics", "/tutorials"]
+
+
+def _cookies(response) -> list[str]:
+    return response.headers.getlist("Set-Cookie")
+
+
+def test_an_anonymous_get_sets_no_cookie_and_may_be_cached(client, public_urls):
+    for url in public_urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert _cookies(response) == [], url
+        assert response.headers["Cache-Control"] == "public, max-age=60", url
+        assert {"Cookie", "Accept-Language"} <= set(response.vary), url
+        etag = response.headers["ETag"]
+        again = client.get(url, headers={"If-None-Match": etag})
+        assert again.status_code == 304, url
+    assert client.get_cookie(SESSION_COOKIE) is None
+
+
+def test_the_language_switch_is_a_link_that_makes_no_session(client, public_urls):
+    page = client.get("/permits").get_data(as_text=True)
+    assert "/language?lang=en&amp;next=%2Fpermits" in page
+    assert 'name="csrf_token"' not in page  # no form on a cacheable page
+    response = client.get("/language?lang=en&next=/permits")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/permits")
+    assert [c.split("=", 1)[0] for c in _cookies(response)] == ["lang"]
+    english = client.get("/permits")
+    assert '<html lang="en">' in english.get_data(as_text=True)
+    assert _cookies(english) == [] and english.headers["Cache-Control"].startswith("public")
+    assert client.get_cookie(SESSION_COOKIE) is None
+    client.get("/language?lang=id&next=/permits")
+    assert '<html lang="id">' in client.get("/permits").get_data(as_text=True)
+
+
+def test_a_hostile_next_on_the_language_link_stays_on_the_site(client):
+    for target in ("https://evil.example/", "//evil.example", "/\\evil.example"):
+        response = client.get("/language", query_string={"lang": "en", "next": target})
+        assert response.status_code == 302
+        assert "evil" not in response.headers["Location"]
+    response = client.get("/language?lang=xx&next=/faq")
+    assert _cookies(response) == []  # an unknown language is ignored
+
+
+def test_a_visitor_gets_a_session_only_with_the_complaint_form(client, public_urls, outbox):
+    for url in public_urls:
+        client.get(url)
+    assert client.get_cookie(SESSION_COOKIE) is None
+    page = client.get("/complaints").get_data(as_text=True)
+    response = client.post("/complaints", data={"csrf_token": csrf_token(page), **GOOD})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/complaints/sent")
+    assert client.get_cookie(SESSION_COOKIE) is not None
+    # with a session the public pages are no longer shared
+    assert client.get("/faq").headers["Cache-Control"] == "no-store"
+
+
+def test_a_logged_in_person_gets_no_store(client, login_as, public_urls):
+    login_as(Role.APPLICANT)
+    for url in public_urls:
+        response = client.get(url)
+        assert response.headers["Cache-Control"] == "no-store", url
+        assert "ETag" not in response.headers, url
+
+
+def test_a_logged_in_language_choice_is_saved_with_the_account(client, login_as):
+    from portal.extensions import db
+
+    user = login_as(Role.APPLICANT, locale="id")
+    response = client.get("/language?lang=en&next=/dashboard")
+    assert response.headers["Location"].endswith("/dashboard")
+    db.session.refresh(user)
+    assert user.locale == "en"
+    assert '<html lang="en">' in client.get("/dashboard").get_data(as_text=True)
