@@ -12,7 +12,9 @@ or rolls back.
   The email outbox's claim (notifications) commits on its own: the claim must be visible before
   the mail server is called, so an email is never sent twice.
 - A file stored by a service whose row then rolls back is deleted again
-  (``delete_file_on_rollback``), so no file is left behind for nothing.
+  (``delete_file_on_rollback``), so no file is left behind for nothing; a file a row no longer
+  points to is deleted once that change commits (``delete_file_after_commit``), so no row
+  points to a missing file.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 _PENDING_FILES = "portal_pending_files"
+_REPLACED_FILES = "portal_replaced_files"
 
 
 @contextmanager
@@ -77,25 +80,46 @@ def delete_file_on_rollback(storage: StorageBackend, key: str) -> None:
     session.info.setdefault(_PENDING_FILES, []).append((storage, key, transaction))
 
 
+def delete_file_after_commit(storage: StorageBackend, key: str) -> None:
+    """Delete ``key`` once the outermost transaction commits (the row that pointed to it was
+    changed); forget it if the change rolls back."""
+    session = db.session()
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(_REPLACED_FILES, []).append((storage, key, transaction))
+
+
 @event.listens_for(Session, "after_commit")
-def _keep_files_on_commit(session: Session) -> None:
-    # SQLAlchemy sends after_commit for a released SAVEPOINT too: the file waits for the
-    # outermost transaction (a later rollback of it still deletes the file).
-    if not session.in_nested_transaction():
-        session.info.pop(_PENDING_FILES, None)
+def _settle_files_on_commit(session: Session) -> None:
+    # SQLAlchemy sends after_commit for a released SAVEPOINT too: files wait for the outermost
+    # transaction (a later rollback of it still deletes a new file and keeps a replaced one).
+    if session.in_nested_transaction():
+        return
+    session.info.pop(_PENDING_FILES, None)
+    for storage, key, _transaction in session.info.pop(_REPLACED_FILES, []):
+        try:
+            storage.delete(key)
+        except Exception:  # noqa: BLE001 - a leftover file is harmless; the commit is done
+            current_app.logger.exception("could not delete the replaced file %s", key)
+
+
+def _inside(transaction: SessionTransaction | None, outer: SessionTransaction) -> bool:
+    while transaction is not None and transaction is not outer:
+        transaction = transaction.parent
+    return transaction is not None
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _delete_files_on_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
+    replaced = session.info.get(_REPLACED_FILES)
+    if replaced:
+        session.info[_REPLACED_FILES] = [
+            entry for entry in replaced if not _inside(entry[2], previous_transaction)]
     pending = session.info.get(_PENDING_FILES)
     if not pending:
         return
     keep = []
     for storage, key, transaction in pending:
-        inside = transaction
-        while inside is not None and inside is not previous_transaction:
-            inside = inside.parent
-        if inside is None:
+        if not _inside(transaction, previous_transaction):
             keep.append((storage, key, transaction))
             continue
         try:

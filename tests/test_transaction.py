@@ -16,8 +16,10 @@ from portal.public import services
 from portal.public.models import Complaint, News, PublicDocument
 from portal.sequences import SequenceCounter
 from portal.storage import get_storage
+from portal.tutorials import services as tutorial_services
+from portal.tutorials.models import Tutorial
 from tests.conftest import make_user
-from tests.fixtures_files import make_pdf
+from tests.fixtures_files import make_pdf, make_png
 
 
 def _count(model) -> int:
@@ -77,3 +79,31 @@ def test_a_request_that_succeeds_commits_what_its_services_flushed(client, login
     finally:
         event.remove(session, "after_commit", listener)
     assert len(commits) == 1
+
+
+def _tutorial_with_poster():
+    tutorial = Tutorial(slug="daftar-akun", title_id="Cara daftar", title_en="How to register",
+                        duration_seconds=60)
+    db.session.add(tutorial)
+    db.session.flush()
+    tutorial_services.attach_poster(tutorial, make_png(32, 18))
+    db.session.commit()
+    return tutorial
+
+
+def test_a_replaced_file_goes_only_when_the_change_commits():
+    tutorial = _tutorial_with_poster()
+    old = tutorial.poster_key
+    tutorial_services.attach_poster(tutorial, make_png(40, 20))
+    new = tutorial.poster_key
+    assert get_storage().exists(old)  # the row may still roll back to it
+    db.session.rollback()
+    assert get_storage().exists(old)  # rolled back: the row points to the old poster again
+    assert not get_storage().exists(new)  # and the new file is gone with it
+
+    tutorial = db.session.get(Tutorial, tutorial.id)
+    tutorial_services.attach_poster(tutorial, make_png(40, 20))
+    newer = tutorial.poster_key
+    db.session.commit()
+    assert not get_storage().exists(old)
+    assert get_storage().exists(newer)

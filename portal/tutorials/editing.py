@@ -15,6 +15,7 @@ from portal.audit.services import audit
 from portal.auth.models import Role, User
 from portal.errors import AccessDenied, NotFoundError
 from portal.extensions import db
+from portal.transaction import atomic_service
 from portal.tutorials import services as tutorial_services
 from portal.tutorials import vtt
 from portal.tutorials.models import StageTutorial, Tutorial
@@ -64,7 +65,7 @@ def save_tutorial(tutorial: Tutorial | None, data: dict[str, Any], actor: User) 
     db.session.flush()
     audit(actor, "tutorial.create" if creating else "tutorial.update", "tutorial", tutorial.id,
           tutorial.title_id)
-    db.session.commit()
+    db.session.flush()
     return tutorial
 
 
@@ -83,8 +84,7 @@ def tutorial_file(tutorial: Tutorial, what: str, upload, actor: User) -> None:
     else:
         raise NotFoundError()
     audit(actor, f"tutorial.{what}", "tutorial", tutorial.id, f"{what} uploaded")
-    db.session.commit()
-    tutorial_services.delete_replaced_files()
+    db.session.flush()
 
 
 def set_tutorial_embed(tutorial: Tutorial, url: str, actor: User) -> None:
@@ -93,7 +93,7 @@ def set_tutorial_embed(tutorial: Tutorial, url: str, actor: User) -> None:
     else:
         tutorial.embed_url = None
     audit(actor, "tutorial.embed", "tutorial", tutorial.id, "Video address set", url=tutorial.embed_url)
-    db.session.commit()
+    db.session.flush()
 
 
 _TIME_RE = re.compile(r"^(?:(\d{1,2}):)?(?:(\d{1,2}):)?(\d{1,5})(?:[.,](\d{1,3}))?$")
@@ -171,8 +171,7 @@ def save_chapter_rows(tutorial: Tutorial, rows: list[ChapterRow], end: str, acto
     tutorial_services.attach_chapters(tutorial, text.encode("utf-8"), titles_en)
     audit(actor, "tutorial.chapters", "tutorial", tutorial.id, "Chapters edited",
           chapters=list(titles_en))
-    db.session.commit()
-    tutorial_services.delete_replaced_files()
+    db.session.flush()
 
 
 def chapter_rows(tutorial: Tutorial, spare: int = 3) -> list[ChapterRow]:
@@ -193,6 +192,7 @@ def stage_mappings(tutorial: Tutorial) -> list[StageTutorial]:
 WHOLE_VIDEO = "__whole__"
 
 
+@atomic_service
 def map_stages(tutorial: Tutorial, category_id: int | None, choices: dict[str, str],
                actor: User) -> None:
     """For each stage: "" leaves it alone, "-" removes this tutorial from it, WHOLE_VIDEO shows
@@ -208,17 +208,13 @@ def map_stages(tutorial: Tutorial, category_id: int | None, choices: dict[str, s
                 StageTutorial.stage_key == stage_key, StageTutorial.tutorial_id == tutorial.id,
                 condition))
         else:
-            try:
-                tutorial_services.map_stage(stage_key, tutorial,
-                                            None if choice == WHOLE_VIDEO else choice, category_id)
-            except TutorialError:
-                db.session.rollback()
-                raise
+            tutorial_services.map_stage(stage_key, tutorial,
+                                        None if choice == WHOLE_VIDEO else choice, category_id)
         changed[stage_key] = choice
     if changed:
         audit(actor, "tutorial.map_stages", "tutorial", tutorial.id, "Stages mapped",
               category_id=category_id, stages=changed)
-    db.session.commit()
+    db.session.flush()
 
 
 def set_tutorial_published(tutorial: Tutorial, published: bool, actor: User) -> None:
@@ -227,4 +223,4 @@ def set_tutorial_published(tutorial: Tutorial, published: bool, actor: User) -> 
     tutorial.published = published
     audit(actor, "tutorial.publish" if published else "tutorial.unpublish", "tutorial", tutorial.id,
           tutorial.title_id)
-    db.session.commit()
+    db.session.flush()

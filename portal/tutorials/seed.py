@@ -86,4 +86,3 @@ def seed_tutorials(folder: Path = DATA_DIR) -> Iterator[str]:
             if chapter_id is not None:
                 services.map_stage(stage, tutorial, chapter_id)
     db.session.commit()
-    services.delete_replaced_files()

@@ -24,6 +24,7 @@ from portal.db import utcnow
 from portal.errors import NotFoundError, PortalError
 from portal.extensions import db
 from portal.storage import FileKind, check_upload, get_storage
+from portal.transaction import delete_file_after_commit, delete_file_on_rollback
 from portal.tutorials import vtt
 from portal.tutorials.models import VIDEO_TYPES, StageTutorial, Tutorial, TutorialView
 from portal.tutorials.stages import STAGES
@@ -131,6 +132,9 @@ def _as_upload(data: bytes | FileStorage, filename: str) -> FileStorage:
 
 def _replace(tutorial: Tutorial, attr: str, key: str | None) -> None:
     old = getattr(tutorial, attr)
+    if key and key != old:
+        # The new file goes again if the change rolls back: no file is kept for nothing.
+        delete_file_on_rollback(get_storage(), key)
     setattr(tutorial, attr, key)
     tutorial.media_version = (tutorial.media_version or 1) + 1
     if old and old != key:
@@ -139,15 +143,7 @@ def _replace(tutorial: Tutorial, attr: str, key: str | None) -> None:
 
 
 def _after_commit_delete(key: str) -> None:
-    pending = db.session.info.setdefault("tutorials_delete_after_commit", [])
-    pending.append(key)
-
-
-def delete_replaced_files() -> None:
-    """Call after a successful commit: removes files that rows no longer point to."""
-    storage = get_storage()
-    for key in db.session.info.pop("tutorials_delete_after_commit", []):
-        storage.delete(key)
+    delete_file_after_commit(get_storage(), key)
 
 
 def validate_embed_url(url: str) -> str:

@@ -101,7 +101,7 @@ def create_category(data: dict[str, Any], actor: User) -> PermitCategory:
     db.session.add(category)
     db.session.flush()
     audit(actor, "category.create", "category", category.id, category.name_id, slug=category.slug)
-    db.session.commit()
+    db.session.flush()
     return category
 
 
@@ -113,7 +113,7 @@ def update_category(category: PermitCategory, data: dict[str, Any], actor: User)
     _apply_category(category, data)
     changed = sorted(name for name in CATEGORY_FIELDS if getattr(category, name) != before[name])
     audit(actor, "category.update", "category", category.id, category.name_id, fields=changed)
-    db.session.commit()
+    db.session.flush()
 
 
 def _apply_category(category: PermitCategory, data: dict[str, Any]) -> None:
@@ -131,7 +131,7 @@ def set_category_active(category: PermitCategory, active: bool, actor: User) -> 
     category.active = active
     audit(actor, "category.activate" if active else "category.deactivate", "category", category.id,
           category.name_id)
-    db.session.commit()
+    db.session.flush()
 
 
 def delete_category(category: PermitCategory, actor: User) -> None:
@@ -149,4 +149,4 @@ def delete_category(category: PermitCategory, actor: User) -> None:
     db.session.execute(delete(StageTutorial).where(StageTutorial.category_id == category_id))
     db.session.execute(delete(FormVersion).where(FormVersion.category_id == category_id))
     db.session.delete(category)
-    db.session.commit()
+    db.session.flush()

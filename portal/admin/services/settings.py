@@ -70,7 +70,7 @@ def save_office_settings(values: dict[str, str], actor: User) -> list[str]:
     if changed:
         audit(actor, "settings.update", "settings", "office", "Office settings changed",
               keys=changed)
-    db.session.commit()
+    db.session.flush()
     g.pop("_office_settings", None)
     return changed
 
@@ -99,7 +99,7 @@ def add_holiday(day: date, name: str, kind: str, actor: User) -> Holiday:
     db.session.add(holiday)
     db.session.flush()
     audit(actor, "holiday.add", "holiday", holiday.id, f"{day.isoformat()} {holiday.name}")
-    db.session.commit()
+    db.session.flush()
     g.pop("_holidays", None)
     return holiday
 
@@ -110,5 +110,5 @@ def remove_holiday(holiday_id: int, actor: User) -> None:
         raise NotFoundError()
     audit(actor, "holiday.remove", "holiday", holiday.id, f"{holiday.day.isoformat()} {holiday.name}")
     db.session.delete(holiday)
-    db.session.commit()
+    db.session.flush()
     g.pop("_holidays", None)

@@ -53,7 +53,7 @@ def add_note(applicant: User, staff: User, channel: str, topic: str, text: str,
                        resolved_at=now if resolved else None,
                        resolved_by_id=staff.id if resolved else None, created_at=now)
     db.session.add(note)
-    db.session.commit()
+    db.session.flush()
     return note
 
 
@@ -64,7 +64,7 @@ def resolve_note(note: SupportNote, staff: User) -> None:
     note.resolved = True
     note.resolved_at = utcnow()
     note.resolved_by_id = staff.id
-    db.session.commit()
+    db.session.flush()
 
 
 def notes_for(applicant: User) -> list[SupportNote]:

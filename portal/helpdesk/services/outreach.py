@@ -26,7 +26,7 @@ def resend_verification(applicant: User, staff: User) -> bool:
     if applicant.email_verified:
         return False
     auth_services.send_verification(applicant)
-    db.session.commit()
+    db.session.flush()
     current_app.logger.info("helpdesk: %s resent verification to user %s", staff.id, applicant.id)
     return True
 
@@ -75,5 +75,5 @@ def send_tutorial(applicant: User, staff: User, choice: str) -> str:
                 link=link, notice=_l("The help desk sent you a video guide: %(title)s",
                                      title=title),
                 tutorial_title=title, chapter_title=chapter_name)
-    db.session.commit()
+    db.session.flush()
     return link
