@@ -157,7 +157,7 @@ class Cluster:
                  https_port: int | None = None, http_port: int | None = None,
                  with_worker: bool = True, applicants: int = 0, officers: int = 4,
                  approvers: int = 2, quiet: bool = True, extra_env: dict | None = None,
-                 storage: str = "s3", nginx_extra: str = ""):
+                 storage: str = "s3", nginx_extra: str = "", redis_host: str = REDIS_HOST):
         if not 0 <= redis_db <= 15:
             raise ValueError("redis_db must be 0..15")
         self.redis_db = redis_db
@@ -175,7 +175,7 @@ class Cluster:
         self.nginx_extra = nginx_extra  # lines added to the site's server block (benchmarks)
         self.db_name = f"satupintu_cluster_{uuid.uuid4().hex[:8]}"
         self.db_url = f"{PG_SERVER}/{self.db_name}"
-        self.redis_url = f"redis://{REDIS_HOST}/{redis_db}"
+        self.redis_url = f"redis://{redis_host}/{redis_db}"
         self.secret_key = secrets.token_urlsafe(48)
         self.s3_prefix = f"c{uuid.uuid4().hex[:8]}/"
         self.tmp = Path(tempfile.mkdtemp(prefix="satupintu-cluster-"))

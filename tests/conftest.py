@@ -27,7 +27,7 @@ from portal.db import utcnow
 from portal.extensions import db, limiter
 
 DEFAULT_PASSWORD = "correct horse battery staple"
-pytest_plugins = ["tests.smtp"]  # the smtp_server fixture
+pytest_plugins = ["tests.smtp", "tests.redis_server"]  # the smtp_server and redis_server fixtures
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 

@@ -3,7 +3,8 @@ PostgreSQL, Redis, one RQ worker, the moto S3 server and a counting SMTP server.
 
 Opt-in: it starts real processes and takes about a minute on a busy machine, too slow for the
 suite CI runs twice. Run it with ``RUN_CLUSTER=1 .venv/bin/python -m pytest -q -m cluster
-tests/test_cluster.py``. Skipped when nginx, gunicorn, moto or Redis are missing."""
+tests/test_cluster.py``. Skipped when nginx, gunicorn, moto or PostgreSQL are missing. Redis is
+the run's own server (tests/redis_server.py), never the machine's."""
 
 from __future__ import annotations
 
@@ -33,23 +34,23 @@ def _missing() -> str | None:
             __import__(module)
         except ImportError:
             return f"{module} is not installed"
-    for port, name in ((6379, "Redis"), (5432, "PostgreSQL")):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        except OSError:
-            return f"{name} is not running on 127.0.0.1:{port}"
+    try:
+        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
+    except OSError:
+        return "PostgreSQL is not running on 127.0.0.1:5432"
     return None
 
 
 @pytest.fixture(scope="module")
-def cluster():
+def cluster(request):
     reason = _missing()
     if reason:
         pytest.skip(reason)
     sys.path.insert(0, str(BENCH))
     from cluster import Cluster
 
-    with Cluster(redis_db=13, workers=2, applicants=4) as c:
+    redis_server = request.getfixturevalue("redis_server")
+    with Cluster(redis_db=0, workers=2, applicants=4, redis_host=f"127.0.0.1:{redis_server.port}") as c:
         yield c
 
 

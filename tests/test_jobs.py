@@ -4,13 +4,12 @@ however often the job runs, go back to PENDING when the mail server fails and ar
 the retry; ``flask jobs requeue-stuck`` repairs what a crashed worker left behind.
 
 These tests need committed rows (the worker reads them), so they use a scratch database
-(tests/dbutil.py). Redis db 14 is flushed first. When Redis is down they are skipped, unless
-REQUIRE_REDIS=1 makes that a failure.
+(tests/dbutil.py), and the run's own Redis server (tests/redis_server.py), flushed before each
+test. Without redis-server they are skipped, unless REQUIRE_REDIS=1 makes that a failure.
 """
 
 from __future__ import annotations
 
-import os
 import time
 from datetime import timedelta
 
@@ -27,24 +26,12 @@ from tests.conftest import make_user
 from tests.smtp import SmtpServer, free_port
 from tests.wizard_helpers import make_category, make_submitted
 
-REDIS_TEST_URL = "redis://127.0.0.1:6379/14"
-
 
 # -- Redis and an app on a scratch database --------------------------------------------------
 @pytest.fixture
-def redis_db():
-    from redis import Redis
-    from redis.exceptions import RedisError
-
-    conn = Redis.from_url(REDIS_TEST_URL)
-    try:
-        conn.ping()
-    except RedisError as exc:
-        if os.environ.get("REQUIRE_REDIS") == "1":
-            pytest.fail(f"REQUIRE_REDIS=1 but Redis at {REDIS_TEST_URL} answers: {exc}")
-        pytest.skip(f"Redis at {REDIS_TEST_URL} is not reachable ({exc}); "
-                    "set REQUIRE_REDIS=1 to make this a failure")
-    conn.flushdb()
+def redis_db(redis_server):
+    conn = redis_server.client()
+    conn.flushdb()  # the run's own server: nobody else's data is here
     try:
         yield conn
     finally:
@@ -53,7 +40,7 @@ def redis_db():
 
 
 @pytest.fixture
-def rq_app(real_commits, redis_db, tmp_path):
+def rq_app(real_commits, redis_db, redis_server, tmp_path):
     """An app with REDIS_URL set, on its own committed database, mailing a real SMTP server
     (``rq_app.smtp``)."""
     from portal import create_app
@@ -62,7 +49,7 @@ def rq_app(real_commits, redis_db, tmp_path):
     server = SmtpServer()
     server.controller.start()
     with scratch_database_url("notif_jobs", tmp_path) as url:
-        app = create_app("test", SQLALCHEMY_DATABASE_URI=url, REDIS_URL=REDIS_TEST_URL,
+        app = create_app("test", SQLALCHEMY_DATABASE_URI=url, REDIS_URL=redis_server.url(),
                          MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port,
                          JOBS_RETRY_INTERVALS=[1], MAIL_DIR=tmp_path / "mail",
                          UPLOAD_ROOT=tmp_path / "uploads", INSTANCE_DIR=tmp_path)
@@ -222,7 +209,7 @@ def test_worker_command_without_redis_says_none_is_needed(app, monkeypatch):
 def test_rq_is_used_exactly_when_redis_url_is_set(app, monkeypatch):
     monkeypatch.setitem(app.config, "REDIS_URL", None)
     assert not use_rq(app)
-    monkeypatch.setitem(app.config, "REDIS_URL", REDIS_TEST_URL)
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:6379/0")
     assert use_rq(app)
     monkeypatch.setitem(app.config, "JOBS_USE_RQ", False)
     assert not use_rq(app)
@@ -260,7 +247,7 @@ def test_redis_down_at_dispatch_keeps_the_change_and_the_email_for_later(
     applicant = make_user(Role.APPLICANT, locale="en")
     application = make_submitted(applicant, make_category())
     dispatch_queued()
-    monkeypatch.setitem(app.config, "REDIS_URL", f"redis://127.0.0.1:{free_port()}/14")
+    monkeypatch.setitem(app.config, "REDIS_URL", f"redis://127.0.0.1:{free_port()}/0")
     login_as(Role.OFFICER)
     page = client.get(f"/office/applications/{application.id}").get_data(as_text=True)
     version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)

@@ -1,11 +1,11 @@
 """The login limits with Flask-Limiter on a real Redis (the several-hosts tier).
 
-Skips with a reason when Redis is not running, unless REQUIRE_REDIS=1 (CI), then it fails.
+On the run's own Redis server (tests/redis_server.py): skips with a reason when redis-server is
+not installed, unless REQUIRE_REDIS=1 (CI), then it fails.
 """
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
@@ -14,36 +14,21 @@ from portal import create_app
 from portal.extensions import limiter
 from tests.conftest import DEFAULT_PASSWORD, csrf_token, make_user
 
-REDIS_URI = "redis://127.0.0.1:6379/15"
 WRONG = "not the right password"
 
 pytestmark = pytest.mark.redis
 
 
-def _redis_or_skip():
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URI, socket_connect_timeout=1, socket_timeout=2)
-    try:
-        client.ping()
-    except redis.exceptions.RedisError as exc:
-        if os.environ.get("REQUIRE_REDIS") == "1":
-            pytest.fail(f"Redis at {REDIS_URI} is required (REQUIRE_REDIS=1) but not reachable: {exc}")
-        pytest.skip(f"Redis is not running at {REDIS_URI} ({exc}); set REQUIRE_REDIS=1 to fail")
-    return client
-
-
 @pytest.fixture
-def redis_app(tmp_path):
-    redis_client = _redis_or_skip()
-    # Other test runs may share this Redis (several engineers, CI jobs on one host): a key
-    # prefix of our own gives a clean slate without flushing their counters, and we delete
-    # only our keys afterwards.
+def redis_app(tmp_path, redis_server):
+    redis_client = redis_server.client()
+    # The server lives for the whole run: a key prefix per test gives each a clean slate, and
+    # its keys are deleted afterwards.
     prefix = f"satupintu-test-{uuid.uuid4().hex[:12]}"
     # The limiter is one object shared by every app; keep the session app's storage and put
     # it back afterwards so the other tests go on with memory storage.
     saved = limiter._storage, limiter._limiter, limiter._key_prefix
-    app = create_app("test", RATELIMIT_STORAGE_URI=REDIS_URI, RATELIMIT_KEY_PREFIX=prefix,
+    app = create_app("test", RATELIMIT_STORAGE_URI=redis_server.url(), RATELIMIT_KEY_PREFIX=prefix,
                      MAIL_DIR=tmp_path / "mail", INSTANCE_DIR=tmp_path)
     try:
         yield app, _Keys(redis_client, prefix)
@@ -90,7 +75,7 @@ def test_redis_limit_is_shared_between_app_processes(redis_app, tmp_path):
     for _ in range(5):
         attempt(app.test_client(), user.email, WRONG)
     # A second app object with the same storage: its limiter storage is a new Redis client.
-    second = create_app("test", RATELIMIT_STORAGE_URI=REDIS_URI, MAIL_DIR=tmp_path / "m2",
+    second = create_app("test", RATELIMIT_STORAGE_URI=app.config["RATELIMIT_STORAGE_URI"], MAIL_DIR=tmp_path / "m2",
                         RATELIMIT_KEY_PREFIX=app.config["RATELIMIT_KEY_PREFIX"],
                         INSTANCE_DIR=tmp_path)
     assert attempt(second.test_client(), user.email, DEFAULT_PASSWORD).status_code == 429

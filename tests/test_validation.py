@@ -189,8 +189,23 @@ def test_phone_too_short_refused(client):
     assert_refused(client, "Enter an Indonesian mobile number", phone="0812345")
 
 
-def test_phone_non_ascii_digits_refused(client):
-    assert_refused(client, "Enter an Indonesian mobile number", phone="٠٨١٢٣٤٥٦٧٨٩٠")
+# After an ASCII "08" (so the prefix matches), digits Python's \d accepts but a phone
+# cannot dial: Arabic-Indic, full-width, Devanagari, and one such digit among ASCII ones.
+NON_ASCII_PHONES = {
+    "arabic_indic": "08" + "١٢٣٤٥٦٧٨٩٠",
+    "full_width": "08" + "１２３４５６７８９０",
+    "devanagari": "08" + "१२३४५६७८९०",
+    "one_digit_mixed": "0812345678٩0",
+    "all_arabic_indic": "٠٨١٢٣٤٥٦٧٨٩٠",
+}
+
+
+@pytest.mark.parametrize("phone", NON_ASCII_PHONES.values(), ids=NON_ASCII_PHONES.keys())
+def test_phone_non_ascii_digits_refused(client, phone):
+    assert phone.isdigit() and not phone.isascii()  # digits to Python, not to a phone network
+    with pytest.raises(ValueError, match="phone"):
+        normalize_phone(phone)
+    assert_refused(client, "Enter an Indonesian mobile number", phone=phone)
 
 
 def test_phone_huge_value_refused(client):

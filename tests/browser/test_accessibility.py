@@ -13,9 +13,6 @@ from tests.browser.a11y import PAGES, RolePages, format_violations, page_id, run
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_commits")]
 
-#: Pages the issue lists that do not exist yet (name: path): each is checked once it answers
-#: and skipped with the reason until then; move it to a11y.PAGES when it exists.
-PENDING: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
@@ -45,13 +42,3 @@ def test_page_has_no_wcag_violations(role_pages, live, spec, lang):
     violations = run_axe(page)
     assert not violations, format_violations(violations, f"{spec.name} ({page.url}, {lang})")
     assert not pages.problems()
-
-
-@pytest.mark.parametrize("name", sorted(PENDING))
-def test_pages_not_built_yet_are_checked_once_they_exist(role_pages, live, name):
-    page = role_pages("id").get(None)
-    response = page.goto(PENDING[name])
-    if response.status == 404:
-        pytest.skip(f"{PENDING[name]} does not exist yet; add it to a11y.PAGES when it does")
-    violations = run_axe(page)
-    assert not violations, format_violations(violations, f"{name} ({page.url})")
