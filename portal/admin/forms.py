@@ -16,6 +16,7 @@ from wtforms import (
     DecimalField,
     EmailField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
 )
@@ -66,7 +67,7 @@ class CategoryForm(FlaskForm):
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.sector.choices = [(s.value, s.label) for s in Sector]
+        self.sector.choices = [SelectChoice(s.value, s.label) for s in Sector]
         if editing:
             del self.slug
 
@@ -119,13 +120,15 @@ class FieldForm(FlaskForm):
 
     def __init__(self, *args, pages=(), other_fields=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.type.choices = [(t.name, t.title) for t in field_types()]
-        self.page.choices = [(p["key"], f"{p.get('title_id') or p['key']} ({p['key']})") for p in pages]
-        self.date_rule.choices = [("", _l("Any date")), ("past", _l("Today or earlier")),
-                                  ("future", _l("Today or later"))]
+        self.type.choices = [SelectChoice(t.name, t.title) for t in field_types()]
+        self.page.choices = [SelectChoice(p["key"], f"{p.get('title_id') or p['key']} ({p['key']})")
+                             for p in pages]
+        self.date_rule.choices = [SelectChoice("", _l("Any date")),
+                                  SelectChoice("past", _l("Today or earlier")),
+                                  SelectChoice("future", _l("Today or later"))]
         self._other_fields = {f["key"]: f for f in other_fields}
-        self.show_if_field.choices = [("", _l("(always shown)"))] + [
-            (f["key"], f"{f.get('label_id') or f['key']} ({f['key']})") for f in other_fields]
+        self.show_if_field.choices = [SelectChoice("", _l("(always shown)"))] + [
+            SelectChoice(f["key"], f"{f.get('label_id') or f['key']} ({f['key']})") for f in other_fields]
 
     def validate_key(self, field):
         if not KEY_RE.fullmatch(field.data or ""):
@@ -231,7 +234,7 @@ class DocumentForm(FlaskForm):
     description_id = StrippedText(_l("Description (Indonesian)"), validators=[Length(max=2000)])
     description_en = StrippedText(_l("Description (English)"), validators=[Length(max=2000)])
     allowed_types = MultiCheckboxField(_l("Allowed file types"),
-                                       choices=[(t, t.upper()) for t in DOCUMENT_TYPES])
+                                       choices=[SelectChoice(t, t.upper()) for t in DOCUMENT_TYPES])
     max_mb = DecimalField(_l("Largest file (MB)"), default=Decimal(5), places=None,
                           validators=[DataRequired(message=_l("Enter a size in MB, e.g. 5.")),
                                       NumberRange(min=Decimal("0.1"), max=50)])
@@ -270,8 +273,8 @@ class InviteForm(FlaskForm):
         filters=[lambda v: v.strip().lower() if isinstance(v, str) else v])
     full_name = Stripped(_l("Full name"), validators=[required(), Length(max=120)])
     roles = MultiCheckboxField(_l("Roles"), choices=[])
-    locale = SelectField(_l("Language of the email"), choices=[("id", "Bahasa Indonesia"),
-                                                               ("en", "English")])
+    locale = SelectField(_l("Language of the email"), choices=[SelectChoice("id", "Bahasa Indonesia"),
+                                                               SelectChoice("en", "English")])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -289,7 +292,8 @@ ROLE_LABELS = {
 
 
 def staff_role_choices():
-    return [(r.value, ROLE_LABELS[r]) for r in (Role.OFFICER, Role.APPROVER, Role.HELPDESK, Role.ADMIN)]
+    staff = (Role.OFFICER, Role.APPROVER, Role.HELPDESK, Role.ADMIN)
+    return [SelectChoice(r.value, ROLE_LABELS[r]) for r in staff]
 
 
 class RolesForm(FlaskForm):
@@ -297,7 +301,7 @@ class RolesForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.roles.choices = [(r.value, ROLE_LABELS[r]) for r in Role]
+        self.roles.choices = [SelectChoice(r.value, ROLE_LABELS[r]) for r in Role]
 
 
 class FindUserForm(FlaskForm):
@@ -323,6 +327,6 @@ class SettingsForm(FlaskForm):
 class HolidayForm(FlaskForm):
     day = DateField(_l("Date"), validators=[DataRequired(message=_l("Enter a date like 2026-08-17."))])
     name = Stripped(_l("Name"), validators=[required(), Length(max=120)])
-    kind = SelectField(_l("Kind"), choices=[("national", _l("National holiday")),
-                                            ("joint_leave", _l("Joint leave day")),
-                                            ("local", _l("Local holiday"))])
+    kind = SelectField(_l("Kind"), choices=[SelectChoice("national", _l("National holiday")),
+                                            SelectChoice("joint_leave", _l("Joint leave day")),
+                                            SelectChoice("local", _l("Local holiday"))])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitField
+from wtforms import EmailField, PasswordField, RadioField, SelectChoice, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from portal.auth import passwords
@@ -135,7 +135,7 @@ class ProfileForm(FlaskForm):
     phone = _phone_field()
     locale = RadioField(
         _l("Language"),
-        choices=[("id", "Bahasa Indonesia"), ("en", "English")],
+        choices=[SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")],
         validators=[_required()],
     )
     submit = SubmitField(_l("Save changes"))

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Length, Optional
 
 from portal.applications.forms import EmptyForm, VersionedForm
@@ -20,15 +28,15 @@ class CorrectionForm(VersionedForm):
 
 
 class RecommendForm(VersionedForm):
-    decision = RadioField(_l("Recommendation"), choices=[("approve", _l("Recommend approval")),
-                                                         ("reject", _l("Recommend rejection"))])
+    decision = RadioField(_l("Recommendation"), choices=[SelectChoice("approve", _l("Recommend approval")),
+                                                         SelectChoice("reject", _l("Recommend rejection"))])
     reason = TextAreaField(_l("Reason"), description=_l("Required when recommending rejection."),
                            validators=[Length(max=5000)])
 
 
 class DecisionForm(VersionedForm):
-    decision = RadioField(_l("Decision"), choices=[("approve", _l("Approve and issue the permit")),
-                                                   ("reject", _l("Reject"))])
+    decision = RadioField(_l("Decision"), choices=[
+        SelectChoice("approve", _l("Approve and issue the permit")), SelectChoice("reject", _l("Reject"))])
     reason = TextAreaField(_l("Reason"),
                            description=_l("Required for a rejection; the applicant sees it."),
                            validators=[Length(max=5000)])

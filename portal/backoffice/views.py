@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from portal.applications import services as app_services
 from portal.applications import workflow
@@ -47,7 +48,7 @@ def queue():
     page = services.queue_page(filters, current_user)
     categories = db.session.scalars(db.select(PermitCategory).order_by(PermitCategory.name_id)).all()
     assign_form = AssignForm()
-    assign_form.officer_id.choices = [(o.id, o.full_name) for o in services.officers()]
+    assign_form.officer_id.choices = [SelectChoice(o.id, o.full_name) for o in services.officers()]
     args = {k: v for k, v in request.args.items() if k != "cursor"}
     return render_template("backoffice/queue.html", page=page, filters=filters,
                            categories=categories, labels=workflow.STATUS_LABELS,
@@ -59,7 +60,7 @@ def queue():
 @roles_required(Role.APPROVER, Role.ADMIN)
 def assign():
     form = AssignForm()
-    form.officer_id.choices = [(o.id, o.full_name) for o in services.officers()]
+    form.officer_id.choices = [SelectChoice(o.id, o.full_name) for o in services.officers()]
     if not form.validate_on_submit():
         abort(400)
     ids = request.form.getlist("application_ids", type=int)

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.helpdesk.models import Channel
@@ -23,12 +31,12 @@ class SearchForm(FlaskForm):
     q = StringField(_l("Name, email, NIK, phone or tracking number"),
                     validators=[Optional()])
     kind = SelectField(_l("Search by"), choices=[
-        ("auto", _l("Automatic")),
-        ("name", _l("Name (part of it)")),
-        ("email", _l("Email")),
-        ("nik", _l("NIK")),
-        ("phone", _l("Phone")),
-        ("tracking", _l("Tracking number")),
+        SelectChoice("auto", _l("Automatic")),
+        SelectChoice("name", _l("Name (part of it)")),
+        SelectChoice("email", _l("Email")),
+        SelectChoice("nik", _l("NIK")),
+        SelectChoice("phone", _l("Phone")),
+        SelectChoice("tracking", _l("Tracking number")),
     ], default="auto", validate_choice=False)
 
 
@@ -44,10 +52,10 @@ class SendTutorialForm(FlaskForm):
 
 class NoteForm(FlaskForm):
     channel = SelectField(_l("How did they contact us?"), choices=[
-        (Channel.PHONE.value, _l("Phone")),
-        (Channel.WHATSAPP.value, _l("WhatsApp")),
-        (Channel.WALK_IN.value, _l("Walk-in")),
-        (Channel.EMAIL.value, _l("Email")),
+        SelectChoice(Channel.PHONE.value, _l("Phone")),
+        SelectChoice(Channel.WHATSAPP.value, _l("WhatsApp")),
+        SelectChoice(Channel.WALK_IN.value, _l("Walk-in")),
+        SelectChoice(Channel.EMAIL.value, _l("Email")),
     ], validators=[_required()])
     topic = StringField(_l("Topic"), validators=[_required(), Length(max=120)])
     text = TextAreaField(_l("What was said"), validators=[_required(), Length(max=4000)])

@@ -15,6 +15,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from portal.applications import workflow
 from portal.auth.models import Role
@@ -71,7 +72,7 @@ def applicant(user_id: int):
 def _applicant_page(user, *, note_form=None, tutorial_form=None, code_form=None, status=200):
     lang = current_language()
     tutorial_form = tutorial_form or SendTutorialForm()
-    tutorial_form.tutorial.choices = services.tutorial_choices(lang)
+    tutorial_form.tutorial.choices = [SelectChoice(v, label) for v, label in services.tutorial_choices(lang)]
     page = render_template(
         "helpdesk/applicant.html", applicant=user,
         nik=services.mask_nik(user.nik), phone=services.mask_phone(user.phone),

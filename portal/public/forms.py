@@ -13,6 +13,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -49,7 +50,7 @@ class ComplaintForm(HoneypotMixin, FlaskForm):
                        description=_l("We send the complaint number and every answer here."))
     topic = SelectField(
         _l("What is it about?"),
-        choices=[(t.value, TOPIC_LABELS[t]) for t in ComplaintTopic
+        choices=[SelectChoice(t.value, TOPIC_LABELS[t]) for t in ComplaintTopic
                  if t is not ComplaintTopic.INFORMATION],
         validators=[_required()])
     tracking_number = StringField(
@@ -74,7 +75,7 @@ class InformationRequestForm(HoneypotMixin, FlaskForm):
 class AnswerForm(FlaskForm):
     text = TextAreaField(_l("Answer to the person"), validators=[Length(max=10_000)],
                          description=_l("The person sees this on their follow page and by email."))
-    status = SelectField(_l("Status"), choices=[(s.value, STATUS_LABELS[s]) for s in CaseStatus])
+    status = SelectField(_l("Status"), choices=[SelectChoice(s.value, STATUS_LABELS[s]) for s in CaseStatus])
     submit = SubmitField(_l("Save"))
 
 
@@ -102,7 +103,7 @@ class FaqForm(FlaskForm):
 class DocumentForm(FlaskForm):
     title = StringField(_l("Title"), validators=[_required(), Length(max=200)])
     kind = SelectField(_l("Kind of document"),
-                       choices=[(k.value, DOCUMENT_KIND_LABELS[k]) for k in DocumentKind])
+                       choices=[SelectChoice(k.value, DOCUMENT_KIND_LABELS[k]) for k in DocumentKind])
     year = IntegerField(_l("Year (optional)"),
                         validators=[Optional(), NumberRange(min=1990, max=2100)])
     description = TextAreaField(_l("Description (optional)"), validators=[Length(max=2000)])
@@ -135,7 +136,8 @@ def survey_form_class():
     for number, element in enumerate(ELEMENTS, start=1):
         setattr(SurveyForm, element.key, RadioField(
             element.question,
-            choices=[(str(score), label) for score, label in enumerate(element.options, start=1)],
+            choices=[SelectChoice(str(score), label)
+                     for score, label in enumerate(element.options, start=1)],
             validators=[DataRequired(message=_l("Choose one answer."))],
             description=_l("Element %(n)s of 9: %(name)s", n=number, name=element.name)))
     return SurveyForm

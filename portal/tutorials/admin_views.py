@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from portal.auth.models import Role
 from portal.catalogue.models import PermitCategory
@@ -48,7 +49,7 @@ def index():
 @admin_only
 def new():
     form = TutorialForm()
-    form.category_id.choices = _category_choices()
+    form.category_id.choices = [SelectChoice(v, n) for v, n in _category_choices()]
     if form.validate_on_submit():
         tutorial = editing.save_tutorial(None, form.data_for_service(), _me())
         flash(_("The video guide was created. Add the video, captions and chapters."), "success")
@@ -61,7 +62,7 @@ def new():
 def edit(tutorial_id: int):
     tutorial = editing.get_tutorial_or_404(tutorial_id, current_user)
     form = TutorialForm(obj=tutorial)
-    form.category_id.choices = _category_choices()
+    form.category_id.choices = [SelectChoice(v, n) for v, n in _category_choices()]
     if request.method == "GET":
         form.category_id.data = str(tutorial.category_id or "")
     if form.validate_on_submit():
@@ -75,7 +76,7 @@ def _tutorial_page(tutorial, *, form=None, errors=None, embed_form=None, rows=No
                    status=200):
     if form is None:
         form = TutorialForm(obj=tutorial, formdata=None)
-        form.category_id.choices = _category_choices()
+        form.category_id.choices = [SelectChoice(v, n) for v, n in _category_choices()]
         form.category_id.data = str(tutorial.category_id or "")
     embed_form = embed_form or EmbedForm(formdata=None, embed_url=tutorial.embed_url or "")
     return render_template(
