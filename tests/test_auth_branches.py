@@ -319,15 +319,15 @@ def test_a_real_registration_still_works_with_caps(app, outbox):
 
 
 @pytest.mark.redis
-def test_reset_cap_is_shared_by_app_processes_through_redis(tmp_path):
+def test_reset_cap_is_shared_by_app_processes_through_redis(tmp_path, redis_server):
     """Two app instances (two gunicorn hosts) count one address against the same Redis cap."""
     import uuid
 
     from portal import create_app
     from portal.extensions import limiter
-    from tests.test_limiter_redis import REDIS_URI, _redis_or_skip
 
-    redis_client = _redis_or_skip()
+    REDIS_URI = redis_server.url()  # noqa: N806 - the run's own Redis (tests/redis_server.py)
+    redis_client = redis_server.client()
     prefix = f"satupintu-test-{uuid.uuid4().hex[:12]}"
     saved = limiter._storage, limiter._limiter, limiter._key_prefix
     try:
