@@ -14,7 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
 import portal.models  # noqa: F401  (every table registered before use)
-from portal import errors, i18n, jobs, security, static_assets, transaction
+from portal import errors, i18n, jobs, params, security, static_assets, transaction
 from portal.admin import bp as admin_bp
 from portal.admin.services import office_settings
 from portal.applications import bp as applications_bp
@@ -69,6 +69,7 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
         # write lock on SQLite; a GET writes only through portal.db.short_write.
         sqlite_write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS"))
 
+    params.init_app(app)  # the <id:...> converter, before any rule is added
     _init_extensions(app)
     _register_blueprints(app)
 

@@ -72,7 +72,7 @@ def _url(app, rule) -> str:
     values = {}
     for name in rule.arguments:
         converter = type(rule._converters[name]).__name__
-        values[name] = 1 if converter in ("IntegerConverter", "FloatConverter") else "dummy"
+        values[name] = 1 if converter in ("IdConverter", "IntegerConverter", "FloatConverter") else "dummy"
     return app.url_map.bind("portal.test").build(rule.endpoint, values)
 
 

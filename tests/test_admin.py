@@ -37,7 +37,7 @@ def _url(rule) -> str:
     values = {}
     for name in rule.arguments:
         converter = type(rule._converters[name]).__name__
-        values[name] = 1 if converter == "IntegerConverter" else "dummy"
+        values[name] = 1 if converter in ("IdConverter", "IntegerConverter") else "dummy"
     return _MAP_APP.url_map.bind("portal.test").build(rule.endpoint, values)
 
 

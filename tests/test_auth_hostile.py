@@ -477,7 +477,7 @@ def _dummy_values(rule) -> dict:
     values = {}
     for name in rule.arguments:
         converter = rule._converters[name].__class__.__name__
-        values[name] = 1 if converter in ("IntegerConverter", "FloatConverter") else "dummy"
+        values[name] = 1 if converter in ("IdConverter", "IntegerConverter", "FloatConverter") else "dummy"
     return values
 
 

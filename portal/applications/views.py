@@ -93,7 +93,7 @@ def _step_url(application_id: int, step) -> str:
     return url_for("applications.review", application_id=application_id)
 
 
-@bp.route("/applications/<int:application_id>/requirements")
+@bp.route("/applications/<id:application_id>/requirements")
 def requirements(application_id: int):
     application, leave = _draft_or_redirect(application_id)
     if leave:
@@ -102,7 +102,7 @@ def requirements(application_id: int):
                            **_wizard_context(application, services.STAGE_REQUIREMENTS))
 
 
-@bp.route("/applications/<int:application_id>/form/<page_key>", methods=["GET", "POST"])
+@bp.route("/applications/<id:application_id>/form/<page_key>", methods=["GET", "POST"])
 def form_page(application_id: int, page_key: str):
     application, leave = _draft_or_redirect(application_id)
     if leave:
@@ -131,7 +131,7 @@ def form_page(application_id: int, page_key: str):
                            values=values, errors=errors, form=form, **context)
 
 
-@bp.route("/applications/<int:application_id>/documents")
+@bp.route("/applications/<id:application_id>/documents")
 def documents(application_id: int):
     application, leave = _draft_or_redirect(application_id)
     if leave:
@@ -141,7 +141,7 @@ def documents(application_id: int):
                            **_wizard_context(application, services.STAGE_DOCUMENTS))
 
 
-@bp.route("/applications/<int:application_id>/documents/<requirement_key>", methods=["POST"])
+@bp.route("/applications/<id:application_id>/documents/<requirement_key>", methods=["POST"])
 @upload_rate_limit
 def upload(application_id: int, requirement_key: str):
     application = services.get_own_application_or_404(application_id, current_user,
@@ -168,7 +168,7 @@ def _back_to_documents(application) -> str:
     return url_for("applications.documents", application_id=application.id) + "#documents"
 
 
-@bp.route("/applications/<int:application_id>/documents/<int:document_id>/delete",
+@bp.route("/applications/<id:application_id>/documents/<id:document_id>/delete",
           methods=["POST"])
 def delete_document(application_id: int, document_id: int):
     application = services.get_own_application_or_404(application_id, current_user,
@@ -184,7 +184,7 @@ def delete_document(application_id: int, document_id: int):
     return redirect(_back_to_documents(application))
 
 
-@bp.route("/applications/<int:application_id>/documents/<int:document_id>/download")
+@bp.route("/applications/<id:application_id>/documents/<id:document_id>/download")
 def download_document(application_id: int, document_id: int):
     application = services.get_own_application_or_404(application_id, current_user,
                                                       with_documents=False)
@@ -195,7 +195,7 @@ def download_document(application_id: int, document_id: int):
                                   document.content_type)
 
 
-@bp.route("/applications/<int:application_id>/review", methods=["GET", "POST"])
+@bp.route("/applications/<id:application_id>/review", methods=["GET", "POST"])
 def review(application_id: int):
     application, leave = _draft_or_redirect(application_id)
     if leave:
@@ -225,7 +225,7 @@ def review(application_id: int):
                            missing=missing, **_wizard_context(application, services.STAGE_REVIEW))
 
 
-@bp.route("/applications/<int:application_id>/confirmation")
+@bp.route("/applications/<id:application_id>/confirmation")
 def confirmation(application_id: int):
     application = services.get_own_application_or_404(application_id, current_user)
     if application.tracking_number is None:
@@ -235,7 +235,7 @@ def confirmation(application_id: int):
 
 
 # -- tracking ------------------------------------------------------------------------------------
-@bp.route("/applications/<int:application_id>")
+@bp.route("/applications/<id:application_id>")
 def detail(application_id: int):
     application = services.get_own_application_or_404(application_id, current_user,
                                                       with_documents=False)
@@ -252,7 +252,7 @@ def detail(application_id: int):
     )
 
 
-@bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
+@bp.route("/applications/<id:application_id>/withdraw", methods=["POST"])
 def withdraw(application_id: int):
     application = services.get_own_application_or_404(application_id, current_user)
     form = WithdrawForm()
@@ -268,7 +268,7 @@ def withdraw(application_id: int):
 
 
 # -- correction round ------------------------------------------------------------------------------
-@bp.route("/applications/<int:application_id>/correction", methods=["GET", "POST"])
+@bp.route("/applications/<id:application_id>/correction", methods=["GET", "POST"])
 def correction(application_id: int):
     application = services.get_own_application_or_404(application_id, current_user,
                                                       with_documents=False)

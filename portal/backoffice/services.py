@@ -25,6 +25,7 @@ from portal.calendar import clock
 from portal.db import utcnow
 from portal.errors import AccessDenied, NotFoundError, PortalError
 from portal.extensions import db
+from portal.params import parse_date, to_id
 
 STAFF_ROLES = (Role.OFFICER, Role.APPROVER, Role.ADMIN)
 #: What the office is working on (the queue's default).
@@ -87,7 +88,7 @@ def parse_filters(args, user: User) -> QueueFilters:
             raise BadFilter("status") from None
     if args.get("category"):
         try:
-            f.category_id = int(args["category"])
+            f.category_id = to_id(args["category"])
         except ValueError:
             raise BadFilter("category") from None
     f.assigned = args.get("assigned", "any")
@@ -109,7 +110,7 @@ def parse_filters(args, user: User) -> QueueFilters:
     for name in ("submitted_from", "submitted_to"):
         if args.get(name):
             try:
-                setattr(f, name, date.fromisoformat(args[name]))
+                setattr(f, name, parse_date(args[name]))
             except ValueError:
                 raise BadFilter(name) from None
     if args.get("cursor"):
@@ -126,9 +127,8 @@ def decode_cursor(text: str, sort: str) -> tuple:
     try:
         padded = text + "=" * (-len(text) % 4)
         first, last_id = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
-        if not isinstance(last_id, int):
-            raise TypeError
-        key = date.fromisoformat(first) if sort == "due" else datetime.fromisoformat(first)
+        last_id = to_id(last_id)  # an int in 1..MAX_ID, or ValueError
+        key = parse_date(first) if sort == "due" else datetime.fromisoformat(first)
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, json.JSONDecodeError):
         raise BadFilter("cursor") from None
     return key, last_id

@@ -104,7 +104,7 @@ def _review_context(application):
     }
 
 
-@bp.route("/applications/<int:application_id>")
+@bp.route("/applications/<id:application_id>")
 @roles_required(*STAFF)
 def review(application_id: int):
     application = services.get_application_for_staff_or_404(application_id, current_user)
@@ -132,21 +132,21 @@ def _act(application_id: int, form_cls, action, anchor: str = ""):
     return _back(application_id, anchor)
 
 
-@bp.route("/applications/<int:application_id>/claim", methods=["POST"])
+@bp.route("/applications/<id:application_id>/claim", methods=["POST"])
 @roles_required(Role.OFFICER)
 def claim(application_id: int):
     return _act(application_id, ActionForm,
                 lambda a, f: services.claim(a, current_user))
 
 
-@bp.route("/applications/<int:application_id>/start", methods=["POST"])
+@bp.route("/applications/<id:application_id>/start", methods=["POST"])
 @roles_required(Role.OFFICER)
 def start_review(application_id: int):
     return _act(application_id, ActionForm,
                 lambda a, f: services.start_review(a, current_user, f.expected_version))
 
 
-@bp.route("/applications/<int:application_id>/corrections", methods=["POST"])
+@bp.route("/applications/<id:application_id>/corrections", methods=["POST"])
 @roles_required(Role.OFFICER)
 def request_corrections(application_id: int):
     return _act(application_id, CorrectionForm,
@@ -154,7 +154,7 @@ def request_corrections(application_id: int):
                                                           f.expected_version))
 
 
-@bp.route("/applications/<int:application_id>/recommend", methods=["POST"])
+@bp.route("/applications/<id:application_id>/recommend", methods=["POST"])
 @roles_required(Role.OFFICER)
 def recommend(application_id: int):
     return _act(application_id, RecommendForm,
@@ -162,7 +162,7 @@ def recommend(application_id: int):
                                                 f.reason.data, f.expected_version))
 
 
-@bp.route("/applications/<int:application_id>/decide", methods=["POST"])
+@bp.route("/applications/<id:application_id>/decide", methods=["POST"])
 @roles_required(Role.APPROVER)
 def decide(application_id: int):
     return _act(application_id, DecisionForm,
@@ -170,7 +170,7 @@ def decide(application_id: int):
                                              f.reason.data, f.expected_version))
 
 
-@bp.route("/applications/<int:application_id>/documents/<int:document_id>/verdict",
+@bp.route("/applications/<id:application_id>/documents/<id:document_id>/verdict",
           methods=["POST"])
 @roles_required(Role.OFFICER)
 def document_verdict(application_id: int, document_id: int):
@@ -181,7 +181,7 @@ def document_verdict(application_id: int, document_id: int):
                 anchor=f"#document-{document_id}")
 
 
-@bp.route("/applications/<int:application_id>/flags", methods=["POST"])
+@bp.route("/applications/<id:application_id>/flags", methods=["POST"])
 @roles_required(Role.OFFICER)
 def flag_field(application_id: int):
     return _act(application_id, FlagFieldForm,
@@ -189,21 +189,21 @@ def flag_field(application_id: int):
                 anchor="#answers")
 
 
-@bp.route("/applications/<int:application_id>/flags/<int:flag_id>/remove", methods=["POST"])
+@bp.route("/applications/<id:application_id>/flags/<id:flag_id>/remove", methods=["POST"])
 @roles_required(Role.OFFICER)
 def unflag(application_id: int, flag_id: int):
     return _act(application_id, ActionForm,
                 lambda a, f: services.unflag(a, current_user, flag_id), anchor="#flags")
 
 
-@bp.route("/applications/<int:application_id>/notes", methods=["POST"])
+@bp.route("/applications/<id:application_id>/notes", methods=["POST"])
 @roles_required(*STAFF)
 def add_note(application_id: int):
     return _act(application_id, NoteForm,
                 lambda a, f: services.add_note(a, current_user, f.text.data), anchor="#notes")
 
 
-@bp.route("/applications/<int:application_id>/documents/<int:document_id>/<mode>")
+@bp.route("/applications/<id:application_id>/documents/<id:document_id>/<mode>")
 @roles_required(*STAFF)
 @talisman(frame_options="SAMEORIGIN",
           content_security_policy={"default-src": "'none'", "img-src": "'self'",

@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     SelectChoice,
     SelectField,
     StringField,
@@ -16,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.helpdesk.models import Channel
+from portal.params import FilterDateField
 
 
 def _required():
@@ -73,6 +73,6 @@ class StuckFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    start = DateField(_l("From"), validators=[Optional()])
-    end = DateField(_l("To"), validators=[Optional()])
+    start = FilterDateField(_l("From"), validators=[Optional()])
+    end = FilterDateField(_l("To"), validators=[Optional()])
     submit = SubmitField(_l("Show"))

@@ -31,14 +31,10 @@ from portal.helpdesk.forms import (
     StuckFilterForm,
 )
 from portal.i18n import current_language
+from portal.paging import int_arg
 from portal.security import roles_required
 
 HELPDESK = Role.HELPDESK
-
-
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 12 else None
 
 
 def _applicant_key() -> str:
@@ -57,12 +53,12 @@ def index():
     result = None
     if form.q.data:
         result = services.search_applicants(form.q.data, form.kind.data or "auto",
-                                            after=_int_arg("after"))
+                                            after=int_arg("after"))
     return render_template("helpdesk/index.html", form=form, result=result)
 
 
 # -- the applicant page (read-only) -----------------------------------------------------------------
-@bp.route("/applicants/<int:user_id>")
+@bp.route("/applicants/<id:user_id>")
 @roles_required(HELPDESK)
 def applicant(user_id: int):
     user = services.get_applicant_or_404(user_id, current_user)
@@ -87,7 +83,7 @@ def _applicant_page(user, *, note_form=None, tutorial_form=None, code_form=None,
     return page, status
 
 
-@bp.route("/applicants/<int:user_id>/resend-verification", methods=["POST"])
+@bp.route("/applicants/<id:user_id>/resend-verification", methods=["POST"])
 @roles_required(HELPDESK)
 @limiter.limit("3 per hour", key_func=_applicant_key)
 def resend_verification(user_id: int):
@@ -101,7 +97,7 @@ def resend_verification(user_id: int):
     return redirect(url_for("helpdesk.applicant", user_id=user.id))
 
 
-@bp.route("/applicants/<int:user_id>/tutorial", methods=["POST"])
+@bp.route("/applicants/<id:user_id>/tutorial", methods=["POST"])
 @roles_required(HELPDESK)
 @limiter.limit("30 per hour", key_func=_applicant_key)
 def send_tutorial(user_id: int):
@@ -122,7 +118,7 @@ def send_tutorial(user_id: int):
 
 
 # -- support notes ----------------------------------------------------------------------------------
-@bp.route("/applicants/<int:user_id>/notes", methods=["POST"])
+@bp.route("/applicants/<id:user_id>/notes", methods=["POST"])
 @roles_required(HELPDESK)
 def add_note(user_id: int):
     user = services.get_applicant_or_404(user_id, current_user)
@@ -141,7 +137,7 @@ def add_note(user_id: int):
     return redirect(url_for("helpdesk.applicant", user_id=user.id) + "#notes")
 
 
-@bp.route("/notes/<int:note_id>/resolve", methods=["POST"])
+@bp.route("/notes/<id:note_id>/resolve", methods=["POST"])
 @roles_required(HELPDESK)
 def resolve_note(note_id: int):
     note = services.get_note_or_404(note_id, current_user)
@@ -157,13 +153,13 @@ def resolve_note(note_id: int):
 @bp.route("/cases")
 @roles_required(HELPDESK)
 def cases():
-    page = services.open_cases(before=_int_arg("before"))
+    page = services.open_cases(before=int_arg("before"))
     return render_template("helpdesk/cases.html", page=page, channels=services.CHANNEL_LABELS,
                            action_form=ActionForm())
 
 
 # -- assisted view ----------------------------------------------------------------------------------
-@bp.route("/applicants/<int:user_id>/assist", methods=["POST"])
+@bp.route("/applicants/<id:user_id>/assist", methods=["POST"])
 @roles_required(HELPDESK)
 def open_assist(user_id: int):
     user = services.get_applicant_or_404(user_id, current_user)
@@ -186,12 +182,12 @@ def open_assist(user_id: int):
 
 
 def _assist_context(view):
-    snapshot = services.assist_snapshot(view, _int_arg("application"))
+    snapshot = services.assist_snapshot(view, int_arg("application"))
     return {"view": view, "snapshot": snapshot, "live": services.assist_is_live(view),
             "doc_states": services.DOCUMENT_STATE_LABELS}
 
 
-@bp.route("/assist/<int:view_id>")
+@bp.route("/assist/<id:view_id>")
 @roles_required(HELPDESK)
 def assist(view_id: int):
     view = services.get_assist_view_or_404(view_id, current_user)
@@ -202,7 +198,7 @@ def assist(view_id: int):
     return render_template("helpdesk/assist.html", applicant=applicant, **context)
 
 
-@bp.route("/assist/<int:view_id>/live")
+@bp.route("/assist/<id:view_id>/live")
 @roles_required(HELPDESK)
 def assist_live(view_id: int):
     """The draft part of the assisted view alone, for helpdesk.js to swap in; 410 once the

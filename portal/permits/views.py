@@ -47,7 +47,7 @@ def verify(token: str):
     return response, 200, {"X-Robots-Tag": "noindex, nofollow"}
 
 
-@bp.route("/applications/<int:application_id>/permit.pdf")
+@bp.route("/applications/<id:application_id>/permit.pdf")
 def download(application_id: int):
     """The holder downloads their certificate; anyone else gets 404."""
     permit = services.get_own_permit_or_404(application_id, current_user)
@@ -55,14 +55,14 @@ def download(application_id: int):
                                   services.PDF_CONTENT_TYPE)
 
 
-@bp.route("/permits/<int:permit_id>")
+@bp.route("/permits/<id:permit_id>")
 @roles_required(Role.APPROVER)
 def staff_detail(permit_id: int):
     permit = services.get_permit_for_approver_or_404(permit_id, current_user)
     return _staff_page(permit, RevokeForm())
 
 
-@bp.route("/permits/<int:permit_id>/certificate.pdf")
+@bp.route("/permits/<id:permit_id>/certificate.pdf")
 @roles_required(Role.APPROVER)
 def staff_download(permit_id: int):
     permit = services.get_permit_for_approver_or_404(permit_id, current_user)
@@ -70,7 +70,7 @@ def staff_download(permit_id: int):
                                   services.PDF_CONTENT_TYPE)
 
 
-@bp.route("/permits/<int:permit_id>/revoke", methods=["POST"])
+@bp.route("/permits/<id:permit_id>/revoke", methods=["POST"])
 @roles_required(Role.APPROVER)
 def revoke(permit_id: int):
     permit = services.get_permit_for_approver_or_404(permit_id, current_user)

@@ -8,7 +8,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     HiddenField,
     IntegerField,
@@ -21,6 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from portal.params import FilterDateField
 from portal.public.models import CaseStatus, ComplaintTopic, DocumentKind
 from portal.public.services import DOCUMENT_KIND_LABELS, STATUS_LABELS, TOPIC_LABELS
 from portal.public.skm import ELEMENTS
@@ -120,8 +120,8 @@ class StatisticsFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
-    start = DateField(_l("From"), validators=[Optional()])
-    end = DateField(_l("To"), validators=[Optional()])
+    start = FilterDateField(_l("From"), validators=[Optional()])
+    end = FilterDateField(_l("To"), validators=[Optional()])
     submit = SubmitField(_l("Show"))
 
 

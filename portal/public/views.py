@@ -24,6 +24,7 @@ from portal.catalogue.finder_views import search_page
 from portal.db import short_write
 from portal.extensions import csrf, db, limiter
 from portal.i18n import current_language, localized, remember_anonymous_language
+from portal.paging import int_arg
 from portal.public import bp, services, skm
 from portal.public import statistics as stats_service
 from portal.public.forms import (
@@ -48,11 +49,6 @@ staff_only = roles_required(Role.ADMIN, Role.HELPDESK)
 
 def _user_or_none():
     return current_user._get_current_object() if current_user.is_authenticated else None
-
-
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 12 else None
 
 
 @bp.app_template_global("survey_offer")
@@ -112,11 +108,11 @@ def set_language():
 @bp.route("/news")
 @public
 def news_list():
-    page = services.news_page(before=_int_arg("before"))
+    page = services.news_page(before=int_arg("before"))
     return render_template("public/news_list.html", page=page)
 
 
-@bp.route("/news/<int:news_id>")
+@bp.route("/news/<id:news_id>")
 @public
 def news_detail(news_id: int):
     return render_template("public/news_detail.html",
@@ -137,7 +133,7 @@ def information():
                            kind_labels=services.DOCUMENT_KIND_LABELS)
 
 
-@bp.route("/information/documents/<int:document_id>")
+@bp.route("/information/documents/<id:document_id>")
 @public
 def document_download(document_id: int):
     doc = services.get_document_or_404(document_id, _user_or_none())
@@ -218,7 +214,7 @@ def follow_case(token: str):
 
 
 # -- satisfaction survey -----------------------------------------------------------------------
-@bp.route("/survey/<int:application_id>", methods=["GET", "POST"])
+@bp.route("/survey/<id:application_id>", methods=["GET", "POST"])
 @login_required
 def survey(application_id: int):
     application = skm.get_surveyable_application_or_404(application_id, current_user)
@@ -285,7 +281,7 @@ def staff_news():
 
 
 @bp.route("/staff/news/new", methods=["GET", "POST"])
-@bp.route("/staff/news/<int:news_id>/edit", methods=["GET", "POST"])
+@bp.route("/staff/news/<id:news_id>/edit", methods=["GET", "POST"])
 @staff_only
 def staff_news_edit(news_id: int | None = None):
     item = services.get_news_or_404(news_id, current_user) if news_id else None
@@ -312,7 +308,7 @@ def staff_faq():
 
 
 @bp.route("/staff/faq/new", methods=["GET", "POST"])
-@bp.route("/staff/faq/<int:entry_id>/edit", methods=["GET", "POST"])
+@bp.route("/staff/faq/<id:entry_id>/edit", methods=["GET", "POST"])
 @staff_only
 def staff_faq_edit(entry_id: int | None = None):
     entry = services.get_faq_for_staff_or_404(entry_id, current_user) if entry_id else None
@@ -355,7 +351,7 @@ def staff_documents():
                            kind_labels=services.DOCUMENT_KIND_LABELS, publish_form=PublishForm())
 
 
-@bp.route("/staff/information/<int:document_id>/publish", methods=["POST"])
+@bp.route("/staff/information/<id:document_id>/publish", methods=["POST"])
 @staff_only
 def staff_document_publish(document_id: int):
     doc = services.get_document_or_404(document_id, current_user)
@@ -372,13 +368,13 @@ def staff_document_publish(document_id: int):
 def staff_cases():
     status = request.args.get("status") or None
     kind = request.args.get("kind") or None
-    page = services.cases_page(current_user, status=status, kind=kind, before=_int_arg("before"))
+    page = services.cases_page(current_user, status=status, kind=kind, before=int_arg("before"))
     return render_template("public/staff/cases.html", page=page, status=status, kind=kind,
                            labels=services.STATUS_LABELS, kind_labels=services.KIND_LABELS,
                            is_overdue=services.is_overdue)
 
 
-@bp.route("/staff/complaints/<int:case_id>", methods=["GET", "POST"])
+@bp.route("/staff/complaints/<id:case_id>", methods=["GET", "POST"])
 @staff_only
 def staff_case(case_id: int):
     case = services.get_case_for_staff_or_404(case_id, current_user)

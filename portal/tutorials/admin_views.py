@@ -14,6 +14,7 @@ from portal.catalogue.models import PermitCategory
 from portal.extensions import db
 from portal.forms import ActionForm, check_action
 from portal.paging import int_arg
+from portal.params import to_id
 from portal.security import roles_required
 from portal.storage import UploadRejected
 from portal.storage.limits import upload_rate_limit
@@ -57,7 +58,7 @@ def new():
     return render_template("tutorials/admin/new.html", form=form)
 
 
-@bp.route("/<int:tutorial_id>", methods=["GET", "POST"])
+@bp.route("/<id:tutorial_id>", methods=["GET", "POST"])
 @admin_only
 def edit(tutorial_id: int):
     tutorial = editing.get_tutorial_or_404(tutorial_id, current_user)
@@ -98,7 +99,7 @@ def _default_end(tutorial) -> str:
 FILE_KINDS = ("video", "poster", "captions_id", "captions_en", "chapters")
 
 
-@bp.route("/<int:tutorial_id>/files/<what>", methods=["POST"])
+@bp.route("/<id:tutorial_id>/files/<what>", methods=["POST"])
 @admin_only
 @upload_rate_limit
 def upload(tutorial_id: int, what: str):
@@ -123,7 +124,7 @@ def upload(tutorial_id: int, what: str):
     return redirect(url_for("admin.tutorials.edit", tutorial_id=tutorial.id) + f"#{what}")
 
 
-@bp.route("/<int:tutorial_id>/embed", methods=["POST"])
+@bp.route("/<id:tutorial_id>/embed", methods=["POST"])
 @admin_only
 def embed(tutorial_id: int):
     tutorial = editing.get_tutorial_or_404(tutorial_id, current_user)
@@ -140,7 +141,7 @@ def embed(tutorial_id: int):
     return redirect(url_for("admin.tutorials.edit", tutorial_id=tutorial.id) + "#embed")
 
 
-@bp.route("/<int:tutorial_id>/chapters", methods=["POST"])
+@bp.route("/<id:tutorial_id>/chapters", methods=["POST"])
 @admin_only
 def chapters(tutorial_id: int):
     tutorial = editing.get_tutorial_or_404(tutorial_id, current_user)
@@ -164,13 +165,16 @@ def chapters(tutorial_id: int):
     return redirect(url_for("admin.tutorials.edit", tutorial_id=tutorial.id) + "#chapters")
 
 
-@bp.route("/<int:tutorial_id>/stages", methods=["GET", "POST"])
+@bp.route("/<id:tutorial_id>/stages", methods=["GET", "POST"])
 @admin_only
 def stages(tutorial_id: int):
     tutorial = editing.get_tutorial_or_404(tutorial_id, current_user)
     choices = _category_choices()
     raw_category = request.values.get("category", "")
-    category_id = int(raw_category) if raw_category.isdigit() and len(raw_category) < 12 else None
+    try:
+        category_id = to_id(raw_category)
+    except ValueError:
+        category_id = None
     if category_id is not None and db.session.get(PermitCategory, category_id) is None:
         abort(404)
     error = None
@@ -193,7 +197,7 @@ def stages(tutorial_id: int):
                            action_form=ActionForm()), 400 if error else 200
 
 
-@bp.route("/<int:tutorial_id>/publish", methods=["POST"])
+@bp.route("/<id:tutorial_id>/publish", methods=["POST"])
 @admin_only
 def publish(tutorial_id: int):
     tutorial = editing.get_tutorial_or_404(tutorial_id, current_user)

@@ -11,6 +11,7 @@ from wtforms import DecimalField, SelectField
 from wtforms.validators import Length, NumberRange, Optional
 
 from portal.forms import Stripped, StrippedText, required
+from portal.params import to_id
 
 
 class TutorialForm(FlaskForm):
@@ -28,7 +29,10 @@ class TutorialForm(FlaskForm):
         data = {name: getattr(self, name).data for name in (
             "title_id", "title_en", "description_id", "description_en", "transcript_id",
             "transcript_en")}
-        data["category_id"] = int(self.category_id.data) if (self.category_id.data or "").isdigit() else None
+        try:
+            data["category_id"] = to_id(self.category_id.data or "")
+        except ValueError:
+            data["category_id"] = None  # "(every permit type)", or not one of the choices
         data["duration_seconds"] = self.duration_seconds.data
         return data
 

@@ -41,7 +41,7 @@ def library():
     return render_template("tutorials/library.html", query=query, players=players)
 
 
-@bp.route("/tutorials/<int:tutorial_id>")
+@bp.route("/tutorials/<id:tutorial_id>")
 @public
 def watch(tutorial_id: int):
     tutorial = services.get_tutorial_or_404(tutorial_id, current_user)
@@ -55,7 +55,7 @@ def watch(tutorial_id: int):
     return render_template("tutorials/watch.html", tutorial=tutorial, player=player)
 
 
-@bp.route("/tutorials/media/<int:tutorial_id>/<kind>")
+@bp.route("/tutorials/media/<id:tutorial_id>/<kind>")
 @public
 def media(tutorial_id: int, kind: str):
     if kind not in MEDIA_KINDS:
@@ -74,7 +74,7 @@ def media(tutorial_id: int, kind: str):
     )
 
 
-@bp.route("/tutorials/<int:tutorial_id>/progress", methods=["POST"])
+@bp.route("/tutorials/<id:tutorial_id>/progress", methods=["POST"])
 def progress(tutorial_id: int):
     """A logged-in viewer's position (seconds) and, optionally, a chapter played to its end.
     Sent by tutorials.js with the CSRF token in X-CSRFToken. The row is always the caller's."""

@@ -36,7 +36,7 @@ def category_new():
     return render_template("admin/category_form.html", form=form, category=None)
 
 
-@bp.route("/categories/<int:category_id>", methods=["GET", "POST"])
+@bp.route("/categories/<id:category_id>", methods=["GET", "POST"])
 @roles_required(ADMIN)
 def category_edit(category_id: int):
     category = services.get_category_or_404(category_id, current_user)
@@ -61,7 +61,7 @@ def _attach(form, problems: dict[str, str]) -> None:
         getattr(form, name).errors = [*getattr(form, name).errors, message]
 
 
-@bp.route("/categories/<int:category_id>/active", methods=["POST"])
+@bp.route("/categories/<id:category_id>/active", methods=["POST"])
 @roles_required(ADMIN)
 def category_active(category_id: int):
     category = services.get_category_or_404(category_id, current_user)
@@ -78,7 +78,7 @@ def category_active(category_id: int):
                     or url_for("admin.category_edit", category_id=category.id))
 
 
-@bp.route("/categories/<int:category_id>/delete", methods=["POST"])
+@bp.route("/categories/<id:category_id>/delete", methods=["POST"])
 @roles_required(ADMIN)
 def category_delete(category_id: int):
     category = services.get_category_or_404(category_id, current_user)

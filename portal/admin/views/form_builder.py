@@ -27,7 +27,7 @@ def _builder_url(category: PermitCategory, anchor: str = "") -> str:
     return url_for("admin.form_builder", category_id=category.id) + (f"#{anchor}" if anchor else "")
 
 
-@bp.route("/categories/<int:category_id>/form")
+@bp.route("/categories/<id:category_id>/form")
 @roles_required(ADMIN)
 def form_builder(category_id: int):
     category, draft = _draft(category_id)
@@ -44,7 +44,7 @@ def _builder_page(category, draft, problems=None, status=200):
                            action_form=ActionForm()), status
 
 
-@bp.route("/categories/<int:category_id>/form/fields/new", methods=["GET", "POST"])
+@bp.route("/categories/<id:category_id>/form/fields/new", methods=["GET", "POST"])
 @roles_required(ADMIN)
 def field_new(category_id: int):
     category, draft = _draft(category_id)
@@ -57,7 +57,7 @@ def field_new(category_id: int):
     return _field_page(category, draft, form, None)
 
 
-@bp.route("/categories/<int:category_id>/form/fields/<key>", methods=["GET", "POST"])
+@bp.route("/categories/<id:category_id>/form/fields/<key>", methods=["GET", "POST"])
 @roles_required(ADMIN)
 def field_edit(category_id: int, key: str):
     category, draft = _draft(category_id)
@@ -85,7 +85,7 @@ def _field_page(category, draft, form, original_key):
                            original_key=original_key, problems=problems), status
 
 
-@bp.route("/categories/<int:category_id>/form/fields/<key>/delete", methods=["POST"])
+@bp.route("/categories/<id:category_id>/form/fields/<key>/delete", methods=["POST"])
 @roles_required(ADMIN)
 def field_delete(category_id: int, key: str):
     category, draft = _draft(category_id)
@@ -99,7 +99,7 @@ def field_delete(category_id: int, key: str):
     return redirect(_builder_url(category))
 
 
-@bp.route("/categories/<int:category_id>/form/fields/<key>/move", methods=["POST"])
+@bp.route("/categories/<id:category_id>/form/fields/<key>/move", methods=["POST"])
 @roles_required(ADMIN)
 def field_move(category_id: int, key: str):
     category, draft = _draft(category_id)
@@ -108,14 +108,14 @@ def field_move(category_id: int, key: str):
     return redirect(_builder_url(category, f"field-{key}"))
 
 
-@bp.route("/categories/<int:category_id>/form/pages/new", methods=["GET", "POST"])
+@bp.route("/categories/<id:category_id>/form/pages/new", methods=["GET", "POST"])
 @roles_required(ADMIN)
 def page_new(category_id: int):
     category, draft = _draft(category_id)
     return _page_form(category, draft, PageForm(), None)
 
 
-@bp.route("/categories/<int:category_id>/form/pages/<key>", methods=["GET", "POST"])
+@bp.route("/categories/<id:category_id>/form/pages/<key>", methods=["GET", "POST"])
 @roles_required(ADMIN)
 def page_edit(category_id: int, key: str):
     category, draft = _draft(category_id)
@@ -143,7 +143,7 @@ def _page_form(category, draft, form, original_key):
                            original_key=original_key), status
 
 
-@bp.route("/categories/<int:category_id>/form/pages/<key>/move", methods=["POST"])
+@bp.route("/categories/<id:category_id>/form/pages/<key>/move", methods=["POST"])
 @roles_required(ADMIN)
 def page_move(category_id: int, key: str):
     category, draft = _draft(category_id)
@@ -152,7 +152,7 @@ def page_move(category_id: int, key: str):
     return redirect(_builder_url(category, f"page-{key}"))
 
 
-@bp.route("/categories/<int:category_id>/form/pages/<key>/delete", methods=["POST"])
+@bp.route("/categories/<id:category_id>/form/pages/<key>/delete", methods=["POST"])
 @roles_required(ADMIN)
 def page_delete(category_id: int, key: str):
     category, draft = _draft(category_id)
@@ -166,7 +166,7 @@ def page_delete(category_id: int, key: str):
     return redirect(_builder_url(category))
 
 
-@bp.route("/categories/<int:category_id>/form/documents/new", methods=["GET", "POST"])
+@bp.route("/categories/<id:category_id>/form/documents/new", methods=["GET", "POST"])
 @roles_required(ADMIN)
 @upload_rate_limit
 def document_new(category_id: int):
@@ -177,7 +177,7 @@ def document_new(category_id: int):
     return _document_page(category, draft, form, None)
 
 
-@bp.route("/categories/<int:category_id>/form/documents/<key>", methods=["GET", "POST"])
+@bp.route("/categories/<id:category_id>/form/documents/<key>", methods=["GET", "POST"])
 @roles_required(ADMIN)
 @upload_rate_limit
 def document_edit(category_id: int, key: str):
@@ -209,7 +209,7 @@ def _document_page(category, draft, form, original_key, document=None):
                            original_key=original_key, document=document, problems=problems), status
 
 
-@bp.route("/categories/<int:category_id>/form/documents/<key>/move", methods=["POST"])
+@bp.route("/categories/<id:category_id>/form/documents/<key>/move", methods=["POST"])
 @roles_required(ADMIN)
 def document_move(category_id: int, key: str):
     category, draft = _draft(category_id)
@@ -218,7 +218,7 @@ def document_move(category_id: int, key: str):
     return redirect(_builder_url(category, f"document-{key}"))
 
 
-@bp.route("/categories/<int:category_id>/form/documents/<key>/delete", methods=["POST"])
+@bp.route("/categories/<id:category_id>/form/documents/<key>/delete", methods=["POST"])
 @roles_required(ADMIN)
 def document_delete(category_id: int, key: str):
     category, draft = _draft(category_id)
@@ -228,7 +228,7 @@ def document_delete(category_id: int, key: str):
     return redirect(_builder_url(category))
 
 
-@bp.route("/categories/<int:category_id>/form/preview")
+@bp.route("/categories/<id:category_id>/form/preview")
 @roles_required(ADMIN)
 def form_preview(category_id: int):
     category, draft = _draft(category_id)
@@ -237,7 +237,7 @@ def form_preview(category_id: int):
                            problems=services.draft_problems(draft))
 
 
-@bp.route("/categories/<int:category_id>/form/publish", methods=["POST"])
+@bp.route("/categories/<id:category_id>/form/publish", methods=["POST"])
 @roles_required(ADMIN)
 def form_publish(category_id: int):
     category, draft = _draft(category_id)
@@ -253,7 +253,7 @@ def form_publish(category_id: int):
     return redirect(_builder_url(category))
 
 
-@bp.route("/categories/<int:category_id>/form/discard", methods=["POST"])
+@bp.route("/categories/<id:category_id>/form/discard", methods=["POST"])
 @roles_required(ADMIN)
 def form_discard(category_id: int):
     category, draft = _draft(category_id)

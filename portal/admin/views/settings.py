@@ -11,7 +11,7 @@ from portal.admin.views.common import ADMIN, me
 from portal.calendar.clock import office_today
 from portal.extensions import db
 from portal.forms import check_action
-from portal.paging import int_arg
+from portal.paging import year_arg
 from portal.security import roles_required
 
 
@@ -31,7 +31,7 @@ def settings():
 @bp.route("/holidays", methods=["GET", "POST"])
 @roles_required(ADMIN)
 def holidays():
-    year = int_arg("year") or office_today().year
+    year = year_arg("year") or office_today().year
     form = HolidayForm()
     if form.validate_on_submit():
         try:
@@ -48,10 +48,10 @@ def holidays():
         400 if form.errors else 200
 
 
-@bp.route("/holidays/<int:holiday_id>/delete", methods=["POST"])
+@bp.route("/holidays/<id:holiday_id>/delete", methods=["POST"])
 @roles_required(ADMIN)
 def holiday_delete(holiday_id: int):
     check_action()
     services.remove_holiday(holiday_id, me())
     flash(_("The holiday was removed."), "success")
-    return redirect(url_for("admin.holidays", year=int_arg("year") or ""))
+    return redirect(url_for("admin.holidays", year=year_arg("year") or ""))

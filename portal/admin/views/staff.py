@@ -47,7 +47,7 @@ def staff_invite():
     return render_template("admin/staff_invite.html", form=form), 400 if form.errors else 200
 
 
-@bp.route("/staff/<int:user_id>")
+@bp.route("/staff/<id:user_id>")
 @roles_required(ADMIN)
 def staff_user(user_id: int):
     user = services.get_user_or_404(user_id, current_user)
@@ -56,7 +56,7 @@ def staff_user(user_id: int):
                            role_labels=ROLE_LABELS)
 
 
-@bp.route("/staff/<int:user_id>/roles", methods=["POST"])
+@bp.route("/staff/<id:user_id>/roles", methods=["POST"])
 @roles_required(ADMIN)
 def staff_roles(user_id: int):
     user = services.get_user_or_404(user_id, current_user)
@@ -72,7 +72,7 @@ def staff_roles(user_id: int):
     return redirect(url_for("admin.staff_user", user_id=user_id))
 
 
-@bp.route("/staff/<int:user_id>/active", methods=["POST"])
+@bp.route("/staff/<id:user_id>/active", methods=["POST"])
 @roles_required(ADMIN)
 def staff_active(user_id: int):
     user = services.get_user_or_404(user_id, current_user)
