@@ -254,3 +254,40 @@ def test_through_nginx_static_files_are_cached_long_and_big_bodies_refused(behin
     conn.putheader("Content-Length", str(61 * 1024 * 1024))
     conn.endheaders()
     assert conn.getresponse().status == 413
+
+
+def test_through_nginx_public_pages_come_from_the_micro_cache(behind_nginx, monkeypatch):
+    """A page the app marks public (an anonymous visitor, no session) is answered by nginx's
+    micro-cache after the first request; with a session cookie, and for every other page, the
+    app answers each time."""
+    import portal
+
+    app, port = behind_nginx
+    calls = {"public": 0, "private": 0}
+
+    @app.get("/t/public")
+    @public
+    def t_public():
+        calls["public"] += 1
+        return "the same for every visitor"
+
+    @app.get("/t/private")
+    @public
+    def t_private():
+        calls["private"] += 1
+        return "not for a shared cache"
+
+    monkeypatch.setattr(portal, "CACHEABLE_PUBLIC_PAGES",
+                        portal.CACHEABLE_PUBLIC_PAGES | {"t_public"})
+    first, _ = _get(port, "/t/public")
+    second, body = _get(port, "/t/public")
+    assert first.getheader("Cache-Control") == "public, max-age=60"
+    assert (first.getheader("X-Cache-Status"), second.getheader("X-Cache-Status")) == ("MISS", "HIT")
+    assert body == b"the same for every visitor" and calls["public"] == 1
+    with_session, _ = _get(port, "/t/public", {"Cookie": "satupintu_session=abc"})
+    assert with_session.getheader("X-Cache-Status") == "BYPASS" and calls["public"] == 2
+    for _ in range(2):
+        response, _ = _get(port, "/t/private")
+        assert response.getheader("Cache-Control") == "no-store"
+        assert response.getheader("X-Cache-Status") != "HIT"
+    assert calls["private"] == 2

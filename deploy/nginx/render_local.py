@@ -70,6 +70,7 @@ def render_site(site: str, *, prefix: Path, upstreams: list[str], uploads: Path,
                             f"proxy_set_header X-Forwarded-Host $host:{port};")
     text = text.replace("server_name portal.example.go.id;", "server_name 127.0.0.1 localhost;")
     text = text.replace("/var/log/nginx/", f"{prefix / 'logs'}/")
+    text = text.replace("/var/cache/nginx/satupintu", str(prefix / "cache"))
     text = text.replace("/var/www/letsencrypt", str(prefix / "acme"))
     text = text.replace("/srv/satupintu/app/portal/static/", f"{static}/")
     text = text.replace("/srv/satupintu/uploads/", f"{uploads}/")
@@ -84,7 +85,7 @@ def render(prefix: Path, *, upstreams: list[str], uploads: Path, static: Path | 
     prefix = Path(prefix).resolve()
     static = (static or REPO / "portal" / "static").resolve()
     uploads = Path(uploads).resolve()
-    for sub in ("logs", "tmp", "acme"):
+    for sub in ("logs", "tmp", "acme", "cache"):
         (prefix / sub).mkdir(parents=True, exist_ok=True)
     cert = key = None
     if https_port is not None:
