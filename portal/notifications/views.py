@@ -7,7 +7,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.extensions import db
 from portal.notifications import bp, services
 from portal.notifications.forms import MarkReadForm
 
@@ -37,7 +36,6 @@ def mark_read():
         abort(404)
     notice = services.get_notice_or_404(notice_id, current_user) if notice_id is not None else None
     services.mark_read(current_user, notice)
-    db.session.commit()
     if notice is None:
         flash(_("All notifications are marked as read."), "success")
     return redirect(url_for("notifications.index"))

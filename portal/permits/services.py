@@ -36,7 +36,7 @@ from portal.permits import pdf
 from portal.permits.models import Permit, PermitState
 from portal.sequences import next_value
 from portal.storage import get_storage
-from portal.transaction import delete_file_on_rollback
+from portal.transaction import atomic_service, delete_file_on_rollback
 
 PDF_CONTENT_TYPE = "application/pdf"
 TOKEN_BYTES = 32  # secrets.token_urlsafe(32): 43 characters, 256 random bits
@@ -364,6 +364,7 @@ def verification_of(permit: Permit, today: date | None = None) -> Verification:
 
 
 # -- revocation -------------------------------------------------------------------------------------
+@atomic_service
 def revoke_permit(permit: Permit, approver: User, reason: str | None) -> Permit:
     """Revoke ``permit`` with a reason (shown on the verification page and to the applicant).
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.auth.models import Role
-from portal.extensions import db, limiter
+from portal.extensions import limiter
 from portal.i18n import current_language
 from portal.permits import bp, services
 from portal.permits.forms import RevokeForm
@@ -79,10 +79,8 @@ def revoke(permit_id: int):
         try:
             services.revoke_permit(permit, current_user, form.reason.data)
         except services.PermitError as exc:
-            db.session.rollback()
             flash(str(exc), "danger")
         else:
-            db.session.commit()
             flash(_("The permit has been revoked. The verification page now shows it."), "info")
             return redirect(url_for("permits.staff_detail", permit_id=permit.id))
     return _staff_page(permit, form), 400

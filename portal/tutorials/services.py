@@ -24,7 +24,7 @@ from portal.db import utcnow
 from portal.errors import NotFoundError, PortalError
 from portal.extensions import db
 from portal.storage import FileKind, check_upload, get_storage
-from portal.transaction import delete_file_after_commit, delete_file_on_rollback
+from portal.transaction import atomic_service, delete_file_after_commit, delete_file_on_rollback
 from portal.tutorials import vtt
 from portal.tutorials.models import VIDEO_TYPES, StageTutorial, Tutorial, TutorialView
 from portal.tutorials.stages import STAGES
@@ -311,6 +311,7 @@ def search(query: str) -> list[SearchHit]:
 
 
 # -- progress ---------------------------------------------------------------------------------------
+@atomic_service
 def record_progress(user_id: int, tutorial_id: int, position, chapter_id: str | None = None) -> TutorialView:
     """Remember how far ``user_id`` got: the furthest position and the completed chapters only
     ever grow. 404 for an unknown or unpublished tutorial; ProgressError for a position that is

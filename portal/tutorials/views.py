@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import abort, jsonify, render_template, request
 from flask_login import current_user
 
-from portal.extensions import db
 from portal.security import public
 from portal.tutorials import bp, services
 from portal.tutorials import media as serving
@@ -86,7 +85,5 @@ def progress(tutorial_id: int):
     try:
         view = services.record_progress(current_user.id, tutorial_id, data.get("position"), chapter)
     except services.ProgressError as exc:
-        db.session.rollback()
         return jsonify(error=str(exc)), 400
-    db.session.commit()
     return jsonify(furthest_seconds=view.furthest_seconds, chapters_completed=view.chapters_completed)
