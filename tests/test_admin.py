@@ -261,7 +261,7 @@ def test_script_in_labels_and_help_is_shown_as_text_in_the_preview_and_the_wizar
 
 BROKEN_DRAFTS = {
     "broken_pattern": ([text_field("postal_code", pattern="[0-9"), text_field("b", page="two")],
-                       "field postal_code: pattern does not compile"),
+                       "field postal_code: The pattern is not a valid regular expression"),
     "duplicate_keys": ([text_field("name"), text_field("name", page="two")], "field name: duplicate key"),
     "condition_on_missing_field": (
         [text_field("a"), text_field("b", page="two", show_if={"field": "ghost", "equals": "x"})],
@@ -301,7 +301,7 @@ def test_the_field_form_refuses_a_field_that_would_break_the_form(client, admin,
     base = f"/admin/categories/{category.id}/form"
     if case == "broken_pattern":
         url, data, message = f"{base}/fields/new", field_post(key="c", pattern="(unclosed"), \
-            "field c: pattern does not compile"
+            "The pattern is not a valid regular expression"
     elif case == "duplicate_key":
         url, data, message = f"{base}/fields/new", field_post(key="b", page="two"), "field b: duplicate key"
     else:

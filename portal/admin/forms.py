@@ -25,6 +25,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.auth.models import Role
 from portal.catalogue.formspec import DOCUMENT_TYPES, KEY_RE, field_types
+from portal.catalogue.formspec.patterns import pattern_problem
 from portal.catalogue.models import Sector
 from portal.catalogue.services import SLUG_RE
 from portal.forms import ActionForm, Stripped, StrippedText, required  # noqa: F401 - ActionForm re-exported
@@ -107,7 +108,7 @@ class FieldForm(FlaskForm):
                                                                                          max=100000)])
     max_length = IntegerField(_l("Most characters"), validators=[Optional(), NumberRange(min=0,
                                                                                        max=100000)])
-    pattern = Stripped(_l("Pattern (regular expression)"), validators=[Optional(), Length(max=300)],
+    pattern = Stripped(_l("Pattern (regular expression)"), validators=[Optional()],
                        description=_l("The whole answer must match, e.g. [0-9]{5} for a postal code."))
     pattern_message_id = Stripped(_l("Message when the pattern does not match (Indonesian)"),
                                   validators=[Optional(), Length(max=300)])
@@ -134,6 +135,13 @@ class FieldForm(FlaskForm):
         if not KEY_RE.fullmatch(field.data or ""):
             raise ValidationError(_l("Use lower-case letters, digits and _ only, starting with a letter "
                                      "(at most 40)."))
+
+    def validate_pattern(self, field):
+        """Checked when saved: compiles, ASCII, short, and no shape that makes matching slow."""
+        if field.data:
+            problem = pattern_problem(field.data)
+            if problem:
+                raise ValidationError(problem)
 
     def validate_options(self, field):
         try:
