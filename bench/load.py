@@ -20,7 +20,8 @@ Per step: requests/s, p50/p95/p99 per journey step and the 5xx count. The step w
 more than 3x the first step's, or where throughput stops growing, is the break point. Then:
 every application the script saw submitted must be in the database with all its documents,
 and each document's sha256 must match both what was sent and the object in S3; the outbox
-must drain with one SMTP message per sent row. Exit status 1 on any broken promise.
+must drain with one SMTP message per sent row. Exit status 1 on any broken promise, and on
+any 5xx answer at any step of the ramp.
 """
 
 from __future__ import annotations
@@ -539,7 +540,10 @@ def main(argv: list[str] | None = None) -> int:
                                       ms(pct(ts, 99))])
             for err in stats.errors[:5]:
                 print("   error:", err[:300])
-            if break_at is None and (stats.five_xx or stats.errors):
+            if stats.five_xx:
+                ok = False  # a 5xx breaks the promise at any step, past the break point too
+                print(f"   {stats.five_xx} responses were 5xx")
+            elif break_at is None and stats.errors:
                 ok = False
             if break_at is not None:
                 past_break += 1

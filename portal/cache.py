@@ -45,21 +45,29 @@ def _redis():
     return client
 
 
+def local(name: str, ttl: float, compute: Callable[[], T]) -> T:
+    """``compute()``, or its value from the last ``ttl`` seconds in this process (no round
+    trip at all: for small values read on every page, such as the office settings). An
+    invalidation in this process drops it at once; other processes see a change within
+    ``ttl``."""
+    key = f"{name}:{_local_generation}"
+    now = time.monotonic()
+    hit = _local.get(key)
+    if hit and hit[0] > now:
+        return hit[1]
+    value = compute()
+    with _lock:
+        if len(_local) > 500:
+            _local.clear()
+        _local[key] = (now + ttl, value)
+    return value
+
+
 def cached(name: str, ttl: float, compute: Callable[[], T]) -> T:
     """``compute()``, or its value from the last ``ttl`` seconds if nothing changed since."""
     client = _redis()
     if client is None:
-        key = f"{name}:{_local_generation}"
-        now = time.monotonic()
-        hit = _local.get(key)
-        if hit and hit[0] > now:
-            return hit[1]
-        value = compute()
-        with _lock:
-            if len(_local) > 500:
-                _local.clear()
-            _local[key] = (now + ttl, value)
-        return value
+        return local(name, ttl, compute)
     try:
         generation = int(client.get(_GENERATION_KEY) or 0)
         key = f"satupintu:cache:{name}:{generation}"
@@ -92,7 +100,8 @@ def invalidate() -> None:
 
 
 def mark_changed(session: Session | scoped_session[Any]) -> None:
-    """Invalidate once ``session``'s transaction commits (called by workflow.transition)."""
+    """Invalidate once ``session``'s transaction commits (called by workflow.transition and
+    when the office settings are saved)."""
     session.info["applications_changed"] = True
 
 

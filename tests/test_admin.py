@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 from flask import g
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from portal import create_app
 from portal.admin import services
@@ -490,6 +490,26 @@ def test_office_settings_overlay_the_configuration_on_every_page(client, admin):
     assert "DPMPTSP Kota Contoh" in html
     assert "Senin-Kamis 08.00-14.00" in html
     assert "Kalimantan Timur" in html  # the address was left empty: config applies
+
+
+def test_office_settings_are_read_once_per_process_until_saved_again(client, admin):
+    statements: list[str] = []
+
+    def _seen(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    client.get("/permits")  # read once here
+    event.listen(db.engine, "before_cursor_execute", _seen)
+    try:
+        client.get("/permits")
+        client.get("/faq")
+        assert not [s for s in statements if "FROM settings" in s]  # not a query per page
+        post_form(client, "/admin/settings",
+                  {"name": "DPMPTSP Kota Baru", "hours": "", "email": "", "phone": "",
+                   "whatsapp": "", "address": "", "city": "", "short_name": ""})
+        assert "DPMPTSP Kota Baru" in client.get("/permits").get_data(as_text=True)  # at once
+    finally:
+        event.remove(db.engine, "before_cursor_execute", _seen)
 
 
 def test_a_holiday_added_moves_the_due_date(client, admin):

@@ -9,6 +9,7 @@ from flask import current_app, g, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from portal import cache
 from portal.admin.models import Setting
 from portal.admin.services.common import AdminError
 from portal.audit.services import audit
@@ -32,10 +33,20 @@ OFFICE_SETTINGS = {
 
 def office_settings() -> dict[str, str]:
     """The office's name, address, contact and hours: values an admin saved, over config.
-    Read once per request (cached on ``g``)."""
+    Kept per process for a minute (portal.cache.local: every page shows them, so no query per
+    page), dropped when they are saved; once per request on ``g``."""
     cached = g.get("_office_settings") if has_app_context() else None
     if cached is not None:
         return cached
+    values = dict(cache.local("office_settings", SETTINGS_CACHE_SECONDS, _read_office_settings))
+    g._office_settings = values
+    return values
+
+
+SETTINGS_CACHE_SECONDS = 60
+
+
+def _read_office_settings() -> dict[str, str]:
     values = {key: current_app.config.get(name, "") for key, name in OFFICE_SETTINGS.items()}
     try:
         rows = db.session.execute(
@@ -47,7 +58,6 @@ def office_settings() -> dict[str, str]:
     for key, value in rows:
         if value:
             values[key] = value
-    g._office_settings = values
     return values
 
 
@@ -72,6 +82,8 @@ def save_office_settings(values: dict[str, str], actor: User) -> list[str]:
               keys=changed)
     db.session.flush()
     g.pop("_office_settings", None)
+    if changed:
+        cache.mark_changed(db.session)  # every page shows them: dropped once this commits
     return changed
 
 
