@@ -39,7 +39,6 @@ def finder_keywords(slug: str):
         abort(404)
     if request.method == "POST":
         finder.save_keywords(category, request.form.get("keywords"))
-        db.session.commit()
         flash(_("The search words are saved. Search finds this permit with them now."), "success")
         return _redirect(url_for("catalogue.finder_admin"))
     return render_template("catalogue/admin/keywords.html", category=category,
@@ -74,10 +73,8 @@ def _signpost_page(slug: str | None):
         try:
             finder.save_signpost(signpost, values)
         except finder.FinderError as exc:
-            db.session.rollback()
             problems = exc.problems
         else:
-            db.session.commit()
             flash(_("Saved."), "success")
             return _redirect(url_for("catalogue.finder_admin"))
     return render_template("catalogue/admin/signpost.html", signpost=signpost, values=values,
@@ -137,11 +134,9 @@ def finder_tree():
         try:
             finder.save_tree(submitted, current_user)
         except finder.FinderError as exc:
-            db.session.rollback()
             problems = exc.problems
             nodes = finder.normalise_tree(submitted)
         else:
-            db.session.commit()
             flash(_("The questions are saved."), "success")
             return _redirect(url_for("catalogue.finder_tree"))
     return render_template("catalogue/admin/tree.html", nodes=nodes, problems=problems,

@@ -9,7 +9,7 @@ import re
 from flask import redirect, render_template, request, url_for
 
 from portal.catalogue import bp, finder, search
-from portal.extensions import db, limiter
+from portal.extensions import limiter
 from portal.security import public
 
 
@@ -45,7 +45,6 @@ def report_unfound():
     """"Saya tidak menemukan izin saya": remember the words (never who), thank, offer help."""
     query = (request.form.get("q") or "")[: search.MAX_QUERY_CHARS]
     search.record_unfound(query)
-    db.session.commit()
     return redirect(url_for("public.search", q=query, reported=1))
 
 

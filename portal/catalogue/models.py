@@ -239,7 +239,8 @@ class SearchTerm(db.Model):
 
     __tablename__ = "search_terms"
     __table_args__ = (
-        Index("ix_search_terms_term", "term"),
+        # Covering: ranking reads only the index (term -> kind, ref_id, weight).
+        Index("ix_search_terms_term", "term", "kind", "ref_id", "weight"),
         Index("ix_search_terms_ref", "kind", "ref_id"),
     )
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+import time
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import delete, event, func, insert, select, text
+from sqlalchemy import case, delete, event, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from portal.catalogue.models import (
@@ -136,6 +137,7 @@ def signpost_terms(signpost: Signpost) -> dict[str, float]:
 
 
 def _write(conn, kind: str, ref_id: int, terms: dict[str, float] | None) -> None:
+    _forget_vocabulary()
     conn.execute(delete(SearchTerm).where(SearchTerm.kind == kind, SearchTerm.ref_id == ref_id))
     if terms:
         conn.execute(insert(SearchTerm), [
@@ -299,6 +301,32 @@ def _has_trgm(session: Session) -> bool:
     return cache["ok"]
 
 
+#: SQLite (and PostgreSQL without pg_trgm) correct typos against the indexed words of names and
+#: keywords, read once and kept for VOCABULARY_SECONDS per process (and dropped whenever this
+#: process writes the index): a keyword added elsewhere is found at once, typo correction
+#: towards it follows within minutes.
+VOCABULARY_SECONDS = 300
+_vocabulary: dict[str, tuple[float, dict[int, list[str]]]] = {}
+
+
+def _forget_vocabulary() -> None:
+    _vocabulary.clear()
+
+
+def _vocabulary_by_length(session: Session) -> dict[int, list[str]]:
+    bind = session.get_bind()
+    key = str(getattr(bind, "engine", bind).url)
+    cached = _vocabulary.get(key)
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]
+    by_length: dict[int, list[str]] = defaultdict(list)
+    for term in session.execute(select(SearchTerm.term).distinct().where(
+            SearchTerm.weight >= W_NAME, SearchTerm.term.not_like("% %"))).scalars():
+        by_length[len(term)].append(term)
+    _vocabulary[key] = (time.monotonic() + VOCABULARY_SECONDS, by_length)
+    return by_length
+
+
 def _close_words(session: Session, word: str) -> list[tuple[str, float]]:
     """Indexed single words of names and keywords closest to ``word`` (a typo), with rapidfuzz's
     ratio. Only names and keywords: a typo corrected to a word deep in a description finds
@@ -310,10 +338,8 @@ def _close_words(session: Session, word: str) -> list[tuple[str, float]]:
             "WHERE term % :w AND length(term) BETWEEN :lo AND :hi AND weight >= :min LIMIT 50"),
             {"w": word, "lo": n - 2, "hi": n + 2, "min": W_NAME}).scalars().all()
     else:
-        rows = session.execute(
-            select(SearchTerm.term).distinct()
-            .where(func.length(SearchTerm.term).between(n - 2, n + 2), SearchTerm.weight >= W_NAME,
-                   SearchTerm.term.not_like("% %"))).scalars().all()
+        vocabulary = _vocabulary_by_length(session)
+        rows = [t for length in range(n - 2, n + 3) for t in vocabulary.get(length, ())]
     found = process.extract(word, [r for r in rows if " " not in r], scorer=fuzz.ratio,
                             score_cutoff=FUZZY_CUTOFF, limit=2)
     return [(term, score / 100.0) for term, score, _ in found]
@@ -322,51 +348,60 @@ def _close_words(session: Session, word: str) -> list[tuple[str, float]]:
 def search(raw_query: str | None, *, limit: int = RESULT_LIMIT, session: Session | None = None
            ) -> SearchResults:
     """Permits, signposts and video guides for a search box entry, best first. Anyone may search;
-    nothing is written. Any text is safe: it is only ever cut into words."""
+    nothing is written. Any text is safe: it is only ever cut into words, and the words reach
+    the database only as bound parameters.
+
+    Four statements: how many things hold each wanted term (rarity), the typo candidates of
+    words the index lacks, the ranking itself (summed and ordered in SQL, so a common word held
+    by thousands of permits costs no Python loop), and loading the hits."""
     session = session or db.session
     query = Query.parse(raw_query)
     results = SearchResults(query, [], [])
     if not query.stems:
         return results
-    # term -> (factor, the query word it stands for)
-    wanted: dict[str, tuple[float, str]] = {s: (1.0, s) for s in query.stems}
-    wanted.update({p: (1.0, p) for p in query.phrases})
-    known = set(session.execute(select(SearchTerm.term).distinct().where(
-        SearchTerm.term.in_(list(wanted)))).scalars())
+    # term -> (factor, the query word it stands for; None for a two-word phrase)
+    wanted: dict[str, tuple[float, str | None]] = {s: (1.0, s) for s in query.stems}
+    wanted.update({p: (1.0, None) for p in query.phrases})
+    df = dict(session.execute(select(SearchTerm.term, func.count()).where(
+        SearchTerm.term.in_(list(wanted))).group_by(SearchTerm.term)).all())
+    fuzzy: set[str] = set()
     if _has_trgm(session):
         session.execute(text("SELECT set_config('pg_trgm.similarity_threshold', '0.25', true)"))
     for s in query.stems:
-        if s in known or len(s) < FUZZY_MIN_CHARS or not s.isalpha():
+        if s in df or len(s) < FUZZY_MIN_CHARS or not s.isalpha():
             continue
         for term, similarity in _close_words(session, s):
             if term not in wanted or wanted[term][0] < similarity:
                 wanted[term] = (similarity * 0.9, s)
+                fuzzy.add(term)
             results.corrected.setdefault(s, term)
-    rows = session.execute(
-        select(SearchTerm.kind, SearchTerm.ref_id, SearchTerm.term, SearchTerm.weight)
-        .where(SearchTerm.term.in_(list(wanted)))).all()
-    if not rows:
+    if fuzzy:
+        df.update(session.execute(select(SearchTerm.term, func.count()).where(
+            SearchTerm.term.in_(list(fuzzy))).group_by(SearchTerm.term)).all())
+    wanted = {t: v for t, v in wanted.items() if df.get(t)}
+    if not wanted:
         return results
     total = sum(session.execute(select(func.count()).select_from(src.model).where(src.visible()))
                 .scalar() or 0 for src in SOURCES.values()) or 1
-    df: dict[str, int] = defaultdict(int)
-    for row in rows:
-        df[row.term] += 1
-    hits: dict[tuple[str, int], Hit] = {}
-    for row in rows:
-        factor, source = wanted[row.term]
-        if factor < 1.0 and row.weight < W_NAME:
-            continue  # a corrected typo counts only where it is a name or a keyword
-        idf = math.log(1 + total / df[row.term])
-        hit = hits.setdefault((row.kind, row.ref_id), Hit(row.kind, row.ref_id, 0.0))
-        hit.score += row.weight * factor * idf
-        hit.matched.update(source.split())
-    for hit in hits.values():
-        coverage = len(hit.matched & set(query.stems)) / len(query.stems)
-        hit.score *= 0.4 + 0.6 * coverage
-    ranked = sorted(hits.values(), key=lambda h: (-h.score, h.kind, h.ref_id))
-    permits = [h for h in ranked if h.kind != TUTORIAL][:limit]
-    tutorials = [h for h in ranked if h.kind == TUTORIAL][:limit]
+    factor = case({t: f * math.log(1 + total / df[t]) for t, (f, _) in wanted.items()},
+                  value=SearchTerm.term, else_=0.0)
+    weight = SearchTerm.weight
+    if fuzzy:  # a corrected typo counts only where it is a name or a keyword
+        weight = case((SearchTerm.term.in_(list(fuzzy)) & (SearchTerm.weight < W_NAME), 0.0),
+                      else_=SearchTerm.weight)
+    word_of = case({t: w for t, (_, w) in wanted.items() if w}, value=SearchTerm.term, else_=None)
+    score = (func.sum(weight * factor)
+             * (0.4 + 0.6 * func.count(func.distinct(word_of)) / float(len(query.stems))))
+    rows = session.execute(
+        select(SearchTerm.kind, SearchTerm.ref_id, score.label("score"))
+        .where(SearchTerm.term.in_(list(wanted)))
+        .group_by(SearchTerm.kind, SearchTerm.ref_id)
+        .having(func.sum(weight * factor) > 0)
+        .order_by(score.desc(), SearchTerm.kind, SearchTerm.ref_id)
+        .limit(limit * 3)).all()
+    hits = [Hit(r.kind, r.ref_id, float(r.score)) for r in rows]
+    permits = [h for h in hits if h.kind != TUTORIAL][:limit]
+    tutorials = [h for h in hits if h.kind == TUTORIAL][:limit]
     _load(session, permits + tutorials)
     results.permits = [h for h in permits if h.obj is not None]
     results.tutorials = [h for h in tutorials if h.obj is not None]

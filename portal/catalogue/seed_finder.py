@@ -51,12 +51,11 @@ SIGNPOSTS: list[dict[str, str]] = [
         "issuer_en": "Through OSS (oss.go.id), checked by the city health office",
         "summary_id": "Untuk makanan atau minuman buatan rumah yang dikemas dan dijual (kue, keripik, "
                       "sambal, minuman botol). Daftar di OSS; Dinas Kesehatan memeriksa tempat "
-                      "produksi dan memberi penyuluhan keamanan pangan. Kantor kami tidak "
-                      "menerbitkan izin ini, tetapi Layanan Bantuan dapat membantu Anda mendaftar.",
+                      "produksi dan memberi penyuluhan keamanan pangan. Layanan Bantuan kami dapat "
+                      "membantu Anda mendaftar.",
         "summary_en": "For home-made food or drinks that are packed and sold (cakes, crisps, sambal, "
                       "bottled drinks). Register on OSS; the health office checks the kitchen and "
-                      "gives a food safety course. Our office does not issue it, but the help desk "
-                      "can help you register.",
+                      "gives a food safety course. Our help desk can help you register.",
         "bring_id": "Foto KTP\nNIB (nomor usaha dari OSS; gratis)\nSertifikat penyuluhan keamanan pangan "
                     "(dari Dinas Kesehatan)\nFoto dapur atau tempat produksi\nContoh label kemasan",
         "bring_en": "Photo of your ID card (KTP)\nNIB (business number from OSS; free)\nFood safety "
@@ -74,11 +73,11 @@ SIGNPOSTS: list[dict[str, str]] = [
         "issuer_id": "Lewat OSS (oss.go.id), gratis",
         "issuer_en": "Through OSS (oss.go.id), free",
         "summary_id": "Nomor usaha untuk semua usaha, juga usaha kecil di rumah. Daftar sendiri di OSS "
-                      "dengan NIK Anda; NIB langsung terbit. Kantor kami tidak menerbitkannya, tetapi "
-                      "Anda bisa datang ke Mal Pelayanan Publik untuk dibantu.",
+                      "dengan NIK Anda; NIB langsung terbit. Anda juga bisa datang ke Mal Pelayanan "
+                      "Publik untuk dibantu.",
         "summary_en": "The business number every business needs, small home businesses too. Register "
-                      "yourself on OSS with your NIK; the NIB is issued at once. Our office does not "
-                      "issue it, but you can come to the public service mall for help.",
+                      "yourself on OSS with your NIK; the NIB is issued at once. You can also come "
+                      "to the public service mall for help.",
         "bring_id": "KTP (NIK)\nNPWP (jika ada)\nEmail dan nomor HP yang aktif\nAlamat tempat usaha\n"
                     "Jenis usaha Anda",
         "bring_en": "ID card (NIK)\nTax number NPWP (if you have one)\nA working email and phone "

@@ -126,6 +126,7 @@ def _seed() -> Site:
     from portal.calendar.seed import seed_holidays
     from portal.catalogue.models import PermitCategory
     from portal.catalogue.seed import seed_categories
+    from portal.catalogue.seed_finder import seed_finder
     from portal.extensions import db
     from portal.permits import services as permits
     from portal.storage import get_storage
@@ -136,7 +137,7 @@ def _seed() -> Site:
 
     # The demo's reference data, not its accounts: their NIKs would collide with the
     # live_user fixture's.
-    for seeder in (seed_holidays, seed_categories, seed_tutorials):
+    for seeder in (seed_holidays, seed_categories, seed_tutorials, seed_finder):
         for _ in seeder():
             pass
     applicant = _user("a11y-applicant@example.com", Role.APPLICANT, nik="6472014507907777")
@@ -274,6 +275,11 @@ PAGES: list[Page] = [
     Page("status-check", "/status"),
     Page("verify-permit", lambda s: f"/verify/{s.permit_token}"),
     Page("complaint-form", "/complaints"),
+    Page("search-results", "/search?q=bangun+rumah"),
+    Page("search-no-result", "/search?q=kapal+nelayan"),
+    Page("finder", "/finder"),
+    Page("finder-step", "/finder/usaha"),
+    Page("signpost", "/other-offices/pirt"),
     Page("dashboard", "/dashboard", role="applicant"),
     Page("requirements", lambda s: f"/applications/{s.draft_id}/requirements", role="applicant",
          wizard=True),
