@@ -8,7 +8,7 @@ PORT   ?= 5000
 FLASK  := $(BIN)/flask --app portal
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run dev test test-postgres lint install lock translations extract-messages worker clean
+.PHONY: run dev test test-postgres lint install lock translations extract-messages worker clean demo-guides
 
 install: $(VENV)/.installed
 
@@ -84,3 +84,15 @@ worker: translations
 
 clean:
 	rm -rf $(VENV) instance/portal.db* .pytest_cache
+
+# The demo's video guides, filmed from the portal by the recorder (issue 14): every seeded
+# category, Indonesian, phone screen, small files; written to portal/data/tutorials/recorded/.
+# Needs Chromium, ffmpeg and espeak-ng; takes a few minutes per category. DEMO_GUIDES picks some.
+DEMO_GUIDES ?= --all
+demo-guides: translations
+	rm -rf instance/demo-guides && mkdir -p instance/demo-guides
+	PORTAL_INSTANCE_DIR=$(CURDIR)/instance/demo-guides UPLOAD_ROOT=$(CURDIR)/instance/demo-guides/uploads $(FLASK) db upgrade
+	PORTAL_INSTANCE_DIR=$(CURDIR)/instance/demo-guides UPLOAD_ROOT=$(CURDIR)/instance/demo-guides/uploads $(FLASK) seed demo >/dev/null
+	PORTAL_INSTANCE_DIR=$(CURDIR)/instance/demo-guides UPLOAD_ROOT=$(CURDIR)/instance/demo-guides/uploads $(FLASK) tutorials record $(DEMO_GUIDES) \
+		--no-publish --demo-quality --export portal/data/tutorials/recorded
+	rm -rf instance/demo-guides

@@ -14,7 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
 import portal.models  # noqa: F401  (every table registered before use)
-from portal import errors, i18n, jobs, params, security, static_assets, transaction
+from portal import errors, i18n, jobs, params, recorder, security, static_assets, transaction
 from portal.admin import bp as admin_bp
 from portal.admin.services import office_settings
 from portal.applications import bp as applications_bp
@@ -38,6 +38,7 @@ from portal.notifications import bp as notifications_bp
 from portal.notifications import services as notification_services
 from portal.permits import bp as permits_bp
 from portal.public import bp as public_bp
+from portal.recorder.views import bp as recorder_bp
 from portal.tutorials import bp as tutorials_bp
 
 
@@ -84,6 +85,7 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     _template_context(app)
 
     register_cli(app)
+    recorder.init_app(app)
     return app
 
 
@@ -139,6 +141,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(assist_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(recorder_bp)
 
 
 #: Public pages an anonymous visitor may get from a shared cache (nginx's micro-cache, see

@@ -27,6 +27,7 @@ from portal.extensions import db
 
 QUEUE_NAME = "portal"
 DEFAULT_RETRY_INTERVALS = (10, 60, 300)  # seconds before the 1st, 2nd and 3rd retry
+SLOW_JOB_TIMEOUT = 1800  # seconds: a slow job (a guide's recording) may take minutes
 
 #: Sent (sender: the app) at the end of every job run outside a request, in its app context.
 job_finished = Namespace().signal("job-finished")
@@ -52,14 +53,33 @@ def get_queue(app: Flask | None = None):
     return cache["queue"]
 
 
-def enqueue(func: Callable[..., Any], *args: Any) -> None:
+def enqueue(func: Callable[..., Any], *args: Any, slow: bool = False) -> None:
     """Run ``func(*args)`` as a background job. ``func`` must be importable by name (RQ
     workers import it) and take plain, serialisable arguments; it must be safe to run twice
     (the queue retries failed jobs). Inline, a failing job is logged and never fails the
-    caller; with RQ, a Redis that cannot be reached raises."""
+    caller; with RQ, a Redis that cannot be reached raises.
+
+    ``slow``: a job of minutes (recording a video guide). With RQ it gets a long timeout;
+    inline it runs in a thread of its own with its own app context, so the request that
+    queued it is not held (JOBS_INLINE_SLOW_IN_THREAD=False runs it right away instead)."""
     if use_rq():
         intervals = list(current_app.config.get("JOBS_RETRY_INTERVALS", DEFAULT_RETRY_INTERVALS))
-        get_queue().enqueue(func, *args, retry=Retry(max=len(intervals), interval=intervals))
+        options: dict[str, Any] = {"job_timeout": SLOW_JOB_TIMEOUT} if slow else {}
+        get_queue().enqueue(func, *args, retry=Retry(max=len(intervals), interval=intervals), **options)
+        return
+    if slow and current_app.config.get("JOBS_INLINE_SLOW_IN_THREAD", True):
+        import threading
+
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+        def _run() -> None:
+            with app.app_context():
+                try:
+                    func(*args)
+                except Exception:  # noqa: BLE001 - logged, like any inline job
+                    app.logger.exception("background job %s failed", getattr(func, "__name__", func))
+
+        threading.Thread(target=_run, name=f"job-{getattr(func, '__name__', 'job')}", daemon=True).start()
         return
     try:
         func(*args)

@@ -34,4 +34,4 @@ from portal.public.models import (  # noqa: F401
     SurveyResponse,
 )
 from portal.sequences import SequenceCounter  # noqa: F401
-from portal.tutorials.models import StageTutorial, Tutorial, TutorialView  # noqa: F401
+from portal.tutorials.models import RecordingRequest, StageTutorial, Tutorial, TutorialView  # noqa: F401

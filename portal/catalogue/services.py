@@ -16,6 +16,7 @@ from werkzeug.routing import BuildError
 
 from portal.catalogue.formspec import DefinitionError, DocumentSpec, FormSpec
 from portal.catalogue.models import FormVersion, PermitCategory, Sector
+from portal.catalogue.signals import form_version_published
 from portal.db import utcnow
 from portal.errors import NotFoundError
 from portal.extensions import db
@@ -150,10 +151,10 @@ def publish_new_version(category: PermitCategory, fields: Sequence[dict[str, Any
         db.session.rollback()
         raise
     category.current_version = version
+    db.session.flush()
+    form_version_published.send(category, version=version)
     if commit:
         db.session.commit()
-    else:
-        db.session.flush()
     return version
 
 

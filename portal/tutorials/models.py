@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -9,7 +10,7 @@ from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, Un
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.catalogue.models import PermitCategory  # noqa: F401  (the FK target is registered)
-from portal.db import TimestampMixin, utcnow
+from portal.db import TimestampMixin, str_enum, utcnow
 from portal.extensions import db
 from portal.storage.transfer import FileRef
 
@@ -56,6 +57,17 @@ class Tutorial(TimestampMixin, db.Model):
     audio_type: Mapped[str | None] = mapped_column(String(32))  # audio/mp4 or audio/ogg
     # Bumped whenever a file changes: media URLs carry it, so browsers may cache them long.
     media_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # A guide made by the recorder (issue 14): the form version it filmed, and what it said:
+    # {"lang", "viewport", "recorded_at", "form_version_number", "steps": [Step...]}, each step
+    # with its stage, selector, visible label, narration (id, en) and times.
+    form_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("form_versions.id", ondelete="SET NULL"), index=True
+    )
+    recording: Mapped[dict | None] = mapped_column(JSON)
+
+    @property
+    def is_recorded(self) -> bool:
+        return bool(self.recording)
 
     def title(self, lang: str) -> str:
         return (self.title_en if lang == "en" else self.title_id) or self.title_id
@@ -78,6 +90,41 @@ class Tutorial(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Tutorial {self.id} {self.slug}>"
+
+
+class RecordingState(enum.StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class RecordingRequest(db.Model):
+    """A guide to (re-)record: made when a category's form version is published (its fields
+    or documents changed) or a label the guide names is gone. One pending row per category
+    and language at a time: a second change while it waits only moves ``requested_at``, so the
+    job records once, the latest version."""
+
+    __tablename__ = "tutorial_recordings"
+    __table_args__ = (
+        Index("uq_tutorial_recordings_pending", "category_id", "lang", unique=True,
+              sqlite_where=db.text("state = 'pending'"), postgresql_where=db.text("state = 'pending'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("permit_categories.id", ondelete="CASCADE"),
+                                             index=True)
+    lang: Mapped[str] = mapped_column(String(8), default="id", server_default="id")
+    viewport: Mapped[str] = mapped_column(String(16), default="phone", server_default="phone")
+    state: Mapped[RecordingState] = mapped_column(str_enum(RecordingState, "recording_state"),
+                                                 default=RecordingState.PENDING,
+                                                 server_default="pending", index=True)
+    reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    form_version_id: Mapped[int | None] = mapped_column(ForeignKey("form_versions.id", ondelete="SET NULL"))
+    error: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class StageTutorial(db.Model):

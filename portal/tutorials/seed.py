@@ -13,7 +13,7 @@ from sqlalchemy import select
 from portal.catalogue.models import PermitCategory
 from portal.extensions import db
 from portal.storage import get_storage
-from portal.tutorials import services
+from portal.tutorials import recorded, services
 from portal.tutorials.models import Tutorial
 from portal.tutorials.stages import STAGE_KEYS
 
@@ -86,3 +86,21 @@ def seed_tutorials(folder: Path = DATA_DIR) -> Iterator[str]:
             if chapter_id is not None:
                 services.map_stage(stage, tutorial, chapter_id)
     db.session.commit()
+    yield from seed_recorded(folder / "recorded")
+
+
+def seed_recorded(folder: Path) -> Iterator[str]:
+    """The guides the recorder made for the demo (``make demo-guides``): one per category,
+    shown on its stages instead of the general guide."""
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        entry = json.loads(path.read_text(encoding="utf-8"))
+        tutorial = db.session.scalar(select(Tutorial).where(Tutorial.slug == entry["slug"]))
+        if tutorial is None:
+            tutorial = recorded.load_export(entry, folder)
+            if tutorial is None:
+                continue
+            yield f"recorded guide {entry['slug']} ({len(entry['chapters'])} chapters)"
+        elif tutorial.category_id is not None and entry.get("viewport", "phone") == "phone" \
+                and entry.get("lang", "id") == "id":
+            recorded.map_guide_stages(tutorial, tutorial.category_id)
+        db.session.commit()

@@ -14,9 +14,9 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, event, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 from werkzeug.datastructures import FileStorage
 
 from portal.auth.models import Role
@@ -144,6 +144,39 @@ def _replace(tutorial: Tutorial, attr: str, key: str | None) -> None:
 
 def _after_commit_delete(key: str) -> None:
     delete_file_after_commit(get_storage(), key)
+
+
+_CHANGE_LISTENERS: list = []
+_CHANGED_KEY = "tutorials_changed_after_commit"
+
+
+def on_guides_changed(listener) -> None:
+    """Register ``listener(category_id)``, called after the commit that changed a category's
+    guides (``None``: the general guide). For caches built from the tutorials, such as the
+    rendered stage panel: a re-recorded guide must not be served from a stale cache."""
+    if listener not in _CHANGE_LISTENERS:
+        _CHANGE_LISTENERS.append(listener)
+
+
+def guides_changed(category_id: int | None) -> None:
+    """Note that a category's guides change in this transaction; the listeners of
+    ``on_guides_changed`` hear of it once the outermost transaction commits."""
+    db.session.info.setdefault(_CHANGED_KEY, set()).add(category_id)
+
+
+@event.listens_for(Session, "after_commit")
+def _tell_guide_listeners(session: Session) -> None:
+    if session.in_nested_transaction() or not session.info.get(_CHANGED_KEY):
+        return  # a released SAVEPOINT: wait for the outermost commit
+    for category_id in session.info.pop(_CHANGED_KEY):
+        for listener in list(_CHANGE_LISTENERS):
+            listener(category_id)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_guide_changes(session: Session) -> None:
+    if not session.in_nested_transaction():
+        session.info.pop(_CHANGED_KEY, None)
 
 
 def validate_embed_url(url: str) -> str:

@@ -57,12 +57,18 @@ def watch(tutorial_id: int):
 @bp.route("/tutorials/media/<id:tutorial_id>/<kind>")
 @public
 def media(tutorial_id: int, kind: str):
-    if kind not in MEDIA_KINDS:
+    chapter_id = kind[len("poster-"):] if kind.startswith("poster-") else None
+    if kind not in MEDIA_KINDS and not chapter_id:
         abort(404)
     tutorial = services.get_tutorial_or_404(tutorial_id, current_user)
-    key_attr, type_spec, ext = MEDIA_KINDS[kind]
-    key = getattr(tutorial, key_attr)
-    content_type = getattr(tutorial, type_spec[1:]) if type_spec.startswith("@") else type_spec
+    if chapter_id:
+        # A recorded guide's poster of one chapter (a frame of that stage, for thumbnails).
+        chapter = tutorial.chapter(chapter_id) or {}
+        key, content_type, ext = chapter.get("poster_key"), "image/jpeg", "jpg"
+    else:
+        key_attr, type_spec, ext = MEDIA_KINDS[kind]
+        key = getattr(tutorial, key_attr)
+        content_type = getattr(tutorial, type_spec[1:]) if type_spec.startswith("@") else type_spec
     if not key or not content_type:
         abort(404)
     ext = _EXTENSIONS.get(content_type, ext)

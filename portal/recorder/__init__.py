@@ -1,0 +1,18 @@
+"""The video guide recorder (issue 14): films the real portal, on a scratch copy of the data,
+as a sample applicant of one category, with narration written from the live definitions.
+
+- ``script``: the narration script (steps: stage, selector, visible label, text in id/en);
+- ``samples``: valid sample answers and files; ``scratch``: the scratch portal;
+- ``driver``: the walk in Chromium (highlight, typing, timing); ``office``: the officer's part;
+- ``tts``: the speech adapter (espeak-ng); ``encode``: ffmpeg, captions, chapters, posters;
+- ``publish``: storage and the one-commit swap; ``record``: all of it for one category;
+- ``queue``: re-recording when a form changes; ``check``: are the quoted labels still there;
+- ``cli``: ``flask tutorials record | check | record-pending``.
+"""
+
+
+def init_app(app) -> None:
+    from portal.recorder import cli, queue
+
+    cli.init_app(app)
+    queue.init_app(app)

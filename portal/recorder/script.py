@@ -1,0 +1,179 @@
+"""The narration script of a recorded guide: for each stage, the steps a person takes, each
+naming the control it is about.
+
+A step is plain data (JSON-able), so the same script drives the recorder (which films the
+step and speaks its text), the captions, chapters and transcript (written from the same texts
+and the times the recorder measured), ``flask tutorials check`` (which looks for every quoted
+label on its page again) and, later, an in-page walkthrough (the selector says which element
+to highlight, the text what to say).
+
+Texts are written from the live definitions: the category's published form version (page
+titles, field labels, help texts, required documents) and the labels read off the rendered
+page (buttons, links). A control is always named by its visible label, in quotation marks.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from portal.tutorials.stages import STAGES
+
+#: Longer labels are cut (with an ellipsis) in the narration; the check accepts the cut form.
+MAX_QUOTED_CHARS = 80
+OPEN_QUOTE, CLOSE_QUOTE = "\u201c", "\u201d"
+ELLIPSIS = "\u2026"
+_QUOTED = re.compile(r"\u201c(.+?)\u201d(?=[\s.,;:!?)\u2069]|$)")
+_RTL = {"R", "AL", "AN"}
+_SPACES = re.compile(r"\s+")
+
+
+def clean_label(text: str) -> str:
+    """A label as it reads on screen: whitespace collapsed, control characters dropped
+    (a caption line cannot hold a newline or ``-->``)."""
+    text = "".join(ch for ch in (text or "") if unicodedata.category(ch)[0] != "C" or ch in "\t\n ")
+    text = _SPACES.sub(" ", text).strip()
+    return text.replace("-->", "->")
+
+
+def shorten(text: str, limit: int = MAX_QUOTED_CHARS) -> str:
+    text = clean_label(text)
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return cut.rstrip(" ,.;:") + ELLIPSIS
+
+
+def has_rtl(text: str) -> bool:
+    return any(unicodedata.bidirectional(ch) in _RTL for ch in text)
+
+
+def quote(label: str) -> str:
+    """“label”, cut to MAX_QUOTED_CHARS; right-to-left text is isolated (U+2068 .. U+2069) so
+    the quotation marks and the sentence around it keep their places."""
+    text = shorten(label)
+    if has_rtl(text):
+        text = f"\u2068{text}\u2069"
+    return f"{OPEN_QUOTE}{text}{CLOSE_QUOTE}"
+
+
+def quoted_labels(text: str) -> list[str]:
+    """The labels a narration text names in quotation marks (isolates removed)."""
+    return [m.group(1).replace("\u2068", "").replace("\u2069", "") for m in _QUOTED.finditer(text)]
+
+
+def label_matches(quoted: str, shown: str) -> bool:
+    """Whether a quoted label names the label shown on the page (a cut label matches its
+    beginning)."""
+    shown = clean_label(shown)
+    if quoted.endswith(ELLIPSIS):
+        return shown.startswith(quoted[:-1].rstrip(" ,.;:"))
+    return quoted == shown
+
+
+def speakable(text: str) -> str:
+    """The text for the speech synthesiser: no quotation marks, isolates or emoji (espeak-ng
+    reads their names aloud or stumbles on them)."""
+    out = []
+    for ch in text:
+        if ch in (OPEN_QUOTE, CLOSE_QUOTE, "\u2068", "\u2069", '"'):
+            continue
+        cat = unicodedata.category(ch)
+        if cat == "So" or cat == "Cs" or ch in ("\ufe0f", "\u200d"):
+            continue
+        out.append(ch)
+    return _SPACES.sub(" ", "".join(out)).strip()
+
+
+@dataclass
+class Step:
+    """One thing the guide shows: highlight ``selector`` (whose visible label is ``label``)
+    and say ``text`` (``{"id": ..., "en": ...}``). ``start``/``end`` are seconds in the video,
+    filled in by the recorder."""
+
+    stage: str
+    selector: str | None
+    label: str
+    text: dict[str, str]
+    page: str = ""  # the path the step was filmed on (for the check and a walkthrough)
+    start: float = 0.0
+    end: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Step:
+        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        return cls(**known)
+
+    def quoted(self) -> list[str]:
+        seen: list[str] = []
+        for lang in ("id", "en"):
+            for label in quoted_labels(self.text.get(lang, "")):
+                if label not in seen:
+                    seen.append(label)
+        return seen
+
+
+@dataclass
+class Chapter:
+    """One stage's part of the guide."""
+
+    stage: str
+    title: dict[str, str]
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def start(self) -> float:
+        return self.steps[0].start if self.steps else 0.0
+
+    @property
+    def end(self) -> float:
+        return self.steps[-1].end if self.steps else 0.0
+
+
+def chapter_for(stage: str) -> Chapter:
+    id_title, en_title = STAGES[stage]
+    return Chapter(stage=stage, title={"id": id_title, "en": en_title})
+
+
+def bilingual(id_label: str, en_label: str, lang: str) -> tuple[str, str]:
+    """How a defined label (a field, a page, a document) is named in the Indonesian and the
+    English narration of a guide filmed in ``lang``: always the label the screen shows, in
+    quotes; the other language's label follows in brackets when it differs."""
+    shown = (en_label or id_label) if lang == "en" else (id_label or en_label)
+    other_id = "" if lang == "id" or not id_label or id_label == shown else f" ({shorten(id_label)})"
+    other_en = "" if lang == "en" or not en_label or en_label == shown else f" ({shorten(en_label)})"
+    return quote(shown) + other_id, quote(shown) + other_en
+
+
+# -- the sentences ---------------------------------------------------------------------------------
+# Each returns {"id": ..., "en": ...}. ``q`` is an on-screen label already quoted.
+
+def say(id_text: str, en_text: str) -> dict[str, str]:
+    return {"id": id_text, "en": en_text}
+
+
+def fill_in(q_id: str, q_en: str, help_id: str = "", help_en: str = "") -> dict[str, str]:
+    extra_id = f" {help_id.rstrip('.')}." if help_id else ""
+    extra_en = f" {help_en.rstrip('.')}." if help_en else ""
+    return say(f"Isi {q_id}.{extra_id}", f"Fill in {q_en}.{extra_en}")
+
+
+def choose(q_id: str, q_en: str) -> dict[str, str]:
+    return say(f"Pilih jawaban untuk {q_id}.", f"Choose an answer for {q_en}.")
+
+
+def press(q: str) -> dict[str, str]:
+    return say(f"Tekan {q}.", f"Press {q}.")
+
+
+def open_link(q: str) -> dict[str, str]:
+    return say(f"Tekan {q}.", f"Tap {q}.")
+
+
+def to_json(chapters: list[Chapter]) -> list[dict[str, Any]]:
+    return [step.to_dict() for ch in chapters for step in ch.steps]
