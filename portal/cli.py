@@ -12,6 +12,8 @@ from portal.applications import counts
 from portal.auth.models import Role
 from portal.auth.services import AccountError, create_staff, get_user_by_email, set_roles
 from portal.calendar.seed import seed_holidays
+from portal.catalogue.search import rebuild_index
+from portal.catalogue.seed_finder import seed_finder
 from portal.extensions import db
 from portal.maintenance.cli import backup_cli, storage_cli
 from portal.seed import seed_demo as run
@@ -81,8 +83,6 @@ def seed_holidays_command() -> None:
 def seed_finder_command() -> None:
     """The finder's words, other offices' permits (PIRT, NIB) and questions, where none exist
     yet (safe in production: nothing an admin changed is touched); rebuilds the search index."""
-    from portal.catalogue.seed_finder import seed_finder
-
     for line in seed_finder():
         click.echo(line)
 
@@ -93,9 +93,6 @@ search_cli = AppGroup("search", help="The permit search index.")
 @search_cli.command("reindex")
 def search_reindex() -> None:
     """Rebuild the search index of permits, other offices' permits and video guides."""
-    from portal.catalogue.search import rebuild_index
-    from portal.extensions import db
-
     count = rebuild_index()
     db.session.commit()
     click.echo(f"search index rebuilt: {count} entries")

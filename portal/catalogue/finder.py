@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.catalogue.models import CategoryKeywords, FinderTree, PermitCategory, Signpost
+from portal.errors import NotFoundError
 from portal.extensions import db
 
 KEY_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
@@ -226,12 +227,10 @@ def get_step(key: str | None) -> Step | None:
 
 
 def get_signpost_or_404(slug: str) -> Signpost:
-    from flask import abort
-
     signpost = db.session.scalar(select(Signpost).where(Signpost.slug == slug)) \
         if isinstance(slug, str) and SLUG_RE.fullmatch(slug) else None
     if signpost is None or not signpost.active:
-        abort(404)
+        raise NotFoundError()
     return signpost
 
 

@@ -10,6 +10,7 @@ from flask import redirect, render_template, request, url_for
 
 from portal.catalogue import bp, finder, search
 from portal.extensions import limiter
+from portal.i18n import current_language
 from portal.security import public
 
 
@@ -67,6 +68,4 @@ def signpost(slug: str):
 @bp.app_template_global("localized_key")
 def localized_key(item: dict, field: str) -> str:
     """``item[field + '_id' | '_en']`` by the page's language, falling back to Indonesian."""
-    from portal.i18n import current_language
-
     return item.get(f"{field}_{current_language()}") or item.get(f"{field}_id") or ""

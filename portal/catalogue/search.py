@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
+from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 from sqlalchemy import case, delete, event, func, insert, select, text
 from sqlalchemy.orm import Session
 
@@ -69,8 +70,6 @@ W_NAME, W_KEYWORD, W_PHRASE, W_SUMMARY, W_BODY = 3.0, 3.0, 5.0, 1.5, 0.5
 
 @lru_cache(maxsize=1)
 def _stemmer():
-    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
-
     return StemmerFactory().create_stemmer()
 
 
