@@ -156,9 +156,12 @@ class Default:
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     HSTS = False
 
-    # Request size: uploads stream to disk; plain form fields stay small.
+    # Request size: views marked @accepts_uploads take up to MAX_CONTENT_LENGTH (files stream
+    # to disk); every other request up to MAX_FORM_BODY_SIZE (portal/request_limits.py). The
+    # nginx site mirrors both per location (deploy/nginx/satupintu.conf): change them together.
     MAX_CONTENT_LENGTH = 60 * 1024 * 1024
-    MAX_FORM_MEMORY_SIZE = 2 * 1024 * 1024
+    MAX_FORM_BODY_SIZE = 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 1024 * 1024
     MAX_FORM_PARTS = 500
 
     # Rate limits (Flask-Limiter): memory by default, Redis when configured.

@@ -14,7 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
 import portal.models  # noqa: F401  (every table registered before use)
-from portal import errors, i18n, jobs, params, recorder, security, static_assets, transaction
+from portal import errors, i18n, jobs, params, recorder, request_limits, security, static_assets, transaction
 from portal.admin import bp as admin_bp
 from portal.admin.services import office_settings
 from portal.applications import bp as applications_bp
@@ -71,6 +71,7 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
         sqlite_write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS"))
 
     params.init_app(app)  # the <id:...> converter, before any rule is added
+    request_limits.init_app(app)  # the body limit, before CSRF protection reads a form
     _init_extensions(app)
     _register_blueprints(app)
 

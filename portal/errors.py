@@ -15,12 +15,13 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, flash, jsonify, make_response, redirect, render_template, request
+from flask import Flask, current_app, flash, jsonify, make_response, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal.extensions import db
+from portal.request_limits import is_upload_endpoint
 
 MESSAGES = {
     400: (_l("The request could not be understood"),
@@ -66,6 +67,12 @@ class NotFoundError(PortalError):
 
     status_code = 404
     default_message = MESSAGES[404][1]
+
+
+# A form without a file (portal/request_limits.py): the limit is 1 MB of typed text.
+FORM_TOO_LARGE = (_l("The form is too large"),
+                  _l("What you sent is much longer than this form takes. Go back, shorten the "
+                     "text and send it again."))
 
 
 def _wants_json() -> bool:
@@ -144,6 +151,8 @@ def init_app(app: Flask) -> None:
             retry_after = headers.get("Retry-After", retry_after)
             if retry_after is None:
                 retry_after = "60"
+        if code == 413 and not is_upload_endpoint(current_app, request.endpoint):
+            return _render(413, *FORM_TOO_LARGE)
         return _render(code, retry_after=str(retry_after) if retry_after else None)
 
     @app.errorhandler(InternalServerError)

@@ -142,10 +142,33 @@ def test_systemd_units_run_the_app_with_the_env_file(unit, command):
 
 
 # -- nginx ----------------------------------------------------------------------------------------
-def test_nginx_body_limit_matches_max_content_length():
-    match = re.search(r"client_max_body_size (\d+)m;", SITE)
-    assert match
-    assert int(match.group(1)) * 1024 * 1024 == config_module.Default.MAX_CONTENT_LENGTH
+MB = 1024 * 1024
+# The server-wide body limit (4 spaces in: the server block) and the upload location's.
+SERVER_BODY_LIMIT = re.search(r"^    client_max_body_size (\d+)m;", SITE, flags=re.M)
+UPLOAD_LOCATION = re.search(r"location ~ (\S+) \{\n\s*client_max_body_size (\d+)m;", SITE)
+
+
+def test_nginx_body_limits_match_the_app():
+    assert SERVER_BODY_LIMIT and UPLOAD_LOCATION
+    assert int(SERVER_BODY_LIMIT.group(1)) * MB == config_module.Default.MAX_FORM_BODY_SIZE
+    assert int(UPLOAD_LOCATION.group(2)) * MB == config_module.Default.MAX_CONTENT_LENGTH
+
+
+def test_nginx_upload_locations_are_exactly_the_app_upload_views(app):
+    """Every URL of a view marked @accepts_uploads (and no other) gets nginx's 60 MB."""
+    from portal.request_limits import is_upload_endpoint
+
+    pattern = re.compile(UPLOAD_LOCATION.group(1))
+    adapter = app.url_map.bind("portal.test")
+    uploads = 0
+    for rule in app.url_map.iter_rules():
+        values = {name: 1 if type(rule._converters[name]).__name__ == "IdConverter" else "ktp"
+                  for name in rule.arguments}
+        path = adapter.build(rule.endpoint, values)
+        upload = is_upload_endpoint(app, rule.endpoint)
+        uploads += upload
+        assert bool(pattern.match(path)) == upload, (rule.endpoint, path)
+    assert uploads == 5
 
 
 def test_nginx_sends_the_headers_proxy_fix_reads_and_keeps_uploads_internal():
@@ -249,11 +272,33 @@ def test_through_nginx_static_files_are_cached_long_and_big_bodies_refused(behin
     assert response.status == 200
     assert body == static.read_bytes()
     assert "max-age=2592000" in response.getheader("Cache-Control")
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    conn.putrequest("POST", "/t/where")
-    conn.putheader("Content-Length", str(61 * 1024 * 1024))
-    conn.endheaders()
-    assert conn.getresponse().status == 413
+    for path in ("/t/where", "/applications/1/documents/ktp"):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.putrequest("POST", path)
+        conn.putheader("Content-Length", str(61 * MB))
+        conn.endheaders()
+        assert conn.getresponse().status == 413, path
+        conn.close()
+
+
+def _post(port: int, path: str, size: int) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("POST", path, body=b"x" * size,
+                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return response.status
+
+
+def test_through_nginx_a_form_past_1_mb_is_refused_but_an_upload_location_takes_it(behind_nginx):
+    _app, port = behind_nginx
+    assert _post(port, "/login", 2 * MB) == 413
+    assert _post(port, "/t/where", 2 * MB) == 413
+    assert _post(port, "/login", 1000) != 413
+    # An upload location passes 2 MB on to the app: its CSRF check answers (no token sent).
+    assert _post(port, "/applications/1/documents/ktp", 2 * MB) == 400
+    assert _post(port, "/applications/1/documents/7/delete", 2 * MB) == 413
 
 
 def test_through_nginx_public_pages_come_from_the_micro_cache(behind_nginx, monkeypatch):

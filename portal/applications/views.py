@@ -19,6 +19,7 @@ from portal.applications.models import ApplicationStatus as S
 from portal.auth.forms import ResendVerificationForm
 from portal.catalogue.services import get_category_or_404
 from portal.extensions import limiter
+from portal.request_limits import accepts_uploads
 from portal.security import public
 from portal.storage import UploadRejected
 from portal.storage.limits import upload_rate_limit
@@ -143,6 +144,7 @@ def documents(application_id: int):
 
 @bp.route("/applications/<id:application_id>/documents/<requirement_key>", methods=["POST"])
 @upload_rate_limit
+@accepts_uploads
 def upload(application_id: int, requirement_key: str):
     application = services.get_own_application_or_404(application_id, current_user,
                                                       with_documents=False)

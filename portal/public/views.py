@@ -39,6 +39,7 @@ from portal.public.forms import (
     SurveyForm,
 )
 from portal.public.models import CaseKind
+from portal.request_limits import accepts_uploads
 from portal.security import public, roles_required, safe_next_url
 from portal.storage import UploadRejected
 from portal.storage.limits import upload_rate_limit
@@ -329,6 +330,7 @@ def staff_faq_edit(entry_id: int | None = None):
 @bp.route("/staff/information", methods=["GET", "POST"])
 @staff_only
 @upload_rate_limit
+@accepts_uploads
 def staff_documents():
     form = DocumentForm()
     if form.validate_on_submit():

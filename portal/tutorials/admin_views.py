@@ -15,6 +15,7 @@ from portal.extensions import db
 from portal.forms import ActionForm, check_action
 from portal.paging import int_arg
 from portal.params import to_id
+from portal.request_limits import accepts_uploads
 from portal.security import roles_required
 from portal.storage import UploadRejected
 from portal.storage.limits import upload_rate_limit
@@ -102,6 +103,7 @@ FILE_KINDS = ("video", "poster", "captions_id", "captions_en", "chapters")
 @bp.route("/<id:tutorial_id>/files/<what>", methods=["POST"])
 @admin_only
 @upload_rate_limit
+@accepts_uploads
 def upload(tutorial_id: int, what: str):
     tutorial = editing.get_tutorial_or_404(tutorial_id, current_user)
     if what not in FILE_KINDS:

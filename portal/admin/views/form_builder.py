@@ -13,6 +13,7 @@ from portal.catalogue.formspec import DefinitionError
 from portal.catalogue.models import PermitCategory
 from portal.extensions import db
 from portal.forms import check_action
+from portal.request_limits import accepts_uploads
 from portal.security import roles_required
 from portal.storage import UploadRejected
 from portal.storage.limits import upload_rate_limit
@@ -169,6 +170,7 @@ def page_delete(category_id: int, key: str):
 @bp.route("/categories/<id:category_id>/form/documents/new", methods=["GET", "POST"])
 @roles_required(ADMIN)
 @upload_rate_limit
+@accepts_uploads
 def document_new(category_id: int):
     category, draft = _draft(category_id)
     form = DocumentForm()
@@ -180,6 +182,7 @@ def document_new(category_id: int):
 @bp.route("/categories/<id:category_id>/form/documents/<key>", methods=["GET", "POST"])
 @roles_required(ADMIN)
 @upload_rate_limit
+@accepts_uploads
 def document_edit(category_id: int, key: str):
     category, draft = _draft(category_id)
     document = services.get_document_or_404(draft, key)
