@@ -38,7 +38,7 @@ def index():
     return render_template("recorder/index.html", rows=rows, form=RecordForm())
 
 
-@bp.route("/<int:category_id>/record", methods=["POST"])
+@bp.route("/<id:category_id>/record", methods=["POST"])
 @roles_required(Role.ADMIN)
 def record(category_id: int):
     if not RecordForm().validate_on_submit():
