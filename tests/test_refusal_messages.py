@@ -115,3 +115,37 @@ def test_a_bad_permit_number_pattern_is_explained_in_indonesian(client, login_as
     for english in ("unreadable pattern", "Single '}'", "expected '}'", "unknown placeholder",
                     "unsupported format", "the pattern needs", "too long"):
         assert english not in html.replace("&#39;", "'"), (english, pattern)
+
+
+# -- the admin's captions upload -----------------------------------------------------------------
+BROKEN_CAPTIONS = {
+    "WEBVTT\n00:00.000 --> 00:01.000\nx\n": (
+        "baris 2: harus ada satu baris kosong setelah baris WEBVTT",
+        "line 2: a blank line must follow the WEBVTT header"),
+    "WEBVTT\n\n00:05.000 --> 00:04.000\nx\n": (
+        "baris 3: teks berakhir sebelum atau tepat saat dimulai",
+        "line 3: the cue ends before or when it starts"),
+    "WEBVTT\n\n00:00.000 --> 00:61.000\nx\n": ("baris 3: &#39;00:61.000&#39; bukan waktu",
+                                               "line 3: &#39;00:61.000&#39; is not a time"),
+}
+
+
+@pytest.mark.parametrize("captions", list(BROKEN_CAPTIONS))
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_broken_captions_are_explained_in_the_admins_language(client, login_as, captions, lang):
+    import io
+
+    from tests.test_tutorials import make_tutorial
+
+    login_as(Role.ADMIN, locale=lang)
+    tutorial = make_tutorial()
+    page = f"/admin/tutorials/{tutorial.id}?lang={lang}"
+    response = post_form(client, f"/admin/tutorials/{tutorial.id}/files/captions_id?lang={lang}",
+                         {"file": (io.BytesIO(captions.encode()), "id.vtt")}, page=page,
+                         content_type="multipart/form-data")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    indonesian, english = BROKEN_CAPTIONS[captions]
+    assert (indonesian if lang == "id" else english) in html
+    if lang == "id":
+        assert english not in html

@@ -12,6 +12,7 @@ from pathlib import Path
 import flask_babel
 import pytest
 from flask import render_template_string
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from portal.extensions import db
@@ -71,7 +72,7 @@ def token(client) -> str:
 
 
 # -- bad input: each refused, nothing left behind ----------------------------------------------------
-def test_captions_that_do_not_parse_are_refused_naming_the_line(app, tutorial):
+def test_captions_that_do_not_parse_are_refused_naming_the_line(app, tutorial, english_messages):
     before = stored_files(app)
     broken = b"WEBVTT\n\n00:00.000 --> 00:05.000\nBuka.\n\n00:05.000 -> 00:09.000\nSalah panah.\n"
     with pytest.raises(vtt.VttError) as info:
@@ -83,14 +84,14 @@ def test_captions_that_do_not_parse_are_refused_naming_the_line(app, tutorial):
 
 
 @pytest.mark.parametrize("lang", ["fr", "jv", "../id"])
-def test_captions_for_an_unknown_language_are_refused(app, tutorial, lang):
+def test_captions_for_an_unknown_language_are_refused(app, tutorial, english_messages, lang):
     before = stored_files(app)
     with pytest.raises(vtt.VttError, match="not offered"):
         services.attach_captions(tutorial, lang, CAPTIONS_ID.encode())
     assert stored_files(app) == before
 
 
-def test_chapters_beyond_the_video_length_are_refused(app, tutorial):
+def test_chapters_beyond_the_video_length_are_refused(app, tutorial, english_messages):
     before = stored_files(app)
     late = CHAPTERS + "\nextra\n00:20.000 --> 00:35.000\nTerlalu panjang\n"
     with pytest.raises(vtt.VttError, match="after the end of the video"):
@@ -99,7 +100,7 @@ def test_chapters_beyond_the_video_length_are_refused(app, tutorial):
     assert [c["id"] for c in tutorial.chapters_json] == ["register", "upload"]
 
 
-def test_captions_beyond_the_video_length_are_refused(app, tutorial):
+def test_captions_beyond_the_video_length_are_refused(app, tutorial, english_messages):
     with pytest.raises(vtt.VttError, match="after the end of the video"):
         services.attach_captions(tutorial, "en", CAPTIONS_EN.encode() + b"\n00:30.000 --> 00:40.000\nLate\n")
 
@@ -585,3 +586,10 @@ def test_demo_videos_are_h264_aac_and_as_long_as_their_chapters():
             assert codecs == {"h264", "aac"}, name
             assert max(s.get("height", 0) for s in info["streams"]) == height
             assert abs(float(info["format"]["duration"]) - entry["duration_seconds"]) < 0.5, name
+
+
+@pytest.fixture
+def english_messages(app):
+    """Refusals are translated; the tests asking for this read the English ones."""
+    with app.test_request_context("/"), force_locale("en"):
+        yield

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from flask_babel import force_locale
 
 from portal.tutorials import vtt
+
+
+@pytest.fixture(autouse=True)
+def _english(app):
+    """The messages are translated; these tests read the English ones."""
+    with app.test_request_context("/"), force_locale("en"):
+        yield
 
 GOOD = """WEBVTT - captions
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from portal.errors import PortalError
 
 CAPTION_LANGUAGES = ("id", "en")
@@ -31,10 +33,15 @@ _LOOKS_TIMED = re.compile(r"^\s*[\d:.]+\s*(?:-+>?|>|–|—)")
 class VttError(PortalError, ValueError):
     """A WebVTT file that cannot be used; ``line`` is 1-based (0 when no single line is at fault)."""
 
-    def __init__(self, line: int, message: str):
+    def __init__(self, line: int, message):
         self.line = line
-        self.message = message
-        super().__init__(f"line {line}: {message}" if line else message)
+        self.message = message  # a lazy string: translated when shown, in the reader's language
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        if self.line:
+            return str(_l("line %(line)d: %(message)s", line=self.line, message=self.message))
+        return str(self.message)
 
 
 @dataclass(frozen=True)
@@ -51,7 +58,8 @@ def parse_timestamp(value: str, line: int = 0) -> float:
     """``01:02:03.456`` or ``02:03.456`` -> seconds."""
     match = _TIMESTAMP.match(value)
     if not match:
-        raise VttError(line, f"'{value}' is not a time; write it as HH:MM:SS.mmm or MM:SS.mmm")
+        raise VttError(line, _l("'%(value)s' is not a time; write it as HH:MM:SS.mmm or MM:SS.mmm",
+                                value=value))
     hours, minutes, seconds, millis = match.groups()
     return int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds) + int(millis) / 1000
 
@@ -69,7 +77,7 @@ def _timing(line_text: str, line: int) -> tuple[float, float, str]:
     start_text = left.strip()
     right = right.strip()
     if not right:
-        raise VttError(line, "the cue has no end time after '-->'")
+        raise VttError(line, _l("the cue has no end time after '-->'"))
     end_text, _, settings = right.partition(" ")
     if "\t" in end_text:
         end_text, _, more = end_text.partition("\t")
@@ -77,7 +85,7 @@ def _timing(line_text: str, line: int) -> tuple[float, float, str]:
     start = parse_timestamp(start_text, line)
     end = parse_timestamp(end_text.strip(), line)
     if end <= start:
-        raise VttError(line, "the cue ends before or when it starts; the end time must be later")
+        raise VttError(line, _l("the cue ends before or when it starts; the end time must be later"))
     return start, end, settings.strip()
 
 
@@ -88,23 +96,23 @@ def parse(text: str | bytes) -> list[Cue]:
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = text[: exc.start].count(b"\n") + 1
-            raise VttError(line, "the file is not UTF-8 text") from None
+            raise VttError(line, _l("the file is not UTF-8 text")) from None
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\x00" in text:
-        raise VttError(text[: text.index("\x00")].count("\n") + 1, "the file contains a NUL byte")
+        raise VttError(text[: text.index("\x00")].count("\n") + 1, _l("the file contains a NUL byte"))
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     first = lines[0] if lines else ""
     if not (first == "WEBVTT" or first.startswith(("WEBVTT ", "WEBVTT\t"))):
-        raise VttError(1, "the first line must be WEBVTT")
+        raise VttError(1, _l("the first line must be WEBVTT"))
     if _ARROW in first:
-        raise VttError(1, "the header line cannot contain '-->'")
+        raise VttError(1, _l("the header line cannot contain '-->'"))
 
     i = 1
     # The rest of the header block, up to the first blank line.
     while i < len(lines) and lines[i].strip():
         if _ARROW in lines[i]:
-            raise VttError(i + 1, "a blank line must follow the WEBVTT header before the first cue")
+            raise VttError(i + 1, _l("a blank line must follow the WEBVTT header before the first cue"))
         i += 1
 
     cues: list[Cue] = []
@@ -128,22 +136,22 @@ def parse(text: str | bytes) -> list[Cue]:
         else:
             cue_id, timing_index = head.strip(), 1
             if (len(block) < 2 or _ARROW not in block[1]) and _LOOKS_TIMED.match(head):
-                raise VttError(block_start + 1, "this looks like a timing line but the arrow is wrong; "
-                                                "write it as 00:00:05.000 --> 00:00:09.000")
+                raise VttError(block_start + 1, _l("this looks like a timing line but the arrow is wrong; "
+                                                   "write it as 00:00:05.000 --> 00:00:09.000"))
             if len(block) < 2 or _ARROW not in block[1]:
                 raise VttError(block_start + 2 if len(block) >= 2 else block_start + 1,
-                               "expected a timing line like 00:00:05.000 --> 00:00:09.000")
+                               _l("expected a timing line like 00:00:05.000 --> 00:00:09.000"))
         timing_line = block_start + timing_index + 1
         start, end, settings = _timing(block[timing_index], timing_line)
         for offset, payload in enumerate(block[timing_index + 1:], start=timing_index + 2):
             if _ARROW in payload:
                 raise VttError(block_start + offset,
-                               "a cue's text cannot contain '-->'; is a blank line missing?")
+                               _l("a cue's text cannot contain '-->'; is a blank line missing?"))
         if cues and start < cues[-1].start:
-            raise VttError(timing_line, "the cues are not in order; this cue starts before the one above")
+            raise VttError(timing_line, _l("the cues are not in order; this cue starts before the one above"))
         if cue_id is not None:
             if cue_id in ids:
-                raise VttError(block_start + 1, f"the cue id '{cue_id}' is used twice")
+                raise VttError(block_start + 1, _l("the cue id '%(id)s' is used twice", id=cue_id))
             ids.add(cue_id)
         cues.append(Cue(start=start, end=end, text="\n".join(block[timing_index + 1:]).strip(),
                         id=cue_id, settings=settings, line=timing_line))
@@ -171,16 +179,18 @@ def chapters(cues: list[Cue]) -> list[Cue]:
 def check_chapters(cues: list[Cue], duration: float | None) -> list[Cue]:
     """Every chapter needs an id and a title, and ends within the video. Returns the chapters."""
     if not cues:
-        raise VttError(0, "the chapters file has no chapters")
+        raise VttError(0, _l("the chapters file has no chapters"))
     for cue in cues:
         if not cue.id:
             raise VttError(cue.line - 1 if cue.line > 1 else cue.line,
-                           "each chapter needs an id line above its times")
+                           _l("each chapter needs an id line above its times"))
         if not cue.text:
-            raise VttError(cue.line, f"the chapter '{cue.id}' has no title")
+            raise VttError(cue.line, _l("the chapter '%(id)s' has no title", id=cue.id))
         if duration is not None and cue.end > duration + DURATION_TOLERANCE:
-            raise VttError(cue.line, f"the chapter '{cue.id}' ends at {format_timestamp(cue.end)}, "
-                                     f"after the end of the video ({format_timestamp(duration)})")
+            raise VttError(cue.line, _l("the chapter '%(id)s' ends at %(end)s, after the end of the "
+                                        "video (%(duration)s)", id=cue.id,
+                                        end=format_timestamp(cue.end),
+                                        duration=format_timestamp(duration)))
     return cues
 
 
@@ -188,14 +198,16 @@ def check_captions(cues: list[Cue], duration: float | None) -> list[Cue]:
     """Captions may not run past the end of the video."""
     for cue in cues:
         if duration is not None and cue.end > duration + DURATION_TOLERANCE:
-            raise VttError(cue.line, f"this caption ends at {format_timestamp(cue.end)}, after the "
-                                     f"end of the video ({format_timestamp(duration)})")
+            raise VttError(cue.line, _l("this caption ends at %(end)s, after the end of the video "
+                                        "(%(duration)s)", end=format_timestamp(cue.end),
+                                        duration=format_timestamp(duration)))
     return cues
 
 
 def check_language(lang: str) -> str:
     if lang not in CAPTION_LANGUAGES:
-        raise VttError(0, f"captions in '{lang}' are not offered; use Indonesian (id) or English (en)")
+        raise VttError(0, _l("captions in '%(lang)s' are not offered; use Indonesian (id) or English "
+                          "(en)", lang=lang))
     return lang
 
 
