@@ -15,10 +15,21 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, flash, jsonify, make_response, redirect, render_template, request
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+)
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.wrappers import Response as BaseResponse
 
 from portal.extensions import db
 from portal.request_limits import is_upload_endpoint
@@ -79,7 +90,8 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def _render(code: int, title=None, hint=None, retry_after: str | None = None):
+def _render(code: int, title: Any = None, hint: Any = None,
+            retry_after: str | None = None) -> Response:
     default_title, default_hint = MESSAGES.get(code, MESSAGES[500])
     title = title or default_title
     hint = hint or default_hint
@@ -104,7 +116,7 @@ def _back_to_form() -> str | None:
     return parts.path + ("?" + parts.query if parts.query else "")
 
 
-def render_portal_error(error: PortalError):
+def render_portal_error(error: PortalError) -> Response | BaseResponse:
     """The one answer to a PortalError nobody caught (see the module docstring). Nothing of
     the request is committed (portal/transaction.py commits only answers below 400; a redirect
     back to the form is one, so the session is rolled back first)."""
@@ -131,7 +143,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(PortalError, render_portal_error)
 
     @app.errorhandler(CSRFError)
-    def _csrf(error: CSRFError):
+    def _csrf(error: CSRFError) -> Response:
         return _render(
             400,
             _l("This form has expired"),
@@ -140,7 +152,7 @@ def init_app(app: Flask) -> None:
         )
 
     @app.errorhandler(HTTPException)
-    def _http(error: HTTPException):
+    def _http(error: HTTPException) -> Response | HTTPException:
         code = error.code or 500
         if code not in MESSAGES:
             return error
@@ -156,5 +168,5 @@ def init_app(app: Flask) -> None:
         return _render(code, retry_after=str(retry_after) if retry_after else None)
 
     @app.errorhandler(InternalServerError)
-    def _server_error(error):
+    def _server_error(error: InternalServerError) -> Response:
         return _render(500)

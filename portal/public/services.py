@@ -13,12 +13,14 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import FileStorage
 
 from portal.applications.counts import SUBMITTED_EVER, ApplicationCount
 from portal.applications.models import Application
@@ -70,12 +72,12 @@ def clean_text(value: str | None, limit: int) -> str:
     return _CONTROL_KEEP_LINES.sub("", value).strip()[:limit]
 
 
-def can_manage_content(user) -> bool:
+def can_manage_content(user: User | None) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", True)
                 and user.has_role(*CONTENT_ROLES))
 
 
-def _require_staff(user) -> None:
+def _require_staff(user: User | None) -> None:
     if not can_manage_content(user):
         raise AccessDenied()
 
@@ -109,7 +111,7 @@ def news_page(before: int | None = None, size: int = NEWS_PAGE_SIZE) -> NewsPage
     return NewsPage(rows, rows[-1].id if more and rows else None)
 
 
-def get_news_or_404(news_id: int, user=None) -> News:
+def get_news_or_404(news_id: int, user: User | None = None) -> News:
     """A published news item; drafts only for staff who write news."""
     item = db.session.get(News, news_id)
     if item is None or (not item.is_published and not can_manage_content(user)):
@@ -117,12 +119,12 @@ def get_news_or_404(news_id: int, user=None) -> News:
     return item
 
 
-def all_news_for_staff(user) -> list[News]:
+def all_news_for_staff(user: User) -> list[News]:
     _require_staff(user)
     return list(db.session.scalars(select(News).order_by(News.id.desc()).limit(200)))
 
 
-def save_news(user, title: str, body: str, *, item: News | None = None,
+def save_news(user: User, title: str, body: str, *, item: News | None = None,
               publish: bool | None = None) -> News:
     """Create or edit a news item (roles admin/helpdesk). ``publish`` True publishes it now
     (keeping the first publication date), False makes it a draft, None leaves it as is."""
@@ -162,7 +164,7 @@ def faq_by_topic(*, include_hidden: bool = False) -> list[FaqTopic]:
     return list(groups.values())
 
 
-def get_faq_for_staff_or_404(entry_id: int, user) -> FaqEntry:
+def get_faq_for_staff_or_404(entry_id: int, user: User) -> FaqEntry:
     _require_staff(user)
     entry = db.session.get(FaqEntry, entry_id)
     if entry is None:
@@ -170,7 +172,7 @@ def get_faq_for_staff_or_404(entry_id: int, user) -> FaqEntry:
     return entry
 
 
-def save_faq(user, topic: str, question: str, answer: str, position: int = 0,
+def save_faq(user: User, topic: str, question: str, answer: str, position: int = 0,
              published: bool = True, *, entry: FaqEntry | None = None) -> FaqEntry:
     _require_staff(user)
     topic = clean_text(topic, 80).replace("\n", " ")
@@ -209,12 +211,12 @@ def published_documents() -> list[tuple[DocumentKind, list[PublicDocument]]]:
     return [(kind, docs) for kind, docs in groups.items() if docs]
 
 
-def all_documents_for_staff(user) -> list[PublicDocument]:
+def all_documents_for_staff(user: User) -> list[PublicDocument]:
     _require_staff(user)
     return list(db.session.scalars(select(PublicDocument).order_by(PublicDocument.id.desc())))
 
 
-def get_document_or_404(document_id: int, user=None) -> PublicDocument:
+def get_document_or_404(document_id: int, user: User | None = None) -> PublicDocument:
     """A published document; unpublished ones only for staff."""
     doc = db.session.get(PublicDocument, document_id)
     if doc is None or (not doc.published and not can_manage_content(user)):
@@ -222,7 +224,7 @@ def get_document_or_404(document_id: int, user=None) -> PublicDocument:
     return doc
 
 
-def add_document(user, upload, title: str, kind: str, year: int | None = None,
+def add_document(user: User, upload: FileStorage, title: str, kind: str, year: int | None = None,
                  description: str = "") -> PublicDocument:
     """Store an uploaded PDF (checked by content) under public/ and list it. Raises
     UploadRejected for a file that is not a clean PDF, PublicError for a missing title."""
@@ -242,7 +244,7 @@ def add_document(user, upload, title: str, kind: str, year: int | None = None,
     return doc
 
 
-def set_document_published(user, doc: PublicDocument, published: bool) -> None:
+def set_document_published(user: User, doc: PublicDocument, published: bool) -> None:
     _require_staff(user)
     doc.published = published
     db.session.flush()
@@ -280,7 +282,8 @@ def answer_days() -> int:
 
 def follow_url(token: str) -> str:
     """The absolute follow link (on BASE_URL, never the request's Host)."""
-    return current_app.config["BASE_URL"].rstrip("/") + f"/complaints/follow/{token}"
+    base: str = current_app.config["BASE_URL"]
+    return base.rstrip("/") + f"/complaints/follow/{token}"
 
 
 @dataclass(frozen=True)
@@ -301,7 +304,7 @@ def decoy_receipt(kind: CaseKind = CaseKind.COMPLAINT) -> Filed:
 @atomic_service
 def file_case(*, name: str, email: str, text: str, topic: str | ComplaintTopic,
               kind: CaseKind = CaseKind.COMPLAINT, tracking_number: str | None = None,
-              user=None, locale: str = "id") -> Filed:
+              user: User | None = None, locale: str = "id") -> Filed:
     """Record a complaint or an information request and email the filer its number and follow
     link. A tracking number is linked to its application when one matches; the filer is never
     told whether it did. Returns the case and the one-time follow token (only its hash is
@@ -346,7 +349,7 @@ def get_case_by_token_or_404(token: str) -> Complaint:
     return case
 
 
-def get_case_for_staff_or_404(case_id: int, user) -> Complaint:
+def get_case_for_staff_or_404(case_id: int, user: User) -> Complaint:
     _require_staff(user)
     case = db.session.scalar(select(Complaint).where(Complaint.id == case_id).options(
         selectinload(Complaint.answers).joinedload(ComplaintAnswer.author)))
@@ -361,7 +364,7 @@ class CasePage:
     next_before: int | None
 
 
-def cases_page(user, *, status: str | None = None, kind: str | None = None,
+def cases_page(user: User, *, status: str | None = None, kind: str | None = None,
                before: int | None = None, size: int = CASE_PAGE_SIZE) -> CasePage:
     """The staff desk: newest first, keyset by id, optionally one status or kind."""
     _require_staff(user)
@@ -385,7 +388,7 @@ def cases_page(user, *, status: str | None = None, kind: str | None = None,
 
 
 @atomic_service
-def answer_case(case: Complaint, user, text: str, status: str | CaseStatus) -> ComplaintAnswer | None:
+def answer_case(case: Complaint, user: User, text: str, status: str | CaseStatus) -> ComplaintAnswer | None:
     """Staff answer a case and/or set its status. A written answer is shown to the filer and
     emailed to them; a status change alone is shown on the follow page."""
     _require_staff(user)
@@ -411,7 +414,7 @@ def is_overdue(case: Complaint, today: date | None = None) -> bool:
     return case.answered_at is None and case.status is not CaseStatus.CLOSED and case.due_date < today
 
 
-def _queue_case_email(case: Complaint, template: str, token: str | None, **context) -> None:
+def _queue_case_email(case: Complaint, template: str, token: str | None, **context: Any) -> None:
     """An email to the filer through the outbox (sent after the commit, retried like every
     other email). Filers may have no account, so the row has no user."""
     with force_locale(case.locale):

@@ -27,7 +27,7 @@ CATEGORY_FIELDS = (
 )
 
 
-def get_category_or_404(category_id: int, user) -> PermitCategory:
+def get_category_or_404(category_id: int, user: User) -> PermitCategory:
     """Any category, active or not, for an admin; 403 for anyone else, 404 when missing."""
     require_admin(user)
     category = db.session.scalar(

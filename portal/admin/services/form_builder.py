@@ -8,6 +8,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 
 from portal.admin.models import FormDraft
 from portal.admin.services.common import AdminError
@@ -289,7 +290,8 @@ def get_document_or_404(draft: FormDraft, key: str) -> dict[str, Any]:
 
 
 def save_document(draft: FormDraft, original_key: str | None, document: dict[str, Any],
-                  actor: User, sample=None, remove_sample: bool = False) -> None:
+                  actor: User, sample: FileStorage | None = None,
+                  remove_sample: bool = False) -> None:
     """Add or change a document requirement; ``sample`` (a FileStorage) is checked by content
     against the allowed types and size and stored under samples/. Raises DefinitionError naming
     the document, or storage's UploadRejected."""

@@ -35,7 +35,7 @@ def office_settings() -> dict[str, str]:
     """The office's name, address, contact and hours: values an admin saved, over config.
     Kept per process for a minute (portal.cache.local: every page shows them, so no query per
     page), dropped when they are saved; once per request on ``g``."""
-    cached = g.get("_office_settings") if has_app_context() else None
+    cached: dict[str, str] | None = g.get("_office_settings") if has_app_context() else None
     if cached is not None:
         return cached
     values = dict(cache.local("office_settings", SETTINGS_CACHE_SECONDS, _read_office_settings))

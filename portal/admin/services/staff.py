@@ -15,7 +15,7 @@ from portal.errors import NotFoundError
 from portal.extensions import db
 
 
-def get_user_or_404(user_id: int, actor) -> User:
+def get_user_or_404(user_id: int, actor: User) -> User:
     require_admin(actor)
     user = db.session.get(User, user_id)
     if user is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, select
+from sqlalchemy import Exists, exists, select
 
 from portal.auth.models import Role, User, UserRole
 from portal.errors import AccessDenied, NotFoundError, PortalError
@@ -22,7 +22,7 @@ def require_helpdesk(staff: User) -> None:
         raise AccessDenied()
 
 
-def is_applicant():
+def is_applicant() -> Exists:
     return exists().where(UserRole.user_id == User.id, UserRole.role == Role.APPLICANT)
 
 

@@ -31,9 +31,9 @@ def resend_verification(applicant: User, staff: User) -> bool:
     return True
 
 
-def absolute_url(endpoint: str, **values) -> str:
+def absolute_url(endpoint: str, **values: Any) -> str:
     """A link on the configured public address (BASE_URL), never the request's Host header."""
-    base = current_app.config["BASE_URL"].rstrip("/")
+    base: str = current_app.config["BASE_URL"].rstrip("/")
     with current_app.test_request_context(base_url=base):
         path = url_for(endpoint, **values)
     return base + path

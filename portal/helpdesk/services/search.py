@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from portal.applications.models import (
     Application,
@@ -80,7 +80,8 @@ def search_applicants(query: str, kind: str = "auto", *, after: int | None = Non
     return result
 
 
-def search_statement(text: str, kind: str, *, after: int | None = None, limit: int = PAGE_SIZE):
+def search_statement(text: str, kind: str, *, after: int | None = None,
+                     limit: int = PAGE_SIZE) -> Select[tuple[User]] | None:
     """The query for a cleaned search text of a known kind (one more row than a page, to know
     whether there is a next page), or None when the text cannot match anything. Separate so
     the benchmark can EXPLAIN exactly what the console runs."""
