@@ -15,12 +15,13 @@ from flask import render_template_string
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
+from portal.auth.models import Role
 from portal.extensions import db
 from portal.storage import UploadRejected, get_storage
 from portal.tutorials import services, vtt
 from portal.tutorials.models import StageTutorial, Tutorial, TutorialView
 from portal.tutorials.stages import STAGE_KEYS
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, make_user
 from tests.fixtures_files import html_bytes, make_pdf, make_png, mp4_bytes, webm_bytes
 
 DURATION = 20.0
@@ -593,3 +594,61 @@ def english_messages(app):
     """Refusals are translated; the tests asking for this read the English ones."""
     with app.test_request_context("/"), force_locale("en"):
         yield
+
+
+# -- the panel, cached for visitors -------------------------------------------------------------------
+def _panel_queries(client, url: str) -> tuple[str, int]:
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        html = client.get(url).get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return html, len([s for s in statements if "stage_tutorials" in s or "FROM tutorials" in s])
+
+
+def test_a_visitors_panel_is_rendered_once_per_stage_category_and_language(client, tutorial):
+    from tests.wizard_helpers import make_category as make_permit
+
+    category = make_permit()
+    services.map_stage("requirements", tutorial, "upload")
+    db.session.commit()
+    url = f"/permits/{category.slug}"
+    first, queried = _panel_queries(client, url + "?lang=en")
+    assert "Watch how: Upload documents" in first and queried > 0
+    again, queried = _panel_queries(client, url + "?lang=en")
+    assert queried == 0 and again == first  # the same panel, from the cache
+    indonesian, queried = _panel_queries(client, url + "?lang=id")
+    assert queried > 0 and "Watch how" not in indonesian  # its own entry per language
+
+
+def test_an_unpublished_tutorial_leaves_the_cached_panel_at_once(client, tutorial):
+    from portal.tutorials.editing import set_tutorial_published
+    from tests.wizard_helpers import make_category as make_permit
+
+    category = make_permit()
+    services.map_stage("requirements", tutorial, "upload")
+    db.session.commit()
+    url = f"/permits/{category.slug}?lang=en"
+    assert "Watch how: Upload documents" in client.get(url).get_data(as_text=True)
+    set_tutorial_published(tutorial, False, make_user(Role.ADMIN))
+    db.session.commit()
+    assert "Watch how" not in client.get(url).get_data(as_text=True)
+
+
+def test_a_logged_in_persons_panel_is_their_own(client, login_as, tutorial):
+    from tests.wizard_helpers import make_category as make_permit
+
+    category = make_permit()
+    services.map_stage("requirements", tutorial, "upload")
+    db.session.commit()
+    url = f"/permits/{category.slug}?lang=en"
+    assert "data-progress-url" not in client.get(url).get_data(as_text=True)  # cached, anonymous
+    login_as(Role.APPLICANT)
+    assert "data-progress-url" in client.get(url).get_data(as_text=True)

@@ -3,16 +3,21 @@ the library (the templates only lay it out)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from flask import g, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
+from portal import cache
 from portal.i18n import current_language
 from portal.tutorials import services
-from portal.tutorials.models import Tutorial, TutorialView
+from portal.tutorials.models import StageTutorial, Tutorial, TutorialView
 from portal.tutorials.vtt import format_timestamp
 
 CAPTION_LABELS = {"id": "Bahasa Indonesia", "en": "English"}
@@ -144,6 +149,37 @@ def panel_context(stage_key: str, category_id: int | None = None) -> Player | No
         view = services.views_for(current_user.id, [choice.tutorial.id]).get(choice.tutorial.id)
     return build_player(choice.tutorial, choice.chapter["id"] if choice.chapter else None,
                         view=view, stage_key=stage_key)
+
+
+#: Seconds a rendered panel is kept per process (dropped at once in this process, and within
+#: this time in the others, when a tutorial or a stage's mapping changes).
+PANEL_CACHE_SECONDS = 300
+
+
+def cached_panel(stage_key: str, category_id: int | None,
+                 render: Callable[..., Markup]) -> Markup:
+    """The rendered "Watch how" panel (template global ``cached_tutorial_panel``). For an
+    anonymous visitor it is the same for everyone in one language, so it is rendered once per
+    stage, category and language and kept (portal.cache.local); a logged-in person's panel
+    carries their progress and is rendered each time."""
+    if current_user.is_authenticated or g.get("tutorial_assets_done"):
+        return render(stage_key, category_id)
+    key = f"tutorial_panel:{stage_key}:{category_id}:{current_language()}"
+    # the macro's output: already escaped Markup, kept as it is
+    html = cache.local(key, PANEL_CACHE_SECONDS, lambda: render(stage_key, category_id))
+    if html.strip():
+        g.tutorial_assets_done = True  # the cached panel links the CSS and JS itself
+    return html
+
+
+@event.listens_for(Session, "before_flush")
+def _tutorials_changed(session: Session, flush_context, instances) -> None:
+    """A tutorial published, edited or remapped to a stage: drop the cached panels once the
+    change commits."""
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Tutorial | StageTutorial):
+            cache.mark_changed(session)
+            return
 
 
 def watch_label() -> str:

@@ -9,7 +9,7 @@ from flask_login import current_user
 from portal.security import public
 from portal.tutorials import bp, services
 from portal.tutorials import media as serving
-from portal.tutorials.panel import build_player, panel_context
+from portal.tutorials.panel import build_player, cached_panel, panel_context
 
 # kind in the URL -> (key attribute, content type attribute or fixed type, file extension)
 MEDIA_KINDS: dict[str, tuple[str, str, str]] = {
@@ -22,6 +22,9 @@ MEDIA_KINDS: dict[str, tuple[str, str, str]] = {
     "chapters": ("chapters_key", "text/vtt; charset=utf-8", "vtt"),
 }
 _EXTENSIONS = {"video/webm": "webm", "image/png": "png", "audio/ogg": "ogg"}
+
+
+bp.add_app_template_global(cached_panel, "cached_tutorial_panel")
 
 
 @bp.app_template_global("tutorial_panel_context")
