@@ -3,11 +3,12 @@ the median and p95 of the queue's first page and of a page deep in the list (key
 next to the same deep page fetched with OFFSET in the same run, the SQL statements per page,
 and the query plans (EXPLAIN) of the page and count queries.
 
-    .venv/bin/python bench/bench_queue.py [--pg-applications 1000000]
+    .venv/bin/python bench/bench_queue.py [--pg-applications 1000000] [--database NAME]
         [--sqlite-applications 100000] [--runs 20] [--only postgresql|sqlite]
         [--server postgresql+psycopg://postgres@127.0.0.1:5432] [--extra-index]
 
-Scratch databases: bench_queue on the PostgreSQL server (created, dropped at the end) and a
+Scratch databases: --database (default bench_queue_<random>) on the PostgreSQL server
+(created, dropped at the end) and a
 SQLite file in a temporary folder. They are filled with bench/fill.py (COPY / executemany;
 tables from the models, so the indexes measured are the ones the app declares), then ANALYZEd.
 Measured three ways, each ``--runs`` times after two warm-up calls:
@@ -34,6 +35,7 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -350,7 +352,11 @@ def main() -> None:
     parser.add_argument("--extra-index", action="store_true")
     parser.add_argument("--server", default=os.environ.get(
         "BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432"))
+    parser.add_argument("--database", default=None,
+                        help="scratch PostgreSQL database (made and dropped; default: a random "
+                             "bench_queue_<hex> name, so two runs never share one)")
     args = parser.parse_args()
+    name = args.database or f"bench_queue_{uuid.uuid4().hex[:8]}"
 
     started = time.perf_counter()
     results: list = []
@@ -363,15 +369,15 @@ def main() -> None:
         if args.only in (None, "postgresql"):
             admin = args.server.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
             with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute("DROP DATABASE IF EXISTS bench_queue")
-                conn.execute("CREATE DATABASE bench_queue")
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                conn.execute(f'CREATE DATABASE "{name}"')
             try:
-                fill_and_measure(f"{args.server}/bench_queue", "PostgreSQL",
+                fill_and_measure(f"{args.server}/{name}", "PostgreSQL",
                                  args.pg_applications, args.runs, args.budget, args.extra_index, results,
                                  plans, tmp)
             finally:
                 with psycopg.connect(admin, autocommit=True) as conn:
-                    conn.execute("DROP DATABASE IF EXISTS bench_queue WITH (FORCE)")
+                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         if results:

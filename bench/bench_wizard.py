@@ -2,6 +2,7 @@
 (CSRF, login, validation, draft save, validation-event rows), on SQLite and PostgreSQL.
 
     .venv/bin/python bench/bench_wizard.py [--runs 200] [--only sqlite|postgresql]
+        [--server URL] [--database NAME]
         [--server postgresql+psycopg://postgres@127.0.0.1:5432]
 
 Prints a table; it is a benchmark, not a test. The PostgreSQL run uses a scratch database it
@@ -16,6 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,7 +99,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
     parser.add_argument("--server", default="postgresql+psycopg://postgres@127.0.0.1:5432")
+    parser.add_argument("--database", default=None,
+                        help="scratch PostgreSQL database (made and dropped; default: a random "
+                             "bench_wizard_<hex> name)")
     args = parser.parse_args()
+    name = args.database or f"bench_wizard_{uuid.uuid4().hex[:8]}"
     rows = []
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
@@ -107,14 +113,14 @@ def main() -> int:
             base = make_url(args.server + "/postgres")
             admin = create_engine(base, isolation_level="AUTOCOMMIT")
             with admin.connect() as conn:
-                conn.exec_driver_sql("DROP DATABASE IF EXISTS bench_wizard WITH (FORCE)")
-                conn.exec_driver_sql("CREATE DATABASE bench_wizard")
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
             try:
-                url = base.set(database="bench_wizard").render_as_string(hide_password=False)
+                url = base.set(database=name).render_as_string(hide_password=False)
                 rows.append(("PostgreSQL", *run(url, args.runs, tmp)))
             finally:
                 with admin.connect() as conn:
-                    conn.exec_driver_sql("DROP DATABASE IF EXISTS bench_wizard WITH (FORCE)")
+                    conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
                 admin.dispose()
     print(f"\nSave one wizard page of 50 fields (POST, validation, draft save), {args.runs} runs")
     print(f"{'database':<22}{'median ms':>12}{'p95 ms':>12}{'runs':>8}")
