@@ -12,6 +12,7 @@ from flask import jsonify, request
 
 from portal import create_app
 from portal.extensions import csrf
+from portal.request_limits import accepts_uploads
 from portal.security import public
 from portal.storage import (
     FileKind,
@@ -114,6 +115,7 @@ def mini_app(tmp_path_factory):
     @mini.post("/t/upload")
     @csrf.exempt
     @public
+    @accepts_uploads  # an upload view: its body may reach MAX_CONTENT_LENGTH (request_limits)
     def t_upload():
         upload = request.files["file"]
         on_disk = _is_real_file(upload.stream)
