@@ -1,7 +1,7 @@
 """recorded guides: filmed form version, script, recording requests
 
 Revision ID: 8ffb143da84a
-Revises: f5d67efd3e4f
+Revises: 2226742f427e
 Create Date: 2026-12-01 15:05:12.087515
 
 """
@@ -13,7 +13,7 @@ import portal.db
 
 # revision identifiers, used by Alembic.
 revision = '8ffb143da84a'
-down_revision = 'f5d67efd3e4f'
+down_revision = '2226742f427e'
 branch_labels = None
 depends_on = None
 
