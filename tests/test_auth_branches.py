@@ -105,11 +105,16 @@ def test_registration_emails_wait_in_the_outbox_until_the_commit(app, monkeypatc
     def failing_commit():
         raise RuntimeError("the database went away before the commit")
 
+    browser = app.test_client()
+    token = csrf_token(browser.get("/register?lang=en").get_data(as_text=True))
+    # Only the POST's commit fails (every request commits at its end, the GET's too).
     monkeypatch.setattr(views.db.session, "commit", failing_commit)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     try:
-        response = post_from(app, "/register?lang=en",
-                             registration(email="never.mailed@example.test"))
+        response = browser.post("/register?lang=en",
+                                data={"csrf_token": token,
+                                      **registration(email="never.mailed@example.test")},
+                                environ_base={"REMOTE_ADDR": next(_addresses)})
     finally:
         app.config["PROPAGATE_EXCEPTIONS"] = None
     assert response.status_code == 500

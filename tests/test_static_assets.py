@@ -85,12 +85,16 @@ def test_pdf_samples_are_never_compressed_nor_fingerprinted(client):
         assert static_assets.static_version("samples/contoh-surat-permohonan.pdf") is None
 
 
-def test_pages_are_compressed_and_stay_private(client):
+def test_pages_are_compressed_and_only_anonymous_public_pages_are_shared(client, login_as):
     response = client.get("/?lang=en", headers={"Accept-Encoding": "gzip"})
     assert response.status_code == 200
     assert response.headers["Content-Encoding"] == "gzip"
-    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Cache-Control"] == "public, max-age=60"  # issue 17
     assert b"SatuPintu" in gzip.decompress(response.data)
+    login_as()
+    response = client.get("/?lang=en", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert response.headers["Cache-Control"] == "no-store"
 
 
 def test_a_path_outside_the_static_folder_gets_no_fingerprint(client):
