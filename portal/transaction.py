@@ -6,7 +6,8 @@ or rolls back.
   rolled back when it raises, so a caller that catches the refusal (a view showing the form
   again) finds nothing of it left behind.
 - A request commits once, in ``init_app``'s after-request hook, when its answer is a success or
-  a redirect (status below 400). Any other answer, and any exception, commits nothing: the
+  a redirect (status below 400) and it wrote something (a request that only read commits
+  nothing, as before). Any other answer, and any exception, commits nothing: the
   request's session is discarded when its app context ends, which rolls it back.
 - A CLI command commits once at its end; a job run by a worker commits when it ends (jobs.py).
   The email outbox's claim (notifications) commits on its own: the claim must be visible before
@@ -25,8 +26,8 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from flask import Flask, current_app
-from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy import TextClause, event
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 from werkzeug.wrappers import Response
 
 from portal.extensions import db
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+_WRITES = "portal_writes"
 _PENDING_FILES = "portal_pending_files"
 _REPLACED_FILES = "portal_replaced_files"
 
@@ -66,9 +68,35 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _commit(response: Response) -> Response:
-        if response.status_code < 400:
+        if response.status_code < 400 and has_writes():
             db.session.commit()
         return response
+
+
+def has_writes() -> bool:
+    """Whether the session holds changes not yet committed (pending objects, or a flush or an
+    INSERT/UPDATE/DELETE statement since the last commit or rollback)."""
+    session = db.session()
+    return bool(session.new or session.dirty or session.deleted or session.info.get(_WRITES))
+
+
+@event.listens_for(Session, "after_flush")
+def _flushed(session: Session, _context: Any) -> None:
+    session.info[_WRITES] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _executed(state: ORMExecuteState) -> None:
+    statement = state.statement
+    if state.is_insert or state.is_update or state.is_delete or (
+            isinstance(statement, TextClause)
+            and not str(statement).lstrip().lower().startswith(("select", "with"))):
+        state.session.info[_WRITES] = True
+
+
+@event.listens_for(Session, "after_rollback")
+def _no_writes_after_rollback(session: Session) -> None:
+    session.info.pop(_WRITES, None)
 
 
 # -- stored files that must not outlive a rolled-back row ----------------------------------------
@@ -94,6 +122,7 @@ def _settle_files_on_commit(session: Session) -> None:
     # transaction (a later rollback of it still deletes a new file and keeps a replaced one).
     if session.in_nested_transaction():
         return
+    session.info.pop(_WRITES, None)
     session.info.pop(_PENDING_FILES, None)
     for storage, key, _transaction in session.info.pop(_REPLACED_FILES, []):
         try:

@@ -7,18 +7,19 @@ from __future__ import annotations
 import io
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from werkzeug.datastructures import FileStorage
 
 from portal.auth.models import Role
 from portal.extensions import db
+from portal.notifications import services as notifications
 from portal.public import services
 from portal.public.models import Complaint, News, PublicDocument
 from portal.sequences import SequenceCounter
 from portal.storage import get_storage
 from portal.tutorials import services as tutorial_services
 from portal.tutorials.models import Tutorial
-from tests.conftest import make_user
+from tests.conftest import make_user, post_form
 from tests.fixtures_files import make_pdf, make_png
 
 
@@ -65,20 +66,25 @@ def test_a_published_document_whose_row_rolls_back_leaves_no_file():
     assert not get_storage().exists(key)
 
 
-def test_a_request_that_succeeds_commits_what_its_services_flushed(client, login_as):
-    login_as(Role.ADMIN)
-    db.session.commit()  # the login's own writes
+def test_a_request_commits_once_when_it_wrote_and_never_when_it_only_read(client, login_as):
+    user = login_as(Role.APPLICANT)
+    notifications.add_notice(user.id, "Permohonan Anda diterima")
+    db.session.commit()
     commits = []
-    from sqlalchemy import event
-
     session = db.session()
-    listener = lambda s: commits.append(s)  # noqa: E731
-    event.listen(session, "after_commit", listener)
+
+    def count(_session):
+        commits.append(1)
+
+    event.listen(session, "after_commit", count)
     try:
-        client.get("/news")
+        client.get("/notifications")
+        assert commits == []  # a page that only reads commits nothing
+        post_form(client, "/notifications/read", {}, page="/notifications")
+        assert commits == [1]  # marking every notice read: one commit, by the request
     finally:
-        event.remove(session, "after_commit", listener)
-    assert len(commits) == 1
+        event.remove(session, "after_commit", count)
+    assert notifications.unread_count(user.id) == 0
 
 
 def _tutorial_with_poster():

@@ -60,7 +60,7 @@ def discard_draft_changes(draft: FormDraft, category: PermitCategory, actor: Use
     _load_version(draft, category.current_version)
     _touch(draft, actor)
     audit(actor, "form.discard", "category", category.id, "Draft reset to the published form")
-    db.session.commit()
+    db.session.flush()
 
 
 def _touch(draft: FormDraft, actor: User) -> None:
@@ -183,7 +183,7 @@ def save_field(draft: FormDraft, original_key: str | None, field: dict[str, Any]
     _touch(draft, actor)
     audit(actor, "form.field_save", "category", draft.category_id,
           f"Field {field['key']} {'added' if original_key is None else 'changed'}", field=field["key"])
-    db.session.commit()
+    db.session.flush()
 
 
 def delete_field(draft: FormDraft, key: str, actor: User) -> None:
@@ -198,7 +198,7 @@ def delete_field(draft: FormDraft, key: str, actor: User) -> None:
     draft.fields = fields
     _touch(draft, actor)
     audit(actor, "form.field_delete", "category", draft.category_id, f"Field {key} deleted", field=key)
-    db.session.commit()
+    db.session.flush()
 
 
 def move_field(draft: FormDraft, key: str, step: int, actor: User) -> None:
@@ -214,7 +214,7 @@ def move_field(draft: FormDraft, key: str, step: int, actor: User) -> None:
         fields[index], fields[other] = fields[other], fields[index]
         draft.fields = fields
         _touch(draft, actor)
-        db.session.commit()
+        db.session.flush()
 
 
 def _page_index(draft: FormDraft, key: str) -> int:
@@ -249,7 +249,7 @@ def save_page(draft: FormDraft, original_key: str | None, key: str, title_id: st
     draft.pages = pages
     _touch(draft, actor)
     audit(actor, "form.page_save", "category", draft.category_id, f"Page {key} saved", page=key)
-    db.session.commit()
+    db.session.flush()
 
 
 def move_page(draft: FormDraft, key: str, step: int, actor: User) -> None:
@@ -260,7 +260,7 @@ def move_page(draft: FormDraft, key: str, step: int, actor: User) -> None:
         pages[index], pages[target] = pages[target], pages[index]
         draft.pages = pages
         _touch(draft, actor)
-        db.session.commit()
+        db.session.flush()
 
 
 def delete_page(draft: FormDraft, key: str, actor: User) -> None:
@@ -274,7 +274,7 @@ def delete_page(draft: FormDraft, key: str, actor: User) -> None:
     draft.pages = pages
     _touch(draft, actor)
     audit(actor, "form.page_delete", "category", draft.category_id, f"Page {key} deleted", page=key)
-    db.session.commit()
+    db.session.flush()
 
 
 # documents
@@ -330,7 +330,7 @@ def delete_document(draft: FormDraft, key: str, actor: User) -> None:
     _touch(draft, actor)
     audit(actor, "form.document_delete", "category", draft.category_id, f"Document {key} deleted",
           document=key)
-    db.session.commit()
+    db.session.flush()
 
 
 def move_document(draft: FormDraft, key: str, step: int, actor: User) -> None:
@@ -341,4 +341,4 @@ def move_document(draft: FormDraft, key: str, step: int, actor: User) -> None:
         documents[index], documents[target] = documents[target], documents[index]
         draft.documents = documents
         _touch(draft, actor)
-        db.session.commit()
+        db.session.flush()
