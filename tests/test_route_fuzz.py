@@ -28,7 +28,7 @@ from sqlalchemy import select
 from portal.applications.models import Document
 from portal.auth.models import Role
 from portal.extensions import db
-from tests.conftest import DEFAULT_PASSWORD, login, make_user
+from tests.conftest import DEFAULT_PASSWORD, csrf_token, login, make_user
 from tests.wizard_helpers import make_category, make_submitted
 
 EXAMPLES = int(os.environ.get("ROUTE_FUZZ_EXAMPLES", "6"))
@@ -216,3 +216,20 @@ def test_every_rule_with_a_numeric_argument_uses_the_bounded_id_converter(app):
     assert not unbounded, f"use <id:...> (portal/params.py), not <int:...>: {unbounded}"
     assert any(isinstance(c, IdConverter) for r in app.url_map.iter_rules()
                for c in (r._converters or {}).values())
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "9223372036854775808", "2147483648",
+                                   "0", "-1", "١", "1e3", ""])
+def test_assigning_an_out_of_range_application_id_is_refused_not_5xx(client, login_as, value):
+    """A form body, not a URL: an approver's assign form with a forged application id."""
+    application = make_submitted(make_user(Role.APPLICANT), make_category())
+    officer = make_user(Role.OFFICER)
+    login_as(Role.APPROVER)
+    token = csrf_token(client.get("/office/queue").get_data(as_text=True))
+    response = client.post("/office/assign?lang=en", data={
+        "csrf_token": token, "officer_id": str(officer.id),
+        "application_ids": [str(application.id), value]})
+    assert response.status_code == 400
+    assert "The request could not be understood" in response.get_data(as_text=True)
+    db.session.refresh(application)
+    assert application.assigned_officer_id is None

@@ -27,6 +27,7 @@ from portal.backoffice.forms import (
 )
 from portal.catalogue.models import PermitCategory
 from portal.extensions import db, talisman
+from portal.params import to_id
 from portal.security import roles_required
 from portal.storage.serving import safe_download_response
 
@@ -63,7 +64,10 @@ def assign():
     form.officer_id.choices = [SelectChoice(o.id, o.full_name) for o in services.officers()]
     if not form.validate_on_submit():
         abort(400)
-    ids = request.form.getlist("application_ids", type=int)
+    try:  # ids no application can have (past 32 bits, unicode digits) are a malformed form
+        ids = [to_id(raw) for raw in request.form.getlist("application_ids")]
+    except ValueError:
+        abort(400)
     if not ids or not form.officer_id.data:
         flash(_("Choose at least one application and an officer."), "danger")
     else:
