@@ -228,3 +228,24 @@ def test_the_check_finds_a_label_the_page_no_longer_shows(live):
     ]
     stale = check.stale_labels(steps, seen)
     assert [s.label for s in stale] == ["Ajukan Permohonan", "Ajukan Ulang", "bertanda bintang"]
+
+
+def test_the_committed_demo_guides_name_only_labels_their_pages_show(live):
+    """A developer who renames a button (or a seed label) the demo guide names makes this
+    fail: re-record with ``make demo-guides``."""
+    from portal.calendar.seed import seed_holidays
+    from portal.catalogue.seed import seed_categories
+
+    folder = Path(__file__).resolve().parents[2] / "portal" / "data" / "tutorials" / "recorded"
+    entries = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
+    if not entries:
+        pytest.skip("no recorded demo guides")
+    with live.app.app_context():
+        list(seed_holidays())
+        list(seed_categories())
+        db.session.remove()
+    for entry in entries[:2]:  # bounded time; `flask tutorials check` walks every guide
+        seen, _chapters = _walk_labels(live.app, entry["category_slug"])
+        steps = [Step.from_dict(s) for s in entry["steps"]]
+        assert sum(len(s.quoted()) for s in steps) > 20
+        assert check.stale_labels(steps, seen) == [], entry["slug"]
