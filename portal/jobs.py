@@ -12,6 +12,7 @@ requeue-stuck``, which repairs the email outbox after a worker crashed.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -68,8 +69,6 @@ def enqueue(func: Callable[..., Any], *args: Any, slow: bool = False) -> None:
         get_queue().enqueue(func, *args, retry=Retry(max=len(intervals), interval=intervals), **options)
         return
     if slow and current_app.config.get("JOBS_INLINE_SLOW_IN_THREAD", True):
-        import threading
-
         app = current_app._get_current_object()  # type: ignore[attr-defined]
 
         def _run() -> None:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, field
+from io import BytesIO
 from pathlib import Path
 
 from sqlalchemy import delete, select
+from werkzeug.datastructures import FileStorage
 
-from portal.catalogue.models import PermitCategory
+from portal.catalogue.models import FormVersion, PermitCategory
 from portal.db import utcnow
 from portal.extensions import db
 from portal.storage import FileKind, check_upload, get_storage
@@ -46,10 +48,6 @@ def guide_slug(category_slug: str, lang: str = "id", viewport: str = "phone") ->
 
 
 def _store_jpeg(data: bytes) -> str:
-    from io import BytesIO
-
-    from werkzeug.datastructures import FileStorage
-
     checked = check_upload(FileStorage(stream=BytesIO(data), filename="poster.jpg"),
                            {FileKind.JPEG}, services.DEFAULT_POSTER_MAX_BYTES,
                            key_prefix=services.KEY_PREFIX)
@@ -154,10 +152,6 @@ def load_export(entry: dict, folder) -> Tutorial | None:
     """Publish a guide exported by ``flask tutorials record --export`` (the demo's committed
     guides) through the same checks and swap. The form version it names is looked up by its
     number; a category without that number shows the guide as being updated."""
-    from pathlib import Path
-
-    from portal.catalogue.models import FormVersion
-
     folder = Path(folder)
     category = db.session.scalar(select(PermitCategory).where(PermitCategory.slug == entry["category_slug"]))
     if category is None:
