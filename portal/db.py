@@ -117,3 +117,18 @@ def short_write(session: Session | scoped_session, work: Callable[[], T]) -> T:
         raise
     finally:
         sqlite_write_intent.reset(token)
+
+
+def release_write_lock(session: Session | scoped_session) -> None:
+    """Before slow work that needs no database (a password hash check): on SQLite, end the
+    current transaction when it has written nothing, so a POST's write lock (BEGIN IMMEDIATE)
+    is not held while the CPU works and other requests' writes need not wait for it. Loaded
+    objects are reloaded on their next use. Call it only where the request has written nothing
+    yet (the log-in's first step). Elsewhere, and with changes pending, nothing."""
+    if isinstance(session, scoped_session):
+        session = session()
+    if session.get_bind().dialect.name != "sqlite" or not session.in_transaction():
+        return
+    if session.new or session.dirty or session.deleted:
+        return
+    session.commit()

@@ -19,7 +19,7 @@ from portal.auth import passwords
 from portal.auth.demo import demo_accounts_allowed, is_demo_email
 from portal.auth.models import AuthToken, Role, TokenPurpose, User, UserRole
 from portal.auth.sessions import end_all_sessions
-from portal.db import utcnow
+from portal.db import release_write_lock, utcnow
 from portal.errors import PortalError
 from portal.extensions import db, limiter
 from portal.notifications.services import queue_email_to_address
@@ -228,7 +228,11 @@ def authenticate(email: str, password: str) -> User | None:
     user = get_user_by_email(email) if len(email) <= 254 else None
     if user is not None and is_demo_email(user.email) and not demo_accounts_allowed():
         user = None  # a demo account (production): refused like an unknown email
-    ok = passwords.verify_password(user.password_hash if user else None, password)
+    stored = user.password_hash if user else None
+    # The hash check takes a noticeable time by design: it must not hold SQLite's write lock
+    # (a POST's transaction begins with it), or other people's writes wait and fail.
+    release_write_lock(db.session)
+    ok = passwords.verify_password(stored, password)
     if not ok or user is None or not user.is_active:
         return None
     if passwords.needs_rehash(user.password_hash):
