@@ -135,6 +135,14 @@ def test_the_index_follows_keyword_edits_and_closing_a_permit(seeded, client, lo
                                                          SearchTerm.ref_id == category.id)) is None
 
 
+def test_admin_menu_leads_to_the_search_words(seeded, client, login_as):
+    login_as(Role.ADMIN)
+    page = client.get("/admin/finder").get_data(as_text=True)
+    assert 'href="/admin/finder" aria-current="page"' in page
+    assert 'href="/admin/finder/keywords/pbg"' in page and "bangun rumah" in page
+    assert 'href="/admin/finder/questions"' in page
+
+
 def test_keyword_and_signpost_pages_are_for_admins_only(seeded, client, login_as):
     login_as(Role.OFFICER)
     for url in ("/admin/finder", "/admin/finder/keywords/pbg", "/admin/finder/questions",
@@ -341,3 +349,16 @@ def test_admin_adds_a_signpost_that_search_then_finds(seeded, client, login_as):
     assert client.post("/admin/finder/other-offices/new", data=data).status_code == 302
     assert _first("label halal") == "halal"
     assert "Sertifikat Halal" in client.get("/other-offices/halal").get_data(as_text=True)
+
+
+def test_the_stuck_report_lists_the_top_unfound_searches(seeded, client, login_as):
+    for q in ["izin kapal", "izin kapal", "izin kapal", "tambang pasir 6472015507740003"]:
+        search.record_unfound(q)
+    db.session.commit()
+    login_as(Role.HELPDESK)
+    page = client.get("/helpdesk/stuck").get_data(as_text=True)
+    assert "Pencarian yang tidak menemukan izin" in page
+    table = page.split('class="table table-sm unfound-searches"', 1)[1].split("</table>", 1)[0]
+    assert re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td></tr>", table) == [("izin kapal", "3"),
+                                                                          ("tambang pasir", "1")]
+    assert "6472015507740003" not in page

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,7 @@ from portal.applications.models import (
 )
 from portal.auth.models import Role, User
 from portal.catalogue.models import PermitCategory
+from portal.catalogue.search import UnfoundRow, top_unfound
 from portal.errors import AccessDenied
 from portal.extensions import db
 from portal.helpdesk.services.access import HelpdeskError
@@ -98,6 +99,8 @@ class StuckReport:
     timings: list[TimingRow]
     tutorials: list[TutorialShareRow]
     stages: tuple[str, ...] = FUNNEL_STAGES
+    #: searches people reported with "I cannot find my permit", most often first
+    unfound: list[UnfoundRow] = field(default_factory=list)
 
     def stage_label(self, key: str) -> str:
         return stage_label(key)
@@ -131,6 +134,8 @@ def stuck_report(start: date, end: date, user: User) -> StuckReport:
       = the earliest Document.uploaded_at still kept (a replaced file keeps only its newest
       upload, so this may be later than the real first upload); submission = submitted_at.
       Medians in hours.
+    - unfound: the searches reported as "I cannot find my permit" in the range (words only),
+      most often first (portal.catalogue.search.top_unfound).
     - tutorials: for each stage with a tutorial (the category's own, else the general one),
       applicants who got past the stage vs those whose draft stopped at it, and how many of each
       have any progress recorded in that tutorial (TutorialView with a position above 0).
@@ -143,7 +148,8 @@ def stuck_report(start: date, end: date, user: User) -> StuckReport:
     counts = _counts_by_rank(in_range)
     funnel = _funnel(counts, categories)
     return StuckReport(start, end, funnel, _field_errors(lower, upper, categories),
-                       _timings(in_range, categories), _tutorial_shares(in_range, counts, funnel))
+                       _timings(in_range, categories), _tutorial_shares(in_range, counts, funnel),
+                       unfound=top_unfound(lower, upper))
 
 
 Categories = dict[int, PermitCategory]
