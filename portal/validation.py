@@ -48,6 +48,34 @@ def check_nik(value: str) -> str:
     return value
 
 
+#: What people type between groups of digits: spaces (also no-break), dots, dashes of any kind.
+_GROUP_SEPARATORS = re.compile(r"[\s.\-\u00a0\u2010-\u2015\u2212]")
+
+
+def compact_digits(value: str) -> str:
+    """A number as typed in groups ("6472 0155 0774 0003", "6472.0155.0774.0003",
+    "6472-0155-0774-0003") without the separators; anything else (letters, slashes, digits of
+    other scripts) is kept so that the check after it refuses it."""
+    if not isinstance(value, str):
+        return ""
+    return _GROUP_SEPARATORS.sub("", value[:60])
+
+
+def normalize_nik(value: str) -> str:
+    """The NIK as 16 digits, however it was typed in groups; raises NikError (see check_nik)."""
+    return check_nik(compact_digits(value))
+
+
+def normalize_kk(value: str) -> str:
+    """The family card (Kartu Keluarga) number as 16 digits, however it was typed in groups:
+    a known province code first and a serial that is not 0000. Raises ValueError."""
+    digits = compact_digits(value)
+    if (not _NIK_RE.fullmatch(digits) or int(digits[0:2]) not in PROVINCE_CODES
+            or digits[2:4] == "00" or digits[12:16] == "0000"):
+        raise ValueError("kk")
+    return digits
+
+
 def _date_exists(year: int, month: int, day: int) -> bool:
     try:
         date(year, month, day)
@@ -64,7 +92,7 @@ def normalize_phone(value: str) -> str:
     dashes are allowed in the input. Raises ValueError for anything else."""
     if not isinstance(value, str) or len(value) > 30:
         raise ValueError("phone")
-    compact = re.sub(r"[\s.\-()]", "", value)
+    compact = re.sub(r"[()]", "", compact_digits(value))
     match = _PHONE_RE.fullmatch(compact)
     if not match:
         raise ValueError("phone")

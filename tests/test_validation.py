@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from portal.auth.models import User
 from portal.extensions import db
-from portal.validation import NikError, check_nik, normalize_phone
+from portal.validation import NikError, check_nik, normalize_nik, normalize_phone
 from tests.conftest import post_form
 
 VALID_NIK = "6472014101900001"  # Samarinda region, woman born 1 January 1990, serial 0001
@@ -65,8 +65,13 @@ def test_nik_with_full_width_digits_refused(client):
     assert_refused(client, "NIK must be exactly 16 digits", nik=full_width)
 
 
-def test_nik_with_inner_spaces_refused(client):
-    assert_refused(client, "NIK must be exactly 16 digits", nik="6472 0141 0190 0001")
+def test_nik_with_inner_spaces_is_accepted_as_its_digits():
+    # Issue 15: a NIK typed in groups as printed on the KTP is not refused.
+    assert normalize_nik("6472 0141 0190 0001") == "6472014101900001"
+
+
+def test_nik_with_spaces_and_a_missing_digit_refused(client):
+    assert_refused(client, "NIK must be exactly 16 digits", nik="6472 0141 0190 001")
 
 
 def test_nik_day_32_refused(client):

@@ -8,7 +8,7 @@ from wtforms import EmailField, PasswordField, RadioField, SelectChoice, StringF
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from portal.auth import passwords
-from portal.validation import NikError, check_nik, has_control_characters, normalize_phone
+from portal.validation import NikError, has_control_characters, normalize_nik, normalize_phone
 
 NIK_MESSAGES = {
     "format": _l("NIK must be exactly 16 digits, as printed on your KTP."),
@@ -41,8 +41,9 @@ def validate_new_password(form, field) -> None:
 
 
 def validate_nik(form, field) -> None:
+    """Accepts the NIK typed in groups (spaces, dots, dashes) and keeps its 16 digits."""
     try:
-        check_nik(field.data or "")
+        field.data = normalize_nik(field.data or "")
     except NikError as exc:
         raise ValidationError(NIK_MESSAGES[exc.code]) from None
 

@@ -378,15 +378,16 @@ def build_definition(raw_category: dict[str, Any]) -> tuple[list[dict], list[dic
     documents = []
     for raw in raw_category["documents"]:
         description_id = raw.get("description_id", "")
+        description_en = raw.get("description_en") or DESCRIPTION_EN.get(description_id, "")
         types = []
         for t in raw.get("types") or ["pdf"]:
             t = "jpeg" if t == "jpg" else t
             if t in ("pdf", "jpeg", "png") and t not in types:
                 types.append(t)
         documents.append({
-            "key": raw["key"], "label_id": raw["label_id"], "label_en": raw.get("label_en", ""),
-            "description_id": description_id,
-            "description_en": raw.get("description_en") or DESCRIPTION_EN.get(description_id, ""),
+            "key": raw["key"], "label_id": plain_indonesian(raw["label_id"]),
+            "label_en": raw.get("label_en", ""),
+            "description_id": plain_indonesian(description_id), "description_en": description_en,
             "allowed_types": types, "max_mb": DOC_SIZES_MB.get(raw["key"], 5),
             "required": bool(raw.get("required")), "max_files": DOC_MAX_FILES.get(raw["key"], 1),
             "sample_key": DOC_SAMPLES.get(raw["key"]),
@@ -423,6 +424,15 @@ def build_category(raw: dict[str, Any]) -> PermitCategory:
         output_id=output.get("name_id", ""), output_en=output.get("name_en", ""),
         validity_months=_months(validity), popularity=meta.get("popularity", 0), active=True,
     )
+
+
+_FOTOKOPI = re.compile(r"\b[Ff]otokopi\b")
+
+
+def plain_indonesian(text: str) -> str:
+    """The office's paper-era words made right for uploads: a document is sent as a photo or a
+    scan, not a photocopy ("Fotokopi KTP" -> "Foto KTP")."""
+    return _FOTOKOPI.sub(lambda m: "Foto" if m.group(0)[0] == "F" else "foto", text)
 
 
 def seed_categories() -> Iterator[str]:

@@ -1,5 +1,6 @@
-"""Indonesian identifiers and contacts: a mobile number, the NIK (national ID), the NPWP (tax
-ID) and the NIB (business ID). Cleaned to "+628..." for phones, digits only for the others."""
+"""Indonesian identifiers and contacts: a mobile number, the NIK (national ID), the KK number
+(family card), the NPWP (tax ID) and the NIB (business ID). Cleaned to "+628..." for phones,
+digits only for the others; all may be typed in groups with spaces, dots or dashes."""
 
 from __future__ import annotations
 
@@ -12,14 +13,14 @@ from flask_babel import lazy_gettext as _l
 from portal.catalogue.formspec.common import Invalid
 from portal.catalogue.formspec.definition import FieldSpec
 from portal.catalogue.formspec.registry import FieldType, Widget, register
-from portal.validation import NikError, check_nik, normalize_phone
+from portal.validation import NikError, compact_digits, normalize_kk, normalize_nik, normalize_phone
 
 _ID_NUMBER = Widget(inputmode="numeric", plain=True)
 
 
 def _compact(text: str) -> str:
     """The digits as typed, without the spaces, dots and dashes people write between groups."""
-    return re.sub(r"[\s.\-]", "", text)
+    return compact_digits(text)
 
 
 @register
@@ -46,10 +47,25 @@ class Nik(FieldType):
 
     def clean_text(self, f: FieldSpec, text: str) -> str:
         try:
-            return check_nik(_compact(text))
+            return normalize_nik(text)
         except NikError as exc:
             raise Invalid("invalid_nik", _("Enter the 16-digit NIK exactly as printed on the e-KTP "
                                            "(identity card).")) from exc
+
+
+@register
+class Kk(FieldType):
+    name = "kk"
+    title = _l("Family card number (KK)")
+    position = 125
+    widget = _ID_NUMBER
+
+    def clean_text(self, f: FieldSpec, text: str) -> str:
+        try:
+            return normalize_kk(text)
+        except ValueError as exc:
+            raise Invalid("invalid_kk", _("Enter the 16-digit number of the family card (Kartu "
+                                          "Keluarga) exactly as printed on it.")) from exc
 
 
 @register
