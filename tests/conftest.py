@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import email
 import email.policy
-import itertools
 import re
-import sys
-import types
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,12 +18,10 @@ from flask import Flask, g
 from flask_sqlalchemy.session import Session as FSASession
 
 from portal import cache, create_app
-from portal.auth.models import Role, User, UserRole
-from portal.auth.passwords import hash_password
-from portal.db import utcnow
+from portal.auth.models import Role, User
 from portal.extensions import db, limiter
+from tests.factories import DEFAULT_PASSWORD, make_user  # noqa: F401 - tests import them from here
 
-DEFAULT_PASSWORD = "correct horse battery staple"
 pytest_plugins = ["tests.smtp", "tests.redis_server"]  # the smtp_server and redis_server fixtures
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
@@ -144,41 +139,6 @@ class Outbox:
             if match:
                 return match.group(0)
         raise AssertionError(f"no {path_part} link mailed to {address}")
-
-
-def _shared_counter() -> Iterator[int]:
-    """pytest loads this file as ``conftest`` while test modules import it as ``tests.conftest``:
-    two module objects. Both must draw from one counter, or they hand out the same email/NIK."""
-    holder = sys.modules.setdefault("_satupintu_test_factories",
-                                    types.ModuleType("_satupintu_test_factories"))
-    if not hasattr(holder, "counter"):
-        holder.counter = itertools.count(1)
-    return holder.counter
-
-
-_counter = _shared_counter()
-
-
-def make_user(role: Role | str = Role.APPLICANT, *, email: str | None = None,
-              password: str = DEFAULT_PASSWORD, verified: bool = True, full_name: str | None = None,
-              roles: list[Role] | None = None, nik: str | None = None, locale: str = "id") -> User:
-    n = next(_counter)
-    roles = roles or [Role(role)]
-    if nik is None and Role.APPLICANT in roles:
-        nik = f"647201450790{n:04d}"
-    user = User(
-        email=email or f"user{n}@example.test",
-        full_name=full_name or f"Test User {n}",
-        nik=nik,
-        phone="+62812000" + f"{n:05d}"[-5:],
-        password_hash=hash_password(password),
-        email_verified_at=utcnow() if verified else None,
-        locale=locale,
-    )
-    user.roles = [UserRole(role=r) for r in roles]
-    db.session.add(user)
-    db.session.commit()
-    return user
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from portal.calendar.models import Holiday
 from portal.catalogue.models import FormVersion, PermitCategory, Sector
 from portal.extensions import db
 from tests.conftest import csrf_token, login, make_user, post_form
+from tests.factories import make_tutorial, plain_category
 from tests.fixtures_files import make_pdf, make_png
 from tests.wizard_helpers import make_category
 
@@ -47,11 +48,8 @@ def admin(login_as):
 
 
 def new_category(slug: str = "izin-baru") -> PermitCategory:
-    category = PermitCategory(slug=slug, code="BRU", name_id="Izin Baru", name_en="New permit",
-                              sector=Sector.TRADE, time_limit_days=5, active=False)
-    db.session.add(category)
-    db.session.commit()
-    return category
+    return plain_category(slug, code="BRU", name_id="Izin Baru", name_en="New permit",
+                          sector=Sector.TRADE, time_limit_days=5, active=False)
 
 
 def text_field(key: str, page: str = "one", **extra) -> dict:
@@ -394,11 +392,8 @@ def test_tutorial_editor_chapters_from_a_list_stage_mapping_and_publish(client, 
 
 
 def test_chapters_out_of_order_are_refused_naming_the_row(client, admin):
-    from portal.tutorials.models import Tutorial
 
-    tutorial = Tutorial(title_id="T", title_en="T", chapters_json=[], chapter_transcripts={})
-    db.session.add(tutorial)
-    db.session.commit()
+    tutorial = make_tutorial(title_id="T", title_en="T")
     page = f"/admin/tutorials/{tutorial.id}"
     response = post_form(client, f"{page}/chapters",
                          {"start": ["0:10", "0:05"], "chapter_id": ["", ""], "title_id": ["A", "B"],

@@ -31,6 +31,7 @@ from portal.storage.s3 import S3Storage
 from tests import s3server
 from tests.conftest import make_user
 from tests.dbutil import scratch_database_url
+from tests.factories import add_document
 from tests.fixtures_files import make_png
 from tests.wizard_helpers import make_category, make_submitted
 
@@ -46,11 +47,7 @@ def build_approved_with_permit() -> tuple[int, str]:
     permit is issued. Returns (application id, permit verification token)."""
     applicant = make_user(Role.APPLICANT, full_name="Siti Rahmawati")
     application = make_submitted(applicant, make_category())
-    stored = get_storage().save(io.BytesIO(make_png(120, 90)), key_prefix="documents/")
-    db.session.add(Document(application_id=application.id, requirement_key="photo",
-                            storage_key=stored.key, original_name="lokasi.png", size=stored.size,
-                            sha256=stored.sha256, content_type="image/png"))
-    db.session.commit()
+    add_document(application, "photo", make_png(120, 90), name="lokasi.png", content_type="image/png")
     officer = make_user(Role.OFFICER)
     approver = make_user(Role.APPROVER, full_name="Budi Santoso")
     workflow.transition(application, S.IN_REVIEW, officer)

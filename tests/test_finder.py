@@ -19,6 +19,7 @@ from portal.catalogue.seed_finder import TREE, seed_finder
 from portal.db import utcnow
 from portal.extensions import db
 from tests.conftest import csrf_token, is_postgres
+from tests.factories import make_tutorial
 
 
 @pytest.fixture
@@ -101,15 +102,13 @@ def test_signpost_page_says_where_to_go_and_what_to_bring(seeded, client):
 
 
 def test_guides_are_found_with_their_matching_chapters(seeded, app):
-    from portal.tutorials.models import Tutorial
 
-    tutorial = Tutorial(title_id="Cara mengunggah berkas", title_en="Uploading files", published=True,
-                        chapters_json=[{"id": "foto", "start": 0, "end": 10, "title": {"id": "Memotret KTP", "en": "Photo"}},
-                                       {"id": "kirim", "start": 10, "end": 20, "title": {"id": "Mengirim", "en": "Send"}}],
-                        chapter_transcripts={"foto": {"id": "Potret kartu penduduk dengan kamera ponsel."},
-                                             "kirim": {"id": "Tekan tombol kirim."}})
-    db.session.add(tutorial)
-    db.session.commit()
+    tutorial = make_tutorial(
+        title_id="Cara mengunggah berkas", title_en="Uploading files", published=True,
+        chapters_json=[{"id": "foto", "start": 0, "end": 10, "title": {"id": "Memotret KTP", "en": "Photo"}},
+                       {"id": "kirim", "start": 10, "end": 20, "title": {"id": "Mengirim", "en": "Send"}}],
+        chapter_transcripts={"foto": {"id": "Potret kartu penduduk dengan kamera ponsel."},
+                             "kirim": {"id": "Tekan tombol kirim."}})
     results = search.search("memotret kartu")
     assert [h.obj.id for h in results.tutorials] == [tutorial.id]
     assert results.tutorials[0].chapter_ids == ["foto"]

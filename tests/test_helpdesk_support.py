@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import io
-
 from werkzeug.datastructures import MultiDict
 
 from portal.applications import services as app_services
-from portal.applications.models import Document
 from portal.auth.models import Role
 from portal.extensions import db
-from portal.tutorials.models import StageTutorial, Tutorial, TutorialView
+from portal.tutorials.models import StageTutorial, TutorialView
+from tests import factories
 from tests.conftest import make_user
+from tests.factories import add_document
 from tests.wizard_helpers import make_category
 
 SECRET_NAME = "Toko Rahasia Sembilan"  # an answer the console must never show
@@ -30,21 +29,14 @@ def draft_with_errors(applicant, cat, *, document: bool = False):
                            MultiDict({"business_name": SECRET_NAME, "employees": "abc",
                                       "has_branch": ""}), actor=applicant)
     if document:
-        from portal.storage import get_storage
-        from tests.fixtures_files import make_pdf
-
-        stored = get_storage().save(io.BytesIO(make_pdf()), key_prefix="documents/")
-        db.session.add(Document(application_id=application.id, requirement_key="ktp",
-                                storage_key=stored.key, original_name=SECRET_FILE,
-                                size=stored.size, sha256=stored.sha256,
-                                content_type="application/pdf"))
+        add_document(application, name=SECRET_FILE)
         application.stage = app_services.STAGE_DOCUMENTS
         db.session.commit()
     return application
 
 
 def make_tutorial(*, published: bool = True, slug: str = "hd-panduan", duration: float = 60.0):
-    tutorial = Tutorial(
+    return factories.make_tutorial(
         slug=slug, title_id="Panduan unggah", title_en="Upload guide", published=published,
         duration_seconds=duration,
         chapters_json=[
@@ -53,9 +45,6 @@ def make_tutorial(*, published: bool = True, slug: str = "hd-panduan", duration:
              "title": {"id": "Unggah dokumen", "en": "Upload the documents"}},
         ],
     )
-    db.session.add(tutorial)
-    db.session.commit()
-    return tutorial
 
 
 def map_stage(tutorial, stage: str, category_id=None):

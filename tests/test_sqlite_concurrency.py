@@ -6,7 +6,6 @@ SQLite refuses to upgrade once another request has committed)."""
 
 from __future__ import annotations
 
-import io
 import re
 import threading
 from datetime import timedelta
@@ -14,7 +13,7 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 
 from portal.applications import services
-from portal.applications.models import Application, AuditEvent, Document
+from portal.applications.models import Application, AuditEvent
 from portal.applications.models import ApplicationStatus as S
 from portal.auth.models import LoginSession, Role
 from portal.db import utcnow
@@ -27,25 +26,15 @@ VERSION_RE = re.compile(r'name="version" type="hidden" value="(\d+)"|name="versi
 
 def _ready_drafts(n: int) -> list[tuple[str, int]]:
     """``n`` applicants, each with a draft whose answers and documents are complete."""
-    from portal.storage import get_storage
-    from tests.fixtures_files import make_pdf
-    from tests.wizard_helpers import make_category
+    from tests.factories import add_document, make_category, make_draft
 
     category = make_category()
-    pdf = make_pdf()
     drafts = []
     for _ in range(n):
         applicant = make_user(Role.APPLICANT)
-        application = services.start_application(applicant, category)
-        application.answers = {"business_name": "Warung Sederhana", "employees": 3,
-                               "has_branch": "no", "start_date": "2020-05-01"}
-        application.completed_pages = ["business", "location"]
-        application.stage = services.STAGE_DOCUMENTS  # GET review moves it on (a write)
-        stored = get_storage().save(io.BytesIO(pdf), key_prefix="documents/")
-        db.session.add(Document(application_id=application.id, requirement_key="ktp",
-                                storage_key=stored.key, original_name="ktp.pdf", size=stored.size,
-                                sha256=stored.sha256, content_type="application/pdf"))
-        db.session.commit()
+        # GET review moves the stage on (a write)
+        application = make_draft(applicant, category, stage=services.STAGE_DOCUMENTS)
+        add_document(application)
         drafts.append((applicant.email, application.id))
     return drafts
 

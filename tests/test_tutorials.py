@@ -22,6 +22,7 @@ from portal.tutorials import services, vtt
 from portal.tutorials.models import StageTutorial, Tutorial, TutorialView
 from portal.tutorials.stages import STAGE_KEYS
 from tests.conftest import csrf_token, make_user
+from tests.factories import plain_category
 from tests.fixtures_files import html_bytes, make_pdf, make_png, mp4_bytes, webm_bytes
 
 DURATION = 20.0
@@ -415,13 +416,10 @@ def render_panel(app, stage: str, category_id=None, lang: str = "en") -> str:
 
 
 def make_category(slug: str = "pbg-test"):
-    from portal.catalogue.models import PermitCategory, Sector
+    from portal.catalogue.models import Sector
 
-    category = PermitCategory(slug=slug, code="PBGT", name_id="PBG", name_en="PBG", sector=Sector.BUILDING,
-                              time_limit_days=10)
-    db.session.add(category)
-    db.session.commit()
-    return category
+    return plain_category(slug, code="PBGT", name_id="PBG", name_en="PBG", sector=Sector.BUILDING,
+                          time_limit_days=10)
 
 
 def test_a_stage_shows_its_chapter_with_captions_and_transcript(app, tutorial):

@@ -16,6 +16,7 @@ from portal.extensions import db
 from portal.notifications.models import OutboxEmail
 from portal.notifications.services import dispatch_queued
 from tests.conftest import csrf_token, make_user
+from tests.factories import add_document, make_draft
 from tests.fixtures_files import html_bytes, make_gif, make_jpeg, make_pdf, make_png, zip_bytes
 from tests.wizard_helpers import GOOD_PAGES, file_upload, make_category
 
@@ -299,17 +300,9 @@ def test_tracking_numbers_increase(login_as, category):
     numbers = []
     for slug in ("a-one", "a-two"):
         cat = make_category(slug=slug)
-        application = services.start_application(user, cat)
-        application.answers = {"business_name": "X", "employees": 1, "has_branch": "no",
-                               "start_date": "2020-01-01"}
-        application.completed_pages = ["business", "location"]
-        db.session.commit()
-        from portal.storage import get_storage
-        stored = get_storage().save(__import__("io").BytesIO(make_pdf()), key_prefix="documents/")
-        db.session.add(Document(application_id=application.id, requirement_key="ktp",
-                                storage_key=stored.key, original_name="k.pdf", size=stored.size,
-                                sha256=stored.sha256, content_type="application/pdf"))
-        db.session.commit()
+        application = make_draft(user, cat, answers={"business_name": "X", "employees": 1,
+                                                     "has_branch": "no", "start_date": "2020-01-01"})
+        add_document(application, name="k.pdf")
         db.session.refresh(application)
         services.submit(application, user, declaration=True)
         numbers.append(application.tracking_number)

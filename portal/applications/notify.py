@@ -4,7 +4,6 @@ Emails and notices are written in the recipient's own language (``user.locale``)
 
 from __future__ import annotations
 
-from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
 from portal.applications.models import Application, AuditEvent
@@ -12,6 +11,7 @@ from portal.applications.models import ApplicationStatus as S
 from portal.auth.models import User
 from portal.extensions import db
 from portal.notifications.services import queue_email
+from portal.urls import absolute_url
 
 SUBJECTS = {
     S.SUBMITTED: _l("Application received: %(number)s"),
@@ -23,13 +23,6 @@ SUBJECTS = {
     S.WITHDRAWN: _l("Application withdrawn: %(number)s"),
 }
 OFFICER_RESUBMITTED = _l("Corrections to check: %(number)s")
-
-
-def absolute_url(endpoint: str, **values) -> str:
-    """An absolute link on the configured public address (never the request's Host)."""
-    base = current_app.config["BASE_URL"].rstrip("/")
-    with current_app.test_request_context(base_url=base):
-        return base + url_for(endpoint, **values)
 
 
 def application_link(application: Application) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from portal.audit.models import AdminAuditEvent
 from portal.extensions import db
+from portal.paging import fetch_page
 
 if TYPE_CHECKING:
     from portal.auth.models import User
@@ -38,7 +39,4 @@ def list_audit(before: int | None = None, limit: int = PAGE_SIZE) -> AuditPage:
     stmt = select(AdminAuditEvent).options(joinedload(AdminAuditEvent.actor))
     if before is not None:
         stmt = stmt.where(AdminAuditEvent.id < before)
-    rows = list(db.session.scalars(stmt.order_by(AdminAuditEvent.id.desc()).limit(limit + 1)))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return AuditPage(rows, rows[-1].id if more and rows else None)
+    return AuditPage(*fetch_page(stmt.order_by(AdminAuditEvent.id.desc()), limit))

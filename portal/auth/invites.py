@@ -12,10 +12,11 @@ from sqlalchemy import select
 
 from portal.audit.services import audit
 from portal.auth.models import AuthToken, Role, TokenPurpose, User, UserRole
-from portal.auth.services import AccountError, _link, get_user_by_email, issue_token, normalize_email
+from portal.auth.services import AccountError, get_user_by_email, issue_token, normalize_email
 from portal.db import utcnow
 from portal.extensions import db
 from portal.notifications.services import queue_email_to_address
+from portal.urls import absolute_url
 
 INVITE_LIFETIME = timedelta(days=7)
 
@@ -41,7 +42,7 @@ def invite_staff(email: str, full_name: str, roles: set[Role], locale: str, acto
                                                     AuthToken.used_at.is_(None))
                             .order_by(AuthToken.id.desc()).limit(1))
     row.expires_at = utcnow() + current_app.config.get("INVITE_LIFETIME", INVITE_LIFETIME)
-    link = _link("auth.reset_password", token)
+    link = absolute_url("auth.reset_password", token=token)
     audit(actor, "staff.invite", "user", user.id, user.email, roles=sorted(r.value for r in roles))
     with force_locale(user.locale):
         subject = _("You are invited to SatuPintu")

@@ -7,7 +7,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -23,6 +23,7 @@ from portal.db import release_write_lock, utcnow
 from portal.errors import PortalError
 from portal.extensions import db, limiter
 from portal.notifications.services import queue_email_to_address
+from portal.urls import absolute_url
 
 
 class AccountError(PortalError, ValueError):
@@ -101,7 +102,7 @@ def send_verification(user: User) -> None:
         return
     token = issue_token(user, TokenPurpose.VERIFY_EMAIL)
     _queue_template(user, "verify_email", _l("Confirm your email address"),
-                    link=_link("auth.verify_email", token))
+                    link=absolute_url("auth.verify_email", token=token))
 
 
 def account_email_allowed(kind: str, email: str) -> bool:
@@ -132,24 +133,12 @@ def account_email_allowed(kind: str, email: str) -> bool:
     return True
 
 
-def _link(endpoint: str, token: str) -> str:
-    """An absolute link on the configured public address, never the request's Host header."""
-    return _absolute_url(endpoint, token=token)
-
-
-def _absolute_url(endpoint: str, **values) -> str:
-    base = current_app.config["BASE_URL"].rstrip("/")
-    with current_app.test_request_context(base_url=base):
-        path = url_for(endpoint, **values)
-    return base + path
-
-
 def _unstored_link() -> None:
     """The work of issuing a reset link (a token, its digest, the link), for the branches that
     send none, so they take as long as the one that does."""
     token = secrets.token_urlsafe(32)
     _hash(token)
-    _link("auth.reset_password", token)
+    absolute_url("auth.reset_password", token=token)
 
 
 def issue_token(user: User, purpose: TokenPurpose) -> str:
@@ -258,7 +247,7 @@ def request_password_reset(email: str, locale: str = "id") -> None:
         _unstored_link()
         _queue_to_address(address, "", locale, "reset_no_account",
                           _l("Password reset for SatuPintu"),
-                          register_link=_absolute_url("auth.register"))
+                          register_link=absolute_url("auth.register"))
         return
     if not user.is_active:
         _unstored_link()
@@ -266,7 +255,7 @@ def request_password_reset(email: str, locale: str = "id") -> None:
         return
     token = issue_token(user, TokenPurpose.RESET_PASSWORD)
     _queue_template(user, "reset_password", _l("Reset your password"),
-                    link=_link("auth.reset_password", token))
+                    link=absolute_url("auth.reset_password", token=token))
 
 
 def reset_password(token: str, new_password: str) -> User | None:

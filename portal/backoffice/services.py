@@ -25,6 +25,7 @@ from portal.calendar import clock
 from portal.db import utcnow
 from portal.errors import AccessDenied, NotFoundError, PortalError
 from portal.extensions import db
+from portal.paging import fetch_page
 from portal.params import parse_date, to_id
 
 STAFF_ROLES = (Role.OFFICER, Role.APPROVER, Role.ADMIN)
@@ -191,19 +192,13 @@ def queue_page(f: QueueFilters, user: User) -> QueuePage:
         stmt = stmt.where(tuple_(column, Application.id) > tuple_(key, last_id))
     stmt = (stmt.options(contains_eager(Application.applicant).noload(User.roles),
                          joinedload(Application.category))
-            .order_by(column, Application.id).limit(f.size + 1))
-    apps = list(db.session.scalars(stmt).unique())
-    more = len(apps) > f.size
-    apps = apps[: f.size]
+            .order_by(column, Application.id))
+    apps, next_cursor = fetch_page(stmt, f.size, unique=True, cursor=lambda last: encode_cursor(
+        (last.due_date if f.sort == "due" else last.submitted_at, last.id)))
     today = clock.office_today()
     closed = clock.holidays()
     rows = [QueueRow(a, clock.working_days_between(today, a.due_date, closed)
                      if a.due_date and a.status in WAITING else None) for a in apps]
-    next_cursor = None
-    if more and apps:
-        last = apps[-1]
-        next_cursor = encode_cursor((last.due_date if f.sort == "due" else last.submitted_at,
-                                     last.id))
     return QueuePage(rows, next_cursor, status_counts(f, user))
 
 

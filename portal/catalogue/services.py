@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from flask import url_for
@@ -20,6 +21,7 @@ from portal.catalogue.signals import form_version_published
 from portal.db import utcnow
 from portal.errors import NotFoundError
 from portal.extensions import db
+from portal.paging import fetch_page
 from portal.validation import clean_display_text
 
 #: A search longer than this is cut: nobody types more, and each word costs a LIKE.
@@ -110,11 +112,8 @@ def list_categories(query: str | None = None, sector: str | Sector | None = None
             last_name = last.name_en if lang == "en" else last.name_id
             stmt = stmt.where(or_(name_col > last_name,
                                   (name_col == last_name) & (PermitCategory.id > last.id)))
-    stmt = stmt.order_by(name_col, PermitCategory.id).limit(limit + 1)
-    rows = list(db.session.scalars(stmt).unique())
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return CategoryPage(rows, rows[-1].slug if more and rows else None)
+    return CategoryPage(*fetch_page(stmt.order_by(name_col, PermitCategory.id), limit,
+                                    cursor=attrgetter("slug"), unique=True))
 
 
 def sectors_in_use() -> list[Sector]:

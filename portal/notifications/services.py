@@ -29,6 +29,7 @@ from portal.extensions import db
 from portal.jobs import enqueue, job_context
 from portal.notifications.mail import send_email
 from portal.notifications.models import Notice, OutboxEmail, OutboxState
+from portal.paging import fetch_page
 
 #: Notices per page of /notifications.
 PAGE_SIZE = 20
@@ -207,10 +208,7 @@ def notices_page(user_id: int, before: int | None = None, size: int = PAGE_SIZE)
     query = select(Notice).where(Notice.user_id == user_id)
     if before is not None:
         query = query.where(Notice.id < before)
-    rows = list(db.session.scalars(query.order_by(Notice.id.desc()).limit(size + 1)))
-    more = len(rows) > size
-    rows = rows[:size]
-    return NoticePage(rows, rows[-1].id if more and rows else None)
+    return NoticePage(*fetch_page(query.order_by(Notice.id.desc()), size))
 
 
 def get_notice_or_404(notice_id: int, user) -> Notice:

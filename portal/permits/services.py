@@ -19,7 +19,7 @@ import string
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale, format_date, get_translations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
@@ -37,6 +37,7 @@ from portal.permits.models import Permit, PermitState
 from portal.sequences import next_value
 from portal.storage import get_storage
 from portal.transaction import atomic_service, delete_file_on_rollback
+from portal.urls import absolute_url
 
 PDF_CONTENT_TYPE = "application/pdf"
 TOKEN_BYTES = 32  # secrets.token_urlsafe(32): 43 characters, 256 random bits
@@ -124,9 +125,7 @@ def new_verification_token() -> str:
 
 def verify_url(token: str) -> str:
     """The public verification link on the configured address, never the request's Host."""
-    base = current_app.config["BASE_URL"].rstrip("/")
-    with current_app.test_request_context(base_url=base):
-        return base + url_for("permits.verify", token=token)
+    return absolute_url("permits.verify", token=token)
 
 
 # -- masking ---------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from portal.db import utcnow
 from portal.errors import AccessDenied, NotFoundError, PortalError
 from portal.extensions import db
 from portal.notifications.services import queue_email_to_address
+from portal.paging import fetch_page
 from portal.public.markup import render_markdown
 from portal.public.models import (
     CaseKind,
@@ -46,6 +47,7 @@ from portal.public.models import (
 from portal.sequences import next_value
 from portal.storage import FileKind, check_upload, get_storage
 from portal.transaction import atomic, atomic_service, delete_file_on_rollback
+from portal.urls import absolute_url
 
 #: Roles that write news and FAQ, publish documents and answer complaints.
 CONTENT_ROLES = (Role.ADMIN, Role.HELPDESK)
@@ -104,11 +106,7 @@ def news_page(before: int | None = None, size: int = NEWS_PAGE_SIZE) -> NewsPage
             return NewsPage([], None)
         stmt = stmt.where(or_(News.published_at < last.published_at,
                               (News.published_at == last.published_at) & (News.id < last.id)))
-    rows = list(db.session.scalars(
-        stmt.order_by(News.published_at.desc(), News.id.desc()).limit(size + 1)))
-    more = len(rows) > size
-    rows = rows[:size]
-    return NewsPage(rows, rows[-1].id if more and rows else None)
+    return NewsPage(*fetch_page(stmt.order_by(News.published_at.desc(), News.id.desc()), size))
 
 
 def get_news_or_404(news_id: int, user: User | None = None) -> News:
@@ -282,8 +280,7 @@ def answer_days() -> int:
 
 def follow_url(token: str) -> str:
     """The absolute follow link (on BASE_URL, never the request's Host)."""
-    base: str = current_app.config["BASE_URL"]
-    return base.rstrip("/") + f"/complaints/follow/{token}"
+    return absolute_url("public.follow_case", token=token)
 
 
 @dataclass(frozen=True)
@@ -381,10 +378,7 @@ def cases_page(user: User, *, status: str | None = None, kind: str | None = None
             return CasePage([], None)
     if before:
         stmt = stmt.where(Complaint.id < before)
-    rows = list(db.session.scalars(stmt.order_by(Complaint.id.desc()).limit(size + 1)))
-    more = len(rows) > size
-    rows = rows[:size]
-    return CasePage(rows, rows[-1].id if more and rows else None)
+    return CasePage(*fetch_page(stmt.order_by(Complaint.id.desc()), size))
 
 
 @atomic_service

@@ -15,6 +15,7 @@ from portal.audit.services import audit
 from portal.auth.models import Role, User
 from portal.errors import AccessDenied, NotFoundError
 from portal.extensions import db
+from portal.paging import fetch_page
 from portal.transaction import atomic_service
 from portal.tutorials import services as tutorial_services
 from portal.tutorials import vtt
@@ -39,10 +40,7 @@ def list_tutorials(after: int | None = None, limit: int = PAGE_SIZE) -> tuple[li
     stmt = select(Tutorial)
     if after is not None:
         stmt = stmt.where(Tutorial.id > after)
-    rows = list(db.session.scalars(stmt.order_by(Tutorial.id).limit(limit + 1)))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return rows, rows[-1].id if more and rows else None
+    return fetch_page(stmt.order_by(Tutorial.id), limit)
 
 
 TUTORIAL_TEXT_FIELDS = ("title_id", "title_en", "description_id", "description_en",

@@ -27,15 +27,14 @@ import pytest
 from flask import Flask
 
 from portal import create_app
-from portal.auth.models import Role, User, UserRole
-from portal.auth.passwords import hash_password
-from portal.db import utcnow
+from portal.auth.models import Role
 from portal.extensions import db, limiter
 from tests.conftest import Outbox
 from tests.dbutil import scratch_database_url
+from tests.factories import DEFAULT_PASSWORD, make_user
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_PASSWORD = "correct horse battery staple"
+
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -297,9 +296,6 @@ class LiveUser:
     full_name: str
 
 
-_user_counter = itertools.count(1)
-
-
 @pytest.fixture
 def live_user(live: LiveServer) -> Callable[..., LiveUser]:
     """``live_user(*roles, locale="id", password=..., verified=True)`` creates a user straight
@@ -308,22 +304,11 @@ def live_user(live: LiveServer) -> Callable[..., LiveUser]:
     def _make(*roles: Role | str, locale: str = "id", password: str = DEFAULT_PASSWORD,
               verified: bool = True, full_name: str | None = None) -> LiveUser:
         roles = tuple(Role(r) for r in roles) or (Role.APPLICANT,)
-        n = next(_user_counter)
         unique = uuid.uuid4().hex[:8]
-        nik = f"647201450790{n:04d}" if Role.APPLICANT in roles else None
         with live.app.app_context():
-            user = User(
-                email=f"browser-{unique}@example.com",
-                full_name=full_name or f"Pengguna Uji {unique}",
-                nik=nik,
-                phone="+62812000" + f"{n:05d}"[-5:],
-                password_hash=hash_password(password),
-                email_verified_at=utcnow() if verified else None,
-                locale=locale,
-            )
-            user.roles = [UserRole(role=r) for r in roles]
-            db.session.add(user)
-            db.session.commit()
+            user = make_user(roles=list(roles), email=f"browser-{unique}@example.com",
+                             full_name=full_name or f"Pengguna Uji {unique}", password=password,
+                             verified=verified, locale=locale)
             made = LiveUser(id=user.id, email=user.email, password=password,
                             full_name=user.full_name)
             db.session.remove()

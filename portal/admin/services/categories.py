@@ -17,6 +17,7 @@ from portal.auth.models import User
 from portal.catalogue.models import FormVersion, PermitCategory
 from portal.errors import NotFoundError
 from portal.extensions import db
+from portal.paging import fetch_page
 from portal.permits.services import validate_number_pattern
 from portal.tutorials.models import StageTutorial
 
@@ -57,12 +58,9 @@ def list_categories(after: int | None = None, limit: int = PAGE_SIZE) -> Categor
     stmt = select(PermitCategory).options(joinedload(PermitCategory.current_version))
     if after is not None:
         stmt = stmt.where(PermitCategory.id > after)
-    categories = list(db.session.scalars(stmt.order_by(PermitCategory.id).limit(limit + 1)).unique())
-    more = len(categories) > limit
-    categories = categories[:limit]
+    categories, next_after = fetch_page(stmt.order_by(PermitCategory.id), limit, unique=True)
     counts = application_counts([c.id for c in categories])
-    return CategoryList([CategoryRow(c, counts.get(c.id, 0)) for c in categories],
-                        categories[-1].id if more and categories else None)
+    return CategoryList([CategoryRow(c, counts.get(c.id, 0)) for c in categories], next_after)
 
 
 def application_counts(category_ids: list[int]) -> dict[int, int]:

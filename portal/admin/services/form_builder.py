@@ -128,15 +128,71 @@ def publish_draft(draft: FormDraft, category: PermitCategory, actor: User) -> Fo
     return version
 
 
-def _field_index(draft: FormDraft, key: str) -> int:
-    for i, f in enumerate(draft.fields or []):
-        if f.get("key") == key:
+# -- fields, pages and documents alike: find, move, delete ------------------------------------------
+#: The draft's lists of items, and what their audit entries and messages call one.
+ITEM_KINDS = {"fields": "field", "pages": "page", "documents": "document"}
+
+
+def item_index(draft: FormDraft, kind: str, key: str) -> int:
+    """Where the item ``key`` is in the draft's ``kind`` list ("fields", "pages", "documents");
+    404 when there is none."""
+    for i, item in enumerate(getattr(draft, kind) or []):
+        if item.get("key") == key:
             return i
     raise NotFoundError()
 
 
-def get_field_or_404(draft: FormDraft, key: str) -> dict[str, Any]:
-    return draft.fields[_field_index(draft, key)]
+def get_item_or_404(draft: FormDraft, kind: str, key: str) -> dict[str, Any]:
+    return getattr(draft, kind)[item_index(draft, kind, key)]
+
+
+def move_item(draft: FormDraft, kind: str, key: str, step: int, actor: User) -> None:
+    """Move an item up (-1) or down (+1); a field moves among the fields of its page."""
+    items = list(getattr(draft, kind))
+    index = item_index(draft, kind, key)
+    if kind == "fields":
+        page = items[index].get("page")
+        places = [i for i, f in enumerate(items) if f.get("page") == page]
+    else:
+        places = list(range(len(items)))
+    target = places.index(index) + step
+    if 0 <= target < len(places):
+        other = places[target]
+        items[index], items[other] = items[other], items[index]
+        setattr(draft, kind, items)
+        _touch(draft, actor)
+        db.session.flush()
+
+
+def _delete_refusal(draft: FormDraft, kind: str, key: str) -> str | None:
+    """Why the item cannot be deleted yet: a field others depend on, a page with fields."""
+    if kind == "fields":
+        users = [f["key"] for f in draft.fields
+                 if isinstance(f.get("show_if"), dict) and f["show_if"].get("field") == key]
+        if users:
+            return _("These fields are shown depending on %(key)s: %(users)s. Change their "
+                     "condition first.", key=key, users=", ".join(users))
+    if kind == "pages" and any(f.get("page") == key for f in draft.fields or []):
+        return _("The page %(key)s still has fields. Move them to another page or delete "
+                 "them first.", key=key)
+    return None
+
+
+def delete_item(draft: FormDraft, kind: str, key: str, actor: User) -> None:
+    """Delete a field (refused while other fields' conditions use it), a page (refused while it
+    has fields) or a document requirement. Raises AdminError."""
+    index = item_index(draft, kind, key)
+    refusal = _delete_refusal(draft, kind, key)
+    if refusal:
+        raise AdminError(refusal)
+    items = list(getattr(draft, kind))
+    items.pop(index)
+    setattr(draft, kind, items)
+    _touch(draft, actor)
+    one = ITEM_KINDS[kind]
+    audit(actor, f"form.{one}_delete", "category", draft.category_id,
+          f"{one.capitalize()} {key} deleted", **{one: key})
+    db.session.flush()
 
 
 def save_field(draft: FormDraft, original_key: str | None, field: dict[str, Any],
@@ -186,48 +242,6 @@ def save_field(draft: FormDraft, original_key: str | None, field: dict[str, Any]
     db.session.flush()
 
 
-def delete_field(draft: FormDraft, key: str, actor: User) -> None:
-    index = _field_index(draft, key)
-    users = [f["key"] for f in draft.fields
-             if isinstance(f.get("show_if"), dict) and f["show_if"].get("field") == key]
-    if users:
-        raise AdminError(_("These fields are shown depending on %(key)s: %(users)s. Change their "
-                           "condition first.", key=key, users=", ".join(users)))
-    fields = list(draft.fields)
-    fields.pop(index)
-    draft.fields = fields
-    _touch(draft, actor)
-    audit(actor, "form.field_delete", "category", draft.category_id, f"Field {key} deleted", field=key)
-    db.session.flush()
-
-
-def move_field(draft: FormDraft, key: str, step: int, actor: User) -> None:
-    """Move a field up (-1) or down (+1) among the fields of its page."""
-    fields = list(draft.fields)
-    index = _field_index(draft, key)
-    page = fields[index].get("page")
-    same_page = [i for i, f in enumerate(fields) if f.get("page") == page]
-    position = same_page.index(index)
-    target = position + step
-    if 0 <= target < len(same_page):
-        other = same_page[target]
-        fields[index], fields[other] = fields[other], fields[index]
-        draft.fields = fields
-        _touch(draft, actor)
-        db.session.flush()
-
-
-def _page_index(draft: FormDraft, key: str) -> int:
-    for i, p in enumerate(draft.pages or []):
-        if p["key"] == key:
-            return i
-    raise NotFoundError()
-
-
-def get_page_or_404(draft: FormDraft, key: str) -> dict[str, Any]:
-    return draft.pages[_page_index(draft, key)]
-
-
 def save_page(draft: FormDraft, original_key: str | None, key: str, title_id: str, title_en: str,
               actor: User) -> None:
     """Add a page (last) or change one's key and titles (its fields follow a new key)."""
@@ -242,7 +256,7 @@ def save_page(draft: FormDraft, original_key: str | None, key: str, title_id: st
     if original_key is None:
         pages.append(entry)
     else:
-        pages[_page_index(draft, original_key)] = entry
+        pages[item_index(draft, "pages", original_key)] = entry
         if original_key != key:
             draft.fields = [{**f, "page": key} if f.get("page") == original_key else f
                             for f in draft.fields or []]
@@ -250,43 +264,6 @@ def save_page(draft: FormDraft, original_key: str | None, key: str, title_id: st
     _touch(draft, actor)
     audit(actor, "form.page_save", "category", draft.category_id, f"Page {key} saved", page=key)
     db.session.flush()
-
-
-def move_page(draft: FormDraft, key: str, step: int, actor: User) -> None:
-    pages = list(draft.pages)
-    index = _page_index(draft, key)
-    target = index + step
-    if 0 <= target < len(pages):
-        pages[index], pages[target] = pages[target], pages[index]
-        draft.pages = pages
-        _touch(draft, actor)
-        db.session.flush()
-
-
-def delete_page(draft: FormDraft, key: str, actor: User) -> None:
-    """Delete an empty page; a page with fields is refused (move or delete them first)."""
-    index = _page_index(draft, key)
-    if any(f.get("page") == key for f in draft.fields or []):
-        raise AdminError(_("The page %(key)s still has fields. Move them to another page or delete "
-                           "them first.", key=key))
-    pages = list(draft.pages)
-    pages.pop(index)
-    draft.pages = pages
-    _touch(draft, actor)
-    audit(actor, "form.page_delete", "category", draft.category_id, f"Page {key} deleted", page=key)
-    db.session.flush()
-
-
-# documents
-def _document_index(draft: FormDraft, key: str) -> int:
-    for i, d in enumerate(draft.documents or []):
-        if d.get("key") == key:
-            return i
-    raise NotFoundError()
-
-
-def get_document_or_404(draft: FormDraft, key: str) -> dict[str, Any]:
-    return draft.documents[_document_index(draft, key)]
 
 
 def save_document(draft: FormDraft, original_key: str | None, document: dict[str, Any],
@@ -298,7 +275,7 @@ def save_document(draft: FormDraft, original_key: str | None, document: dict[str
     documents = copy.deepcopy(list(draft.documents or []))
     index = None
     if original_key is not None:
-        index = _document_index(draft, original_key)
+        index = item_index(draft, "documents", original_key)
         document.setdefault("sample_key", documents[index].get("sample_key"))
     document = {a: document.get(a) for a in DOCUMENT_ATTRS}
     if remove_sample:
@@ -321,24 +298,3 @@ def save_document(draft: FormDraft, original_key: str | None, document: dict[str
     audit(actor, "form.document_save", "category", draft.category_id,
           f"Document {document['key']} saved", document=document["key"])
     db.session.commit()
-
-
-def delete_document(draft: FormDraft, key: str, actor: User) -> None:
-    documents = list(draft.documents)
-    documents.pop(_document_index(draft, key))
-    draft.documents = documents
-    _touch(draft, actor)
-    audit(actor, "form.document_delete", "category", draft.category_id, f"Document {key} deleted",
-          document=key)
-    db.session.flush()
-
-
-def move_document(draft: FormDraft, key: str, step: int, actor: User) -> None:
-    documents = list(draft.documents)
-    index = _document_index(draft, key)
-    target = index + step
-    if 0 <= target < len(documents):
-        documents[index], documents[target] = documents[target], documents[index]
-        draft.documents = documents
-        _touch(draft, actor)
-        db.session.flush()

@@ -13,6 +13,7 @@ from portal.auth.models import STAFF_ROLES, Role, User, UserRole
 from portal.auth.sessions import end_all_sessions
 from portal.errors import NotFoundError
 from portal.extensions import db
+from portal.paging import fetch_page
 
 
 def get_user_or_404(user_id: int, actor: User) -> User:
@@ -29,10 +30,7 @@ def list_staff(after: int | None = None, limit: int = PAGE_SIZE) -> tuple[list[U
     stmt = select(User).where(User.id.in_(staff_ids))
     if after is not None:
         stmt = stmt.where(User.id > after)
-    rows = list(db.session.scalars(stmt.order_by(User.id).limit(limit + 1)))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return rows, rows[-1].id if more and rows else None
+    return fetch_page(stmt.order_by(User.id), limit)
 
 
 def find_user(email: str) -> User | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -62,7 +64,7 @@ def field_new(category_id: int):
 @roles_required(ADMIN)
 def field_edit(category_id: int, key: str):
     category, draft = _draft(category_id)
-    field = services.get_field_or_404(draft, key)
+    field = services.get_item_or_404(draft, "fields", key)
     others = [f for f in draft.fields if f.get("key") != key]
     form = FieldForm(pages=draft.pages, other_fields=others)
     if request.method == "GET":
@@ -86,29 +88,6 @@ def _field_page(category, draft, form, original_key):
                            original_key=original_key, problems=problems), status
 
 
-@bp.route("/categories/<id:category_id>/form/fields/<key>/delete", methods=["POST"])
-@roles_required(ADMIN)
-def field_delete(category_id: int, key: str):
-    category, draft = _draft(category_id)
-    check_action()
-    try:
-        services.delete_field(draft, key, me())
-    except services.AdminError as exc:
-        flash(str(exc), "danger")
-    else:
-        flash(_("The field %(key)s was deleted.", key=key), "success")
-    return redirect(_builder_url(category))
-
-
-@bp.route("/categories/<id:category_id>/form/fields/<key>/move", methods=["POST"])
-@roles_required(ADMIN)
-def field_move(category_id: int, key: str):
-    category, draft = _draft(category_id)
-    check_action()
-    services.move_field(draft, key, -1 if request.form.get("direction") == "up" else 1, me())
-    return redirect(_builder_url(category, f"field-{key}"))
-
-
 @bp.route("/categories/<id:category_id>/form/pages/new", methods=["GET", "POST"])
 @roles_required(ADMIN)
 def page_new(category_id: int):
@@ -120,7 +99,7 @@ def page_new(category_id: int):
 @roles_required(ADMIN)
 def page_edit(category_id: int, key: str):
     category, draft = _draft(category_id)
-    page = services.get_page_or_404(draft, key)
+    page = services.get_item_or_404(draft, "pages", key)
     form = PageForm()
     if request.method == "GET":
         form.page_key.data, form.title_id.data, form.title_en.data = (
@@ -144,29 +123,6 @@ def _page_form(category, draft, form, original_key):
                            original_key=original_key), status
 
 
-@bp.route("/categories/<id:category_id>/form/pages/<key>/move", methods=["POST"])
-@roles_required(ADMIN)
-def page_move(category_id: int, key: str):
-    category, draft = _draft(category_id)
-    check_action()
-    services.move_page(draft, key, -1 if request.form.get("direction") == "up" else 1, me())
-    return redirect(_builder_url(category, f"page-{key}"))
-
-
-@bp.route("/categories/<id:category_id>/form/pages/<key>/delete", methods=["POST"])
-@roles_required(ADMIN)
-def page_delete(category_id: int, key: str):
-    category, draft = _draft(category_id)
-    check_action()
-    try:
-        services.delete_page(draft, key, me())
-    except services.AdminError as exc:
-        flash(str(exc), "danger")
-    else:
-        flash(_("The page was deleted."), "success")
-    return redirect(_builder_url(category))
-
-
 @bp.route("/categories/<id:category_id>/form/documents/new", methods=["GET", "POST"])
 @roles_required(ADMIN)
 @upload_rate_limit
@@ -185,7 +141,7 @@ def document_new(category_id: int):
 @accepts_uploads
 def document_edit(category_id: int, key: str):
     category, draft = _draft(category_id)
-    document = services.get_document_or_404(draft, key)
+    document = services.get_item_or_404(draft, "documents", key)
     form = DocumentForm(data=document) if request.method == "GET" else DocumentForm()
     return _document_page(category, draft, form, key, document)
 
@@ -212,22 +168,44 @@ def _document_page(category, draft, form, original_key, document=None):
                            original_key=original_key, document=document, problems=problems), status
 
 
-@bp.route("/categories/<id:category_id>/form/documents/<key>/move", methods=["POST"])
-@roles_required(ADMIN)
-def document_move(category_id: int, key: str):
-    category, draft = _draft(category_id)
-    check_action()
-    services.move_document(draft, key, -1 if request.form.get("direction") == "up" else 1, me())
-    return redirect(_builder_url(category, f"document-{key}"))
+def _item_rules(action: str):
+    """Register one view for ``action`` on fields, pages and documents alike, each kind at its
+    own URL and endpoint (field_move, page_move, document_move...), the kind passed in."""
+    def register(view):
+        for kind, one in services.ITEM_KINDS.items():
+            bp.add_url_rule(f"/categories/<id:category_id>/form/{kind}/<key>/{action}",
+                            endpoint=f"{one}_{action}", methods=["POST"],
+                            view_func=roles_required(ADMIN)(partial(view, kind=kind)))
+        return view
+    return register
 
 
-@bp.route("/categories/<id:category_id>/form/documents/<key>/delete", methods=["POST"])
-@roles_required(ADMIN)
-def document_delete(category_id: int, key: str):
+@_item_rules("move")
+def item_move(category_id: int, key: str, kind: str):
     category, draft = _draft(category_id)
     check_action()
-    services.delete_document(draft, key, me())
-    flash(_("The document requirement %(key)s was deleted.", key=key), "success")
+    services.move_item(draft, kind, key, -1 if request.form.get("direction") == "up" else 1, me())
+    return redirect(_builder_url(category, f"{services.ITEM_KINDS[kind]}-{key}"))
+
+
+def _deleted_message(kind: str, key: str) -> str:
+    if kind == "fields":
+        return _("The field %(key)s was deleted.", key=key)
+    if kind == "pages":
+        return _("The page was deleted.")
+    return _("The document requirement %(key)s was deleted.", key=key)
+
+
+@_item_rules("delete")
+def item_delete(category_id: int, key: str, kind: str):
+    category, draft = _draft(category_id)
+    check_action()
+    try:
+        services.delete_item(draft, kind, key, me())
+    except services.AdminError as exc:
+        flash(str(exc), "danger")
+    else:
+        flash(_deleted_message(kind, key), "success")
     return redirect(_builder_url(category))
 
 

@@ -62,7 +62,6 @@ from portal.helpdesk.services.notes import (
     resolve_note,
 )
 from portal.helpdesk.services.outreach import (
-    absolute_url,
     resend_verification,
     send_tutorial,
     tutorial_choices,
@@ -150,7 +149,6 @@ __all__ = [
     "TutorialShareRow",
     "WRONG_TRY_LIMIT",
     "WRONG_TRY_WINDOW",
-    "absolute_url",
     "active_code",
     "add_note",
     "application_summaries",

@@ -17,6 +17,7 @@ from portal.helpdesk.models import (
 )
 from portal.helpdesk.services.access import HelpdeskError, require_helpdesk
 from portal.helpdesk.services.search import PAGE_SIZE
+from portal.paging import fetch_page
 from portal.validation import clean_display_text
 
 CHANNEL_LABELS = {
@@ -87,9 +88,4 @@ def open_cases(before: int | None = None, limit: int = PAGE_SIZE) -> NotePage:
             .options(selectinload(SupportNote.applicant), selectinload(SupportNote.author)))
     if before is not None:
         stmt = stmt.where(SupportNote.id < before)
-    notes = list(db.session.scalars(stmt.order_by(SupportNote.id.desc()).limit(limit + 1)))
-    next_before = None
-    if len(notes) > limit:
-        notes = notes[:limit]
-        next_before = notes[-1].id
-    return NotePage(notes, next_before)
+    return NotePage(*fetch_page(stmt.order_by(SupportNote.id.desc()), limit))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from portal.auth import services as auth_services
@@ -18,6 +18,7 @@ from portal.helpdesk.services.overview import (
 from portal.notifications.services import queue_email
 from portal.tutorials import services as tutorial_services
 from portal.tutorials.models import Tutorial
+from portal.urls import absolute_url
 
 
 def resend_verification(applicant: User, staff: User) -> bool:
@@ -29,14 +30,6 @@ def resend_verification(applicant: User, staff: User) -> bool:
     db.session.flush()
     current_app.logger.info("helpdesk: %s resent verification to user %s", staff.id, applicant.id)
     return True
-
-
-def absolute_url(endpoint: str, **values: Any) -> str:
-    """A link on the configured public address (BASE_URL), never the request's Host header."""
-    base: str = current_app.config["BASE_URL"].rstrip("/")
-    with current_app.test_request_context(base_url=base):
-        path = url_for(endpoint, **values)
-    return base + path
 
 
 def tutorial_choices(lang: str) -> list[tuple[str, str]]:

@@ -11,8 +11,8 @@ from portal.applications.models import (
     Application,
 )
 from portal.auth.models import User
-from portal.extensions import db
 from portal.helpdesk.services.access import is_applicant
+from portal.paging import fetch_page
 from portal.validation import clean_display_text, normalize_phone
 
 SEARCH_KINDS = ("auto", "name", "email", "nik", "phone", "tracking")
@@ -72,11 +72,7 @@ def search_applicants(query: str, kind: str = "auto", *, after: int | None = Non
     stmt = search_statement(text, kind, after=after, limit=limit)
     if stmt is None:
         return result
-    users = list(db.session.scalars(stmt))
-    if len(users) > limit:
-        users = users[:limit]
-        result.next_after = users[-1].id
-    result.users = users
+    result.users, result.next_after = fetch_page(stmt, limit)
     return result
 
 
