@@ -1,75 +1,50 @@
 """The applicant's side of an application: start, save pages, documents, submit, withdraw,
-answer a correction request, and the public status check. Callable without a request."""
+answer a correction request. Callable without a request. The wizard's stages and steps are
+``steps``, the timeline and the public status check ``tracking`` (both re-exported here)."""
 
 from __future__ import annotations
 
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
 
 from portal.applications import workflow
 from portal.applications.models import (
     Application,
-    AuditEvent,
     CorrectionRequest,
     Document,
     ValidationEvent,
 )
 from portal.applications.models import ApplicationStatus as S
+from portal.applications.steps import (  # noqa: F401 - re-exported for the callers of services
+    STAGE_DOCUMENTS,
+    STAGE_FORM,
+    STAGE_REQUIREMENTS,
+    STAGE_REVIEW,
+    Step,
+    category_of,
+    spec_of,
+    steps,
+)
+from portal.applications.tracking import public_status, timeline  # noqa: F401 - re-exported
 from portal.auth.models import User
-from portal.catalogue.formspec import DocumentSpec, FormSpec, PageResult
-from portal.catalogue.models import FormVersion, PermitCategory
+from portal.catalogue.formspec import DocumentSpec, PageResult
+from portal.catalogue.models import PermitCategory
 from portal.db import short_write, sqlite_write_intent, utcnow
 from portal.errors import NotFoundError, PortalError
 from portal.extensions import db
 from portal.storage import FileKind, UploadRejected, check_upload, get_storage
-
-STAGE_REQUIREMENTS = "requirements"
-STAGE_FORM = "fill_form"
-STAGE_DOCUMENTS = "upload_documents"
-STAGE_REVIEW = "review_submit"
-
 
 DECLARATION_MISSING = _l("Tick the declaration box to confirm that your answers are true.")
 
 
 class ApplicationError(PortalError):
     """Refused by a rule; ``str(error)`` is for the applicant, in their language."""
-
-
-@dataclass(frozen=True)
-class Step:
-    stage: str
-    page_key: str | None
-    title: Any  # lazy string or str
-
-    @property
-    def key(self) -> str:
-        return f"page:{self.page_key}" if self.page_key else self.stage
-
-
-def spec_of(application: Application) -> FormSpec:
-    return db.session.get(FormVersion, application.form_version_id).spec
-
-
-def category_of(application: Application) -> PermitCategory:
-    return db.session.get(PermitCategory, application.category_id)
-
-
-def steps(spec: FormSpec) -> list[Step]:
-    """The wizard's steps in order: requirements, each form page, documents, review."""
-    result = [Step(STAGE_REQUIREMENTS, None, _l("Requirements"))]
-    result += [Step(STAGE_FORM, page.key, page.title) for page in spec.pages]
-    if spec.documents:
-        result.append(Step(STAGE_DOCUMENTS, None, _l("Documents")))
-    result.append(Step(STAGE_REVIEW, None, _l("Check and submit")))
-    return result
 
 
 # -- loading, with the access check in one place ------------------------------------------------
@@ -497,27 +472,6 @@ def resubmit(application: Application, actor: User, *, expected_version: int | N
     correction.resolved_at = utcnow()
     workflow.transition(application, S.RESUBMITTED, actor, expected_version=expected_version)
     db.session.commit()
-
-
-# -- timeline and public status ----------------------------------------------------------------
-def timeline(application: Application, *, for_applicant: bool = True) -> list[AuditEvent]:
-    stmt = select(AuditEvent).where(AuditEvent.application_id == application.id)
-    if for_applicant:
-        stmt = stmt.where(AuditEvent.visible_to_applicant.is_(True))
-    return list(db.session.scalars(stmt.order_by(AuditEvent.created_at, AuditEvent.id)))
-
-
-def public_status(tracking_number: str, email: str) -> Application | None:
-    """The application with this tracking number whose applicant has this email, or None.
-    The caller shows only status and dates."""
-    number = (tracking_number or "").strip().upper()[:20]
-    address = (email or "").strip().lower()[:254]
-    if not number or not address:
-        return None
-    return db.session.scalar(
-        select(Application).join(User, User.id == Application.applicant_id)
-        .where(Application.tracking_number == number, func.lower(User.email) == address)
-    )
 
 
 def log_upload_error(application: Application, requirement_key: str, code: str) -> None:

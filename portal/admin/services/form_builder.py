@@ -143,7 +143,8 @@ def item_index(draft: FormDraft, kind: str, key: str) -> int:
 
 
 def get_item_or_404(draft: FormDraft, kind: str, key: str) -> dict[str, Any]:
-    return getattr(draft, kind)[item_index(draft, kind, key)]
+    items: list[dict[str, Any]] = getattr(draft, kind)
+    return items[item_index(draft, kind, key)]
 
 
 def move_item(draft: FormDraft, kind: str, key: str, step: int, actor: User) -> None:
@@ -170,11 +171,11 @@ def _delete_refusal(draft: FormDraft, kind: str, key: str) -> str | None:
         users = [f["key"] for f in draft.fields
                  if isinstance(f.get("show_if"), dict) and f["show_if"].get("field") == key]
         if users:
-            return _("These fields are shown depending on %(key)s: %(users)s. Change their "
-                     "condition first.", key=key, users=", ".join(users))
+            return str(_("These fields are shown depending on %(key)s: %(users)s. Change their "
+                         "condition first.", key=key, users=", ".join(users)))
     if kind == "pages" and any(f.get("page") == key for f in draft.fields or []):
-        return _("The page %(key)s still has fields. Move them to another page or delete "
-                 "them first.", key=key)
+        return str(_("The page %(key)s still has fields. Move them to another page or delete "
+                     "them first.", key=key))
     return None
 
 
