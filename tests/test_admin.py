@@ -314,6 +314,60 @@ def test_the_field_form_refuses_a_field_that_would_break_the_form(client, admin,
     assert draft.fields[0]["show_if"] is None
 
 
+BROKEN_DRAFTS_ID = {
+    "duplicate_keys": ([text_field("name"), text_field("name", page="two")],
+                       "isian name: kunci ini sudah dipakai, gunakan kunci lain"),
+    "condition_on_missing_field": (
+        [text_field("a"), text_field("b", page="two", show_if={"field": "ghost", "equals": "x"})],
+        "isian b: syarat tampil (show_if) menunjuk ke isian 'ghost' yang tidak ada"),
+    "cycle_of_conditions": (
+        [text_field("a", show_if={"field": "b", "equals": "x"}),
+         text_field("b", page="two", show_if={"field": "a", "equals": "y"})],
+        "isian a: syarat tampil (show_if) saling bergantung berputar (a -&gt; b -&gt; a)"),
+    "options_missing": ([text_field("a", type="select"), text_field("b", page="two")],
+                        "isian a: jenis select perlu daftar pilihan; tambahkan pilihan"),
+    "min_above_max": ([text_field("a", type="number", min=10, max=5), text_field("b", page="two")],
+                      "isian a: nilai paling kecil (min) lebih besar dari nilai paling besar (max)"),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN_DRAFTS_ID))
+def test_an_indonesian_admin_is_told_what_is_wrong_with_the_form_in_indonesian(client, login_as, case):
+    admin = login_as(Role.ADMIN, locale="id")
+    category = make_category(slug=f"rusak-{case.replace('_', '-')}")
+    fields, message = BROKEN_DRAFTS_ID[case]
+    draft_with(category, fields, admin)
+    base = f"/admin/categories/{category.id}/form"
+    for response in (post_form(client, f"{base}/publish", {}, page=base), client.get(f"{base}/preview")):
+        html = response.get_data(as_text=True)
+        assert message.replace("'", "&#39;") in html
+        assert not re.search(r"<li>(field|document|page) ", html)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(FormVersion)
+                             .where(FormVersion.category_id == category.id)) == 1
+
+
+def test_an_indonesian_admin_saving_a_field_that_would_break_the_form_is_refused_in_indonesian(
+        client, login_as):
+    admin = login_as(Role.ADMIN, locale="id")
+    category = new_category()
+    draft_with(category, A_AND_B, admin)
+    base = f"/admin/categories/{category.id}/form"
+    response = post_form(client, f"{base}/fields/a",
+                         field_post(key="a", show_if_field="b", show_if_equals="y"))
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "isian a: syarat tampil (show_if) saling bergantung berputar (a -&gt; b -&gt; a)" in html
+    assert "form a cycle" not in html
+    response = post_form(client, f"{base}/fields/new", field_post(key="b", page="two"))
+    assert response.status_code == 400
+    assert "isian b: kunci ini sudah dipakai, gunakan kunci lain" in response.get_data(as_text=True)
+    db.session.expire_all()
+    draft = db.session.scalar(select(FormDraft).where(FormDraft.category_id == category.id))
+    assert [f["key"] for f in draft.fields] == ["a", "b"]
+    assert draft.fields[0]["show_if"] is None
+
+
 def test_renaming_a_field_renames_it_in_conditions_and_a_used_field_cannot_be_deleted(client, admin):
     category = new_category()
     draft_with(category, A_AND_B, admin)

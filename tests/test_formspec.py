@@ -314,7 +314,7 @@ def test_pages_in_order_with_titles():
 
 # -- definition checks ------------------------------------------------------------------------------
 def problems(fields, documents=()):
-    return FormSpec.from_version(fields, list(documents)).validate_definition()
+    return [str(p) for p in FormSpec.from_version(fields, list(documents)).validate_definition()]
 
 
 def test_definition_broken_pattern_names_the_field():
@@ -366,6 +366,30 @@ def test_definition_bad_key_and_bad_documents():
     assert any("scan" in p and "max_files" in p for p in found)
 
 
+def test_each_problem_names_its_field_or_document_as_data_and_reads_in_the_admins_language(app):
+    from flask_babel import refresh
+
+    spec = FormSpec.from_version(
+        [{"key": "a", "type": "text", "label_id": "A", "show_if": {"field": "b", "equals": "x"}},
+         {"key": "b", "type": "text", "label_id": "B", "show_if": {"field": "a", "equals": "y"}},
+         {"key": "pick", "type": "select", "label_id": "P"}],
+        [{"key": "scan", "label_id": "Scan", "allowed_types": ["gif"]}])
+    found = spec.validate_definition()
+    assert {(p.subject, p.key) for p in found} == {("field", "a"), ("field", "b"), ("field", "pick"),
+                                                   ("document", "scan")}
+    cycle = next(p for p in found if p.about("field", "a"))
+    with app.test_request_context("/?lang=en"):
+        assert str(cycle) == "field a: show_if conditions form a cycle (a -> b -> a)"
+    with app.test_request_context("/?lang=id"):
+        refresh()  # the English above was cached on the app context
+        shown = [str(p) for p in found]
+        assert str(cycle) == ("isian a: syarat tampil (show_if) saling bergantung berputar "
+                              "(a -> b -> a); ubah salah satu syarat")
+        assert "isian pick: jenis select perlu daftar pilihan; tambahkan pilihan" in shown
+        assert any(s.startswith("dokumen scan: jenis berkas yang boleh") for s in shown)
+        assert not any(s.startswith(("field ", "document ")) for s in shown)
+
+
 def test_publish_refuses_a_bad_definition(app):
     from portal.catalogue.models import PermitCategory, Sector
     from portal.catalogue.services import publish_new_version
@@ -374,7 +398,7 @@ def test_publish_refuses_a_bad_definition(app):
                               time_limit_days=3)
     with pytest.raises(DefinitionError) as info:
         publish_new_version(category, [{"key": "a", "type": "select", "label_id": "A"}], [])
-    assert any("a" in p for p in info.value.problems)
+    assert any("a" in str(p) for p in info.value.problems)
 
 
 # -- display ----------------------------------------------------------------------------------------
@@ -411,7 +435,7 @@ def test_a_new_field_type_is_one_registered_class(app, monkeypatch):
     from portal.catalogue.formspec.common import Invalid
 
     monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))
-    assert "field answer: unknown type 'plate'" in one({"type": "plate"}).validate_definition()
+    assert "field answer: unknown type 'plate'" in map(str, one({"type": "plate"}).validate_definition())
     assert check({"type": "plate"}, "B 1234 XYZ") == (None, "invalid_choice")
 
     @registry.register

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from portal.catalogue.formspec import FormSpec
+from portal.catalogue.formspec import FormSpec, Problem
 from portal.catalogue.models import PermitCategory, Sector
 from portal.catalogue.seed_en import DESCRIPTION_EN, HELP_EN
 from portal.catalogue.services import publish_new_version
@@ -451,7 +451,7 @@ def seed_categories() -> Iterator[str]:
     db.session.commit()
 
 
-def check_definitions() -> dict[str, list[str]]:
+def check_definitions() -> dict[str, list[Problem]]:
     """Problems of every seed definition (empty lists when all is well); for tests."""
     return {raw["slug"]: FormSpec.from_version(*build_definition(raw)).validate_definition()
             for raw in load_reference()["categories"] if raw["slug"] in CATEGORIES}

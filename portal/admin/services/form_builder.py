@@ -7,6 +7,7 @@ import copy
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
@@ -14,7 +15,7 @@ from portal.admin.models import FormDraft
 from portal.admin.services.common import AdminError
 from portal.audit.services import audit
 from portal.auth.models import User
-from portal.catalogue.formspec import KEY_RE, DefinitionError, FormSpec
+from portal.catalogue.formspec import KEY_RE, DefinitionError, FormSpec, Problem
 from portal.catalogue.models import FormVersion, PermitCategory
 from portal.catalogue.services import publish_new_version
 from portal.db import utcnow
@@ -97,17 +98,17 @@ def draft_spec(draft: FormDraft) -> FormSpec:
     return FormSpec.from_version(*compile_draft(draft))
 
 
-def draft_problems(draft: FormDraft) -> list[str]:
+def draft_problems(draft: FormDraft) -> list[Problem]:
     """Everything that stops the draft from being published, each naming the field, document or
     page."""
     problems = []
     if not draft.fields:
-        problems.append(_("The form has no fields yet: add at least one."))
+        problems.append(Problem(None, None, _l("The form has no fields yet: add at least one.")))
     used = {f.get("page") for f in draft.fields or []}
     for page in draft.pages or []:
         if page["key"] not in used:
-            problems.append(_("page %(page)s: has no fields; add one or delete the page.",
-                              page=page["key"]))
+            problems.append(Problem("page", page["key"],
+                                    _l("has no fields; add one or delete the page.")))
     problems.extend(draft_spec(draft).validate_definition())
     return problems
 
@@ -205,7 +206,7 @@ def save_field(draft: FormDraft, original_key: str | None, field: dict[str, Any]
     field = {a: field.get(a) for a in DRAFT_FIELD_ATTRS}
     fields = copy.deepcopy(list(draft.fields or []))
     if field["page"] not in {p["key"] for p in draft.pages or []}:
-        raise DefinitionError([f"field {field['key']}: choose one of the form's pages"])
+        raise DefinitionError([Problem("field", field["key"], _l("choose one of the form's pages"))])
     if original_key is None:
         # placed after the last field of its page, so the list stays grouped by page
         position = len(fields)
@@ -233,7 +234,7 @@ def save_field(draft: FormDraft, original_key: str | None, field: dict[str, Any]
                     f["show_if"] = {**cond, "field": field["key"]}
     candidate = FormDraft(pages=draft.pages, fields=fields, documents=draft.documents)
     problems = [p for p in draft_spec(candidate).validate_definition()
-                if p.startswith(f"field {field['key']}:")]
+                if p.about("field", field["key"])]
     if problems:
         raise DefinitionError(problems)
     draft.fields = fields
@@ -286,7 +287,7 @@ def save_document(draft: FormDraft, original_key: str | None, document: dict[str
     else:
         documents[index] = document
     spec = FormSpec.from_version([], documents)
-    problems = [p for p in spec.validate_definition() if p.startswith(f"document {document['key']}:")]
+    problems = [p for p in spec.validate_definition() if p.about("document", document["key"])]
     if problems:
         raise DefinitionError(problems)
     if sample is not None and getattr(sample, "filename", None):

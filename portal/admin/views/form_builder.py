@@ -11,7 +11,7 @@ from flask_login import current_user
 from portal.admin import bp, services
 from portal.admin.forms import ActionForm, DocumentForm, FieldForm, PageForm
 from portal.admin.views.common import ADMIN, me
-from portal.catalogue.formspec import DefinitionError
+from portal.catalogue.formspec import DefinitionError, Problem
 from portal.catalogue.models import PermitCategory
 from portal.extensions import db
 from portal.forms import check_action
@@ -73,7 +73,7 @@ def field_edit(category_id: int, key: str):
 
 
 def _field_page(category, draft, form, original_key):
-    problems: list[str] = []
+    problems: list[Problem] = []
     if form.validate_on_submit():
         try:
             services.save_field(draft, original_key, form.to_field(), me())
@@ -147,7 +147,7 @@ def document_edit(category_id: int, key: str):
 
 
 def _document_page(category, draft, form, original_key, document=None):
-    problems: list[str] = []
+    problems: list[Problem] = []
     if form.validate_on_submit():
         sample = request.files.get(form.sample.name)
         try:

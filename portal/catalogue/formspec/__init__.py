@@ -27,6 +27,7 @@ Cleaned values (what ``PageResult.values`` holds, all JSON-able):
 """
 
 from portal.catalogue.formspec import fields as _fields  # noqa: F401 - registers the field types
+from portal.catalogue.formspec.common import Problem
 from portal.catalogue.formspec.definition import (
     DEFAULT_PAGE_TITLES,
     DOCUMENT_TYPES,
@@ -48,5 +49,5 @@ FIELD_TYPES = tuple(t.name for t in field_types())
 __all__ = [
     "DEFAULT_PAGE_TITLES", "DOCUMENT_TYPES", "FIELD_TYPES", "KEY_RE", "NUMBER_LIMIT",
     "DefinitionError", "DocumentSpec", "FieldError", "FieldSpec", "FieldType", "FormSpec", "Page",
-    "PageResult", "Widget", "field_types", "get_field_type", "register",
+    "PageResult", "Problem", "Widget", "field_types", "get_field_type", "register",
 ]

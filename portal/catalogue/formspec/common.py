@@ -1,5 +1,6 @@
 """What every part of the form engine shares: the page's language, the error a field raises
-while it is cleaned, today's date in the office time zone, and numbers shown the local way."""
+while it is cleaned, a problem of a definition, today's date in the office time zone, and
+numbers shown the local way."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
 from flask import current_app, has_app_context
+from flask_babel import gettext
 
 from portal.i18n import current_language, rupiah
 
@@ -24,6 +26,36 @@ class Invalid(Exception):  # noqa: N818 - internal control flow, not an API
         super().__init__(code)
         self.code = code
         self.message = message
+
+
+class Problem:
+    """One thing that makes a form definition unusable. ``subject`` ("field", "document",
+    "page", or None for the whole form) and ``key`` say what it is about, as data: callers pick
+    a field's problems by them, never by the text. ``message`` is a lazy translation with its
+    parameters; ``str(problem)`` is the whole sentence in the reader's language, made when it is
+    shown."""
+
+    __slots__ = ("key", "message", "subject")
+
+    def __init__(self, subject: str | None, key: str | None, message: Any):
+        self.subject = subject
+        self.key = key
+        self.message = message
+
+    def about(self, subject: str, key: str) -> bool:
+        return self.subject == subject and self.key == key
+
+    def __str__(self) -> str:
+        if self.subject == "field":
+            return gettext("field %(key)s: %(problem)s", key=self.key, problem=str(self.message))
+        if self.subject == "document":
+            return gettext("document %(key)s: %(problem)s", key=self.key, problem=str(self.message))
+        if self.subject == "page":
+            return gettext("page %(key)s: %(problem)s", key=self.key, problem=str(self.message))
+        return str(self.message)
+
+    def __repr__(self) -> str:
+        return f"Problem({self.subject!r}, {self.key!r}, {str(self.message)!r})"
 
 
 def lang() -> str:

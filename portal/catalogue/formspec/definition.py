@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from portal.catalogue.formspec.common import pick
+from portal.catalogue.formspec.common import Problem, pick
 from portal.catalogue.formspec.registry import UNKNOWN, FieldType, Widget, get_field_type
 from portal.errors import PortalError
 
@@ -36,10 +36,11 @@ DEFAULT_PAGE_TITLES = {
 
 
 class DefinitionError(PortalError, ValueError):
-    """A form definition has problems; ``problems`` lists them, each naming the field."""
+    """A form definition has problems; ``problems`` lists them (``Problem``), each naming its
+    field, document or page."""
 
-    def __init__(self, problems: list[str]):
-        super().__init__("; ".join(problems))
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(map(str, problems)))
         self.problems = problems
 
 

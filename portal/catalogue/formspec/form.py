@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from portal.catalogue.formspec.common import Invalid, truthy
+from flask_babel import lazy_gettext as _l
+
+from portal.catalogue.formspec.common import Invalid, Problem, truthy
 from portal.catalogue.formspec.definition import (
     DEFAULT_PAGE_TITLES,
     DOCUMENT_TYPES,
@@ -29,7 +31,7 @@ class FormSpec:
     """A parsed form definition. Build with ``FormSpec.from_version(fields, documents)``."""
 
     def __init__(self, fields: list[FieldSpec], documents: list[DocumentSpec],
-                 parse_problems: list[str] | None = None):
+                 parse_problems: list[Problem] | None = None):
         indexed = sorted(enumerate(fields), key=lambda pair: (_as_int(pair[1].order), pair[0]))
         self.fields: list[FieldSpec] = [f for _i, f in indexed]
         self.documents = documents
@@ -47,23 +49,24 @@ class FormSpec:
                      documents_json: Iterable[Mapping[str, Any]] | None) -> FormSpec:
         """Parse a stored definition. Never raises on a bad definition: what cannot be read is
         recorded and reported by ``validate_definition``."""
-        problems: list[str] = []
+        problems: list[Problem] = []
         fields: list[FieldSpec] = []
         for i, raw in enumerate(fields_json or []):
             if not isinstance(raw, Mapping):
-                problems.append(f"field #{i + 1}: not an object")
+                problems.append(Problem("field", f"#{i + 1}", _l("not an object")))
                 continue
             data = {k: v for k, v in raw.items() if k in _FIELD_ATTRS}
             unknown = sorted(set(raw) - _FIELD_ATTRS)
             if unknown:
-                problems.append(f"field {raw.get('key', f'#{i + 1}')!s}: unknown setting(s) "
-                                + ", ".join(map(str, unknown)))
+                problems.append(Problem("field", str(raw.get("key", f"#{i + 1}")),
+                                        _l("unknown setting(s) %(names)s",
+                                           names=", ".join(map(str, unknown)))))
             data.setdefault("key", f"field_{i + 1}")
             data.setdefault("type", "text")
             data.setdefault("label_id", str(data.get("key")))
             data["key"], data["type"] = str(data["key"]), str(data["type"])
             if not isinstance(data.get("options") or [], list):
-                problems.append(f"field {data['key']}: options must be a list")
+                problems.append(Problem("field", data["key"], _l("options must be a list")))
                 data["options"] = []
             data["options"] = [o if isinstance(o, Mapping) else {"value": str(o)}
                                for o in data.get("options") or []]
@@ -71,13 +74,14 @@ class FormSpec:
         documents: list[DocumentSpec] = []
         for i, raw in enumerate(documents_json or []):
             if not isinstance(raw, Mapping):
-                problems.append(f"document #{i + 1}: not an object")
+                problems.append(Problem("document", f"#{i + 1}", _l("not an object")))
                 continue
             data = {k: v for k, v in raw.items() if k in _DOC_ATTRS}
             unknown = sorted(set(raw) - _DOC_ATTRS)
             if unknown:
-                problems.append(f"document {raw.get('key', f'#{i + 1}')!s}: unknown setting(s) "
-                                + ", ".join(map(str, unknown)))
+                problems.append(Problem("document", str(raw.get("key", f"#{i + 1}")),
+                                        _l("unknown setting(s) %(names)s",
+                                           names=", ".join(map(str, unknown)))))
             data.setdefault("key", f"document_{i + 1}")
             data.setdefault("label_id", str(data["key"]))
             documents.append(DocumentSpec(**data))
@@ -107,76 +111,82 @@ class FormSpec:
         return [f.to_dict() for f in self.fields], [d.to_dict() for d in self.documents]
 
     # -- checking the definition ---------------------------------------------------------------
-    def validate_definition(self) -> list[str]:
-        """Problems that make the definition unusable, each naming the field or document."""
+    def validate_definition(self) -> list[Problem]:
+        """Problems that make the definition unusable, each naming its field or document (as
+        ``Problem.subject`` / ``.key``; the sentence is translated when shown)."""
         problems = list(self.parse_problems)
         seen: set[str] = set()
         for f in self.fields:
-            name = f"field {f.key}"
+            def field(message: Any, key: str = f.key) -> None:
+                problems.append(Problem("field", key, message))
+
             if not isinstance(f.key, str) or not KEY_RE.fullmatch(f.key):
-                problems.append(f"{name}: key must be lower-case letters, digits and _ "
-                                "(start with a letter, at most 40)")
+                field(_l("key must be lower-case letters, digits and _ (start with a letter, at "
+                         "most 40)"))
             if f.key in seen:
-                problems.append(f"{name}: duplicate key")
+                field(_l("duplicate key"))
             seen.add(f.key)
             if get_field_type(f.type) is None:
-                problems.append(f"{name}: unknown type {f.type!r}")
+                field(_l("unknown type %(type)s", type=repr(f.type)))
             if not f.label_id and not f.label_en:
-                problems.append(f"{name}: label missing")
+                field(_l("label missing"))
             if not f.page or not KEY_RE.fullmatch(str(f.page)):
-                problems.append(f"{name}: page key {f.page!r} is not valid")
-            problems.extend(f.kind.definition_problems(f, name))
+                field(_l("page key %(page)s is not valid", page=repr(f.page)))
+            problems.extend(f.kind.definition_problems(f))
             values = [o.get("value") for o in f.options]
             if any(v is None or str(v) == "" for v in values):
-                problems.append(f"{name}: an option has no value")
+                field(_l("an option has no value"))
             if len({str(v) for v in values}) != len(values):
-                problems.append(f"{name}: duplicate option values")
+                field(_l("duplicate option values"))
             problem = pattern_problem(f.pattern) if f.pattern is not None else None
             if problem:
-                problems.append(f"{name}: {problem}")
+                field(problem)
             for attr in ("min", "max"):
                 value = getattr(f, attr)
                 if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
-                    problems.append(f"{name}: {attr} must be a number")
+                    field(_l("%(setting)s must be a number", setting=attr))
             if (isinstance(f.min, int | float) and isinstance(f.max, int | float)
                     and not isinstance(f.min, bool) and f.min > f.max):
-                problems.append(f"{name}: min is greater than max")
+                field(_l("min is greater than max"))
             for attr in ("min_length", "max_length"):
                 value = getattr(f, attr)
                 if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-                    problems.append(f"{name}: {attr} must be a whole number of 0 or more")
+                    field(_l("%(setting)s must be a whole number of 0 or more", setting=attr))
             if f.date_rule not in (None, "past", "future"):
-                problems.append(f"{name}: date_rule must be past, future or empty")
+                field(_l("date_rule must be past, future or empty"))
             if f.show_if is not None:
                 cond = f.show_if
                 if not isinstance(cond, Mapping) or "field" not in cond or "equals" not in cond:
-                    problems.append(f"{name}: show_if needs 'field' and 'equals'")
+                    field(_l("show_if needs 'field' and 'equals'"))
                 elif f.show_if["field"] not in self.by_key:
-                    problems.append(f"{name}: show_if refers to missing field {f.show_if['field']!r}")
+                    field(_l("show_if refers to missing field %(other)s",
+                             other=repr(f.show_if["field"])))
                 elif f.show_if["field"] == f.key:
-                    problems.append(f"{name}: show_if refers to itself")
+                    field(_l("show_if refers to itself"))
         problems.extend(self._cycle_problems())
         doc_seen: set[str] = set()
         for d in self.documents:
-            name = f"document {d.key}"
+            def document(message: Any, key: str = d.key) -> None:
+                problems.append(Problem("document", key, message))
+
             if not isinstance(d.key, str) or not KEY_RE.fullmatch(d.key):
-                problems.append(f"{name}: key must be lower-case letters, digits and _")
+                document(_l("key must be lower-case letters, digits and _"))
             if d.key in doc_seen:
-                problems.append(f"{name}: duplicate key")
+                document(_l("duplicate key"))
             doc_seen.add(d.key)
             if not d.label_id and not d.label_en:
-                problems.append(f"{name}: label missing")
+                document(_l("label missing"))
             types = d.allowed_types if isinstance(d.allowed_types, list) else []
             if not types or any(t not in DOCUMENT_TYPES for t in types):
-                problems.append(f"{name}: allowed_types must be a non-empty subset of pdf, jpeg, png")
+                document(_l("allowed_types must be a non-empty subset of pdf, jpeg, png"))
             if isinstance(d.max_mb, bool) or not isinstance(d.max_mb, int | float) or not 0 < d.max_mb <= 50:
-                problems.append(f"{name}: max_mb must be a number above 0 and at most 50")
+                document(_l("max_mb must be a number above 0 and at most 50"))
             files = d.max_files
             if isinstance(files, bool) or not isinstance(files, int) or not 1 <= files <= 20:
-                problems.append(f"{name}: max_files must be between 1 and 20")
+                document(_l("max_files must be between 1 and 20"))
         return problems
 
-    def _cycle_problems(self) -> list[str]:
+    def _cycle_problems(self) -> list[Problem]:
         problems = []
         for f in self.fields:
             seen = [f.key]
@@ -185,8 +195,9 @@ class FormSpec:
                 nxt = self.by_key[current.show_if["field"]]
                 if nxt.key == f.key:
                     if nxt.key != current.key:  # self-reference is reported on its own
-                        problems.append(f"field {f.key}: show_if conditions form a cycle "
-                                        f"({' -> '.join([*seen, f.key])})")
+                        problems.append(Problem("field", f.key, _l(
+                            "show_if conditions form a cycle (%(chain)s)",
+                            chain=" -> ".join([*seen, f.key]))))
                     break
                 if nxt.key in seen:
                     break  # a cycle not through f; reported for its members

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from portal.catalogue.formspec.common import Invalid
+from portal.catalogue.formspec.common import Invalid, Problem
 
 if TYPE_CHECKING:
     from portal.catalogue.formspec.definition import FieldSpec
@@ -54,14 +55,16 @@ class FieldType:
     widget: ClassVar[Widget] = Widget()
 
     # -- the definition -----------------------------------------------------------------------
-    def definition_problems(self, f: FieldSpec, name: str) -> list[str]:
-        """Problems with this type's own settings, each starting with ``name``."""
+    def definition_problems(self, f: FieldSpec) -> list[Problem]:
+        """Problems with this type's own settings, each about the field ``f``."""
         problems = []
         if self.options == "required" and not f.options:
-            problems.append(f"{name}: options missing for {f.type}")
+            problems.append(Problem("field", f.key, _l("options missing for %(type)s", type=f.type)))
         if f.options and self.options == "none":
             takers = [t.name for t in field_types() if t.options != "none"]
-            problems.append(f"{name}: options are only for {', '.join(takers[:-1])} and {takers[-1]}")
+            problems.append(Problem("field", f.key, _l(
+                "options are only for %(types)s and %(last)s",
+                types=", ".join(takers[:-1]), last=takers[-1])))
         return problems
 
     # -- an answer ----------------------------------------------------------------------------
