@@ -361,3 +361,10 @@ def test_the_stuck_report_lists_the_top_unfound_searches(seeded, client, login_a
     assert re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td></tr>", table) == [("izin kapal", "3"),
                                                                           ("tambang pasir", "1")]
     assert "6472015507740003" not in page
+
+
+def test_the_catalogue_list_sends_an_unmatched_word_to_the_finder_search(seeded, client):
+    page = client.get("/permits?q=warung").get_data(as_text=True)
+    assert 'href="/search?q=warung"' in page and 'href="/finder"' in page
+    assert _result_links(client.get("/search?q=warung").get_data(as_text=True))[0] == \
+        "/permits/surat-keterangan-domisili-usaha"
