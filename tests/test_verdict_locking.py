@@ -1,6 +1,7 @@
-"""Document verdicts are locked like transitions (issue 12, item 11): a verdict given on a page
-that is out of date is refused with "reload", and of two officers giving verdicts at once, one
-wins and the other is told; on real connections, on SQLite and PostgreSQL."""
+"""Document verdicts, and flags on answers, are locked like transitions (issue 12, item 11): a
+verdict or a flag given on a page that is out of date is refused with "reload" and changes
+nothing, and of two officers giving verdicts at once, one wins and the other is told; on real
+connections, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from portal.applications.models import Application, AuditEvent, Document, Docume
 from portal.applications.models import ApplicationStatus as S
 from portal.auth.models import Role, User
 from portal.backoffice import services
+from portal.backoffice.models import ReviewFlag
 from portal.extensions import db
 from tests.conftest import DEFAULT_PASSWORD, login, make_user
 from tests.wizard_helpers import make_category, make_submitted
@@ -91,6 +93,83 @@ def test_a_verdict_after_the_applicant_withdrew_is_told_to_reload(app, client, l
                            follow_redirects=True)
     assert _stale_message(app) in response.get_data(as_text=True)
     assert db.session.get(Document, document_id).state is DocumentState.PENDING
+
+
+# -- flags on answers -----------------------------------------------------------------------------
+FLAG_FORM = re.compile(
+    r'action="/office/applications/\d+/flags".*?name="csrf_token"[^>]*value="([^"]+)"'
+    r'.*?name="version" value="(\d+)".*?name="key" value="([^"]+)"', re.S)
+UNFLAG_FORM = re.compile(
+    r'action="/office/applications/\d+/flags/(\d+)/remove".*?name="csrf_token"[^>]*value="([^"]+)"'
+    r'.*?name="version" value="(\d+)"', re.S)
+
+
+def _open_flags(application_id):
+    return list(db.session.scalars(select(ReviewFlag).where(
+        ReviewFlag.application_id == application_id, ReviewFlag.closed_at.is_(None))))
+
+
+def test_the_flag_forms_carry_the_version(client, login_as, in_review):
+    application, other = in_review
+    services.flag_field(application, other, "business_name", "Tidak sesuai akta")
+    login_as(Role.OFFICER)
+    page = client.get(f"/office/applications/{application.id}").get_data(as_text=True)
+    db.session.refresh(application)
+    assert int(FLAG_FORM.search(page).group(2)) == application.version
+    assert int(UNFLAG_FORM.search(page).group(3)) == application.version
+
+
+def test_a_flag_from_an_out_of_date_page_is_refused_and_writes_nothing(app, client, login_as, in_review):
+    application, other_officer = in_review
+    login_as(Role.OFFICER)
+    page = client.get(f"/office/applications/{application.id}").get_data(as_text=True)
+    token, version, key = FLAG_FORM.search(page).groups()
+    # Meanwhile, another officer accepts a document (the page's version is now out of date).
+    document = db.session.scalars(select(Document).where(
+        Document.application_id == application.id)).first()
+    services.set_document_verdict(application, document.id, other_officer, True)
+    events_before = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    response = client.post(f"/office/applications/{application.id}/flags",
+                           data={"csrf_token": token, "version": version, "key": key,
+                                 "reason": "Nama tidak sesuai"}, follow_redirects=True)
+    assert _stale_message(app) in response.get_data(as_text=True)
+    assert _open_flags(application.id) == []
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == events_before
+
+
+def test_removing_a_flag_from_an_out_of_date_page_is_refused_and_the_flag_stays(
+        app, client, login_as, in_review):
+    application, other_officer = in_review
+    services.flag_field(application, other_officer, "business_name", "Tidak sesuai akta")
+    login_as(Role.OFFICER)
+    page = client.get(f"/office/applications/{application.id}").get_data(as_text=True)
+    flag_id, token, version = UNFLAG_FORM.search(page).groups()
+    # Meanwhile, the other officer flags the answer again with a new reason.
+    services.flag_field(application, other_officer, "business_name", "Ejaan nama salah")
+    response = client.post(f"/office/applications/{application.id}/flags/{flag_id}/remove",
+                           data={"csrf_token": token, "version": version}, follow_redirects=True)
+    assert _stale_message(app) in response.get_data(as_text=True)
+    assert [f.reason for f in _open_flags(application.id)] == ["Ejaan nama salah"]
+    # a page that is up to date removes it
+    page = client.get(f"/office/applications/{application.id}").get_data(as_text=True)
+    flag_id, token, version = UNFLAG_FORM.search(page).groups()
+    client.post(f"/office/applications/{application.id}/flags/{flag_id}/remove",
+                data={"csrf_token": token, "version": version})
+    assert _open_flags(application.id) == []
+
+
+def test_a_flag_bumps_the_version_so_a_second_stale_one_is_refused(in_review):
+    application, officer = in_review
+    seen = application.version
+    services.flag_field(application, officer, "business_name", "Tidak sesuai akta", seen)
+    db.session.refresh(application)
+    assert application.version == seen + 1
+    with pytest.raises(workflow.StaleApplication):
+        services.flag_field(application, officer, "business_name", "Lain", seen)
+    flag = _open_flags(application.id)[0]
+    with pytest.raises(workflow.StaleApplication):
+        services.unflag(application, officer, flag.id, seen)
+    assert [f.reason for f in _open_flags(application.id)] == ["Tidak sesuai akta"]
 
 
 # -- two officers at once, on real connections ---------------------------------------------------

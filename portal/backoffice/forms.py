@@ -47,7 +47,7 @@ class VerdictForm(VersionedForm):
     reason = StringField(_l("Reason (required to flag)"), validators=[Length(max=2000)])
 
 
-class FlagFieldForm(EmptyForm):
+class FlagFieldForm(VersionedForm):
     key = HiddenField()
     reason = StringField(_l("Reason"), validators=[Length(max=2000)])
 

@@ -310,17 +310,7 @@ def set_document_verdict(application: Application, document_id: int, officer: Us
     reason = (reason or "").strip()
     if not accept and not reason:
         raise BackofficeError(_l("Write the reason the document must be corrected."))
-    seen = application.version if version is None else version
-    bumped = db.session.execute(
-        update(Application)
-        .where(Application.id == application.id, Application.status == S.IN_REVIEW,
-               Application.version == seen)
-        .values(version=Application.version + 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if bumped.rowcount != 1:
-        db.session.rollback()
-        raise workflow.StaleApplication(workflow.STALE_MESSAGE)
+    _bump_in_review(application, version)
     document.state = DocumentState.ACCEPTED if accept else DocumentState.FLAGGED
     document.reason = None if accept else reason[:2000]
     _close_flags(application, "document", document.requirement_key)
@@ -334,7 +324,30 @@ def set_document_verdict(application: Application, document_id: int, officer: Us
     return document
 
 
-def flag_field(application: Application, officer: User, key: str, reason: str) -> ReviewFlag:
+def _bump_in_review(application: Application, version: int | None) -> None:
+    """Take the optimistic lock of a review step: bump the application's version if it is still
+    in review at ``version`` (the one on the officer's page; None: the one loaded), else roll
+    back and raise StaleApplication (the page is told to reload; nothing changed)."""
+    seen = application.version if version is None else version
+    bumped = db.session.execute(
+        update(Application)
+        .where(Application.id == application.id, Application.status == S.IN_REVIEW,
+               Application.version == seen)
+        .values(version=Application.version + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if bumped.rowcount != 1:
+        db.session.rollback()
+        raise workflow.StaleApplication(workflow.STALE_MESSAGE)
+
+
+def flag_field(application: Application, officer: User, key: str, reason: str,
+               version: int | None = None) -> ReviewFlag:
+    """Flag one answer for correction (officer, in review). Locked like a document verdict:
+    ``version`` is the application's version on the officer's page; a flag given on a page that
+    is out of date raises StaleApplication and writes nothing. A flag bumps the version."""
+    if version is not None and version != application.version:
+        raise workflow.StaleApplication(workflow.STALE_MESSAGE)
     _require_reviewing(application, officer)
     spec = app_services.spec_of(application)
     if key not in spec.by_key:
@@ -342,6 +355,7 @@ def flag_field(application: Application, officer: User, key: str, reason: str) -
     reason = (reason or "").strip()
     if not reason:
         raise BackofficeError(_l("Write the reason the answer must be corrected."))
+    _bump_in_review(application, version)
     _close_flags(application, "field", key)
     flag = ReviewFlag(application_id=application.id, kind="field", key=key, reason=reason[:2000],
                       created_by_id=officer.id)
@@ -351,13 +365,18 @@ def flag_field(application: Application, officer: User, key: str, reason: str) -
     return flag
 
 
-def unflag(application: Application, officer: User, flag_id: int) -> None:
+def unflag(application: Application, officer: User, flag_id: int,
+           version: int | None = None) -> None:
+    """Remove an open flag (officer, in review); locked like ``flag_field``."""
+    if version is not None and version != application.version:
+        raise workflow.StaleApplication(workflow.STALE_MESSAGE)
     _require_reviewing(application, officer)
     flag = db.session.scalar(select(ReviewFlag).where(
         ReviewFlag.id == flag_id, ReviewFlag.application_id == application.id,
         ReviewFlag.closed_at.is_(None)))
     if flag is None:
         raise NotFoundError()
+    _bump_in_review(application, version)
     flag.closed_at = utcnow()
     workflow.record(application, officer, "unflag", note=flag.key)
     db.session.commit()

@@ -189,7 +189,8 @@ def document_verdict(application_id: int, document_id: int):
 @roles_required(Role.OFFICER)
 def flag_field(application_id: int):
     return _act(application_id, FlagFieldForm,
-                lambda a, f: services.flag_field(a, current_user, f.key.data or "", f.reason.data),
+                lambda a, f: services.flag_field(a, current_user, f.key.data or "", f.reason.data,
+                                                 f.expected_version),
                 anchor="#answers")
 
 
@@ -197,7 +198,8 @@ def flag_field(application_id: int):
 @roles_required(Role.OFFICER)
 def unflag(application_id: int, flag_id: int):
     return _act(application_id, ActionForm,
-                lambda a, f: services.unflag(a, current_user, flag_id), anchor="#flags")
+                lambda a, f: services.unflag(a, current_user, flag_id, f.expected_version),
+                anchor="#flags")
 
 
 @bp.route("/applications/<id:application_id>/notes", methods=["POST"])
