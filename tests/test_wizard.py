@@ -72,7 +72,9 @@ def test_whole_path_from_catalogue_to_tracking_number(client, login_as, category
     response = _post_page(client, application_id, "business", GOOD_PAGES["business"], action="later")
     assert response.headers["Location"].endswith("/dashboard")
     dashboard = client.get("/dashboard?lang=en").get_data(as_text=True)
-    assert "Test permit" in dashboard and f"/applications/{application_id}/requirements" in dashboard
+    # resumed where she stopped: the second page (step 3 of 5)
+    assert "Test permit" in dashboard and f"/applications/{application_id}/form/location" in dashboard
+    assert "Continue: step 3 of 5" in dashboard
     assert _post_page(client, application_id, "location", GOOD_PAGES["location"]).status_code == 302
     assert _upload(client, application_id, "ktp", make_pdf(), "ktp.pdf").status_code == 302
     review = client.get(f"/applications/{application_id}/review?lang=en").get_data(as_text=True)

@@ -115,6 +115,9 @@ class FieldForm(FlaskForm):
     pattern_message_en = Stripped(_l("Message when the pattern does not match (English)"),
                                   validators=[Optional(), Length(max=300)])
     date_rule = SelectField(_l("Date rule"), choices=[])
+    prefill = SelectField(_l("Fill in from the applicant's account"), choices=[],
+                          description=_l("The applicant sees it filled in and can still change "
+                                         "it; the field's rules still apply."))
     show_if_field = SelectField(_l("Show only if this field…"), choices=[])
     show_if_equals = Stripped(_l("…has this answer (an option value; yes/no for a tick box)"),
                               validators=[Optional(), Length(max=200)])
@@ -127,6 +130,11 @@ class FieldForm(FlaskForm):
         self.date_rule.choices = [SelectChoice("", _l("Any date")),
                                   SelectChoice("past", _l("Today or earlier")),
                                   SelectChoice("future", _l("Today or later"))]
+        self.prefill.choices = [SelectChoice("", _l("(not filled in)")),
+                                SelectChoice("full_name", _l("Full name")),
+                                SelectChoice("nik", _l("NIK")),
+                                SelectChoice("phone", _l("Phone number")),
+                                SelectChoice("email", _l("Email address"))]
         self._other_fields = {f["key"]: f for f in other_fields}
         self.show_if_field.choices = [SelectChoice("", _l("(always shown)"))] + [
             SelectChoice(f["key"], f"{f.get('label_id') or f['key']} ({f['key']})") for f in other_fields]
@@ -187,6 +195,7 @@ class FieldForm(FlaskForm):
             "pattern_message_id": self.pattern_message_id.data or "",
             "pattern_message_en": self.pattern_message_en.data or "",
             "date_rule": self.date_rule.data or None, "show_if": show_if,
+            "prefill": self.prefill.data or None,
         }
 
     def fill_from(self, field: dict[str, Any]) -> None:
@@ -196,6 +205,7 @@ class FieldForm(FlaskForm):
             getattr(self, name).data = field.get(name)
         self.required.data = bool(field.get("required"))
         self.date_rule.data = field.get("date_rule") or ""
+        self.prefill.data = field.get("prefill") or ""
         self.min.data = "" if field.get("min") is None else str(field["min"])
         self.max.data = "" if field.get("max") is None else str(field["max"])
         self.options.data = "\n".join(

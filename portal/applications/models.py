@@ -104,6 +104,9 @@ class Document(db.Model):
     reason: Mapped[str | None] = mapped_column(Text)
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: A small JPEG preview (a photo scaled down, a PDF's first page), made when the file was
+    #: accepted; None when none could be made.
+    thumbnail_key: Mapped[str | None] = mapped_column(String(200))
 
     application: Mapped[Application] = relationship(back_populates="documents", lazy="raise")
 

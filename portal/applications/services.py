@@ -39,6 +39,7 @@ from portal.db import short_write, sqlite_write_intent, utcnow
 from portal.errors import NotFoundError, PortalError
 from portal.extensions import db
 from portal.storage import FileKind, UploadRejected, check_upload, get_storage
+from portal.storage.thumbnails import make_thumbnail
 
 DECLARATION_MISSING = _l("Tick the declaration box to confirm that your answers are true.")
 
@@ -152,6 +153,55 @@ def save_page(application: Application, page_key: str, formdata, *, actor: User
     return result
 
 
+def resume_step(application: Application) -> tuple[int, int, Step]:
+    """Where a draft goes on: the first unfinished step after the furthest one reached (a form
+    page not done yet, the documents while a required one is missing, else the review), as
+    (its number counted from 1, the number of steps, the step). A draft never taken past the
+    requirements starts there."""
+    spec = spec_of(application)
+    all_steps = steps(spec)
+    done = set(application.completed_pages or [])
+    started = bool(done) or application.stage not in (None, STAGE_REQUIREMENTS)
+    if not started:
+        return 1, len(all_steps), all_steps[0]
+    have = {d.requirement_key for d in documents_of(application)}
+    for number, step in enumerate(all_steps, 1):
+        if step.stage == STAGE_FORM and step.page_key not in done:
+            return number, len(all_steps), step
+        if step.stage == STAGE_DOCUMENTS and any(d.required and d.key not in have
+                                                 for d in spec.documents):
+            return number, len(all_steps), step
+    return len(all_steps), len(all_steps), all_steps[-1]
+
+
+#: What each status means for the applicant, and what happens next, in plain words.
+STATUS_EXPLAINED = {
+    S.DRAFT: _l("Not sent yet. The office cannot see it until you submit it."),
+    S.SUBMITTED: _l("Sent. The office will check it; you do not need to do anything now."),
+    S.IN_REVIEW: _l("An officer is checking it. You do not need to do anything now."),
+    S.NEEDS_CORRECTION: _l("The office asks you to fix something. Open it to see what."),
+    S.RESUBMITTED: _l("Your corrections were sent. The office will check them."),
+    S.RECOMMENDED: _l("Checked and recommended. It is waiting for the final decision."),
+    S.APPROVED: _l("Approved. You can download your permit."),
+    S.REJECTED: _l("Not approved. Open it to read the reason."),
+    S.WITHDRAWN: _l("You withdrew it. Nothing more will happen."),
+}
+
+
+def prefilled_values(application: Application, page_key: str, user: User) -> dict[str, Any]:
+    """Values from the applicant's account for the page's fields marked "fill in from the
+    account" that have no answer yet. Shown in the form only: they are saved (and checked by
+    the field's rules, like anything typed) when the page is posted."""
+    answers = application.answers or {}
+    values = {}
+    for field in spec_of(application).pages_by_key[page_key].fields:
+        if field.prefill and field.key not in answers:
+            value = getattr(user, field.prefill, None)
+            if value:
+                values[field.key] = value
+    return values
+
+
 def record_stage(application: Application, stage: str) -> None:
     """Remember the furthest stage a draft reached (for the help desk). Called from GET
     pages: the write, when there is one, is a short write transaction of its own
@@ -242,7 +292,9 @@ def add_document(application: Application, requirement_key: str, upload, *, acto
     checked = check_upload(upload, {FileKind(t) for t in spec.allowed_types}, spec.max_bytes,
                            key_prefix="documents/")
     storage = get_storage()
+    thumbnail = None
     try:
+        thumbnail = make_thumbnail(storage, checked.stored.key, checked.content_type)
         with _writing():
             application = _lock(application)
             if (application.status, application.version) != seen:
@@ -257,7 +309,8 @@ def add_document(application: Application, requirement_key: str, upload, *, acto
                                 storage_key=checked.stored.key,
                                 original_name=checked.original_name, size=checked.stored.size,
                                 sha256=checked.stored.sha256, content_type=checked.content_type,
-                                uploaded_by_id=actor.id)
+                                uploaded_by_id=actor.id,
+                                thumbnail_key=thumbnail.key if thumbnail else None)
             for old in replaced:
                 db.session.delete(old)
             db.session.add(document)
@@ -269,10 +322,39 @@ def add_document(application: Application, requirement_key: str, upload, *, acto
     except BaseException:
         db.session.rollback()
         storage.delete(checked.stored.key)
+        if thumbnail is not None:
+            storage.delete(thumbnail.key)
         raise
     for old in replaced:
-        storage.delete(old.storage_key)
+        _delete_files(storage, old.storage_key, old.thumbnail_key)
     return document
+
+
+def _delete_files(storage, *keys: str | None) -> None:
+    for key in keys:
+        if key:
+            storage.delete(key)
+
+
+def upload_chosen_files(application: Application, files, *, actor: User) -> dict[str, str]:
+    """Upload every file chosen on the documents page (the no-JavaScript form posts them all,
+    with "Upload" or with "Continue", as ``file-<requirement key>``): a chosen file is never
+    dropped. Returns the refusals, requirement key -> the sentence to show on its card; each
+    refused upload is recorded for the help desk."""
+    errors: dict[str, str] = {}
+    for doc in spec_of(application).documents:
+        # The file input and the camera's: the first one holding a file.
+        upload = next((f for f in files.getlist(f"file-{doc.key}") if f.filename), None)
+        if upload is None:
+            continue
+        try:
+            add_document(application, doc.key, upload, actor=actor)
+        except UploadRejected as exc:
+            errors[doc.key] = exc.message()
+            log_upload_error(application, doc.key, exc.code)
+        except ApplicationError as exc:
+            errors[doc.key] = str(exc)
+    return errors
 
 
 def _check_room(application: Application, spec: DocumentSpec, requirement_key: str
@@ -296,13 +378,13 @@ def remove_document(application: Application, document_id: int, *, actor: User) 
             if document is None:
                 raise NotFoundError()
             _require_editable(application, document_key=document.requirement_key)
-            key = document.storage_key
+            keys = (document.storage_key, document.thumbnail_key)
             db.session.delete(document)
             db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
-    get_storage().delete(key)
+    _delete_files(get_storage(), *keys)
 
 
 # -- what is missing, submit ----------------------------------------------------------------------

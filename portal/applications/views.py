@@ -3,7 +3,7 @@ corrections, and the public status check. Thin: parse, call services, flash, red
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,6 +18,7 @@ from portal.applications.forms import (
 from portal.applications.models import ApplicationStatus as S
 from portal.auth.forms import ResendVerificationForm
 from portal.catalogue.services import get_category_or_404
+from portal.errors import NotFoundError
 from portal.extensions import limiter
 from portal.request_limits import accepts_uploads
 from portal.security import public
@@ -33,8 +34,15 @@ def _status_limit() -> str:
 # -- dashboard -------------------------------------------------------------------------------------
 @bp.route("/dashboard")
 def dashboard():
+    applications = services.list_own_applications(current_user)
+    resume = {}
+    for application in applications:
+        if application.status is S.DRAFT:
+            number, total, step = services.resume_step(application)
+            resume[application.id] = (number, total, _step_url(application.id, step))
     return render_template("applications/dashboard.html", user=current_user,
-                           applications=services.list_own_applications(current_user),
+                           applications=applications, resume=resume,
+                           explained=services.STATUS_EXPLAINED,
                            resend_form=ResendVerificationForm(), labels=workflow.STATUS_LABELS)
 
 
@@ -113,7 +121,9 @@ def form_page(application_id: int, page_key: str):
         abort(404)
     context = _wizard_context(application, f"page:{page_key}")
     form = EmptyForm()
-    values, errors = dict(application.answers or {}), {}
+    values = {**services.prefilled_values(application, page_key, current_user),
+              **(application.answers or {})}
+    errors: dict = {}
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
@@ -132,53 +142,141 @@ def form_page(application_id: int, page_key: str):
                            values=values, errors=errors, form=form, **context)
 
 
-@bp.route("/applications/<id:application_id>/documents")
+_DOC_ERRORS = "document_errors"
+
+
+def _card_errors(application_id: int) -> dict[str, str]:
+    """The upload refusals of the last post, shown once on their cards (no-JS round trip)."""
+    errors = session.pop(_DOC_ERRORS, None) or {}
+    if errors.get("application") != application_id:
+        return {}
+    return dict(errors.get("errors") or {})
+
+
+def _remember_card_errors(application_id: int, errors: dict[str, str]) -> None:
+    session[_DOC_ERRORS] = {"application": application_id, "errors": errors}
+
+
+@bp.route("/applications/<id:application_id>/documents", methods=["GET", "POST"])
+@accepts_uploads
+@upload_rate_limit
 def documents(application_id: int):
     application, leave = _draft_or_redirect(application_id)
     if leave:
         return leave
+    context = _wizard_context(application, services.STAGE_DOCUMENTS)
+    if request.method == "POST":
+        # Without JavaScript the whole page is one form: every chosen file is uploaded,
+        # whether "Upload" or "Continue" was pressed.
+        if not EmptyForm().validate_on_submit():
+            abort(400)
+        errors = services.upload_chosen_files(application, request.files, actor=current_user)
+        action = request.form.get("action", "")
+        if errors:
+            _remember_card_errors(application.id, errors)
+            flash(_("A file could not be uploaded. The reason is shown with the document."),
+                  "danger")
+            first = next(d.key for d in context["spec"].documents if d.key in errors)
+            return redirect(url_for("applications.documents", application_id=application.id)
+                            + f"#doc-{first}")
+        if action == "later":
+            flash(_("Your draft has been saved. You can continue later from your "
+                    "dashboard."), "success")
+            return redirect(url_for("applications.dashboard"))
+        if action == "continue":
+            return redirect(context["step_url"](context["next_step"]))
+        uploaded = request.form.get("upload", "")
+        flash(_("The file has been uploaded."), "success")
+        return redirect(url_for("applications.documents", application_id=application.id)
+                        + (f"#doc-{uploaded}" if uploaded else "#documents"))
     services.record_stage(application, services.STAGE_DOCUMENTS)
     return render_template("applications/documents.html", form=EmptyForm(),
-                           **_wizard_context(application, services.STAGE_DOCUMENTS))
+                           card_errors=_card_errors(application.id), **context)
+
+
+def _wants_json() -> bool:
+    return request.headers.get("X-Requested-With") == "XMLHttpRequest"
 
 
 @bp.route("/applications/<id:application_id>/documents/<requirement_key>", methods=["POST"])
 @upload_rate_limit
 @accepts_uploads
 def upload(application_id: int, requirement_key: str):
+    """One file for one document. The page's script posts here and gets JSON with the card
+    re-rendered; a plain form post is redirected back to the card, its error on it."""
     application = services.get_own_application_or_404(application_id, current_user,
                                                       with_documents=False)
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
+    spec = services.document_spec(application, requirement_key)
+    error = refused_by_rule = None
     try:
         services.add_document(application, requirement_key, request.files.get("file"),
                               actor=current_user)
     except UploadRejected as exc:
-        flash(exc.message(), "danger")
+        error = exc.message()
         services.log_upload_error(application, requirement_key, exc.code)
     except services.ApplicationError as exc:
-        flash(str(exc), "danger")
+        error = refused_by_rule = str(exc)
+    if _wants_json():
+        html = render_template("applications/_document_slot.html", doc=spec,
+                               application=application, files=[
+                                   d for d in services.documents_of(application)
+                                   if d.requirement_key == requirement_key],
+                               reason=None, card_error=error, in_page_form=True)
+        message = error or _("The file has been uploaded.")
+        # A refusal is a normal answer for the page's script (it shows it on the card).
+        return jsonify(ok=error is None, message=message, html=html)
+    if error:
+        _remember_card_errors(application.id, {requirement_key: error})
+        # A rule's refusal (the application moved on) may land on a page without the card.
+        flash(refused_by_rule or _("A file could not be uploaded. The reason is shown with the "
+                                   "document."), "danger")
     else:
         flash(_("The file has been uploaded."), "success")
-    return redirect(_back_to_documents(application))
+    return redirect(_back_to_documents(application, requirement_key))
 
 
-def _back_to_documents(application) -> str:
+def _back_to_documents(application, requirement_key: str | None = None) -> str:
+    anchor = f"#doc-{requirement_key}" if requirement_key else "#documents"
     if application.status is S.NEEDS_CORRECTION:
-        return url_for("applications.correction", application_id=application.id)
-    return url_for("applications.documents", application_id=application.id) + "#documents"
+        return url_for("applications.correction", application_id=application.id) + anchor
+    return url_for("applications.documents", application_id=application.id) + anchor
+
+
+@bp.route("/applications/<id:application_id>/documents/<id:document_id>/preview")
+def document_preview(application_id: int, document_id: int):
+    """The document's small preview (JPEG), for the applicant's own application only."""
+    application = services.get_own_application_or_404(application_id, current_user,
+                                                      with_documents=False)
+    document = next((d for d in services.documents_of(application) if d.id == document_id), None)
+    if document is None or not document.thumbnail_key:
+        abort(404)
+    return safe_download_response(document.thumbnail_key, "preview.jpg", "image/jpeg",
+                                  as_attachment=False)
 
 
 @bp.route("/applications/<id:application_id>/documents/<id:document_id>/delete",
           methods=["POST"])
+@accepts_uploads
 def delete_document(application_id: int, document_id: int):
     application = services.get_own_application_or_404(application_id, current_user,
                                                       with_documents=False)
     if not EmptyForm().validate_on_submit():
         abort(400)
+    if application.status is S.DRAFT:
+        # "Remove" on the documents page posts the page's form: files chosen on other cards
+        # come along and are uploaded, not dropped.
+        errors = services.upload_chosen_files(application, request.files, actor=current_user)
+        if errors:
+            _remember_card_errors(application.id, errors)
     try:
         services.remove_document(application, document_id, actor=current_user)
+    except NotFoundError:
+        if not any(f.filename for f in request.files.values()):
+            raise
+        # the file chosen on the same card has just replaced it
     except services.ApplicationError as exc:
         flash(str(exc), "danger")
     else:
@@ -311,7 +409,8 @@ def correction(application_id: int):
                            category=services.category_of(application), spec=spec,
                            correction=request_, flagged_fields=flagged_fields,
                            flagged_docs=flagged_docs, reasons=reasons, values=values,
-                           errors=errors, problems=problems, form=form, upload_form=EmptyForm())
+                           errors=errors, problems=problems, form=form, upload_form=EmptyForm(),
+                           card_errors=_card_errors(application.id))
 
 
 # -- public status check --------------------------------------------------------------------------

@@ -243,6 +243,9 @@ CONDITIONS: dict[str, dict[str, tuple[str, str, bool]]] = {
     "sip-dokter": {"nomor_sip_lama": ("jenis_permohonan", "perpanjangan", True)},
 }
 
+#: Fields filled in from the applicant's account (the applicant can still change them).
+PREFILL = {"nama_pemohon": "full_name", "nama_lengkap_gelar": "full_name", "nik": "nik",
+           "no_hp": "phone", "email": "email"}
 DATE_RULES = {"tanggal_lahir": "past", "mulai_usaha": "past", "tanggal_mulai": "future",
               "tanggal_selesai": "future"}
 DOC_SIZES_MB = {"pas_foto": 2, "gambar_rencana_teknis": 20, "proposal_penelitian": 10,
@@ -337,6 +340,8 @@ def convert_field(raw: dict[str, Any], page: str, order: int, *,
         field["options"] = [_option(o) for o in options]
     if kind in ("date",) and key in DATE_RULES:
         field["date_rule"] = DATE_RULES[key]
+    if key in PREFILL:
+        field["prefill"] = PREFILL[key]
     field["type"] = kind
     return field
 

@@ -23,6 +23,14 @@ from flask import current_app, has_app_context
 from PIL import Image, ImageOps, UnidentifiedImageError
 from werkzeug.datastructures import FileStorage
 
+try:  # HEIC photos (iPhones, some Android phones) are converted to JPEG when pillow-heif is there
+    from pillow_heif import register_heif_opener
+except ImportError:  # pragma: no cover - the dependency is declared; a bare install refuses HEIC
+    HEIF_SUPPORTED = False
+else:
+    register_heif_opener()
+    HEIF_SUPPORTED = True
+
 from portal.storage.backends import get_storage
 from portal.storage.base import CHUNK_SIZE, StorageBackend, StoredFile
 from portal.storage.errors import UploadRejected
@@ -33,6 +41,11 @@ DEFAULT_MAX_PIXELS = 40_000_000
 #: holds RGB and RGBA, 4 bytes a pixel); a 6300 x 6300 16-bit RGBA PNG (317 MB declared, from a
 #: 300 KB file) does not.
 DEFAULT_MAX_DECODED_BYTES = 192 * 1024 * 1024
+#: A photo may arrive this big (a 12 MB, 8000 x 6000 camera photo does) when its slot's limit is
+#: smaller: it is downscaled until it fits the slot's limit instead of being refused.
+DEFAULT_PHOTO_MAX_BYTES = 25 * 1024 * 1024
+#: The long side a photo over its slot's limit is brought down to (then smaller, if needed).
+PHOTO_LONG_SIDE = 2000
 SNIFF_BYTES = 8192
 MAX_NAME_LENGTH = 200
 
@@ -210,7 +223,10 @@ def check_upload(file_storage: FileStorage, allowed: set[FileKind], max_bytes: i
                  key_prefix: str = "documents/", max_pixels: int | None = None,
                  max_decoded_bytes: int | None = None,
                  storage: StorageBackend | None = None) -> CheckedUpload:
-    """Store the upload and check it by content. Returns a CheckedUpload; raises UploadRejected
+    """Store the upload and check it by content. A photo (JPEG, PNG, or HEIC where JPEG is
+    allowed: converted) may arrive up to UPLOAD_PHOTO_MAX_BYTES (25 MB) even when ``max_bytes``
+    is smaller: it is downscaled until it fits ``max_bytes``; a PDF over ``max_bytes`` is
+    refused. Returns a CheckedUpload; raises UploadRejected
     (code empty, too_large, wrong_type, too_many_pixels, image_too_big, image_broken,
     pdf_encrypted, pdf_broken, pdf_active_content or vtt_encoding) after deleting whatever was
     stored. ``max_pixels`` defaults to the app's UPLOAD_MAX_PIXELS or 40 megapixels,
@@ -227,16 +243,24 @@ def check_upload(file_storage: FileStorage, allowed: set[FileKind], max_bytes: i
     allowed = {FileKind(k) for k in allowed}
     original_name = clean_filename(file_storage.filename)
     allowed_names = [k.value for k in _KIND_ORDER if k in allowed]
+    takes_photos = bool(allowed & {FileKind.JPEG, FileKind.PNG})
+    ceiling = max_bytes
+    if takes_photos:
+        photo_max = (current_app.config.get("UPLOAD_PHOTO_MAX_BYTES") if has_app_context()
+                     else None) or DEFAULT_PHOTO_MAX_BYTES
+        ceiling = max(max_bytes, photo_max)
 
     stream = file_storage.stream
     with contextlib.suppress(AttributeError, OSError, ValueError):
         if stream.seekable():  # a form library may have peeked at it already
             stream.seek(0)
     try:
-        stored = storage.save(stream, max_bytes=max_bytes, key_prefix=key_prefix)
+        stored = storage.save(stream, max_bytes=ceiling, key_prefix=key_prefix)
     except UploadRejected as exc:
         if exc.code == "too_large":
             exc.params.setdefault("size", _stream_size(stream))
+            if ceiling > max_bytes:
+                exc.params["photo"] = True
         raise
 
     keys_to_delete = [stored.key]
@@ -246,14 +270,22 @@ def check_upload(file_storage: FileStorage, allowed: set[FileKind], max_bytes: i
         with storage.open(stored.key) as fh:
             head = fh.read(SNIFF_BYTES)
         found = sniff(head)
-        kind = FileKind(found) if found in FileKind._value2member_map_ else None
+        source = None
+        if found == "heic" and FileKind.JPEG in allowed and HEIF_SUPPORTED:
+            # An iPhone photo: decoded by pillow-heif and stored as a JPEG.
+            kind, source = FileKind.JPEG, "HEIF"
+        else:
+            kind = FileKind(found) if found in FileKind._value2member_map_ else None
         if kind is None or kind not in allowed:
             raise UploadRejected("wrong_type", found=found, allowed=allowed_names)
+        if stored.size > max_bytes and kind not in (FileKind.JPEG, FileKind.PNG):
+            raise UploadRejected("too_large", limit=max_bytes, size=stored.size)
 
         width = height = None
         if kind in (FileKind.JPEG, FileKind.PNG):
             new_stored, width, height = _reencode_image(storage, stored, kind, max_pixels,
-                                                        max_decoded_bytes, key_prefix)
+                                                        max_decoded_bytes, key_prefix,
+                                                        max_bytes=max_bytes, source=source)
             keys_to_delete.append(new_stored.key)
             storage.delete(stored.key)
             stored = new_stored
@@ -298,7 +330,8 @@ def _check_utf8(fh: BinaryIO) -> None:
 
 # -- images --------------------------------------------------------------------------------------
 def _reencode_image(storage: StorageBackend, stored: StoredFile, kind: FileKind, max_pixels: int,
-                    max_decoded_bytes: int, key_prefix: str) -> tuple[StoredFile, int, int]:
+                    max_decoded_bytes: int, key_prefix: str, *, max_bytes: int | None = None,
+                    source: str | None = None) -> tuple[StoredFile, int, int]:
     """Decode the stored image under the pixel and memory limits, apply its EXIF orientation and
     encode it again without metadata (EXIF, XMP, comments, text chunks are dropped; the ICC
     colour profile is kept so colours stay right). Stores the result under a new key.
@@ -307,11 +340,18 @@ def _reencode_image(storage: StorageBackend, stored: StoredFile, kind: FileKind,
     height x bands x bytes per sample, as the file declares them or as Pillow holds them,
     whichever is more. A JPEG over the memory limit is decoded at 1/2, 1/4 or 1/8 of its size
     (JPEG can be decoded scaled down, at a fraction of the cost) and stored at that size; a PNG
-    over it is refused (image_too_big)."""
+    over it is refused (image_too_big). A JPEG over the pixel limit is decoded scaled down the
+    same way, when 1/2, 1/4 or 1/8 of it fits (a 48-megapixel camera photo does).
+
+    A photo whose file is over ``max_bytes`` (the slot's limit), or that had to be decoded
+    scaled down, is downscaled to a long side of PHOTO_LONG_SIDE, then smaller until its file
+    fits; one that cannot be made to fit is refused (too_large). ``source`` "HEIF" decodes a
+    HEIC photo (stored as JPEG)."""
     with storage.open(stored.key) as fh, warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            image = Image.open(fh, formats=["JPEG"] if kind is FileKind.JPEG else ["PNG"])
+            formats = [source] if source else ["JPEG"] if kind is FileKind.JPEG else ["PNG"]
+            image = Image.open(fh, formats=formats)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             # Pillow read the header and refused the size itself; read it again for the message.
             width, height = _header_size(storage, stored.key, kind)
@@ -321,19 +361,26 @@ def _reencode_image(storage: StorageBackend, stored: StoredFile, kind: FileKind,
             raise UploadRejected("image_broken") from None
         with image:
             width, height = image.size
+            scalable = kind is FileKind.JPEG and source is None  # JPEG decodes scaled down
             # The header is all that has been read so far: refuse before decoding any pixel.
-            if width * height > max_pixels:
+            if width * height > max_pixels and not (scalable and _fits(
+                    width, height, 8, lambda w, h: w * h <= max_pixels)):
                 raise UploadRejected("too_many_pixels", width=width, height=height,
                                      max_pixels=max_pixels)
             per_pixel = max(_declared_bytes_per_pixel(storage, stored.key, kind),
                             _held_bytes_per_pixel(image.mode))
-            if width * height * per_pixel > max_decoded_bytes:
-                scale = next((n for n in (2, 4, 8) if kind is FileKind.JPEG
-                              and -(-width // n) * -(-height // n) * per_pixel <= max_decoded_bytes),
-                             None)
+            shrink = max_bytes is not None and stored.size > max_bytes
+            if width * height * per_pixel > max_decoded_bytes or width * height > max_pixels:
+                scale = next((n for n in (2, 4, 8) if scalable and _fits(
+                    width, height, n, lambda w, h: w * h * per_pixel <= max_decoded_bytes
+                    and w * h <= max_pixels)), None)
                 if scale is None:
+                    if width * height > max_pixels:
+                        raise UploadRejected("too_many_pixels", width=width, height=height,
+                                             max_pixels=max_pixels)
                     raise UploadRejected("image_too_big", width=width, height=height)
                 image.draft(image.mode, (-(-width // scale), -(-height // scale)))
+                shrink = True
             try:
                 image.load()
                 icc = image.info.get("icc_profile")
@@ -349,19 +396,37 @@ def _reencode_image(storage: StorageBackend, stored: StoredFile, kind: FileKind,
             # Pillow writes some info entries back on save (a JPEG comment, for one): keep only
             # what affects how the pixels look.
             oriented.info = {k: v for k, v in oriented.info.items() if k in ("transparency", "dpi")}
-            with tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024) as out:
-                _encode(oriented, kind, out, icc)
-                out.seek(0)
-                new_stored = storage.save(out, key_prefix=key_prefix)
+            long_side = PHOTO_LONG_SIDE
+            while True:
+                if shrink and max(oriented.size) > long_side:
+                    # In place, like the orientation: never two full-size copies at once.
+                    oriented.thumbnail((long_side, long_side), Image.Resampling.LANCZOS)
+                width, height = oriented.size
+                with tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024) as out:
+                    _encode(oriented, kind, out, icc, quality=85 if shrink else 90)
+                    size = out.tell()
+                    if max_bytes is None or size <= max_bytes:
+                        out.seek(0)
+                        new_stored = storage.save(out, key_prefix=key_prefix)
+                        break
+                if long_side < 400:
+                    raise UploadRejected("too_large", limit=max_bytes, size=stored.size)
+                shrink, long_side = True, min(long_side, max(width, height)) * 3 // 4
     return new_stored, width, height
 
 
-def _encode(image, kind: FileKind, out, icc: bytes | None) -> None:
+def _fits(width: int, height: int, scale: int, ok) -> bool:
+    """Whether the image decoded at 1/``scale`` (the coarsest JPEG allows is 1/8) passes
+    ``ok(width, height)``."""
+    return ok(-(-width // scale), -(-height // scale))
+
+
+def _encode(image, kind: FileKind, out, icc: bytes | None, *, quality: int = 90) -> None:
     extra = {"icc_profile": icc} if icc else {}
     if kind is FileKind.JPEG:
         if image.mode not in ("L", "RGB", "CMYK"):
             image = image.convert("RGB")
-        image.save(out, format="JPEG", quality=90, optimize=True, **extra)
+        image.save(out, format="JPEG", quality=quality, optimize=True, **extra)
     else:
         if image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA", "I;16"):
             image = image.convert("RGBA")

@@ -149,6 +149,12 @@ class UploadRejected(PortalError):
                           "save it again on your device before uploading."))
         if code == "too_large":
             limit = format_bytes(p["limit"]) if p.get("limit") is not None else "?"
+            if p.get("photo"):
+                # Over even the photo ceiling: photos under it are downscaled, not refused.
+                return str(_l("The file is larger than %(limit)s, the most a photo may be. "
+                              "Take the photo again with a lower camera resolution, or for a "
+                              "scan, scan at a lower resolution or split the PDF.",
+                              limit=limit))
             if p.get("size"):
                 return str(_l("The file is %(size)s; the limit is %(limit)s. Scan at a lower "
                               "resolution or split the PDF.", size=format_bytes(p["size"]),

@@ -254,10 +254,12 @@ def submit_wrong_login(page) -> None:
 
 
 def upload_bad_file(page) -> None:
+    """Choose a bad file: the page's script uploads it at once and shows the refusal on its card."""
+    from playwright.sync_api import expect
+
     page.locator('main input[type="file"]').first.set_input_files(
         {"name": "surat.pdf", "mimeType": "application/pdf", "buffer": b"this is not a PDF"})
-    with page.expect_navigation():
-        page.locator('main form[enctype="multipart/form-data"] button[type="submit"]').first.click()
+    expect(page.locator("main .document-slot .alert-danger").first).to_be_visible()
 
 
 PAGES: list[Page] = [
@@ -576,10 +578,12 @@ def applicant_journey(driver, live_mail, s: Site, screenshot=None, *, after_erro
     expect(page).to_have_url(re.compile(r"/documents(#documents)?(#[\w-]*)?$"))
     driver.upload("#file-ktp", {"name": "ktp.pdf", "mimeType": "application/pdf",
                                 "buffer": make_pdf()})
-    driver.activate('main form[action$="/documents/ktp"] button[type="submit"]')
+    # the page's script uploads the chosen file at once; without it, "Upload" sends the form
+    if page.locator('main button[name="upload"][value="ktp"]').is_visible():
+        driver.activate('main button[name="upload"][value="ktp"]')
     expect(page.locator('main a[href*="/documents/"][href$="/download"]')).to_have_count(1)
     shot(page, "documents")
-    driver.activate('main a.btn-primary[href$="/review"]')
+    driver.activate('main button[name="action"][value="continue"]')
 
     expect(page).to_have_url(re.compile(r"/review(#[\w-]*)?$"))
     driver.check("#declaration")

@@ -190,10 +190,11 @@ def test_admin_builds_a_permit_with_a_guide_and_an_applicant_applies(
     pdf = tmp_path / "ktp.pdf"
     pdf.write_bytes(make_pdf(text="KTP"))
     slot = page.locator('section.document-slot[aria-labelledby="doc-ktp-title"]')
-    slot.locator("#file-ktp").set_input_files(str(pdf))
-    submit(page, slot.locator('button[type="submit"]', has_text="Upload"))
+    slot.locator("#file-ktp").set_input_files(str(pdf))  # uploaded at once by the page's script
+    expect(page.locator('section.document-slot[aria-labelledby="doc-ktp-title"]')
+           .locator("a", has_text="ktp.pdf")).to_be_visible()
     with page.expect_navigation():
-        page.locator("main a.btn-primary", has_text="Continue").click()
+        page.locator("main button.btn-primary", has_text="Continue").click()
     expect(page).to_have_url(re.compile(r"/review$"))
     expect(page.locator("main")).to_contain_text("Jl. Cabang No. 2, Samarinda")
     page.check("#declaration")

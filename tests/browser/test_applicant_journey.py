@@ -146,7 +146,7 @@ def test_new_user_finds_a_permit_applies_over_several_visits_and_submits(
     press(page, "later")
     expect(page).to_have_url(re.compile(r"/dashboard$"))
     expect(page.locator("main")).to_contain_text("Your draft has been saved.")
-    draft_row = page.locator("main table tbody tr", has_text="Business Domicile Letter")
+    draft_row = page.locator("main .application-card", has_text="Business Domicile Letter")
     expect(draft_row).to_have_count(1)
     screenshot(page, "dashboard-draft")
 
@@ -158,13 +158,16 @@ def test_new_user_finds_a_permit_applies_over_several_visits_and_submits(
     page.fill("#password", PASSPHRASE)
     submit(page)
     expect(page).to_have_url(re.compile(r"/dashboard$"))
+    # ... at the furthest unfinished step: the third form page, step 4 of 6.
+    resume = page.locator("main .application-card", has_text="Business Domicile Letter") \
+        .locator("a", has_text="Continue")
+    expect(resume).to_contain_text("Continue: step 4 of 6")
     with page.expect_navigation(wait_until="domcontentloaded"):
-        page.locator("main table tbody tr", has_text="Business Domicile Letter") \
-            .locator("a", has_text="Continue").click()
-    expect(page).to_have_url(re.compile(rf"{application_path}/requirements$"))
-    # The progress indicator marks both pages done and links the next one.
+        resume.click()
+    expect(page).to_have_url(re.compile(rf"{application_path}/form/purpose$"))
+    # The progress indicator marks the requirements and both pages done, and links them.
     progress = page.locator("nav.wizard-progress")
-    expect(progress.locator("li.done")).to_have_count(2)
+    expect(progress.locator("li.done")).to_have_count(3)
     with page.expect_navigation(wait_until="domcontentloaded"):
         progress.locator('a[href$="/form/business"]').click()
     for key, value in BUSINESS_PAGE.items():
@@ -185,17 +188,18 @@ def test_new_user_finds_a_permit_applies_over_several_visits_and_submits(
         path = tmp_path / filename
         path.write_bytes(data)
         slot = page.locator(f'section.document-slot[aria-labelledby="doc-{key}-title"]')
+        # the upload starts when the file is chosen (the Upload button is for pages without JS)
+        expect(slot.locator('button[type="submit"]', has_text="Upload")).to_be_hidden()
         slot.locator(f"#file-{key}").set_input_files(str(path))
-        submit(page, slot.locator('button[type="submit"]', has_text="Upload"))
-        expect(page.locator("main .alert-success, main [role='alert']").first).to_be_visible()
         slot = page.locator(f'section.document-slot[aria-labelledby="doc-{key}-title"]')
         expect(slot.locator("a", has_text=filename)).to_be_visible()
+        expect(slot).to_contain_text("The file has been uploaded.")
     expect(page.locator("main .document-slot .badge.text-bg-success")).to_have_count(3)
     screenshot(page, "documents", full_page=True)
 
     # Review: every answer and document; submitting needs the declaration.
     with page.expect_navigation(wait_until="domcontentloaded"):
-        page.locator("main a.btn-primary", has_text="Continue").click()
+        page.locator("main button.btn-primary", has_text="Continue").click()
     expect(page).to_have_url(re.compile(rf"{application_path}/review$"))
     review = page.locator("main")
     for value in (APPLICANT_PAGE["nama_pemohon"], BUSINESS_PAGE["nama_usaha"],
@@ -220,7 +224,7 @@ def test_new_user_finds_a_permit_applies_over_several_visits_and_submits(
 
     with page.expect_navigation(wait_until="domcontentloaded"):
         page.locator("main a", has_text="My dashboard").click()
-    row = page.locator("main table tbody tr", has_text=tracking)
+    row = page.locator("main .application-card", has_text=tracking)
     expect(row).to_have_count(1)
     expect(row).to_contain_text("Business Domicile Letter")
     expect(row.locator(".badge")).to_have_class(re.compile(r"status-submitted"))

@@ -71,9 +71,11 @@ def press(page, locator) -> None:
 
 
 def upload(page, key: str, path) -> None:
+    """Choose the file: the page's script uploads it and replaces the card (or shows why not)."""
     slot = page.locator(f'section.document-slot[aria-labelledby="doc-{key}-title"]')
     slot.locator(f"#file-{key}").set_input_files(str(path))
-    press(page, slot.locator('button[type="submit"]', has_text="Upload"))
+    expect(page.locator(f'section.document-slot[aria-labelledby="doc-{key}-title"]')
+           .locator(".alert-danger, .doc-progress-text:has-text('uploaded')").first).to_be_visible()
 
 
 def test_help_desk_sees_where_the_applicant_is_stuck_and_guides_them(

@@ -27,7 +27,7 @@ from portal.storage import FileKind, check_upload
 DRAFT_FIELD_ATTRS = (
     "key", "type", "label_id", "label_en", "help_id", "help_en", "required", "page", "options",
     "min", "max", "min_length", "max_length", "pattern", "pattern_message_id",
-    "pattern_message_en", "date_rule", "show_if",
+    "pattern_message_en", "date_rule", "show_if", "prefill",
 )
 DOCUMENT_ATTRS = ("key", "label_id", "label_en", "description_id", "description_en",
                   "allowed_types", "max_mb", "required", "max_files", "sample_key")

@@ -33,6 +33,7 @@ from portal.catalogue.formspec.definition import (
     DOCUMENT_TYPES,
     KEY_RE,
     NUMBER_LIMIT,
+    PREFILL_SOURCES,
     DefinitionError,
     DocumentSpec,
     FieldError,
@@ -47,6 +48,7 @@ from portal.catalogue.formspec.registry import FieldType, Widget, field_types, g
 FIELD_TYPES = tuple(t.name for t in field_types())
 
 __all__ = [
+    "PREFILL_SOURCES",
     "DEFAULT_PAGE_TITLES", "DOCUMENT_TYPES", "FIELD_TYPES", "KEY_RE", "NUMBER_LIMIT",
     "DefinitionError", "DocumentSpec", "FieldError", "FieldSpec", "FieldType", "FormSpec", "Page",
     "PageResult", "Problem", "Widget", "field_types", "get_field_type", "register",

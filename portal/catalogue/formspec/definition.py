@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from portal.catalogue.formspec.form import FormSpec
 
 DOCUMENT_TYPES = ("pdf", "jpeg", "png")
+#: What a field can be filled in from: the account's attribute of that name.
+PREFILL_SOURCES = ("full_name", "nik", "phone", "email")
 KEY_RE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 #: Bounds for whole numbers and amounts, far inside JSON's and a BIGINT's exact range.
 NUMBER_LIMIT = 10**15
@@ -67,6 +69,9 @@ class FieldSpec:
     pattern_message_en: str = ""
     date_rule: str | None = None
     show_if: dict[str, Any] | None = None
+    #: Filled in from the applicant's account when the form opens (one of PREFILL_SOURCES);
+    #: the applicant can still change it, and the field's own rules still apply.
+    prefill: str | None = None
 
     @property
     def kind(self) -> FieldType:

@@ -14,6 +14,7 @@ from portal.catalogue.formspec.definition import (
     DEFAULT_PAGE_TITLES,
     DOCUMENT_TYPES,
     KEY_RE,
+    PREFILL_SOURCES,
     DocumentSpec,
     FieldError,
     FieldSpec,
@@ -163,6 +164,8 @@ class FormSpec:
                              other=repr(f.show_if["field"])))
                 elif f.show_if["field"] == f.key:
                     field(_l("show_if refers to itself"))
+            if f.prefill is not None and f.prefill not in PREFILL_SOURCES:
+                field(_l("prefill must be one of %(sources)s", sources=", ".join(PREFILL_SOURCES)))
         problems.extend(self._cycle_problems())
         doc_seen: set[str] = set()
         for d in self.documents:
