@@ -168,7 +168,7 @@ def test_nginx_upload_locations_are_exactly_the_app_upload_views(app):
         upload = is_upload_endpoint(app, rule.endpoint)
         uploads += upload
         assert bool(pattern.match(path)) == upload, (rule.endpoint, path)
-    assert uploads == 5
+    assert uploads == 7  # documents page, one document, remove (posts the page), samples, tutorial files, information
 
 
 def test_nginx_sends_the_headers_proxy_fix_reads_and_keeps_uploads_internal():
@@ -298,7 +298,9 @@ def test_through_nginx_a_form_past_1_mb_is_refused_but_an_upload_location_takes_
     assert _post(port, "/login", 1000) != 413
     # An upload location passes 2 MB on to the app: its CSRF check answers (no token sent).
     assert _post(port, "/applications/1/documents/ktp", 2 * MB) == 400
-    assert _post(port, "/applications/1/documents/7/delete", 2 * MB) == 413
+    # "Remove" posts the documents page's form, chosen files and all (they are uploaded too)
+    assert _post(port, "/applications/1/documents/7/delete", 2 * MB) == 400
+    assert _post(port, "/applications/1/documents/7/preview", 2 * MB) == 413
 
 
 def test_through_nginx_public_pages_come_from_the_micro_cache(behind_nginx, monkeypatch):

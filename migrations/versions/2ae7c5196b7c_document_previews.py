@@ -1,7 +1,7 @@
 """Document previews: a small JPEG of each uploaded photo or PDF first page
 
 Revision ID: 2ae7c5196b7c
-Revises: f5d67efd3e4f
+Revises: 8ffb143da84a
 Create Date: 2026-12-01 15:58:25.150134
 
 """
@@ -13,7 +13,7 @@ import portal.db
 
 # revision identifiers, used by Alembic.
 revision = '2ae7c5196b7c'
-down_revision = 'f5d67efd3e4f'
+down_revision = '8ffb143da84a'
 branch_labels = None
 depends_on = None
 

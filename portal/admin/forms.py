@@ -24,7 +24,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.auth.models import Role
-from portal.catalogue.formspec import DOCUMENT_TYPES, KEY_RE, field_types
+from portal.catalogue.formspec import DOCUMENT_TYPES, KEY_RE, PREFILL_SOURCES, field_types
 from portal.catalogue.formspec.patterns import pattern_problem
 from portal.catalogue.models import Sector
 from portal.catalogue.services import SLUG_RE
@@ -115,7 +115,9 @@ class FieldForm(FlaskForm):
     pattern_message_en = Stripped(_l("Message when the pattern does not match (English)"),
                                   validators=[Optional(), Length(max=300)])
     date_rule = SelectField(_l("Date rule"), choices=[])
+    # Not posted by older forms (or a test's field post): nothing chosen, not an error.
     prefill = SelectField(_l("Fill in from the applicant's account"), choices=[],
+                          validate_choice=False,
                           description=_l("The applicant sees it filled in and can still change "
                                          "it; the field's rules still apply."))
     show_if_field = SelectField(_l("Show only if this field…"), choices=[])
@@ -138,6 +140,10 @@ class FieldForm(FlaskForm):
         self._other_fields = {f["key"]: f for f in other_fields}
         self.show_if_field.choices = [SelectChoice("", _l("(always shown)"))] + [
             SelectChoice(f["key"], f"{f.get('label_id') or f['key']} ({f['key']})") for f in other_fields]
+
+    def validate_prefill(self, field):
+        if (field.data or "") not in ("", *PREFILL_SOURCES):
+            raise ValidationError(_l("Choose one of the listed account details."))
 
     def validate_key(self, field):
         if not KEY_RE.fullmatch(field.data or ""):

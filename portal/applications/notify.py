@@ -43,6 +43,8 @@ def status_changed(application: Application, audit: AuditEvent) -> None:
     applicant = db.session.get(User, application.applicant_id)
     number = application.tracking_number or "-"
     extra = _permit_context(application) if to is S.APPROVED else {}
+    if to is S.SUBMITTED:
+        extra["attachment"] = f"receipt:{application.id}"  # made by portal.permits.receipt
     queue_email(
         applicant,
         f"status_{to.value}",

@@ -419,6 +419,9 @@ def correction(application_id: int):
 @limiter.limit(_status_limit, methods=["POST"])
 def status_check():
     form = StatusCheckForm()
+    if request.method == "GET" and request.args.get("number"):
+        # the receipt's QR code opens this page with the tracking number filled in
+        form.tracking_number.data = request.args["number"].strip()[:20]
     result, searched = None, False
     if form.validate_on_submit():
         searched = True

@@ -11,6 +11,7 @@ import os
 import smtplib
 import ssl
 import uuid
+from collections.abc import Iterable
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, formataddr, make_msgid
@@ -24,7 +25,8 @@ from portal.validation import clean_display_text, has_control_characters
 
 
 def build_message(to_email: str, subject: str, text: str, to_name: str | None = None,
-                  html: str | None = None) -> EmailMessage:
+                  html: str | None = None,
+                  attachments: Iterable[tuple[str, str, bytes]] = ()) -> EmailMessage:
     """An RFC 5322 message. Names and subjects are cleaned of newlines and control characters
     first, so user input can never add a header."""
     if has_control_characters(to_email) or any(ch.isspace() for ch in to_email):
@@ -42,6 +44,10 @@ def build_message(to_email: str, subject: str, text: str, to_name: str | None = 
     msg.set_content(text)
     if html:
         msg.add_alternative(html, subtype="html")
+    for filename, content_type, data in attachments:
+        maintype, _, subtype = content_type.partition("/")
+        msg.add_attachment(data, maintype=maintype, subtype=subtype,
+                           filename=clean_display_text(filename).strip() or "attachment")
     return msg
 
 
@@ -56,8 +62,10 @@ def send_message(msg: EmailMessage) -> None:
 
 
 def send_email(to_email: str, subject: str, text: str, to_name: str | None = None,
-               html: str | None = None) -> EmailMessage:
-    msg = build_message(to_email, subject, text, to_name=to_name, html=html)
+               html: str | None = None,
+               attachments: Iterable[tuple[str, str, bytes]] = ()) -> EmailMessage:
+    msg = build_message(to_email, subject, text, to_name=to_name, html=html,
+                        attachments=attachments)
     send_message(msg)
     return msg
 

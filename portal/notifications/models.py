@@ -44,6 +44,8 @@ class OutboxEmail(db.Model):
     # this was claimed by a worker that died (`flask jobs requeue-stuck` puts it back).
     claimed_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
+    #: A file made when the email is sent, as "<kind>:<id>" (see notifications.attachments).
+    attachment: Mapped[str | None] = mapped_column(String(60))
 
 
 class Notice(db.Model):

@@ -27,6 +27,7 @@ from portal.db import utcnow
 from portal.errors import NotFoundError
 from portal.extensions import db
 from portal.jobs import enqueue, job_context
+from portal.notifications import attachments
 from portal.notifications.mail import send_email
 from portal.notifications.models import Notice, OutboxEmail, OutboxState
 from portal.paging import fetch_page
@@ -41,7 +42,8 @@ MAX_ID = 2**31 - 1
 
 # -- queueing ---------------------------------------------------------------------------------
 def queue_email(user, template: str, subject, *, dedupe_key: str | None = None,
-                link: str | None = None, notice=None, **context) -> OutboxEmail | None:
+                link: str | None = None, notice=None, attachment: str | None = None,
+                **context) -> OutboxEmail | None:
     """Write an email (and an in-app notice) for ``user`` in their language, in the current
     transaction. It is sent after the transaction commits. ``subject`` and ``notice`` are
     lazy strings, rendered in the recipient's language; ``link`` is absolute (on BASE_URL)
@@ -59,17 +61,18 @@ def queue_email(user, template: str, subject, *, dedupe_key: str | None = None,
     if notice_text:
         add_notice(user.id, notice_text, link)
     return queue_email_to_address(user.email, user.full_name, subject_text, body,
-                                  user_id=user.id, dedupe_key=dedupe_key)
+                                  user_id=user.id, dedupe_key=dedupe_key, attachment=attachment)
 
 
 def queue_email_to_address(to_email: str, to_name: str | None, subject: str, body: str, *,
-                           user_id: int | None = None, dedupe_key: str | None = None
-                           ) -> OutboxEmail:
+                           user_id: int | None = None, dedupe_key: str | None = None,
+                           attachment: str | None = None) -> OutboxEmail:
     """Write an already rendered email to the outbox in the current transaction; it is sent
     after the commit like every other email. For people without an account (complaint filers)
     ``user_id`` is None."""
     row = OutboxEmail(user_id=user_id, to_email=to_email, to_name=to_name,
-                      subject=subject[:200], body=body, dedupe_key=dedupe_key)
+                      subject=subject[:200], body=body, dedupe_key=dedupe_key,
+                      attachment=attachment)
     db.session.add(row)
     db.session.flush()
     db.session.info.setdefault("outbox_new", []).append(row.id)
@@ -145,7 +148,8 @@ def send_outbox_email(outbox_id: int) -> bool:
             return False
         row = db.session.get(OutboxEmail, outbox_id)
         try:
-            send_email(row.to_email, row.subject, row.body, to_name=row.to_name)
+            send_email(row.to_email, row.subject, row.body, to_name=row.to_name,
+                       attachments=_attachments(row))
         except Exception as exc:
             limit = current_app.config.get("OUTBOX_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS)
             row.state = OutboxState.FAILED if row.attempts >= limit else OutboxState.PENDING
@@ -157,6 +161,17 @@ def send_outbox_email(outbox_id: int) -> bool:
         row.last_error = None
         db.session.commit()
         return True
+
+
+def _attachments(row: OutboxEmail) -> list[tuple[str, str, bytes]]:
+    """The email's file, made now; an email is never held back for its attachment (the
+    receipt can be downloaded from the application's page too)."""
+    try:
+        made = attachments.make(row.attachment)
+    except Exception:  # noqa: BLE001 - see the docstring
+        current_app.logger.exception("could not make attachment %s", row.attachment)
+        return []
+    return [made] if made else []
 
 
 def requeue_stuck(older_than: timedelta) -> tuple[int, int]:

@@ -3,19 +3,22 @@ permit page with revocation. Thin: load through the checking loaders, call servi
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.applications.services import get_own_application_or_404
 from portal.auth.models import Role
+from portal.errors import NotFoundError
 from portal.extensions import limiter
 from portal.i18n import current_language
 from portal.permits import bp, services
 from portal.permits.forms import RevokeForm
 from portal.permits.models import PermitState
+from portal.permits.receipt import receipt_for
 from portal.security import public, roles_required
-from portal.storage.serving import safe_download_response
+from portal.storage.serving import content_disposition, safe_download_response
 
 
 def _verify_limit() -> str:
@@ -53,6 +56,22 @@ def download(application_id: int):
     permit = services.get_own_permit_or_404(application_id, current_user)
     return safe_download_response(permit.pdf_key, services.download_name(permit),
                                   services.PDF_CONTENT_TYPE)
+
+
+@bp.route("/applications/<id:application_id>/receipt.pdf")
+def receipt(application_id: int):
+    """The applicant's receipt of a submitted application (tanda terima); 404 for anyone
+    else's application and for a draft."""
+    application = get_own_application_or_404(application_id, current_user)
+    made = receipt_for(application.id)
+    if made is None:
+        raise NotFoundError()
+    name, content_type, data = made
+    response = Response(data, mimetype=content_type)
+    response.headers["Content-Disposition"] = content_disposition(name, content_type=content_type)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.route("/permits/<id:permit_id>")

@@ -5,7 +5,7 @@
   "use strict";
   var LONG_SIDE = 2000;        // px: what a photo is brought down to before sending
   var SHRINK_OVER = 1024 * 1024; // bytes: smaller photos are sent as they are
-  var form, busy = {};
+  var form, busy = {}, warned = false;
 
   function text(name, percent) {
     var value = form.getAttribute("data-" + name) || "";
@@ -88,6 +88,7 @@
       label.textContent = text("busy-text", 0);
       xhr.onload = function () {
         delete busy[key];
+        settled();
         var answer = null;
         try { answer = JSON.parse(xhr.responseText); } catch (e) { answer = null; }
         if (answer && answer.html) {
@@ -119,6 +120,14 @@
     });
   }
 
+  // The Continue warning goes once nothing is on its way any more.
+  function settled() {
+    if (Object.keys(busy).length > 0) { return; }
+    var box = form.querySelector(".doc-unsent");
+    if (box) { box.hidden = true; }
+    warned = false;
+  }
+
   function enhance(card) {
     var button = card.querySelector(".doc-upload-button");
     if (button) { button.hidden = true; } // the upload starts when a file is chosen
@@ -133,7 +142,6 @@
     form = document.getElementById("documents-form");
     if (!form || !window.FormData || !window.XMLHttpRequest) { return; }
     Array.prototype.forEach.call(form.querySelectorAll(".document-slot"), enhance);
-    var warned = false;
     form.addEventListener("submit", function (event) {
       var submitter = event.submitter;
       if (!submitter || submitter.name !== "action") { return; }
