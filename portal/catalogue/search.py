@@ -20,16 +20,12 @@ keywords, a signpost or a video guide rewrites that thing's rows (``_after_flush
 from __future__ import annotations
 
 import math
-import re
 import time
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from rapidfuzz import fuzz, process
-from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 from sqlalchemy import case, delete, event, func, insert, select, text
 from sqlalchemy.orm import Session
 
@@ -38,14 +34,20 @@ from portal.catalogue.models import (
     PermitCategory,
     SearchTerm,
     Signpost,
-    UnfoundSearch,
 )
+from portal.catalogue.search_text import (  # noqa: F401  (re-exported: search.stem, ...)
+    MAX_QUERY_CHARS,
+    MAX_QUERY_WORDS,
+    MAX_WORD_CHARS,
+    STOP_WORDS,
+    _phrases,
+    stem,
+    stems_of,
+    words_of,
+)
+from portal.catalogue.unfound import UnfoundRow, record_unfound, scrub, top_unfound  # noqa: F401
 from portal.extensions import db
 
-#: A query longer than this is cut: nobody types more into a search box.
-MAX_QUERY_CHARS = 100
-MAX_QUERY_WORDS = 8
-MAX_WORD_CHARS = 40
 RESULT_LIMIT = 20
 #: A typo is matched to an indexed word at least this similar (rapidfuzz ratio, 0-100).
 FUZZY_CUTOFF = 75
@@ -53,51 +55,8 @@ FUZZY_MIN_CHARS = 4
 
 CATEGORY, SIGNPOST, TUTORIAL = "category", "signpost", "tutorial"  # tutorial: see portal.tutorials
 
-#: Words that say nothing about which permit is meant ("saya mau buka usaha" -> "buka usaha").
-STOP_WORDS = frozenset([
-    "izin", "ijin", "surat", "permohonan", "mohon", "cara", "bagaimana", "gimana", "apa", "yang",
-    "untuk", "di", "ke", "dari", "dan", "atau", "saya", "aku", "kami", "mau", "ingin", "ini",
-    "itu", "dengan", "bikin", "buat", "membuat", "urus", "mengurus", "syarat", "persyaratan",
-    "daftar", "the", "a", "an", "of", "for", "to", "and", "or", "in", "how", "i", "my", "permit",
-    "permits", "apply", "application",
-])
-
-_WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
-
 # Field weights: the name and the office's keywords say most about what a permit is for.
 W_NAME, W_KEYWORD, W_PHRASE, W_SUMMARY, W_BODY = 3.0, 3.0, 5.0, 1.5, 0.5
-
-
-@lru_cache(maxsize=1)
-def _stemmer():
-    return StemmerFactory().create_stemmer()
-
-
-@lru_cache(maxsize=50_000)
-def stem(word: str) -> str:
-    """The Indonesian stem of one lower-case word ("perizinan" -> "izin"); digits and short
-    words as they are."""
-    if len(word) <= 3 or not word.isalpha():
-        return word
-    return _stemmer().stem(word) or word
-
-
-def words_of(text_: str | None, *, limit: int | None = None) -> list[str]:
-    """The words of a text: Unicode-normalised, lower-case, letters and digits only (so
-    punctuation, SQL, markup, emoji and control characters are only separators)."""
-    if not text_:
-        return []
-    normal = unicodedata.normalize("NFKC", text_).lower()
-    words = [w[:MAX_WORD_CHARS] for w in _WORD_RE.findall(normal)]
-    return words[:limit] if limit else words
-
-
-def stems_of(text_: str | None) -> list[str]:
-    return [stem(w) for w in words_of(text_)]
-
-
-def _phrases(stems: list[str]) -> list[str]:
-    return [f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False)]
 
 
 # -- building the index -------------------------------------------------------------------------
@@ -463,44 +422,3 @@ def suggestions(raw_query: str | None, *, limit: int = 3, session: Session | Non
                                    .order_by(PermitCategory.popularity.desc()).limit(limit)))
     objs = {o.id: o for o in session.scalars(select(PermitCategory).where(PermitCategory.id.in_(ids)))}
     return [objs[i] for i in ids if i in objs]
-
-
-# -- "I cannot find my permit" ------------------------------------------------------------------
-_EMAIL_RE = re.compile(r"\S+@\S+")
-_DIGITS_RE = re.compile(r"\d[\d\s.\-]{4,}\d")
-
-
-def scrub(raw_query: str | None) -> str:
-    """The query without what could identify a person (emails, NIK, phone numbers, tracking
-    numbers: any run of 6 or more digits), as words only, at most 100 characters."""
-    cleaned = _DIGITS_RE.sub(" ", _EMAIL_RE.sub(" ", (raw_query or "")[:MAX_QUERY_CHARS * 2]))
-    return " ".join(words_of(cleaned, limit=MAX_QUERY_WORDS * 2))[:MAX_QUERY_CHARS]
-
-
-def record_unfound(raw_query: str | None) -> UnfoundSearch | None:
-    """Remember that someone could not find a permit with these words (no personal data, no
-    account, no address). Anyone may. Returns None for an entry with no words left."""
-    query = scrub(raw_query)
-    if not query:
-        return None
-    row = UnfoundSearch(query=query)
-    db.session.add(row)
-    db.session.flush()
-    return row
-
-
-@dataclass
-class UnfoundRow:
-    query: str
-    count: int
-
-
-def top_unfound(start, end, limit: int = 10) -> list[UnfoundRow]:
-    """The searches people most often reported as not finding their permit between two UTC
-    datetimes, for the "where people get stuck" report."""
-    rows = db.session.execute(
-        select(UnfoundSearch.query, func.count().label("n"))
-        .where(UnfoundSearch.created_at >= start, UnfoundSearch.created_at < end)
-        .group_by(UnfoundSearch.query).order_by(func.count().desc(), UnfoundSearch.query)
-        .limit(limit)).all()
-    return [UnfoundRow(r.query, r.n) for r in rows]
