@@ -1,16 +1,16 @@
 """The applicant's side of an application: start, save pages, documents, submit, withdraw,
 answer a correction request. Callable without a request. The wizard's stages and steps are
-``steps``, the timeline and the public status check ``tracking`` (both re-exported here)."""
+``steps``, the timeline and the public status check ``tracking``, where a draft stands
+``progress`` (all re-exported here)."""
 
 from __future__ import annotations
 
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
 
@@ -22,6 +22,14 @@ from portal.applications.models import (
     ValidationEvent,
 )
 from portal.applications.models import ApplicationStatus as S
+from portal.applications.progress import (  # noqa: F401 - re-exported for the callers of services
+    STATUS_EXPLAINED,
+    _advance_stage,
+    documents_of,
+    prefilled_values,
+    record_stage,
+    resume_step,
+)
 from portal.applications.steps import (  # noqa: F401 - re-exported for the callers of services
     STAGE_DOCUMENTS,
     STAGE_FORM,
@@ -36,7 +44,7 @@ from portal.applications.tracking import public_status, timeline  # noqa: F401 -
 from portal.auth.models import User
 from portal.catalogue.formspec import DocumentSpec, PageResult
 from portal.catalogue.models import PermitCategory
-from portal.db import short_write, sqlite_write_intent, utcnow
+from portal.db import sqlite_write_intent, utcnow
 from portal.errors import NotFoundError, PortalError
 from portal.extensions import db
 from portal.storage import FileKind, UploadRejected, check_upload, get_storage
@@ -69,13 +77,6 @@ def list_own_applications(user: User) -> list[Application]:
         select(Application).where(Application.applicant_id == user.id)
         .options(selectinload(Application.category))
         .order_by(Application.updated_at.desc(), Application.id.desc())
-    ))
-
-
-def documents_of(application: Application) -> list[Document]:
-    """The application's documents, read fresh (the relationship never lazy-loads)."""
-    return list(db.session.scalars(
-        select(Document).where(Document.application_id == application.id).order_by(Document.id)
     ))
 
 
@@ -152,86 +153,6 @@ def save_page(application: Application, page_key: str, formdata, *, actor: User
                                        page_key=page_key, field_key=key, error_code=error.code))
     db.session.commit()
     return result
-
-
-def resume_step(application: Application) -> tuple[int, int, Step]:
-    """Where a draft goes on: the first unfinished step after the furthest one reached (a form
-    page not done yet, the documents while a required one is missing, else the review), as
-    (its number counted from 1, the number of steps, the step). A draft never taken past the
-    requirements starts there."""
-    spec = spec_of(application)
-    all_steps = steps(spec)
-    done = set(application.completed_pages or [])
-    started = bool(done) or application.stage not in (None, STAGE_REQUIREMENTS)
-    if not started:
-        return 1, len(all_steps), all_steps[0]
-    have = {d.requirement_key for d in documents_of(application)}
-    for number, step in enumerate(all_steps, 1):
-        if step.stage == STAGE_FORM and step.page_key not in done:
-            return number, len(all_steps), step
-        if step.stage == STAGE_DOCUMENTS and any(d.required and d.key not in have
-                                                 for d in spec.documents):
-            return number, len(all_steps), step
-    return len(all_steps), len(all_steps), all_steps[-1]
-
-
-#: What each status means for the applicant, and what happens next, in plain words.
-STATUS_EXPLAINED = {
-    S.DRAFT: _l("Not sent yet. The office cannot see it until you submit it."),
-    S.SUBMITTED: _l("Sent. The office will check it; you do not need to do anything now."),
-    S.IN_REVIEW: _l("An officer is checking it. You do not need to do anything now."),
-    S.NEEDS_CORRECTION: _l("The office asks you to fix something. Open it to see what."),
-    S.RESUBMITTED: _l("Your corrections were sent. The office will check them."),
-    S.RECOMMENDED: _l("Checked and recommended. It is waiting for the final decision."),
-    S.APPROVED: _l("Approved. You can download your permit."),
-    S.REJECTED: _l("Not approved. Open it to read the reason."),
-    S.WITHDRAWN: _l("You withdrew it. Nothing more will happen."),
-}
-
-
-def prefilled_values(application: Application, page_key: str, user: User) -> dict[str, Any]:
-    """Values from the applicant's account for the page's fields marked "fill in from the
-    account" that have no answer yet. Shown in the form only: they are saved (and checked by
-    the field's rules, like anything typed) when the page is posted."""
-    answers = application.answers or {}
-    values = {}
-    for field in spec_of(application).pages_by_key[page_key].fields:
-        if field.prefill and field.key not in answers:
-            value = getattr(user, field.prefill, None)
-            if value:
-                values[field.key] = value
-    return values
-
-
-def record_stage(application: Application, stage: str) -> None:
-    """Remember the furthest stage a draft reached (for the help desk). Called from GET
-    pages: the write, when there is one, is a short write transaction of its own
-    (portal.db.short_write), never an upgrade of the page's read transaction."""
-    if application.status is not S.DRAFT or not _would_advance(application.stage, stage):
-        return
-    reached = _STAGE_ORDER[_STAGE_ORDER.index(stage):]
-    short_write(db.session, lambda: db.session.execute(
-        update(Application)
-        .where(Application.id == application.id, Application.status == S.DRAFT,
-               Application.stage.not_in(reached))
-        .values(stage=stage)
-        .execution_options(synchronize_session=False)))
-
-
-_STAGE_ORDER = (STAGE_REQUIREMENTS, STAGE_FORM, STAGE_DOCUMENTS, STAGE_REVIEW)
-
-
-def _would_advance(current: str | None, stage: str) -> bool:
-    current = current if current in _STAGE_ORDER else STAGE_REQUIREMENTS
-    return _STAGE_ORDER.index(stage) > _STAGE_ORDER.index(current)
-
-
-def _advance_stage(application: Application, stage: str) -> bool:
-    """Keep the furthest stage reached (going back to an earlier page does not lower it)."""
-    if _would_advance(application.stage, stage):
-        application.stage = stage
-        return True
-    return False
 
 
 # -- documents ------------------------------------------------------------------------------------
