@@ -86,7 +86,7 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     _template_context(app)
 
     register_cli(app)
-    recorder.init_app(app)
+    recorder.init_app(app, app_factory=create_app)
     return app
 
 

@@ -10,9 +10,18 @@ as a sample applicant of one category, with narration written from the live defi
 - ``cli``: ``flask tutorials record | check | record-pending``.
 """
 
+from __future__ import annotations
 
-def init_app(app) -> None:
-    from portal.recorder import cli, queue
+from collections.abc import Callable
 
+from flask import Flask
+
+from portal.recorder import cli, queue, scratch
+
+
+def init_app(app: Flask, app_factory: Callable[..., Flask]) -> None:
+    """``app_factory``: the portal's ``create_app``, which the scratch portal is made with (passed
+    in: the recorder sits below the package that assembles the app)."""
+    scratch.init_app(app, app_factory)
     cli.init_app(app)
     queue.init_app(app)

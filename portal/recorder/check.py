@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from portal.catalogue.models import PermitCategory
 from portal.extensions import db
 from portal.recorder import driver
 from portal.recorder.record import prepare
@@ -71,8 +72,6 @@ def stale_labels(steps: list[Step], shown: dict[str, set[str]]) -> list[Stale]:
 
 
 def recorded_guides(category_slug: str | None = None) -> list[Tutorial]:
-    from portal.catalogue.models import PermitCategory
-
     stmt = select(Tutorial).where(Tutorial.recording.is_not(None), Tutorial.category_id.is_not(None))
     if category_slug:
         stmt = stmt.join(PermitCategory, PermitCategory.id == Tutorial.category_id).where(
@@ -81,8 +80,6 @@ def recorded_guides(category_slug: str | None = None) -> list[Tutorial]:
 
 
 def check_guide(tutorial: Tutorial, *, scratch_base: Path | None = None) -> CheckResult:
-    from portal.catalogue.models import PermitCategory
-
     category = db.session.get(PermitCategory, tutorial.category_id)
     assert category is not None  # recorded_guides() lists guides of a category only
     recording = tutorial.recording or {}

@@ -9,6 +9,11 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from portal.catalogue.models import PermitCategory
+from portal.extensions import db
+from portal.recorder import check, queue, record
+from portal.recorder.encode import DEMO_QUALITY, Quality
+
 tutorials_cli = AppGroup("tutorials", help="Video guides recorded from the portal itself.")
 
 LANGS = click.Choice(["id", "en"])
@@ -16,9 +21,6 @@ VIEWPORTS = click.Choice(["phone", "desktop"])
 
 
 def _slugs(category: str | None, all_: bool) -> list[str]:
-    from portal.catalogue.models import PermitCategory
-    from portal.extensions import db
-
     if bool(category) == bool(all_):
         raise click.UsageError("Give --category SLUG or --all.")
     if all_:
@@ -42,9 +44,6 @@ def _slugs(category: str | None, all_: bool) -> list[str]:
 def record_command(category, all_, lang, viewport, export_dir, demo_quality, no_publish) -> None:
     """Film the portal as a sample applicant of a category (on a scratch copy of the data) and
     publish the recording as the category's guide, replacing the old one in one swap."""
-    from portal.recorder import record
-    from portal.recorder.encode import DEMO_QUALITY, Quality
-
     failures = 0
     for slug in _slugs(category, all_):
         click.echo(f"Recording {slug} ({lang}, {viewport}) ...")
@@ -70,8 +69,6 @@ def record_command(category, all_, lang, viewport, export_dir, demo_quality, no_
 def check_command(category, queue_stale) -> None:
     """Walk the pages again and fail when a recorded guide names, in quotation marks, a label
     its page no longer shows (or was recorded from an older form version)."""
-    from portal.recorder import check
-
     guides = check.recorded_guides(category)
     if not guides:
         click.echo("No recorded guides to check.")
@@ -89,12 +86,8 @@ def check_command(category, queue_stale) -> None:
         else:
             bad += 1
             if queue_stale:
-                from portal.recorder import queue
-
                 queue.request_recording(int(tutorial.category_id or 0), reason="labels changed")
     if queue_stale:
-        from portal.extensions import db
-
         db.session.commit()  # the jobs are handed to the queue after this commit
     if bad:
         raise click.ClickException(f"{bad} guide(s) are stale.")
@@ -103,8 +96,6 @@ def check_command(category, queue_stale) -> None:
 @tutorials_cli.command("record-pending")
 def record_pending_command() -> None:
     """Run the waiting re-recordings now (for a timer when no worker runs them)."""
-    from portal.recorder import queue
-
     outcomes = queue.run_pending()
     click.echo(f"{len(outcomes)} recording(s): " + (", ".join(outcomes) or "none waiting"))
 

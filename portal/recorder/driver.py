@@ -13,8 +13,11 @@ uses it to read the labels every page shows now.
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,16 +42,12 @@ from portal.recorder.tts import Voice
 from portal.recorder.walk import STAGE_WALKS, Walk  # noqa: F401
 
 
-def _ffmpeg_for_playwright() -> Path:
+def _ffmpeg_for_playwright(playwright_dir: Path) -> Path:
     """Playwright's video recording runs its own ffmpeg build from its browsers folder; point
-    it at the system ffmpeg instead (the system Chromium is used too), in a scratch folder."""
-    import json
-    import shutil
-
-    import playwright
-
+    it at the system ffmpeg instead (the system Chromium is used too), in a scratch folder.
+    ``playwright_dir``: the folder of the installed ``playwright`` package."""
     folder = Path(tempfile.mkdtemp(prefix="sp-recorder-pw-"))
-    browsers = Path(playwright.__file__).parent / "driver" / "package" / "browsers.json"
+    browsers = playwright_dir / "driver" / "package" / "browsers.json"
     revision = "1011"
     try:
         data = json.loads(browsers.read_text())
@@ -67,8 +66,6 @@ def _ffmpeg_for_playwright() -> Path:
 def chromium_path() -> str:
     path = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
     if not os.path.exists(path):
-        import shutil
-
         found = shutil.which("chromium")
         if not found:
             raise RecorderError("Chromium is not installed (apt-get install chromium)")
@@ -91,8 +88,6 @@ def film(walk: Walk, *, lang: str, viewport: str, voice: Voice | None, workdir: 
 
     Playwright runs in a thread of its own: its sync API cannot start inside a thread that
     already runs an event loop (a caller's own Playwright, an async worker)."""
-    import threading
-
     outcome: dict[str, Any] = {}
 
     def _run() -> None:
@@ -112,14 +107,17 @@ def film(walk: Walk, *, lang: str, viewport: str, voice: Voice | None, workdir: 
 
 def _film(walk: Walk, *, lang: str, viewport: str, voice: Voice | None, workdir: Path,
           fast: bool = False) -> Film:
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
+    # Playwright is an optional dependency (the `recorder` extra, and the dev tools): loaded only
+    # here, when a browser is launched, so the portal runs without it.
+    import playwright  # noqa: PLC0415 - optional dependency
+    from playwright.sync_api import Error as PlaywrightError  # noqa: PLC0415 - optional dependency
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 - optional dependency
 
     size = VIEWPORTS[viewport]
     pw_folder = None
     previous = os.environ.get("PLAYWRIGHT_BROWSERS_PATH")
     if not fast:
-        pw_folder = _ffmpeg_for_playwright()
+        pw_folder = _ffmpeg_for_playwright(Path(playwright.__file__).parent)
         os.environ["PLAYWRIGHT_BROWSERS_PATH"] = str(pw_folder)
     try:
         with sync_playwright() as manager:
@@ -151,8 +149,6 @@ def _film(walk: Walk, *, lang: str, viewport: str, voice: Voice | None, workdir:
         raise RecorderError(f"the browser failed: {str(exc).splitlines()[0]}") from exc
     finally:
         if pw_folder is not None:
-            import shutil
-
             shutil.rmtree(pw_folder, ignore_errors=True)
             if previous is None:
                 os.environ.pop("PLAYWRIGHT_BROWSERS_PATH", None)

@@ -18,6 +18,7 @@ from portal.recorder.script import (
     chapter_for,
     clean_label,
     quote,
+    speakable,
 )
 from portal.recorder.tts import Voice
 
@@ -181,8 +182,6 @@ class Filming:
         if self.voice is not None and not self.fast:
             self._clip_counter += 1
             wav = self.workdir / f"line-{self._clip_counter:03d}.wav"
-            from portal.recorder.script import speakable
-
             seconds = self.voice.speak(speakable(text[self.lang]) or ".", self.lang, wav)
             self.clips.append((step.start, wav))
         if during is not None:

@@ -5,6 +5,10 @@ officer accepts the documents and recommends, and the approver approves, so a pe
 
 from __future__ import annotations
 
+from portal.applications import services as app_services
+from portal.applications.models import Application
+from portal.auth.models import User
+from portal.backoffice import services as office
 from portal.extensions import db
 
 CORRECTION_MESSAGE = "Mohon lengkapi isian yang ditandai, lalu kirim kembali."
@@ -12,24 +16,17 @@ FLAG_REASON = "Mohon tulis lebih lengkap."
 
 
 def _load(portal, application_id: int):
-    from portal.applications.models import Application
-    from portal.auth.models import User
-
     application = db.session.get(Application, application_id)
     return application, db.session.get(User, portal.officer_id), db.session.get(User, portal.approver_id)
 
 
 def ask_for_correction(portal, application_id: int, field_key: str | None, document_key: str | None) -> None:
-    from portal.backoffice import services as office
-
     with portal.app.app_context():
         application, officer, _approver = _load(portal, application_id)
         office.start_review(application, officer, application.version)
         if field_key:
             office.flag_field(application, officer, field_key, FLAG_REASON)
         elif document_key:
-            from portal.applications import services as app_services
-
             doc = next(d for d in app_services.documents_of(application) if d.requirement_key == document_key)
             office.set_document_verdict(application, doc.id, officer, False, FLAG_REASON)
         db.session.refresh(application)
@@ -39,9 +36,6 @@ def ask_for_correction(portal, application_id: int, field_key: str | None, docum
 
 
 def approve(portal, application_id: int) -> None:
-    from portal.applications import services as app_services
-    from portal.backoffice import services as office
-
     with portal.app.app_context():
         application, officer, approver = _load(portal, application_id)
         office.start_review(application, officer, application.version)

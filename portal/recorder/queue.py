@@ -14,12 +14,16 @@ import time
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from portal import jobs
+from portal.catalogue.models import PermitCategory
+from portal.catalogue.signals import form_version_published
 from portal.db import utcnow
 from portal.extensions import db
+from portal.recorder.record import record_guide
 from portal.tutorials.models import RecordingRequest, RecordingState, Tutorial
 
 DEFAULT_QUIET_SECONDS = 10
@@ -82,9 +86,6 @@ def run_recording(request_id: int) -> str:
     """The job: wait until the category is quiet, claim the request (a second run of the same
     job finds it taken and stops), record and publish. A failure marks the request failed and
     leaves the old guide live."""
-    from portal.catalogue.models import PermitCategory
-    from portal.recorder.record import record_guide
-
     with jobs.job_context():
         request = db.session.get(RecordingRequest, request_id)
         if request is None or request.state is not RecordingState.PENDING:
@@ -147,8 +148,6 @@ def guide_status(tutorial: Tutorial) -> str:
     recording is waiting or running); "" for a guide the recorder did not make."""
     if not tutorial.recording or tutorial.category_id is None:
         return ""
-    from portal.catalogue.models import PermitCategory
-
     current = db.session.scalar(select(PermitCategory.current_version_id).where(
         PermitCategory.id == tutorial.category_id))
     busy = db.session.scalar(select(RecordingRequest.id).where(
@@ -160,11 +159,6 @@ def guide_status(tutorial: Tutorial) -> str:
 def init_app(app) -> None:
     """Re-record on every published form version; hand new requests to the job queue once
     the transaction that made them has committed (a job must see the committed version)."""
-    from sqlalchemy import event
-    from sqlalchemy.orm import Session
-
-    from portal.catalogue.signals import form_version_published
-
     form_version_published.connect(on_form_published)
     if not event.contains(Session, "after_commit", _after_commit):
         event.listen(Session, "after_commit", _after_commit)

@@ -8,6 +8,7 @@ removed at the end, whether the recording worked or not.
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 import time
@@ -25,6 +26,7 @@ from portal.recorder.encode import Outputs, Quality, encode
 from portal.recorder.scratch import copy_category, scratch_portal
 from portal.recorder.script import to_json
 from portal.recorder.tts import get_voice
+from portal.tutorials.recorded import guide_slug, publish_guide
 
 
 @dataclass
@@ -79,8 +81,6 @@ def record_guide(slug: str, *, lang: str = "id", viewport: str = "phone", qualit
                                                       *outputs.posters.values()]}
         tutorial_id = None
         if publish:
-            from portal.tutorials.recorded import publish_guide
-
             category = db.session.scalar(select(PermitCategory).where(PermitCategory.slug == slug))
             if category is None:  # deleted while it was being filmed
                 raise driver.RecorderError(f"the category {slug} is gone")
@@ -101,11 +101,6 @@ def record_guide(slug: str, *, lang: str = "id", viewport: str = "phone", qualit
 def export(outputs: Outputs, chapters, folder: Path, slug: str, copy, *, lang: str, viewport: str) -> dict:
     """Copy the files into ``folder`` under the guide's slug and write their manifest entry
     (``<slug>.json``), which the demo seed loads like the slide guides' manifest."""
-    import json
-
-    from portal.recorder.script import to_json
-    from portal.tutorials.recorded import guide_slug
-
     folder.mkdir(parents=True, exist_ok=True)
     name = guide_slug(slug, lang, viewport)
     files = {"video": f"{name}.mp4", "small": f"{name}-240p.mp4", "audio": f"{name}-audio.m4a",

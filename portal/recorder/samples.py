@@ -13,6 +13,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from PIL import Image, ImageDraw
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
 from werkzeug.datastructures import MultiDict
 
 from portal.catalogue.formspec import FieldSpec, FormSpec
@@ -116,9 +118,6 @@ def as_typed(value: Any) -> str:
 # -- files ------------------------------------------------------------------------------------------
 def sample_pdf(title: str) -> bytes:
     """A one-page PDF that says it is a sample of ``title``."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
     pdf.setFont("Helvetica-Bold", 20)

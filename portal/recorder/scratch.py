@@ -16,19 +16,33 @@ import secrets
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import inspect, select
+from werkzeug.serving import make_server
 
+from portal.auth.models import Role, User, UserRole
+from portal.auth.passwords import hash_password
+from portal.calendar.seed import seed_holidays
+from portal.catalogue.models import FormVersion, PermitCategory
+from portal.catalogue.seed import seed_categories
+from portal.catalogue.services import publish_new_version
+from portal.db import utcnow
 from portal.extensions import db
 
 _SKIP_COLUMNS = {"id", "current_version_id", "created_at", "updated_at", "popularity"}
 STAFF_PASSWORD = "recorder-" + secrets.token_hex(8)
+_FACTORY_KEY = "recorder.app_factory"
+
+
+def init_app(app: Flask, app_factory: Callable[..., Flask]) -> None:
+    """Keep the portal's app factory on the app: the scratch portal is made with it."""
+    app.extensions[_FACTORY_KEY] = app_factory
 
 
 @dataclass
@@ -47,8 +61,6 @@ class CategoryCopy:
 def copy_category(slug: str) -> CategoryCopy:
     """Read the live category ``slug`` and its *published* form version (the current one);
     an admin's draft is never read. Needs the live app's context. Raises LookupError."""
-    from portal.catalogue.models import FormVersion, PermitCategory
-
     category = db.session.scalar(select(PermitCategory).where(PermitCategory.slug == slug))
     if category is None:
         raise LookupError(slug)
@@ -89,14 +101,6 @@ class ScratchPortal:
 
 
 def _seed(copy: CategoryCopy) -> tuple[int, int, int]:
-    from portal.auth.models import Role, User, UserRole
-    from portal.auth.passwords import hash_password
-    from portal.calendar.seed import seed_holidays
-    from portal.catalogue.models import PermitCategory
-    from portal.catalogue.seed import seed_categories
-    from portal.catalogue.services import publish_new_version
-    from portal.db import utcnow
-
     db.create_all()
     list(seed_holidays())
     list(seed_categories())
@@ -126,11 +130,9 @@ def _seed(copy: CategoryCopy) -> tuple[int, int, int]:
 
 @contextmanager
 def scratch_portal(copy: CategoryCopy, *, base_folder: Path | None = None) -> Iterator[ScratchPortal]:
-    """Serve a scratch portal holding ``copy``; the folder and server go when the block ends."""
-    from werkzeug.serving import make_server
-
-    from portal import create_app
-
+    """Serve a scratch portal holding ``copy``; the folder and server go when the block ends.
+    Needs the live app's context: the scratch app is made with the live app's factory."""
+    create_app = current_app.extensions[_FACTORY_KEY]
     folder = Path(tempfile.mkdtemp(prefix="sp-recorder-", dir=base_folder))
     server = thread = None
     app = None

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from flask import current_app, has_app_context
+
 SAMPLE_RATE = 22050
 
 
@@ -75,8 +77,6 @@ VOICES: dict[str, type] = {"espeak-ng": EspeakVoice}
 
 
 def get_voice(name: str | None = None) -> Voice:
-    from flask import current_app, has_app_context
-
     options = {}
     if has_app_context():
         name = name or current_app.config.get("TUTORIAL_TTS")

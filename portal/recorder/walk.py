@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from portal.recorder import samples
+from portal.recorder import office, samples
 from portal.recorder.filming import (
     MAX_NARRATED_DOCUMENTS,
     MAX_NARRATED_FIELDS,
@@ -315,8 +315,6 @@ def _flagged_field(w: Walk):
 
 
 def _respond_correction(f: Filming, w: Walk) -> None:
-    from portal.recorder import office
-
     field_spec = _flagged_field(w)
     assert w.application_id is not None
     office.ask_for_correction(w.portal, w.application_id, field_spec.key if field_spec else None,
@@ -352,8 +350,6 @@ def _respond_correction(f: Filming, w: Walk) -> None:
 
 
 def _download_permit(f: Filming, w: Walk) -> None:
-    from portal.recorder import office
-
     assert w.application_id is not None
     office.approve(w.portal, w.application_id)
     f.begin("download_permit")
