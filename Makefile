@@ -33,7 +33,11 @@ lock:
 	$(BIN)/uv pip compile pyproject.toml $(LOCK_FLAGS) --extra dev -o requirements-dev.lock
 
 # Compiled catalogues are build products, made from the committed .po files.
-translations: install
+MO := portal/translations/id/LC_MESSAGES/messages.mo
+translations: install $(MO)
+
+# Compiled only when messages.po changed, so two test runs side by side never rewrite it.
+$(MO): portal/translations/id/LC_MESSAGES/messages.po $(VENV)/.installed
 	$(BIN)/pybabel compile --use-fuzzy -d portal/translations
 
 # messages.po is the only source of the Indonesian text: extract adds the code's new msgids
