@@ -245,23 +245,25 @@ def _upload_documents(f: Filming, w: Walk) -> None:
         path = f.workdir / name
         path.write_bytes(data)
         file_input = f"#file-{doc.key}"
-        upload = _upload_button(doc.key)
+        slot = f'section.document-slot[aria-labelledby="doc-{doc.key}-title"]'
         if narrate:
             q_id, q_en = bilingual(doc.label_id, doc.label_en, f.lang)
             q_choose = quote(f.label_of(f'label[for="file-{doc.key}"]'))
-            q_upload = quote(f.label_of(upload))
             lead_id = "Setiap dokumen punya tempatnya sendiri. " if index == 0 else ""
             lead_en = "Each document has its own place. " if index == 0 else ""
             f.step(file_input, say(
-                f"{lead_id}{q_id}: tekan {q_choose}, pilih foto atau PDF-nya, lalu tekan {q_upload}.",
-                f"{lead_en}{q_en}: press {q_choose}, pick the photo or PDF, then press {q_upload}."),
+                f"{lead_id}{q_id}: tekan {q_choose}, lalu pilih foto atau PDF-nya. "
+                "Berkas langsung dikirim; tunggu sampai selesai.",
+                f"{lead_en}{q_en}: press {q_choose}, then pick the photo or PDF. "
+                "It is sent at once; wait until it is done."),
                 during=functools.partial(f.page.set_input_files, file_input, str(path)))
         else:
             f.page.set_input_files(file_input, str(path))
-        f.click(upload)
-        if f.page.locator(f'section.document-slot[aria-labelledby="doc-{doc.key}-title"] '
-                          '.badge.text-bg-success').count() == 0:
-            raise RecorderError(f"the sample file for {doc.key} was not accepted")
+        # The documents page sends a chosen file by itself (documents.js) and redraws the card.
+        try:
+            f.page.locator(f"{slot} .badge.text-bg-success").first.wait_for(timeout=60_000)
+        except Exception as exc:  # noqa: BLE001 - Playwright's timeout, said plainly
+            raise RecorderError(f"the sample file for {doc.key} was not accepted") from exc
     if len(required) > MAX_NARRATED_DOCUMENTS:
         f.step("main h1", say("Unggah dokumen wajib lainnya dengan cara yang sama.",
                               "Upload the other required documents the same way."), pointer=False)
@@ -270,7 +272,7 @@ def _upload_documents(f: Filming, w: Walk) -> None:
         f.step(f'#doc-{optional[0].key}-title .badge', lambda q: say(
             f"Dokumen bertanda {q} boleh tidak diunggah.",
             f"Documents marked {q} may be left out."))
-    cont = "main a.btn-primary"
+    cont = 'button[name="action"][value="continue"]'
     f.step(cont, press)
     f.click(cont)
 
