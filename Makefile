@@ -77,9 +77,10 @@ dev: translations
 test: translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# ruff; the package map's import contracts (pyproject.toml [tool.importlinter]); mypy.
+# ruff (check and format); the package map's import contracts (pyproject.toml [tool.importlinter]); mypy.
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 

@@ -42,9 +42,23 @@ def instance_secret_key() -> str:
 
 
 #: Words that show a SECRET_KEY was typed by a person (or copied from an example), not drawn.
-_PLACEHOLDER_WORDS = ("secret", "password", "passwd", "changeme", "change-me", "change_me",
-                      "example", "default", "satupintu", "portal", "production", "insecure",
-                      "letmein", "qwerty", "demo-portal")
+_PLACEHOLDER_WORDS = (
+    "secret",
+    "password",
+    "passwd",
+    "changeme",
+    "change-me",
+    "change_me",
+    "example",
+    "default",
+    "satupintu",
+    "portal",
+    "production",
+    "insecure",
+    "letmein",
+    "qwerty",
+    "demo-portal",
+)
 
 
 def secret_key_problem(key: str) -> str | None:

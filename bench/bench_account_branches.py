@@ -39,8 +39,7 @@ def _nik(n: int) -> str:
     return f"647201010190{n % 9999 + 1:04d}"
 
 
-def run(database_url: str, rounds: int, tmp: Path, group: str | None = None
-        ) -> dict[str, list[float]]:
+def run(database_url: str, rounds: int, tmp: Path, group: str | None = None) -> dict[str, list[float]]:
     from portal import create_app
     from portal.auth.models import Role, User, UserRole
     from portal.auth.passwords import hash_password
@@ -48,26 +47,40 @@ def run(database_url: str, rounds: int, tmp: Path, group: str | None = None
     from portal.extensions import db
 
     app = create_app(
-        "test", SQLALCHEMY_DATABASE_URI=database_url, TESTING=False,
-        ARGON2_TIME_COST=3, ARGON2_MEMORY_COST=65536,
-        WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False,
-        RESET_EMAIL_LIMIT_PER_ACCOUNT=None, REGISTER_EMAIL_LIMIT_PER_ACCOUNT=None,
-        MAIL_DIR=tmp / "mail", UPLOAD_ROOT=tmp / "uploads", INSTANCE_DIR=tmp,
+        "test",
+        SQLALCHEMY_DATABASE_URI=database_url,
+        TESTING=False,
+        ARGON2_TIME_COST=3,
+        ARGON2_MEMORY_COST=65536,
+        WTF_CSRF_ENABLED=False,
+        RATELIMIT_ENABLED=False,
+        RESET_EMAIL_LIMIT_PER_ACCOUNT=None,
+        REGISTER_EMAIL_LIMIT_PER_ACCOUNT=None,
+        MAIL_DIR=tmp / "mail",
+        UPLOAD_ROOT=tmp / "uploads",
+        INSTANCE_DIR=tmp,
     )
     app.logger.setLevel(logging.WARNING)  # not a line per email written
     with app.app_context():
         db.drop_all()
         db.create_all()
         password_hash = hash_password(PASSWORD)
-        for i, (email, verified, active) in enumerate([
-            ("owner@bench.test", True, True),
-            ("unverified@bench.test", False, True),
-            ("closed@bench.test", True, False),
-        ]):
-            user = User(email=email, full_name="Bench Owner", nik=_nik(9000 + i),
-                        phone="+6281200000000", password_hash=password_hash,
-                        email_verified_at=utcnow() if verified else None,
-                        is_active_account=active)
+        for i, (email, verified, active) in enumerate(
+            [
+                ("owner@bench.test", True, True),
+                ("unverified@bench.test", False, True),
+                ("closed@bench.test", True, False),
+            ]
+        ):
+            user = User(
+                email=email,
+                full_name="Bench Owner",
+                nik=_nik(9000 + i),
+                phone="+6281200000000",
+                password_hash=password_hash,
+                email_verified_at=utcnow() if verified else None,
+                is_active_account=active,
+            )
             user.roles = [UserRole(role=Role.APPLICANT)]
             db.session.add(user)
         db.session.commit()
@@ -75,8 +88,13 @@ def run(database_url: str, rounds: int, tmp: Path, group: str | None = None
     fresh = itertools.count(1)
 
     def register(email: str, nik: str) -> dict:
-        return {"full_name": "Bench Person", "email": email, "nik": nik,
-                "phone": "0812 3456 7890", "password": PASSWORD}
+        return {
+            "full_name": "Bench Person",
+            "email": email,
+            "nik": nik,
+            "phone": "0812 3456 7890",
+            "password": PASSWORD,
+        }
 
     def new_account():
         n = next(fresh)
@@ -84,17 +102,15 @@ def run(database_url: str, rounds: int, tmp: Path, group: str | None = None
 
     branches = {
         "register: new account": new_account,
-        "register: email taken": lambda: ("/register", register("owner@bench.test",
-                                                                _nik(8000))),
-        "register: email taken (unverified)": lambda: ("/register", register(
-            "unverified@bench.test", _nik(8001))),
-        "register: NIK taken": lambda: ("/register", register(
-            f"other{next(fresh)}@bench.test", _nik(9000))),
+        "register: email taken": lambda: ("/register", register("owner@bench.test", _nik(8000))),
+        "register: email taken (unverified)": lambda: (
+            "/register",
+            register("unverified@bench.test", _nik(8001)),
+        ),
+        "register: NIK taken": lambda: ("/register", register(f"other{next(fresh)}@bench.test", _nik(9000))),
         "reset: verified account": lambda: ("/forgot-password", {"email": "owner@bench.test"}),
-        "reset: unverified account": lambda: ("/forgot-password",
-                                              {"email": "unverified@bench.test"}),
-        "reset: deactivated account": lambda: ("/forgot-password",
-                                               {"email": "closed@bench.test"}),
+        "reset: unverified account": lambda: ("/forgot-password", {"email": "unverified@bench.test"}),
+        "reset: deactivated account": lambda: ("/forgot-password", {"email": "closed@bench.test"}),
         "reset: no account": lambda: ("/forgot-password", {"email": "nobody@bench.test"}),
     }
     if group:
@@ -131,8 +147,7 @@ def report(title: str, times: dict[str, list[float]]) -> None:
         group_medians = [m for g, m in medians if g == group]
         if not group_medians:
             continue
-        print(f"{group}: slowest / fastest branch median = "
-              f"{max(group_medians) / min(group_medians):.2f}")
+        print(f"{group}: slowest / fastest branch median = {max(group_medians) / min(group_medians):.2f}")
 
 
 def main() -> int:
@@ -146,8 +161,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         if args.only in (None, "sqlite"):
-            report(f"SQLite (file, WAL), {args.rounds} rounds",
-                   run(f"sqlite:///{tmp / 'bench.db'}", args.rounds, tmp, args.group))
+            report(
+                f"SQLite (file, WAL), {args.rounds} rounds",
+                run(f"sqlite:///{tmp / 'bench.db'}", args.rounds, tmp, args.group),
+            )
         if args.only in (None, "postgresql"):
             base = make_url(args.server + "/postgres")
             admin = create_engine(base, isolation_level="AUTOCOMMIT")

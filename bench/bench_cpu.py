@@ -43,8 +43,13 @@ def main(argv: list[str] | None = None) -> int:
     from portal import create_app
     from portal.extensions import db
 
-    app = create_app("default", SQLALCHEMY_DATABASE_URI=url, RATELIMIT_STORAGE_URI="memory://",
-                     UPLOAD_ROOT=tmp / "uploads", MAIL_DIR=tmp / "mail")
+    app = create_app(
+        "default",
+        SQLALCHEMY_DATABASE_URI=url,
+        RATELIMIT_STORAGE_URI="memory://",
+        UPLOAD_ROOT=tmp / "uploads",
+        MAIL_DIR=tmp / "mail",
+    )
     if args.database_url is None:
         from portal.seed import seed_demo
 
@@ -79,14 +84,18 @@ def main(argv: list[str] | None = None) -> int:
                 samples[name].append(took)
     load = os.getloadavg()[0]
     base = statistics.median(samples["hello-world"])
-    print(f"code from {args.app_root.resolve()}; {rounds * 10} requests each, interleaved; "
-          f"load average {load:.1f}")
+    print(
+        f"code from {args.app_root.resolve()}; {rounds * 10} requests each, interleaved; "
+        f"load average {load:.1f}"
+    )
     print(f"{'target':<14} {'CPU ms p50':>10} {'p95':>8} {'ratio hello/page':>17}")
     for name, values in samples.items():
         ordered = sorted(values)
         p95 = ordered[min(len(ordered) - 1, int(0.95 * (len(ordered) - 1)))]
-        print(f"{name:<14} {statistics.median(values) * 1000:10.2f} {p95 * 1000:8.2f} "
-              f"{base / statistics.median(values):17.3f}")
+        print(
+            f"{name:<14} {statistics.median(values) * 1000:10.2f} {p95 * 1000:8.2f} "
+            f"{base / statistics.median(values):17.3f}"
+        )
     return 0
 
 

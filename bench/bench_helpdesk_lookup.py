@@ -29,11 +29,50 @@ sys.path.insert(0, str(ROOT))
 import psycopg  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-FIRST = ["Budi", "Siti", "Agus", "Dewi", "Rina", "Made", "Ayu", "Andi", "Nur", "Putri",
-         "Joko", "Wayan", "Fitri", "Hendra", "Yuli", "Bambang", "Sri", "Dian", "Rudi", "Lestari"]
-LAST = ["Santoso", "Wijaya", "Aminah", "Hasibuan", "Siregar", "Pratama", "Saputra", "Kusuma",
-        "Nugroho", "Hidayat", "Lubis", "Simanjuntak", "Gunawan", "Rahman", "Setiawan",
-        "Purnomo", "Utami", "Wibowo", "Susanto", "Halim"]
+FIRST = [
+    "Budi",
+    "Siti",
+    "Agus",
+    "Dewi",
+    "Rina",
+    "Made",
+    "Ayu",
+    "Andi",
+    "Nur",
+    "Putri",
+    "Joko",
+    "Wayan",
+    "Fitri",
+    "Hendra",
+    "Yuli",
+    "Bambang",
+    "Sri",
+    "Dian",
+    "Rudi",
+    "Lestari",
+]
+LAST = [
+    "Santoso",
+    "Wijaya",
+    "Aminah",
+    "Hasibuan",
+    "Siregar",
+    "Pratama",
+    "Saputra",
+    "Kusuma",
+    "Nugroho",
+    "Hidayat",
+    "Lubis",
+    "Simanjuntak",
+    "Gunawan",
+    "Rahman",
+    "Setiawan",
+    "Purnomo",
+    "Utami",
+    "Wibowo",
+    "Susanto",
+    "Halim",
+]
 
 
 def _array(values: list[str]) -> str:
@@ -50,14 +89,27 @@ def fill(engine, users: int, applications: int) -> None:
     from portal.catalogue.services import publish_new_version
     from portal.extensions import db
 
-    category = PermitCategory(slug="bench", code="BEN", name_id="Izin Uji", name_en="Bench",
-                              sector=Sector.TRADE, time_limit_days=5)
-    publish_new_version(category, [{"key": "name", "type": "text", "label_id": "Nama",
-                                    "label_en": "Name", "required": True, "page": "details"}],
-                        [])
+    category = PermitCategory(
+        slug="bench", code="BEN", name_id="Izin Uji", name_en="Bench", sector=Sector.TRADE, time_limit_days=5
+    )
+    publish_new_version(
+        category,
+        [
+            {
+                "key": "name",
+                "type": "text",
+                "label_id": "Nama",
+                "label_en": "Name",
+                "required": True,
+                "page": "details",
+            }
+        ],
+        [],
+    )
     db.session.commit()
     with engine.begin() as conn:
-        conn.execute(text(f"""
+        conn.execute(
+            text(f"""
             INSERT INTO users (email, full_name, nik, phone, password_hash, locale,
                                is_active_account, created_at, updated_at, password_changed_at)
             SELECT 'warga' || g || '@bench.test',
@@ -66,10 +118,12 @@ def fill(engine, users: int, applications: int) -> None:
                    '647201' || lpad(g::text, 10, '0'),
                    '+62812' || lpad(g::text, 8, '0'),
                    'x', 'id', true, now(), now(), now()
-            FROM generate_series(1, :n) AS g"""), {"n": users})
-        conn.execute(text("INSERT INTO user_roles (user_id, role) "
-                          "SELECT id, 'applicant' FROM users"))
-        conn.execute(text("""
+            FROM generate_series(1, :n) AS g"""),
+            {"n": users},
+        )
+        conn.execute(text("INSERT INTO user_roles (user_id, role) SELECT id, 'applicant' FROM users"))
+        conn.execute(
+            text("""
             INSERT INTO applications (tracking_number, applicant_id, category_id, form_version_id,
                                       status, answers, completed_pages, stage, version,
                                       created_at, updated_at, submitted_at)
@@ -77,8 +131,13 @@ def fill(engine, users: int, applications: int) -> None:
                    :category, :version, 'submitted', '{}', '[]', 'review_submit', 1,
                    now(), now(), now()
             FROM generate_series(1, :n) AS g"""),
-            {"n": applications, "users": users, "category": category.id,
-             "version": category.current_version_id})
+            {
+                "n": applications,
+                "users": users,
+                "category": category.id,
+                "version": category.current_version_id,
+            },
+        )
         conn.execute(text("ANALYZE"))
 
 
@@ -105,8 +164,8 @@ def explain(kind: str, sample: str) -> str:
     stmt = services.search_statement(text_value, kind)
     compiled = stmt.compile(dialect=db.engine.dialect)
     rows = db.session.connection().exec_driver_sql(
-        "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + str(compiled),
-        compiled.params)
+        "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + str(compiled), compiled.params
+    )
     return "\n".join(row[0] for row in rows)
 
 
@@ -115,8 +174,9 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=1_000_000)
     parser.add_argument("--applications", type=int, default=200_000)
     parser.add_argument("--lookups", type=int, default=300)
-    parser.add_argument("--server", default=os.environ.get(
-        "BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432"))
+    parser.add_argument(
+        "--server", default=os.environ.get("BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
+    )
     args = parser.parse_args()
 
     name = f"bench_helpdesk_{os.getpid()}"
@@ -132,8 +192,10 @@ def main() -> None:
             db.create_all()
             started = time.perf_counter()
             fill(db.engine, args.users, args.applications)
-            print(f"filled {args.users:,} users and {args.applications:,} applications in "
-                  f"{time.perf_counter() - started:.1f} s")
+            print(
+                f"filled {args.users:,} users and {args.applications:,} applications in "
+                f"{time.perf_counter() - started:.1f} s"
+            )
             rng = random.Random(6)
             n = args.users
 
@@ -144,8 +206,7 @@ def main() -> None:
                 "email": [f"Warga{pick()}@Bench.test" for _ in range(args.lookups)],
                 "nik": [f"647201{pick():010d}" for _ in range(args.lookups)],
                 "phone": [f"0812-{pick():08d}" for _ in range(args.lookups)],
-                "tracking": [f"sp-2026-{rng.randint(1, args.applications):06d}"
-                             for _ in range(args.lookups)],
+                "tracking": [f"sp-2026-{rng.randint(1, args.applications):06d}" for _ in range(args.lookups)],
                 # part of one person's name (a rare match: the worst case without an index)
                 "name": [_name_part(pick()) for _ in range(min(args.lookups, 50))],
             }
@@ -157,16 +218,21 @@ def main() -> None:
             try:
                 with db.engine.begin() as conn:
                     conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
-                    conn.execute(text("CREATE INDEX ix_users_full_name_trgm ON users "
-                                      "USING gin (lower(full_name) gin_trgm_ops)"))
+                    conn.execute(
+                        text(
+                            "CREATE INDEX ix_users_full_name_trgm ON users "
+                            "USING gin (lower(full_name) gin_trgm_ops)"
+                        )
+                    )
                     conn.execute(text("ANALYZE users"))
                 trigram = True
             except Exception as exc:  # the extension is not installed on this server
                 print(f"(pg_trgm not available: {exc.__class__.__name__})")
             if trigram:
                 median, p95, found = measure(app, "name", kinds["name"])
-                print(f"{'name + pg_trgm index':<22}{median:>10.2f}{p95:>10.2f}"
-                      f"{found:>5}/{len(kinds['name'])}")
+                print(
+                    f"{'name + pg_trgm index':<22}{median:>10.2f}{p95:>10.2f}{found:>5}/{len(kinds['name'])}"
+                )
             print()
             for kind, samples in kinds.items():
                 plan = explain(kind, samples[0] if kind != "tracking" else samples[0].upper())

@@ -40,8 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--password", default="Bench-Officer-2026!")
     parser.add_argument("--app-root", type=Path, default=ROOT)
     parser.add_argument("--pages", default="queue,queue-deep,home,statistics,catalogue")
-    parser.add_argument("--redis-url", default=None,
-                        help="REDIS_URL for the app (cache, limiter); default: none")
+    parser.add_argument(
+        "--redis-url", default=None, help="REDIS_URL for the app (cache, limiter); default: none"
+    )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(args.app_root.resolve()))
     os.environ.pop("REDIS_URL", None)
@@ -53,8 +54,12 @@ def main(argv: list[str] | None = None) -> int:
     from portal import create_app
     from portal.extensions import db
 
-    app = create_app("default", SQLALCHEMY_DATABASE_URI=args.database_url,
-                     RATELIMIT_STORAGE_URI="memory://", REDIS_URL=args.redis_url)
+    app = create_app(
+        "default",
+        SQLALCHEMY_DATABASE_URI=args.database_url,
+        RATELIMIT_STORAGE_URI="memory://",
+        REDIS_URL=args.redis_url,
+    )
     statements: list[tuple[str, float]] = []
     with app.app_context():
         engine = db.engine
@@ -71,8 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
-    response = client.post("/login", data={"csrf_token": token, "email": args.officer,
-                                           "password": args.password})
+    response = client.post(
+        "/login", data={"csrf_token": token, "email": args.officer, "password": args.password}
+    )
     if response.status_code != 302:
         print("login refused for", args.officer)
         return 1
@@ -84,11 +90,18 @@ def main(argv: list[str] | None = None) -> int:
             break
         deep = found.group(1).replace("&amp;", "&")
         html = client.get(deep).get_data(as_text=True)
-    targets = {"queue": "/office/queue", "queue-deep": deep, "home": "/",
-               "statistics": "/statistics", "catalogue": "/permits"}
+    targets = {
+        "queue": "/office/queue",
+        "queue-deep": deep,
+        "home": "/",
+        "statistics": "/statistics",
+        "catalogue": "/permits",
+    }
     load = os.getloadavg()[0]
-    print(f"code from {args.app_root.resolve()}; runs {args.runs} (+{args.warmup} warm-up); "
-          f"load average {load:.1f}")
+    print(
+        f"code from {args.app_root.resolve()}; runs {args.runs} (+{args.warmup} warm-up); "
+        f"load average {load:.1f}"
+    )
     print(f"{'page':<12} {'p50 ms':>8} {'p95 ms':>8} {'stmts':>6}  slowest statement (median ms)")
     for name in args.pages.split(","):
         path = targets[name]
@@ -112,11 +125,12 @@ def main(argv: list[str] | None = None) -> int:
             n_statements.append(len(statements))
             for text, seconds in statements:
                 per_statement.setdefault(text, []).append(seconds)
-        slowest = max(per_statement.items(), key=lambda kv: statistics.median(kv[1]),
-                      default=("-", [0.0]))
-        print(f"{name:<12} {pct(times, 50) * 1000:8.1f} {pct(times, 95) * 1000:8.1f} "
-              f"{statistics.median(n_statements):6.0f}  "
-              f"{statistics.median(slowest[1]) * 1000:.1f}: {slowest[0]}")
+        slowest = max(per_statement.items(), key=lambda kv: statistics.median(kv[1]), default=("-", [0.0]))
+        print(
+            f"{name:<12} {pct(times, 50) * 1000:8.1f} {pct(times, 95) * 1000:8.1f} "
+            f"{statistics.median(n_statements):6.0f}  "
+            f"{statistics.median(slowest[1]) * 1000:.1f}: {slowest[0]}"
+        )
     print(f"load average after {os.getloadavg()[0]:.1f}")
     return 0
 

@@ -48,22 +48,34 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
-        app = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'bench.db'}",
-                         UPLOAD_ROOT=tmp_path / "uploads", MAIL_DIR=tmp_path / "mail",
-                         INSTANCE_DIR=tmp_path)
+        app = create_app(
+            "test",
+            SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'bench.db'}",
+            UPLOAD_ROOT=tmp_path / "uploads",
+            MAIL_DIR=tmp_path / "mail",
+            INSTANCE_DIR=tmp_path,
+        )
         with app.app_context():
             db.create_all()
             category = make_category(validity_months=60)
             applicant = make_user(Role.APPLICANT, full_name="Siti Rahmawati")
             officer, approver = make_user(Role.OFFICER), make_user(Role.APPROVER)
             application = services.start_application(applicant, category)
-            application.answers = {"business_name": "Warung Sederhana Bu Siti", "employees": 3,
-                                   "has_branch": "yes",
-                                   "branch_address": "Jl. Pahlawan No. 12, RT 04, Sungai Pinang",
-                                   "start_date": "2020-05-01", "capital": 150000000}
+            application.answers = {
+                "business_name": "Warung Sederhana Bu Siti",
+                "employees": 3,
+                "has_branch": "yes",
+                "branch_address": "Jl. Pahlawan No. 12, RT 04, Sungai Pinang",
+                "start_date": "2020-05-01",
+                "capital": 150000000,
+            }
             db.session.commit()
-            for to, actor in ((S.SUBMITTED, applicant), (S.IN_REVIEW, officer),
-                              (S.RECOMMENDED, officer), (S.APPROVED, approver)):
+            for to, actor in (
+                (S.SUBMITTED, applicant),
+                (S.IN_REVIEW, officer),
+                (S.RECOMMENDED, officer),
+                (S.APPROVED, approver),
+            ):
                 workflow.transition(application, to, actor)
             db.session.commit()
             permit = permits.permit_for_application(application.id)
@@ -88,16 +100,19 @@ def main() -> None:
 
                 start = time.perf_counter()
                 fresh = permits.certificate_data(permit, application, category, holder, approver)
-                stored = storage.save(io.BytesIO(pdf.render_certificate(fresh)),
-                                      key_prefix="permits/")
+                stored = storage.save(io.BytesIO(pdf.render_certificate(fresh)), key_prefix="permits/")
                 timings["store"].append(time.perf_counter() - start)
                 storage.delete(stored.key)
 
-        print(f"certificate PDF, {args.runs} runs each, font {pdf.fonts()[0]}, "
-              f"{size / 1024:.1f} KiB per certificate")
+        print(
+            f"certificate PDF, {args.runs} runs each, font {pdf.fonts()[0]}, "
+            f"{size / 1024:.1f} KiB per certificate"
+        )
         for name, values in timings.items():
-            print(f"  {name:7s} median {statistics.median(values) * 1000:7.1f} ms   "
-                  f"p95 {_p95(values) * 1000:7.1f} ms")
+            print(
+                f"  {name:7s} median {statistics.median(values) * 1000:7.1f} ms   "
+                f"p95 {_p95(values) * 1000:7.1f} ms"
+            )
 
 
 if __name__ == "__main__":

@@ -55,10 +55,16 @@ def camera_photo() -> bytes:
 
 
 def serve(tmp: Path, port: int):
-    app = create_app("default", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp / 'bench.db'}",
-                     UPLOAD_ROOT=tmp / "uploads", INSTANCE_DIR=tmp, MAIL_DIR=tmp / "mail",
-                     SECRET_KEY="bench-only-" + "x" * 40, RATELIMIT_ENABLED=False,
-                     UPLOAD_LIMIT_PER_ACCOUNT="1000 per minute")
+    app = create_app(
+        "default",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp / 'bench.db'}",
+        UPLOAD_ROOT=tmp / "uploads",
+        INSTANCE_DIR=tmp,
+        MAIL_DIR=tmp / "mail",
+        SECRET_KEY="bench-only-" + "x" * 40,
+        RATELIMIT_ENABLED=False,
+        UPLOAD_LIMIT_PER_ACCOUNT="1000 per minute",
+    )
     with app.app_context():
         db.create_all()
         list(seed_categories())
@@ -71,20 +77,26 @@ def serve(tmp: Path, port: int):
 
 def make_applicant(app, n: int) -> str:
     with app.app_context():
-        user = User(email=f"bench-{n}@example.com", full_name="Siti Bench",
-                    nik=f"647201450790{n:04d}", phone="+6281200000000",
-                    password_hash=hash_password(PASSWORD), email_verified_at=utcnow(), locale="id")
+        user = User(
+            email=f"bench-{n}@example.com",
+            full_name="Siti Bench",
+            nik=f"647201450790{n:04d}",
+            phone="+6281200000000",
+            password_hash=hash_password(PASSWORD),
+            email_verified_at=utcnow(),
+            locale="id",
+        )
         user.roles = [UserRole(role=Role.APPLICANT)]
         db.session.add(user)
         db.session.commit()
         return user.email
 
 
-def one_run(browser, app, base: str, photo: Path, *, script: bool, kbps: int, n: int
-            ) -> tuple[float, int]:
+def one_run(browser, app, base: str, photo: Path, *, script: bool, kbps: int, n: int) -> tuple[float, int]:
     email = make_applicant(app, n)
-    context = browser.new_context(base_url=base, java_script_enabled=script, locale="id-ID",
-                                  viewport={"width": 360, "height": 740})
+    context = browser.new_context(
+        base_url=base, java_script_enabled=script, locale="id-ID", viewport={"width": 360, "height": 740}
+    )
     context.set_default_timeout(600_000)  # the whole photo takes minutes at 400 kbps
     page = context.new_page()
     page.goto("/login")
@@ -99,9 +111,15 @@ def one_run(browser, app, base: str, photo: Path, *, script: bool, kbps: int, n:
     page.goto(f"/applications/{application_id}/documents")
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
-    cdp.send("Network.emulateNetworkConditions", {
-        "offline": False, "latency": 150, "downloadThroughput": kbps * 1000 / 8,
-        "uploadThroughput": kbps * 1000 / 8})
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {
+            "offline": False,
+            "latency": 150,
+            "downloadThroughput": kbps * 1000 / 8,
+            "uploadThroughput": kbps * 1000 / 8,
+        },
+    )
     card = page.locator('section.document-slot[aria-labelledby="doc-ktp-title"]')
     started = time.perf_counter()
     card.locator("#file-ktp").set_input_files(str(photo))
@@ -111,12 +129,12 @@ def one_run(browser, app, base: str, photo: Path, *, script: bool, kbps: int, n:
         with page.expect_navigation(timeout=600_000):
             card.locator('button[name="upload"]').click(no_wait_after=True)
         page.locator('section.document-slot[aria-labelledby="doc-ktp-title"]').locator(
-            "a", has_text=photo.name).wait_for()
+            "a", has_text=photo.name
+        ).wait_for()
     elapsed = time.perf_counter() - started
     context.close()
     with app.app_context():
-        stored = db.session.scalar(db.select(Document.size).where(
-            Document.application_id == application_id))
+        stored = db.session.scalar(db.select(Document.size).where(Document.application_id == application_id))
     return elapsed, stored or 0
 
 
@@ -133,18 +151,22 @@ def main() -> None:
         base = f"http://127.0.0.1:{server.server_port}"
         photo = tmp / "IMG_20261201_101500.jpg"
         photo.write_bytes(camera_photo())
-        print(f"photo: {photo.stat().st_size / 1e6:.1f} MB, 3000 x 4000; line: {args.kbps} kbps, "
-              f"150 ms latency; server {base}")
+        print(
+            f"photo: {photo.stat().st_size / 1e6:.1f} MB, 3000 x 4000; line: {args.kbps} kbps, "
+            f"150 ms latency; server {base}"
+        )
         n = 0
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=args.chromium, args=FLAGS)
             for script in (True, False):
                 for _ in range(args.runs):
                     n += 1
-                    seconds, stored = one_run(browser, app, base, photo, script=script,
-                                              kbps=args.kbps, n=n)
-                    label = ("with in-browser downscaling (script)" if script
-                             else "without (no script, whole photo)")
+                    seconds, stored = one_run(browser, app, base, photo, script=script, kbps=args.kbps, n=n)
+                    label = (
+                        "with in-browser downscaling (script)"
+                        if script
+                        else "without (no script, whole photo)"
+                    )
                     print(f"{label:40s} {seconds:7.1f} s   stored {stored / 1e6:.2f} MB")
             browser.close()
         server.shutdown()

@@ -52,8 +52,7 @@ TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 #: The index this benchmark suggests (see bench/README.md); added only with --extra-index.
 EXTRA_INDEXES = {
-    "ix_applications_due_id": "CREATE INDEX ix_applications_due_id ON applications "
-                              "(due_date, id)",
+    "ix_applications_due_id": "CREATE INDEX ix_applications_due_id ON applications (due_date, id)",
 }
 
 
@@ -102,8 +101,7 @@ def timed(fn, runs: int, counter: StatementCounter, budget: float) -> tuple:
 def login(client, email: str) -> None:
     page = client.get("/login?lang=en").get_data(as_text=True)
     token = CSRF_RE.search(page).group(1)
-    response = client.post("/login", data={"email": email, "password": PASSWORD,
-                                           "csrf_token": token})
+    response = client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
     if response.status_code != 302:
         raise RuntimeError(f"login failed: {response.status_code}")
 
@@ -125,8 +123,11 @@ def page_statement(f, user, offset: int | None = None, row_value: bool = False):
             stmt = stmt.where(tuple_(column, Application.id) > tuple_(key, last_id))
         else:
             stmt = stmt.where(or_(column > key, and_(column == key, Application.id > last_id)))
-    stmt = (stmt.options(joinedload(Application.applicant), joinedload(Application.category))
-            .order_by(column, Application.id).limit(f.size + 1))
+    stmt = (
+        stmt.options(joinedload(Application.applicant), joinedload(Application.category))
+        .order_by(column, Application.id)
+        .limit(f.size + 1)
+    )
     return stmt.offset(offset) if offset is not None else stmt
 
 
@@ -143,9 +144,11 @@ def judge(plan: str) -> str:
     """A one-line verdict on a plan: does it read the page through an index in order?"""
     whole_table = re.search(r"Seq Scan on applications|SCAN applications\b(?! USING)", plan)
     sort = re.search(r"\bSort\b|USE TEMP B-TREE FOR ORDER BY", plan)
-    index = re.findall(r"(?:Index(?: Only)? Scan|Bitmap Index Scan) (?:Backward )?(?:using|on) "
-                       r"(ix_applications\w*)|USING (?:COVERING )?INDEX (ix_applications\w*)",
-                       plan)
+    index = re.findall(
+        r"(?:Index(?: Only)? Scan|Bitmap Index Scan) (?:Backward )?(?:using|on) "
+        r"(ix_applications\w*)|USING (?:COVERING )?INDEX (ix_applications\w*)",
+        plan,
+    )
     names = sorted({a or b for a, b in index})
     parts = []
     parts.append("index " + ", ".join(names) if names else "no applications index")
@@ -156,8 +159,7 @@ def judge(plan: str) -> str:
     return "; ".join(parts)
 
 
-def measure(app, label: str, n: int, runs: int, budget: float, results: list,
-            plans: list) -> None:
+def measure(app, label: str, n: int, runs: int, budget: float, results: list, plans: list) -> None:
     from flask_login import login_user
 
     from portal.applications.models import Application
@@ -170,14 +172,21 @@ def measure(app, label: str, n: int, runs: int, budget: float, results: list,
         engine = db.engine
         counter = StatementCounter(engine)
         officer_email = db.session.scalar(
-            select(User.email).where(User.email.like("petugas%@bench.test")).order_by(User.id))
-        waiting = db.session.scalar(select(db.func.count()).select_from(Application).where(
-            Application.status.in_(WAITING), Application.due_date.is_not(None)))
+            select(User.email).where(User.email.like("petugas%@bench.test")).order_by(User.id)
+        )
+        waiting = db.session.scalar(
+            select(db.func.count())
+            .select_from(Application)
+            .where(Application.status.in_(WAITING), Application.due_date.is_not(None))
+        )
         deep = waiting // 2
         due, last_id = db.session.execute(
             select(Application.due_date, Application.id)
             .where(Application.status.in_(WAITING), Application.due_date.is_not(None))
-            .order_by(Application.due_date, Application.id).offset(deep - 1).limit(1)).one()
+            .order_by(Application.due_date, Application.id)
+            .offset(deep - 1)
+            .limit(1)
+        ).one()
         cursor = encode_cursor((due, last_id))
         db.session.rollback()
     say(f"[{label}] {waiting:,} applications waiting; deep page starts at row {deep + 1:,}")
@@ -189,6 +198,7 @@ def measure(app, label: str, n: int, runs: int, budget: float, results: list,
         def run():
             response = client.get(url)
             assert response.status_code == 200, response.status_code
+
         return run
 
     def service(args: dict):
@@ -199,6 +209,7 @@ def measure(app, label: str, n: int, runs: int, budget: float, results: list,
                 page = queue_page(parse_filters(args, user), user)
                 assert page.rows
                 db.session.rollback()
+
         return run
 
     def query(offset: int | None, args: dict, row_value: bool = False):
@@ -213,6 +224,7 @@ def measure(app, label: str, n: int, runs: int, budget: float, results: list,
                 ids = [a.id for a in db.session.scalars(stmt).unique()]
                 db.session.rollback()
                 return ids
+
         return run
 
     def counts():
@@ -264,40 +276,64 @@ def measure(app, label: str, n: int, runs: int, budget: float, results: list,
             plans.append((label, name, explain(conn, *page_sql)))
             if name == "first page":
                 plans.append((label, "status counts", explain(conn, *count_sql)))
-    for name, fn in (("deep page (OFFSET)", query(deep, {})),
-                     ("deep page (row-value keyset, proposed)",
-                      query(None, deep_args, row_value=True))):
+    for name, fn in (
+        ("deep page (OFFSET)", query(deep, {})),
+        ("deep page (row-value keyset, proposed)", query(None, deep_args, row_value=True)),
+    ):
         with counter:
             fn()
         page_sql = next(s for s in counter.statements if "LIMIT" in s[0])
         with engine.connect() as conn:
             plans.append((label, name, explain(conn, *page_sql)))
 
-    results.append((label, n, [
-        ("GET /office/queue (whole request)", http_first, http_deep, None, http_100),
-        ("queue_page() (rows + counts)", svc_first, svc_deep, svc_offset, svc_100),
-        ("page SELECT only", q_first, q_deep, q_offset, None),
-        ("page SELECT only, row-value keyset (proposed)", q_row_first, q_row_deep, None, None),
-        ("status counts SELECT only", q_counts, None, None, None),
-    ]))
+    results.append(
+        (
+            label,
+            n,
+            [
+                ("GET /office/queue (whole request)", http_first, http_deep, None, http_100),
+                ("queue_page() (rows + counts)", svc_first, svc_deep, svc_offset, svc_100),
+                ("page SELECT only", q_first, q_deep, q_offset, None),
+                ("page SELECT only, row-value keyset (proposed)", q_row_first, q_row_deep, None, None),
+                ("status counts SELECT only", q_counts, None, None, None),
+            ],
+        )
+    )
 
 
-def fill_and_measure(url: str, label: str, n: int, runs: int, budget: float, extra_index: bool,
-                     results: list, plans: list, instance: Path) -> None:
+def fill_and_measure(
+    url: str,
+    label: str,
+    n: int,
+    runs: int,
+    budget: float,
+    extra_index: bool,
+    results: list,
+    plans: list,
+    instance: Path,
+) -> None:
     from fill import fill
 
     from portal import create_app
     from portal.extensions import db
 
-    app = create_app("default", SQLALCHEMY_DATABASE_URI=url, SECRET_KEY="bench-queue",
-                     INSTANCE_DIR=instance, MAIL_DIR=instance / "mail",
-                     UPLOAD_ROOT=instance / "uploads", RATELIMIT_STORAGE_URI="memory://")
+    app = create_app(
+        "default",
+        SQLALCHEMY_DATABASE_URI=url,
+        SECRET_KEY="bench-queue",
+        INSTANCE_DIR=instance,
+        MAIL_DIR=instance / "mail",
+        UPLOAD_ROOT=instance / "uploads",
+        RATELIMIT_STORAGE_URI="memory://",
+    )
     with app.app_context():
         db.create_all()
         say(f"[{label}] filling {n:,} applications ...")
         result = fill(n, officer_password=PASSWORD, progress=lambda m: say(f"[{label}] {m}"))
-        say(f"[{label}] filled {result.users:,} users and {n:,} applications in "
-            f"{result.seconds:.1f} s ({n / result.seconds:,.0f} applications/s)")
+        say(
+            f"[{label}] filled {result.users:,} users and {n:,} applications in "
+            f"{result.seconds:.1f} s ({n / result.seconds:,.0f} applications/s)"
+        )
     measure(app, label, n, runs, budget, results, plans)
     if extra_index:
         with app.app_context():
@@ -307,8 +343,7 @@ def fill_and_measure(url: str, label: str, n: int, runs: int, budget: float, ext
                     conn.exec_driver_sql(ddl)
                     conn.exec_driver_sql("ANALYZE applications")
                 say(f"[{label}] added {name} in {time.perf_counter() - t0:.1f} s")
-        measure(app, label + " + " + "+".join(EXTRA_INDEXES), n, runs, budget, results,
-                plans)
+        measure(app, label + " + " + "+".join(EXTRA_INDEXES), n, runs, budget, results, plans)
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -326,16 +361,22 @@ def statements(*figures) -> str:
 
 
 def report(results: list, plans: list, runs: int) -> None:
-    say(f"\nTimes in ms, median / p95 of up to {runs} runs (n= where fewer: slow calls stop "
+    say(
+        f"\nTimes in ms, median / p95 of up to {runs} runs (n= where fewer: slow calls stop "
         "at the time budget). Statements: first / deep keyset / deep OFFSET / first page of "
-        "100 rows, per request or call, transaction control not counted.\n")
-    say("| database | applications | measured | first page | deep page, keyset | "
-        "deep page, OFFSET | first page, 100 rows | statements |")
+        "100 rows, per request or call, transaction control not counted.\n"
+    )
+    say(
+        "| database | applications | measured | first page | deep page, keyset | "
+        "deep page, OFFSET | first page, 100 rows | statements |"
+    )
     say("|---|---:|---|---:|---:|---:|---:|---|")
     for label, n, rows in results:
         for name, first, deep, offset, hundred in rows:
-            say(f"| {label} | {n:,} | {name} | {cell(first)} | {cell(deep)} | {cell(offset)} | "
-                f"{cell(hundred)} | {statements(first, deep, offset, hundred)} |")
+            say(
+                f"| {label} | {n:,} | {name} | {cell(first)} | {cell(deep)} | {cell(offset)} | "
+                f"{cell(hundred)} | {statements(first, deep, offset, hundred)} |"
+            )
     say("\nQuery plans (the statements queue_page sends):")
     for label, name, plan in plans:
         say(f"\n-- {label}: {name}: {judge(plan)}\n{plan}")
@@ -346,15 +387,23 @@ def main() -> None:
     parser.add_argument("--pg-applications", type=int, default=1_000_000)
     parser.add_argument("--sqlite-applications", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--budget", type=float, default=8.0,
-                        help="seconds per measurement before stopping early (at least 3 runs)")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=8.0,
+        help="seconds per measurement before stopping early (at least 3 runs)",
+    )
     parser.add_argument("--only", choices=("postgresql", "sqlite"))
     parser.add_argument("--extra-index", action="store_true")
-    parser.add_argument("--server", default=os.environ.get(
-        "BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432"))
-    parser.add_argument("--database", default=None,
-                        help="scratch PostgreSQL database (made and dropped; default: a random "
-                             "bench_queue_<hex> name, so two runs never share one)")
+    parser.add_argument(
+        "--server", default=os.environ.get("BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
+    )
+    parser.add_argument(
+        "--database",
+        default=None,
+        help="scratch PostgreSQL database (made and dropped; default: a random "
+        "bench_queue_<hex> name, so two runs never share one)",
+    )
     args = parser.parse_args()
     name = args.database or f"bench_queue_{uuid.uuid4().hex[:8]}"
 
@@ -364,17 +413,34 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench_queue_"))
     try:
         if args.only in (None, "sqlite"):
-            fill_and_measure(f"sqlite:///{tmp / 'bench.db'}", "SQLite", args.sqlite_applications,
-                             args.runs, args.budget, args.extra_index, results, plans, tmp)
+            fill_and_measure(
+                f"sqlite:///{tmp / 'bench.db'}",
+                "SQLite",
+                args.sqlite_applications,
+                args.runs,
+                args.budget,
+                args.extra_index,
+                results,
+                plans,
+                tmp,
+            )
         if args.only in (None, "postgresql"):
             admin = args.server.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
             with psycopg.connect(admin, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
                 conn.execute(f'CREATE DATABASE "{name}"')
             try:
-                fill_and_measure(f"{args.server}/{name}", "PostgreSQL",
-                                 args.pg_applications, args.runs, args.budget, args.extra_index, results,
-                                 plans, tmp)
+                fill_and_measure(
+                    f"{args.server}/{name}",
+                    "PostgreSQL",
+                    args.pg_applications,
+                    args.runs,
+                    args.budget,
+                    args.extra_index,
+                    results,
+                    plans,
+                    tmp,
+                )
             finally:
                 with psycopg.connect(admin, autocommit=True) as conn:
                     conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -46,7 +46,8 @@ def first_frame_seconds(video: Path, *, kbps: int, latency_ms: int, port: int) -
     folder = Path(tempfile.mkdtemp(prefix="sp-bench-ff-"))
     shutil.copyfile(video, folder / "small.mp4")
     (folder / "index.html").write_text(
-        "<!doctype html><video id=v src='small.mp4' muted playsinline preload=auto></video>")
+        "<!doctype html><video id=v src='small.mp4' muted playsinline preload=auto></video>"
+    )
 
     class Quiet(SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs):
@@ -63,16 +64,25 @@ def first_frame_seconds(video: Path, *, kbps: int, latency_ms: int, port: int) -
             page = browser.new_page()
             cdp = page.context.new_cdp_session(page)
             cdp.send("Network.enable")
-            cdp.send("Network.emulateNetworkConditions", {
-                "offline": False, "latency": latency_ms,
-                "downloadThroughput": kbps * 1000 / 8, "uploadThroughput": 150 * 1000 / 8})
+            cdp.send(
+                "Network.emulateNetworkConditions",
+                {
+                    "offline": False,
+                    "latency": latency_ms,
+                    "downloadThroughput": kbps * 1000 / 8,
+                    "uploadThroughput": 150 * 1000 / 8,
+                },
+            )
             cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
             started = time.monotonic()
             page.goto(f"http://127.0.0.1:{server.server_port}/index.html", wait_until="commit")
             page.wait_for_function(
                 "() => { const v = document.getElementById('v'); if (!v) return false;"
                 " if (!v._asked) { v._asked = true; v.requestVideoFrameCallback(() => v._frame = true);"
-                " v.play().catch(() => {}); } return v._frame === true; }", timeout=120_000, polling=50)
+                " v.play().catch(() => {}); } return v._frame === true; }",
+                timeout=120_000,
+                polling=50,
+            )
             elapsed = time.monotonic() - started
             browser.close()
     finally:
@@ -99,8 +109,13 @@ def main() -> None:
     from portal.recorder.encode import DEMO_QUALITY, Quality
     from portal.recorder.record import record_guide
 
-    app = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{instance / 'bench.db'}",
-                     UPLOAD_ROOT=instance / "uploads", MAIL_DIR=instance / "mail", INSTANCE_DIR=instance)
+    app = create_app(
+        "test",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{instance / 'bench.db'}",
+        UPLOAD_ROOT=instance / "uploads",
+        MAIL_DIR=instance / "mail",
+        INSTANCE_DIR=instance,
+    )
     out = instance / "out"
     try:
         with app.app_context():
@@ -108,16 +123,24 @@ def main() -> None:
             list(seed_holidays())
             list(seed_categories())
             started = time.monotonic()
-            result = record_guide(args.category, publish=False, keep_dir=out,
-                                  quality=DEMO_QUALITY if args.demo_quality else Quality())
+            result = record_guide(
+                args.category,
+                publish=False,
+                keep_dir=out,
+                quality=DEMO_QUALITY if args.demo_quality else Quality(),
+            )
             wall = time.monotonic() - started
         own, children = _peak_mb()
         print(f"category           {args.category} ({'demo' if args.demo_quality else 'default'} quality)")
         print(f"recording time     {wall:.0f} s (goal for SKDU: under 180 s)")
-        print(f"video length       {result.duration:.0f} s, {len(result.chapters)} chapters, "
-              f"{sum(len(c.steps) for c in result.chapters)} steps")
-        print(f"peak memory        {own:.0f} MB (portal + driver), {children:.0f} MB (largest child: "
-              f"Chromium, ffmpeg or espeak-ng)")
+        print(
+            f"video length       {result.duration:.0f} s, {len(result.chapters)} chapters, "
+            f"{sum(len(c.steps) for c in result.chapters)} steps"
+        )
+        print(
+            f"peak memory        {own:.0f} MB (portal + driver), {children:.0f} MB (largest child: "
+            f"Chromium, ffmpeg or espeak-ng)"
+        )
         total = 0
         for path in sorted(out.iterdir()):
             size = path.stat().st_size

@@ -29,21 +29,38 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, insert, text  # noqa: E402
 
-_WORD_TEXT = ("warung toko katering makanan minuman kue bangunan rumah gedung renovasi spanduk baliho "
-         "reklame papan nama praktik dokter apotek klinik penelitian skripsi homestay penginapan "
-         "usaha bengkel laundry salon pasar kios gudang pabrik sekolah kursus pelatihan tambang "
-         "perikanan peternakan pertanian kebun hutan sungai jalan parkir angkutan travel kapal "
-         "hotel restoran kafe hiburan olahraga kesenian budaya keagamaan yayasan koperasi "
-         "perdagangan industri kerajinan tekstil konveksi percetakan fotokopi komputer ponsel "
-         "listrik air limbah sampah lingkungan kesehatan kecantikan pijat spa farmasi obat")
+_WORD_TEXT = (
+    "warung toko katering makanan minuman kue bangunan rumah gedung renovasi spanduk baliho "
+    "reklame papan nama praktik dokter apotek klinik penelitian skripsi homestay penginapan "
+    "usaha bengkel laundry salon pasar kios gudang pabrik sekolah kursus pelatihan tambang "
+    "perikanan peternakan pertanian kebun hutan sungai jalan parkir angkutan travel kapal "
+    "hotel restoran kafe hiburan olahraga kesenian budaya keagamaan yayasan koperasi "
+    "perdagangan industri kerajinan tekstil konveksi percetakan fotokopi komputer ponsel "
+    "listrik air limbah sampah lingkungan kesehatan kecantikan pijat spa farmasi obat"
+)
 WORDS = _WORD_TEXT.split()
 
 QUERIES = [
-    "izin usaha makanan rumahan", "PIRT", "buka warung", "pasang spanduk toko", "bangun rumah",
-    "wareng", "spandukk", "pembangunan gedung", "pemasangan reklame", "praktik dokter gigi",
-    "izin penelitian skripsi mahasiswa", "homestay", "klinik kecantikan", "kapal nelayan",
-    "saya mau buka usaha laundry di rumah", "'; DROP TABLE users; --", "😀 warung", "!!!",
-    "x" * 2000, "perizinan berusaha berbasis risiko untuk usaha mikro kecil",
+    "izin usaha makanan rumahan",
+    "PIRT",
+    "buka warung",
+    "pasang spanduk toko",
+    "bangun rumah",
+    "wareng",
+    "spandukk",
+    "pembangunan gedung",
+    "pemasangan reklame",
+    "praktik dokter gigi",
+    "izin penelitian skripsi mahasiswa",
+    "homestay",
+    "klinik kecantikan",
+    "kapal nelayan",
+    "saya mau buka usaha laundry di rumah",
+    "'; DROP TABLE users; --",
+    "😀 warung",
+    "!!!",
+    "x" * 2000,
+    "perizinan berusaha berbasis risiko untuk usaha mikro kecil",
 ]
 
 
@@ -59,21 +76,41 @@ def _fill(session, n: int, rng: random.Random) -> None:
     rows, kw = [], []
     for i in range(n):
         words = rng.sample(WORDS, 6)
-        rows.append({"id": 100_000 + i, "slug": f"bench-{i}", "code": f"B{i}",
-                     "name_id": f"Izin {words[0]} {words[1]} {i}", "name_en": f"Permit {words[0]} {i}",
-                     "summary_id": f"Izin untuk {words[2]} dan {words[3]}", "summary_en": "",
-                     "description_id": " ".join(rng.sample(WORDS, 25)), "description_en": "",
-                     "sector": rng.choice(sectors), "time_limit_days": 5, "cost_rupiah": 0,
-                     "cost_note_id": "", "cost_note_en": "", "legal_basis": "", "output_id": "",
-                     "output_en": "", "validity_months": None,
-                     "permit_number_pattern": "503/{code}/{year}/{seq:05}", "active": True,
-                     "popularity": 0})
-        kw.append({"category_id": 100_000 + i,
-                   "keywords": "\n".join(" ".join(rng.sample(WORDS, rng.choice((1, 2)))) for _ in range(12))})
+        rows.append(
+            {
+                "id": 100_000 + i,
+                "slug": f"bench-{i}",
+                "code": f"B{i}",
+                "name_id": f"Izin {words[0]} {words[1]} {i}",
+                "name_en": f"Permit {words[0]} {i}",
+                "summary_id": f"Izin untuk {words[2]} dan {words[3]}",
+                "summary_en": "",
+                "description_id": " ".join(rng.sample(WORDS, 25)),
+                "description_en": "",
+                "sector": rng.choice(sectors),
+                "time_limit_days": 5,
+                "cost_rupiah": 0,
+                "cost_note_id": "",
+                "cost_note_en": "",
+                "legal_basis": "",
+                "output_id": "",
+                "output_en": "",
+                "validity_months": None,
+                "permit_number_pattern": "503/{code}/{year}/{seq:05}",
+                "active": True,
+                "popularity": 0,
+            }
+        )
+        kw.append(
+            {
+                "category_id": 100_000 + i,
+                "keywords": "\n".join(" ".join(rng.sample(WORDS, rng.choice((1, 2)))) for _ in range(12)),
+            }
+        )
     conn = session.connection()
     for start in range(0, n, 2000):  # core inserts: the index is built once, below
-        conn.execute(insert(PermitCategory.__table__), rows[start:start + 2000])
-        conn.execute(insert(CategoryKeywords.__table__), kw[start:start + 2000])
+        conn.execute(insert(PermitCategory.__table__), rows[start : start + 2000])
+        conn.execute(insert(CategoryKeywords.__table__), kw[start : start + 2000])
     t0 = time.perf_counter()
     count = rebuild_index()
     session.commit()
@@ -91,8 +128,12 @@ def _run(url: str, permits: int, queries: int, label: str) -> None:
         db.create_all()
         if url.startswith("postgresql"):
             db.session.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
-            db.session.execute(text("CREATE INDEX IF NOT EXISTS ix_search_terms_term_trgm "
-                                    "ON search_terms USING gin (term gin_trgm_ops)"))
+            db.session.execute(
+                text(
+                    "CREATE INDEX IF NOT EXISTS ix_search_terms_term_trgm "
+                    "ON search_terms USING gin (term gin_trgm_ops)"
+                )
+            )
             db.session.commit()
         rng = random.Random(15)
         t0 = time.perf_counter()
@@ -116,8 +157,10 @@ def _run(url: str, permits: int, queries: int, label: str) -> None:
             per_query.setdefault(q, []).append((elapsed, len(results.permits)))
         times.sort()
         p95 = times[int(len(times) * 0.95) - 1]
-        print(f"{label}: {queries} searches: median {statistics.median(times):.1f} ms, "
-              f"p95 {p95:.1f} ms, max {times[-1]:.1f} ms")
+        print(
+            f"{label}: {queries} searches: median {statistics.median(times):.1f} ms, "
+            f"p95 {p95:.1f} ms, max {times[-1]:.1f} ms"
+        )
         for q, runs in per_query.items():
             ms = sorted(r[0] for r in runs)
             print(f"  {q[:40]!r:44} median {statistics.median(ms):6.1f} ms  {runs[0][1]:3d} hits")

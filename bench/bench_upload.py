@@ -148,8 +148,10 @@ def measure(pid: int, upload) -> tuple[float | None, tuple]:
 
 def post_file(port: int, path: str, file_path: Path, chunk: int = 256 * 1024) -> tuple[int, bytes, float]:
     boundary = uuid.uuid4().hex
-    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.pdf\"\r\n"
-            "Content-Type: application/pdf\r\n\r\n").encode()
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.pdf"\r\n'
+        "Content-Type: application/pdf\r\n\r\n"
+    ).encode()
     tail = f"\r\n--{boundary}--\r\n".encode()
     size = file_path.stat().st_size
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
@@ -199,8 +201,12 @@ def main() -> None:
             (tmp / "copy.pdf").unlink()
 
         env = dict(os.environ, PORTAL_INSTANCE_DIR=str(tmp), PYTHONDONTWRITEBYTECODE="1")
-        server = subprocess.Popen([sys.executable, "-c", SERVER.format(root=str(ROOT), tmp=str(tmp))],
-                                  stdout=subprocess.PIPE, env=env, cwd=tmp)
+        server = subprocess.Popen(
+            [sys.executable, "-c", SERVER.format(root=str(ROOT), tmp=str(tmp))],
+            stdout=subprocess.PIPE,
+            env=env,
+            cwd=tmp,
+        )
         try:
             port = int(server.stdout.readline())
             small = tmp / "small.pdf"
@@ -210,16 +216,21 @@ def main() -> None:
                 status, body, _ = post_file(port, route, small)
                 assert status == 200, body
 
-            print(f"Upload of a {mb:.1f} MB PDF to a Werkzeug server on 127.0.0.1 "
-                  f"(Python {sys.version.split()[0]}, {args.runs} runs, best time, max memory)")
+            print(
+                f"Upload of a {mb:.1f} MB PDF to a Werkzeug server on 127.0.0.1 "
+                f"(Python {sys.version.split()[0]}, {args.runs} runs, best time, max memory)"
+            )
             best_copy = min(copies)
-            print(f"  shutil.copyfileobj (same bytes, + fsync): {mb / best_copy:8.1f} MB/s "
-                  f"({best_copy * 1000:.0f} ms)")
+            print(
+                f"  shutil.copyfileobj (same bytes, + fsync): {mb / best_copy:8.1f} MB/s "
+                f"({best_copy * 1000:.0f} ms)"
+            )
             for route in routes:
                 times, growths = [], []
                 for _ in range(args.runs):
                     growth, (status, body, elapsed) = measure(
-                        server.pid, lambda route=route: post_file(port, route, pdf))
+                        server.pid, lambda route=route: post_file(port, route, pdf)
+                    )
                     assert status == 200, body
                     assert json.loads(body)["size"] == size
                     times.append(elapsed)
@@ -228,8 +239,10 @@ def main() -> None:
                 growth = None if None in growths else max(growths)
                 growth_text = f"{growth:6.1f} MB" if growth is not None else "   n/a (no /proc, no psutil)"
                 label = "(control: read whole)" if route == "/bench/whole" else "upload + store"
-                print(f"  POST {route:<13} {label:<26} {mb / best:8.1f} MB/s "
-                      f"({best * 1000:.0f} ms); server peak RSS growth {growth_text}")
+                print(
+                    f"  POST {route:<13} {label:<26} {mb / best:8.1f} MB/s "
+                    f"({best * 1000:.0f} ms); server peak RSS growth {growth_text}"
+                )
         finally:
             server.terminate()
             server.wait(timeout=10)

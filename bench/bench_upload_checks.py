@@ -47,21 +47,39 @@ def child(case: str, folder: Path) -> None:
     file, name, kwargs = CASES[case]
     payload = (folder / file).read_bytes()
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app("test", UPLOAD_ROOT=Path(tmp) / "u", MAIL_DIR=Path(tmp) / "m",
-                         INSTANCE_DIR=Path(tmp), SQLALCHEMY_DATABASE_URI="sqlite://")
+        app = create_app(
+            "test",
+            UPLOAD_ROOT=Path(tmp) / "u",
+            MAIL_DIR=Path(tmp) / "m",
+            INSTANCE_DIR=Path(tmp),
+            SQLALCHEMY_DATABASE_URI="sqlite://",
+        )
         with app.app_context():
             base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             start = time.perf_counter()
             try:
-                checked = check_upload(as_upload(payload, name, "image/png"),
-                                       {FileKind.PNG, FileKind.JPEG}, 60 * 1024 * 1024, **kwargs)
+                checked = check_upload(
+                    as_upload(payload, name, "image/png"),
+                    {FileKind.PNG, FileKind.JPEG},
+                    60 * 1024 * 1024,
+                    **kwargs,
+                )
                 outcome = f"accepted {checked.width}x{checked.height}"
             except UploadRejected as exc:
                 outcome = f"refused: {exc.code}"
             seconds = time.perf_counter() - start
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"case": case, "file_kb": len(payload) // 1024, "outcome": outcome,
-                      "seconds": round(seconds, 3), "extra_rss_mb": round((peak - base) / 1024, 1)}))
+    print(
+        json.dumps(
+            {
+                "case": case,
+                "file_kb": len(payload) // 1024,
+                "outcome": outcome,
+                "seconds": round(seconds, 3),
+                "extra_rss_mb": round((peak - base) / 1024, 1),
+            }
+        )
+    )
 
 
 def main() -> None:
@@ -76,11 +94,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         make_files(Path(folder))
         for case in CASES:
-            out = subprocess.run([sys.executable, __file__, "--child", case, "--folder", folder],
-                                 capture_output=True, text=True, check=True, cwd=ROOT)
+            out = subprocess.run(
+                [sys.executable, __file__, "--child", case, "--folder", folder],
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=ROOT,
+            )
             row = json.loads(out.stdout.strip().splitlines()[-1])
-            print(f"{row['case']:16} {row['file_kb']:>6} KB  {row['outcome']:28} "
-                  f"{row['seconds']:>7.3f} s  +{row['extra_rss_mb']} MB RSS")
+            print(
+                f"{row['case']:16} {row['file_kb']:>6} KB  {row['outcome']:28} "
+                f"{row['seconds']:>7.3f} s  +{row['extra_rss_mb']} MB RSS"
+            )
 
     from portal.catalogue.formspec.patterns import pattern_matches
 

@@ -121,10 +121,12 @@ def load(port: int, path: str, size: int, viewers: int, seconds: float, pid: int
     elapsed = time.monotonic() - began
     ttfb.sort()
     return {
-        "requests": len(ttfb), "errors": errors[0],
+        "requests": len(ttfb),
+        "errors": errors[0],
         "median_ms": statistics.median(ttfb) * 1000 if ttfb else float("nan"),
         "p95_ms": ttfb[int(len(ttfb) * 0.95) - 1] * 1000 if ttfb else float("nan"),
-        "mb_per_s": total_bytes[0] / elapsed / 1e6, "peak_kib": peak[0],
+        "mb_per_s": total_bytes[0] / elapsed / 1e6,
+        "peak_kib": peak[0],
     }
 
 
@@ -132,11 +134,16 @@ def prepare_app(workdir: Path, size: int) -> tuple[dict, int]:
     """A SQLite database and local storage with one published tutorial whose video is ``size``
     bytes; returns the environment for the server and the tutorial's id."""
     env = dict(os.environ)
-    env.update({
-        "PORTAL_CONFIG": "default", "PORTAL_INSTANCE_DIR": str(workdir),
-        "DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}", "UPLOAD_ROOT": str(workdir / "uploads"),
-        "SECRET_KEY": "bench-only-secret", "RATELIMIT_STORAGE_URI": "memory://",
-    })
+    env.update(
+        {
+            "PORTAL_CONFIG": "default",
+            "PORTAL_INSTANCE_DIR": str(workdir),
+            "DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
+            "UPLOAD_ROOT": str(workdir / "uploads"),
+            "SECRET_KEY": "bench-only-secret",
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+    )
     os.environ.update(env)
     from portal import create_app
     from portal.extensions import db
@@ -158,19 +165,32 @@ def prepare_app(workdir: Path, size: int) -> tuple[dict, int]:
         with source.open("rb") as fh:
             stored = get_storage().save(fh, key_prefix="tutorials/")
         source.unlink()
-        tutorial = Tutorial(title_id="Bench", title_en="Bench", video_key=stored.key, video_type="video/mp4",
-                            duration_seconds=600, published=True, chapters_json=[], chapter_transcripts={})
+        tutorial = Tutorial(
+            title_id="Bench",
+            title_en="Bench",
+            video_key=stored.key,
+            video_type="video/mp4",
+            duration_seconds=600,
+            published=True,
+            chapters_json=[],
+            chapter_transcripts={},
+        )
         db.session.add(tutorial)
         db.session.commit()
         return env, tutorial.id, Path(env["UPLOAD_ROOT"]) / stored.key
 
 
 def report(name: str, result: dict, before: int | None, after: int | None) -> None:
-    print(f"{name:<28} {result['requests']:>8} {result['errors']:>6} {result['median_ms']:>10.1f} "
-          f"{result['p95_ms']:>8.1f} {result['mb_per_s']:>8.1f}  ", end="")
+    print(
+        f"{name:<28} {result['requests']:>8} {result['errors']:>6} {result['median_ms']:>10.1f} "
+        f"{result['p95_ms']:>8.1f} {result['mb_per_s']:>8.1f}  ",
+        end="",
+    )
     if before is not None:
-        print(f"RSS {before / 1024:.1f} -> peak {result['peak_kib'] / 1024:.1f} -> {after / 1024:.1f} MiB "
-              f"(growth {(after - before) / 1024:+.1f} MiB)")
+        print(
+            f"RSS {before / 1024:.1f} -> peak {result['peak_kib'] / 1024:.1f} -> {after / 1024:.1f} MiB "
+            f"(growth {(after - before) / 1024:+.1f} MiB)"
+        )
     else:
         print()
 
@@ -229,13 +249,28 @@ def main() -> int:
         port = free_port()
         url = f"/tutorials/media/{tutorial_id}/video"
         gunicorn = Path(sys.executable).with_name("gunicorn")
-        server = subprocess.Popen([str(gunicorn), "-w", "1", "--threads", str(args.viewers), "-b",
-                                   f"127.0.0.1:{port}", "--log-level", "warning", "portal:create_app()"],
-                                  env=env, cwd=ROOT)
+        server = subprocess.Popen(
+            [
+                str(gunicorn),
+                "-w",
+                "1",
+                "--threads",
+                str(args.viewers),
+                "-b",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+                "portal:create_app()",
+            ],
+            env=env,
+            cwd=ROOT,
+        )
         try:
             wait_for(port, url)
-            print(f"{args.viewers} viewers, random 256 KiB ranges in a {args.size_mb} MB file, "
-                  f"{args.seconds:.0f} s each run")
+            print(
+                f"{args.viewers} viewers, random 256 KiB ranges in a {args.size_mb} MB file, "
+                f"{args.seconds:.0f} s each run"
+            )
             print(f"{'server':<28} {'206s':>8} {'errors':>6} {'TTFB p50':>10} {'p95 ms':>8} {'MB/s':>8}")
             before = rss_kib(server.pid)
             result = load(port, url, size, args.viewers, args.seconds, server.pid)

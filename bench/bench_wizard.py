@@ -27,9 +27,15 @@ from sqlalchemy import create_engine  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 TYPES = [
-    ("text", "Toko Maju Jaya"), ("textarea", "Jl. Merdeka No. 1\nSamarinda"), ("number", "12"),
-    ("decimal", "1,5"), ("rupiah", "Rp 1.500.000"), ("date", "2020-05-01"),
-    ("email", "warga@example.com"), ("phone", "0812 3456 7890"), ("nik", "6472014507900001"),
+    ("text", "Toko Maju Jaya"),
+    ("textarea", "Jl. Merdeka No. 1\nSamarinda"),
+    ("number", "12"),
+    ("decimal", "1,5"),
+    ("rupiah", "Rp 1.500.000"),
+    ("date", "2020-05-01"),
+    ("email", "warga@example.com"),
+    ("phone", "0812 3456 7890"),
+    ("nik", "6472014507900001"),
     ("npwp", "01.234.567.8-901.000"),
 ]
 
@@ -38,9 +44,19 @@ def fields() -> list[dict]:
     out = []
     for i in range(50):
         kind, _value = TYPES[i % len(TYPES)]
-        out.append({"key": f"f{i:02d}", "type": kind, "label_id": f"Isian {i}",
-                    "label_en": f"Field {i}", "required": True, "page": "all",
-                    "page_title_id": "Semua", "page_title_en": "Everything", "order": i})
+        out.append(
+            {
+                "key": f"f{i:02d}",
+                "type": kind,
+                "label_id": f"Isian {i}",
+                "label_en": f"Field {i}",
+                "required": True,
+                "page": "all",
+                "page_title_id": "Semua",
+                "page_title_en": "Everything",
+                "order": i,
+            }
+        )
     return out
 
 
@@ -57,23 +73,41 @@ def run(url: str, runs: int, tmp: Path) -> tuple[float, float, float]:
     from portal.db import utcnow
     from portal.extensions import db
 
-    app = create_app("test", SQLALCHEMY_DATABASE_URI=url, INSTANCE_DIR=tmp,
-                     MAIL_DIR=tmp / "mail", UPLOAD_ROOT=tmp / "uploads", ARGON2_TIME_COST=1)
+    app = create_app(
+        "test",
+        SQLALCHEMY_DATABASE_URI=url,
+        INSTANCE_DIR=tmp,
+        MAIL_DIR=tmp / "mail",
+        UPLOAD_ROOT=tmp / "uploads",
+        ARGON2_TIME_COST=1,
+    )
     with app.app_context():
         db.create_all()
-        user = User(email="bench@example.com", full_name="Bench", nik="6472014507900002",
-                    phone="+6281200000000", password_hash=hash_password("a long bench password"),
-                    email_verified_at=utcnow())
+        user = User(
+            email="bench@example.com",
+            full_name="Bench",
+            nik="6472014507900002",
+            phone="+6281200000000",
+            password_hash=hash_password("a long bench password"),
+            email_verified_at=utcnow(),
+        )
         user.roles = [UserRole(role=Role.APPLICANT)]
         db.session.add(user)
-        category = PermitCategory(slug="bench", code="BN", name_id="Bench", name_en="Bench",
-                                  sector=Sector.TRADE, time_limit_days=5)
+        category = PermitCategory(
+            slug="bench", code="BN", name_id="Bench", name_en="Bench", sector=Sector.TRADE, time_limit_days=5
+        )
         publish_new_version(category, fields(), [])
     client = app.test_client()
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"',
-                      client.get("/login").get_data(as_text=True)).group(1)
-    assert client.post("/login", data={"csrf_token": token, "email": "bench@example.com",
-                                       "password": "a long bench password"}).status_code == 302
+    token = re.search(
+        r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/login").get_data(as_text=True)
+    ).group(1)
+    assert (
+        client.post(
+            "/login",
+            data={"csrf_token": token, "email": "bench@example.com", "password": "a long bench password"},
+        ).status_code
+        == 302
+    )
     page = client.get("/permits/bench").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     location = client.post("/permits/bench/apply", data={"csrf_token": token}).headers["Location"]
@@ -99,9 +133,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
     parser.add_argument("--server", default="postgresql+psycopg://postgres@127.0.0.1:5432")
-    parser.add_argument("--database", default=None,
-                        help="scratch PostgreSQL database (made and dropped; default: a random "
-                             "bench_wizard_<hex> name)")
+    parser.add_argument(
+        "--database",
+        default=None,
+        help="scratch PostgreSQL database (made and dropped; default: a random bench_wizard_<hex> name)",
+    )
     args = parser.parse_args()
     name = args.database or f"bench_wizard_{uuid.uuid4().hex[:8]}"
     rows = []

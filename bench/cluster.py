@@ -58,22 +58,60 @@ PYTHON = sys.executable
 
 # A small permit type for the journeys: one form page, two documents.
 SMALL_FIELDS = [
-    {"key": "business_name", "type": "text", "label_id": "Nama usaha", "label_en": "Business name",
-     "required": True, "page": "usaha", "page_title_id": "Data usaha",
-     "page_title_en": "Business details", "order": 1, "max_length": 100},
-    {"key": "employees", "type": "number", "label_id": "Jumlah karyawan",
-     "label_en": "Number of employees", "required": True, "page": "usaha", "order": 2,
-     "min": 0, "max": 10000},
-    {"key": "has_branch", "type": "radio", "label_id": "Punya cabang?", "label_en": "Has a branch?",
-     "required": True, "page": "usaha", "order": 3,
-     "options": [{"value": "yes", "label_id": "Ya", "label_en": "Yes"},
-                 {"value": "no", "label_id": "Tidak", "label_en": "No"}]},
+    {
+        "key": "business_name",
+        "type": "text",
+        "label_id": "Nama usaha",
+        "label_en": "Business name",
+        "required": True,
+        "page": "usaha",
+        "page_title_id": "Data usaha",
+        "page_title_en": "Business details",
+        "order": 1,
+        "max_length": 100,
+    },
+    {
+        "key": "employees",
+        "type": "number",
+        "label_id": "Jumlah karyawan",
+        "label_en": "Number of employees",
+        "required": True,
+        "page": "usaha",
+        "order": 2,
+        "min": 0,
+        "max": 10000,
+    },
+    {
+        "key": "has_branch",
+        "type": "radio",
+        "label_id": "Punya cabang?",
+        "label_en": "Has a branch?",
+        "required": True,
+        "page": "usaha",
+        "order": 3,
+        "options": [
+            {"value": "yes", "label_id": "Ya", "label_en": "Yes"},
+            {"value": "no", "label_id": "Tidak", "label_en": "No"},
+        ],
+    },
 ]
 SMALL_DOCUMENTS = [
-    {"key": "ktp", "label_id": "KTP pemohon", "label_en": "Applicant's ID card",
-     "allowed_types": ["pdf", "png"], "max_mb": 2, "required": True},
-    {"key": "foto", "label_id": "Foto lokasi", "label_en": "Photo of the site",
-     "allowed_types": ["png", "jpeg"], "max_mb": 2, "required": True},
+    {
+        "key": "ktp",
+        "label_id": "KTP pemohon",
+        "label_en": "Applicant's ID card",
+        "allowed_types": ["pdf", "png"],
+        "max_mb": 2,
+        "required": True,
+    },
+    {
+        "key": "foto",
+        "label_id": "Foto lokasi",
+        "label_en": "Photo of the site",
+        "allowed_types": ["png", "jpeg"],
+        "max_mb": 2,
+        "required": True,
+    },
 ]
 SMALL_ANSWERS = {"business_name": "Warung Uji Beban", "employees": "3", "has_branch": "no"}
 
@@ -124,8 +162,9 @@ class MailSink:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook
-        msg = email.message_from_bytes(envelope.original_content or envelope.content,
-                                       policy=email.policy.default)
+        msg = email.message_from_bytes(
+            envelope.original_content or envelope.content, policy=email.policy.default
+        )
         with self.lock:
             self.messages.append(msg)
         return "250 Message accepted for delivery"
@@ -153,11 +192,24 @@ class MailSink:
 class Cluster:
     """Start with ``with Cluster() as c:``; ``c.base_url`` is nginx (HTTPS, self-signed)."""
 
-    def __init__(self, *, redis_db: int = 12, workers: int | None = None, hosts: int = 2,
-                 https_port: int | None = None, http_port: int | None = None,
-                 with_worker: bool = True, applicants: int = 0, officers: int = 4,
-                 approvers: int = 2, quiet: bool = True, extra_env: dict | None = None,
-                 storage: str = "s3", nginx_extra: str = "", redis_host: str = REDIS_HOST):
+    def __init__(
+        self,
+        *,
+        redis_db: int = 12,
+        workers: int | None = None,
+        hosts: int = 2,
+        https_port: int | None = None,
+        http_port: int | None = None,
+        with_worker: bool = True,
+        applicants: int = 0,
+        officers: int = 4,
+        approvers: int = 2,
+        quiet: bool = True,
+        extra_env: dict | None = None,
+        storage: str = "s3",
+        nginx_extra: str = "",
+        redis_host: str = REDIS_HOST,
+    ):
         if not 0 <= redis_db <= 15:
             raise ValueError("redis_db must be 0..15")
         self.redis_db = redis_db
@@ -214,13 +266,21 @@ class Cluster:
         # server and loads the app (this machine is slow to import it when busy).
         s3_port = free_port()
         self.s3_url = f"http://127.0.0.1:{s3_port}"
-        self._spawn("s3", [PYTHON, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(s3_port)],
-                    env=dict(os.environ))
-        self._spawn("migrate", [PYTHON, "-m", "flask", "--app", "portal", "db", "upgrade"],
-                    env=self.env(), log=self.tmp / "migrate.log")
+        self._spawn(
+            "s3", [PYTHON, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(s3_port)], env=dict(os.environ)
+        )
+        self._spawn(
+            "migrate",
+            [PYTHON, "-m", "flask", "--app", "portal", "db", "upgrade"],
+            env=self.env(),
+            log=self.tmp / "migrate.log",
+        )
         self.app()
-        wait_for(lambda: urllib.request.urlopen(self.s3_url + "/moto-api/", timeout=1),  # noqa: S310
-                 60, "moto S3 server")
+        wait_for(
+            lambda: urllib.request.urlopen(self.s3_url + "/moto-api/", timeout=1),  # noqa: S310
+            60,
+            "moto S3 server",
+        )
         self.s3_client().create_bucket(Bucket=S3_BUCKET)
         self.say(f"S3 {self.s3_url}")
         if self.procs.pop("migrate").wait(timeout=300) != 0:
@@ -260,36 +320,48 @@ class Cluster:
     # -- environment ------------------------------------------------------------------------
     def env(self, **extra) -> dict[str, str]:
         """The environment of every app process (web hosts, worker, flask commands)."""
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("GUNICORN_", "S3_", "MAIL_", "RATELIMIT_"))
-               and k not in ("DATABASE_URL", "REDIS_URL", "STORAGE_BACKEND", "UPLOAD_ROOT",
-                             "X_ACCEL_REDIRECT_PREFIX", "TEST_DATABASE_URL")}
-        env.update({
-            "PORTAL_CONFIG": "production",
-            "PORTAL_ALLOW_DEMO": "1",
-            "SECRET_KEY": self.secret_key,
-            "DATABASE_URL": self.db_url,
-            "BASE_URL": self.base_url,
-            "PORTAL_INSTANCE_DIR": str(self.tmp / "instance"),
-            "UPLOAD_ROOT": str(self.tmp / "uploads"),
-            "PROXY_FIX": "1",
-            "STORAGE_BACKEND": self.storage,
-            # Local storage: nginx sends the files (its /_protected/ location is UPLOAD_ROOT).
-            "X_ACCEL_REDIRECT_PREFIX": "/_protected/" if self.storage == "local" else "",
-            "S3_BUCKET": S3_BUCKET,
-            "S3_PREFIX": self.s3_prefix,
-            "S3_ENDPOINT_URL": self.s3_url or "",
-            "S3_REGION": "us-east-1",
-            "S3_ACCESS_KEY_ID": S3_KEY,
-            "S3_SECRET_ACCESS_KEY": S3_KEY,
-            "REDIS_URL": self.redis_url,
-            "RATELIMIT_STORAGE_URI": self.redis_url,
-            "MAIL_SERVER": "127.0.0.1",
-            "MAIL_PORT": str(self.mail.port),
-            "MAIL_USE_TLS": "0",
-            "FORWARDED_ALLOW_IPS": "127.0.0.1",
-            "PYTHONUNBUFFERED": "1",
-        })
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("GUNICORN_", "S3_", "MAIL_", "RATELIMIT_"))
+            and k
+            not in (
+                "DATABASE_URL",
+                "REDIS_URL",
+                "STORAGE_BACKEND",
+                "UPLOAD_ROOT",
+                "X_ACCEL_REDIRECT_PREFIX",
+                "TEST_DATABASE_URL",
+            )
+        }
+        env.update(
+            {
+                "PORTAL_CONFIG": "production",
+                "PORTAL_ALLOW_DEMO": "1",
+                "SECRET_KEY": self.secret_key,
+                "DATABASE_URL": self.db_url,
+                "BASE_URL": self.base_url,
+                "PORTAL_INSTANCE_DIR": str(self.tmp / "instance"),
+                "UPLOAD_ROOT": str(self.tmp / "uploads"),
+                "PROXY_FIX": "1",
+                "STORAGE_BACKEND": self.storage,
+                # Local storage: nginx sends the files (its /_protected/ location is UPLOAD_ROOT).
+                "X_ACCEL_REDIRECT_PREFIX": "/_protected/" if self.storage == "local" else "",
+                "S3_BUCKET": S3_BUCKET,
+                "S3_PREFIX": self.s3_prefix,
+                "S3_ENDPOINT_URL": self.s3_url or "",
+                "S3_REGION": "us-east-1",
+                "S3_ACCESS_KEY_ID": S3_KEY,
+                "S3_SECRET_ACCESS_KEY": S3_KEY,
+                "REDIS_URL": self.redis_url,
+                "RATELIMIT_STORAGE_URI": self.redis_url,
+                "MAIL_SERVER": "127.0.0.1",
+                "MAIL_PORT": str(self.mail.port),
+                "MAIL_USE_TLS": "0",
+                "FORWARDED_ALLOW_IPS": "127.0.0.1",
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
         if self.workers:
             env["GUNICORN_WORKERS"] = str(self.workers)
         env.update(self.extra_env)
@@ -300,8 +372,13 @@ class Cluster:
         """Run ``flask --app portal ARGS`` with the cluster's environment."""
         (self.tmp / "instance").mkdir(exist_ok=True)
         result = subprocess.run(  # noqa: S603
-            [PYTHON, "-m", "flask", "--app", "portal", *args], cwd=ROOT, env=self.env(**extra_env),
-            capture_output=True, text=True, timeout=300)
+            [PYTHON, "-m", "flask", "--app", "portal", *args],
+            cwd=ROOT,
+            env=self.env(**extra_env),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         if check and result.returncode != 0:
             raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
         return result
@@ -312,21 +389,33 @@ class Cluster:
             from portal import create_app
 
             self._app = create_app(
-                "default", SECRET_KEY=self.secret_key, SQLALCHEMY_DATABASE_URI=self.db_url,
-                INSTANCE_DIR=self.tmp / "instance", UPLOAD_ROOT=self.tmp / "uploads",
-                MAIL_DIR=self.tmp / "instance" / "mail", BASE_URL=self.base_url,
-                STORAGE_BACKEND=self.storage, S3_BUCKET=S3_BUCKET, S3_PREFIX=self.s3_prefix,
-                S3_ENDPOINT_URL=self.s3_url, S3_REGION="us-east-1", S3_ACCESS_KEY_ID=S3_KEY,
-                S3_SECRET_ACCESS_KEY=S3_KEY, REDIS_URL=self.redis_url,
-                MAIL_SERVER="127.0.0.1", MAIL_PORT=self.mail.port)
+                "default",
+                SECRET_KEY=self.secret_key,
+                SQLALCHEMY_DATABASE_URI=self.db_url,
+                INSTANCE_DIR=self.tmp / "instance",
+                UPLOAD_ROOT=self.tmp / "uploads",
+                MAIL_DIR=self.tmp / "instance" / "mail",
+                BASE_URL=self.base_url,
+                STORAGE_BACKEND=self.storage,
+                S3_BUCKET=S3_BUCKET,
+                S3_PREFIX=self.s3_prefix,
+                S3_ENDPOINT_URL=self.s3_url,
+                S3_REGION="us-east-1",
+                S3_ACCESS_KEY_ID=S3_KEY,
+                S3_SECRET_ACCESS_KEY=S3_KEY,
+                REDIS_URL=self.redis_url,
+                MAIL_SERVER="127.0.0.1",
+                MAIL_PORT=self.mail.port,
+            )
         return self._app
 
     # -- services ---------------------------------------------------------------------------
     def _admin(self, sql: str) -> None:
         import psycopg
 
-        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres",
-                             autocommit=True) as conn:
+        with psycopg.connect(
+            "host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True
+        ) as conn:
             conn.execute(sql)
 
     def _create_database(self) -> None:
@@ -346,15 +435,15 @@ class Cluster:
         if not hasattr(self, "_s3"):
             from portal.storage.s3 import make_client
 
-            self._s3 = make_client(endpoint_url=self.s3_url, region="us-east-1",
-                                   access_key_id=S3_KEY, secret_access_key=S3_KEY)
+            self._s3 = make_client(
+                endpoint_url=self.s3_url, region="us-east-1", access_key_id=S3_KEY, secret_access_key=S3_KEY
+            )
         return self._s3
 
     def s3_sha256(self, storage_key: str) -> str | None:
         """sha256 of the stored object, None when it is missing."""
         try:
-            body = self.s3_client().get_object(Bucket=S3_BUCKET,
-                                               Key=self.s3_prefix + storage_key)["Body"]
+            body = self.s3_client().get_object(Bucket=S3_BUCKET, Key=self.s3_prefix + storage_key)["Body"]
         except Exception:  # noqa: BLE001 - missing or unreadable counts as lost
             return None
         digest = hashlib.sha256()
@@ -364,15 +453,18 @@ class Cluster:
 
     def s3_leftovers(self) -> list[str]:
         """Unfinished multipart uploads under the cluster's prefix."""
-        uploads = self.s3_client().list_multipart_uploads(
-            Bucket=S3_BUCKET, Prefix=self.s3_prefix).get("Uploads", [])
+        uploads = (
+            self.s3_client()
+            .list_multipart_uploads(Bucket=S3_BUCKET, Prefix=self.s3_prefix)
+            .get("Uploads", [])
+        )
         return [u["Key"] for u in uploads]
 
     def s3_keys(self) -> set[str]:
         keys: set[str] = set()
         paginator = self.s3_client().get_paginator("list_objects_v2")
         for page in paginator.paginate(Bucket=S3_BUCKET, Prefix=self.s3_prefix):
-            keys |= {item["Key"][len(self.s3_prefix):] for item in page.get("Contents", [])}
+            keys |= {item["Key"][len(self.s3_prefix) :] for item in page.get("Contents", [])}
         return keys
 
     def _seed(self) -> None:
@@ -397,27 +489,48 @@ class Cluster:
             for _line in seed_demo():
                 pass
             self.say("seeded (flask seed demo)")
-            if db.session.scalar(select(PermitCategory.id).where(
-                    PermitCategory.slug == SMALL_CATEGORY)) is None:
+            if (
+                db.session.scalar(select(PermitCategory.id).where(PermitCategory.slug == SMALL_CATEGORY))
+                is None
+            ):
                 category = PermitCategory(
-                    slug=SMALL_CATEGORY, code="UJI", name_id="Izin Uji Beban",
-                    name_en="Load test permit", summary_id="Izin kecil untuk uji beban",
-                    summary_en="A small permit for load tests", sector=Sector.TRADE,
-                    time_limit_days=5)
+                    slug=SMALL_CATEGORY,
+                    code="UJI",
+                    name_id="Izin Uji Beban",
+                    name_en="Load test permit",
+                    summary_id="Izin kecil untuk uji beban",
+                    summary_en="A small permit for load tests",
+                    sector=Sector.TRADE,
+                    time_limit_days=5,
+                )
                 publish_new_version(category, SMALL_FIELDS, SMALL_DOCUMENTS)
             password = hash_password(BENCH_PASSWORD)
             now = utcnow()
-            people = ([(f"petugas{i}@bench.test", f"Petugas Uji {i}", Role.OFFICER, None)
-                       for i in range(self.n_officers)]
-                      + [(f"kabid{i}@bench.test", f"Kepala Bidang Uji {i}", Role.APPROVER, None)
-                         for i in range(self.n_approvers)]
-                      + [(f"warga{i}@bench.test", f"Warga Uji {i}", Role.APPLICANT, i)
-                         for i in range(self.n_applicants)])
+            people = (
+                [
+                    (f"petugas{i}@bench.test", f"Petugas Uji {i}", Role.OFFICER, None)
+                    for i in range(self.n_officers)
+                ]
+                + [
+                    (f"kabid{i}@bench.test", f"Kepala Bidang Uji {i}", Role.APPROVER, None)
+                    for i in range(self.n_approvers)
+                ]
+                + [
+                    (f"warga{i}@bench.test", f"Warga Uji {i}", Role.APPLICANT, i)
+                    for i in range(self.n_applicants)
+                ]
+            )
             for mail, name, role, k in people:
-                user = User(email=mail, full_name=name, password_hash=password,
-                            email_verified_at=now, locale="id", password_changed_at=now,
-                            nik=nik_for(900_000 + k) if k is not None else None,
-                            phone=f"+6285{k:09d}" if k is not None else None)
+                user = User(
+                    email=mail,
+                    full_name=name,
+                    password_hash=password,
+                    email_verified_at=now,
+                    locale="id",
+                    password_changed_at=now,
+                    nik=nik_for(900_000 + k) if k is not None else None,
+                    phone=f"+6285{k:09d}" if k is not None else None,
+                )
                 user.roles = [UserRole(role=role)]
                 db.session.add(user)
             db.session.commit()
@@ -425,10 +538,15 @@ class Cluster:
     def start_host(self, name: str, port: int, *, wait: bool = True, **extra_env) -> None:
         """One gunicorn app host (deploy/gunicorn.conf.py) on 127.0.0.1:``port``."""
         log = self.tmp / f"{name}.log"
-        env = self.env(GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_ACCESS_LOG=str(log) + ".access",
-                       **extra_env)
-        self._spawn(name, [PYTHON, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")],
-                    env=env, log=log)
+        env = self.env(
+            GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_ACCESS_LOG=str(log) + ".access", **extra_env
+        )
+        self._spawn(
+            name,
+            [PYTHON, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")],
+            env=env,
+            log=log,
+        )
         self.host_ports[name] = port
         if wait:
             self.wait_host(name)
@@ -452,14 +570,17 @@ class Cluster:
 
     def start_worker(self, name: str = "worker", *, wait: bool = True, **extra_env) -> None:
         """The RQ worker (``flask jobs worker``)."""
-        self._spawn(name, [PYTHON, "-m", "flask", "--app", "portal", "jobs", "worker"],
-                    env=self.env(**extra_env), log=self.tmp / f"{name}.log")
+        self._spawn(
+            name,
+            [PYTHON, "-m", "flask", "--app", "portal", "jobs", "worker"],
+            env=self.env(**extra_env),
+            log=self.tmp / f"{name}.log",
+        )
         if wait:
             self.wait_worker(name)
 
     def wait_worker(self, name: str = "worker") -> None:
-        wait_for(lambda: self._alive(name) and "Listening on" in self.log_text(name), 120,
-                 "RQ worker")
+        wait_for(lambda: self._alive(name) and "Listening on" in self.log_text(name), 120, "RQ worker")
         self.say(f"RQ {name}")
 
     def _start_nginx(self) -> None:
@@ -468,37 +589,71 @@ class Cluster:
 
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         prefix = self.tmp / "nginx"
-        conf = render_local.render(prefix, upstreams=[f"127.0.0.1:{p}" for p in self.host_ports.values()],
-                                   uploads=self.tmp / "uploads", http_port=self.http_port,
-                                   https_port=self.https_port, worker_processes="2")
+        conf = render_local.render(
+            prefix,
+            upstreams=[f"127.0.0.1:{p}" for p in self.host_ports.values()],
+            uploads=self.tmp / "uploads",
+            http_port=self.http_port,
+            https_port=self.https_port,
+            worker_processes="2",
+        )
         if self.nginx_extra:
             text = conf.read_text()
             anchor = "        location /_protected/ {"
             conf.write_text(text.replace(anchor, self.nginx_extra + "\n" + anchor, 1))
         self.nginx_prefix = prefix
-        self._spawn("nginx", [nginx, "-p", str(prefix), "-c", str(conf), "-e",
-                              str(prefix / "logs" / "error.log"), "-g", "daemon off;"],
-                    env=dict(os.environ), log=self.tmp / "nginx.log")
+        self._spawn(
+            "nginx",
+            [
+                nginx,
+                "-p",
+                str(prefix),
+                "-c",
+                str(conf),
+                "-e",
+                str(prefix / "logs" / "error.log"),
+                "-g",
+                "daemon off;",
+            ],
+            env=dict(os.environ),
+            log=self.tmp / "nginx.log",
+        )
         import ssl
 
         context = ssl._create_unverified_context()  # noqa: S323 - our own self-signed certificate
-        wait_for(lambda: urllib.request.urlopen(self.base_url + "/healthz", timeout=2,  # noqa: S310
-                                                context=context), 30, "nginx")
+        wait_for(
+            lambda: urllib.request.urlopen(
+                self.base_url + "/healthz",
+                timeout=2,  # noqa: S310
+                context=context,
+            ),
+            30,
+            "nginx",
+        )
         self.say(f"nginx {self.base_url}")
 
     # -- processes --------------------------------------------------------------------------
     def _spawn(self, name: str, cmd: list[str], *, env: dict, log: Path | None = None) -> None:
         out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - kept by the child
-        self.procs[name] = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out,  # noqa: S603
-                                            stderr=subprocess.STDOUT, start_new_session=True)
+        self.procs[name] = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env=env,
+            stdout=out,  # noqa: S603
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         if log:
             self.logs[name] = log
 
     def pids(self, name: str) -> list[int]:
         """The process and its children (gunicorn workers, the RQ work horse)."""
         root = self.procs[name].pid
-        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(root)],  # noqa: S607
-                             capture_output=True, text=True).stdout
+        out = subprocess.run(
+            ["ps", "-o", "pid=", "--ppid", str(root)],  # noqa: S607
+            capture_output=True,
+            text=True,
+        ).stdout
         return [root, *(int(p) for p in out.split())]
 
     def stop_process(self, name: str, sig: int = signal.SIGTERM, timeout: float = 15) -> None:
@@ -526,16 +681,19 @@ class Cluster:
         from portal.notifications.models import OutboxEmail
 
         with self.app().app_context():
-            rows = db.session.execute(select(OutboxEmail.state, func.count())
-                                      .group_by(OutboxEmail.state)).all()
+            rows = db.session.execute(
+                select(OutboxEmail.state, func.count()).group_by(OutboxEmail.state)
+            ).all()
             db.session.rollback()
         return {str(state): n for state, n in rows}
 
     def wait_outbox_drained(self, timeout: float = 60) -> dict[str, int]:
         """Wait until no email is pending or being sent; returns the counts by state."""
+
         def drained():
             counts = self.outbox_counts()
             return counts if not counts.get("pending") and not counts.get("sending") else None
+
         try:
             return wait_for(drained, timeout, "outbox", interval=0.5)
         except TimeoutError:
@@ -552,8 +710,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=["up"])
     parser.add_argument("--redis-db", type=int, default=12)
-    parser.add_argument("--workers", type=int, default=None,
-                        help="gunicorn workers per host (default: deploy/gunicorn.conf.py's)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="gunicorn workers per host (default: deploy/gunicorn.conf.py's)",
+    )
     parser.add_argument("--https-port", type=int, default=8443)
     parser.add_argument("--http-port", type=int, default=8080)
     parser.add_argument("--applicants", type=int, default=20)
@@ -565,11 +727,18 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, interrupt)
     signal.signal(signal.SIGINT, interrupt)
-    with Cluster(redis_db=args.redis_db, workers=args.workers, https_port=args.https_port,
-                 http_port=args.http_port, applicants=args.applicants, quiet=False) as c:
-        print(f"""
+    with Cluster(
+        redis_db=args.redis_db,
+        workers=args.workers,
+        https_port=args.https_port,
+        http_port=args.http_port,
+        applicants=args.applicants,
+        quiet=False,
+    ) as c:
+        print(
+            f"""
 SatuPintu on {c.base_url}  (self-signed certificate; plain HTTP {c.http_port} redirects)
-  app hosts   {', '.join(f'{n} 127.0.0.1:{p}' for n, p in c.host_ports.items())}
+  app hosts   {", ".join(f"{n} 127.0.0.1:{p}" for n, p in c.host_ports.items())}
   database    {c.db_url}
   redis       {c.redis_url}
   S3          {c.s3_url} bucket {S3_BUCKET} prefix {c.s3_prefix}
@@ -577,7 +746,9 @@ SatuPintu on {c.base_url}  (self-signed certificate; plain HTTP {c.http_port} re
   accounts    warga0..{args.applicants - 1}@bench.test (the demo accounts never log in: production),
               petugas0..3@bench.test, kabid0..1@bench.test (password {BENCH_PASSWORD})
   logs        {c.tmp}
-Ctrl-C stops everything and drops the database.""", flush=True)
+Ctrl-C stops everything and drops the database.""",
+            flush=True,
+        )
         try:
             while not stop.is_set():
                 stop.wait(1)

@@ -60,8 +60,7 @@ RESULTS: list[list[str]] = []
 
 def result(fault: str, user_sees: str, proof: str, ok: bool) -> None:
     RESULTS.append([fault, user_sees, proof, "kept" if ok else "BROKEN"])
-    print(f"\n[{fault}] {'OK' if ok else 'BROKEN'}\n  user sees: {user_sees}\n  proof: {proof}",
-          flush=True)
+    print(f"\n[{fault}] {'OK' if ok else 'BROKEN'}\n  user sees: {user_sees}\n  proof: {proof}", flush=True)
 
 
 def pg_version() -> str:
@@ -70,32 +69,76 @@ def pg_version() -> str:
 
 
 def pg_restart() -> None:
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", pg_version(), "main",  # noqa: S607
-                    "restart"], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            "pg_ctlcluster",
+            "--skip-systemctl-redirect",
+            pg_version(),
+            "main",  # noqa: S607
+            "restart",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
 
 
 def pg_ensure_running() -> None:
     out = subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True).stdout  # noqa: S607
     if "online" not in out:
-        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", pg_version(), "main",  # noqa: S607
-                        "start"], check=False, capture_output=True, timeout=120)
+        subprocess.run(
+            [
+                "pg_ctlcluster",
+                "--skip-systemctl-redirect",
+                pg_version(),
+                "main",  # noqa: S607
+                "start",
+            ],
+            check=False,
+            capture_output=True,
+            timeout=120,
+        )
 
 
 def redis_ping() -> bool:
-    return subprocess.run(["redis-cli", "-h", "127.0.0.1", "ping"], capture_output=True,  # noqa: S607
-                          text=True).stdout.strip() == "PONG"
+    return (
+        subprocess.run(
+            ["redis-cli", "-h", "127.0.0.1", "ping"],
+            capture_output=True,  # noqa: S607
+            text=True,
+        ).stdout.strip()
+        == "PONG"
+    )
 
 
 def redis_start() -> None:
     if not redis_ping():
-        subprocess.run(["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "--port",  # noqa: S607
-                        "6379", "--save", "", "--appendonly", "no"], check=True, timeout=30)
+        subprocess.run(
+            [
+                "redis-server",
+                "--daemonize",
+                "yes",
+                "--bind",
+                "127.0.0.1",
+                "--port",  # noqa: S607
+                "6379",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            check=True,
+            timeout=30,
+        )
         wait_for(redis_ping, 20, "redis")
 
 
 def redis_stop() -> None:
-    subprocess.run(["redis-cli", "-h", "127.0.0.1", "shutdown", "nosave"],  # noqa: S607
-                   capture_output=True, timeout=30)
+    subprocess.run(
+        ["redis-cli", "-h", "127.0.0.1", "shutdown", "nosave"],  # noqa: S607
+        capture_output=True,
+        timeout=30,
+    )
     wait_for(lambda: not redis_ping(), 20, "redis to stop")
 
 
@@ -134,8 +177,9 @@ class Traffic:
                 b.session.close()
 
     def __enter__(self):
-        self.threads = [threading.Thread(target=self._user, args=(i,), daemon=True)
-                        for i in range(self.users)]
+        self.threads = [
+            threading.Thread(target=self._user, args=(i,), daemon=True) for i in range(self.users)
+        ]
         for t in self.threads:
             t.start()
         return self
@@ -178,12 +222,15 @@ def fault_postgres(c: Cluster) -> None:
     same = all(pids_before[n][0] == pids_after[n] for n in c.host_ports)
     problems = check_submissions(c, shared.submitted)
     ok = outside == 0 and ok_after > 0 and same and not problems
-    result("PostgreSQL restarted during load",
-           f"{inside} request(s) failed during the {t1 - t0:.1f} s restart (+3 s grace) "
-           f"{kinds or ''} (error page 500/503 or a refused login); {ok_after} OK after it",
-           f"{outside} failures outside the outage; app host masters not restarted ({same}); "
-           f"{len(shared.submitted)} submissions all present with matching sha256 "
-           f"({len(problems)} problems)", ok)
+    result(
+        "PostgreSQL restarted during load",
+        f"{inside} request(s) failed during the {t1 - t0:.1f} s restart (+3 s grace) "
+        f"{kinds or ''} (error page 500/503 or a refused login); {ok_after} OK after it",
+        f"{outside} failures outside the outage; app host masters not restarted ({same}); "
+        f"{len(shared.submitted)} submissions all present with matching sha256 "
+        f"({len(problems)} problems)",
+        ok,
+    )
 
 
 # -- 2. Redis -------------------------------------------------------------------------------
@@ -212,8 +259,9 @@ def fault_redis(c: Cluster) -> None:
             pages.append(b.get(path, "x", expect=(200, 500, 502, 503)).status_code)
         limited_after = failed_logins_until_429(c, "warga5@bench.test", ip)
         for _ in range(2):
-            applicant_journey(Browser(c.base_url, source_ip="127.0.4.9"), shared,
-                              __import__("random").Random(2))
+            applicant_journey(
+                Browser(c.base_url, source_ip="127.0.4.9"), shared, __import__("random").Random(2)
+            )
         pending = c.outbox_counts().get("pending", 0)
         last_written = time.monotonic()
     finally:
@@ -232,17 +280,26 @@ def fault_redis(c: Cluster) -> None:
     sent = counts.get("sent", 0) - before_sent
     mails = c.mail.count() - mails_before
     problems = check_submissions(c, shared.submitted)
-    ok = (all(p == 200 for p in pages) and limited_after is not None and pending > 0
-          and sent == mails and not counts.get("pending") and c.mail.duplicates() == 0
-          and not problems)
-    result("Redis stopped",
-           f"pages {pages} (home, catalogue, tutorials, health); login limit (in-memory "
-           f"fallback, per gunicorn worker) answered 429 after {limited_after} failed logins; "
-           f"{len(shared.submitted)} applications submitted normally",
-           f"{pending} email(s) pending while Redis was down; RQ worker "
-           f"{'survived' if worker_alive else 'exited and was restarted'}; requeue-stuck: "
-           f"'{out}'; then {sent} outbox row(s) sent = {mails} SMTP message(s), "
-           f"{c.mail.duplicates()} duplicates, outbox {counts}", ok)
+    ok = (
+        all(p == 200 for p in pages)
+        and limited_after is not None
+        and pending > 0
+        and sent == mails
+        and not counts.get("pending")
+        and c.mail.duplicates() == 0
+        and not problems
+    )
+    result(
+        "Redis stopped",
+        f"pages {pages} (home, catalogue, tutorials, health); login limit (in-memory "
+        f"fallback, per gunicorn worker) answered 429 after {limited_after} failed logins; "
+        f"{len(shared.submitted)} applications submitted normally",
+        f"{pending} email(s) pending while Redis was down; RQ worker "
+        f"{'survived' if worker_alive else 'exited and was restarted'}; requeue-stuck: "
+        f"'{out}'; then {sent} outbox row(s) sent = {mails} SMTP message(s), "
+        f"{c.mail.duplicates()} duplicates, outbox {counts}",
+        ok,
+    )
 
 
 # -- 3. RQ worker killed --------------------------------------------------------------------
@@ -250,8 +307,7 @@ def fault_worker(c: Cluster) -> None:
     shared = Shared(20)
     c.mail.delay = 6.0  # below MAIL_TIMEOUT (10 s): the SMTP client waits, it does not give up
     c.mail.in_rcpt.clear()
-    applicant_journey(Browser(c.base_url, source_ip="127.0.5.2"), shared,
-                      __import__("random").Random(3))
+    applicant_journey(Browser(c.base_url, source_ip="127.0.5.2"), shared, __import__("random").Random(3))
     app_id = shared.submitted[0].application_id
     from portal.applications.models import Application
     from portal.auth.models import User
@@ -271,34 +327,44 @@ def fault_worker(c: Cluster) -> None:
     after_kill = len(c.mail.to(email)) - before
     # RQ sees the work horse die and schedules the retry (10 s); the retry finds the row
     # claimed and does nothing; requeue-stuck puts the claim back after a minute.
-    retried = wait_for(lambda: "retry" in c.log_text("worker").lower()
-                       or "terminated unexpectedly" in c.log_text("worker"), 30, "retry", 0.5)
+    retried = wait_for(
+        lambda: "retry" in c.log_text("worker").lower() or "terminated unexpectedly" in c.log_text("worker"),
+        30,
+        "retry",
+        0.5,
+    )
     time.sleep(max(0.0, 62 - (time.monotonic() - killed_at)))
     out = c.flask("jobs", "requeue-stuck", "--minutes", "1").stdout.strip()
     counts = c.wait_outbox_drained(60)
     time.sleep(2)
     delivered = len(c.mail.to(email)) - before
     ok = bool(horse) and after_kill == 0 and delivered == 1 and not counts.get("sending")
-    result("RQ worker killed (SIGKILL) mid-job",
-           f"the 'application submitted' email arrives once, about a minute late "
-           f"({delivered} message(s))",
-           f"work horse pid(s) {horse} killed while waiting for the SMTP server; "
-           f"{after_kill} message(s) right after the kill; RQ retry logged: {bool(retried)}; "
-           f"requeue-stuck: '{out}'; outbox {counts}", ok)
+    result(
+        "RQ worker killed (SIGKILL) mid-job",
+        f"the 'application submitted' email arrives once, about a minute late ({delivered} message(s))",
+        f"work horse pid(s) {horse} killed while waiting for the SMTP server; "
+        f"{after_kill} message(s) right after the kill; RQ retry logged: {bool(retried)}; "
+        f"requeue-stuck: '{out}'; outbox {counts}",
+        ok,
+    )
 
 
 def smtp_clients(pids: list[int], port: int) -> list[int]:
     """Those of ``pids`` with a connection open to the SMTP server: the work horse (the RQ
     worker's other child is its scheduler)."""
-    out = subprocess.run(["ss", "-tnpH", "dst", f"127.0.0.1:{port}"],  # noqa: S607
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["ss", "-tnpH", "dst", f"127.0.0.1:{port}"],  # noqa: S607
+        capture_output=True,
+        text=True,
+    ).stdout
     found = {int(x) for x in re.findall(r"pid=(\d+)", out)}
     return [p for p in pids if p in found]
 
 
 # -- 4. upload cut off halfway --------------------------------------------------------------
-def _draft_with_session(c: Cluster, index: int, base: str | None = None,
-                        direct_host: str | None = None) -> tuple[Browser, int]:
+def _draft_with_session(
+    c: Cluster, index: int, base: str | None = None, direct_host: str | None = None
+) -> tuple[Browser, int]:
     from cluster import SMALL_ANSWERS, SMALL_CATEGORY
 
     b = Browser(base or c.base_url, source_ip=f"127.0.6.{index}", direct_https_host=direct_host)
@@ -312,24 +378,45 @@ def _draft_with_session(c: Cluster, index: int, base: str | None = None,
     return b, app_id
 
 
-def _half_upload(host: str, port: int, use_tls: bool, b: Browser, app_id: int,
-                 size: int = 1_500_000, forwarded: dict | None = None) -> None:
+def _half_upload(
+    host: str,
+    port: int,
+    use_tls: bool,
+    b: Browser,
+    app_id: int,
+    size: int = 1_500_000,
+    forwarded: dict | None = None,
+) -> None:
     token = b.form(f"/applications/{app_id}/documents/ktp")["csrf_token"]
     boundary = uuid.uuid4().hex
     pdf = make_pdf("cut") + b"%" + os.urandom(size)
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n"
-            f"{token}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
-            f"filename=\"ktp.pdf\"\r\nContent-Type: application/pdf\r\n\r\n").encode() + pdf + (
-            f"\r\n--{boundary}--\r\n").encode()
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n'
+            f'{token}\r\n--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+            f'filename="ktp.pdf"\r\nContent-Type: application/pdf\r\n\r\n'
+        ).encode()
+        + pdf
+        + (f"\r\n--{boundary}--\r\n").encode()
+    )
     cookie = "; ".join(f"{k}={v}" for k, v in b.cookies.items())
-    headers = [f"POST /applications/{app_id}/documents/ktp HTTP/1.1", f"Host: {host}:{port}",
-               f"Content-Type: multipart/form-data; boundary={boundary}",
-               f"Content-Length: {len(body)}", f"Cookie: {cookie}",
-               f"Referer: https://{b.referer_base.split('://')[1]}/applications/{app_id}/documents",
-               *(f"{k}: {v}" for k, v in (forwarded or {}).items()), "", ""]
+    headers = [
+        f"POST /applications/{app_id}/documents/ktp HTTP/1.1",
+        f"Host: {host}:{port}",
+        f"Content-Type: multipart/form-data; boundary={boundary}",
+        f"Content-Length: {len(body)}",
+        f"Cookie: {cookie}",
+        f"Referer: https://{b.referer_base.split('://')[1]}/applications/{app_id}/documents",
+        *(f"{k}: {v}" for k, v in (forwarded or {}).items()),
+        "",
+        "",
+    ]
     raw = socket.create_connection((host, port), timeout=10)
-    sock = (ssl._create_unverified_context().wrap_socket(raw, server_hostname=host)  # noqa: S323
-            if use_tls else raw)
+    sock = (
+        ssl._create_unverified_context().wrap_socket(raw, server_hostname=host)  # noqa: S323
+        if use_tls
+        else raw
+    )
     sock.sendall("\r\n".join(headers).encode() + body[: len(body) // 2])
     time.sleep(1.0)
     sock.close()
@@ -346,31 +433,41 @@ def fault_upload(c: Cluster) -> None:
     port_a = c.host_ports["host-A"]
     b1, app1 = _draft_with_session(c, 11)
     _half_upload("127.0.0.1", c.https_port, True, b1, app1)
-    b2, app2 = _draft_with_session(c, 12, base=f"http://127.0.0.1:{port_a}",
-                                   direct_host=f"127.0.0.1:{c.https_port}")
-    _half_upload("127.0.0.1", port_a, False, b2, app2,
-                 forwarded=b2.forwarded)
+    b2, app2 = _draft_with_session(
+        c, 12, base=f"http://127.0.0.1:{port_a}", direct_host=f"127.0.0.1:{c.https_port}"
+    )
+    _half_upload("127.0.0.1", port_a, False, b2, app2, forwarded=b2.forwarded)
     time.sleep(3)
     with c.app().app_context():
-        docs = db.session.scalar(select(func.count()).select_from(Document)
-                                 .where(Document.application_id.in_([app1, app2])))
+        docs = db.session.scalar(
+            select(func.count()).select_from(Document).where(Document.application_id.in_([app1, app2]))
+        )
         db.session.rollback()
     new_keys = c.s3_keys() - keys_before
     unfinished = c.s3_leftovers()
-    body_tmp = [p for p in glob.glob(str(c.nginx_prefix / "tmp" / "body" / "**"), recursive=True)
-                if os.path.isfile(p)]
+    body_tmp = [
+        p for p in glob.glob(str(c.nginx_prefix / "tmp" / "body" / "**"), recursive=True) if os.path.isfile(p)
+    ]
     # Both browsers can still use the site and upload for real afterwards.
     b1.get(f"/applications/{app1}/documents", "x")
-    b1.submit(f"/applications/{app1}/documents/ktp", "x",
-              files={"file": ("ktp.pdf", make_pdf("after"), "application/pdf")})
+    b1.submit(
+        f"/applications/{app1}/documents/ktp",
+        "x",
+        files={"file": ("ktp.pdf", make_pdf("after"), "application/pdf")},
+    )
     works = "uploaded" in b1.last_text or "diunggah" in b1.last_text
-    findings = (f"document rows for the two drafts: {docs}; new S3 objects: {len(new_keys)}; "
-                f"unfinished multipart uploads: {len(unfinished)}; nginx temporary body files "
-                f"left: {len(body_tmp)}; a full upload afterwards works: {works}")
+    findings = (
+        f"document rows for the two drafts: {docs}; new S3 objects: {len(new_keys)}; "
+        f"unfinished multipart uploads: {len(unfinished)}; nginx temporary body files "
+        f"left: {len(body_tmp)}; a full upload afterwards works: {works}"
+    )
     ok = docs == 0 and not new_keys and not unfinished and not body_tmp and works
-    result("Upload cut off halfway (via nginx, and straight to an app host)",
-           "nothing: the connection is gone; the draft shows no document and a new upload "
-           "works", findings, ok)
+    result(
+        "Upload cut off halfway (via nginx, and straight to an app host)",
+        "nothing: the connection is gone; the draft shows no document and a new upload works",
+        findings,
+        ok,
+    )
 
 
 # -- 5. disk full ---------------------------------------------------------------------------
@@ -381,8 +478,13 @@ def fault_disk(c: Cluster) -> None:
     from portal.extensions import db
 
     mount = Path(tempfile.mkdtemp(prefix="satupintu-full-"))
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)],  # noqa: S607
-                             capture_output=True).returncode == 0
+    mounted = (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)],  # noqa: S607
+            capture_output=True,
+        ).returncode
+        == 0
+    )
     how = "tmpfs of 2 MB" if mounted else "(mount refused: a folder on the current disk)"
     try:
         filler = mount / "filler.bin"
@@ -396,34 +498,46 @@ def fault_disk(c: Cluster) -> None:
         free = os.statvfs(mount).f_bavail * os.statvfs(mount).f_frsize
         port = free_port()
         c.start_host("host-C", port, STORAGE_BACKEND="local", UPLOAD_ROOT=str(mount))
-        b, app_id = _draft_with_session(c, 13, base=f"http://127.0.0.1:{port}",
-                                        direct_host=f"127.0.0.1:{c.https_port}")
+        b, app_id = _draft_with_session(
+            c, 13, base=f"http://127.0.0.1:{port}", direct_host=f"127.0.0.1:{c.https_port}"
+        )
         pdf = make_pdf(" ".join(["disk full"] * 4000))
         try:
-            status = b.submit(f"/applications/{app_id}/documents/ktp", "x",
-                              files={"file": ("ktp.pdf", pdf, "application/pdf")},
-                              expect=(200, 500, 503, 507)).status_code
+            status = b.submit(
+                f"/applications/{app_id}/documents/ktp",
+                "x",
+                files={"file": ("ktp.pdf", pdf, "application/pdf")},
+                expect=(200, 500, 503, 507),
+            ).status_code
         except HttpError as exc:
             status = exc.status
         page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", b.last_text))
-        shown = re.search(r"(The file[^.]*\.|[^.]*(space|full|try again|penuh|coba lagi)[^.]*\.)",
-                          page, re.I)
+        shown = re.search(r"(The file[^.]*\.|[^.]*(space|full|try again|penuh|coba lagi)[^.]*\.)", page, re.I)
         code = re.search(r"(error code|Kode kesalahan)[: ]+(\d+)", page, re.I)
         with c.app().app_context():
-            docs = db.session.scalar(select(func.count()).select_from(Document)
-                                     .where(Document.application_id == app_id))
+            docs = db.session.scalar(
+                select(func.count()).select_from(Document).where(Document.application_id == app_id)
+            )
             db.session.rollback()
-        parts = [p for p in glob.glob(str(mount / "**"), recursive=True)
-                 if os.path.isfile(p) and p != str(filler)]
+        parts = [
+            p for p in glob.glob(str(mount / "**"), recursive=True) if os.path.isfile(p) and p != str(filler)
+        ]
         flashed = "danger" in b.last_text or "alert" in b.last_text
-        user_sees = (f"HTTP {status}: {shown.group(0).strip() if shown else page[:160]!r}"
-                     + (f" (error page {code.group(2)})" if code else ""))
+        user_sees = f"HTTP {status}: {shown.group(0).strip() if shown else page[:160]!r}" + (
+            f" (error page {code.group(2)})" if code else ""
+        )
         ok = docs == 0 and not parts and bool(shown or flashed)
         if status == 500:
-            user_sees += (" - the generic error page: it does not say that the office's disk "
-                          "is full or that nothing was saved")
-        result(f"Upload disk full ({how}, {free // 1024} KB free, a {len(pdf) // 1024} KB PDF)",
-               user_sees, f"document rows: {docs}; files left in the storage: {parts}", ok)
+            user_sees += (
+                " - the generic error page: it does not say that the office's disk "
+                "is full or that nothing was saved"
+            )
+        result(
+            f"Upload disk full ({how}, {free // 1024} KB free, a {len(pdf) // 1024} KB PDF)",
+            user_sees,
+            f"document rows: {docs}; files left in the storage: {parts}",
+            ok,
+        )
     finally:
         c.stop_process("host-C")
         if mounted:
@@ -435,8 +549,13 @@ def fault_disk(c: Cluster) -> None:
             mount.rmdir()
 
 
-FAULTS = {"postgres": fault_postgres, "redis": fault_redis, "worker": fault_worker,
-          "upload": fault_upload, "disk": fault_disk}
+FAULTS = {
+    "postgres": fault_postgres,
+    "redis": fault_redis,
+    "worker": fault_worker,
+    "upload": fault_upload,
+    "disk": fault_disk,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -447,8 +566,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     chosen = [name.strip() for name in args.only.split(",") if name.strip()]
     try:
-        with Cluster(redis_db=args.redis_db, workers=args.workers, applicants=40,
-                     quiet=False) as c:
+        with Cluster(redis_db=args.redis_db, workers=args.workers, applicants=40, quiet=False) as c:
             for name in chosen:
                 print(f"\n=== fault: {name}", flush=True)
                 try:

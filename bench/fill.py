@@ -40,19 +40,63 @@ from sqlalchemy import func, select, text  # noqa: E402
 
 from portal.applications import counts  # noqa: E402
 
-FIRST = ["Budi", "Siti", "Agus", "Dewi", "Rina", "Made", "Ayu", "Andi", "Nur", "Putri",
-         "Joko", "Wayan", "Fitri", "Hendra", "Yuli", "Bambang", "Sri", "Dian", "Rudi", "Lestari"]
-LAST = ["Santoso", "Wijaya", "Aminah", "Hasibuan", "Siregar", "Pratama", "Saputra", "Kusuma",
-        "Nugroho", "Hidayat", "Lubis", "Simanjuntak", "Gunawan", "Rahman", "Setiawan",
-        "Purnomo", "Utami", "Wibowo", "Susanto", "Halim"]
+FIRST = [
+    "Budi",
+    "Siti",
+    "Agus",
+    "Dewi",
+    "Rina",
+    "Made",
+    "Ayu",
+    "Andi",
+    "Nur",
+    "Putri",
+    "Joko",
+    "Wayan",
+    "Fitri",
+    "Hendra",
+    "Yuli",
+    "Bambang",
+    "Sri",
+    "Dian",
+    "Rudi",
+    "Lestari",
+]
+LAST = [
+    "Santoso",
+    "Wijaya",
+    "Aminah",
+    "Hasibuan",
+    "Siregar",
+    "Pratama",
+    "Saputra",
+    "Kusuma",
+    "Nugroho",
+    "Hidayat",
+    "Lubis",
+    "Simanjuntak",
+    "Gunawan",
+    "Rahman",
+    "Setiawan",
+    "Purnomo",
+    "Utami",
+    "Wibowo",
+    "Susanto",
+    "Halim",
+]
 
 #: Share of each status among the filled applications (the office's usual mix).
 STATUS_WEIGHTS = {
-    "submitted": 40, "in_review": 30, "resubmitted": 4, "needs_correction": 8,
-    "recommended": 7, "approved": 7, "rejected": 3, "withdrawn": 1,
+    "submitted": 40,
+    "in_review": 30,
+    "resubmitted": 4,
+    "needs_correction": 8,
+    "recommended": 7,
+    "approved": 7,
+    "rejected": 3,
+    "withdrawn": 1,
 }
-ASSIGNED = {"in_review", "resubmitted", "needs_correction", "recommended", "approved",
-            "rejected"}
+ASSIGNED = {"in_review", "resubmitted", "needs_correction", "recommended", "approved", "rejected"}
 DECIDED = {"approved", "rejected"}
 UNUSABLE_PASSWORD = "!bench-no-login"  # noqa: S105 - not a hash: no password matches it
 BIRTH_DAYS = 18_000  # about fifty years of birth dates for the NIKs
@@ -80,14 +124,22 @@ def phone_for(k: int) -> str:
     return f"+6281{k:09d}"
 
 
-def _user_row(uid: int, now: datetime, password_hash: str, email: str | None = None,
-              name: str | None = None) -> dict:
+def _user_row(
+    uid: int, now: datetime, password_hash: str, email: str | None = None, name: str | None = None
+) -> dict:
     return {
-        "id": uid, "email": email or f"warga{uid}@bench.test",
+        "id": uid,
+        "email": email or f"warga{uid}@bench.test",
         "full_name": name or f"{FIRST[uid % 20]} {LAST[(uid // 20) % 20]}",
-        "nik": nik_for(uid), "phone": phone_for(uid), "password_hash": password_hash,
-        "email_verified_at": now, "locale": "id", "is_active_account": True,
-        "password_changed_at": now, "created_at": now, "updated_at": now,
+        "nik": nik_for(uid),
+        "phone": phone_for(uid),
+        "password_hash": password_hash,
+        "email_verified_at": now,
+        "locale": "id",
+        "is_active_account": True,
+        "password_changed_at": now,
+        "created_at": now,
+        "updated_at": now,
     }
 
 
@@ -104,10 +156,18 @@ def _answers(fields: list[dict]) -> str:
     return json.dumps(values)
 
 
-def fill(n_applications: int, n_users: int | None = None, *, n_officers: int = 10,
-         officer_password: str | None = None, seed: int = 2026, chunk: int = 10_000,
-         analyze: bool = True, defer_indexes: bool | None = None,
-         progress: Callable[[str], None] | None = None) -> FillResult:
+def fill(
+    n_applications: int,
+    n_users: int | None = None,
+    *,
+    n_officers: int = 10,
+    officer_password: str | None = None,
+    seed: int = 2026,
+    chunk: int = 10_000,
+    analyze: bool = True,
+    defer_indexes: bool | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> FillResult:
     """Add ``n_applications`` applications from ``n_users`` applicants (default: half as many)
     and ``n_officers`` officers, in the current db.session transaction, then commit.
 
@@ -128,9 +188,13 @@ def fill(n_applications: int, n_users: int | None = None, *, n_officers: int = 1
     for line in seed_categories():
         say(f"seeded {line}")
 
-    categories = list(db.session.scalars(
-        select(PermitCategory).where(PermitCategory.current_version_id.is_not(None))
-        .order_by(PermitCategory.id)))
+    categories = list(
+        db.session.scalars(
+            select(PermitCategory)
+            .where(PermitCategory.current_version_id.is_not(None))
+            .order_by(PermitCategory.id)
+        )
+    )
     if not categories:
         raise RuntimeError("no published permit category to fill with")
     versions = {c.id: c.current_version for c in categories}
@@ -161,8 +225,9 @@ def fill(n_applications: int, n_users: int | None = None, *, n_officers: int = 1
                     copy.write_row([row.get(c) for c in columns])
                     done += 1
                     if done % 100_000 == 0:
-                        say(f"  {label}: {done:,}/{total:,} "
-                            f"({done / (time.perf_counter() - t0):,.0f} rows/s)")
+                        say(
+                            f"  {label}: {done:,}/{total:,} ({done / (time.perf_counter() - t0):,.0f} rows/s)"
+                        )
         else:
             batch: list[dict] = []
             for row in rows:
@@ -172,8 +237,9 @@ def fill(n_applications: int, n_users: int | None = None, *, n_officers: int = 1
                     done += len(batch)
                     batch = []
                     if done % 100_000 < chunk:
-                        say(f"  {label}: {done:,}/{total:,} "
-                            f"({done / (time.perf_counter() - t0):,.0f} rows/s)")
+                        say(
+                            f"  {label}: {done:,}/{total:,} ({done / (time.perf_counter() - t0):,.0f} rows/s)"
+                        )
             if batch:
                 conn.execute(table.insert(), batch)
                 done += len(batch)
@@ -207,8 +273,10 @@ def fill(n_applications: int, n_users: int | None = None, *, n_officers: int = 1
 
     # -- applications --------------------------------------------------------------------
     first_aid = (conn.scalar(select(func.max(Application.id))) or 0) + 1
-    counters = {row.name: row.value for row in db.session.scalars(
-        select(SequenceCounter).where(SequenceCounter.name.like("tracking:%")))}
+    counters = {
+        row.name: row.value
+        for row in db.session.scalars(select(SequenceCounter).where(SequenceCounter.name.like("tracking:%")))
+    }
     next_number = dict(counters)
     due_cache: dict[tuple[date, int], date] = {}
     by_status: dict[str, int] = dict.fromkeys(STATUS_WEIGHTS, 0)
@@ -229,39 +297,49 @@ def fill(n_applications: int, n_users: int | None = None, *, n_officers: int = 1
                 key = (day, category.time_limit_days)
                 due = due_cache.get(key)
                 if due is None:
-                    due = due_cache[key] = clock.add_working_days(day, category.time_limit_days,
-                                                                  closed)
+                    due = due_cache[key] = clock.add_working_days(day, category.time_limit_days, closed)
                 counter = f"tracking:{day.year}"
                 number = next_number[counter] = next_number.get(counter, 0) + 1
-                assigned = (rng.choice(officer_ids) if officer_ids and (
-                    status in ASSIGNED or rng.random() < 0.3) else None)
+                assigned = (
+                    rng.choice(officer_ids)
+                    if officer_ids and (status in ASSIGNED or rng.random() < 0.3)
+                    else None
+                )
                 later = min(submitted + timedelta(hours=rng.randint(2, 200)), now)
                 by_status[status] += 1
                 yield {
-                    "id": aid, "tracking_number": f"SP-{day.year}-{number:06d}",
+                    "id": aid,
+                    "tracking_number": f"SP-{day.year}-{number:06d}",
                     "applicant_id": applicant_ids[rng.randrange(n_users)],
-                    "category_id": category.id, "form_version_id": category.current_version_id,
-                    "status": status, "answers": answers[category.id],
-                    "completed_pages": "[]", "stage": "review_submit",
-                    "declaration_accepted_at": submitted, "version": 2,
-                    "submitted_at": submitted, "due_date": due,
+                    "category_id": category.id,
+                    "form_version_id": category.current_version_id,
+                    "status": status,
+                    "answers": answers[category.id],
+                    "completed_pages": "[]",
+                    "stage": "review_submit",
+                    "declaration_accepted_at": submitted,
+                    "version": 2,
+                    "submitted_at": submitted,
+                    "due_date": due,
                     "sla_paused_at": later if status == "needs_correction" else None,
                     "decided_at": later if status in DECIDED else None,
                     "assigned_officer_id": assigned,
-                    "decision_reason": ("Persyaratan tidak lengkap" if status == "rejected"
-                                        else None),
+                    "decision_reason": ("Persyaratan tidak lengkap" if status == "rejected" else None),
                     "recommendation": "approve" if status in ("recommended", "approved") else None,
                     "recommendation_reason": None,
-                    "created_at": submitted, "updated_at": later,
+                    "created_at": submitted,
+                    "updated_at": later,
                 }
                 aid += 1
 
     if postgres:
         # Big fills: drop the plain (non-unique) indexes for the COPY and build them after,
         # which is several times faster than keeping them up to date row by row.
-        deferred = ([i for i in app_table.indexes if not i.unique]
-                    if defer_indexes or (defer_indexes is None and n_applications >= 200_000)
-                    else [])
+        deferred = (
+            [i for i in app_table.indexes if not i.unique]
+            if defer_indexes or (defer_indexes is None and n_applications >= 200_000)
+            else []
+        )
         for index in deferred:
             conn.execute(text(f'DROP INDEX IF EXISTS "{index.name}"'))
         write(app_table, applications(), n_applications, "applications")
@@ -283,15 +361,19 @@ def fill(n_applications: int, n_users: int | None = None, *, n_officers: int = 1
     # -- counters and sequences ----------------------------------------------------------
     for name, value in next_number.items():
         if name in counters:
-            conn.execute(SequenceCounter.__table__.update()
-                         .where(SequenceCounter.name == name).values(value=value))
+            conn.execute(
+                SequenceCounter.__table__.update().where(SequenceCounter.name == name).values(value=value)
+            )
         else:
             conn.execute(SequenceCounter.__table__.insert().values(name=name, value=value))
     if postgres:
         for table in (user_table, role_table, app_table):
-            conn.execute(text(
-                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # noqa: S608
-                f"(SELECT max(id) FROM {table.name}))"))
+            conn.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # noqa: S608
+                    f"(SELECT max(id) FROM {table.name}))"
+                )
+            )
     # The rows went in outside the workflow: count them again (status counts, most requested).
     counts.rebuild()
     db.session.commit()
@@ -300,24 +382,31 @@ def fill(n_applications: int, n_users: int | None = None, *, n_officers: int = 1
         db.session.execute(text("ANALYZE"))
         db.session.commit()
         say(f"ANALYZE in {time.perf_counter() - t0:.1f} s")
-    return FillResult(users=n_officers + n_users, applications=n_applications,
-                      officer_emails=officer_emails, seconds=time.perf_counter() - started,
-                      by_status={k: v for k, v in by_status.items() if v})
+    return FillResult(
+        users=n_officers + n_users,
+        applications=n_applications,
+        officer_emails=officer_emails,
+        seconds=time.perf_counter() - started,
+        by_status={k: v for k, v in by_status.items() if v},
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", required=True,
-                        help="e.g. sqlite:////tmp/bench.db or "
-                             "postgresql+psycopg://postgres@127.0.0.1:5432/bench")
+    parser.add_argument(
+        "--database-url",
+        required=True,
+        help="e.g. sqlite:////tmp/bench.db or postgresql+psycopg://postgres@127.0.0.1:5432/bench",
+    )
     parser.add_argument("--applications", type=int, required=True)
-    parser.add_argument("--users", type=int, default=None,
-                        help="applicants (default: half the applications)")
+    parser.add_argument("--users", type=int, default=None, help="applicants (default: half the applications)")
     parser.add_argument("--officers", type=int, default=10)
-    parser.add_argument("--officer-password", default=None,
-                        help="let the officers log in with this password")
-    parser.add_argument("--create-tables", action="store_true",
-                        help="create missing tables from the models first (scratch databases)")
+    parser.add_argument("--officer-password", default=None, help="let the officers log in with this password")
+    parser.add_argument(
+        "--create-tables",
+        action="store_true",
+        help="create missing tables from the models first (scratch databases)",
+    )
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
 
@@ -328,14 +417,24 @@ def main() -> None:
     with app.app_context():
         if args.create_tables:
             db.create_all()
-        result = fill(args.applications, args.users, n_officers=args.officers,
-                      officer_password=args.officer_password, seed=args.seed,
-                      progress=lambda message: print(message, flush=True))
-    print(f"filled {result.users:,} users and {result.applications:,} applications in "
-          f"{result.seconds:.1f} s ({result.applications / result.seconds:,.0f} applications/s)")
+        result = fill(
+            args.applications,
+            args.users,
+            n_officers=args.officers,
+            officer_password=args.officer_password,
+            seed=args.seed,
+            progress=lambda message: print(message, flush=True),
+        )
+    print(
+        f"filled {result.users:,} users and {result.applications:,} applications in "
+        f"{result.seconds:.1f} s ({result.applications / result.seconds:,.0f} applications/s)"
+    )
     print("by status: " + ", ".join(f"{k} {v:,}" for k, v in result.by_status.items()))
-    print("officers: " + ", ".join(result.officer_emails[:3])
-          + (" ..." if len(result.officer_emails) > 3 else ""))
+    print(
+        "officers: "
+        + ", ".join(result.officer_emails[:3])
+        + (" ..." if len(result.officer_emails) > 3 else "")
+    )
 
 
 if __name__ == "__main__":

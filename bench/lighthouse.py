@@ -37,10 +37,16 @@ def start_portal(tmp: Path):
     from portal.extensions import db
     from portal.seed import seed_demo
 
-    app = create_app("default", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp / 'portal.db'}",
-                     UPLOAD_ROOT=tmp / "uploads", MAIL_DIR=tmp / "mail", INSTANCE_DIR=tmp,
-                     SECRET_KEY="lighthouse-bench-only", RATELIMIT_STORAGE_URI="memory://",
-                     RATELIMIT_ENABLED=False)
+    app = create_app(
+        "default",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp / 'portal.db'}",
+        UPLOAD_ROOT=tmp / "uploads",
+        MAIL_DIR=tmp / "mail",
+        INSTANCE_DIR=tmp,
+        SECRET_KEY="lighthouse-bench-only",
+        RATELIMIT_STORAGE_URI="memory://",
+        RATELIMIT_ENABLED=False,
+    )
     with app.app_context():
         db.create_all()
         for _ in seed_demo():
@@ -60,13 +66,13 @@ def applicant_session(app) -> tuple[str, str]:
     client = app.test_client()
     html = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
-    response = client.post("/login", data={"csrf_token": token, "email": "applicant@demo.test",
-                                           "password": DEMO_PASSWORD})
+    response = client.post(
+        "/login", data={"csrf_token": token, "email": "applicant@demo.test", "password": DEMO_PASSWORD}
+    )
     assert response.status_code == 302, "the demo applicant could not log in"
     html = client.get("/permits/surat-keterangan-domisili-usaha").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
-    response = client.post("/permits/surat-keterangan-domisili-usaha/apply",
-                           data={"csrf_token": token})
+    response = client.post("/permits/surat-keterangan-domisili-usaha/apply", data={"csrf_token": token})
     requirements = response.headers["Location"]
     html = client.get(requirements).get_data(as_text=True)
     form_page = re.search(r'href="(/applications/\d+/form/[^"]+)"', html).group(1)
@@ -79,9 +85,15 @@ def run_lighthouse(url: str, out: Path, headers: dict | None, chrome: str) -> di
     binary = HERE / "node_modules" / ".bin" / "lighthouse"
     if not binary.exists():
         sys.exit("Lighthouse is not installed: cd bench && npm install")
-    command = [str(binary), url, "--quiet", "--output=json", f"--output-path={out}",
-               "--only-categories=" + ",".join(CATEGORIES),
-               "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage"]
+    command = [
+        str(binary),
+        url,
+        "--quiet",
+        "--output=json",
+        f"--output-path={out}",
+        "--only-categories=" + ",".join(CATEGORIES),
+        "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage",
+    ]
     if headers:
         command.append("--extra-headers=" + json.dumps(headers))
     subprocess.run(command, check=True, env={**os.environ, "CHROME_PATH": chrome})
@@ -96,8 +108,11 @@ def summarize(report: dict) -> dict:
         return item.get("resourceType", "")
 
     counted = [i for i in items if kind(i) in ("Document", "Stylesheet", "Script", "Font")]
-    failing = [a["id"] for a in audits.values()
-               if a.get("score") is not None and a["score"] < 1 and a.get("scoreDisplayMode") == "binary"]
+    failing = [
+        a["id"]
+        for a in audits.values()
+        if a.get("score") is not None and a["score"] < 1 and a.get("scoreDisplayMode") == "binary"
+    ]
     return {
         **{c: round(report["categories"][c]["score"] * 100) for c in CATEGORIES},
         "total_kb": audits["total-byte-weight"]["numericValue"] / 1024,
@@ -119,9 +134,12 @@ def main() -> None:
         app, server, base = start_portal(Path(tmp))
         try:
             cookie, form_page = applicant_session(app)
-            pages = [("home", "/", None), ("catalogue", "/permits", None),
-                     ("wizard page", form_page, {"Cookie": cookie}),
-                     ("video guides", "/tutorials", None)]
+            pages = [
+                ("home", "/", None),
+                ("catalogue", "/permits", None),
+                ("wizard page", form_page, {"Cookie": cookie}),
+                ("video guides", "/tutorials", None),
+            ]
             rows = []
             for name, path, headers in pages:
                 slug = re.sub(r"\W+", "-", name)
@@ -130,13 +148,17 @@ def main() -> None:
         finally:
             server.shutdown()
 
-    print("\n| page | path | accessibility | best practices | performance | LCP (s) "
-          "| HTML+CSS+JS+fonts (KB) | all bytes (KB) | requests |")
+    print(
+        "\n| page | path | accessibility | best practices | performance | LCP (s) "
+        "| HTML+CSS+JS+fonts (KB) | all bytes (KB) | requests |"
+    )
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, path, s in rows:
-        print(f"| {name} | {path} | {s['accessibility']} | {s['best-practices']} | "
-              f"{s['performance']} | {s['lcp_s']:.1f} | {s['html_css_js_kb']:.0f} | "
-              f"{s['total_kb']:.0f} | {s['requests']} |")
+        print(
+            f"| {name} | {path} | {s['accessibility']} | {s['best-practices']} | "
+            f"{s['performance']} | {s['lcp_s']:.1f} | {s['html_css_js_kb']:.0f} | "
+            f"{s['total_kb']:.0f} | {s['requests']} |"
+        )
     for name, _, s in rows:
         if s["failing"]:
             print(f"{name}: audits not passed: {', '.join(s['failing'])}")

@@ -67,8 +67,11 @@ class FormParser(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "form":
-            self._current = {"action": a.get("action") or "", "method": (a.get("method") or "get").lower(),
-                             "fields": {}}
+            self._current = {
+                "action": a.get("action") or "",
+                "method": (a.get("method") or "get").lower(),
+                "fields": {},
+            }
             self.forms.append(self._current)
         elif self._current is not None and tag in ("input", "button", "textarea", "select"):
             name = a.get("name")
@@ -116,8 +119,14 @@ class Browser:
     connection to an app host can still log in), redirects followed, CSRF token and hidden
     fields taken from the page's form, Referer sent like a browser, every request timed."""
 
-    def __init__(self, base_url: str, stats: Stats | None = None, *, source_ip: str | None = None,
-                 direct_https_host: str | None = None):
+    def __init__(
+        self,
+        base_url: str,
+        stats: Stats | None = None,
+        *,
+        source_ip: str | None = None,
+        direct_https_host: str | None = None,
+    ):
         self.base = base_url.rstrip("/")
         self.stats = stats
         self.session = requests.Session()
@@ -129,8 +138,9 @@ class Browser:
         self.last_url = self.base + "/"
         self.last_text = ""
         # Talking to an app host directly, as nginx would: it says the scheme was HTTPS.
-        self.forwarded = ({"X-Forwarded-Proto": "https", "X-Forwarded-Host": direct_https_host}
-                          if direct_https_host else {})
+        self.forwarded = (
+            {"X-Forwarded-Proto": "https", "X-Forwarded-Host": direct_https_host} if direct_https_host else {}
+        )
         self.referer_base = f"https://{direct_https_host}" if direct_https_host else self.base
 
     def _store_cookies(self, response) -> None:
@@ -143,8 +153,18 @@ class Browser:
             else:
                 self.cookies[name.strip()] = value.strip()
 
-    def request(self, method: str, path: str, step: str, *, data=None, files=None,
-                expect=(200,), follow: bool = True, timed: bool = True):
+    def request(
+        self,
+        method: str,
+        path: str,
+        step: str,
+        *,
+        data=None,
+        files=None,
+        expect=(200,),
+        follow: bool = True,
+        timed: bool = True,
+    ):
         url = path if path.startswith("http") else self.base + path
         started = time.perf_counter()
         status = 0
@@ -155,18 +175,28 @@ class Browser:
                     headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
                 if method == "POST":
                     ref = urlsplit(self.last_url)
-                    headers["Referer"] = self.referer_base + ref.path + (
-                        "?" + ref.query if ref.query else "")
-                response = self.session.request(method, url, data=data, files=files, headers=headers,
-                                                allow_redirects=False, timeout=TIMEOUT, verify=False)
+                    headers["Referer"] = self.referer_base + ref.path + ("?" + ref.query if ref.query else "")
+                response = self.session.request(
+                    method,
+                    url,
+                    data=data,
+                    files=files,
+                    headers=headers,
+                    allow_redirects=False,
+                    timeout=TIMEOUT,
+                    verify=False,
+                )
                 self._store_cookies(response)
                 status = response.status_code
                 if follow and status in (301, 302, 303, 307, 308):
                     location = response.headers["Location"]
                     url = urljoin(url, location)
                     if self.forwarded and url.startswith("https://"):
-                        url = self.base + urlsplit(url).path + (
-                            "?" + urlsplit(url).query if urlsplit(url).query else "")
+                        url = (
+                            self.base
+                            + urlsplit(url).path
+                            + ("?" + urlsplit(url).query if urlsplit(url).query else "")
+                        )
                     method, data, files = "GET", None, None
                     continue
                 break
@@ -194,8 +224,16 @@ class Browser:
                 return dict(f["fields"])
         raise HttpError(0, self.last_url, f"no form posting to {contains!r}")
 
-    def submit(self, action: str, step: str, values: dict | None = None, *, files=None,
-               form_contains: str | None = None, **kwargs):
+    def submit(
+        self,
+        action: str,
+        step: str,
+        values: dict | None = None,
+        *,
+        files=None,
+        form_contains: str | None = None,
+        **kwargs,
+    ):
         """POST ``action`` with the page's form fields (CSRF token, version) and ``values``."""
         fields = self.form(form_contains if form_contains is not None else action)
         fields.update(values or {})
@@ -263,16 +301,22 @@ def _png_with_text(tag: str) -> bytes:
     import zlib
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     width = height = 64
-    raw = b"".join(b"\x00" + bytes((x * 4 + len(tag)) % 256 for x in range(width * 3))
-                   for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n"
-            + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"tEXt", b"Comment\x00" + tag.encode())
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    raw = b"".join(b"\x00" + bytes((x * 4 + len(tag)) % 256 for x in range(width * 3)) for _ in range(height))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"tEXt", b"Comment\x00" + tag.encode())
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 # -- journeys -------------------------------------------------------------------------------
@@ -319,14 +363,19 @@ def applicant_journey(b: Browser, shared: Shared, rng: random.Random) -> None:
         raise HttpError(0, b.last_url, "no application started")
     app_id = int(match.group(1))
     b.get(f"/applications/{app_id}/form/usaha", "apply: form page")
-    b.submit(f"/applications/{app_id}/form/usaha", "apply: save page",
-             {**SMALL_ANSWERS, "business_name": f"Warung Uji {k}-{rng.randrange(10**6)}",
-              "action": "continue"})
+    b.submit(
+        f"/applications/{app_id}/form/usaha",
+        "apply: save page",
+        {**SMALL_ANSWERS, "business_name": f"Warung Uji {k}-{rng.randrange(10**6)}", "action": "continue"},
+    )
     sent = {}
-    for key, name, data, ctype in (("ktp", "ktp.pdf", make_pdf(str(app_id)), "application/pdf"),
-                                   ("foto", "foto.png", _png_with_text(f"{app_id}"), "image/png")):
-        b.submit(f"/applications/{app_id}/documents/{key}", "apply: upload",
-                 files={"file": (name, data, ctype)})
+    for key, name, data, ctype in (
+        ("ktp", "ktp.pdf", make_pdf(str(app_id)), "application/pdf"),
+        ("foto", "foto.png", _png_with_text(f"{app_id}"), "image/png"),
+    ):
+        b.submit(
+            f"/applications/{app_id}/documents/{key}", "apply: upload", files={"file": (name, data, ctype)}
+        )
         if "uploaded" not in b.last_text and "diunggah" not in b.last_text:
             raise HttpError(0, b.last_url, f"upload of {key} not confirmed")
         sent[key] = hashlib.sha256(data).hexdigest()
@@ -348,11 +397,20 @@ def register_journey(b: Browser, shared: Shared, rng: random.Random, cluster: Cl
     n = next(shared.registered)
     email = f"daftar{n}-{rng.randrange(10**9)}@bench.test"
     b.get("/register?lang=en", "register: page")
-    b.submit("/register", "register: submit",
-             {"full_name": f"Pendaftar Uji {n}", "email": email, "nik": nik_for(700_000 + n),
-              "phone": f"+6287{n:09d}", "password": BENCH_PASSWORD,
-              "password_confirm": BENCH_PASSWORD, "confirm": BENCH_PASSWORD},
-             form_contains="register")
+    b.submit(
+        "/register",
+        "register: submit",
+        {
+            "full_name": f"Pendaftar Uji {n}",
+            "email": email,
+            "nik": nik_for(700_000 + n),
+            "phone": f"+6287{n:09d}",
+            "password": BENCH_PASSWORD,
+            "password_confirm": BENCH_PASSWORD,
+            "confirm": BENCH_PASSWORD,
+        },
+        form_contains="register",
+    )
     if "check-email" not in b.last_url:
         raise HttpError(0, b.last_url, "registration not accepted")
     deadline = time.monotonic() + 30
@@ -383,12 +441,16 @@ def office_journey(b: Browser, shared: Shared, rng: random.Random, index: int) -
         b.get(f"/office/applications/{app_id}", "office: review page")
         for action in ("claim", "start"):
             b.submit(f"/office/applications/{app_id}/{action}", f"office: {action}")
-        verdicts = sorted({html.unescape(f["action"]) for f in forms_of(b.last_text)
-                           if f["action"].endswith("/verdict")})
+        verdicts = sorted(
+            {html.unescape(f["action"]) for f in forms_of(b.last_text) if f["action"].endswith("/verdict")}
+        )
         for action in verdicts:
             b.submit(action, "office: accept document", {"verdict": "accept"})
-        b.submit(f"/office/applications/{app_id}/recommend", "office: recommend",
-                 {"decision": "approve", "reason": "Lengkap"})
+        b.submit(
+            f"/office/applications/{app_id}/recommend",
+            "office: recommend",
+            {"decision": "approve", "reason": "Lengkap"},
+        )
         if "recommended)" not in b.last_text:
             raise HttpError(0, b.last_url, "recommendation not recorded")
         with shared.lock:
@@ -401,8 +463,7 @@ def office_journey(b: Browser, shared: Shared, rng: random.Random, index: int) -
     b.login(f"kabid{index % 2}@bench.test", step="office: login")
     b.get("/office/queue?status=recommended", "office: queue")
     b.get(f"/office/applications/{app_id}", "office: review page")
-    b.submit(f"/office/applications/{app_id}/decide", "office: decide",
-             {"decision": "approve", "reason": ""})
+    b.submit(f"/office/applications/{app_id}/decide", "office: decide", {"decision": "approve", "reason": ""})
     if "approved)" not in b.last_text:
         raise HttpError(0, b.last_url, "decision not recorded")
     with shared.lock:
@@ -437,8 +498,10 @@ def run_step(cluster: Cluster, shared: Shared, users: int, seconds: float) -> tu
     stats = Stats()
     until = time.monotonic() + seconds
     started = time.monotonic()
-    threads = [threading.Thread(target=virtual_user, args=(i, cluster, shared, stats, until),
-                                daemon=True) for i in range(users)]
+    threads = [
+        threading.Thread(target=virtual_user, args=(i, cluster, shared, stats, until), daemon=True)
+        for i in range(users)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -462,8 +525,12 @@ def check_submissions(cluster: Cluster, submitted: list[Submitted]) -> list[str]
                 continue
             if item.tracking and application.tracking_number != item.tracking:
                 problems.append(f"application {item.application_id}: tracking number differs")
-            docs = {d.requirement_key: d for d in db.session.scalars(
-                select(Document).where(Document.application_id == item.application_id))}
+            docs = {
+                d.requirement_key: d
+                for d in db.session.scalars(
+                    select(Document).where(Document.application_id == item.application_id)
+                )
+            }
             for key, sha in item.documents.items():
                 doc = docs.get(key)
                 if doc is None:
@@ -472,14 +539,19 @@ def check_submissions(cluster: Cluster, submitted: list[Submitted]) -> list[str]
                     # Images are re-encoded by the upload check (metadata dropped): what is
                     # stored is not the bytes sent, so the stored sha256 must match S3.
                     if cluster.s3_sha256(doc.storage_key) != doc.sha256 or doc.size <= 0:
-                        problems.append(f"application {item.application_id}: {key} object in "
-                                        "S3 missing or different from its recorded sha256")
+                        problems.append(
+                            f"application {item.application_id}: {key} object in "
+                            "S3 missing or different from its recorded sha256"
+                        )
                 elif doc.sha256 != sha:
-                    problems.append(f"application {item.application_id}: {key} sha256 in the "
-                                    "database differs from the file sent")
+                    problems.append(
+                        f"application {item.application_id}: {key} sha256 in the "
+                        "database differs from the file sent"
+                    )
                 elif cluster.s3_sha256(doc.storage_key) != sha:
-                    problems.append(f"application {item.application_id}: {key} object in S3 "
-                                    "missing or different")
+                    problems.append(
+                        f"application {item.application_id}: {key} object in S3 missing or different"
+                    )
         db.session.rollback()
     return problems
 
@@ -501,16 +573,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--steps", default="1,2,4,8,16,32")
     parser.add_argument("--seconds", type=float, default=15)
-    parser.add_argument("--workers", type=int, default=None,
-                        help="gunicorn workers per host (default: deploy/gunicorn.conf.py's)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="gunicorn workers per host (default: deploy/gunicorn.conf.py's)",
+    )
     parser.add_argument("--redis-db", type=int, default=12)
-    parser.add_argument("--stop-after-break", type=int, default=2,
-                        help="steps to run past the break point")
+    parser.add_argument("--stop-after-break", type=int, default=2, help="steps to run past the break point")
     args = parser.parse_args(argv)
     steps = [int(x) for x in args.steps.split(",")]
     ok = True
-    with Cluster(redis_db=args.redis_db, workers=args.workers, applicants=max(steps) * 2,
-                 quiet=False) as cluster:
+    with Cluster(
+        redis_db=args.redis_db, workers=args.workers, applicants=max(steps) * 2, quiet=False
+    ) as cluster:
         shared = Shared(max(steps) * 2)
         summary, per_step_rows = [], []
         baseline_p95 = None
@@ -530,14 +606,26 @@ def main(argv: list[str] | None = None) -> int:
             if degraded and break_at is None:
                 break_at = users
             best_rps = max(best_rps, rps)
-            summary.append([users, stats.requests, f"{rps:.1f}", ms(pct(times, 50)), ms(p95),
-                            ms(pct(times, 99)), stats.five_xx, stats.failed_connections,
-                            len(stats.errors), dict(stats.journeys),
-                            "<- degrades" if break_at == users else ""])
+            summary.append(
+                [
+                    users,
+                    stats.requests,
+                    f"{rps:.1f}",
+                    ms(pct(times, 50)),
+                    ms(p95),
+                    ms(pct(times, 99)),
+                    stats.five_xx,
+                    stats.failed_connections,
+                    len(stats.errors),
+                    dict(stats.journeys),
+                    "<- degrades" if break_at == users else "",
+                ]
+            )
             for step_name in sorted(stats.times):
                 ts = stats.times[step_name]
-                per_step_rows.append([users, step_name, len(ts), ms(pct(ts, 50)), ms(pct(ts, 95)),
-                                      ms(pct(ts, 99))])
+                per_step_rows.append(
+                    [users, step_name, len(ts), ms(pct(ts, 50)), ms(pct(ts, 95)), ms(pct(ts, 99))]
+                )
             for err in stats.errors[:5]:
                 print("   error:", err[:300])
             if stats.five_xx:
@@ -550,13 +638,29 @@ def main(argv: list[str] | None = None) -> int:
                 if past_break > args.stop_after_break:
                     break
         print("\nPer step of the ramp (latency in ms over every request)")
-        print_table(summary, ["users", "requests", "req/s", "p50", "p95", "p99", "5xx",
-                              "conn err", "journey errors", "journeys done", ""])
+        print_table(
+            summary,
+            [
+                "users",
+                "requests",
+                "req/s",
+                "p50",
+                "p95",
+                "p99",
+                "5xx",
+                "conn err",
+                "journey errors",
+                "journeys done",
+                "",
+            ],
+        )
         print("\nPer journey step (ms)")
         print_table(per_step_rows, ["users", "step", "n", "p50", "p95", "p99"])
         if break_at:
-            print(f"\nLatency degrades at {break_at} virtual users (p95 > 3x the first step's, "
-                  "or throughput no longer grows, or errors).")
+            print(
+                f"\nLatency degrades at {break_at} virtual users (p95 > 3x the first step's, "
+                "or throughput no longer grows, or errors)."
+            )
         else:
             print("\nNo break point within the steps run.")
 
@@ -572,11 +676,15 @@ def main(argv: list[str] | None = None) -> int:
         dups = cluster.mail.duplicates()
         rows = [
             ["applications submitted (seen by the script)", len(shared.submitted)],
-            ["documents checked (db sha256 = sent = S3 object)",
-             sum(len(s.documents) for s in shared.submitted)],
+            [
+                "documents checked (db sha256 = sent = S3 object)",
+                sum(len(s.documents) for s in shared.submitted),
+            ],
             ["lost or damaged submissions", len(problems)],
-            ["recommended / approved by the office", f"{len(shared.recommended) + len(shared.decided)}"
-             f" / {len(shared.decided)}"],
+            [
+                "recommended / approved by the office",
+                f"{len(shared.recommended) + len(shared.decided)} / {len(shared.decided)}",
+            ],
             ["outbox rows by state", counts],
             ["SMTP messages for outbox rows (to applicants)", smtp],
             ["SMTP account emails sent by the web hosts (registrations)", account_mail],

@@ -119,15 +119,25 @@ def applicant_loop(b: Browser, shared: Shared, k: int, until: float) -> None:
         app_id = int(match.group(1))
         for n in range(3):
             b.get(f"/applications/{app_id}/form/usaha", "apply: form page")
-            b.submit(f"/applications/{app_id}/form/usaha", "apply: save page",
-                     {**SMALL_ANSWERS, "business_name": f"Warung {k}-{n}-{rng.randrange(10**6)}",
-                      "action": "continue" if n == 2 else "save"})
+            b.submit(
+                f"/applications/{app_id}/form/usaha",
+                "apply: save page",
+                {
+                    **SMALL_ANSWERS,
+                    "business_name": f"Warung {k}-{n}-{rng.randrange(10**6)}",
+                    "action": "continue" if n == 2 else "save",
+                },
+            )
         b.get(f"/applications/{app_id}/documents", "apply: documents page (GET writes stage)")
         for key, name, data, ctype in (
-                ("ktp", "ktp.pdf", make_pdf(str(app_id)), "application/pdf"),
-                ("foto", "foto.png", _png_with_text(str(app_id)), "image/png")):
-            b.submit(f"/applications/{app_id}/documents/{key}", "apply: upload",
-                     files={"file": (name, data, ctype)})
+            ("ktp", "ktp.pdf", make_pdf(str(app_id)), "application/pdf"),
+            ("foto", "foto.png", _png_with_text(str(app_id)), "image/png"),
+        ):
+            b.submit(
+                f"/applications/{app_id}/documents/{key}",
+                "apply: upload",
+                files={"file": (name, data, ctype)},
+            )
         b.get(f"/applications/{app_id}/review", "apply: review page (GET writes stage)")
         b.submit(f"/applications/{app_id}/review", "apply: submit", {"declaration": "y"})
         if "/confirmation" not in b.last_url:
@@ -149,15 +159,18 @@ def officer_loop(b: Browser, shared: Shared, k: int, until: float) -> None:
         b.get(f"/office/applications/{app_id}", "office: review page")
         for action in ("claim", "start"):
             b.submit(f"/office/applications/{app_id}/{action}", f"office: {action}")
-        for action in sorted({f["action"] for f in forms_of(b.last_text)
-                              if f["action"].endswith("/verdict")}):
+        for action in sorted(
+            {f["action"] for f in forms_of(b.last_text) if f["action"].endswith("/verdict")}
+        ):
             b.submit(action, "office: accept document", {"verdict": "accept"})
-        b.submit(f"/office/applications/{app_id}/recommend", "office: recommend",
-                 {"decision": "approve", "reason": "Lengkap"})
+        b.submit(
+            f"/office/applications/{app_id}/recommend",
+            "office: recommend",
+            {"decision": "approve", "reason": "Lengkap"},
+        )
 
 
-def virtual_user(index: int, officers: int, base: str, shared: Shared, stats: Stats,
-                 until: float) -> None:
+def virtual_user(index: int, officers: int, base: str, shared: Shared, stats: Stats, until: float) -> None:
     ip = f"127.0.{1 + index // 250}.{2 + index % 250}"
     while time.monotonic() < until:
         b = Browser(base, stats, source_ip=ip)
@@ -179,10 +192,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--officers", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--port", type=int, default=0, help="gunicorn port (0: a free one)")
-    parser.add_argument("--workers", type=int, default=None,
-                        help="gunicorn workers (default: deploy/gunicorn.conf.py, from CPUs)")
-    parser.add_argument("--app-root", type=Path, default=ROOT,
-                        help="checkout whose portal/ and deploy/ are served")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="gunicorn workers (default: deploy/gunicorn.conf.py, from CPUs)",
+    )
+    parser.add_argument(
+        "--app-root", type=Path, default=ROOT, help="checkout whose portal/ and deploy/ are served"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
     args = parser.parse_args(argv)
     app_root = args.app_root.resolve()
@@ -190,70 +208,112 @@ def main(argv: list[str] | None = None) -> int:
     port = args.port or free_port()
     tmp = Path(tempfile.mkdtemp(prefix="satupintu-sqlite-office-"))
     (tmp / "instance").mkdir()
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DATABASE_URL", "REDIS_URL", "RATELIMIT_STORAGE_URI", "PORTAL_CONFIG",
-                        "MAIL_SERVER", "STORAGE_BACKEND")}
-    env.update(PORTAL_CONFIG="default", PORTAL_INSTANCE_DIR=str(tmp / "instance"),
-               DATABASE_URL=f"sqlite:///{tmp / 'instance' / 'portal.db'}",
-               UPLOAD_ROOT=str(tmp / "uploads"), SECRET_KEY=secrets.token_urlsafe(32),
-               BASE_URL=f"http://127.0.0.1:{port}", GUNICORN_BIND=f"127.0.0.1:{port}",
-               GUNICORN_ACCESS_LOG=str(tmp / "access.log"), PYTHONPATH=str(app_root))
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in (
+            "DATABASE_URL",
+            "REDIS_URL",
+            "RATELIMIT_STORAGE_URI",
+            "PORTAL_CONFIG",
+            "MAIL_SERVER",
+            "STORAGE_BACKEND",
+        )
+    }
+    env.update(
+        PORTAL_CONFIG="default",
+        PORTAL_INSTANCE_DIR=str(tmp / "instance"),
+        DATABASE_URL=f"sqlite:///{tmp / 'instance' / 'portal.db'}",
+        UPLOAD_ROOT=str(tmp / "uploads"),
+        SECRET_KEY=secrets.token_urlsafe(32),
+        BASE_URL=f"http://127.0.0.1:{port}",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_ACCESS_LOG=str(tmp / "access.log"),
+        PYTHONPATH=str(app_root),
+    )
     if args.workers:
         env["GUNICORN_WORKERS"] = str(args.workers)
     py = sys.executable
     import json
 
-    spec = json.dumps({"slug": SMALL_CATEGORY, "fields": SMALL_FIELDS,
-                       "documents": SMALL_DOCUMENTS, "password": BENCH_PASSWORD,
-                       "officers": officers, "applicants": args.users - officers})
-    subprocess.run([py, "-m", "flask", "--app", "portal", "db", "upgrade"], cwd=app_root, env=env,
-                   check=True, capture_output=True)
+    spec = json.dumps(
+        {
+            "slug": SMALL_CATEGORY,
+            "fields": SMALL_FIELDS,
+            "documents": SMALL_DOCUMENTS,
+            "password": BENCH_PASSWORD,
+            "officers": officers,
+            "applicants": args.users - officers,
+        }
+    )
+    subprocess.run(
+        [py, "-m", "flask", "--app", "portal", "db", "upgrade"],
+        cwd=app_root,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     subprocess.run([py, "-c", SEED, spec], cwd=app_root, env=env, check=True)
     log = open(tmp / "gunicorn.log", "w")  # noqa: SIM115 - closed in finally
-    server = subprocess.Popen([py, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"],
-                              cwd=app_root, env=env, stdout=log, stderr=subprocess.STDOUT,
-                              start_new_session=True)
+    server = subprocess.Popen(
+        [py, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"],
+        cwd=app_root,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     ok = True
     try:
         import requests
 
         wait_for(lambda: requests.get(base + "/healthz", timeout=2).ok, 60, "gunicorn")
-        workers = len(subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True,
-                                     text=True).stdout.split())
+        workers = len(
+            subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+        )
         load_before = os.getloadavg()
-        print(f"gunicorn on {base}, {workers} workers, code from {app_root}; "
-              f"{args.users} users ({officers} officers) for {args.seconds:.0f} s; "
-              f"load average {load_before[0]:.1f}", flush=True)
+        print(
+            f"gunicorn on {base}, {workers} workers, code from {app_root}; "
+            f"{args.users} users ({officers} officers) for {args.seconds:.0f} s; "
+            f"load average {load_before[0]:.1f}",
+            flush=True,
+        )
         shared, stats = Shared(), Stats()
         until = time.monotonic() + args.seconds
         started = time.monotonic()
-        threads = [threading.Thread(target=virtual_user,
-                                    args=(i, officers, base, shared, stats, until), daemon=True)
-                   for i in range(args.users)]
+        threads = [
+            threading.Thread(target=virtual_user, args=(i, officers, base, shared, stats, until), daemon=True)
+            for i in range(args.users)
+        ]
         for t in threads:
             t.start()
         for t in threads:
             t.join(timeout=args.seconds + 120)
         took = time.monotonic() - started
         load_after = os.getloadavg()
-        rows = [[step, len(ts), ms(pct(ts, 50)), ms(pct(ts, 95)), ms(pct(ts, 99))]
-                for step, ts in sorted(stats.times.items())]
+        rows = [
+            [step, len(ts), ms(pct(ts, 50)), ms(pct(ts, 95)), ms(pct(ts, 99))]
+            for step, ts in sorted(stats.times.items())
+        ]
         times = stats.all_times()
-        rows.append(["ALL", len(times), ms(pct(times, 50)), ms(pct(times, 95)),
-                     ms(pct(times, 99))])
+        rows.append(["ALL", len(times), ms(pct(times, 50)), ms(pct(times, 95)), ms(pct(times, 99))])
         print_table(rows, ["step", "n", "p50 ms", "p95 ms", "p99 ms"])
-        print(f"\nrequests {stats.requests} in {took:.0f} s ({stats.requests / took:.1f}/s); "
-              f"5xx {stats.five_xx}; failed connections {stats.failed_connections}; "
-              f"journey errors {len(stats.errors)}; statuses {dict(sorted(stats.statuses.items()))}")
+        print(
+            f"\nrequests {stats.requests} in {took:.0f} s ({stats.requests / took:.1f}/s); "
+            f"5xx {stats.five_xx}; failed connections {stats.failed_connections}; "
+            f"journey errors {len(stats.errors)}; statuses {dict(sorted(stats.statuses.items()))}"
+        )
         print(f"load average (1 min) before {load_before[0]:.1f}, after {load_after[0]:.1f}")
         for err in stats.errors[:5]:
             print("  error:", err[:300])
         locked = (tmp / "gunicorn.log").read_text(errors="replace").count("database is locked")
         print(f"'database is locked' in the server log: {locked}")
         with sqlite3.connect(tmp / "instance" / "portal.db") as conn:
-            found = {row[0] for row in conn.execute(
-                "SELECT id FROM applications WHERE submitted_at IS NOT NULL")}
+            found = {
+                row[0] for row in conn.execute("SELECT id FROM applications WHERE submitted_at IS NOT NULL")
+            }
         lost = [i for i in shared.submitted if i not in found]
         print(f"submissions seen by the script {len(shared.submitted)}, lost {len(lost)}")
         if stats.five_xx or stats.failed_connections or lost or not shared.submitted:

@@ -55,9 +55,14 @@ def run_wrk(url: str, seconds: float, connections: int, headers: dict[str, str])
         found = re.search(rf"^\s+{q}%\s+([\d.]+\w+)", out, re.M)
         return found.group(1) if found else "-"
 
-    return {"rps": rps, "requests": total, "p50": lat("50"), "p99": lat("99"),
-            "bad": (int(non2xx.group(1)) if non2xx else 0)
-            + (sum(int(x) for x in errors.groups()) if errors else 0)}
+    return {
+        "rps": rps,
+        "requests": total,
+        "p50": lat("50"),
+        "p99": lat("99"),
+        "bad": (int(non2xx.group(1)) if non2xx else 0)
+        + (sum(int(x) for x in errors.groups()) if errors else 0),
+    }
 
 
 def run_python(url: str, seconds: float, connections: int, headers: dict[str, str]) -> dict:
@@ -92,9 +97,13 @@ def run_python(url: str, seconds: float, connections: int, headers: dict[str, st
         t.join()
     times.sort()
     took = time.monotonic() - started
-    return {"rps": len(times) / took, "requests": len(times),
-            "p50": f"{times[len(times) // 2] * 1000:.1f}ms" if times else "-",
-            "p99": f"{times[int(len(times) * 0.99)] * 1000:.1f}ms" if times else "-", "bad": bad[0]}
+    return {
+        "rps": len(times) / took,
+        "requests": len(times),
+        "p50": f"{times[len(times) // 2] * 1000:.1f}ms" if times else "-",
+        "p99": f"{times[int(len(times) * 0.99)] * 1000:.1f}ms" if times else "-",
+        "bad": bad[0],
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,22 +121,47 @@ def main(argv: list[str] | None = None) -> int:
     tool = "wrk" if runner is run_wrk else "python threads"
 
     plain = "        location /plain/ {\n            alias %s/;\n        }"
-    c = Cluster(redis_db=args.redis_db, workers=args.workers, hosts=1, storage="local",
-                with_worker=False, applicants=1, quiet=False)
+    c = Cluster(
+        redis_db=args.redis_db,
+        workers=args.workers,
+        hosts=1,
+        storage="local",
+        with_worker=False,
+        applicants=1,
+        quiet=False,
+    )
     # The plain location: the same folder as /_protected/, no app in between.
     c.nginx_extra = plain % (c.tmp / "uploads")
     with c:
         host_port = c.host_ports["host-A"]
         hello_port = free_port()
-        env = c.env(GUNICORN_BIND=f"127.0.0.1:{hello_port}",
-                    PYTHONPATH=os.pathsep.join([str(ROOT / "bench"), str(ROOT)]))
-        c._spawn("hello", [sys.executable, "-m", "gunicorn", "-c",
-                           str(ROOT / "deploy" / "gunicorn.conf.py"), "throughput:hello_app"],
-                 env=env, log=c.tmp / "hello.log")
+        env = c.env(
+            GUNICORN_BIND=f"127.0.0.1:{hello_port}",
+            PYTHONPATH=os.pathsep.join([str(ROOT / "bench"), str(ROOT)]),
+        )
+        c._spawn(
+            "hello",
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-c",
+                str(ROOT / "deploy" / "gunicorn.conf.py"),
+                "throughput:hello_app",
+            ],
+            env=env,
+            log=c.tmp / "hello.log",
+        )
         import urllib.request
 
-        wait_for(lambda: urllib.request.urlopen(f"http://127.0.0.1:{hello_port}/hello",  # noqa: S310
-                                                timeout=2), 60, "hello app")
+        wait_for(
+            lambda: urllib.request.urlopen(
+                f"http://127.0.0.1:{hello_port}/hello",  # noqa: S310
+                timeout=2,
+            ),
+            60,
+            "hello app",
+        )
 
         # One applicant's document, stored by the app's own storage backend.
         from portal.applications import services
@@ -140,13 +174,20 @@ def main(argv: list[str] | None = None) -> int:
         data = os.urandom(args.size_kb * 1024)
         with c.app().app_context():
             user = get_user_by_email("warga0@bench.test")
-            category = db.session.scalar(db.select(PermitCategory).where(
-                PermitCategory.slug == "bench-kecil"))
+            category = db.session.scalar(
+                db.select(PermitCategory).where(PermitCategory.slug == "bench-kecil")
+            )
             application = services.start_application(user, category)
             stored = get_storage().save(io.BytesIO(data), key_prefix="documents/")
-            doc = Document(application_id=application.id, requirement_key="ktp",
-                           storage_key=stored.key, original_name="ktp.pdf", size=stored.size,
-                           sha256=stored.sha256, content_type="application/pdf")
+            doc = Document(
+                application_id=application.id,
+                requirement_key="ktp",
+                storage_key=stored.key,
+                original_name="ktp.pdf",
+                size=stored.size,
+                sha256=stored.sha256,
+                content_type="application/pdf",
+            )
             db.session.add(doc)
             db.session.commit()
             download = f"/applications/{application.id}/documents/{doc.id}/download"
@@ -159,21 +200,28 @@ def main(argv: list[str] | None = None) -> int:
             print("the download through the app did not return the stored file")
             return 1
 
-        print(f"\nEach run: {args.seconds:.0f} s, {args.connections} connections, {tool}; "
-              f"gunicorn workers per app: {c.env().get('GUNICORN_WORKERS', 'config default')}")
+        print(
+            f"\nEach run: {args.seconds:.0f} s, {args.connections} connections, {tool}; "
+            f"gunicorn workers per app: {c.env().get('GUNICORN_WORKERS', 'config default')}"
+        )
         runs = [
             ("catalogue page /permits (gunicorn)", f"http://127.0.0.1:{host_port}/permits", {}),
             ("hello world (gunicorn, same config)", f"http://127.0.0.1:{hello_port}/hello", {}),
-            (f"document {args.size_kb} KB via app + X-Accel-Redirect (nginx HTTPS)",
-             c.base_url + download, {"Cookie": cookie}),
+            (
+                f"document {args.size_kb} KB via app + X-Accel-Redirect (nginx HTTPS)",
+                c.base_url + download,
+                {"Cookie": cookie},
+            ),
             ("same file from a plain nginx location (HTTPS)", c.base_url + f"/plain/{key}", {}),
         ]
         results = {}
         for label, url, headers in runs:
             print(f"  running: {label}", flush=True)
             results[label] = runner(url, args.seconds, args.connections, headers)
-        rows = [[label, r["requests"], f"{r['rps']:.1f}", r["p50"], r["p99"], r["bad"]]
-                for label, r in results.items()]
+        rows = [
+            [label, r["requests"], f"{r['rps']:.1f}", r["p50"], r["p99"], r["bad"]]
+            for label, r in results.items()
+        ]
         print()
         print_table(rows, ["run", "requests", "req/s", "p50", "p99", "errors/non-2xx"])
         labels = list(results)

@@ -20,8 +20,7 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
 # Sync workers: 2 x cores + 1, capped so a big machine does not open more database
 # connections than PostgreSQL allows (each worker holds a small SQLAlchemy pool).
-workers = _int("GUNICORN_WORKERS", min(2 * multiprocessing.cpu_count() + 1,
-                                       _int("GUNICORN_MAX_WORKERS", 12)))
+workers = _int("GUNICORN_WORKERS", min(2 * multiprocessing.cpu_count() + 1, _int("GUNICORN_MAX_WORKERS", 12)))
 worker_class = "sync"
 # Uploads stream through the worker (60 MB at most, see MAX_CONTENT_LENGTH): a slow phone
 # upload is buffered by nginx first, so the worker only waits on the database and storage.
@@ -43,8 +42,7 @@ proxy_allow_ips = forwarded_allow_ips
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-access_log_format = ('%({x-forwarded-for}i)s %(h)s "%(r)s" %(s)s %(B)s %(D)sus '
-                     '"%(f)s" "%(a)s"')
+access_log_format = '%({x-forwarded-for}i)s %(h)s "%(r)s" %(s)s %(B)s %(D)sus "%(f)s" "%(a)s"'
 
 # Requests larger than this in their request line or headers are refused early.
 limit_request_line = 8190

@@ -92,11 +92,15 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     database.init_app(app)
-    migrate.init_app(app, database, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"),
-                     render_as_batch=True, compare_type=True)
+    migrate.init_app(
+        app,
+        database,
+        directory=os.path.join(os.path.dirname(__file__), "..", "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale,
-                   timezone_selector=lambda: app.config["TIMEZONE"])
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: app.config["TIMEZONE"])
     limiter.init_app(app)
 
     login_manager.init_app(app)
@@ -147,10 +151,18 @@ def _register_blueprints(app: Flask) -> None:
 
 #: Public pages an anonymous visitor may get from a shared cache (nginx's micro-cache, see
 #: deploy/nginx) or the browser's for a minute: the same for everyone in one language.
-CACHEABLE_PUBLIC_PAGES = frozenset({
-    "public.home", "catalogue.index", "catalogue.detail", "public.news_list",
-    "public.news_detail", "public.faq", "public.statistics", "tutorials.library",
-})
+CACHEABLE_PUBLIC_PAGES = frozenset(
+    {
+        "public.home",
+        "catalogue.index",
+        "catalogue.detail",
+        "public.news_list",
+        "public.news_detail",
+        "public.faq",
+        "public.statistics",
+        "tutorials.library",
+    }
+)
 PUBLIC_MAX_AGE = 60
 
 
@@ -171,10 +183,14 @@ def _template_context(app: Flask) -> None:
     @app.after_request
     def _cacheable_public_pages(response):
         # Runs before security's header hook (after_request hooks run last-registered first).
-        if (request.method in ("GET", "HEAD") and request.endpoint in CACHEABLE_PUBLIC_PAGES
-                and response.status_code == 200 and not session
-                and "Set-Cookie" not in response.headers
-                and not current_user.is_authenticated):
+        if (
+            request.method in ("GET", "HEAD")
+            and request.endpoint in CACHEABLE_PUBLIC_PAGES
+            and response.status_code == 200
+            and not session
+            and "Set-Cookie" not in response.headers
+            and not current_user.is_authenticated
+        ):
             g.no_store = False
             response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
             response.vary.update(("Cookie", "Accept-Language"))

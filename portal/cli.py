@@ -27,10 +27,17 @@ ROLE_CHOICES = click.Choice([r.value for r in Role])
 @users_cli.command("create")
 @click.option("--email", required=True)
 @click.option("--name", "full_name", default=None, help="Full name (defaults to the email).")
-@click.option("--role", "roles", multiple=True, type=ROLE_CHOICES, required=True,
-              help="Repeat for several roles.")
-@click.option("--password", envvar="PORTAL_NEW_PASSWORD", prompt=True, hide_input=True,
-              confirmation_prompt=True, help="Prompted for when not given.")
+@click.option(
+    "--role", "roles", multiple=True, type=ROLE_CHOICES, required=True, help="Repeat for several roles."
+)
+@click.option(
+    "--password",
+    envvar="PORTAL_NEW_PASSWORD",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Prompted for when not given.",
+)
 def create_user(email: str, full_name: str | None, roles: tuple[str, ...], password: str) -> None:
     """Create a staff account (officer, approver, helpdesk, admin); one person may hold several."""
     try:
@@ -63,9 +70,7 @@ class _SystemActor:
 @seed_cli.command("demo")
 def seed_demo() -> None:
     """Demo accounts and reference data; safe to run again (nothing is duplicated)."""
-    if current_app.config.get("PREFERRED_URL_SCHEME") == "https" and not os.environ.get(
-        "PORTAL_ALLOW_DEMO"
-    ):
+    if current_app.config.get("PREFERRED_URL_SCHEME") == "https" and not os.environ.get("PORTAL_ALLOW_DEMO"):
         raise click.ClickException("Refusing to seed demo data in production.")
     for line in run():
         click.echo(line)

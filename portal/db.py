@@ -66,9 +66,7 @@ class TimestampMixin:
 def str_enum(cls: type[enum.Enum], name: str) -> Enum:
     """An enum column stored by value as a plain string (no native type): the same on SQLite
     and PostgreSQL, and adding a member needs no ALTER TYPE."""
-    return Enum(
-        cls, name=name, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e]
-    )
+    return Enum(cls, name=name, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
 
 
 #: Indexes that only migrations create (PostgreSQL-specific, not expressible portably in the

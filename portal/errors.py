@@ -35,23 +35,26 @@ from portal.extensions import db
 from portal.request_limits import is_upload_endpoint
 
 MESSAGES = {
-    400: (_l("The request could not be understood"),
-          _l("Go back, reload the page and try again.")),
-    403: (_l("You do not have access to this page"),
-          _l("If you think you should, log in with the right account or contact the help desk.")),
-    404: (_l("Page not found"),
-          _l("Check the address, or start again from the home page.")),
-    405: (_l("This action is not allowed here"),
-          _l("Go back and use the buttons on the page.")),
-    409: (_l("This could not be done now"),
-          _l("Reload the page to see the current state, then try again.")),
-    413: (_l("The file or form is too large"),
-          _l("Make the file smaller (scan at a lower resolution or split the PDF) and try again.")),
-    429: (_l("Too many attempts"),
-          _l("Please wait a moment before trying again.")),
-    500: (_l("Something went wrong on our side"),
-          _l("Your data has not been lost. Try again in a few minutes; if it keeps happening, "
-             "contact the help desk.")),
+    400: (_l("The request could not be understood"), _l("Go back, reload the page and try again.")),
+    403: (
+        _l("You do not have access to this page"),
+        _l("If you think you should, log in with the right account or contact the help desk."),
+    ),
+    404: (_l("Page not found"), _l("Check the address, or start again from the home page.")),
+    405: (_l("This action is not allowed here"), _l("Go back and use the buttons on the page.")),
+    409: (_l("This could not be done now"), _l("Reload the page to see the current state, then try again.")),
+    413: (
+        _l("The file or form is too large"),
+        _l("Make the file smaller (scan at a lower resolution or split the PDF) and try again."),
+    ),
+    429: (_l("Too many attempts"), _l("Please wait a moment before trying again.")),
+    500: (
+        _l("Something went wrong on our side"),
+        _l(
+            "Your data has not been lost. Try again in a few minutes; if it keeps happening, "
+            "contact the help desk."
+        ),
+    ),
 }
 
 
@@ -81,17 +84,17 @@ class NotFoundError(PortalError):
 
 
 # A form without a file (portal/request_limits.py): the limit is 1 MB of typed text.
-FORM_TOO_LARGE = (_l("The form is too large"),
-                  _l("What you sent is much longer than this form takes. Go back, shorten the "
-                     "text and send it again."))
+FORM_TOO_LARGE = (
+    _l("The form is too large"),
+    _l("What you sent is much longer than this form takes. Go back, shorten the text and send it again."),
+)
 
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def _render(code: int, title: Any = None, hint: Any = None,
-            retry_after: str | None = None) -> Response:
+def _render(code: int, title: Any = None, hint: Any = None, retry_after: str | None = None) -> Response:
     default_title, default_hint = MESSAGES.get(code, MESSAGES[500])
     title = title or default_title
     hint = hint or default_hint
@@ -99,8 +102,10 @@ def _render(code: int, title: Any = None, hint: Any = None,
         response = jsonify(error=str(title), hint=str(hint), status=code)
         response.status_code = code
     else:
-        response = make_response(render_template("errors/error.html", code=code, title=title,
-                                                 hint=hint, retry_after=retry_after), code)
+        response = make_response(
+            render_template("errors/error.html", code=code, title=title, hint=hint, retry_after=retry_after),
+            code,
+        )
     if retry_after:
         response.headers["Retry-After"] = retry_after
     return response
@@ -123,8 +128,7 @@ def render_portal_error(error: PortalError) -> Response | BaseResponse:
     code = error.status_code
     message = str(error)
     if _wants_json():
-        response = jsonify(error=str(MESSAGES.get(code, MESSAGES[400])[0]), hint=message,
-                           status=code)
+        response = jsonify(error=str(MESSAGES.get(code, MESSAGES[400])[0]), hint=message, status=code)
         response.status_code = code
         return response
     back = _back_to_form() if code in (400, 409) else None
@@ -132,8 +136,11 @@ def render_portal_error(error: PortalError) -> Response | BaseResponse:
         db.session.rollback()
         flash(message, "danger")
         return redirect(back, code=303)
-    if type(error) in (AccessDenied, NotFoundError) and len(error.args) == 1 \
-            and error.args[0] is error.default_message:
+    if (
+        type(error) in (AccessDenied, NotFoundError)
+        and len(error.args) == 1
+        and error.args[0] is error.default_message
+    ):
         return _render(code)  # the same page abort() gave
     title = MESSAGES.get(code, MESSAGES[400])[0]
     return _render(code, title, message)
@@ -147,8 +154,10 @@ def init_app(app: Flask) -> None:
         return _render(
             400,
             _l("This form has expired"),
-            _l("For your safety, forms expire after a while or when you log in or out. "
-               "Go back, reload the page and send it again. Nothing was changed."),
+            _l(
+                "For your safety, forms expire after a while or when you log in or out. "
+                "Go back, reload the page and send it again. Nothing was changed."
+            ),
         )
 
     @app.errorhandler(HTTPException)

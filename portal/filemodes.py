@@ -51,9 +51,7 @@ def secure_embedded_files(app: Flask) -> None:
         instance.chmod(PRIVATE_DIR)
     url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
     name = url.database
-    if url.get_backend_name() != "sqlite" or not name or name == ":memory:" or name.startswith(
-        "file:"
-    ):
+    if url.get_backend_name() != "sqlite" or not name or name == ":memory:" or name.startswith("file:"):
         return
     path = Path(name)
     if not path.is_absolute():  # Flask-SQLAlchemy puts relative SQLite paths in instance/

@@ -59,9 +59,14 @@ LANG_COOKIE = "lang"
 
 def remember_anonymous_language(response: Response, lang: str) -> None:
     """Keep an anonymous visitor's language in a plain preference cookie (not a session)."""
-    response.set_cookie(LANG_COOKIE, lang, max_age=int(timedelta(days=365).total_seconds()),
-                        secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True,
-                        samesite="Lax")
+    response.set_cookie(
+        LANG_COOKIE,
+        lang,
+        max_age=int(timedelta(days=365).total_seconds()),
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 def switch_language_url(lang: str) -> str:

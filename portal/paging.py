@@ -34,8 +34,9 @@ def year_arg(name: str) -> int | None:
     return int_arg(name, minimum=MIN_DATE.year, maximum=MAX_DATE.year)
 
 
-def fetch_page(stmt: Select, size: int, *, cursor: Callable[[Any], Any] = attrgetter("id"),
-               unique: bool = False) -> tuple[list[Any], Any]:
+def fetch_page(
+    stmt: Select, size: int, *, cursor: Callable[[Any], Any] = attrgetter("id"), unique: bool = False
+) -> tuple[list[Any], Any]:
     """One page of keyset paging: ``stmt`` is already filtered past the previous page's cursor
     and ordered; one row more than ``size`` is read to know whether a next page exists.
     Returns the page's rows and the cursor of the next page (``cursor`` of the last row), or

@@ -80,8 +80,9 @@ class FilterDateField(DateField):
             self.data = parse_date(valuelist[0])
         except ValueError:
             self.data = None
-            raise ValueError(_l("Enter a date between 1900 and 2999 as year-month-day, "
-                                "for example 2026-01-31.")) from None
+            raise ValueError(
+                _l("Enter a date between 1900 and 2999 as year-month-day, for example 2026-01-31.")
+            ) from None
 
 
 def init_app(app: Flask) -> None:

@@ -40,9 +40,15 @@ def _seed_users() -> Iterator[str]:
     for email, name, roles, nik, phone in DEMO_USERS:
         if get_user_by_email(email) is not None:
             continue
-        user = User(email=email, full_name=name, nik=nik, phone=phone,
-                    password_hash=hash_password(DEMO_PASSWORD), email_verified_at=utcnow(),
-                    locale="id")
+        user = User(
+            email=email,
+            full_name=name,
+            nik=nik,
+            phone=phone,
+            password_hash=hash_password(DEMO_PASSWORD),
+            email_verified_at=utcnow(),
+            locale="id",
+        )
         user.roles = [UserRole(role=r) for r in roles]
         db.session.add(user)
         yield f"demo user {email} ({', '.join(roles)})"

@@ -30,9 +30,7 @@ def next_value(name: str) -> int:
     dialect = db.session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     db.session.execute(
-        insert(SequenceCounter).values(name=name, value=0).on_conflict_do_nothing(
-            index_elements=["name"]
-        )
+        insert(SequenceCounter).values(name=name, value=0).on_conflict_do_nothing(index_elements=["name"])
     )
     return db.session.execute(
         update(SequenceCounter)

@@ -25,14 +25,44 @@ from flask_compress import Compress
 from werkzeug.security import safe_join
 
 #: Files that get a fingerprint in their URL (sample documents keep their plain address).
-FINGERPRINTED = (".css", ".js", ".mjs", ".woff", ".woff2", ".ttf", ".png", ".jpg", ".jpeg",
-                 ".svg", ".webp", ".ico", ".gif")
+FINGERPRINTED = (
+    ".css",
+    ".js",
+    ".mjs",
+    ".woff",
+    ".woff2",
+    ".ttf",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".svg",
+    ".webp",
+    ".ico",
+    ".gif",
+)
 #: Static types worth compressing.
-STATIC_COMPRESSIBLE = {"text/css", "text/javascript", "application/javascript", "image/svg+xml",
-                       "application/json", "text/plain", "font/ttf", "font/otf",
-                       "application/vnd.ms-fontobject", "image/x-icon", "image/vnd.microsoft.icon"}
-NEVER_COMPRESSED_PREFIXES = ("video/", "audio/", "application/pdf", "image/png", "image/jpeg",
-                             "image/webp", "image/gif")
+STATIC_COMPRESSIBLE = {
+    "text/css",
+    "text/javascript",
+    "application/javascript",
+    "image/svg+xml",
+    "application/json",
+    "text/plain",
+    "font/ttf",
+    "font/otf",
+    "application/vnd.ms-fontobject",
+    "image/x-icon",
+    "image/vnd.microsoft.icon",
+}
+NEVER_COMPRESSED_PREFIXES = (
+    "video/",
+    "audio/",
+    "application/pdf",
+    "image/png",
+    "image/jpeg",
+    "image/webp",
+    "image/gif",
+)
 ONE_YEAR = 31_536_000
 
 

@@ -88,9 +88,15 @@ def _flushed(session: Session, _context: Any) -> None:
 @event.listens_for(Session, "do_orm_execute")
 def _executed(state: ORMExecuteState) -> None:
     statement = state.statement
-    if state.is_insert or state.is_update or state.is_delete or (
+    if (
+        state.is_insert
+        or state.is_update
+        or state.is_delete
+        or (
             isinstance(statement, TextClause)
-            and not str(statement).lstrip().lower().startswith(("select", "with"))):
+            and not str(statement).lstrip().lower().startswith(("select", "with"))
+        )
+    ):
         state.session.info[_WRITES] = True
 
 
@@ -142,7 +148,8 @@ def _delete_files_on_rollback(session: Session, previous_transaction: SessionTra
     replaced = session.info.get(_REPLACED_FILES)
     if replaced:
         session.info[_REPLACED_FILES] = [
-            entry for entry in replaced if not _inside(entry[2], previous_transaction)]
+            entry for entry in replaced if not _inside(entry[2], previous_transaction)
+        ]
     pending = session.info.get(_PENDING_FILES)
     if not pending:
         return

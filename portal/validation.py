@@ -8,8 +8,47 @@ from datetime import date
 
 # Province codes (kode wilayah, Permendagri), including the new Papua provinces.
 PROVINCE_CODES = frozenset(
-    {11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 31, 32, 33, 34, 35, 36, 51, 52, 53,
-     61, 62, 63, 64, 65, 71, 72, 73, 74, 75, 76, 81, 82, 91, 92, 93, 94, 95, 96, 97}
+    {
+        11,
+        12,
+        13,
+        14,
+        15,
+        16,
+        17,
+        18,
+        19,
+        21,
+        31,
+        32,
+        33,
+        34,
+        35,
+        36,
+        51,
+        52,
+        53,
+        61,
+        62,
+        63,
+        64,
+        65,
+        71,
+        72,
+        73,
+        74,
+        75,
+        76,
+        81,
+        82,
+        91,
+        92,
+        93,
+        94,
+        95,
+        96,
+        97,
+    }
 )
 
 _NIK_RE = re.compile(r"[0-9]{16}")
@@ -70,8 +109,12 @@ def normalize_kk(value: str) -> str:
     """The family card (Kartu Keluarga) number as 16 digits, however it was typed in groups:
     a known province code first and a serial that is not 0000. Raises ValueError."""
     digits = compact_digits(value)
-    if (not _NIK_RE.fullmatch(digits) or int(digits[0:2]) not in PROVINCE_CODES
-            or digits[2:4] == "00" or digits[12:16] == "0000"):
+    if (
+        not _NIK_RE.fullmatch(digits)
+        or int(digits[0:2]) not in PROVINCE_CODES
+        or digits[2:4] == "00"
+        or digits[12:16] == "0000"
+    ):
         raise ValueError("kk")
     return digits
 

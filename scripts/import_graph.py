@@ -124,8 +124,11 @@ def main() -> None:
     rollbacks = {"services": 0, "views": 0, "other": 0}
     for name, path in modules.items():
         tree = ast.parse(path.read_text(), str(path))
-        kind = "services" if "services" in path.stem or path.parent.name == "services" else (
-            "views" if path.stem == "views" else "other")
+        kind = (
+            "services"
+            if "services" in path.stem or path.parent.name == "services"
+            else ("views" if path.stem == "views" else "other")
+        )
         counter = Counter()
         counter.visit(tree)
         aborts["services" if kind == "services" else "other"] += counter.aborts
@@ -164,10 +167,14 @@ def main() -> None:
         for name, _, target in local_imports:
             print(f"  {name}: {target}")
     print(f"abort() calls: {aborts['services']} in services, {aborts['other']} elsewhere")
-    print(f"commit() calls: {commits['services']} in services, {commits['views']} in views, "
-          f"{commits['other']} elsewhere")
-    print(f"rollback() calls: {rollbacks['services']} in services, {rollbacks['views']} in views, "
-          f"{rollbacks['other']} elsewhere")
+    print(
+        f"commit() calls: {commits['services']} in services, {commits['views']} in views, "
+        f"{commits['other']} elsewhere"
+    )
+    print(
+        f"rollback() calls: {rollbacks['services']} in services, {rollbacks['views']} in views, "
+        f"{rollbacks['other']} elsewhere"
+    )
 
 
 if __name__ == "__main__":

@@ -43,91 +43,206 @@ SLOT_PADDING = 0.8
 
 # One chapter: (chapter id, stage key or None, title id, title en, [(sentence id, sentence en)]).
 GUIDE_CHAPTERS = [
-    ("intro", None, "Pembuka", "Introduction", [
-        ("Panduan Permohonan Izin Online di SatuPintu.",
-         "A guide to applying for a permit online with SatuPintu."),
-        ("Ikuti setiap bagian sesuai langkah Anda.",
-         "Follow each chapter for the step you are at."),
-    ]),
-    ("register", "register", "Daftar akun", "Create an account", [
-        ("Buka halaman Daftar di SatuPintu.", "Open the Register page on SatuPintu."),
-        ("Isi nama, email, NIK enam belas angka, nomor HP, dan kata sandi.",
-         "Fill in your name, email, sixteen-digit NIK, phone number and password."),
-        ("Buka email Anda, lalu klik tautan verifikasi.",
-         "Open your email, then click the verification link."),
-    ]),
-    ("login", "login", "Masuk", "Log in", [
-        ("Klik Masuk di bagian atas halaman.", "Click Log in at the top of the page."),
-        ("Ketik email dan kata sandi Anda.", "Type your email and password."),
-        ("Lupa kata sandi? Klik Lupa kata sandi untuk membuat yang baru.",
-         "Forgot your password? Click Forgot password to make a new one."),
-    ]),
-    ("choose_category", "choose_category", "Pilih jenis izin", "Choose the permit type", [
-        ("Buka daftar Jenis Izin.", "Open the list of permit types."),
-        ("Cari dengan kata kunci, misalnya bangunan atau reklame.",
-         "Search with a keyword, for example building or advertisement."),
-        ("Pilih jenis izin yang sesuai kebutuhan Anda.", "Choose the permit type that fits your need."),
-    ]),
-    ("requirements", "requirements", "Baca persyaratan", "Read the requirements", [
-        ("Baca Persyaratan sebelum mulai.", "Read the requirements before you start."),
-        ("Lihat dokumen wajib, jangka waktu, dan biaya.",
-         "See the required documents, the processing time and the fee."),
-        ("Siapkan hasil pindai dokumen dalam bentuk PDF atau foto.",
-         "Prepare scans of the documents as PDF files or photos."),
-    ]),
-    ("fill_form", "fill_form", "Isi formulir", "Fill in the form", [
-        ("Klik Ajukan Permohonan untuk membuka formulir.", "Click Apply to open the form."),
-        ("Isi setiap halaman. Kolom bertanda bintang wajib diisi.",
-         "Fill in each page. Fields marked with a star are required."),
-        ("Draf tersimpan setiap kali Anda pindah halaman.",
-         "The draft is saved each time you move to another page."),
-    ]),
-    ("upload_documents", "upload_documents", "Unggah dokumen", "Upload the documents", [
-        ("Setiap dokumen punya tempat unggah sendiri.", "Each document has its own upload slot."),
-        ("Pilih berkas PDF, JPG, atau PNG sesuai batas ukuran.",
-         "Choose a PDF, JPG or PNG file within the size limit."),
-        ("Lihat contoh dokumen bila ragu.", "Look at the sample document if you are unsure."),
-    ]),
-    ("review_submit", "review_submit", "Periksa dan ajukan", "Check and submit", [
-        ("Periksa kembali semua jawaban dan dokumen.", "Check all your answers and documents again."),
-        ("Centang pernyataan bahwa data Anda benar.", "Tick the statement that your data is true."),
-        ("Klik Ajukan, lalu catat Nomor Registrasi Anda.",
-         "Click Submit, then write down your tracking number."),
-    ]),
-    ("track_status", "track_status", "Pantau status", "Track the status", [
-        ("Buka Permohonan Saya di Beranda Saya.", "Open My applications on My dashboard."),
-        ("Lihat status dan riwayat permohonan Anda.",
-         "See the status and the history of your application."),
-        ("Baca pesan dari petugas bila ada.", "Read the messages from the office, if any."),
-    ]),
-    ("respond_correction", "respond_correction", "Perbaiki permohonan", "Make corrections", [
-        ("Status Perlu Perbaikan berarti ada yang harus diperbaiki.",
-         "The status Correction needed means something must be fixed."),
-        ("Perbaiki hanya bagian yang ditandai petugas.", "Fix only the parts the officer marked."),
-        ("Klik Ajukan Ulang untuk mengirim kembali.", "Click Resubmit to send it again."),
-    ]),
-    ("download_permit", "download_permit", "Unduh izin", "Download the permit", [
-        ("Bila status Disetujui, izin Anda sudah terbit.",
-         "When the status is Approved, your permit has been issued."),
-        ("Klik Unduh untuk menyimpan Dokumen Izin dalam bentuk PDF.",
-         "Click Download to save the permit document as a PDF."),
-        ("Siapa saja dapat mengecek keabsahan izin lewat kode QR.",
-         "Anyone can verify the permit with its QR code."),
-    ]),
+    (
+        "intro",
+        None,
+        "Pembuka",
+        "Introduction",
+        [
+            (
+                "Panduan Permohonan Izin Online di SatuPintu.",
+                "A guide to applying for a permit online with SatuPintu.",
+            ),
+            ("Ikuti setiap bagian sesuai langkah Anda.", "Follow each chapter for the step you are at."),
+        ],
+    ),
+    (
+        "register",
+        "register",
+        "Daftar akun",
+        "Create an account",
+        [
+            ("Buka halaman Daftar di SatuPintu.", "Open the Register page on SatuPintu."),
+            (
+                "Isi nama, email, NIK enam belas angka, nomor HP, dan kata sandi.",
+                "Fill in your name, email, sixteen-digit NIK, phone number and password.",
+            ),
+            (
+                "Buka email Anda, lalu klik tautan verifikasi.",
+                "Open your email, then click the verification link.",
+            ),
+        ],
+    ),
+    (
+        "login",
+        "login",
+        "Masuk",
+        "Log in",
+        [
+            ("Klik Masuk di bagian atas halaman.", "Click Log in at the top of the page."),
+            ("Ketik email dan kata sandi Anda.", "Type your email and password."),
+            (
+                "Lupa kata sandi? Klik Lupa kata sandi untuk membuat yang baru.",
+                "Forgot your password? Click Forgot password to make a new one.",
+            ),
+        ],
+    ),
+    (
+        "choose_category",
+        "choose_category",
+        "Pilih jenis izin",
+        "Choose the permit type",
+        [
+            ("Buka daftar Jenis Izin.", "Open the list of permit types."),
+            (
+                "Cari dengan kata kunci, misalnya bangunan atau reklame.",
+                "Search with a keyword, for example building or advertisement.",
+            ),
+            ("Pilih jenis izin yang sesuai kebutuhan Anda.", "Choose the permit type that fits your need."),
+        ],
+    ),
+    (
+        "requirements",
+        "requirements",
+        "Baca persyaratan",
+        "Read the requirements",
+        [
+            ("Baca Persyaratan sebelum mulai.", "Read the requirements before you start."),
+            (
+                "Lihat dokumen wajib, jangka waktu, dan biaya.",
+                "See the required documents, the processing time and the fee.",
+            ),
+            (
+                "Siapkan hasil pindai dokumen dalam bentuk PDF atau foto.",
+                "Prepare scans of the documents as PDF files or photos.",
+            ),
+        ],
+    ),
+    (
+        "fill_form",
+        "fill_form",
+        "Isi formulir",
+        "Fill in the form",
+        [
+            ("Klik Ajukan Permohonan untuk membuka formulir.", "Click Apply to open the form."),
+            (
+                "Isi setiap halaman. Kolom bertanda bintang wajib diisi.",
+                "Fill in each page. Fields marked with a star are required.",
+            ),
+            (
+                "Draf tersimpan setiap kali Anda pindah halaman.",
+                "The draft is saved each time you move to another page.",
+            ),
+        ],
+    ),
+    (
+        "upload_documents",
+        "upload_documents",
+        "Unggah dokumen",
+        "Upload the documents",
+        [
+            ("Setiap dokumen punya tempat unggah sendiri.", "Each document has its own upload slot."),
+            (
+                "Pilih berkas PDF, JPG, atau PNG sesuai batas ukuran.",
+                "Choose a PDF, JPG or PNG file within the size limit.",
+            ),
+            ("Lihat contoh dokumen bila ragu.", "Look at the sample document if you are unsure."),
+        ],
+    ),
+    (
+        "review_submit",
+        "review_submit",
+        "Periksa dan ajukan",
+        "Check and submit",
+        [
+            ("Periksa kembali semua jawaban dan dokumen.", "Check all your answers and documents again."),
+            ("Centang pernyataan bahwa data Anda benar.", "Tick the statement that your data is true."),
+            (
+                "Klik Ajukan, lalu catat Nomor Registrasi Anda.",
+                "Click Submit, then write down your tracking number.",
+            ),
+        ],
+    ),
+    (
+        "track_status",
+        "track_status",
+        "Pantau status",
+        "Track the status",
+        [
+            ("Buka Permohonan Saya di Beranda Saya.", "Open My applications on My dashboard."),
+            (
+                "Lihat status dan riwayat permohonan Anda.",
+                "See the status and the history of your application.",
+            ),
+            ("Baca pesan dari petugas bila ada.", "Read the messages from the office, if any."),
+        ],
+    ),
+    (
+        "respond_correction",
+        "respond_correction",
+        "Perbaiki permohonan",
+        "Make corrections",
+        [
+            (
+                "Status Perlu Perbaikan berarti ada yang harus diperbaiki.",
+                "The status Correction needed means something must be fixed.",
+            ),
+            ("Perbaiki hanya bagian yang ditandai petugas.", "Fix only the parts the officer marked."),
+            ("Klik Ajukan Ulang untuk mengirim kembali.", "Click Resubmit to send it again."),
+        ],
+    ),
+    (
+        "download_permit",
+        "download_permit",
+        "Unduh izin",
+        "Download the permit",
+        [
+            (
+                "Bila status Disetujui, izin Anda sudah terbit.",
+                "When the status is Approved, your permit has been issued.",
+            ),
+            (
+                "Klik Unduh untuk menyimpan Dokumen Izin dalam bentuk PDF.",
+                "Click Download to save the permit document as a PDF.",
+            ),
+            (
+                "Siapa saja dapat mengecek keabsahan izin lewat kode QR.",
+                "Anyone can verify the permit with its QR code.",
+            ),
+        ],
+    ),
 ]
 
 PBG_CHAPTERS = [
-    ("prepare_drawings", "upload_documents", "Siapkan gambar bangunan", "Prepare the building drawings", [
-        ("Untuk PBG, siapkan gambar arsitektur, struktur, dan utilitas.",
-         "For PBG, prepare the architectural, structural and utility drawings."),
-        ("Simpan setiap gambar sebagai PDF dengan skala yang terbaca.",
-         "Save each drawing as a PDF at a readable scale."),
-    ]),
-    ("upload_drawings", None, "Unggah gambar", "Upload the drawings", [
-        ("Unggah setiap gambar di tempatnya masing-masing.", "Upload each drawing in its own slot."),
-        ("Gabungkan halaman gambar yang sama menjadi satu PDF.",
-         "Combine the pages of the same drawing into one PDF."),
-    ]),
+    (
+        "prepare_drawings",
+        "upload_documents",
+        "Siapkan gambar bangunan",
+        "Prepare the building drawings",
+        [
+            (
+                "Untuk PBG, siapkan gambar arsitektur, struktur, dan utilitas.",
+                "For PBG, prepare the architectural, structural and utility drawings.",
+            ),
+            (
+                "Simpan setiap gambar sebagai PDF dengan skala yang terbaca.",
+                "Save each drawing as a PDF at a readable scale.",
+            ),
+        ],
+    ),
+    (
+        "upload_drawings",
+        None,
+        "Unggah gambar",
+        "Upload the drawings",
+        [
+            ("Unggah setiap gambar di tempatnya masing-masing.", "Upload each drawing in its own slot."),
+            (
+                "Gabungkan halaman gambar yang sama menjadi satu PDF.",
+                "Combine the pages of the same drawing into one PDF.",
+            ),
+        ],
+    ),
 ]
 
 TUTORIALS = [
@@ -160,10 +275,16 @@ MUTED = (96, 104, 117)
 
 
 def _font(size: int, bold: bool = False):
-    names = ["DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf",
-             "LiberationSans-Bold.ttf" if bold else "LiberationSans-Regular.ttf"]
-    for folder in ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/truetype/liberation",
-                   "/usr/share/fonts/TTF", "/Library/Fonts"):
+    names = [
+        "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf",
+        "LiberationSans-Bold.ttf" if bold else "LiberationSans-Regular.ttf",
+    ]
+    for folder in (
+        "/usr/share/fonts/truetype/dejavu",
+        "/usr/share/fonts/truetype/liberation",
+        "/usr/share/fonts/TTF",
+        "/Library/Fonts",
+    ):
         for name in names:
             path = Path(folder) / name
             if path.exists():
@@ -236,9 +357,26 @@ def speak(text: str, slot: float, workdir: Path, name: str) -> bytes:
         spoken = wav.getnframes() / wav.getframerate()
     room = max(slot - 0.35, 0.5)
     tempo = min(max(spoken / room, 1.0), 2.0)
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(raw), "-af",
-                    f"atempo={tempo:.4f}", "-ac", "1", "-ar", str(SAMPLE_RATE), "-c:a", "pcm_s16le",
-                    str(fitted)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-i",
+            str(raw),
+            "-af",
+            f"atempo={tempo:.4f}",
+            "-ac",
+            "1",
+            "-ar",
+            str(SAMPLE_RATE),
+            "-c:a",
+            "pcm_s16le",
+            str(fitted),
+        ],
+        check=True,
+    )
     with wave.open(str(fitted)) as wav:
         frames = wav.readframes(wav.getnframes())
     want = int(round(slot * SAMPLE_RATE)) * 2
@@ -265,8 +403,10 @@ def build(tutorial: dict, out: Path, workdir: Path) -> dict:
         if chapter_id == "intro":
             part = ""
         else:
-            part = f"Bagian {numbered.index(next(c for c in numbered if c[0] == chapter_id)) + 1} " \
-                   f"dari {len(numbered)}"
+            part = (
+                f"Bagian {numbered.index(next(c for c in numbered if c[0] == chapter_id)) + 1} "
+                f"dari {len(numbered)}"
+            )
         for k, (sentence_id, sentence_en) in enumerate(sentences):
             slot = slot_length(sentence_id)
             n_slide += 1
@@ -282,12 +422,19 @@ def build(tutorial: dict, out: Path, workdir: Path) -> dict:
             cues_en.append(Cue(start=round(t, 3), end=round(t + slot, 3), text=sentence_en))
             t = round(t + slot, 3)
         chapter_cues.append(Cue(start=start, end=t, text=title_id, id=chapter_id))
-        chapter_meta.append({
-            "id": chapter_id, "stage": stage, "start": start, "end": t,
-            "title": {"id": title_id, "en": title_en},
-            "transcript": {"id": " ".join(s for s, _ in sentences),
-                           "en": " ".join(e for _, e in sentences)},
-        })
+        chapter_meta.append(
+            {
+                "id": chapter_id,
+                "stage": stage,
+                "start": start,
+                "end": t,
+                "title": {"id": title_id, "en": title_en},
+                "transcript": {
+                    "id": " ".join(s for s, _ in sentences),
+                    "en": " ".join(e for _, e in sentences),
+                },
+            }
+        )
     duration = t
 
     wav_path = workdir / f"{slug}.wav"
@@ -307,39 +454,145 @@ def build(tutorial: dict, out: Path, workdir: Path) -> dict:
     video = out / f"{slug}.mp4"
     small = out / f"{slug}-240p.mp4"
     audio = out / f"{slug}-audio.m4a"
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", str(concat),
-                    "-i", str(wav_path), "-vf", f"fps={FPS},format=yuv420p",
-                    "-c:v", "libx264", "-profile:v", "baseline", "-level", "3.0", "-preset", "slow",
-                    "-tune", "stillimage", "-crf", "30", "-g", str(FPS * 2), "-threads", "1",
-                    "-flags:v", "+bitexact", "-c:a", "aac", "-b:a", "40k", "-ac", "1",
-                    "-flags:a", "+bitexact", "-t", f"{duration:.3f}", *common, str(video)],
-                   check=True, cwd=workdir)
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(video), "-vf", "scale=426:240",
-                    "-c:v", "libx264", "-profile:v", "baseline", "-level", "3.0", "-preset", "slow",
-                    "-tune", "stillimage", "-crf", "33", "-g", str(FPS * 2), "-threads", "1",
-                    "-flags:v", "+bitexact", "-c:a", "aac", "-b:a", "24k", "-ac", "1",
-                    "-flags:a", "+bitexact", *common, str(small)], check=True)
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(wav_path), "-c:a", "aac", "-b:a", "32k",
-                    "-ac", "1", "-flags:a", "+bitexact", *common, str(audio)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "concat",
+            "-safe",
+            "0",
+            "-i",
+            str(concat),
+            "-i",
+            str(wav_path),
+            "-vf",
+            f"fps={FPS},format=yuv420p",
+            "-c:v",
+            "libx264",
+            "-profile:v",
+            "baseline",
+            "-level",
+            "3.0",
+            "-preset",
+            "slow",
+            "-tune",
+            "stillimage",
+            "-crf",
+            "30",
+            "-g",
+            str(FPS * 2),
+            "-threads",
+            "1",
+            "-flags:v",
+            "+bitexact",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "40k",
+            "-ac",
+            "1",
+            "-flags:a",
+            "+bitexact",
+            "-t",
+            f"{duration:.3f}",
+            *common,
+            str(video),
+        ],
+        check=True,
+        cwd=workdir,
+    )
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-i",
+            str(video),
+            "-vf",
+            "scale=426:240",
+            "-c:v",
+            "libx264",
+            "-profile:v",
+            "baseline",
+            "-level",
+            "3.0",
+            "-preset",
+            "slow",
+            "-tune",
+            "stillimage",
+            "-crf",
+            "33",
+            "-g",
+            str(FPS * 2),
+            "-threads",
+            "1",
+            "-flags:v",
+            "+bitexact",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "24k",
+            "-ac",
+            "1",
+            "-flags:a",
+            "+bitexact",
+            *common,
+            str(small),
+        ],
+        check=True,
+    )
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-i",
+            str(wav_path),
+            "-c:a",
+            "aac",
+            "-b:a",
+            "32k",
+            "-ac",
+            "1",
+            "-flags:a",
+            "+bitexact",
+            *common,
+            str(audio),
+        ],
+        check=True,
+    )
     poster = out / f"{slug}-poster.jpg"
-    cover_slide(tutorial["title_id"], tutorial["description_id"]).save(poster, "JPEG", quality=78,
-                                                                       optimize=True)
+    cover_slide(tutorial["title_id"], tutorial["description_id"]).save(
+        poster, "JPEG", quality=78, optimize=True
+    )
 
     (out / f"{slug}.id.vtt").write_text(serialize(cues_id), encoding="utf-8")
     (out / f"{slug}.en.vtt").write_text(serialize(cues_en), encoding="utf-8")
     (out / f"{slug}.chapters.vtt").write_text(serialize(chapter_cues), encoding="utf-8")
     return {
         "slug": slug,
-        "title_id": tutorial["title_id"], "title_en": tutorial["title_en"],
-        "description_id": tutorial["description_id"], "description_en": tutorial["description_en"],
+        "title_id": tutorial["title_id"],
+        "title_en": tutorial["title_en"],
+        "description_id": tutorial["description_id"],
+        "description_en": tutorial["description_en"],
         "category_slug": tutorial["category_slug"],
         "duration_seconds": duration,
         "files": {
-            "video": video.name, "video_type": "video/mp4",
-            "small": small.name, "small_type": "video/mp4",
-            "audio": audio.name, "audio_type": "audio/mp4",
-            "poster": poster.name, "poster_type": "image/jpeg",
-            "captions_id": f"{slug}.id.vtt", "captions_en": f"{slug}.en.vtt",
+            "video": video.name,
+            "video_type": "video/mp4",
+            "small": small.name,
+            "small_type": "video/mp4",
+            "audio": audio.name,
+            "audio_type": "audio/mp4",
+            "poster": poster.name,
+            "poster_type": "image/jpeg",
+            "captions_id": f"{slug}.id.vtt",
+            "captions_en": f"{slug}.en.vtt",
             "chapters": f"{slug}.chapters.vtt",
         },
         "chapters": chapter_meta,
@@ -361,10 +614,10 @@ def main(argv: list[str] | None = None) -> int:
         for tutorial in TUTORIALS:
             entry = build(tutorial, args.out, Path(tmp))
             manifest["tutorials"].append(entry)
-            print(f"{entry['slug']}: {entry['duration_seconds']:.1f} s, "
-                  f"{len(entry['chapters'])} chapters")
-    (args.out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
-                                            encoding="utf-8")
+            print(f"{entry['slug']}: {entry['duration_seconds']:.1f} s, {len(entry['chapters'])} chapters")
+    (args.out / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     total = sum(p.stat().st_size for p in args.out.iterdir() if p.is_file())
     where = args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out
     print(f"total {total / 1e6:.2f} MB in {where}")

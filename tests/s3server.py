@@ -39,7 +39,9 @@ def endpoint() -> str:
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     atexit.register(_stop, process)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -69,8 +71,9 @@ def client():
     if "client" not in _server:
         from portal.storage.s3 import make_client
 
-        _server["client"] = make_client(endpoint_url=endpoint(), region=REGION,
-                                        access_key_id=ACCESS_KEY, secret_access_key=SECRET_KEY)
+        _server["client"] = make_client(
+            endpoint_url=endpoint(), region=REGION, access_key_id=ACCESS_KEY, secret_access_key=SECRET_KEY
+        )
     return _server["client"]
 
 
@@ -81,16 +84,22 @@ def fresh_prefix() -> str:
 
 def app_config(prefix: str | None = None, **extra) -> dict:
     """create_app overrides for an app storing its files on the test server."""
-    return {"STORAGE_BACKEND": "s3", "S3_BUCKET": BUCKET, "S3_PREFIX": prefix or fresh_prefix(),
-            "S3_ENDPOINT_URL": endpoint(), "S3_REGION": REGION, "S3_ACCESS_KEY_ID": ACCESS_KEY,
-            "S3_SECRET_ACCESS_KEY": SECRET_KEY, **extra}
+    return {
+        "STORAGE_BACKEND": "s3",
+        "S3_BUCKET": BUCKET,
+        "S3_PREFIX": prefix or fresh_prefix(),
+        "S3_ENDPOINT_URL": endpoint(),
+        "S3_REGION": REGION,
+        "S3_ACCESS_KEY_ID": ACCESS_KEY,
+        "S3_SECRET_ACCESS_KEY": SECRET_KEY,
+        **extra,
+    }
 
 
 def leftovers(prefix: str) -> set[str]:
     """Everything under ``prefix`` on the server: objects and unfinished multipart uploads."""
     s3 = client()
-    names = {item["Key"] for item in
-             s3.list_objects_v2(Bucket=BUCKET, Prefix=prefix).get("Contents", [])}
+    names = {item["Key"] for item in s3.list_objects_v2(Bucket=BUCKET, Prefix=prefix).get("Contents", [])}
     uploads = s3.list_multipart_uploads(Bucket=BUCKET, Prefix=prefix).get("Uploads", [])
     names |= {"(unfinished upload) " + u["Key"] for u in uploads}
     return names

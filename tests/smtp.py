@@ -24,8 +24,7 @@ class SmtpServer:
     def __init__(self):
         self.envelopes = []
         self.received = threading.Event()
-        self.controller = aiosmtpd_controller.Controller(self, hostname="127.0.0.1",
-                                                         port=free_port())
+        self.controller = aiosmtpd_controller.Controller(self, hostname="127.0.0.1", port=free_port())
 
     @property
     def port(self) -> int:
@@ -37,8 +36,10 @@ class SmtpServer:
         return "250 Message accepted for delivery"
 
     def messages(self):
-        return [email.message_from_bytes(e.original_content or e.content, policy=email.policy.default)
-                for e in self.envelopes]
+        return [
+            email.message_from_bytes(e.original_content or e.content, policy=email.policy.default)
+            for e in self.envelopes
+        ]
 
 
 @pytest.fixture

@@ -62,8 +62,11 @@ _MAP_APP = create_app("test", SQLALCHEMY_DATABASE_URI="sqlite://")
 
 def _rules(method: str) -> list:
     return sorted(
-        (rule for rule in _MAP_APP.url_map.iter_rules()
-         if method in rule.methods and not is_public_endpoint(_MAP_APP, rule.endpoint)),
+        (
+            rule
+            for rule in _MAP_APP.url_map.iter_rules()
+            if method in rule.methods and not is_public_endpoint(_MAP_APP, rule.endpoint)
+        ),
         key=lambda rule: (rule.endpoint, rule.rule),
     )
 
@@ -113,8 +116,11 @@ def test_anonymous_post_without_csrf_token_is_refused(app, client, rule):
 
 
 def test_there_are_private_endpoints_to_check():
-    assert {r.endpoint for r in _rules("GET")} >= {"applications.dashboard", "auth.profile",
-                                                    "auth.change_password"}
+    assert {r.endpoint for r in _rules("GET")} >= {
+        "applications.dashboard",
+        "auth.profile",
+        "auth.change_password",
+    }
     assert "auth.resend_verification" in {r.endpoint for r in _rules("POST")}
 
 
@@ -230,9 +236,22 @@ def test_inactive_admins_do_not_count_as_the_other_admin():
 def test_cli_creates_a_staff_account_with_several_roles(app):
     from tests.conftest import login as login_form
 
-    result = app.test_cli_runner().invoke(args=[
-        "users", "create", "--email", "Officer.One@Example.test", "--name", "Officer One",
-        "--role", "officer", "--role", "helpdesk", "--password", "a long staff passphrase"])
+    result = app.test_cli_runner().invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "Officer.One@Example.test",
+            "--name",
+            "Officer One",
+            "--role",
+            "officer",
+            "--role",
+            "helpdesk",
+            "--password",
+            "a long staff passphrase",
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = services.get_user_by_email("officer.one@example.test")
     assert user.role_set == {Role.OFFICER, Role.HELPDESK}
@@ -241,16 +260,26 @@ def test_cli_creates_a_staff_account_with_several_roles(app):
 
 
 def test_cli_refuses_a_common_password(app):
-    result = app.test_cli_runner().invoke(args=[
-        "users", "create", "--email", "weak@example.test", "--role", "admin",
-        "--password", "password123"])
+    result = app.test_cli_runner().invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "weak@example.test",
+            "--role",
+            "admin",
+            "--password",
+            "password123",
+        ]
+    )
     assert result.exit_code != 0
     assert services.get_user_by_email("weak@example.test") is None
 
 
 def test_cli_keeps_the_last_admin(app):
     admin = make_user(Role.ADMIN)
-    result = app.test_cli_runner().invoke(args=["users", "roles", "--email", admin.email,
-                                                "--role", "officer"])
+    result = app.test_cli_runner().invoke(
+        args=["users", "roles", "--email", admin.email, "--role", "officer"]
+    )
     assert result.exit_code != 0
     assert admin.role_set == {Role.ADMIN}

@@ -38,8 +38,7 @@ def test_pages_use_no_inline_script_and_no_other_host(client):
     html = client.get("/").get_data(as_text=True)
     assert "<script>" not in html
     assert "cdn" not in html.lower()
-    assert 'src="http' not in html and 'href="http' not in html.replace(
-        'href="mailto', "")
+    assert 'src="http' not in html and 'href="http' not in html.replace('href="mailto', "")
 
 
 def test_bootstrap_served_locally(client):
@@ -81,8 +80,9 @@ def test_500_page_hides_the_error(tmp_path):
     from portal import create_app
     from portal.security import public
 
-    app = create_app("test", SQLALCHEMY_DATABASE_URI="sqlite://", INSTANCE_DIR=tmp_path,
-                     PROPAGATE_EXCEPTIONS=False)
+    app = create_app(
+        "test", SQLALCHEMY_DATABASE_URI="sqlite://", INSTANCE_DIR=tmp_path, PROPAGATE_EXCEPTIONS=False
+    )
 
     @app.route("/__boom")
     @public

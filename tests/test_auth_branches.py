@@ -48,13 +48,22 @@ def post_from(app, url: str, data: dict, address: str | None = None, **headers):
     """POST ``data`` from a fresh browser at client address ``address`` (REMOTE_ADDR)."""
     browser = app.test_client()
     token = csrf_token(browser.get(url).get_data(as_text=True))
-    return browser.post(url, data={"csrf_token": token, **data}, headers=headers,
-                        environ_base={"REMOTE_ADDR": address or next(_addresses)})
+    return browser.post(
+        url,
+        data={"csrf_token": token, **data},
+        headers=headers,
+        environ_base={"REMOTE_ADDR": address or next(_addresses)},
+    )
 
 
 def registration(**changes) -> dict:
-    data = {"full_name": "Siti Aminah", "email": "siti.branch@example.test",
-            "nik": "6472014101900001", "phone": "0812 3456 7890", "password": GOOD_PASSWORD}
+    data = {
+        "full_name": "Siti Aminah",
+        "email": "siti.branch@example.test",
+        "nik": "6472014101900001",
+        "phone": "0812 3456 7890",
+        "password": GOOD_PASSWORD,
+    }
     data.update(changes)
     return data
 
@@ -64,8 +73,7 @@ def work(hashes, action) -> tuple[int, int, int, str]:
     hashes.clear()
     before = outbox_rows()
     response = action()
-    return (response.status_code, len(hashes), outbox_rows() - before,
-            response.headers.get("Location", ""))
+    return (response.status_code, len(hashes), outbox_rows() - before, response.headers.get("Location", ""))
 
 
 # --- item 2: every branch of registration does the same work ---------------------------------
@@ -74,13 +82,14 @@ def work(hashes, action) -> tuple[int, int, int, str]:
 @pytest.fixture
 def owners():
     verified = make_user(email="owner.verified@example.test", nik="6472014101909001")
-    unverified = make_user(email="owner.unverified@example.test", verified=False,
-                           nik="6472014101909002")
+    unverified = make_user(email="owner.unverified@example.test", verified=False, nik="6472014101909002")
     return verified, unverified
 
 
-@pytest.mark.parametrize("branch", ["new account", "email taken", "email taken, other case",
-                                    "email of an unverified account", "NIK taken"])
+@pytest.mark.parametrize(
+    "branch",
+    ["new account", "email taken", "email taken, other case", "email of an unverified account", "NIK taken"],
+)
 def test_every_registration_branch_hashes_once_and_queues_one_email(app, owners, hashes, branch):
     verified, unverified = owners
     data = {
@@ -90,8 +99,7 @@ def test_every_registration_branch_hashes_once_and_queues_one_email(app, owners,
         "email of an unverified account": registration(email=unverified.email),
         "NIK taken": registration(email="another.new@example.test", nik=verified.nik),
     }[branch]
-    status, hashed, queued, location = work(
-        hashes, lambda: post_from(app, "/register?lang=en", data))
+    status, hashed, queued, location = work(hashes, lambda: post_from(app, "/register?lang=en", data))
     assert (status, location) == (302, "/register/check-email")
     assert hashed == 1, f"{branch}: the password was hashed {hashed} times"
     assert queued == 1, f"{branch}: {queued} emails were written to the outbox"
@@ -111,10 +119,11 @@ def test_registration_emails_wait_in_the_outbox_until_the_commit(app, monkeypatc
     monkeypatch.setattr(views.db.session, "commit", failing_commit)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     try:
-        response = browser.post("/register?lang=en",
-                                data={"csrf_token": token,
-                                      **registration(email="never.mailed@example.test")},
-                                environ_base={"REMOTE_ADDR": next(_addresses)})
+        response = browser.post(
+            "/register?lang=en",
+            data={"csrf_token": token, **registration(email="never.mailed@example.test")},
+            environ_base={"REMOTE_ADDR": next(_addresses)},
+        )
     finally:
         app.config["PROPAGATE_EXCEPTIONS"] = None
     assert response.status_code == 500
@@ -133,8 +142,7 @@ def reset_targets(app):
     closed.is_active_account = False
     db.session.commit()
     with app.test_request_context():
-        invited = invite_staff("invited@example.test", "Invited Officer", {Role.OFFICER}, "en",
-                               admin)
+        invited = invite_staff("invited@example.test", "Invited Officer", {Role.OFFICER}, "en", admin)
     return {
         "verified account": make_user(email="known@example.test").email,
         "unverified account": make_user(email="unverified@example.test", verified=False).email,
@@ -145,11 +153,18 @@ def reset_targets(app):
     }
 
 
-@pytest.mark.parametrize("branch", ["verified account", "unverified account", "no account",
-                                    "deactivated account", "invited staff",
-                                    "known account, other case"])
-def test_every_reset_branch_queues_one_email_and_answers_the_same(app, reset_targets, hashes,
-                                                                  branch):
+@pytest.mark.parametrize(
+    "branch",
+    [
+        "verified account",
+        "unverified account",
+        "no account",
+        "deactivated account",
+        "invited staff",
+        "known account, other case",
+    ],
+)
+def test_every_reset_branch_queues_one_email_and_answers_the_same(app, reset_targets, hashes, branch):
     address = reset_targets[branch]
     target = address.strip().lower()
     before = outbox_rows(target)
@@ -163,8 +178,9 @@ def test_reset_pages_are_the_same_for_every_branch(app, reset_targets):
     from tests.test_auth_hostile import main_text
 
     pages = {
-        branch: main_text(post_from(app, "/forgot-password?lang=en", {"email": address}))
-        .replace(address.strip().lower(), "EMAIL")
+        branch: main_text(post_from(app, "/forgot-password?lang=en", {"email": address})).replace(
+            address.strip().lower(), "EMAIL"
+        )
         for branch, address in reset_targets.items()
     }
     assert len(set(pages.values())) == 1, pages.keys()
@@ -195,8 +211,7 @@ def test_staff_invitation_goes_through_the_outbox(app):
 
     admin = make_user(Role.ADMIN)
     with app.test_request_context():
-        user = invite_staff("new.officer@example.test", "New Officer", {Role.OFFICER}, "en",
-                            admin)
+        user = invite_staff("new.officer@example.test", "New Officer", {Role.OFFICER}, "en", admin)
     row = db.session.scalar(select(OutboxEmail).where(OutboxEmail.to_email == user.email))
     assert row is not None and row.user_id == user.id
     assert "/reset-password/" in row.body
@@ -223,14 +238,16 @@ def emails_to(address: str) -> int:
 
 def test_reset_emails_to_one_account_from_many_addresses_stop_at_the_cap(app):
     user = make_user(email="flooded@example.test")
-    statuses = {post_from(app, "/forgot-password?lang=en", {"email": user.email}).status_code
-                for _ in range(12)}
+    statuses = {
+        post_from(app, "/forgot-password?lang=en", {"email": user.email}).status_code for _ in range(12)
+    }
     assert statuses == {200}  # the page says the same; only the mail stops
     assert emails_to(user.email) == 3
 
 
-@pytest.mark.parametrize("variant", ["FLOODED.CASE@example.test", "  flooded.case@example.test ",
-                                     "Flooded.Case@Example.TEST"])
+@pytest.mark.parametrize(
+    "variant", ["FLOODED.CASE@example.test", "  flooded.case@example.test ", "Flooded.Case@Example.TEST"]
+)
 def test_reset_cap_counts_the_address_whatever_its_case(app, variant):
     user = make_user(email="flooded.case@example.test")
     for _ in range(2):
@@ -276,8 +293,9 @@ def test_default_caps_are_per_hour_and_per_day(app):
 def test_register_notices_to_one_account_from_many_addresses_stop_at_the_cap(app, outbox):
     owner = make_user(email="owner.flooded@example.test", locale="en")
     for _ in range(12):
-        response = post_from(app, "/register?lang=en",
-                             registration(email=owner.email, nik="6472014101900002"))
+        response = post_from(
+            app, "/register?lang=en", registration(email=owner.email, nik="6472014101900002")
+        )
         assert response.status_code == 302
     assert emails_to(owner.email) == 3
     assert all("already have an account" in outbox.body(m) for m in outbox.to(owner.email))
@@ -286,8 +304,7 @@ def test_register_notices_to_one_account_from_many_addresses_stop_at_the_cap(app
 def test_nik_taken_notices_to_one_address_stop_at_the_cap(app):
     owner = make_user(nik="6472014101908888")
     for _ in range(6):
-        post_from(app, "/register?lang=en",
-                  registration(email="victim.nik@example.test", nik=owner.nik))
+        post_from(app, "/register?lang=en", registration(email="victim.nik@example.test", nik=owner.nik))
     assert emails_to("victim.nik@example.test") == 3
 
 
@@ -299,16 +316,22 @@ def test_past_the_cap_registration_still_hashes_and_queues_nothing(app, hashes, 
     for _ in range(3):
         post_from(app, "/register?lang=en", registration(email=address, nik=nik))
     assert emails_to(address) == 3
-    assert work(hashes, lambda: post_from(app, "/register?lang=en", registration(
-        email=address, nik=nik)))[:3] == (302, 1, 0)
+    assert work(hashes, lambda: post_from(app, "/register?lang=en", registration(email=address, nik=nik)))[
+        :3
+    ] == (302, 1, 0)
     assert emails_to(address) == 3
 
 
 def test_forwarded_for_header_does_not_dodge_the_per_address_limit(app):
     """Without PROXY_FIX, X-Forwarded-For is the client's own claim and is not trusted."""
     statuses = [
-        post_from(app, "/forgot-password?lang=en", {"email": f"spoof{i}@example.test"},
-                  address="203.0.113.9", **{"X-Forwarded-For": f"10.9.{i}.1"}).status_code
+        post_from(
+            app,
+            "/forgot-password?lang=en",
+            {"email": f"spoof{i}@example.test"},
+            address="203.0.113.9",
+            **{"X-Forwarded-For": f"10.9.{i}.1"},
+        ).status_code
         for i in range(11)
     ]
     assert statuses[:10] == [200] * 10
@@ -320,7 +343,6 @@ def test_a_real_registration_still_works_with_caps(app, outbox):
     assert response.status_code == 302
     assert db.session.scalar(select(User).where(User.email == "real.person@example.test"))
     assert outbox.last_link("real.person@example.test", "/confirm-email/")
-
 
 
 @pytest.mark.redis
@@ -338,8 +360,13 @@ def test_reset_cap_is_shared_by_app_processes_through_redis(tmp_path, redis_serv
     try:
         user = make_user(email="shared.cap@example.test")
         for name in ("first", "second"):
-            host = create_app("test", RATELIMIT_STORAGE_URI=REDIS_URI, RATELIMIT_KEY_PREFIX=prefix,
-                              MAIL_DIR=tmp_path / name, INSTANCE_DIR=tmp_path)
+            host = create_app(
+                "test",
+                RATELIMIT_STORAGE_URI=REDIS_URI,
+                RATELIMIT_KEY_PREFIX=prefix,
+                MAIL_DIR=tmp_path / name,
+                INSTANCE_DIR=tmp_path,
+            )
             for _ in range(2):
                 post_from(host, "/forgot-password?lang=en", {"email": user.email})
         assert any("account-email" in k.decode() for k in redis_client.scan_iter(f"*{prefix}*"))

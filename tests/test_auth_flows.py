@@ -135,8 +135,9 @@ def test_password_change_ends_other_sessions_and_keeps_this_one(app, client):
     assert login(other_browser, user.email).status_code == 302
     other_cookie = session_cookie(other_browser)
 
-    response = post_form(client, "/account/password",
-                         {"current_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD})
+    response = post_form(
+        client, "/account/password", {"current_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD}
+    )
     assert response.status_code == 302
 
     assert not is_anonymous(client)
@@ -150,8 +151,11 @@ def test_password_change_with_wrong_current_password_changes_nothing(app, client
     user = make_user()
     assert login(client, user.email).status_code == 302
     before = fetch_user(user.email).password_hash
-    response = post_form(client, "/account/password?lang=en",
-                         {"current_password": "not my password at all", "new_password": NEW_PASSWORD})
+    response = post_form(
+        client,
+        "/account/password?lang=en",
+        {"current_password": "not my password at all", "new_password": NEW_PASSWORD},
+    )
     assert response.status_code == 200
     assert "The current password is not correct." in response.get_data(as_text=True)
     assert fetch_user(user.email).password_hash == before
@@ -197,8 +201,9 @@ def test_reset_with_too_short_password_keeps_link_usable(client, outbox):
 def test_profile_edit_saves_name_normalised_phone_and_language(app, client, login_as):
     user = login_as(locale="id")
     assert 'lang="id"' in client.get("/dashboard").get_data(as_text=True)
-    response = post_form(client, "/account", {"full_name": "  Budi Santoso ",
-                                              "phone": "0813-1111-2222", "locale": "en"})
+    response = post_form(
+        client, "/account", {"full_name": "  Budi Santoso ", "phone": "0813-1111-2222", "locale": "en"}
+    )
     assert response.status_code == 302
 
     saved = fetch_user(user.email)
@@ -216,8 +221,9 @@ def test_profile_edit_saves_name_normalised_phone_and_language(app, client, logi
 def test_profile_refuses_bad_phone_and_keeps_old_values(client, login_as):
     user = login_as()
     old_phone = user.phone
-    response = post_form(client, "/account?lang=en",
-                         {"full_name": "Budi", "phone": "0541 123456", "locale": "id"})
+    response = post_form(
+        client, "/account?lang=en", {"full_name": "Budi", "phone": "0541 123456", "locale": "id"}
+    )
     assert response.status_code == 200
     assert "Enter an Indonesian mobile number" in response.get_data(as_text=True)
     saved = fetch_user(user.email)
@@ -251,8 +257,11 @@ def test_idle_timeout_30_minutes(client, login_as):
 
 def test_absolute_timeout_12_hours_even_when_active(client, login_as):
     user = login_as()
-    _age_sessions(user, created_at=utcnow() - timedelta(hours=12, minutes=1),
-                  last_seen_at=utcnow() - timedelta(seconds=5))
+    _age_sessions(
+        user,
+        created_at=utcnow() - timedelta(hours=12, minutes=1),
+        last_seen_at=utcnow() - timedelta(seconds=5),
+    )
     assert is_anonymous(client)
 
 

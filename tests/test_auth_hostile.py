@@ -26,8 +26,13 @@ def count(model) -> int:
 
 
 def registration(**changes) -> dict:
-    data = {"full_name": "Siti Aminah", "email": "siti.h@example.test", "nik": "6472014101900001",
-            "phone": "0812 3456 7890", "password": GOOD_PASSWORD}
+    data = {
+        "full_name": "Siti Aminah",
+        "email": "siti.h@example.test",
+        "nik": "6472014101900001",
+        "phone": "0812 3456 7890",
+        "password": GOOD_PASSWORD,
+    }
     data.update(changes)
     return data
 
@@ -35,7 +40,7 @@ def registration(**changes) -> dict:
 def main_text(response) -> str:
     """The page's <main>, with per-session values (CSRF tokens) blanked."""
     html = response.get_data(as_text=True)
-    main = html[html.index("<main"):html.index("</main>")]
+    main = html[html.index("<main") : html.index("</main>")]
     main = re.sub(r'<div class="flash-messages">.*?</div>\s*</div>', "", main, flags=re.S)
     main = re.sub(r'value="[^"]{20,}"', 'value=""', main)
     return re.sub(r"\s+", " ", main)
@@ -44,7 +49,7 @@ def main_text(response) -> str:
 def error_summary(response) -> str:
     html = response.get_data(as_text=True)
     start = html.index("error-summary")
-    return html[start:html.index("</div>", start)]
+    return html[start : html.index("</div>", start)]
 
 
 def path_of(link: str) -> str:
@@ -58,8 +63,7 @@ def path_of(link: str) -> str:
 def test_unknown_email_and_wrong_password_look_the_same(client):
     user = make_user()
     wrong = login(client, user.email, "not the right password", page="/login?lang=en")
-    unknown = login(client, "nobody.here@example.test", "not the right password",
-                    page="/login?lang=en")
+    unknown = login(client, "nobody.here@example.test", "not the right password", page="/login?lang=en")
     assert wrong.status_code == unknown.status_code == 200
     assert error_summary(wrong) == error_summary(unknown)
     assert "The email or password is not correct." in error_summary(wrong)
@@ -78,16 +82,17 @@ def test_register_with_existing_email_looks_like_success_and_mails_the_owner(app
 
     normal = post_form(fresh, "/register?lang=en", registration(email="someone.new@example.test"))
     assert count(User) == before + 1
-    again = post_form(repeat, "/register?lang=en",
-                      registration(email="OWNER@example.test", nik="6472014101900002"))
+    again = post_form(
+        repeat, "/register?lang=en", registration(email="OWNER@example.test", nik="6472014101900002")
+    )
     assert count(User) == before + 1  # nothing new stored
     assert normal.status_code == again.status_code == 302
     assert normal.headers["Location"] == again.headers["Location"]
 
     page_new = main_text(fresh.get("/register/check-email?lang=en")).replace(
-        "someone.new@example.test", "EMAIL")
-    page_taken = main_text(repeat.get("/register/check-email?lang=en")).replace(
-        "owner@example.test", "EMAIL")
+        "someone.new@example.test", "EMAIL"
+    )
+    page_taken = main_text(repeat.get("/register/check-email?lang=en")).replace("owner@example.test", "EMAIL")
     assert page_new == page_taken
 
     [notice] = outbox.to(owner.email)
@@ -103,11 +108,11 @@ def test_forgot_password_for_unknown_email_looks_the_same(app, outbox):
     known_client, unknown_client = app.test_client(), app.test_client()
     tokens_before = count(AuthToken)
     known = post_form(known_client, "/forgot-password?lang=en", {"email": user.email})
-    unknown = post_form(unknown_client, "/forgot-password?lang=en",
-                        {"email": "stranger@example.test"})
+    unknown = post_form(unknown_client, "/forgot-password?lang=en", {"email": "stranger@example.test"})
     assert known.status_code == unknown.status_code == 200
     assert main_text(known).replace(user.email, "EMAIL") == main_text(unknown).replace(
-        "stranger@example.test", "EMAIL")
+        "stranger@example.test", "EMAIL"
+    )
     # Each address gets one email (equal work, issue 12): the stranger's holds no reset link.
     [note] = outbox.to("stranger@example.test")
     assert "no account uses this address" in outbox.body(note)
@@ -176,8 +181,7 @@ def test_login_with_one_megabyte_password_refused_before_hashing(client, no_hash
     assert client.get("/dashboard").status_code == 302
 
 
-def test_password_change_with_one_megabyte_password_refused_before_hashing(client, login_as,
-                                                                           monkeypatch):
+def test_password_change_with_one_megabyte_password_refused_before_hashing(client, login_as, monkeypatch):
     user = login_as()
     before = user.password_hash
 
@@ -186,8 +190,11 @@ def test_password_change_with_one_megabyte_password_refused_before_hashing(clien
 
     # Checking the current password may hash; the new one must never be.
     monkeypatch.setattr(passwords, "hash_password", refuse)
-    response = post_form(client, "/account/password?lang=en",
-                         {"current_password": DEFAULT_PASSWORD, "new_password": "x" * 1_000_000})
+    response = post_form(
+        client,
+        "/account/password?lang=en",
+        {"current_password": DEFAULT_PASSWORD, "new_password": "x" * 1_000_000},
+    )
     assert response.status_code in (200, 413)
     db.session.expire_all()
     assert db.session.get(User, user.id).password_hash == before
@@ -207,8 +214,13 @@ def test_passphrase_with_spaces_and_emoji_works_byte_for_byte(app, client, outbo
     user = db.session.scalar(select(User).where(User.email == "siti.h@example.test"))
     assert user is not None
     assert login(app.test_client(), user.email, phrase).status_code == 302
-    for near_miss in (phrase.strip(), phrase.replace("☕", "🍵"), phrase.replace("🛵", "🛴"),
-                      phrase[:-1], phrase.upper()):
+    for near_miss in (
+        phrase.strip(),
+        phrase.replace("☕", "🍵"),
+        phrase.replace("🛵", "🛴"),
+        phrase[:-1],
+        phrase.upper(),
+    ):
         assert login(app.test_client(), user.email, near_miss).status_code == 200, near_miss
 
 
@@ -281,8 +293,7 @@ def test_verify_link_of_another_user_while_logged_in(app, verify_link):
     reference = main_text(reference_page)
     assert_invalid_link(stranger.get(verify_link + "?lang=en"), reference)
     token = csrf_token(stranger.get("/dashboard").get_data(as_text=True))
-    assert_invalid_link(stranger.post(verify_link + "?lang=en", data={"csrf_token": token}),
-                        reference)
+    assert_invalid_link(stranger.post(verify_link + "?lang=en", data={"csrf_token": token}), reference)
     db.session.expire_all()
     assert not db.session.scalar(select(User).where(User.email == "siti.h@example.test")).email_verified
 
@@ -298,8 +309,9 @@ def test_reset_link_reused_by_post_with_an_old_form(client, reset_link):
     page = client.get(reset_link).get_data(as_text=True)
     token = csrf_token(page)
     assert client.post(reset_link, data={"csrf_token": token, "password": GOOD_PASSWORD}).status_code == 302
-    second = client.post(reset_link + "?lang=en",
-                         data={"csrf_token": token, "password": "another sentence entirely"})
+    second = client.post(
+        reset_link + "?lang=en", data={"csrf_token": token, "password": "another sentence entirely"}
+    )
     assert second.status_code == 400
     assert login(client, "reset.me@example.test", GOOD_PASSWORD).status_code == 302
 
@@ -331,8 +343,9 @@ def test_emailed_reset_link_ignores_hostile_host_header(app, client, outbox):
     user = make_user()
     hostile = {"Host": "evil.example"}
     page = client.get("/forgot-password", headers=hostile).get_data(as_text=True)
-    response = client.post("/forgot-password", headers=hostile,
-                           data={"csrf_token": csrf_token(page), "email": user.email})
+    response = client.post(
+        "/forgot-password", headers=hostile, data={"csrf_token": csrf_token(page), "email": user.email}
+    )
     assert response.status_code == 200
     link = outbox.last_link(user.email, "/reset-password/")
     assert link.startswith(app.config["BASE_URL"] + "/")
@@ -342,8 +355,9 @@ def test_emailed_reset_link_ignores_hostile_host_header(app, client, outbox):
 def test_emailed_verify_link_ignores_hostile_host_header(app, client, outbox):
     hostile = {"Host": "evil.example"}
     page = client.get("/register", headers=hostile).get_data(as_text=True)
-    response = client.post("/register", headers=hostile,
-                           data={"csrf_token": csrf_token(page), **registration()})
+    response = client.post(
+        "/register", headers=hostile, data={"csrf_token": csrf_token(page), **registration()}
+    )
     assert response.status_code == 302
     link = outbox.last_link("siti.h@example.test", "/confirm-email/")
     assert link.startswith(app.config["BASE_URL"] + "/")
@@ -354,8 +368,14 @@ def test_tokens_are_stored_only_as_hashes(client, reset_link):
     stored = db.session.scalars(select(AuthToken.token_hash)).all()
     assert stored
     assert token not in stored
-    assert db.session.scalar(select(func.count()).select_from(AuthToken).where(
-        AuthToken.purpose == TokenPurpose.RESET_PASSWORD)) == 1
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuthToken)
+            .where(AuthToken.purpose == TokenPurpose.RESET_PASSWORD)
+        )
+        == 1
+    )
 
 
 # --- 7. next= after login -------------------------------------------------------------------
@@ -375,9 +395,19 @@ def test_next_to_a_local_path_is_followed(client):
 
 @pytest.mark.parametrize(
     "target",
-    ["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)",
-     "http:/evil", "\\\\evil.example", "/\t/evil.example", "///evil.example", " //evil.example",
-     "https:evil.example", "/%0d%0aSet-Cookie:x=1"],
+    [
+        "https://evil.example",
+        "//evil.example",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "http:/evil",
+        "\\\\evil.example",
+        "/\t/evil.example",
+        "///evil.example",
+        " //evil.example",
+        "https:evil.example",
+        "/%0d%0aSet-Cookie:x=1",
+    ],
 )
 def test_next_off_site_lands_on_dashboard(client, target):
     response = login_with_next(client, target)
@@ -391,8 +421,17 @@ def test_next_off_site_lands_on_dashboard(client, target):
 
 
 @pytest.mark.parametrize(
-    "target", ["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)",
-               "http:/evil", "", None, "dashboard"],
+    "target",
+    [
+        "https://evil.example",
+        "//evil.example",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "http:/evil",
+        "",
+        None,
+        "dashboard",
+    ],
 )
 def test_safe_next_url_refuses(target):
     assert safe_next_url(target) is None
@@ -438,8 +477,11 @@ def test_login_with_csrf_token_of_another_browser(app, client):
     user = make_user()
     client.get("/login")
     foreign = csrf_token(app.test_client().get("/login").get_data(as_text=True))
-    assert_expired_form(client.post("/login?lang=en", data={
-        "csrf_token": foreign, "email": user.email, "password": DEFAULT_PASSWORD}))
+    assert_expired_form(
+        client.post(
+            "/login?lang=en", data={"csrf_token": foreign, "email": user.email, "password": DEFAULT_PASSWORD}
+        )
+    )
 
 
 @pytest.mark.parametrize("token", [None, "wrong-token"])
@@ -460,15 +502,23 @@ def test_logout_without_valid_csrf(client, login_as, token):
     login_as()
     assert_expired_form(client.post("/logout?lang=en", data={"csrf_token": token} if token else {}))
     assert client.get("/dashboard").status_code == 200
-    assert db.session.scalar(select(func.count()).select_from(LoginSession).where(
-        LoginSession.ended_at.is_(None))) == 1
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(LoginSession).where(LoginSession.ended_at.is_(None))
+        )
+        == 1
+    )
 
 
 def test_password_change_without_valid_csrf(client, login_as):
     user = login_as()
     before = user.password_hash
-    assert_expired_form(client.post("/account/password?lang=en", data={
-        "current_password": DEFAULT_PASSWORD, "new_password": "another sentence entirely"}))
+    assert_expired_form(
+        client.post(
+            "/account/password?lang=en",
+            data={"current_password": DEFAULT_PASSWORD, "new_password": "another sentence entirely"},
+        )
+    )
     db.session.expire_all()
     assert db.session.get(User, user.id).password_hash == before
 
@@ -482,8 +532,10 @@ def _dummy_values(rule) -> dict:
 
 
 def _table_counts() -> dict[str, int]:
-    return {table.name: db.session.scalar(select(func.count()).select_from(table))
-            for table in db.metadata.sorted_tables}
+    return {
+        table.name: db.session.scalar(select(func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+    }
 
 
 def _user_row(user_id: int) -> tuple:
@@ -524,16 +576,20 @@ def test_get_on_reset_link_does_not_use_it(client, reset_link):
 
 
 def test_name_with_header_injection_refused_by_register(client, outbox):
-    response = assert_register_refused(client, "The name may contain only letters",
-                                       full_name="Eve\r\nBcc: x@evil.example")
+    response = assert_register_refused(
+        client, "The name may contain only letters", full_name="Eve\r\nBcc: x@evil.example"
+    )
     assert response.status_code == 200
     assert outbox.messages == []
 
 
 def test_name_with_bare_newline_refused_by_profile(client, login_as):
     user = login_as()
-    response = post_form(client, "/account?lang=en", {"full_name": "Eve\nBcc: x@evil.example",
-                                                      "phone": "0812 3456 7890", "locale": "id"})
+    response = post_form(
+        client,
+        "/account?lang=en",
+        {"full_name": "Eve\nBcc: x@evil.example", "phone": "0812 3456 7890", "locale": "id"},
+    )
     assert response.status_code == 200
     assert "The name may contain only letters" in error_summary(response)
     db.session.expire_all()
@@ -545,17 +601,34 @@ def _header_names(message) -> list[str]:
     return [line.split(":", 1)[0].lower() for line in raw.split("\r\n") if line and line[0] not in " \t"]
 
 
-@pytest.mark.parametrize("evil", ["Eve\r\nBcc: x@evil.example", "Eve\nBcc: x@evil.example",
-                                  "Eve\rBcc: x@evil.example", "Eve\u2028Bcc: x@evil.example",
-                                  "Eve\x00\r\n\r\nbody"])
+@pytest.mark.parametrize(
+    "evil",
+    [
+        "Eve\r\nBcc: x@evil.example",
+        "Eve\nBcc: x@evil.example",
+        "Eve\rBcc: x@evil.example",
+        "Eve\u2028Bcc: x@evil.example",
+        "Eve\x00\r\n\r\nbody",
+    ],
+)
 def test_build_message_never_adds_a_header(app, evil):
     with app.test_request_context():
         message = build_message("eve@example.test", f"Hello {evil}", "Text", to_name=evil)
     names = _header_names(message)
     assert "bcc" not in names
-    assert sorted(names) == sorted(["from", "to", "subject", "date", "message-id",
-                                    "auto-submitted", "content-type",
-                                    "content-transfer-encoding", "mime-version"])
+    assert sorted(names) == sorted(
+        [
+            "from",
+            "to",
+            "subject",
+            "date",
+            "message-id",
+            "auto-submitted",
+            "content-type",
+            "content-transfer-encoding",
+            "mime-version",
+        ]
+    )
 
 
 def test_build_message_refuses_an_address_with_a_newline(app):
@@ -564,8 +637,9 @@ def test_build_message_refuses_an_address_with_a_newline(app):
 
 
 def test_name_with_unicode_line_separator_refused(client, outbox):
-    assert_register_refused(client, "The name may contain only letters",
-                            full_name="Eve\u2028Bcc: x@evil.example")
+    assert_register_refused(
+        client, "The name may contain only letters", full_name="Eve\u2028Bcc: x@evil.example"
+    )
     assert outbox.messages == []
 
 
@@ -574,8 +648,7 @@ def test_100000_character_name_is_a_validation_error(client):
 
 
 def test_100000_character_email_is_a_validation_error(client):
-    assert_register_refused(client, "at most 254 characters",
-                            email="a" * 100_000 + "@example.test")
+    assert_register_refused(client, "at most 254 characters", email="a" * 100_000 + "@example.test")
 
 
 def test_100000_character_nik_is_a_validation_error(client):
@@ -584,8 +657,9 @@ def test_100000_character_nik_is_a_validation_error(client):
 
 def test_100000_character_name_on_profile_is_a_validation_error(client, login_as):
     login_as()
-    response = post_form(client, "/account?lang=en", {"full_name": "A" * 100_000,
-                                                      "phone": "0812 3456 7890", "locale": "id"})
+    response = post_form(
+        client, "/account?lang=en", {"full_name": "A" * 100_000, "phone": "0812 3456 7890", "locale": "id"}
+    )
     assert response.status_code == 200
     assert "Use at most 120 characters" in error_summary(response)
 
@@ -615,8 +689,12 @@ def test_password_change_retires_reset_links(app, client, outbox):
     post_form(app.test_client(), "/forgot-password", {"email": user.email})
     link = path_of(outbox.last_link(user.email, "/reset-password/"))
     assert login(client, user.email).status_code == 302
-    assert post_form(client, "/account/password", {"current_password": DEFAULT_PASSWORD,
-                                                    "new_password": GOOD_PASSWORD}).status_code == 302
+    assert (
+        post_form(
+            client, "/account/password", {"current_password": DEFAULT_PASSWORD, "new_password": GOOD_PASSWORD}
+        ).status_code
+        == 302
+    )
     assert app.test_client().get(link).status_code == 400
 
 
@@ -626,7 +704,11 @@ def test_a_link_used_by_a_racing_request_is_refused(client, reset_link):
 
     token = reset_link.rsplit("/", 1)[1]
     row = db.session.scalar(select(AuthToken))  # now in the identity map, used_at None
-    db.session.execute(update(AuthToken).where(AuthToken.id == row.id)
-                       .values(used_at=utcnow()).execution_options(synchronize_session=False))
+    db.session.execute(
+        update(AuthToken)
+        .where(AuthToken.id == row.id)
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
     assert row.used_at is None  # the stale copy the service will read
     assert services.consume_token(token, TokenPurpose.RESET_PASSWORD) is None

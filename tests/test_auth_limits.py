@@ -9,8 +9,7 @@ WRONG = "not the right password"
 
 def attempt(client, email: str, password: str, token: str | None = None):
     token = token or csrf_token(client.get("/login?lang=en").get_data(as_text=True))
-    return client.post("/login?lang=en", data={"csrf_token": token, "email": email,
-                                                "password": password})
+    return client.post("/login?lang=en", data={"csrf_token": token, "email": email, "password": password})
 
 
 def test_sixth_attempt_on_one_account_is_refused_even_with_the_right_password(client):
@@ -77,7 +76,9 @@ def test_address_limit_does_not_block_other_addresses(app, client):
     user = make_user()
     other_address = app.test_client()
     token = csrf_token(other_address.get("/login").get_data(as_text=True))
-    response = other_address.post("/login", data={"csrf_token": token, "email": user.email,
-                                                  "password": DEFAULT_PASSWORD},
-                                  environ_base={"REMOTE_ADDR": "10.9.8.7"})
+    response = other_address.post(
+        "/login",
+        data={"csrf_token": token, "email": user.email, "password": DEFAULT_PASSWORD},
+        environ_base={"REMOTE_ADDR": "10.9.8.7"},
+    )
     assert response.status_code == 302

@@ -62,8 +62,13 @@ def test_applicants_and_helpdesk_get_403(client, login_as, submitted, role, meth
     doc = db.session.scalars(select(Document).where(Document.application_id == submitted.id)).first()
     target = url.format(id=submitted.id, doc=doc.id)
     token = csrf_token(client.get("/dashboard").get_data(as_text=True))
-    response = client.get(target) if method == "GET" else client.post(
-        target, data={"csrf_token": token, "decision": "approve", "message": "x", "text": "x"})
+    response = (
+        client.get(target)
+        if method == "GET"
+        else client.post(
+            target, data={"csrf_token": token, "decision": "approve", "message": "x", "text": "x"}
+        )
+    )
     assert response.status_code == 403
     assert "forbidden" in caplog.text
     db.session.refresh(submitted)
@@ -74,17 +79,27 @@ def test_whole_office_path_with_a_correction_round(client, login_as, submitted, 
     officer = login_as(Role.OFFICER)
     queue = client.get("/office/queue?lang=en").get_data(as_text=True)
     assert submitted.tracking_number in queue
-    assert _post(client, f"/office/applications/{submitted.id}/start",
-                 {"version": _version(client, submitted.id)}).status_code == 302
+    assert (
+        _post(
+            client, f"/office/applications/{submitted.id}/start", {"version": _version(client, submitted.id)}
+        ).status_code
+        == 302
+    )
     db.session.refresh(submitted)
     assert submitted.status is S.IN_REVIEW and submitted.assigned_officer_id == officer.id
     doc = db.session.scalars(select(Document).where(Document.application_id == submitted.id)).first()
-    _post(client, f"/office/applications/{submitted.id}/documents/{doc.id}/verdict",
-          {"verdict": "flag", "reason": "Foto KTP buram"})
+    _post(
+        client,
+        f"/office/applications/{submitted.id}/documents/{doc.id}/verdict",
+        {"verdict": "flag", "reason": "Foto KTP buram"},
+    )
     db.session.refresh(doc)
     assert doc.state is DocumentState.FLAGGED
-    _post(client, f"/office/applications/{submitted.id}/corrections",
-          {"version": _version(client, submitted.id), "message": "Unggah ulang KTP yang jelas."})
+    _post(
+        client,
+        f"/office/applications/{submitted.id}/corrections",
+        {"version": _version(client, submitted.id), "message": "Unggah ulang KTP yang jelas."},
+    )
     db.session.refresh(submitted)
     assert submitted.status is S.NEEDS_CORRECTION
     correction = app_services.open_correction(submitted)
@@ -95,15 +110,21 @@ def test_whole_office_path_with_a_correction_round(client, login_as, submitted, 
     from werkzeug.datastructures import FileStorage
 
     applicant = db.session.get(type(officer), submitted.applicant_id)
-    app_services.add_document(submitted, "ktp", FileStorage(io.BytesIO(make_pdf()), "ktp2.pdf"),
-                              actor=applicant)
+    app_services.add_document(
+        submitted, "ktp", FileStorage(io.BytesIO(make_pdf()), "ktp2.pdf"), actor=applicant
+    )
     app_services.resubmit(submitted, applicant)
     assert submitted.status is S.RESUBMITTED
     _post(client, f"/office/applications/{submitted.id}/start", {"version": _version(client, submitted.id)})
     new_doc = db.session.scalars(select(Document).where(Document.application_id == submitted.id)).first()
-    _post(client, f"/office/applications/{submitted.id}/documents/{new_doc.id}/verdict", {"verdict": "accept"})
-    _post(client, f"/office/applications/{submitted.id}/recommend",
-          {"version": _version(client, submitted.id), "decision": "approve"})
+    _post(
+        client, f"/office/applications/{submitted.id}/documents/{new_doc.id}/verdict", {"verdict": "accept"}
+    )
+    _post(
+        client,
+        f"/office/applications/{submitted.id}/recommend",
+        {"version": _version(client, submitted.id), "decision": "approve"},
+    )
     db.session.refresh(submitted)
     assert submitted.status is S.RECOMMENDED and submitted.recommendation == "approve"
     # the approver decides
@@ -113,8 +134,11 @@ def test_whole_office_path_with_a_correction_round(client, login_as, submitted, 
 
     assert login(approver_client, approver.email).status_code == 302
     version = _version(approver_client, submitted.id)
-    response = _post(approver_client, f"/office/applications/{submitted.id}/decide",
-                     {"version": version, "decision": "approve"})
+    response = _post(
+        approver_client,
+        f"/office/applications/{submitted.id}/decide",
+        {"version": version, "decision": "approve"},
+    )
     assert response.status_code == 302
     db.session.refresh(submitted)
     assert submitted.status is S.APPROVED and submitted.decided_at is not None
@@ -124,8 +148,11 @@ def test_officer_cannot_approve(client, login_as, submitted):
     officer = login_as(Role.OFFICER)
     services.start_review(submitted, officer, submitted.version)
     services.recommend(submitted, officer, "reject", "Tidak lengkap", submitted.version)
-    response = _post(client, f"/office/applications/{submitted.id}/decide",
-                     {"version": submitted.version, "decision": "approve"})
+    response = _post(
+        client,
+        f"/office/applications/{submitted.id}/decide",
+        {"version": submitted.version, "decision": "approve"},
+    )
     assert response.status_code == 403
     db.session.refresh(submitted)
     assert submitted.status is S.RECOMMENDED
@@ -136,8 +163,7 @@ def test_recommending_approval_needs_every_document_accepted(submitted):
     services.start_review(submitted, officer, submitted.version)
     from flask_babel import force_locale
 
-    with force_locale("en"), pytest.raises(services.BackofficeError,
-                                           match="Accept every required document"):
+    with force_locale("en"), pytest.raises(services.BackofficeError, match="Accept every required document"):
         services.recommend(submitted, officer, "approve", "", submitted.version)
     assert submitted.status is S.IN_REVIEW
 
@@ -177,8 +203,11 @@ def test_a_stale_page_is_told_to_reload(client, login_as, submitted):
     services.start_review(submitted, other, submitted.version)
     services.flag_field(submitted, other, "business_name", "cek")
     # the first officer acts on the page loaded before the other's change
-    response = _post(client, f"/office/applications/{submitted.id}/recommend",
-                     {"version": version, "decision": "reject", "reason": "x"})
+    response = _post(
+        client,
+        f"/office/applications/{submitted.id}/recommend",
+        {"version": version, "decision": "reject", "reason": "x"},
+    )
     assert response.status_code == 302
     page = client.get(f"/office/applications/{submitted.id}?lang=en").get_data(as_text=True)
     assert "Reload the page" in page
@@ -186,17 +215,28 @@ def test_a_stale_page_is_told_to_reload(client, login_as, submitted):
     assert submitted.status is S.IN_REVIEW
 
 
-@pytest.mark.parametrize("query", ["' OR 1=1 --", "%", "_", "a" * 5000, "SP-2026-000001", "6472014507900001",
-                                   "x@example.test", "<script>"])
+@pytest.mark.parametrize(
+    "query",
+    ["' OR 1=1 --", "%", "_", "a" * 5000, "SP-2026-000001", "6472014507900001", "x@example.test", "<script>"],
+)
 def test_queue_search_never_fails(client, login_as, submitted, query):
     login_as(Role.OFFICER)
     response = client.get("/office/queue", query_string={"q": query})
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("args", [{"sort": "id; DROP TABLE users"}, {"cursor": "not-base64!"},
-                                  {"cursor": "W10"}, {"status": "bogus"}, {"size": "1000000"},
-                                  {"category": "abc"}, {"submitted_from": "2026-02-30"}])
+@pytest.mark.parametrize(
+    "args",
+    [
+        {"sort": "id; DROP TABLE users"},
+        {"cursor": "not-base64!"},
+        {"cursor": "W10"},
+        {"status": "bogus"},
+        {"size": "1000000"},
+        {"category": "abc"},
+        {"submitted_from": "2026-02-30"},
+    ],
+)
 def test_bad_filters_are_400(client, login_as, args):
     login_as(Role.OFFICER)
     assert client.get("/office/queue", query_string=args).status_code == 400
@@ -227,6 +267,7 @@ def _count_statements(client, url):
         event.remove(engine, "before_cursor_execute", before)
     assert response.status_code == 200
     import os
+
     if os.environ.get("SHOW_SQL"):
         print(url, *[s[:100].replace("\n", " ") for s in statements], sep="\n  ")
     return len(statements)
@@ -260,9 +301,12 @@ def test_keyset_pages_cover_every_row_once(client, login_as, category):
 
 def test_script_in_answers_notes_and_file_names_is_escaped(client, login_as, category):
     evil = "<script>alert(1)</script>"
-    application = make_submitted(make_user(Role.APPLICANT, full_name="Eve"), category,
-                                 answers={"business_name": evil, "employees": 1, "has_branch": "no",
-                                          "start_date": "2020-01-01"}, document_name=evil + ".pdf")
+    application = make_submitted(
+        make_user(Role.APPLICANT, full_name="Eve"),
+        category,
+        answers={"business_name": evil, "employees": 1, "has_branch": "no", "start_date": "2020-01-01"},
+        document_name=evil + ".pdf",
+    )
     officer = login_as(Role.OFFICER)
     services.add_note(application, officer, evil)
     html = client.get(f"/office/applications/{application.id}").get_data(as_text=True)
@@ -274,12 +318,17 @@ def test_bulk_assign_by_approver(client, login_as, category):
     officer = make_user(Role.OFFICER)
     login_as(Role.APPROVER)
     token = csrf_token(client.get("/office/queue").get_data(as_text=True))
-    response = client.post("/office/assign", data={"csrf_token": token, "officer_id": officer.id,
-                                                   "application_ids": [a.id for a in apps[:2]]})
+    response = client.post(
+        "/office/assign",
+        data={"csrf_token": token, "officer_id": officer.id, "application_ids": [a.id for a in apps[:2]]},
+    )
     assert response.status_code == 302
     assigned = [db.session.get(Application, a.id).assigned_officer_id for a in apps]
     assert assigned == [officer.id, officer.id, None]
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "assign")) == 2
+    assert (
+        db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "assign"))
+        == 2
+    )
 
 
 def test_internal_notes_are_not_shown_to_the_applicant(client, login_as, category):
@@ -302,8 +351,13 @@ def test_two_approvers_deciding_at_once_make_one_decision(real_commits, tmp_path
     from tests.dbutil import scratch_database_url
 
     with scratch_database_url("decide_race", tmp_path) as url:
-        app = create_app("test", SQLALCHEMY_DATABASE_URI=url, MAIL_DIR=tmp_path / "mail",
-                         UPLOAD_ROOT=tmp_path / "uploads", INSTANCE_DIR=tmp_path)
+        app = create_app(
+            "test",
+            SQLALCHEMY_DATABASE_URI=url,
+            MAIL_DIR=tmp_path / "mail",
+            UPLOAD_ROOT=tmp_path / "uploads",
+            INSTANCE_DIR=tmp_path,
+        )
         try:
             with app.app_context():
                 db.create_all()
@@ -325,8 +379,7 @@ def test_two_approvers_deciding_at_once_make_one_decision(real_commits, tmp_path
                 page = client.get(f"/office/applications/{app_id}").get_data(as_text=True)
                 version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
                 clients.append(client)
-                payloads.append({"csrf_token": csrf_token(page), "version": version,
-                                 "decision": "approve"})
+                payloads.append({"csrf_token": csrf_token(page), "version": version, "decision": "approve"})
             barrier = threading.Barrier(2)
             results: list = []
 
@@ -338,7 +391,9 @@ def test_two_approvers_deciding_at_once_make_one_decision(real_commits, tmp_path
                 except Exception as exc:  # noqa: BLE001 - reported by the assertion below
                     results.append(repr(exc))
 
-            threads = [threading.Thread(target=decide, args=pair) for pair in zip(clients, payloads, strict=True)]
+            threads = [
+                threading.Thread(target=decide, args=pair) for pair in zip(clients, payloads, strict=True)
+            ]
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -348,12 +403,21 @@ def test_two_approvers_deciding_at_once_make_one_decision(real_commits, tmp_path
             assert sum("Reload the page" in p for p in pages) == 1
             with app.app_context():
                 assert db.session.get(Application, app_id).status is S.APPROVED
-                approvals = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-                    AuditEvent.application_id == app_id, AuditEvent.action == "approve"))
+                approvals = db.session.scalar(
+                    select(func.count())
+                    .select_from(AuditEvent)
+                    .where(AuditEvent.application_id == app_id, AuditEvent.action == "approve")
+                )
                 permits = db.session.scalar(select(func.count()).select_from(Permit))
-                approved_mails = db.session.scalar(select(func.count()).select_from(OutboxEmail).where(
-                    OutboxEmail.dedupe_key.like(f"status:{app_id}:%"), OutboxEmail.to_email == applicant_email,
-                    OutboxEmail.subject.contains("izin")))
+                approved_mails = db.session.scalar(
+                    select(func.count())
+                    .select_from(OutboxEmail)
+                    .where(
+                        OutboxEmail.dedupe_key.like(f"status:{app_id}:%"),
+                        OutboxEmail.to_email == applicant_email,
+                        OutboxEmail.subject.contains("izin"),
+                    )
+                )
                 assert (approvals, permits) == (1, 1)
                 assert approved_mails <= 1
             assert len(Outbox(tmp_path / "mail").to(applicant_email)) == 1

@@ -38,8 +38,14 @@ from tests.wizard_helpers import make_category, make_submitted
 
 def _instance(tmp: Path, name: str, url: str, **extra):
     folder = tmp / name
-    return create_app("test", SQLALCHEMY_DATABASE_URI=url, UPLOAD_ROOT=folder / "uploads",
-                      MAIL_DIR=folder / "mail", INSTANCE_DIR=folder, **extra)
+    return create_app(
+        "test",
+        SQLALCHEMY_DATABASE_URI=url,
+        UPLOAD_ROOT=folder / "uploads",
+        MAIL_DIR=folder / "mail",
+        INSTANCE_DIR=folder,
+        **extra,
+    )
 
 
 def build_approved_with_permit() -> tuple[int, str]:
@@ -63,8 +69,10 @@ def build_approved_with_permit() -> tuple[int, str]:
 def two_instances(tmp_path, real_commits):
     """A source instance with data (tables made, an approved application with its permit) and
     a fresh, empty target instance."""
-    with scratch_database_url("test_backup_src", tmp_path) as src_url, \
-            scratch_database_url("test_backup_dst", tmp_path) as dst_url:
+    with (
+        scratch_database_url("test_backup_src", tmp_path) as src_url,
+        scratch_database_url("test_backup_dst", tmp_path) as dst_url,
+    ):
         source = _instance(tmp_path, "source", src_url)
         target = _instance(tmp_path, "target", dst_url)
         with source.app_context():
@@ -84,8 +92,7 @@ def _cli(app, *args):
     return app.test_cli_runner().invoke(args=list(args), catch_exceptions=False)
 
 
-def test_backup_restores_onto_a_fresh_instance_with_files_and_a_working_permit_check(
-        two_instances, tmp_path):
+def test_backup_restores_onto_a_fresh_instance_with_files_and_a_working_permit_check(two_instances, tmp_path):
     source, target, application_id, token = two_instances
     out = tmp_path / "backup-1"
     result = _cli(source, "backup", "create", "--out", str(out))
@@ -107,7 +114,8 @@ def test_backup_restores_onto_a_fresh_instance_with_files_and_a_working_permit_c
     with target.app_context():
         storage = get_storage()
         documents = db.session.scalars(
-            select(Document).where(Document.application_id == application_id)).all()
+            select(Document).where(Document.application_id == application_id)
+        ).all()
         assert len(documents) == 2
         for document in documents:
             with storage.open(document.storage_key) as fh:
@@ -188,8 +196,10 @@ def test_restore_refuses_tar_members_whose_names_leave_the_storage(two_instances
 
 
 def test_backup_and_restore_with_files_on_s3(tmp_path, real_commits):
-    with scratch_database_url("test_backup_s3a", tmp_path) as src_url, \
-            scratch_database_url("test_backup_s3b", tmp_path) as dst_url:
+    with (
+        scratch_database_url("test_backup_s3a", tmp_path) as src_url,
+        scratch_database_url("test_backup_s3b", tmp_path) as dst_url,
+    ):
         source = _instance(tmp_path, "s3-source", src_url, **s3server.app_config())
         target = _instance(tmp_path, "s3-target", dst_url, **s3server.app_config())
         try:
@@ -237,8 +247,7 @@ def test_migrate_to_s3_copies_every_referenced_file_checks_it_and_is_idempotent(
     application_id, _token = build_approved_with_permit()
     local = get_storage()
     assert isinstance(local, LocalStorage)
-    documents = db.session.scalars(
-        select(Document).where(Document.application_id == application_id)).all()
+    documents = db.session.scalars(select(Document).where(Document.application_id == application_id)).all()
     permit = db.session.scalar(select(Permit).where(Permit.application_id == application_id))
 
     result = _cli(to_s3, "storage", "migrate-to-s3")
@@ -258,8 +267,7 @@ def test_migrate_to_s3_copies_every_referenced_file_checks_it_and_is_idempotent(
 
 def test_migrate_to_s3_replaces_a_different_copy_already_in_the_bucket(to_s3):
     application_id, _token = build_approved_with_permit()
-    document = db.session.scalars(
-        select(Document).where(Document.application_id == application_id)).first()
+    document = db.session.scalars(select(Document).where(Document.application_id == application_id)).first()
     target = _target(to_s3)
     target.put(document.storage_key, io.BytesIO(b"a half-finished earlier copy"))
     result = _cli(to_s3, "storage", "migrate-to-s3")
@@ -271,8 +279,7 @@ def test_migrate_to_s3_replaces_a_different_copy_already_in_the_bucket(to_s3):
 
 def test_migrate_to_s3_reports_a_local_file_that_no_longer_matches_and_exits_1(to_s3):
     application_id, _token = build_approved_with_permit()
-    document = db.session.scalars(
-        select(Document).where(Document.application_id == application_id)).first()
+    document = db.session.scalars(select(Document).where(Document.application_id == application_id)).first()
     path = get_storage().local_path(document.storage_key)
     path.write_bytes(path.read_bytes() + b"tampered")
     result = _cli(to_s3, "storage", "migrate-to-s3")
@@ -302,8 +309,7 @@ def test_migrate_to_s3_without_a_bucket_is_a_clear_error(to_s3):
 def test_storage_verify_finds_a_missing_file(app):
     application_id, _token = build_approved_with_permit()
     assert _cli(app, "storage", "verify").exit_code == 0
-    document = db.session.scalars(
-        select(Document).where(Document.application_id == application_id)).first()
+    document = db.session.scalars(select(Document).where(Document.application_id == application_id)).first()
     get_storage().delete(document.storage_key)
     result = _cli(app, "storage", "verify")
     assert result.exit_code == 1
@@ -313,8 +319,7 @@ def test_storage_verify_finds_a_missing_file(app):
 def test_every_feature_that_keeps_files_lists_them_for_backups_and_verify(app):
     """Storage knows no feature: the inventory is what the features registered at app creation,
     and a missing permit certificate (not only a document) is reported."""
-    assert set(file_owners(app)) == {"documents", "permits", "tutorials", "public_documents",
-                                     "form_samples"}
+    assert set(file_owners(app)) == {"documents", "permits", "tutorials", "public_documents", "form_samples"}
     application_id, _token = build_approved_with_permit()
     permit = permits.permit_for_application(application_id)
     where = {ref.key: ref.where for ref in referenced_files()}

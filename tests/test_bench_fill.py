@@ -30,8 +30,7 @@ def test_fill_makes_applications_people_and_unique_numbers(client):
     bench = _fill_module()
     users_before = db.session.scalar(select(func.count()).select_from(User))
 
-    result = bench.fill(50, 20, n_officers=2, officer_password="bench password 50",
-                        analyze=False, chunk=16)
+    result = bench.fill(50, 20, n_officers=2, officer_password="bench password 50", analyze=False, chunk=16)
 
     assert result.applications == 50
     apps = db.session.scalars(select(Application)).all()
@@ -41,15 +40,16 @@ def test_fill_makes_applications_people_and_unique_numbers(client):
     assert all(a.due_date >= a.submitted_at.date() for a in apps)
     assert sum(result.by_status.values()) == 50
     assert db.session.scalar(select(func.count()).select_from(User)) == users_before + 22
-    applicants = db.session.scalars(select(User).join(UserRole)
-                                    .where(UserRole.role == Role.APPLICANT)).all()
+    applicants = db.session.scalars(select(User).join(UserRole).where(UserRole.role == Role.APPLICANT)).all()
     assert len(applicants) == 20
     assert all(check_nik(u.nik) for u in applicants)
     year = apps[0].tracking_number.split("-")[1]
-    counter = db.session.scalar(select(SequenceCounter.value)
-                                .where(SequenceCounter.name == f"tracking:{year}"))
-    assert counter == max(int(a.tracking_number.split("-")[2]) for a in apps
-                          if a.tracking_number.split("-")[1] == year)
+    counter = db.session.scalar(
+        select(SequenceCounter.value).where(SequenceCounter.name == f"tracking:{year}")
+    )
+    assert counter == max(
+        int(a.tracking_number.split("-")[2]) for a in apps if a.tracking_number.split("-")[1] == year
+    )
 
     # An officer it made can log in through the real form and sees the queue.
     from tests.conftest import login
@@ -57,5 +57,7 @@ def test_fill_makes_applications_people_and_unique_numbers(client):
     assert login(client, result.officer_emails[0], "bench password 50").status_code == 302
     page = client.get("/office/queue?lang=en")
     assert page.status_code == 200
-    assert apps[0].tracking_number.encode() in client.get(
-        f"/office/queue?status=all&q={apps[0].tracking_number}").data
+    assert (
+        apps[0].tracking_number.encode()
+        in client.get(f"/office/queue?status=all&q={apps[0].tracking_number}").data
+    )

@@ -43,8 +43,9 @@ class CountingBody(io.RawIOBase):
 
 def _post_body(client, url: str, size: int, content_type="application/x-www-form-urlencoded"):
     body = CountingBody(size)
-    response = client.post(url, input_stream=body, content_type=content_type,
-                           headers={"Content-Length": str(size)})
+    response = client.post(
+        url, input_stream=body, content_type=content_type, headers={"Content-Length": str(size)}
+    )
     return response, body
 
 
@@ -64,8 +65,9 @@ def test_the_refusal_is_in_indonesian_by_default(client):
     assert "Isian formulir terlalu besar" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("url", ["/register", "/complaints", "/forgot-password", "/status",
-                                 "/language", "/information/request"])
+@pytest.mark.parametrize(
+    "url", ["/register", "/complaints", "/forgot-password", "/status", "/language", "/information/request"]
+)
 def test_every_public_form_refuses_a_body_past_1_mb(client, url):
     response, body = _post_body(client, url + "?lang=en", 2 * MB)
     assert response.status_code == 413, url
@@ -76,9 +78,16 @@ def test_every_public_form_refuses_a_body_past_1_mb(client, url):
 def test_a_multipart_post_without_a_file_field_is_limited_too(client, login_as):
     login_as(Role.APPLICANT)
     page = client.get("/account").get_data(as_text=True)
-    response = client.post("/account?lang=en", content_type="multipart/form-data", data={
-        "csrf_token": csrf_token(page), "full_name": "x" * (2 * MB), "phone": "081234567890",
-        "locale": "en"})
+    response = client.post(
+        "/account?lang=en",
+        content_type="multipart/form-data",
+        data={
+            "csrf_token": csrf_token(page),
+            "full_name": "x" * (2 * MB),
+            "phone": "081234567890",
+            "locale": "en",
+        },
+    )
     assert response.status_code == 413
     assert "The form is too large" in response.get_data(as_text=True)
 
@@ -92,8 +101,14 @@ def test_a_staff_form_past_1_mb_is_refused(client, login_as):
 def test_an_ordinary_login_still_works(client):
     user = make_user()
     page = client.get("/login").get_data(as_text=True)
-    response = client.post("/login", data={"csrf_token": csrf_token(page), "email": user.email,
-                                           "password": "correct horse battery staple"})
+    response = client.post(
+        "/login",
+        data={
+            "csrf_token": csrf_token(page),
+            "email": user.email,
+            "password": "correct horse battery staple",
+        },
+    )
     assert response.status_code == 302
 
 
@@ -106,9 +121,13 @@ def test_an_upload_form_takes_a_file_past_1_mb(client, login_as):
     application_id = int(start.headers["Location"].split("/")[2])
     token = csrf_token(client.get(f"/applications/{application_id}/documents").get_data(as_text=True))
     response = client.post(
-        f"/applications/{application_id}/documents/ktp?lang=en", content_type="multipart/form-data",
-        data={"csrf_token": token, "file": file_upload(b"\x00" * (3 * MB // 2), "ktp.pdf",
-                                                       "application/pdf")})
+        f"/applications/{application_id}/documents/ktp?lang=en",
+        content_type="multipart/form-data",
+        data={
+            "csrf_token": token,
+            "file": file_upload(b"\x00" * (3 * MB // 2), "ktp.pdf", "application/pdf"),
+        },
+    )
     assert response.status_code != 413
     assert "The form is too large" not in response.get_data(as_text=True)
 
@@ -119,8 +138,12 @@ def test_an_upload_past_60_mb_is_refused_unread_with_the_file_message(client, lo
     page = client.get(f"/permits/{category.slug}").get_data(as_text=True)
     start = client.post(f"/permits/{category.slug}/apply", data={"csrf_token": csrf_token(page)})
     application_id = int(start.headers["Location"].split("/")[2])
-    response, body = _post_body(client, f"/applications/{application_id}/documents/ktp?lang=en",
-                                61 * MB, content_type="multipart/form-data; boundary=x")
+    response, body = _post_body(
+        client,
+        f"/applications/{application_id}/documents/ktp?lang=en",
+        61 * MB,
+        content_type="multipart/form-data; boundary=x",
+    )
     assert response.status_code == 413
     assert "The file or form is too large" in response.get_data(as_text=True)
     assert body.sent < MB

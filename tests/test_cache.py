@@ -43,9 +43,14 @@ def test_rows_written_outside_the_workflow_show_within_the_cache_lifetime(client
     make_submitted(applicant, category)
     assert _submitted(client) == 1
     # a bulk import: no transition, so nothing invalidates
-    db.session.add(Application(applicant_id=applicant.id, category_id=category.id,
-                               form_version_id=category.current_version_id,
-                               submitted_at=utcnow()))
+    db.session.add(
+        Application(
+            applicant_id=applicant.id,
+            category_id=category.id,
+            form_version_id=category.current_version_id,
+            submitted_at=utcnow(),
+        )
+    )
     db.session.commit()
     assert _submitted(client) == 1  # still the cached figure, within its lifetime
     later = cache.time.monotonic() + 61

@@ -12,24 +12,61 @@ from portal.catalogue.services import publish_new_version
 from portal.extensions import db
 
 FIELDS = [
-    {"key": "nama", "type": "text", "label_id": "Nama", "label_en": "Name", "required": True,
-     "page": "applicant"},
+    {
+        "key": "nama",
+        "type": "text",
+        "label_id": "Nama",
+        "label_en": "Name",
+        "required": True,
+        "page": "applicant",
+    },
     {"key": "luas", "type": "decimal", "label_id": "Luas", "label_en": "Area", "page": "details"},
 ]
-DOCS = [{"key": "ktp", "label_id": "KTP", "label_en": "ID card", "allowed_types": ["pdf", "jpeg"],
-         "max_mb": 2, "required": True, "sample_key": "static/samples/contoh-surat-permohonan.pdf"}]
+DOCS = [
+    {
+        "key": "ktp",
+        "label_id": "KTP",
+        "label_en": "ID card",
+        "allowed_types": ["pdf", "jpeg"],
+        "max_mb": 2,
+        "required": True,
+        "sample_key": "static/samples/contoh-surat-permohonan.pdf",
+    }
+]
 
 
-def make_category(slug: str, *, name_en: str = "Test permit", name_id: str = "Izin uji",
-                  sector: Sector = Sector.GENERAL, active: bool = True, cost: int = 0,
-                  summary_en: str = "", description_id: str = "", with_form: bool = True,
-                  **kwargs) -> PermitCategory:
-    category = PermitCategory(slug=slug, code="TST", name_id=name_id, name_en=name_en, sector=sector,
-                              summary_en=summary_en, summary_id="", description_id=description_id,
-                              description_en="", time_limit_days=7, cost_rupiah=cost,
-                              legal_basis="Peraturan Daerah Nomor 1 Tahun 2024\nPeraturan Wali Kota 2",
-                              output_id="Surat izin", output_en="Permit letter", validity_months=60,
-                              active=active, **kwargs)
+def make_category(
+    slug: str,
+    *,
+    name_en: str = "Test permit",
+    name_id: str = "Izin uji",
+    sector: Sector = Sector.GENERAL,
+    active: bool = True,
+    cost: int = 0,
+    summary_en: str = "",
+    description_id: str = "",
+    with_form: bool = True,
+    **kwargs,
+) -> PermitCategory:
+    category = PermitCategory(
+        slug=slug,
+        code="TST",
+        name_id=name_id,
+        name_en=name_en,
+        sector=sector,
+        summary_en=summary_en,
+        summary_id="",
+        description_id=description_id,
+        description_en="",
+        time_limit_days=7,
+        cost_rupiah=cost,
+        legal_basis="Peraturan Daerah Nomor 1 Tahun 2024\nPeraturan Wali Kota 2",
+        output_id="Surat izin",
+        output_en="Permit letter",
+        validity_months=60,
+        active=active,
+        **kwargs,
+    )
     db.session.add(category)
     db.session.flush()
     if with_form:
@@ -63,8 +100,9 @@ def test_list_is_public(client):
 
 def test_search_by_words_in_either_language_case_insensitive(client):
     make_category("doc", name_en="Doctor practice licence", name_id="Surat Izin Praktik Dokter")
-    make_category("ads", name_en="Advertisement permit", name_id="Izin Reklame",
-                  description_id="Papan nama dan baliho")
+    make_category(
+        "ads", name_en="Advertisement permit", name_id="Izin Reklame", description_id="Papan nama dan baliho"
+    )
     assert "Doctor practice" in listed(client, q="DOKTER")
     html = listed(client, q="baliho")
     assert "Advertisement permit" in html
@@ -102,8 +140,15 @@ def test_search_underscore_finds_a_literal_underscore(client):
     assert "snakeXcase" not in html
 
 
-@pytest.mark.parametrize("query", ["'; DROP TABLE permit_categories; --", "\" OR 1=1 --",
-                                   "' UNION SELECT password_hash FROM users --", "<script>alert(1)</script>"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "'; DROP TABLE permit_categories; --",
+        '" OR 1=1 --',
+        "' UNION SELECT password_hash FROM users --",
+        "<script>alert(1)</script>",
+    ],
+)
 def test_search_with_sql_or_markup_is_just_text(client, query):
     make_category("safe", name_en="Safe permit")
     html = listed(client, q=query)
@@ -141,8 +186,17 @@ def test_inactive_category_detail_is_404(client):
     assert client.get("/permits/" + "x" * 500).status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/permits/a%00b", "/permits/%E2%80%AEevil", "/permits/UPPER",
-                                  "/permits?after=%00", "/permits?after=x%00y&q=a", "/permits?sector=%00"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/permits/a%00b",
+        "/permits/%E2%80%AEevil",
+        "/permits/UPPER",
+        "/permits?after=%00",
+        "/permits?after=x%00y&q=a",
+        "/permits?sector=%00",
+    ],
+)
 def test_odd_bytes_in_slugs_and_paging_never_fail(client, path):
     make_category("real-one")
     assert client.get(path).status_code in (200, 404)
@@ -229,8 +283,9 @@ def test_list_pages_by_keyset(client, app, monkeypatch):
 def test_publish_new_version_numbers_and_keeps_the_old_one():
     category = make_category("versions")
     first = category.current_version
-    second = publish_new_version(category, [*FIELDS, {"key": "baru", "type": "text", "label_id": "Baru",
-                                                       "page": "details"}], DOCS)
+    second = publish_new_version(
+        category, [*FIELDS, {"key": "baru", "type": "text", "label_id": "Baru", "page": "details"}], DOCS
+    )
     assert (first.number, second.number) == (1, 2)
     assert category.current_version_id == second.id
     db.session.expire_all()
@@ -251,11 +306,15 @@ def test_a_written_version_cannot_be_changed():
 def test_seed_is_idempotent_and_makes_eight_categories():
     created = list(seed_categories())
     assert len(created) == 8
-    counts = (db.session.scalar(select(func.count()).select_from(PermitCategory)),
-              db.session.scalar(select(func.count()).select_from(FormVersion)))
+    counts = (
+        db.session.scalar(select(func.count()).select_from(PermitCategory)),
+        db.session.scalar(select(func.count()).select_from(FormVersion)),
+    )
     assert list(seed_categories()) == []
-    assert counts == (db.session.scalar(select(func.count()).select_from(PermitCategory)),
-                      db.session.scalar(select(func.count()).select_from(FormVersion)))
+    assert counts == (
+        db.session.scalar(select(func.count()).select_from(PermitCategory)),
+        db.session.scalar(select(func.count()).select_from(FormVersion)),
+    )
     assert counts == (8, 8)
 
 
@@ -288,7 +347,10 @@ def render_page(page, values=None, errors=None) -> str:
     return render_template_string(
         '{% from "macros/dynamic_fields.html" import render_fields, dynamic_error_summary %}'
         "{{ dynamic_error_summary(page, errors) }}{{ render_fields(page, values, errors) }}",
-        page=page, values=values or {}, errors=errors or {})
+        page=page,
+        values=values or {},
+        errors=errors or {},
+    )
 
 
 def test_render_fields_for_every_seeded_page(app):
@@ -332,10 +394,22 @@ def test_render_fields_shows_errors_beside_fields_and_in_a_summary(app):
 
 def test_render_fields_hides_a_field_ruled_out_on_another_page(app):
     spec_fields = [
-        {"key": "kind", "type": "radio", "label_id": "Jenis", "label_en": "Kind", "page": "one",
-         "options": [{"value": "a"}, {"value": "b"}]},
-        {"key": "extra", "type": "text", "label_id": "Tambahan", "label_en": "Extra", "page": "two",
-         "show_if": {"field": "kind", "equals": "b"}},
+        {
+            "key": "kind",
+            "type": "radio",
+            "label_id": "Jenis",
+            "label_en": "Kind",
+            "page": "one",
+            "options": [{"value": "a"}, {"value": "b"}],
+        },
+        {
+            "key": "extra",
+            "type": "text",
+            "label_id": "Tambahan",
+            "label_en": "Extra",
+            "page": "two",
+            "show_if": {"field": "kind", "equals": "b"},
+        },
         {"key": "always", "type": "text", "label_id": "Selalu", "label_en": "Always", "page": "two"},
     ]
     from portal.catalogue.formspec import FormSpec
@@ -394,16 +468,37 @@ def test_a_field_whose_condition_is_on_an_earlier_page_is_a_plain_field_when_it_
 
     from portal.catalogue.formspec import FormSpec
 
-    spec = FormSpec.from_version([
-        {"key": "rented", "type": "radio", "label_id": "Sewa?", "label_en": "Rented?", "page": "one",
-         "order": 1, "required": True, "options": [{"value": "yes", "label_id": "Ya", "label_en": "Yes"},
-                                                   {"value": "no", "label_id": "Tidak", "label_en": "No"}]},
-        {"key": "owner", "type": "text", "label_id": "Pemilik", "label_en": "Owner", "page": "two",
-         "order": 2, "show_if": {"field": "rented", "equals": "yes"}},
-    ], [])
+    spec = FormSpec.from_version(
+        [
+            {
+                "key": "rented",
+                "type": "radio",
+                "label_id": "Sewa?",
+                "label_en": "Rented?",
+                "page": "one",
+                "order": 1,
+                "required": True,
+                "options": [
+                    {"value": "yes", "label_id": "Ya", "label_en": "Yes"},
+                    {"value": "no", "label_id": "Tidak", "label_en": "No"},
+                ],
+            },
+            {
+                "key": "owner",
+                "type": "text",
+                "label_id": "Pemilik",
+                "label_en": "Owner",
+                "page": "two",
+                "order": 2,
+                "show_if": {"field": "rented", "equals": "yes"},
+            },
+        ],
+        [],
+    )
     page = spec.pages_by_key["two"]
-    template = ('{% from "macros/dynamic_fields.html" import render_fields %}'
-                '{{ render_fields(page, values, {}) }}')
+    template = (
+        '{% from "macros/dynamic_fields.html" import render_fields %}{{ render_fields(page, values, {}) }}'
+    )
     with app.test_request_context("/?lang=en"):
         applies = render_template_string(template, page=page, values={"rented": "yes"})
         ruled_out = render_template_string(template, page=page, values={"rented": "no"})

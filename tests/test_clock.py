@@ -64,21 +64,25 @@ def test_due_date_pauses_during_correction(closed):
     officer = make_user(Role.OFFICER)
     category = make_category(time_limit_days=5)
     application = services.start_application(applicant, category)
-    application.answers = {"business_name": "X", "employees": 1, "has_branch": "no",
-                           "start_date": "2020-01-01"}
+    application.answers = {
+        "business_name": "X",
+        "employees": 1,
+        "has_branch": "no",
+        "start_date": "2020-01-01",
+    }
     db.session.commit()
     workflow.transition(application, S.SUBMITTED, applicant)
     db.session.commit()
-    assert application.due_date == clock.add_working_days(
-        clock.office_today(application.submitted_at), 5)
+    assert application.due_date == clock.add_working_days(clock.office_today(application.submitted_at), 5)
     workflow.transition(application, S.IN_REVIEW, officer)
     workflow.transition(application, S.NEEDS_CORRECTION, officer, note="fix")
     db.session.commit()
     due_before = application.due_date
     # the applicant took the file for a week (5 working days, or fewer across holidays)
     paused_at = application.sla_paused_at - timedelta(days=7)
-    db.session.execute(db.update(Application).where(Application.id == application.id)
-                       .values(sla_paused_at=paused_at))
+    db.session.execute(
+        db.update(Application).where(Application.id == application.id).values(sla_paused_at=paused_at)
+    )
     db.session.commit()
     db.session.refresh(application)
     workflow.transition(application, S.RESUBMITTED, applicant)

@@ -58,8 +58,9 @@ def _browser(c, host: str, ip: str):
     """A browser talking straight to one app host (as nginx would: HTTPS forwarded)."""
     from load import Browser
 
-    return Browser(f"http://127.0.0.1:{c.host_ports[host]}", source_ip=ip,
-                   direct_https_host=f"127.0.0.1:{c.https_port}")
+    return Browser(
+        f"http://127.0.0.1:{c.host_ports[host]}", source_ip=ip, direct_https_host=f"127.0.0.1:{c.https_port}"
+    )
 
 
 def test_an_application_started_on_host_a_is_continued_on_host_b_and_mailed_once(cluster):
@@ -103,7 +104,6 @@ def test_the_login_limit_trips_across_both_hosts(cluster):
         browser.get("/login?lang=en", "x")
         fields = browser.form("login")
         fields.update(email="warga2@bench.test", password="not-the-password-1")
-        statuses.append(browser.request("POST", "/login", "x", data=fields,
-                                        expect=(200, 429)).status_code)
+        statuses.append(browser.request("POST", "/login", "x", data=fields, expect=(200, 429)).status_code)
     assert statuses[:5] == [200] * 5
     assert 429 in statuses[5:]

@@ -19,8 +19,14 @@ from portal.public.models import CaseKind, CaseStatus, Complaint, ComplaintAnswe
 from tests.conftest import csrf_token, make_user, post_form
 from tests.wizard_helpers import make_category, make_submitted
 
-GOOD = {"name": "Siti Rahmawati", "email": "siti@example.test", "topic": "time",
-        "tracking_number": "", "text": "Permohonan saya belum diproses.", "website": ""}
+GOOD = {
+    "name": "Siti Rahmawati",
+    "email": "siti@example.test",
+    "topic": "time",
+    "tracking_number": "",
+    "text": "Permohonan saya belum diproses.",
+    "website": "",
+}
 CSRF_VALUE_RE = re.compile(r'name="csrf_token"[^>]*>')
 FOLLOW_RE = re.compile(r"/complaints/follow/([A-Za-z0-9_-]+)")
 
@@ -62,8 +68,9 @@ def test_visitor_files_a_complaint_and_follows_it(client, outbox):
 
 def test_staff_answer_is_emailed_and_shown_on_the_follow_page(client, outbox):
     with force_locale("en"):
-        filed = services.file_case(name="Budi", email="budi@example.test", text="Lambat",
-                                   topic="time", locale="en")
+        filed = services.file_case(
+            name="Budi", email="budi@example.test", text="Lambat", topic="time", locale="en"
+        )
     dispatch_queued()
     outbox.clear()
     staff = make_user(Role.HELPDESK)
@@ -83,8 +90,11 @@ def test_staff_answer_through_the_desk(client, login_as):
     login_as(Role.ADMIN)
     desk = client.get("/staff/complaints?lang=en").get_data(as_text=True)
     assert filed.number in desk
-    response = post_form(client, f"/staff/complaints/{filed.case.id}",
-                         {"text": "Mohon maaf, kami tindak lanjuti.", "status": "answered"})
+    response = post_form(
+        client,
+        f"/staff/complaints/{filed.case.id}",
+        {"text": "Mohon maaf, kami tindak lanjuti.", "status": "answered"},
+    )
     assert response.status_code == 302
     assert filed.case.status is CaseStatus.ANSWERED
     assert filed.case.answered_at is not None
@@ -95,8 +105,7 @@ def test_follow_link_with_unknown_or_altered_token_is_404(client):
     filed = services.file_case(name="Ani", email="ani@example.test", text="x", topic="other")
     assert client.get(f"/complaints/follow/{filed.token}").status_code == 200
     altered = filed.token[:-1] + ("A" if filed.token[-1] != "A" else "B")
-    for token in (altered, "x" * 32, "short", filed.token + "x", "%00" + filed.token[3:],
-                  filed.case.number):
+    for token in (altered, "x" * 32, "short", filed.token + "x", "%00" + filed.token[3:], filed.case.number):
         assert client.get(f"/complaints/follow/{token}").status_code == 404, token
 
 
@@ -110,6 +119,7 @@ def test_tracking_number_is_linked_without_revealing_whether_it_exists(client):
     real, fake = db.session.query(Complaint).order_by(Complaint.id).all()
     assert real.application_id == application.id
     assert fake.application_id is None
+
     # the filer sees the same page either way (only the number, the follow link and the
     # form token, which carries a timestamp, differ)
     def same(page, number):
@@ -144,8 +154,7 @@ def test_complaint_spam_is_rate_limited_per_address(app, client):
         assert db.session.query(Complaint).count() == 3
         # another address is not blocked
         other = app.test_client()
-        response = post_form(other, "/complaints", GOOD,
-                             environ_base={"REMOTE_ADDR": "203.0.113.9"})
+        response = post_form(other, "/complaints", GOOD, environ_base={"REMOTE_ADDR": "203.0.113.9"})
         assert response.status_code == 302
     finally:
         app.config.pop("COMPLAINT_LIMIT_PER_ADDRESS")
@@ -177,16 +186,23 @@ def test_honeypot_gets_the_same_thank_you_page_but_nothing_is_stored(client, out
 
 def test_honeypot_field_is_hidden_and_labelled_for_people(client):
     html = client.get("/complaints?lang=en").get_data(as_text=True)
-    block = html[html.index('<div class="visually-hidden"'):]
+    block = html[html.index('<div class="visually-hidden"') :]
     assert "Leave this field empty" in block[:400]
     assert 'name="website"' in block[:400]
     assert 'tabindex="-1"' in block[:400]
 
 
 def test_information_request_is_tracked_like_a_complaint(client, outbox):
-    response = post_form(client, "/information/request",
-                         {"name": "Rudi", "email": "rudi@example.test",
-                          "text": "Mohon data jumlah izin reklame 2025.", "website": ""})
+    response = post_form(
+        client,
+        "/information/request",
+        {
+            "name": "Rudi",
+            "email": "rudi@example.test",
+            "text": "Mohon data jumlah izin reklame 2025.",
+            "website": "",
+        },
+    )
     assert response.status_code == 302
     case = db.session.query(Complaint).one()
     assert case.kind is CaseKind.INFORMATION
@@ -196,9 +212,11 @@ def test_information_request_is_tracked_like_a_complaint(client, outbox):
 
 
 def test_information_request_honeypot_stores_nothing(client):
-    response = post_form(client, "/information/request",
-                         {"name": "Bot", "email": "bot@example.test", "text": "buy",
-                          "website": "x"})
+    response = post_form(
+        client,
+        "/information/request",
+        {"name": "Bot", "email": "bot@example.test", "text": "buy", "website": "x"},
+    )
     assert response.status_code == 302
     assert db.session.query(Complaint).count() == 0
 

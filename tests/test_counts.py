@@ -19,9 +19,14 @@ from tests.wizard_helpers import make_category, make_submitted
 
 
 def _live() -> dict[str, int]:
-    return {S(status).value: n for status, n in db.session.execute(
-        select(Application.status, func.count()).where(Application.status != S.DRAFT)
-        .group_by(Application.status))}
+    return {
+        S(status).value: n
+        for status, n in db.session.execute(
+            select(Application.status, func.count())
+            .where(Application.status != S.DRAFT)
+            .group_by(Application.status)
+        )
+    }
 
 
 def _queue_count(html: str, label: str) -> int:
@@ -61,8 +66,7 @@ def test_a_refused_transition_leaves_the_counts_alone(client):
     officer = make_user(Role.OFFICER)
     before = counts.by_status()
     with pytest.raises(workflow.StaleApplication):
-        workflow.transition(application, S.IN_REVIEW, officer,
-                            expected_version=application.version + 1)
+        workflow.transition(application, S.IN_REVIEW, officer, expected_version=application.version + 1)
     with pytest.raises(workflow.TransitionNotAllowed):
         workflow.transition(application, S.APPROVED, officer)
     assert counts.by_status() == before == _live()

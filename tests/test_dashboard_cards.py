@@ -25,8 +25,10 @@ def _start(client, category) -> int:
 
 def _post_page(client, application_id, page_key, data):
     token = csrf_token(client.get("/dashboard").get_data(as_text=True))
-    return client.post(f"/applications/{application_id}/form/{page_key}",
-                       data={"csrf_token": token, "action": "continue", **data})
+    return client.post(
+        f"/applications/{application_id}/form/{page_key}",
+        data={"csrf_token": token, "action": "continue", **data},
+    )
 
 
 def _resume(client) -> tuple[str, str]:
@@ -40,26 +42,23 @@ def _resume(client) -> tuple[str, str]:
 def test_a_new_draft_resumes_at_step_one(client, login_as, category):
     login_as()
     application_id = _start(client, category)
-    assert _resume(client) == ("Lanjutkan: langkah 1 dari 5",
-                               f"/applications/{application_id}/requirements")
+    assert _resume(client) == ("Lanjutkan: langkah 1 dari 5", f"/applications/{application_id}/requirements")
 
 
-def test_a_draft_resumes_at_the_first_unfinished_page_then_documents_then_review(
-        client, login_as, category):
+def test_a_draft_resumes_at_the_first_unfinished_page_then_documents_then_review(client, login_as, category):
     login_as()
     application_id = _start(client, category)
     _post_page(client, application_id, "business", GOOD_PAGES["business"])
-    assert _resume(client) == ("Lanjutkan: langkah 3 dari 5",
-                               f"/applications/{application_id}/form/location")
+    assert _resume(client) == ("Lanjutkan: langkah 3 dari 5", f"/applications/{application_id}/form/location")
     _post_page(client, application_id, "location", GOOD_PAGES["location"])
-    assert _resume(client) == ("Lanjutkan: langkah 4 dari 5",
-                               f"/applications/{application_id}/documents")
+    assert _resume(client) == ("Lanjutkan: langkah 4 dari 5", f"/applications/{application_id}/documents")
     token = csrf_token(client.get("/dashboard").get_data(as_text=True))
-    client.post(f"/applications/{application_id}/documents/ktp",
-                data={"csrf_token": token, "file": file_upload(make_pdf(), "ktp.pdf")},
-                content_type="multipart/form-data")
-    assert _resume(client) == ("Lanjutkan: langkah 5 dari 5",
-                               f"/applications/{application_id}/review")
+    client.post(
+        f"/applications/{application_id}/documents/ktp",
+        data={"csrf_token": token, "file": file_upload(make_pdf(), "ktp.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert _resume(client) == ("Lanjutkan: langkah 5 dari 5", f"/applications/{application_id}/review")
 
 
 def test_a_page_left_with_errors_is_where_the_draft_resumes(client, login_as, category):

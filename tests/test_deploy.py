@@ -46,8 +46,14 @@ def _nginx() -> str:
 
 # -- ProxyFix ---------------------------------------------------------------------------------------
 def _echo_app(tmp_path, **overrides):
-    app = create_app("test", UPLOAD_ROOT=tmp_path / "uploads", MAIL_DIR=tmp_path / "mail",
-                     INSTANCE_DIR=tmp_path, SQLALCHEMY_DATABASE_URI="sqlite://", **overrides)
+    app = create_app(
+        "test",
+        UPLOAD_ROOT=tmp_path / "uploads",
+        MAIL_DIR=tmp_path / "mail",
+        INSTANCE_DIR=tmp_path,
+        SQLALCHEMY_DATABASE_URI="sqlite://",
+        **overrides,
+    )
 
     @app.get("/t/where")
     @public
@@ -59,8 +65,11 @@ def _echo_app(tmp_path, **overrides):
     return app
 
 
-FORWARDED = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "portal.example.go.id",
-             "X-Forwarded-For": "203.0.113.7"}
+FORWARDED = {
+    "X-Forwarded-Proto": "https",
+    "X-Forwarded-Host": "portal.example.go.id",
+    "X-Forwarded-For": "203.0.113.7",
+}
 
 
 def test_with_proxy_fix_the_forwarded_scheme_host_and_address_are_used(tmp_path):
@@ -125,10 +134,13 @@ def test_env_example_holds_no_secrets():
     assert env["X_ACCEL_REDIRECT_PREFIX"] == "/_protected/"
 
 
-@pytest.mark.parametrize(("unit", "command"), [
-    ("satupintu-web.service", "gunicorn -c deploy/gunicorn.conf.py"),
-    ("satupintu-worker.service", "flask --app portal jobs worker"),
-])
+@pytest.mark.parametrize(
+    ("unit", "command"),
+    [
+        ("satupintu-web.service", "gunicorn -c deploy/gunicorn.conf.py"),
+        ("satupintu-worker.service", "flask --app portal jobs worker"),
+    ],
+)
 def test_systemd_units_run_the_app_with_the_env_file(unit, command):
     parser = configparser.ConfigParser(strict=False, interpolation=None)
     parser.optionxform = str
@@ -162,20 +174,24 @@ def test_nginx_upload_locations_are_exactly_the_app_upload_views(app):
     adapter = app.url_map.bind("portal.test")
     uploads = 0
     for rule in app.url_map.iter_rules():
-        values = {name: 1 if type(rule._converters[name]).__name__ == "IdConverter" else "ktp"
-                  for name in rule.arguments}
+        values = {
+            name: 1 if type(rule._converters[name]).__name__ == "IdConverter" else "ktp"
+            for name in rule.arguments
+        }
         path = adapter.build(rule.endpoint, values)
         upload = is_upload_endpoint(app, rule.endpoint)
         uploads += upload
         assert bool(pattern.match(path)) == upload, (rule.endpoint, path)
-    assert uploads == 7  # documents page, one document, remove (posts the page), samples, tutorial files, information
+    assert (
+        uploads == 7
+    )  # documents page, one document, remove (posts the page), samples, tutorial files, information
 
 
 def test_nginx_sends_the_headers_proxy_fix_reads_and_keeps_uploads_internal():
     for header in ("X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host"):
         assert f"proxy_set_header {header} " in SITE
-    block = SITE[SITE.index("location /_protected/"):]
-    block = block[:block.index("}")]
+    block = SITE[SITE.index("location /_protected/") :]
+    block = block[: block.index("}")]
     assert "internal;" in block
     assert "alias /srv/satupintu/uploads/;" in block
     assert len(re.findall(r"^\s*server 10\.0\.0\.\d+:8000", SITE, flags=re.M)) == 2
@@ -184,11 +200,16 @@ def test_nginx_sends_the_headers_proxy_fix_reads_and_keeps_uploads_internal():
 @pytest.mark.parametrize("https", [True, False], ids=["tls", "http-only"])
 def test_nginx_accepts_the_site(tmp_path, https):
     nginx = _nginx()
-    conf = render_local.render(tmp_path / "nginx", upstreams=["127.0.0.1:8001", "127.0.0.1:8002"],
-                               uploads=tmp_path / "uploads", http_port=_free_port(),
-                               https_port=_free_port() if https else None)
-    result = subprocess.run([nginx, "-t", "-p", str(conf.parent), "-c", str(conf)],
-                            capture_output=True, text=True, timeout=30)
+    conf = render_local.render(
+        tmp_path / "nginx",
+        upstreams=["127.0.0.1:8001", "127.0.0.1:8002"],
+        uploads=tmp_path / "uploads",
+        http_port=_free_port(),
+        https_port=_free_port() if https else None,
+    )
+    result = subprocess.run(
+        [nginx, "-t", "-p", str(conf.parent), "-c", str(conf)], capture_output=True, text=True, timeout=30
+    )
     assert result.returncode == 0, result.stderr
     assert "test is successful" in result.stderr
 
@@ -216,14 +237,20 @@ def behind_nginx(tmp_path):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     port = _free_port()
-    conf = render_local.render(tmp_path / "nginx", upstreams=[f"127.0.0.1:{server.server_port}"],
-                               uploads=uploads, http_port=port, worker_processes="1")
+    conf = render_local.render(
+        tmp_path / "nginx",
+        upstreams=[f"127.0.0.1:{server.server_port}"],
+        uploads=uploads,
+        http_port=port,
+        worker_processes="1",
+    )
     subprocess.run([nginx, "-p", str(conf.parent), "-c", str(conf)], check=True, timeout=30)
     try:
         yield app, port
     finally:
-        subprocess.run([nginx, "-p", str(conf.parent), "-c", str(conf), "-s", "stop"], timeout=30,
-                       check=False)
+        subprocess.run(
+            [nginx, "-p", str(conf.parent), "-c", str(conf), "-s", "stop"], timeout=30, check=False
+        )
         server.shutdown()
 
 
@@ -283,8 +310,9 @@ def test_through_nginx_static_files_are_cached_long_and_big_bodies_refused(behin
 
 def _post(port: int, path: str, size: int) -> int:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request("POST", path, body=b"x" * size,
-                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+    conn.request(
+        "POST", path, body=b"x" * size, headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     response = conn.getresponse()
     response.read()
     conn.close()
@@ -324,8 +352,7 @@ def test_through_nginx_public_pages_come_from_the_micro_cache(behind_nginx, monk
         calls["private"] += 1
         return "not for a shared cache"
 
-    monkeypatch.setattr(portal, "CACHEABLE_PUBLIC_PAGES",
-                        portal.CACHEABLE_PUBLIC_PAGES | {"t_public"})
+    monkeypatch.setattr(portal, "CACHEABLE_PUBLIC_PAGES", portal.CACHEABLE_PUBLIC_PAGES | {"t_public"})
     first, _ = _get(port, "/t/public")
     second, body = _get(port, "/t/public")
     assert first.getheader("Cache-Control") == "public, max-age=60"

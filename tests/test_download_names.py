@@ -19,8 +19,14 @@ from tests.conftest import csrf_token, login
 from tests.fixtures_files import make_jpeg, make_pdf, make_png
 from tests.wizard_helpers import file_upload, make_category
 
-WINDOWS_RESERVED = ["CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)),
-                    *(f"LPT{n}" for n in range(1, 10))]
+WINDOWS_RESERVED = [
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{n}" for n in range(1, 10)),
+    *(f"LPT{n}" for n in range(1, 10)),
+]
 
 
 def names_in(header: str) -> tuple[str, str]:
@@ -32,25 +38,30 @@ def names_in(header: str) -> tuple[str, str]:
 
 def windows_accepts(name: str) -> bool:
     base = name.split(".", 1)[0].rstrip(" ").upper()
-    return (base not in WINDOWS_RESERVED and base[:3] not in ("COM", "LPT") or len(base) != 4
-            ) and not name.endswith((".", " ")) and not any(ord(c) < 32 or c in '<>:"/\\|?*'
-                                                            for c in name)
+    return (
+        (base not in WINDOWS_RESERVED and base[:3] not in ("COM", "LPT") or len(base) != 4)
+        and not name.endswith((".", " "))
+        and not any(ord(c) < 32 or c in '<>:"/\\|?*' for c in name)
+    )
 
 
 # -- the rule, for each hostile name -------------------------------------------------------------
-@pytest.mark.parametrize(("name", "content_type", "expected"), [
-    ("ktp.pdf", "image/png", "ktp.png"),
-    ("KTP.PDF", "image/jpeg", "KTP.jpg"),
-    ("ktp.png", "application/pdf", "ktp.pdf"),
-    ("foto.jpeg", "image/jpeg", "foto.jpeg"),
-    ("foto.JPG", "image/jpeg", "foto.JPG"),
-    ("scan", "image/png", "scan.png"),
-    ("Surat No. 12", "application/pdf", "Surat No. 12.pdf"),
-    ("ktp.pdf.exe", "application/pdf", "ktp.pdf.pdf"),
-    ("ktp.html", "image/png", "ktp.png"),
-    ("captions.txt", "text/vtt; charset=utf-8", "captions.vtt"),
-    ("video.mov", "video/mp4", "video.mp4"),
-])
+@pytest.mark.parametrize(
+    ("name", "content_type", "expected"),
+    [
+        ("ktp.pdf", "image/png", "ktp.png"),
+        ("KTP.PDF", "image/jpeg", "KTP.jpg"),
+        ("ktp.png", "application/pdf", "ktp.pdf"),
+        ("foto.jpeg", "image/jpeg", "foto.jpeg"),
+        ("foto.JPG", "image/jpeg", "foto.JPG"),
+        ("scan", "image/png", "scan.png"),
+        ("Surat No. 12", "application/pdf", "Surat No. 12.pdf"),
+        ("ktp.pdf.exe", "application/pdf", "ktp.pdf.pdf"),
+        ("ktp.html", "image/png", "ktp.png"),
+        ("captions.txt", "text/vtt; charset=utf-8", "captions.vtt"),
+        ("video.mov", "video/mp4", "video.mp4"),
+    ],
+)
 def test_the_extension_is_that_of_the_served_type(name, content_type, expected):
     assert download_filename(name, content_type) == expected
     quoted, star = names_in(content_disposition(name, content_type=content_type))
@@ -58,29 +69,48 @@ def test_the_extension_is_that_of_the_served_type(name, content_type, expected):
 
 
 @pytest.mark.parametrize("reserved", WINDOWS_RESERVED)
-@pytest.mark.parametrize("pattern", ["{}.pdf", "{}", "{}.tar.gz", "{} .pdf", "{}  .pdf", "{}.",
-                                     "{}. .pdf"])
+@pytest.mark.parametrize("pattern", ["{}.pdf", "{}", "{}.tar.gz", "{} .pdf", "{}  .pdf", "{}.", "{}. .pdf"])
 def test_windows_reserved_names_are_avoided(reserved, pattern):
-    for name in (pattern.format(reserved), pattern.format(reserved.lower()),
-                 pattern.format(reserved.title())):
-        for header in (content_disposition(name, content_type="application/pdf"),
-                       content_disposition(name)):
+    for name in (
+        pattern.format(reserved),
+        pattern.format(reserved.lower()),
+        pattern.format(reserved.title()),
+    ):
+        for header in (content_disposition(name, content_type="application/pdf"), content_disposition(name)):
             for given in names_in(header):
                 assert windows_accepts(given), (name, given)
 
 
-@pytest.mark.parametrize("name", ["COM\u00b9.pdf", "LPT\u00b2.pdf", "\uff23\uff2f\uff2e.pdf",
-                                  "CONIN$.pdf", "conout$.pdf"])
+@pytest.mark.parametrize(
+    "name", ["COM\u00b9.pdf", "LPT\u00b2.pdf", "\uff23\uff2f\uff2e.pdf", "CONIN$.pdf", "conout$.pdf"]
+)
 def test_windows_reserved_variants_are_avoided(name):
     quoted, star = names_in(content_disposition(name, content_type="application/pdf"))
     for given in (quoted, star):
         assert given.split(".", 1)[0].upper() not in ("COM1", "LPT2", "CON", "CONIN$", "CONOUT$"), given
 
 
-@pytest.mark.parametrize("name", ["ktp.pdf.", "ktp.pdf...", "ktp.pdf   ", "ktp.pdf. . .", "ktp .pdf",
-                                  "ktp.", "...", " . ", "ktp\x00.pdf", "ktp\x1f\x7f.pdf",
-                                  "kt\rp\n.pdf", "a\u0085b.pdf", "x<y>:z|?*.pdf", 'a"b.pdf',
-                                  "..\\..\\boot.ini", "a/b/c.pdf"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ktp.pdf.",
+        "ktp.pdf...",
+        "ktp.pdf   ",
+        "ktp.pdf. . .",
+        "ktp .pdf",
+        "ktp.",
+        "...",
+        " . ",
+        "ktp\x00.pdf",
+        "ktp\x1f\x7f.pdf",
+        "kt\rp\n.pdf",
+        "a\u0085b.pdf",
+        "x<y>:z|?*.pdf",
+        'a"b.pdf',
+        "..\\..\\boot.ini",
+        "a/b/c.pdf",
+    ],
+)
 def test_no_trailing_dot_space_control_or_forbidden_character(name):
     for content_type in ("application/pdf", None):
         header = content_disposition(name, content_type=content_type)
@@ -99,21 +129,26 @@ def category():
 
 def _upload(client, application_id, data, name, content_type):
     token = csrf_token(client.get("/dashboard").get_data(as_text=True))
-    return client.post(f"/applications/{application_id}/documents/ktp",
-                       data={"csrf_token": token, "file": file_upload(data, name, content_type)},
-                       content_type="multipart/form-data")
+    return client.post(
+        f"/applications/{application_id}/documents/ktp",
+        data={"csrf_token": token, "file": file_upload(data, name, content_type)},
+        content_type="multipart/form-data",
+    )
 
 
-@pytest.mark.parametrize(("data", "uploaded_as", "served_as", "mime"), [
-    (make_png(), "ktp.pdf", "ktp.png", "image/png"),
-    (make_jpeg(), "ktp.png", "ktp.jpg", "image/jpeg"),
-    (make_pdf(), "ktp.jpg", "ktp.pdf", "application/pdf"),
-    (make_pdf(), "CON.pdf", "_CON.pdf", "application/pdf"),
-    (make_png(), "lpt9 . .", "_lpt9.png", "image/png"),
-])
-def test_applicant_and_officer_get_a_name_matching_the_content(client, app, login_as, category,
-                                                              user_factory, data, uploaded_as,
-                                                              served_as, mime):
+@pytest.mark.parametrize(
+    ("data", "uploaded_as", "served_as", "mime"),
+    [
+        (make_png(), "ktp.pdf", "ktp.png", "image/png"),
+        (make_jpeg(), "ktp.png", "ktp.jpg", "image/jpeg"),
+        (make_pdf(), "ktp.jpg", "ktp.pdf", "application/pdf"),
+        (make_pdf(), "CON.pdf", "_CON.pdf", "application/pdf"),
+        (make_png(), "lpt9 . .", "_lpt9.png", "image/png"),
+    ],
+)
+def test_applicant_and_officer_get_a_name_matching_the_content(
+    client, app, login_as, category, user_factory, data, uploaded_as, served_as, mime
+):
     applicant = login_as()
     application = services.start_application(applicant, category)
     assert _upload(client, application.id, data, uploaded_as, "application/pdf").status_code == 302
@@ -125,8 +160,12 @@ def test_applicant_and_officer_get_a_name_matching_the_content(client, app, logi
     assert own.headers["Content-Type"] == mime
     assert names_in(own.headers["Content-Disposition"]) == (served_as, served_as)
 
-    application.answers = {"business_name": "Warung", "employees": 3, "has_branch": "no",
-                           "start_date": "2020-05-01"}
+    application.answers = {
+        "business_name": "Warung",
+        "employees": 3,
+        "has_branch": "no",
+        "start_date": "2020-05-01",
+    }
     application.completed_pages = ["business", "location"]
     db.session.commit()
     services.submit(application, applicant, declaration=True)

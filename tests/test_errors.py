@@ -33,12 +33,32 @@ from tests.conftest import make_user
 PORTAL = Path(__file__).resolve().parent.parent / "portal"
 
 
-@pytest.mark.parametrize("error", [
-    AdminError, ApplicationError, MissingItems, NotPermitted, StaleApplication,
-    TransitionNotAllowed, AccountError, BackofficeError, BadFilter, DefinitionError,
-    HelpdeskError, AssistCodeInvalid, AssistLocked, PermitError, PermitNumberPatternError,
-    PublicError, SurveyError, UploadRejected, ProgressError, TutorialError, VttError,
-])
+@pytest.mark.parametrize(
+    "error",
+    [
+        AdminError,
+        ApplicationError,
+        MissingItems,
+        NotPermitted,
+        StaleApplication,
+        TransitionNotAllowed,
+        AccountError,
+        BackofficeError,
+        BadFilter,
+        DefinitionError,
+        HelpdeskError,
+        AssistCodeInvalid,
+        AssistLocked,
+        PermitError,
+        PermitNumberPatternError,
+        PublicError,
+        SurveyError,
+        UploadRejected,
+        ProgressError,
+        TutorialError,
+        VttError,
+    ],
+)
 def test_every_domain_error_is_a_portal_error(error):
     assert issubclass(error, PortalError)
     assert 400 <= error.status_code < 500
@@ -74,9 +94,14 @@ def test_a_service_loader_raises_not_found_for_someone_elses_object(app):
 @pytest.fixture
 def error_app(tmp_path):
     """A fresh app (routes cannot be added to the shared one) with views that raise."""
-    app = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'e.db'}",
-                     MAIL_DIR=tmp_path / "mail", UPLOAD_ROOT=tmp_path / "uploads",
-                     INSTANCE_DIR=tmp_path, WTF_CSRF_ENABLED=False)
+    app = create_app(
+        "test",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'e.db'}",
+        MAIL_DIR=tmp_path / "mail",
+        UPLOAD_ROOT=tmp_path / "uploads",
+        INSTANCE_DIR=tmp_path,
+        WTF_CSRF_ENABLED=False,
+    )
 
     @public
     def refuse():

@@ -26,8 +26,19 @@ from tests.test_admin import A_AND_B, draft_with, field_post, new_category
 
 
 def answer(pattern: str, value: str, kind: str = "text"):
-    spec = FormSpec.from_version([{"key": "answer", "label_id": "Jawaban", "label_en": "Answer",
-                                   "page": "main", "type": kind, "pattern": pattern}], [])
+    spec = FormSpec.from_version(
+        [
+            {
+                "key": "answer",
+                "label_id": "Jawaban",
+                "label_en": "Answer",
+                "page": "main",
+                "type": kind,
+                "pattern": pattern,
+            }
+        ],
+        [],
+    )
     result = spec.validate_page("main", MultiDict({"answer": value}), {})
     error = result.errors.get("answer")
     return result.values.get("answer"), (error.code if error else None)
@@ -37,18 +48,30 @@ def answer(pattern: str, value: str, kind: str = "text"):
 NIK = "6472014507900001"
 
 
-@pytest.mark.parametrize(("pattern", "value"), [
-    (r"\d{16}", "\uff16\uff14\uff17\uff12\uff10\uff11\uff14\uff15\uff10\uff17\uff19\uff10\uff10\uff10\uff10\uff11"),
-    (r"\d{16}", "\u0666\u0664\u0667\u0662\u0660\u0661\u0664\u0665\u0660\u0667\u0669\u0660\u0660\u0660\u0660\u0661"),
-    (r"\d{16}", "\u096c\u096a\u096d\u0968\u0966\u0967\u096a\u096b\u0966\u096d\u096f\u0966\u0966\u0966\u0966\u0967"),
-    (r"\d{15}\d", "647201450790000\uff11"),
-    (r"\w+", "Jalan\uff21"),
-    (r"\w+", "caf\u00e9"),
-    (r"[a-z]+\s[a-z]+", "jalan\u00a0merdeka"),
-    (r"(?i)[a-z]+", "\u212a"),       # the Kelvin sign folds to k only in Unicode mode
-    (r"(?i)s+", "\u017f"),           # long s
-    (r"\b\d{5}\b", "\uff11\uff12\uff13\uff14\uff15"),
-])
+@pytest.mark.parametrize(
+    ("pattern", "value"),
+    [
+        (
+            r"\d{16}",
+            "\uff16\uff14\uff17\uff12\uff10\uff11\uff14\uff15\uff10\uff17\uff19\uff10\uff10\uff10\uff10\uff11",
+        ),
+        (
+            r"\d{16}",
+            "\u0666\u0664\u0667\u0662\u0660\u0661\u0664\u0665\u0660\u0667\u0669\u0660\u0660\u0660\u0660\u0661",
+        ),
+        (
+            r"\d{16}",
+            "\u096c\u096a\u096d\u0968\u0966\u0967\u096a\u096b\u0966\u096d\u096f\u0966\u0966\u0966\u0966\u0967",
+        ),
+        (r"\d{15}\d", "647201450790000\uff11"),
+        (r"\w+", "Jalan\uff21"),
+        (r"\w+", "caf\u00e9"),
+        (r"[a-z]+\s[a-z]+", "jalan\u00a0merdeka"),
+        (r"(?i)[a-z]+", "\u212a"),  # the Kelvin sign folds to k only in Unicode mode
+        (r"(?i)s+", "\u017f"),  # long s
+        (r"\b\d{5}\b", "\uff11\uff12\uff13\uff14\uff15"),
+    ],
+)
 def test_a_pattern_matches_ascii_only(pattern, value):
     assert pattern_problem(pattern) is None
     assert not pattern_matches(pattern, value)
@@ -67,15 +90,39 @@ def test_a_pattern_cannot_switch_unicode_back_on(pattern):
 
 
 # -- checked when saved --------------------------------------------------------------------------
-DANGEROUS = ["(a+)+b", "(a*)*", "(a+)*b", "(a+){2,}", "(a+){3}", "(a?)+", "(a?)*b", "(a{1,3})+",
-             "(a|aa)+", "(a|ab)*c", "([a-z]+\\s?)+", "((ab)*)*", "(?:x+y*)+z", "(?>a+)+",
-             "(?=a+)+b", "(\\d+)+$", "^(([a-z])+.)+[A-Z]([a-z])+$"]
+DANGEROUS = [
+    "(a+)+b",
+    "(a*)*",
+    "(a+)*b",
+    "(a+){2,}",
+    "(a+){3}",
+    "(a?)+",
+    "(a?)*b",
+    "(a{1,3})+",
+    "(a|aa)+",
+    "(a|ab)*c",
+    "([a-z]+\\s?)+",
+    "((ab)*)*",
+    "(?:x+y*)+z",
+    "(?>a+)+",
+    "(?=a+)+b",
+    "(\\d+)+$",
+    "^(([a-z])+.)+[A-Z]([a-z])+$",
+]
 BACKREFERENCES = [r"(\w+)\1", r"(?P<x>a)(?P=x)", r"(a)?(?(1)b|c)"]
 BROKEN = ["(", "[a-", "a{2,1}", "*a", "(?P<x", "\\", "[z-a]"]
 NOT_RE = [r"\p{N}{16}", r"(?r)abc", r"(?V1)a", r"a{e<=1}"]
-SAFE = [r"\d{16}", r"[0-9]{5}", r"[A-Z]{2}-[0-9]{4}", r"(08|\+628)[0-9]{8,11}",
-        r"(\d{4}-){3}\d{4}", r"(a|b)+", r"[a-z]+( [a-z]+)?", r"(?i)rt\s?\d{3}/rw\s?\d{3}",
-        r"\d{2}\.\d{3}\.\d{3}\.\d-\d{3}\.\d{3}"]
+SAFE = [
+    r"\d{16}",
+    r"[0-9]{5}",
+    r"[A-Z]{2}-[0-9]{4}",
+    r"(08|\+628)[0-9]{8,11}",
+    r"(\d{4}-){3}\d{4}",
+    r"(a|b)+",
+    r"[a-z]+( [a-z]+)?",
+    r"(?i)rt\s?\d{3}/rw\s?\d{3}",
+    r"\d{2}\.\d{3}\.\d{3}\.\d-\d{3}\.\d{3}",
+]
 
 
 @pytest.mark.parametrize("pattern", DANGEROUS + BACKREFERENCES + BROKEN + NOT_RE)
@@ -105,8 +152,12 @@ def test_the_admin_form_refuses_the_pattern_beside_the_field(app, client, login_
     category = new_category()
     draft_with(category, A_AND_B, admin)
     base = f"/admin/categories/{category.id}/form"
-    response = post_form(client, f"{base}/fields/new?lang={lang}", field_post(key="c", pattern=pattern),
-                         page=f"{base}/fields/new?lang={lang}")
+    response = post_form(
+        client,
+        f"{base}/fields/new?lang={lang}",
+        field_post(key="c", pattern=pattern),
+        page=f"{base}/fields/new?lang={lang}",
+    )
     assert response.status_code == 400
     with app.test_request_context("/"), force_locale(lang):
         expected = pattern_problem(pattern)

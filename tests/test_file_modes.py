@@ -29,8 +29,13 @@ def umask(request):
 
 def embedded_app(instance: Path, **overrides):
     """An app on a SQLite file in ``instance`` (its own engine, not the suite's database)."""
-    return create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{instance / 'portal.db'}",
-                      INSTANCE_DIR=instance, MAIL_DIR=instance / "mail", **overrides)
+    return create_app(
+        "test",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{instance / 'portal.db'}",
+        INSTANCE_DIR=instance,
+        MAIL_DIR=instance / "mail",
+        **overrides,
+    )
 
 
 def test_new_sqlite_database_and_its_wal_files_are_0600(tmp_path, umask):
@@ -63,15 +68,16 @@ def test_an_older_install_is_repaired_at_start_up(tmp_path):
         (instance / name).chmod(0o644)
     embedded_app(instance)
     assert mode(instance) == 0o700
-    assert {name: mode(instance / name) for name in ("portal.db", "portal.db-wal",
-                                                     "portal.db-shm")} == dict.fromkeys(
-        ("portal.db", "portal.db-wal", "portal.db-shm"), 0o600)
+    assert {
+        name: mode(instance / name) for name in ("portal.db", "portal.db-wal", "portal.db-shm")
+    } == dict.fromkeys(("portal.db", "portal.db-wal", "portal.db-shm"), 0o600)
 
 
 def test_database_in_a_folder_that_does_not_exist_yet(tmp_path, umask):
     folder = tmp_path / "data" / "sqlite"
-    app = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'p.db'}",
-                     INSTANCE_DIR=tmp_path / "instance")
+    app = create_app(
+        "test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'p.db'}", INSTANCE_DIR=tmp_path / "instance"
+    )
     assert app is not None
     assert mode(folder) == 0o700
     assert mode(folder / "p.db") == 0o600

@@ -44,21 +44,24 @@ def _result_links(html: str) -> list[str]:
 
 
 # -- her words lead to the right permit --------------------------------------------------------
-@pytest.mark.parametrize(("query", "slug"), [
-    ("izin usaha makanan rumahan", "pirt"),
-    ("PIRT", "pirt"),
-    ("buka warung", "surat-keterangan-domisili-usaha"),
-    ("pasang spanduk toko", "izin-reklame"),
-    ("bangun rumah", "pbg"),
-    ("renovasi rumah", "pbg"),
-    ("baliho", "izin-reklame"),
-    ("praktik dokter gigi", "sip-dokter"),
-    ("buka apotek", "sipa-apoteker"),
-    ("klinik", "izin-operasional-klinik"),
-    ("izin penelitian skripsi", "surat-keterangan-penelitian"),
-    ("homestay", "tdup"),
-    ("nomor induk berusaha", "nib"),
-])
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [
+        ("izin usaha makanan rumahan", "pirt"),
+        ("PIRT", "pirt"),
+        ("buka warung", "surat-keterangan-domisili-usaha"),
+        ("pasang spanduk toko", "izin-reklame"),
+        ("bangun rumah", "pbg"),
+        ("renovasi rumah", "pbg"),
+        ("baliho", "izin-reklame"),
+        ("praktik dokter gigi", "sip-dokter"),
+        ("buka apotek", "sipa-apoteker"),
+        ("klinik", "izin-operasional-klinik"),
+        ("izin penelitian skripsi", "surat-keterangan-penelitian"),
+        ("homestay", "tdup"),
+        ("nomor induk berusaha", "nib"),
+    ],
+)
 def test_everyday_words_find_the_right_permit_first(seeded, query, slug):
     assert _first(query) == slug
 
@@ -70,10 +73,15 @@ def test_affixes_are_stemmed(seeded):
     assert _first("berjualan") == "surat-keterangan-domisili-usaha"
 
 
-@pytest.mark.parametrize(("typo", "slug"), [("wareng", "surat-keterangan-domisili-usaha"),
-                                            ("spandukk", "izin-reklame"),
-                                            ("reklme", "izin-reklame"),
-                                            ("apotik", "sipa-apoteker")])
+@pytest.mark.parametrize(
+    ("typo", "slug"),
+    [
+        ("wareng", "surat-keterangan-domisili-usaha"),
+        ("spandukk", "izin-reklame"),
+        ("reklme", "izin-reklame"),
+        ("apotik", "sipa-apoteker"),
+    ],
+)
 def test_typos_find_the_closest_word(seeded, typo, slug):
     results = search.search(typo)
     assert results.permits and results.permits[0].obj.slug == slug
@@ -104,11 +112,18 @@ def test_signpost_page_says_where_to_go_and_what_to_bring(seeded, client):
 def test_guides_are_found_with_their_matching_chapters(seeded, app):
 
     tutorial = make_tutorial(
-        title_id="Cara mengunggah berkas", title_en="Uploading files", published=True,
-        chapters_json=[{"id": "foto", "start": 0, "end": 10, "title": {"id": "Memotret KTP", "en": "Photo"}},
-                       {"id": "kirim", "start": 10, "end": 20, "title": {"id": "Mengirim", "en": "Send"}}],
-        chapter_transcripts={"foto": {"id": "Potret kartu penduduk dengan kamera ponsel."},
-                             "kirim": {"id": "Tekan tombol kirim."}})
+        title_id="Cara mengunggah berkas",
+        title_en="Uploading files",
+        published=True,
+        chapters_json=[
+            {"id": "foto", "start": 0, "end": 10, "title": {"id": "Memotret KTP", "en": "Photo"}},
+            {"id": "kirim", "start": 10, "end": 20, "title": {"id": "Mengirim", "en": "Send"}},
+        ],
+        chapter_transcripts={
+            "foto": {"id": "Potret kartu penduduk dengan kamera ponsel."},
+            "kirim": {"id": "Tekan tombol kirim."},
+        },
+    )
     results = search.search("memotret kartu")
     assert [h.obj.id for h in results.tutorials] == [tutorial.id]
     assert results.tutorials[0].chapter_ids == ["foto"]
@@ -122,16 +137,22 @@ def test_the_index_follows_keyword_edits_and_closing_a_permit(seeded, client, lo
     assert search.search("glamping").permits == []
     login_as(Role.ADMIN)
     page = client.get("/admin/finder/keywords/tdup").get_data(as_text=True)
-    response = client.post("/admin/finder/keywords/tdup",
-                           data={"csrf_token": csrf_token(page), "keywords": "homestay, Glamping\nglamping"})
+    response = client.post(
+        "/admin/finder/keywords/tdup",
+        data={"csrf_token": csrf_token(page), "keywords": "homestay, Glamping\nglamping"},
+    )
     assert response.status_code == 302
     assert finder.keywords_of(category) == "homestay\nglamping"
     assert _first("glamping") == "tdup"
     category.active = False
     db.session.commit()
     assert "tdup" not in [h.obj.slug for h in search.search("homestay").permits]
-    assert db.session.scalar(select(SearchTerm.id).where(SearchTerm.kind == "category",
-                                                         SearchTerm.ref_id == category.id)) is None
+    assert (
+        db.session.scalar(
+            select(SearchTerm.id).where(SearchTerm.kind == "category", SearchTerm.ref_id == category.id)
+        )
+        is None
+    )
 
 
 def test_admin_menu_leads_to_the_search_words(seeded, client, login_as):
@@ -144,8 +165,13 @@ def test_admin_menu_leads_to_the_search_words(seeded, client, login_as):
 
 def test_keyword_and_signpost_pages_are_for_admins_only(seeded, client, login_as):
     login_as(Role.OFFICER)
-    for url in ("/admin/finder", "/admin/finder/keywords/pbg", "/admin/finder/questions",
-                "/admin/finder/other-offices/pirt", "/admin/finder/other-offices/new"):
+    for url in (
+        "/admin/finder",
+        "/admin/finder/keywords/pbg",
+        "/admin/finder/questions",
+        "/admin/finder/other-offices/pirt",
+        "/admin/finder/other-offices/new",
+    ):
         assert client.get(url).status_code == 403, url
 
 
@@ -245,28 +271,37 @@ def test_finder_questions_lead_to_a_permit_or_a_signpost_with_plain_links(seeded
 
 
 def _tree(*nodes):
-    return [{"key": k, "question_id": f"Pertanyaan {k}?", "question_en": "", "choices":
-             [{"label_id": f"Jawaban {t}", "label_en": "", "target": t} for t in targets]}
-            for k, targets in nodes]
+    return [
+        {
+            "key": k,
+            "question_id": f"Pertanyaan {k}?",
+            "question_en": "",
+            "choices": [{"label_id": f"Jawaban {t}", "label_en": "", "target": t} for t in targets],
+        }
+        for k, targets in nodes
+    ]
 
 
 def test_seeded_tree_passes_the_checks(seeded):
     assert finder.check_tree(finder.normalise_tree(TREE)) == []
 
 
-@pytest.mark.parametrize(("nodes", "needle"), [
-    (_tree(("start", ["q:a"]), ("a", ["q:b"]), ("b", ["q:start"])), "go round in a circle"),
-    (_tree(("start", ["q:a"]), ("a", ["q:a"])), "go round in a circle"),
-    (_tree(("start", ["permit:pbg", "q:a"]), ("a", ["permit:pbg", "q:b"]), ("b", ["q:a"])), "a → b → a"),
-    (_tree(("start", ["q:a"]), ("a", [])), "has no answers"),
-    (_tree(("start", ["q:missing"])), "does not exist"),
-    (_tree(("start", [""])), "leads nowhere"),
-    (_tree(("start", ["permit:no-such-permit"])), "does not exist or is closed"),
-    (_tree(("start", ["signpost:no-such"])), "does not exist or is hidden"),
-    (_tree(("start", ["permit:pbg"]), ("lonely", ["permit:pbg"])), "No answer leads to"),
-    (_tree(("start", ["permit:pbg"]), ("start", ["permit:pbg"])), "Two questions"),
-    ([], "at least one question"),
-])
+@pytest.mark.parametrize(
+    ("nodes", "needle"),
+    [
+        (_tree(("start", ["q:a"]), ("a", ["q:b"]), ("b", ["q:start"])), "go round in a circle"),
+        (_tree(("start", ["q:a"]), ("a", ["q:a"])), "go round in a circle"),
+        (_tree(("start", ["permit:pbg", "q:a"]), ("a", ["permit:pbg", "q:b"]), ("b", ["q:a"])), "a → b → a"),
+        (_tree(("start", ["q:a"]), ("a", [])), "has no answers"),
+        (_tree(("start", ["q:missing"])), "does not exist"),
+        (_tree(("start", [""])), "leads nowhere"),
+        (_tree(("start", ["permit:no-such-permit"])), "does not exist or is closed"),
+        (_tree(("start", ["signpost:no-such"])), "does not exist or is hidden"),
+        (_tree(("start", ["permit:pbg"]), ("lonely", ["permit:pbg"])), "No answer leads to"),
+        (_tree(("start", ["permit:pbg"]), ("start", ["permit:pbg"])), "Two questions"),
+        ([], "at least one question"),
+    ],
+)
 def test_tree_with_a_loop_or_dead_end_is_refused(seeded, nodes, needle, app):
     with app.test_request_context("/?lang=en"):
         with pytest.raises(finder.FinderError) as caught:
@@ -286,9 +321,13 @@ def test_a_closed_permit_makes_the_saved_tree_a_dead_end_when_saved_again(seeded
 def _tree_form(page: str) -> dict[str, str]:
     """The admin's tree form as the browser would send it (inputs and selected options)."""
     data = {}
-    for name, value in re.findall(r'<input class="form-control" id="[^"]+" name="([^"]+)" value="([^"]*)"', page):
+    for name, value in re.findall(
+        r'<input class="form-control" id="[^"]+" name="([^"]+)" value="([^"]*)"', page
+    ):
         data[name] = html_lib.unescape(value)
-    for name, body in re.findall(r'<select class="form-select" id="[^"]+" name="([^"]+)">(.*?)</select>', page, re.S):
+    for name, body in re.findall(
+        r'<select class="form-select" id="[^"]+" name="([^"]+)">(.*?)</select>', page, re.S
+    ):
         chosen = re.search(r'<option value="([^"]*)" selected>', body)
         data[name] = chosen.group(1) if chosen else ""
     data["csrf_token"] = csrf_token(page)
@@ -312,8 +351,14 @@ def test_admin_saving_a_loop_is_refused_and_nothing_changes(seeded, client, logi
 def test_admin_saving_a_dead_end_is_refused(seeded, client, login_as):
     login_as(Role.ADMIN)
     data = _tree_form(client.get("/admin/finder/questions").get_data(as_text=True))
-    data.update({"n-new-key": "kosong", "n-new-question_id": "Pertanyaan tanpa jawaban?",
-                 "n-0-c-6-label_id": "Lainnya", "n-0-c-6-target": "q:__new__"})
+    data.update(
+        {
+            "n-new-key": "kosong",
+            "n-new-question_id": "Pertanyaan tanpa jawaban?",
+            "n-0-c-6-label_id": "Lainnya",
+            "n-0-c-6-target": "q:__new__",
+        }
+    )
     response = client.post("/admin/finder/questions", data=data)
     assert response.status_code == 400
     assert "tidak punya jawaban" in response.get_data(as_text=True)
@@ -323,9 +368,16 @@ def test_admin_saving_a_dead_end_is_refused(seeded, client, login_as):
 def test_admin_adds_a_question_with_answers(seeded, client, login_as):
     login_as(Role.ADMIN)
     data = _tree_form(client.get("/admin/finder/questions").get_data(as_text=True))
-    data.update({"n-new-key": "lain", "n-new-question_id": "Yang mana?",
-                 "n-new-c-0-label_id": "Rumah", "n-new-c-0-target": "permit:pbg",
-                 "n-0-c-6-label_id": "Lainnya", "n-0-c-6-target": "q:__new__"})
+    data.update(
+        {
+            "n-new-key": "lain",
+            "n-new-question_id": "Yang mana?",
+            "n-new-c-0-label_id": "Rumah",
+            "n-new-c-0-target": "permit:pbg",
+            "n-0-c-6-label_id": "Lainnya",
+            "n-0-c-6-target": "q:__new__",
+        }
+    )
     response = client.post("/admin/finder/questions", data=data)
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     tree = finder.current_tree()
@@ -337,9 +389,15 @@ def test_admin_adds_a_question_with_answers(seeded, client, login_as):
 def test_admin_adds_a_signpost_that_search_then_finds(seeded, client, login_as):
     login_as(Role.ADMIN)
     page = client.get("/admin/finder/other-offices/new").get_data(as_text=True)
-    data = {"csrf_token": csrf_token(page), "slug": "halal", "name_id": "Sertifikat Halal",
-            "issuer_id": "BPJPH", "link_url": "http://halal.go.id", "keywords": "halal\nlabel halal",
-            "active": "1"}
+    data = {
+        "csrf_token": csrf_token(page),
+        "slug": "halal",
+        "name_id": "Sertifikat Halal",
+        "issuer_id": "BPJPH",
+        "link_url": "http://halal.go.id",
+        "keywords": "halal\nlabel halal",
+        "active": "1",
+    }
     refused = client.post("/admin/finder/other-offices/new", data=data)
     assert refused.status_code == 400
     assert "Tautan harus diawali https://" in refused.get_data(as_text=True)
@@ -358,13 +416,17 @@ def test_the_stuck_report_lists_the_top_unfound_searches(seeded, client, login_a
     page = client.get("/helpdesk/stuck").get_data(as_text=True)
     assert "Pencarian yang tidak menemukan izin" in page
     table = page.split('class="table table-sm unfound-searches"', 1)[1].split("</table>", 1)[0]
-    assert re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td></tr>", table) == [("izin kapal", "3"),
-                                                                          ("tambang pasir", "1")]
+    assert re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td></tr>", table) == [
+        ("izin kapal", "3"),
+        ("tambang pasir", "1"),
+    ]
     assert "6472015507740003" not in page
 
 
 def test_the_catalogue_list_sends_an_unmatched_word_to_the_finder_search(seeded, client):
     page = client.get("/permits?q=warung").get_data(as_text=True)
     assert 'href="/search?q=warung"' in page and 'href="/finder"' in page
-    assert _result_links(client.get("/search?q=warung").get_data(as_text=True))[0] == \
-        "/permits/surat-keterangan-domisili-usaha"
+    assert (
+        _result_links(client.get("/search?q=warung").get_data(as_text=True))[0]
+        == "/permits/surat-keterangan-domisili-usaha"
+    )

@@ -10,8 +10,10 @@ from werkzeug.datastructures import MultiDict
 
 from portal.catalogue.formspec import DefinitionError, FormSpec
 
-CHOICES = [{"value": "a", "label_id": "Pilihan A", "label_en": "Option A"},
-           {"value": "b", "label_id": "Pilihan B", "label_en": "Option B"}]
+CHOICES = [
+    {"value": "a", "label_id": "Pilihan A", "label_en": "Option A"},
+    {"value": "b", "label_id": "Pilihan B", "label_en": "Option B"},
+]
 
 
 @pytest.fixture(autouse=True)
@@ -35,8 +37,23 @@ def check(field: dict, value, *, answers=None):
 
 
 # -- required -------------------------------------------------------------------------------------
-@pytest.mark.parametrize("kind", ["text", "textarea", "number", "decimal", "rupiah", "date", "email",
-                                  "phone", "nik", "npwp", "nib", "address"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "text",
+        "textarea",
+        "number",
+        "decimal",
+        "rupiah",
+        "date",
+        "email",
+        "phone",
+        "nik",
+        "npwp",
+        "nib",
+        "address",
+    ],
+)
 def test_required_field_left_empty_is_refused_with_its_label(kind):
     spec = one({"type": kind, "required": True})
     result = spec.validate_page("main", MultiDict({"answer": "   "}), {})
@@ -143,10 +160,19 @@ def test_decimal_bounds():
     assert check({"type": "decimal", "min": 0}, "-0,1")[1] == "out_of_range"
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("1500000", 1500000), ("1.500.000", 1500000), ("Rp 1.500.000", 1500000), ("Rp1.500.000,-", 1500000),
-    ("1.500.000,00", 1500000), ("1,500,000", 1500000), ("0", 0), ("rp. 25.000", 25000),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1500000", 1500000),
+        ("1.500.000", 1500000),
+        ("Rp 1.500.000", 1500000),
+        ("Rp1.500.000,-", 1500000),
+        ("1.500.000,00", 1500000),
+        ("1,500,000", 1500000),
+        ("0", 0),
+        ("rp. 25.000", 25000),
+    ],
+)
 def test_rupiah_accepts_local_formats(value, expected):
     assert check({"type": "rupiah"}, value) == (expected, None)
 
@@ -173,8 +199,19 @@ def test_date_accepts_real_iso_dates():
     assert check({"type": "date"}, "2024-02-29") == ("2024-02-29", None)
 
 
-@pytest.mark.parametrize("value", ["2026-02-30", "2025-02-29", "2026-13-01", "17-03-2026", "2026-3-1",
-                                   "tomorrow", "0000-01-01", "99999-01-01"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2026-02-30",
+        "2025-02-29",
+        "2026-13-01",
+        "17-03-2026",
+        "2026-3-1",
+        "tomorrow",
+        "0000-01-01",
+        "99999-01-01",
+    ],
+)
 def test_date_refuses_impossible_or_malformed(value):
     assert check({"type": "date"}, value) == (None, "invalid_date")
 
@@ -245,12 +282,32 @@ def test_nib_is_13_digits():
 
 # -- conditions and stray keys ----------------------------------------------------------------------
 CONDITIONAL = [
-    {"key": "has_vehicle", "type": "radio", "label_id": "Kendaraan", "label_en": "Vehicle", "page": "main",
-     "required": True, "options": [{"value": "ya", "label_en": "Yes"}, {"value": "tidak", "label_en": "No"}]},
-    {"key": "plate", "type": "text", "label_id": "Nomor polisi", "label_en": "Plate number", "page": "main",
-     "required": True, "show_if": {"field": "has_vehicle", "equals": "ya"}},
-    {"key": "colour", "type": "text", "label_id": "Warna", "label_en": "Colour", "page": "other",
-     "show_if": {"field": "plate", "equals": "KT 1"}},
+    {
+        "key": "has_vehicle",
+        "type": "radio",
+        "label_id": "Kendaraan",
+        "label_en": "Vehicle",
+        "page": "main",
+        "required": True,
+        "options": [{"value": "ya", "label_en": "Yes"}, {"value": "tidak", "label_en": "No"}],
+    },
+    {
+        "key": "plate",
+        "type": "text",
+        "label_id": "Nomor polisi",
+        "label_en": "Plate number",
+        "page": "main",
+        "required": True,
+        "show_if": {"field": "has_vehicle", "equals": "ya"},
+    },
+    {
+        "key": "colour",
+        "type": "text",
+        "label_id": "Warna",
+        "label_en": "Colour",
+        "page": "other",
+        "show_if": {"field": "plate", "equals": "KT 1"},
+    },
 ]
 
 
@@ -282,8 +339,15 @@ def test_conditions_follow_chains():
 
 def test_extra_posted_keys_are_ignored():
     spec = FormSpec.from_version(CONDITIONAL, [])
-    data = MultiDict({"has_vehicle": "tidak", "status": "approved", "applicant_id": "1",
-                      "tracking_number": "SP-2026-000001", "colour": "red"})
+    data = MultiDict(
+        {
+            "has_vehicle": "tidak",
+            "status": "approved",
+            "applicant_id": "1",
+            "tracking_number": "SP-2026-000001",
+            "colour": "red",
+        }
+    )
     result = spec.validate_page("main", data, {})
     assert set(result.values) == {"has_vehicle"}
 
@@ -303,11 +367,21 @@ def test_unknown_page_raises_key_error():
 
 
 def test_pages_in_order_with_titles():
-    spec = FormSpec.from_version([
-        {"key": "b", "type": "text", "label_id": "B", "page": "second", "order": 20,
-         "page_title_id": "Kedua", "page_title_en": "Second"},
-        {"key": "a", "type": "text", "label_id": "A", "page": "applicant", "order": 10},
-    ], [])
+    spec = FormSpec.from_version(
+        [
+            {
+                "key": "b",
+                "type": "text",
+                "label_id": "B",
+                "page": "second",
+                "order": 20,
+                "page_title_id": "Kedua",
+                "page_title_en": "Second",
+            },
+            {"key": "a", "type": "text", "label_id": "A", "page": "applicant", "order": 10},
+        ],
+        [],
+    )
     assert [p.key for p in spec.pages] == ["applicant", "second"]
     assert [p.title for p in spec.pages] == ["Applicant", "Second"]
 
@@ -323,42 +397,57 @@ def test_definition_broken_pattern_names_the_field():
 
 
 def test_definition_duplicate_keys():
-    found = problems([{"key": "name", "type": "text", "label_id": "A"},
-                      {"key": "name", "type": "text", "label_id": "B"}])
+    found = problems(
+        [{"key": "name", "type": "text", "label_id": "A"}, {"key": "name", "type": "text", "label_id": "B"}]
+    )
     assert any("name" in p and "duplicate" in p for p in found)
 
 
 def test_definition_condition_on_missing_field():
-    found = problems([{"key": "plate", "type": "text", "label_id": "A",
-                       "show_if": {"field": "ghost", "equals": "x"}}])
+    found = problems(
+        [{"key": "plate", "type": "text", "label_id": "A", "show_if": {"field": "ghost", "equals": "x"}}]
+    )
     assert any("plate" in p and "ghost" in p for p in found)
 
 
 def test_definition_cycle_of_conditions():
-    found = problems([
-        {"key": "one", "type": "text", "label_id": "1", "show_if": {"field": "two", "equals": "x"}},
-        {"key": "two", "type": "text", "label_id": "2", "show_if": {"field": "three", "equals": "x"}},
-        {"key": "three", "type": "text", "label_id": "3", "show_if": {"field": "one", "equals": "x"}},
-    ])
+    found = problems(
+        [
+            {"key": "one", "type": "text", "label_id": "1", "show_if": {"field": "two", "equals": "x"}},
+            {"key": "two", "type": "text", "label_id": "2", "show_if": {"field": "three", "equals": "x"}},
+            {"key": "three", "type": "text", "label_id": "3", "show_if": {"field": "one", "equals": "x"}},
+        ]
+    )
     assert any("one" in p and "cycle" in p for p in found)
-    spec = FormSpec.from_version([
-        {"key": "one", "type": "text", "label_id": "1", "show_if": {"field": "two", "equals": "x"}},
-        {"key": "two", "type": "text", "label_id": "2", "show_if": {"field": "one", "equals": "x"}},
-    ], [])
+    spec = FormSpec.from_version(
+        [
+            {"key": "one", "type": "text", "label_id": "1", "show_if": {"field": "two", "equals": "x"}},
+            {"key": "two", "type": "text", "label_id": "2", "show_if": {"field": "one", "equals": "x"}},
+        ],
+        [],
+    )
     assert not spec.visible("one", {"one": "x", "two": "x"})  # and it terminates
 
 
 def test_definition_options_missing_and_unknown_type():
-    found = problems([{"key": "pick", "type": "select", "label_id": "P"},
-                      {"key": "odd", "type": "colour", "label_id": "O"}])
+    found = problems(
+        [
+            {"key": "pick", "type": "select", "label_id": "P"},
+            {"key": "odd", "type": "colour", "label_id": "O"},
+        ]
+    )
     assert any("pick" in p and "options" in p for p in found)
     assert any("odd" in p and "unknown type" in p for p in found)
 
 
 def test_definition_bad_key_and_bad_documents():
-    found = problems([{"key": "Bad Key", "type": "text", "label_id": "X"}],
-                     [{"key": "scan", "label_id": "Scan", "allowed_types": ["gif"], "max_mb": 0},
-                      {"key": "scan", "label_id": "Scan 2", "allowed_types": ["pdf"], "max_files": 0}])
+    found = problems(
+        [{"key": "Bad Key", "type": "text", "label_id": "X"}],
+        [
+            {"key": "scan", "label_id": "Scan", "allowed_types": ["gif"], "max_mb": 0},
+            {"key": "scan", "label_id": "Scan 2", "allowed_types": ["pdf"], "max_files": 0},
+        ],
+    )
     assert any("Bad Key" in p for p in found)
     assert any("scan" in p and "allowed_types" in p for p in found)
     assert any("scan" in p and "max_mb" in p for p in found)
@@ -370,21 +459,30 @@ def test_each_problem_names_its_field_or_document_as_data_and_reads_in_the_admin
     from flask_babel import refresh
 
     spec = FormSpec.from_version(
-        [{"key": "a", "type": "text", "label_id": "A", "show_if": {"field": "b", "equals": "x"}},
-         {"key": "b", "type": "text", "label_id": "B", "show_if": {"field": "a", "equals": "y"}},
-         {"key": "pick", "type": "select", "label_id": "P"}],
-        [{"key": "scan", "label_id": "Scan", "allowed_types": ["gif"]}])
+        [
+            {"key": "a", "type": "text", "label_id": "A", "show_if": {"field": "b", "equals": "x"}},
+            {"key": "b", "type": "text", "label_id": "B", "show_if": {"field": "a", "equals": "y"}},
+            {"key": "pick", "type": "select", "label_id": "P"},
+        ],
+        [{"key": "scan", "label_id": "Scan", "allowed_types": ["gif"]}],
+    )
     found = spec.validate_definition()
-    assert {(p.subject, p.key) for p in found} == {("field", "a"), ("field", "b"), ("field", "pick"),
-                                                   ("document", "scan")}
+    assert {(p.subject, p.key) for p in found} == {
+        ("field", "a"),
+        ("field", "b"),
+        ("field", "pick"),
+        ("document", "scan"),
+    }
     cycle = next(p for p in found if p.about("field", "a"))
     with app.test_request_context("/?lang=en"):
         assert str(cycle) == "field a: show_if conditions form a cycle (a -> b -> a)"
     with app.test_request_context("/?lang=id"):
         refresh()  # the English above was cached on the app context
         shown = [str(p) for p in found]
-        assert str(cycle) == ("isian a: syarat tampil (show_if) saling bergantung berputar "
-                              "(a -> b -> a); ubah salah satu syarat")
+        assert str(cycle) == (
+            "isian a: syarat tampil (show_if) saling bergantung berputar "
+            "(a -> b -> a); ubah salah satu syarat"
+        )
         assert "isian pick: jenis select perlu daftar pilihan; tambahkan pilihan" in shown
         assert any(s.startswith("dokumen scan: jenis berkas yang boleh") for s in shown)
         assert not any(s.startswith(("field ", "document ")) for s in shown)
@@ -394,8 +492,9 @@ def test_publish_refuses_a_bad_definition(app):
     from portal.catalogue.models import PermitCategory, Sector
     from portal.catalogue.services import publish_new_version
 
-    category = PermitCategory(slug="x-test", code="XT", name_id="X", name_en="X", sector=Sector.GENERAL,
-                              time_limit_days=3)
+    category = PermitCategory(
+        slug="x-test", code="XT", name_id="X", name_en="X", sector=Sector.GENERAL, time_limit_days=3
+    )
     with pytest.raises(DefinitionError) as info:
         publish_new_version(category, [{"key": "a", "type": "select", "label_id": "A"}], [])
     assert any("a" in str(p) for p in info.value.problems)
@@ -403,13 +502,16 @@ def test_publish_refuses_a_bad_definition(app):
 
 # -- display ----------------------------------------------------------------------------------------
 def test_display_value_in_the_page_language():
-    spec = FormSpec.from_version([
-        {"key": "pick", "type": "select", "label_id": "P", "page": "p", "options": CHOICES},
-        {"key": "many", "type": "checkbox", "label_id": "M", "page": "p", "options": CHOICES},
-        {"key": "cost", "type": "rupiah", "label_id": "C", "page": "p"},
-        {"key": "day", "type": "date", "label_id": "D", "page": "p"},
-        {"key": "ok", "type": "checkbox", "label_id": "O", "page": "p"},
-    ], [])
+    spec = FormSpec.from_version(
+        [
+            {"key": "pick", "type": "select", "label_id": "P", "page": "p", "options": CHOICES},
+            {"key": "many", "type": "checkbox", "label_id": "M", "page": "p", "options": CHOICES},
+            {"key": "cost", "type": "rupiah", "label_id": "C", "page": "p"},
+            {"key": "day", "type": "date", "label_id": "D", "page": "p"},
+            {"key": "ok", "type": "checkbox", "label_id": "O", "page": "p"},
+        ],
+        [],
+    )
     assert spec.display_value("pick", "b") == "Option B"
     assert spec.display_value("many", ["a", "b"]) == "Option A, Option B"
     assert spec.display_value("cost", 1500000) == "Rp 1.500.000"
@@ -419,8 +521,9 @@ def test_display_value_in_the_page_language():
 
 
 def test_display_value_in_indonesian(app):
-    spec = FormSpec.from_version([
-        {"key": "pick", "type": "select", "label_id": "P", "page": "p", "options": CHOICES}], [])
+    spec = FormSpec.from_version(
+        [{"key": "pick", "type": "select", "label_id": "P", "page": "p", "options": CHOICES}], []
+    )
     with app.test_request_context("/?lang=id"):
         assert spec.display_value("pick", "a") == "Pilihan A"
 
@@ -460,8 +563,9 @@ def test_a_new_field_type_is_one_registered_class(app, monkeypatch):
     assert check({"type": "plate"}, "B-1234") == (None, "invalid_plate")
     assert check({"type": "plate", "required": True}, " ") == (None, "required")
     assert spec.display_value("answer", "B1234XYZ") == "[B1234XYZ]"
-    html = render_template_string('{% from "macros/dynamic_fields.html" import render_fields %}'
-                                  "{{ render_fields(page, {}, {}) }}", page=spec.pages_by_key["main"])
+    html = render_template_string(
+        '{% from "macros/dynamic_fields.html" import render_fields %}{{ render_fields(page, {}, {}) }}',
+        page=spec.pages_by_key["main"],
+    )
     assert 'name="answer"' in html
     assert 'spellcheck="false"' in html
-

@@ -30,11 +30,21 @@ from tests.test_helpdesk_support import (
 )
 from tests.wizard_helpers import GOOD_PAGES, file_upload, make_submitted
 
-CONSOLE_GET = ["/helpdesk/", "/helpdesk/cases", "/helpdesk/applicants/{uid}",
-               "/helpdesk/assist/1", "/helpdesk/assist/1/live", "/helpdesk/stuck"]
-CONSOLE_POST = ["/helpdesk/applicants/{uid}/resend-verification",
-                "/helpdesk/applicants/{uid}/tutorial", "/helpdesk/applicants/{uid}/notes",
-                "/helpdesk/applicants/{uid}/assist", "/helpdesk/notes/1/resolve"]
+CONSOLE_GET = [
+    "/helpdesk/",
+    "/helpdesk/cases",
+    "/helpdesk/applicants/{uid}",
+    "/helpdesk/assist/1",
+    "/helpdesk/assist/1/live",
+    "/helpdesk/stuck",
+]
+CONSOLE_POST = [
+    "/helpdesk/applicants/{uid}/resend-verification",
+    "/helpdesk/applicants/{uid}/tutorial",
+    "/helpdesk/applicants/{uid}/notes",
+    "/helpdesk/applicants/{uid}/assist",
+    "/helpdesk/notes/1/resolve",
+]
 
 
 def _token(client) -> str:
@@ -52,14 +62,21 @@ def test_applicants_and_officers_get_403_on_help_desk_pages(client, login_as, ro
 
 @pytest.mark.parametrize("role", [Role.APPLICANT, Role.OFFICER, Role.APPROVER, Role.ADMIN])
 @pytest.mark.parametrize("url", CONSOLE_POST)
-def test_non_help_desk_posts_to_the_console_get_403_and_change_nothing(client, login_as, role,
-                                                                        url):
+def test_non_help_desk_posts_to_the_console_get_403_and_change_nothing(client, login_as, role, url):
     target = applicant(verified=False)
     login_as(role)
     token = _token(client)
-    response = client.post(url.format(uid=target.id),
-                           data={"csrf_token": token, "channel": "phone", "topic": "x",
-                                 "text": "y", "code": "123456", "tutorial": "1:"})
+    response = client.post(
+        url.format(uid=target.id),
+        data={
+            "csrf_token": token,
+            "channel": "phone",
+            "topic": "x",
+            "text": "y",
+            "code": "123456",
+            "tutorial": "1:",
+        },
+    )
     assert response.status_code == 403
     assert db.session.scalar(select(func.count()).select_from(SupportNote)) == 0
     assert db.session.scalar(select(func.count()).select_from(OutboxEmail)) == 0
@@ -83,10 +100,19 @@ def _snapshot(application_id: int):
     db.session.expire_all()
     a = db.session.get(Application, application_id)
     docs = db.session.scalars(select(Document.id).where(Document.application_id == a.id)).all()
-    events = db.session.scalar(select(func.count()).select_from(AuditEvent)
-                               .where(AuditEvent.application_id == a.id))
-    return (dict(a.answers or {}), a.status, a.version, a.stage, list(a.completed_pages or []),
-            sorted(docs), events, a.assigned_officer_id)
+    events = db.session.scalar(
+        select(func.count()).select_from(AuditEvent).where(AuditEvent.application_id == a.id)
+    )
+    return (
+        dict(a.answers or {}),
+        a.status,
+        a.version,
+        a.stage,
+        list(a.completed_pages or []),
+        sorted(docs),
+        events,
+        a.assigned_officer_id,
+    )
 
 
 def test_help_desk_posting_to_the_applicants_wizard_changes_nothing(client, login_as):
@@ -106,8 +132,7 @@ def test_help_desk_posting_to_the_applicants_wizard_changes_nothing(client, logi
         (f"{base}/correction", {}),
     ]
     for url, data in attempts:
-        response = client.post(url, data={"csrf_token": token, **data},
-                               content_type="multipart/form-data")
+        response = client.post(url, data={"csrf_token": token, **data}, content_type="multipart/form-data")
         # The wizard answers another person's application as if it did not exist (404): the
         # help desk is refused exactly like any other stranger.
         assert response.status_code in (403, 404), url
@@ -124,7 +149,8 @@ def test_help_desk_posting_to_the_back_office_gets_403_and_changes_nothing(clien
     base = f"/office/applications/{submitted.id}"
     for url, data in [
         ("/office/assign", {"application_ids": str(submitted.id), "officer_id": str(staff.id)}),
-        (f"{base}/claim", {}), (f"{base}/start", {"version": "2"}),
+        (f"{base}/claim", {}),
+        (f"{base}/start", {"version": "2"}),
         (f"{base}/corrections", {"message": "x", "version": "2"}),
         (f"{base}/recommend", {"decision": "approve", "reason": "x", "version": "2"}),
         (f"{base}/decide", {"decision": "approve", "reason": "x", "version": "2"}),
@@ -142,25 +168,45 @@ def test_help_desk_cannot_change_an_applicants_profile_or_roles(client, login_as
     staff = login_as(Role.HELPDESK)
     token = _token(client)
     # The applicant page is read-only: it takes no POST at all.
-    response = client.post(f"/helpdesk/applicants/{target.id}",
-                           data={"csrf_token": token, "full_name": "Diubah", "role": "admin"})
+    response = client.post(
+        f"/helpdesk/applicants/{target.id}",
+        data={"csrf_token": token, "full_name": "Diubah", "role": "admin"},
+    )
     assert response.status_code == 405
     # Profile fields smuggled into the console's own forms are ignored.
-    client.post(f"/helpdesk/applicants/{target.id}/notes",
-                data={"csrf_token": token, "channel": "phone", "topic": "Telepon",
-                      "text": "Menanyakan status", "full_name": "Diubah", "email": "x@y.test",
-                      "roles": "admin", "user_id": str(staff.id)})
+    client.post(
+        f"/helpdesk/applicants/{target.id}/notes",
+        data={
+            "csrf_token": token,
+            "channel": "phone",
+            "topic": "Telepon",
+            "text": "Menanyakan status",
+            "full_name": "Diubah",
+            "email": "x@y.test",
+            "roles": "admin",
+            "user_id": str(staff.id),
+        },
+    )
     # /account edits only the logged-in person's own profile, never the applicant's.
-    client.post("/account", data={"csrf_token": token, "full_name": "Petugas Baru",
-                                  "phone": "081234567890", "locale": "id",
-                                  "user_id": str(target.id)})
+    client.post(
+        "/account",
+        data={
+            "csrf_token": token,
+            "full_name": "Petugas Baru",
+            "phone": "081234567890",
+            "locale": "id",
+            "user_id": str(target.id),
+        },
+    )
     db.session.expire_all()
     fresh = db.session.get(User, target.id)
     assert fresh.full_name == "Siti Aminah" and fresh.email == target.email
-    assert {r.role for r in db.session.scalars(select(UserRole).where(
-        UserRole.user_id == target.id))} == {Role.APPLICANT}
-    assert {r.role for r in db.session.scalars(select(UserRole).where(
-        UserRole.user_id == staff.id))} == {Role.HELPDESK}
+    assert {r.role for r in db.session.scalars(select(UserRole).where(UserRole.user_id == target.id))} == {
+        Role.APPLICANT
+    }
+    assert {r.role for r in db.session.scalars(select(UserRole).where(UserRole.user_id == staff.id))} == {
+        Role.HELPDESK
+    }
 
 
 # -- search --------------------------------------------------------------------------------------
@@ -169,8 +215,7 @@ def _search(client, q: str, kind: str = "auto", **extra):
 
 
 def _found(response) -> list[int]:
-    return [int(x) for x in re.findall(r'href="/helpdesk/applicants/(\d+)"',
-                                       response.get_data(as_text=True))]
+    return [int(x) for x in re.findall(r'href="/helpdesk/applicants/(\d+)"', response.get_data(as_text=True))]
 
 
 def test_search_by_email_is_exact_and_ignores_case(client, login_as):
@@ -232,7 +277,7 @@ def test_search_pages_by_keyset(client, login_as):
 def test_search_with_sql_looking_text_finds_nothing_and_does_not_fail(client, login_as):
     applicant(full_name="Budi")
     login_as(Role.HELPDESK)
-    for text in ("' OR 1=1 --", "'; DROP TABLE users; --", "\" OR \"\"=\"", "1) UNION SELECT"):
+    for text in ("' OR 1=1 --", "'; DROP TABLE users; --", '" OR ""="', "1) UNION SELECT"):
         for kind in services.SEARCH_KINDS:
             response = _search(client, text, kind)
             assert response.status_code == 200, (text, kind)
@@ -294,8 +339,7 @@ def test_applicant_page_masks_nik_and_phone_and_never_shows_answers(client, logi
 def test_applicant_page_shows_stage_completed_pages_and_latest_errors(client, login_as):
     target = applicant()
     draft = draft_with_errors(target, category())
-    app_services.save_page(draft, "location", _multidict({"start_date": "2020-05-01"}),
-                           actor=target)
+    app_services.save_page(draft, "location", _multidict({"start_date": "2020-05-01"}), actor=target)
     login_as(Role.HELPDESK)
     page = client.get(f"/helpdesk/applicants/{target.id}?lang=en").get_data(as_text=True)
     assert "Stage reached" in page and "Fill in the form" in page
@@ -332,8 +376,9 @@ def test_an_officer_account_is_not_an_applicant_page(client, login_as):
 def test_resend_verification_emails_an_unverified_applicant(client, login_as, outbox):
     target = applicant(verified=False)
     login_as(Role.HELPDESK)
-    response = client.post(f"/helpdesk/applicants/{target.id}/resend-verification",
-                           data={"csrf_token": _token(client)})
+    response = client.post(
+        f"/helpdesk/applicants/{target.id}/resend-verification", data={"csrf_token": _token(client)}
+    )
     assert response.status_code == 302
     assert "/confirm-email/" in outbox.last_link(target.email, "/confirm-email/")
     assert db.session.get(User, target.id).email_verified_at is None
@@ -342,8 +387,7 @@ def test_resend_verification_emails_an_unverified_applicant(client, login_as, ou
 def test_resend_verification_for_a_verified_email_sends_nothing(client, login_as, outbox):
     target = applicant(verified=True)
     login_as(Role.HELPDESK)
-    client.post(f"/helpdesk/applicants/{target.id}/resend-verification",
-                data={"csrf_token": _token(client)})
+    client.post(f"/helpdesk/applicants/{target.id}/resend-verification", data={"csrf_token": _token(client)})
     assert outbox.to(target.email) == []
 
 
@@ -351,12 +395,17 @@ def test_resend_verification_is_rate_limited(client, login_as, outbox):
     target = applicant(verified=False)
     login_as(Role.HELPDESK)
     token = _token(client)
-    codes = [client.post(f"/helpdesk/applicants/{target.id}/resend-verification",
-                         data={"csrf_token": token}).status_code for _ in range(4)]
+    codes = [
+        client.post(
+            f"/helpdesk/applicants/{target.id}/resend-verification", data={"csrf_token": token}
+        ).status_code
+        for _ in range(4)
+    ]
     assert codes == [302, 302, 302, 429]
     assert len(outbox.to(target.email)) == 3
-    tokens = db.session.scalar(select(func.count()).select_from(AuthToken)
-                               .where(AuthToken.user_id == target.id))
+    tokens = db.session.scalar(
+        select(func.count()).select_from(AuthToken).where(AuthToken.user_id == target.id)
+    )
     assert tokens == 3
 
 
@@ -374,9 +423,10 @@ def test_send_a_tutorial_chapter_by_email_and_notice(client, login_as, outbox):
     login_as(Role.HELPDESK)
     page = client.get(f"/helpdesk/applicants/{target.id}?lang=en").get_data(as_text=True)
     assert f'value="{tutorial.id}:upload_documents"' in page
-    response = client.post(f"/helpdesk/applicants/{target.id}/tutorial",
-                           data={"csrf_token": csrf_token(page),
-                                 "tutorial": f"{tutorial.id}:upload_documents"})
+    response = client.post(
+        f"/helpdesk/applicants/{target.id}/tutorial",
+        data={"csrf_token": csrf_token(page), "tutorial": f"{tutorial.id}:upload_documents"},
+    )
     assert response.status_code == 302
     link = outbox.last_link(target.email, "/tutorials/")
     assert link == f"http://portal.test/tutorials/{tutorial.id}?chapter=upload_documents"
@@ -393,9 +443,10 @@ def test_send_tutorial_with_a_bad_choice_sends_nothing(client, login_as, outbox,
     target = applicant()
     tutorial = make_tutorial()
     login_as(Role.HELPDESK)
-    response = client.post(f"/helpdesk/applicants/{target.id}/tutorial",
-                           data={"csrf_token": _token(client),
-                                 "tutorial": choice.format(tid=tutorial.id)})
+    response = client.post(
+        f"/helpdesk/applicants/{target.id}/tutorial",
+        data={"csrf_token": _token(client), "tutorial": choice.format(tid=tutorial.id)},
+    )
     if choice == "{tid}":  # the whole video, no chapter: allowed
         assert response.status_code == 302
         assert outbox.last_link(target.email, "/tutorials/").endswith(f"/tutorials/{tutorial.id}")
@@ -409,15 +460,22 @@ def test_an_unpublished_tutorial_cannot_be_sent(client, login_as, outbox):
     target = applicant()
     tutorial = make_tutorial(published=False)
     login_as(Role.HELPDESK)
-    response = client.post(f"/helpdesk/applicants/{target.id}/tutorial",
-                           data={"csrf_token": _token(client), "tutorial": f"{tutorial.id}:"})
+    response = client.post(
+        f"/helpdesk/applicants/{target.id}/tutorial",
+        data={"csrf_token": _token(client), "tutorial": f"{tutorial.id}:"},
+    )
     assert response.status_code == 400 and outbox.to(target.email) == []
 
 
 # -- support notes -----------------------------------------------------------------------------------
 def _note(client, uid, token, **data):
-    payload = {"csrf_token": token, "channel": "whatsapp", "topic": "Gagal unggah KTP",
-               "text": "Pemohon tidak bisa unggah.\nDisarankan scan ulang.", **data}
+    payload = {
+        "csrf_token": token,
+        "channel": "whatsapp",
+        "topic": "Gagal unggah KTP",
+        "text": "Pemohon tidak bisa unggah.\nDisarankan scan ulang.",
+        **data,
+    }
     return client.post(f"/helpdesk/applicants/{uid}/notes", data=payload)
 
 
@@ -426,8 +484,10 @@ def test_notes_are_listed_and_open_cases_until_resolved(client, login_as):
     staff = login_as(Role.HELPDESK, full_name="Petugas Ani")
     token = _token(client)
     assert _note(client, target.id, token).status_code == 302
-    assert _note(client, target.id, token, topic="Sudah beres", channel="walk_in",
-                 resolved="y").status_code == 302
+    assert (
+        _note(client, target.id, token, topic="Sudah beres", channel="walk_in", resolved="y").status_code
+        == 302
+    )
     page = client.get(f"/helpdesk/applicants/{target.id}?lang=en").get_data(as_text=True)
     assert "Gagal unggah KTP" in page and "WhatsApp" in page and "Petugas Ani" in page
     assert "Pemohon tidak bisa unggah.<br>Disarankan scan ulang." in page
@@ -435,8 +495,7 @@ def test_notes_are_listed_and_open_cases_until_resolved(client, login_as):
     assert "Dewi Kartika" in cases and "Gagal unggah KTP" in cases and "Sudah beres" not in cases
     note = db.session.scalar(select(SupportNote).where(SupportNote.topic == "Gagal unggah KTP"))
     assert note.author_id == staff.id and not note.resolved
-    response = client.post(f"/helpdesk/notes/{note.id}/resolve",
-                           data={"csrf_token": token, "back": "cases"})
+    response = client.post(f"/helpdesk/notes/{note.id}/resolve", data={"csrf_token": token, "back": "cases"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/helpdesk/cases")
     assert "Gagal unggah KTP" not in client.get("/helpdesk/cases").get_data(as_text=True)
     db.session.refresh(note)
@@ -451,10 +510,17 @@ def test_open_cases_are_shared_by_all_help_desk_staff(client, login_as):
     assert "Lupa kata sandi" in client.get("/helpdesk/cases").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("data", [
-    {"channel": "fax"}, {"topic": ""}, {"text": "   "}, {"topic": "x" * 121},
-    {"text": "x" * 4001},
-], ids=["bad-channel", "no-topic", "blank-text", "long-topic", "long-text"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"channel": "fax"},
+        {"topic": ""},
+        {"text": "   "},
+        {"topic": "x" * 121},
+        {"text": "x" * 4001},
+    ],
+    ids=["bad-channel", "no-topic", "blank-text", "long-topic", "long-text"],
+)
 def test_bad_notes_are_refused(client, login_as, data):
     target = applicant()
     login_as(Role.HELPDESK)
@@ -480,5 +546,7 @@ def test_help_desk_page_has_no_inline_styles_or_scripts(client, login_as):
     login_as(Role.HELPDESK)
     page = client.get(f"/helpdesk/applicants/{target.id}").get_data(as_text=True)
     assert " style=" not in page and "<script>" not in page
-    assert db.session.scalar(select(func.count()).select_from(Application)
-                             .where(Application.status == S.DRAFT)) == 1
+    assert (
+        db.session.scalar(select(func.count()).select_from(Application).where(Application.status == S.DRAFT))
+        == 1
+    )

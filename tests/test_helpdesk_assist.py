@@ -26,8 +26,9 @@ def _token(client) -> str:
 
 
 def _enter(client, applicant_id: int, code: str):
-    return client.post(f"/helpdesk/applicants/{applicant_id}/assist",
-                       data={"csrf_token": _token(client), "code": code})
+    return client.post(
+        f"/helpdesk/applicants/{applicant_id}/assist", data={"csrf_token": _token(client), "code": code}
+    )
 
 
 def _views() -> int:
@@ -86,7 +87,8 @@ def test_codes_are_six_random_digits(owner):
 
 # -- the help desk with a valid code ------------------------------------------------------------------
 def test_with_the_right_code_the_help_desk_sees_the_draft_and_the_applicant_sees_the_log(
-        client, login_as, owner):
+    client, login_as, owner
+):
     _row, code = services.create_assist_code(owner)
     login_as(Role.HELPDESK, full_name="Petugas Wulan")
     response = _enter(client, owner.id, f"{code[:3]} {code[3:]}")
@@ -110,8 +112,12 @@ def test_the_live_fragment_follows_the_applicants_changes(client, login_as, owne
     live = client.get(view_url + "/live?lang=en")
     assert live.status_code == 200 and "<html" not in live.get_data(as_text=True)
     draft = services.editable_applications(owner.id)[0]
-    app_services.save_page(draft, "business", MultiDict(
-        {"business_name": "Warung Baru", "employees": "4", "has_branch": "no"}), actor=owner)
+    app_services.save_page(
+        draft,
+        "business",
+        MultiDict({"business_name": "Warung Baru", "employees": "4", "has_branch": "no"}),
+        actor=owner,
+    )
     live = client.get(view_url + "/live?lang=en").get_data(as_text=True)
     assert "Warung Baru" in live and SECRET_NAME not in live
     view = db.session.scalar(select(AssistView))
@@ -144,7 +150,8 @@ def test_a_wrong_code_is_refused(client, login_as, owner):
     assert response.status_code == 400
     assert "The code is not right" in client.post(
         f"/helpdesk/applicants/{owner.id}/assist?lang=en",
-        data={"csrf_token": _token(client), "code": "abcdef"}).get_data(as_text=True)
+        data={"csrf_token": _token(client), "code": "abcdef"},
+    ).get_data(as_text=True)
     assert _views() == 0
 
 
@@ -175,8 +182,7 @@ def test_another_applicants_code_is_refused(client, login_as, owner):
     assert _views() == 0
 
 
-def test_a_code_reused_after_the_applicant_ended_the_session_shows_nothing(client, login_as,
-                                                                           owner):
+def test_a_code_reused_after_the_applicant_ended_the_session_shows_nothing(client, login_as, owner):
     _row, code = services.create_assist_code(owner)
     staff = login_as(Role.HELPDESK)
     view_url = _enter(client, owner.id, code).headers["Location"]
@@ -185,15 +191,18 @@ def test_a_code_reused_after_the_applicant_ended_the_session_shows_nothing(clien
     applicant_client = client.application.test_client()
     login(applicant_client, owner.email)
     page = applicant_client.get("/account/assist").get_data(as_text=True)
-    assert applicant_client.post("/account/assist/end",
-                                 data={"csrf_token": csrf_token(page)}).status_code == 302
+    assert (
+        applicant_client.post("/account/assist/end", data={"csrf_token": csrf_token(page)}).status_code == 302
+    )
     live = client.get(view_url + "/live")
     assert live.status_code == 410 and SECRET_NAME not in live.get_data(as_text=True)
     page = client.get(view_url)
     assert SECRET_NAME not in page.get_data(as_text=True)
     assert _enter(client, owner.id, code).status_code == 400
-    assert db.session.scalar(select(func.count()).select_from(AssistView)
-                             .where(AssistView.staff_id == staff.id)) == 1
+    assert (
+        db.session.scalar(select(func.count()).select_from(AssistView).where(AssistView.staff_id == staff.id))
+        == 1
+    )
 
 
 def test_a_view_stops_showing_the_draft_when_the_code_expires(client, login_as, owner):
@@ -209,14 +218,12 @@ def test_a_view_stops_showing_the_draft_when_the_code_expires(client, login_as, 
 def test_entering_a_code_without_csrf_is_refused(client, login_as, owner):
     _row, code = services.create_assist_code(owner)
     login_as(Role.HELPDESK)
-    assert client.post(f"/helpdesk/applicants/{owner.id}/assist",
-                       data={"code": code}).status_code == 400
+    assert client.post(f"/helpdesk/applicants/{owner.id}/assist", data={"code": code}).status_code == 400
     assert _views() == 0
 
 
 # -- the lock after wrong tries ----------------------------------------------------------------------
-def test_more_than_five_wrong_tries_in_ten_minutes_lock_the_staff_account(client, login_as,
-                                                                           owner):
+def test_more_than_five_wrong_tries_in_ten_minutes_lock_the_staff_account(client, login_as, owner):
     _row, code = services.create_assist_code(owner)
     staff = login_as(Role.HELPDESK)
     wrong = _other_code(code)
@@ -228,8 +235,11 @@ def test_more_than_five_wrong_tries_in_ten_minutes_lock_the_staff_account(client
     page = client.get(f"/helpdesk/applicants/{owner.id}?lang=en").get_data(as_text=True)
     assert "Too many wrong codes" in page
     # Ten minutes later the window has passed.
-    db.session.execute(update(AssistAttempt).where(AssistAttempt.staff_id == staff.id)
-                       .values(created_at=utcnow() - timedelta(minutes=11)))
+    db.session.execute(
+        update(AssistAttempt)
+        .where(AssistAttempt.staff_id == staff.id)
+        .values(created_at=utcnow() - timedelta(minutes=11))
+    )
     db.session.commit()
     assert _enter(client, owner.id, code).status_code == 302
 
@@ -248,9 +258,12 @@ def test_wrong_tries_spread_over_a_day_hit_the_daily_limit(owner):
     staff = make_user(Role.HELPDESK)
     _row, code = services.create_assist_code(owner)
     long_ago = utcnow() - timedelta(hours=3)
-    db.session.add_all([AssistAttempt(staff_id=staff.id, applicant_id=owner.id,
-                                      outcome="wrong", created_at=long_ago)
-                        for _ in range(services.DAILY_WRONG_LIMIT)])
+    db.session.add_all(
+        [
+            AssistAttempt(staff_id=staff.id, applicant_id=owner.id, outcome="wrong", created_at=long_ago)
+            for _ in range(services.DAILY_WRONG_LIMIT)
+        ]
+    )
     db.session.commit()
     with pytest.raises(services.AssistLocked):
         services.open_assist(staff, owner, code)

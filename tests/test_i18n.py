@@ -18,8 +18,8 @@ PO_FILE = Path(__file__).resolve().parent.parent / "portal/translations/id/LC_ME
 
 def page_lang(response) -> str:
     html = response.get_data(as_text=True)
-    start = html.index("<html lang=\"") + len("<html lang=\"")
-    return html[start:html.index('"', start)]
+    start = html.index('<html lang="') + len('<html lang="')
+    return html[start : html.index('"', start)]
 
 
 def test_default_is_indonesian(client):
@@ -150,15 +150,26 @@ def test_the_catalogue_holds_every_message_in_the_code():
     root = PO_FILE.parents[4]
     with (root / "babel.cfg").open() as fh:
         method_map, options_map = parse_mapping_cfg(fh)
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
-                "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3), "lazy_ngettext": (1, 2)}
+    keywords = {
+        "_": None,
+        "gettext": None,
+        "ngettext": (1, 2),
+        "_l": None,
+        "lazy_gettext": None,
+        "pgettext": ((1, "c"), 2),
+        "npgettext": ((1, "c"), 2, 3),
+        "lazy_ngettext": (1, 2),
+    }
     catalogue = {m.id if isinstance(m.id, str) else m.id[0]: m for m in _catalogue() if m.id}
     missing = set()
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
-            str(root), method_map, options_map, keywords=keywords):
+        str(root), method_map, options_map, keywords=keywords
+    ):
         msgid = message if isinstance(message, str) else message[0]
         entry = catalogue.get(msgid)
         if entry is None or not entry.string:
             missing.add(msgid)
-    assert not missing, (f"{len(missing)} messages in the code lack Indonesian in messages.po "
-                         f"(run make extract-messages and translate them), e.g. {sorted(missing)[:5]}")
+    assert not missing, (
+        f"{len(missing)} messages in the code lack Indonesian in messages.po "
+        f"(run make extract-messages and translate them), e.g. {sorted(missing)[:5]}"
+    )

@@ -49,10 +49,17 @@ def rq_app(real_commits, redis_db, redis_server, tmp_path):
     server = SmtpServer()
     server.controller.start()
     with scratch_database_url("notif_jobs", tmp_path) as url:
-        app = create_app("test", SQLALCHEMY_DATABASE_URI=url, REDIS_URL=redis_server.url(),
-                         MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port,
-                         JOBS_RETRY_INTERVALS=[1], MAIL_DIR=tmp_path / "mail",
-                         UPLOAD_ROOT=tmp_path / "uploads", INSTANCE_DIR=tmp_path)
+        app = create_app(
+            "test",
+            SQLALCHEMY_DATABASE_URI=url,
+            REDIS_URL=redis_server.url(),
+            MAIL_SERVER="127.0.0.1",
+            MAIL_PORT=server.port,
+            JOBS_RETRY_INTERVALS=[1],
+            MAIL_DIR=tmp_path / "mail",
+            UPLOAD_ROOT=tmp_path / "uploads",
+            INSTANCE_DIR=tmp_path,
+        )
         app.smtp = server
         with app.app_context():
             db.create_all()
@@ -99,8 +106,7 @@ def test_status_change_waits_in_redis_until_a_worker_sends_it_once(rq_app):
     [message] = rq_app.smtp.messages()
     assert rq_app.smtp.envelopes[0].rcpt_tos == [address]
     assert message["Subject"] == f"Application received: {number}"
-    assert message.get_body(preferencelist=("plain",)).get_content().startswith(
-        "Hello Rina Wulandari,")
+    assert message.get_body(preferencelist=("plain",)).get_content().startswith("Hello Rina Wulandari,")
     row = _row(rq_app, outbox_id)
     assert row.state is OutboxState.SENT
     assert row.attempts == 1
@@ -168,8 +174,13 @@ def test_requeue_stuck_puts_back_what_a_crashed_worker_left(rq_app):
         get_queue().empty()  # the job was lost with the worker ...
         row = db.session.get(OutboxEmail, crashed_id)
         row.state, row.claimed_at = OutboxState.SENDING, utcnow() - timedelta(minutes=30)
-        busy = OutboxEmail(to_email="busy@example.test", subject="s", body="b",
-                           state=OutboxState.SENDING, claimed_at=utcnow() - timedelta(minutes=1))
+        busy = OutboxEmail(
+            to_email="busy@example.test",
+            subject="s",
+            body="b",
+            state=OutboxState.SENDING,
+            claimed_at=utcnow() - timedelta(minutes=1),
+        )
         db.session.add(busy)
         db.session.commit()
         busy_id = busy.id
@@ -220,9 +231,16 @@ def test_inline_requeue_sends_a_failed_email_once(app, smtp_server, monkeypatch)
     sends it once."""
     monkeypatch.setitem(app.config, "REDIS_URL", None)
     user = make_user(Role.APPLICANT, locale="en")
-    row = OutboxEmail(user_id=user.id, to_email=user.email, subject="Hello", body="Body",
-                      state=OutboxState.PENDING, attempts=1, last_error="ConnectionRefusedError",
-                      claimed_at=utcnow() - timedelta(hours=1))
+    row = OutboxEmail(
+        user_id=user.id,
+        to_email=user.email,
+        subject="Hello",
+        body="Body",
+        state=OutboxState.PENDING,
+        attempts=1,
+        last_error="ConnectionRefusedError",
+        claimed_at=utcnow() - timedelta(hours=1),
+    )
     db.session.add(row)
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["jobs", "requeue-stuck"])
@@ -236,7 +254,8 @@ def test_inline_requeue_sends_a_failed_email_once(app, smtp_server, monkeypatch)
 
 
 def test_redis_down_at_dispatch_keeps_the_change_and_the_email_for_later(
-        app, client, login_as, monkeypatch, caplog):
+    app, client, login_as, monkeypatch, caplog
+):
     """The status change is committed before the queue is asked; a queue that cannot be
     reached is logged, the page still works, and the email waits (PENDING) for requeue-stuck."""
     import re
@@ -251,13 +270,16 @@ def test_redis_down_at_dispatch_keeps_the_change_and_the_email_for_later(
     login_as(Role.OFFICER)
     page = client.get(f"/office/applications/{application.id}").get_data(as_text=True)
     version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
-    response = client.post(f"/office/applications/{application.id}/start",
-                           data={"csrf_token": csrf_token(page), "version": version})
+    response = client.post(
+        f"/office/applications/{application.id}/start",
+        data={"csrf_token": csrf_token(page), "version": version},
+    )
     assert response.status_code == 302
     db.session.refresh(application)
     assert application.status is S.IN_REVIEW
-    row = db.session.scalars(select(OutboxEmail).where(OutboxEmail.user_id == applicant.id)
-                             .order_by(OutboxEmail.id.desc())).first()
+    row = db.session.scalars(
+        select(OutboxEmail).where(OutboxEmail.user_id == applicant.id).order_by(OutboxEmail.id.desc())
+    ).first()
     assert row.state is OutboxState.PENDING
     assert row.attempts == 0
     assert "could not queue outbox email" in caplog.text

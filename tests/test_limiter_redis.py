@@ -28,8 +28,13 @@ def redis_app(tmp_path, redis_server):
     # The limiter is one object shared by every app; keep the session app's storage and put
     # it back afterwards so the other tests go on with memory storage.
     saved = limiter._storage, limiter._limiter, limiter._key_prefix
-    app = create_app("test", RATELIMIT_STORAGE_URI=redis_server.url(), RATELIMIT_KEY_PREFIX=prefix,
-                     MAIL_DIR=tmp_path / "mail", INSTANCE_DIR=tmp_path)
+    app = create_app(
+        "test",
+        RATELIMIT_STORAGE_URI=redis_server.url(),
+        RATELIMIT_KEY_PREFIX=prefix,
+        MAIL_DIR=tmp_path / "mail",
+        INSTANCE_DIR=tmp_path,
+    )
     try:
         yield app, _Keys(redis_client, prefix)
     finally:
@@ -49,8 +54,7 @@ class _Keys:
 
 def attempt(client, email: str, password: str):
     token = csrf_token(client.get("/login?lang=en").get_data(as_text=True))
-    return client.post("/login?lang=en", data={"csrf_token": token, "email": email,
-                                                "password": password})
+    return client.post("/login?lang=en", data={"csrf_token": token, "email": email, "password": password})
 
 
 def test_limits_are_kept_in_redis(redis_app):
@@ -75,9 +79,13 @@ def test_redis_limit_is_shared_between_app_processes(redis_app, tmp_path):
     for _ in range(5):
         attempt(app.test_client(), user.email, WRONG)
     # A second app object with the same storage: its limiter storage is a new Redis client.
-    second = create_app("test", RATELIMIT_STORAGE_URI=app.config["RATELIMIT_STORAGE_URI"], MAIL_DIR=tmp_path / "m2",
-                        RATELIMIT_KEY_PREFIX=app.config["RATELIMIT_KEY_PREFIX"],
-                        INSTANCE_DIR=tmp_path)
+    second = create_app(
+        "test",
+        RATELIMIT_STORAGE_URI=app.config["RATELIMIT_STORAGE_URI"],
+        MAIL_DIR=tmp_path / "m2",
+        RATELIMIT_KEY_PREFIX=app.config["RATELIMIT_KEY_PREFIX"],
+        INSTANCE_DIR=tmp_path,
+    )
     assert attempt(second.test_client(), user.email, DEFAULT_PASSWORD).status_code == 429
 
 

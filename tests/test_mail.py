@@ -13,8 +13,13 @@ from tests.smtp import SmtpServer  # noqa: F401
 
 
 def registration(email_address: str) -> dict:
-    return {"full_name": "Rina Wulandari", "email": email_address, "nik": "6472014101900001",
-            "phone": "0812 3456 7890", "password": "my cat sleeps on the red sofa"}
+    return {
+        "full_name": "Rina Wulandari",
+        "email": email_address,
+        "nik": "6472014101900001",
+        "phone": "0812 3456 7890",
+        "password": "my cat sleeps on the red sofa",
+    }
 
 
 def test_verification_mail_goes_through_a_real_smtp_server(app, client, smtp_server, outbox):
@@ -36,7 +41,7 @@ def test_verification_mail_goes_through_a_real_smtp_server(app, client, smtp_ser
     assert outbox.messages == []  # nothing written to the folder when SMTP is configured
 
     # The mailed link works.
-    path = links[0][len(app.config["BASE_URL"]):]
+    path = links[0][len(app.config["BASE_URL"]) :]
     assert client.get(path).status_code == 200
 
 
@@ -65,8 +70,7 @@ def test_eml_file_written_when_no_mail_server(app, client, outbox):
 
 def test_non_ascii_name_and_subject_are_encoded(app, outbox):
     with app.test_request_context():
-        send_email("ana@example.test", "Selamat datang — ✓", "Isi pesan: ✓",
-                   to_name="Ana Muñoz, S.H.")
+        send_email("ana@example.test", "Selamat datang — ✓", "Isi pesan: ✓", to_name="Ana Muñoz, S.H.")
     [message] = outbox.to("ana@example.test")
     raw = next(outbox.folder.glob("*.eml")).read_bytes()
     assert all(b < 128 for b in raw.split(b"\r\n\r\n", 1)[0])  # headers are 7-bit

@@ -29,14 +29,28 @@ def make(tmp_path: Path, target: str, *variables: str, env: dict | None = None):
     environ = {k: v for k, v in os.environ.items() if k not in ("BASE_URL", "HOST", "PORT")}
     environ.update(env or {})
     result = subprocess.run(  # noqa: S603
-        ["make", "-s", "-C", str(ROOT), "-o", "translations", target, f"BIN={bin_dir}",  # noqa: S607
-         *variables], env=environ, capture_output=True, text=True, timeout=60, check=True)
+        [
+            "make",
+            "-s",
+            "-C",
+            str(ROOT),
+            "-o",
+            "translations",
+            target,
+            f"BIN={bin_dir}",  # noqa: S607
+            *variables,
+        ],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     return log.read_text().splitlines(), result.stderr
 
 
 def base_urls(calls: list[str]) -> set[str]:
-    return {word.split("=", 1)[1] for call in calls for word in call.split()
-            if word.startswith("BASE_URL=")}
+    return {word.split("=", 1)[1] for call in calls for word in call.split() if word.startswith("BASE_URL=")}
 
 
 @pytest.mark.parametrize("target", ["run", "dev"])

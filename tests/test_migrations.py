@@ -65,8 +65,9 @@ def scratch_url(tmp_path, real_commits, keep_loggers) -> Iterator[str]:
 
 @pytest.fixture
 def migration_app(scratch_url, tmp_path):
-    app = create_app("test", SQLALCHEMY_DATABASE_URI=scratch_url, INSTANCE_DIR=tmp_path,
-                     MAIL_DIR=tmp_path / "mail")
+    app = create_app(
+        "test", SQLALCHEMY_DATABASE_URI=scratch_url, INSTANCE_DIR=tmp_path, MAIL_DIR=tmp_path / "mail"
+    )
     with app.app_context():
         try:
             yield app
@@ -78,7 +79,8 @@ def migration_app(scratch_url, tmp_path):
 def _differences() -> list:
     with db.engine.connect() as conn:
         context = MigrationContext.configure(
-            conn, opts={"compare_type": True, "include_object": include_object})
+            conn, opts={"compare_type": True, "include_object": include_object}
+        )
         return compare_metadata(context, db.metadata)
 
 
@@ -124,8 +126,11 @@ def test_upgrade_head_matches_the_models_and_downgrades_cleanly(migration_app):
     upgrade(revision="head")
     differences = _differences()
     if differences:
-        pytest.fail("the migrations do not match the models (run `flask db migrate`, then review "
-                    "it):\n  " + "\n  ".join(_describe(d) for d in differences), pytrace=False)
+        pytest.fail(
+            "the migrations do not match the models (run `flask db migrate`, then review "
+            "it):\n  " + "\n  ".join(_describe(d) for d in differences),
+            pytrace=False,
+        )
     assert set(db.metadata.tables) <= _tables()
 
     downgrade(revision="base")

@@ -58,8 +58,7 @@ def _mail(outbox, user, subject_start: str):
 
 
 def _notices(user) -> list[Notice]:
-    return list(db.session.scalars(select(Notice).where(Notice.user_id == user.id)
-                                   .order_by(Notice.id)))
+    return list(db.session.scalars(select(Notice).where(Notice.user_id == user.id).order_by(Notice.id)))
 
 
 def _in_review(application, officer):
@@ -102,9 +101,13 @@ def test_corrections_requested_email_carries_the_message(applicant, officer, cat
     application = _submitted(applicant, category)
     _in_review(application, officer)
     text = "The business name must match the deed of establishment."
-    app_services.request_correction(application, officer, text,
-                                     fields=[{"key": "business_name", "reason": "Not as in the deed"}],
-                                     documents=[])
+    app_services.request_correction(
+        application,
+        officer,
+        text,
+        fields=[{"key": "business_name", "reason": "Not as in the deed"}],
+        documents=[],
+    )
     dispatch_queued()
     number = application.tracking_number
     message, body = _mail(outbox, applicant, "Please correct")
@@ -116,8 +119,9 @@ def test_corrections_requested_email_carries_the_message(applicant, officer, cat
     assert notice.link == f"/applications/{application.id}"
 
 
-def test_approved_email_has_the_permit_number_and_a_working_link(client, applicant, officer,
-                                                                  approver, category, outbox):
+def test_approved_email_has_the_permit_number_and_a_working_link(
+    client, applicant, officer, approver, category, outbox
+):
     from portal.permits.services import permit_for_application
 
     application = _submitted(applicant, category)
@@ -178,15 +182,18 @@ def test_a_discarded_draft_sends_nothing(applicant, category, outbox):
 # -- officers ------------------------------------------------------------------------------------
 def _flag_and_resubmit(application, applicant, officer):
     _in_review(application, officer)
-    app_services.request_correction(application, officer, "Fix the business name.",
-                                    fields=[{"key": "business_name", "reason": "Typo"}],
-                                    documents=[])
+    app_services.request_correction(
+        application,
+        officer,
+        "Fix the business name.",
+        fields=[{"key": "business_name", "reason": "Typo"}],
+        documents=[],
+    )
     app_services.resubmit(application, applicant)
     dispatch_queued()
 
 
-def test_assigned_officer_is_told_when_a_flagged_application_is_resubmitted(
-        category, officer, outbox):
+def test_assigned_officer_is_told_when_a_flagged_application_is_resubmitted(category, officer, outbox):
     applicant = make_user(Role.APPLICANT, locale="id")
     application = _submitted(applicant, category)
     _flag_and_resubmit(application, applicant, officer)
@@ -216,9 +223,9 @@ def test_no_officer_email_when_nobody_is_assigned(applicant, officer, category, 
     application = _submitted(applicant, category)
     workflow.transition(application, S.IN_REVIEW, officer)  # not claimed: nobody assigned
     db.session.commit()
-    app_services.request_correction(application, officer, "Fix it.",
-                                    fields=[{"key": "business_name", "reason": "Typo"}],
-                                    documents=[])
+    app_services.request_correction(
+        application, officer, "Fix it.", fields=[{"key": "business_name", "reason": "Typo"}], documents=[]
+    )
     app_services.resubmit(application, applicant)
     dispatch_queued()
     assert application.assigned_officer_id is None
@@ -234,8 +241,10 @@ def test_english_applicant_gets_english_and_indonesian_applicant_does_not(catego
     first = _submitted(english, category)
     second = _submitted(indonesian, category)
     message, body = _mail(outbox, english, "Application received")
-    assert body.startswith("Hello Ani English,\n\nWe have received your application. Your "
-                           f"tracking number is {first.tracking_number}.")
+    assert body.startswith(
+        "Hello Ani English,\n\nWe have received your application. Your "
+        f"tracking number is {first.tracking_number}."
+    )
     [other] = outbox.to(indonesian.email)
     other_body = outbox.body(other)
     assert other_body.startswith("Halo Ani Indonesia,")
@@ -243,16 +252,17 @@ def test_english_applicant_gets_english_and_indonesian_applicant_does_not(catego
     assert second.tracking_number in other_body
 
 
-def test_emails_follow_the_recipient_not_the_page_language(app, client, login_as, category,
-                                                           outbox):
+def test_emails_follow_the_recipient_not_the_page_language(app, client, login_as, category, outbox):
     """An officer working in Indonesian starts the review; the English applicant reads English."""
     applicant = make_user(Role.APPLICANT, locale="en")
     application = _submitted(applicant, category)
     login_as(Role.OFFICER, locale="id")
     page = client.get(f"/office/applications/{application.id}?lang=id").get_data(as_text=True)
     version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
-    response = client.post(f"/office/applications/{application.id}/start",
-                           data={"csrf_token": csrf_token(page), "version": version})
+    response = client.post(
+        f"/office/applications/{application.id}/start",
+        data={"csrf_token": csrf_token(page), "version": version},
+    )
     assert response.status_code == 302
     [message] = [m for m in outbox.to(applicant.email) if "reviewed" in m["Subject"]]
     assert message["Subject"] == f"Your application {application.tracking_number} is being reviewed"
@@ -383,8 +393,7 @@ def test_notices_page_by_keyset(client, login_as):
     assert 'href="/notifications?before=' not in second  # the last page
 
 
-@pytest.mark.parametrize("cursor", ["abc", "-5", "0", "1e3", "99999999999", "1%20OR%201=1",
-                                    "1'--"])
+@pytest.mark.parametrize("cursor", ["abc", "-5", "0", "1e3", "99999999999", "1%20OR%201=1", "1'--"])
 def test_malformed_cursor_is_400(client, login_as, cursor):
     login_as(locale="en")
     assert client.get(f"/notifications?before={cursor}").status_code == 400
@@ -411,7 +420,8 @@ def test_script_in_a_notice_is_escaped(client, login_as):
 
 # -- inline sending through a real SMTP server ------------------------------------------------
 def test_inline_mode_sends_after_the_request_once_in_the_recipients_language(
-        app, client, login_as, category, smtp_server, monkeypatch):
+    app, client, login_as, category, smtp_server, monkeypatch
+):
     monkeypatch.setitem(app.config, "REDIS_URL", None)
     applicant = make_user(Role.APPLICANT, locale="en", full_name="Rina Wulandari")
     application = make_submitted(applicant, category)
@@ -420,16 +430,18 @@ def test_inline_mode_sends_after_the_request_once_in_the_recipients_language(
     login_as(Role.OFFICER, locale="id")
     page = client.get(f"/office/applications/{application.id}").get_data(as_text=True)
     version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
-    response = client.post(f"/office/applications/{application.id}/start",
-                           data={"csrf_token": csrf_token(page), "version": version})
+    response = client.post(
+        f"/office/applications/{application.id}/start",
+        data={"csrf_token": csrf_token(page), "version": version},
+    )
     assert response.status_code == 302
     [message] = smtp_server.messages()  # sent by the time the response is back, exactly once
     assert message["To"] == f"Rina Wulandari <{applicant.email}>"
     assert message["Subject"] == f"Your application {application.tracking_number} is being reviewed"
-    assert message.get_body(preferencelist=("plain",)).get_content().startswith(
-        "Hello Rina Wulandari,")
-    row = db.session.scalars(select(OutboxEmail).where(OutboxEmail.user_id == applicant.id)
-                             .order_by(OutboxEmail.id.desc())).first()
+    assert message.get_body(preferencelist=("plain",)).get_content().startswith("Hello Rina Wulandari,")
+    row = db.session.scalars(
+        select(OutboxEmail).where(OutboxEmail.user_id == applicant.id).order_by(OutboxEmail.id.desc())
+    ).first()
     assert row.state is OutboxState.SENT
     assert row.attempts == 1
     client.get("/dashboard")  # later requests do not send it again

@@ -39,8 +39,15 @@ def assert_refused(root: Path, data: bytes) -> None:
 
 
 # -- what stays accepted -------------------------------------------------------------------------
-@pytest.mark.parametrize("link", ["https://dpmptsp.example.go.id/izin", "http://example.org",
-                                  "HTTPS://Example.org/a?b=1#c", "https://example.org:8443/x%20y"])
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://dpmptsp.example.go.id/izin",
+        "http://example.org",
+        "HTTPS://Example.org/a?b=1#c",
+        "https://example.org:8443/x%20y",
+    ],
+)
 def test_a_web_link_the_reader_clicks_is_accepted(root, link):
     accepted_pdf(make_pdf_with_action(uri(link), where="link"))
 
@@ -79,7 +86,8 @@ def test_an_open_action_that_is_a_destination_is_accepted(root):
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(make_pdf())))
     writer._root_object[NameObject("/OpenAction")] = ArrayObject(
-        [writer.pages[0].indirect_reference, NameObject("/Fit")])
+        [writer.pages[0].indirect_reference, NameObject("/Fit")]
+    )
     out = io.BytesIO()
     writer.write(out)
     accepted_pdf(out.getvalue())
@@ -90,16 +98,20 @@ UNC = "\\\\attacker.example\\share\\x.pdf"
 
 
 @pytest.mark.parametrize("where", ["link", "open", "page_aa"])
-@pytest.mark.parametrize("target", [UNC, "//attacker.example/share/x.pdf", "other.pdf",
-                                    "https://attacker.example/x.pdf"])
+@pytest.mark.parametrize(
+    "target", [UNC, "//attacker.example/share/x.pdf", "other.pdf", "https://attacker.example/x.pdf"]
+)
 def test_remote_go_to_is_refused(root, where, target):
-    assert_refused(root, make_pdf_with_action(
-        {"/S": "/GoToR", "/F": target, "/D": [0, "/Fit"]}, where=where))
+    assert_refused(root, make_pdf_with_action({"/S": "/GoToR", "/F": target, "/D": [0, "/Fit"]}, where=where))
 
 
 def test_remote_go_to_with_a_file_specification_is_refused(root):
-    assert_refused(root, make_pdf_with_action(
-        {"/S": "/GoToR", "/F": {"/Type": "/Filespec", "/FS": "/URL", "/F": UNC}, "/D": [0, "/Fit"]}))
+    assert_refused(
+        root,
+        make_pdf_with_action(
+            {"/S": "/GoToR", "/F": {"/Type": "/Filespec", "/FS": "/URL", "/F": UNC}, "/D": [0, "/Fit"]}
+        ),
+    )
 
 
 @pytest.mark.parametrize("where", ["open", "doc_aa", "page_aa", "annot_aa", "widget", "outline"])
@@ -140,37 +152,40 @@ def test_named_actions_other_than_page_turning_are_refused(root, name):
     assert_refused(root, make_pdf_with_action({"/S": "/Named", "/N": name}))
 
 
-@pytest.mark.parametrize("link", [
-    "javascript:app.alert(1)",
-    "JaVaScRiPt:app.alert(1)",
-    " javascript:app.alert(1)",
-    "\tjavascript:app.alert(1)",
-    "java\nscript:app.alert(1)",
-    "java\tscript:app.alert(1)",
-    "\x00javascript:app.alert(1)",
-    "%6Aavascript:app.alert(1)",
-    "javascript%3Aapp.alert(1)",
-    "vbscript:msgbox(1)",
-    "file:///C:/Windows/System32/calc.exe",
-    "FILE://attacker.example/share/x.exe",
-    "file:\\\\attacker.example\\share",
-    "data:text/html,<script>alert(1)</script>",
-    "DATA:text/html;base64,PHNjcmlwdD4=",
-    UNC,
-    "//attacker.example/x",
-    "relative/page.html",
-    "ftp://attacker.example/x",
-    "mailto:someone@example.org",
-    "smb://attacker.example/share",
-    "http:\\\\attacker.example",
-    "https://",
-    "https:///etc/passwd",
-    "https://user:pass@attacker.example/",
-    " https://example.org/",
-    "https://example.org/ javascript:x",
-    "https://exa\x00mple.org/",
-    "https%3A//example.org",
-])
+@pytest.mark.parametrize(
+    "link",
+    [
+        "javascript:app.alert(1)",
+        "JaVaScRiPt:app.alert(1)",
+        " javascript:app.alert(1)",
+        "\tjavascript:app.alert(1)",
+        "java\nscript:app.alert(1)",
+        "java\tscript:app.alert(1)",
+        "\x00javascript:app.alert(1)",
+        "%6Aavascript:app.alert(1)",
+        "javascript%3Aapp.alert(1)",
+        "vbscript:msgbox(1)",
+        "file:///C:/Windows/System32/calc.exe",
+        "FILE://attacker.example/share/x.exe",
+        "file:\\\\attacker.example\\share",
+        "data:text/html,<script>alert(1)</script>",
+        "DATA:text/html;base64,PHNjcmlwdD4=",
+        UNC,
+        "//attacker.example/x",
+        "relative/page.html",
+        "ftp://attacker.example/x",
+        "mailto:someone@example.org",
+        "smb://attacker.example/share",
+        "http:\\\\attacker.example",
+        "https://",
+        "https:///etc/passwd",
+        "https://user:pass@attacker.example/",
+        " https://example.org/",
+        "https://example.org/ javascript:x",
+        "https://exa\x00mple.org/",
+        "https%3A//example.org",
+    ],
+)
 def test_a_link_that_is_not_a_plain_web_link_is_refused(root, link):
     assert_refused(root, make_pdf_with_action(uri(link), where="link"))
 
@@ -189,14 +204,20 @@ def test_a_hex_escaped_action_name_is_refused(root):
 
 @pytest.mark.parametrize("hidden", ["JavaScript", "Launch", "GoToE", "SubmitForm"])
 def test_an_action_hidden_in_a_next_chain_is_refused(root, hidden):
-    chain = {"/S": "/GoTo", "/D": [PAGE, "/Fit"],
-             "/Next": [{"/S": "/Named", "/N": "/NextPage"}, ACTIONS[hidden]]}
+    chain = {
+        "/S": "/GoTo",
+        "/D": [PAGE, "/Fit"],
+        "/Next": [{"/S": "/Named", "/N": "/NextPage"}, ACTIONS[hidden]],
+    }
     assert_refused(root, make_pdf_with_action(chain, where="link"))
 
 
 def test_a_next_chain_of_one_action_is_followed(root):
-    chain = {"/S": "/GoTo", "/D": [PAGE, "/Fit"],
-             "/Next": {"/S": "/GoTo", "/D": "x", "/Next": ACTIONS["Launch"]}}
+    chain = {
+        "/S": "/GoTo",
+        "/D": [PAGE, "/Fit"],
+        "/Next": {"/S": "/GoTo", "/D": "x", "/Next": ACTIONS["Launch"]},
+    }
     assert_refused(root, make_pdf_with_action(chain, where="open"))
 
 
@@ -231,6 +252,8 @@ def test_the_refusal_is_a_translated_sentence(app, root):
         error = rejected(root, make_pdf_with_action(uri("javascript:app.alert(1)")))
         assert error.code == "pdf_active_content"
         assert "pdf_active_content" not in error.message()
-        assert error.message() != "The PDF contains scripts, actions or attached files, which are " \
-                                  "not accepted. Print it to a new PDF (File, Print, Save as PDF) " \
-                                  "and upload that copy."
+        assert (
+            error.message() != "The PDF contains scripts, actions or attached files, which are "
+            "not accepted. Print it to a new PDF (File, Print, Save as PDF) "
+            "and upload that copy."
+        )

@@ -25,8 +25,13 @@ from portal.storage import get_storage
 from tests.conftest import csrf_token, make_user
 from tests.wizard_helpers import make_category
 
-ANSWERS = {"business_name": "Warung Sederhana", "employees": 3, "has_branch": "no",
-           "start_date": "2020-05-01", "capital": 1500000}
+ANSWERS = {
+    "business_name": "Warung Sederhana",
+    "employees": 3,
+    "has_branch": "no",
+    "start_date": "2020-05-01",
+    "capital": 1500000,
+}
 HOLDER = "Siti Rahmawati"
 #: Where a permit's QR code points (DESIGN.md: /verify/<token> is public).
 VERIFY = "/verify/"
@@ -86,8 +91,12 @@ def test_approval_issues_exactly_one_permit_numbered_by_the_category_pattern(iss
     assert permit.revoked_at is None
     assert len(permit.verification_token) >= 32
     assert get_storage().exists(permit.pdf_key)
-    assert db.session.scalar(select(func.count()).select_from(Permit)
-                             .where(Permit.application_id == application.id)) == 1
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(Permit).where(Permit.application_id == application.id)
+        )
+        == 1
+    )
 
 
 def test_each_category_has_its_own_sequence():
@@ -98,8 +107,11 @@ def test_each_category_has_its_own_sequence():
         approve(application)
         numbers.append(permits.permit_for_application(application.id).number)
     year = clock.office_today().year
-    assert numbers == [f"503/TST/DPMPTSP/{year}/00001", f"503/TST/DPMPTSP/{year}/00002",
-                       f"503/ABC/DPMPTSP/{year}/00001"]
+    assert numbers == [
+        f"503/TST/DPMPTSP/{year}/00001",
+        f"503/TST/DPMPTSP/{year}/00002",
+        f"503/ABC/DPMPTSP/{year}/00001",
+    ]
 
 
 def test_a_custom_pattern_is_used():
@@ -107,7 +119,8 @@ def test_a_custom_pattern_is_used():
     application = new_application(category)
     approve(application)
     assert permits.permit_for_application(application.id).number == (
-        f"IZN-TST-{clock.office_today().year}-0001")
+        f"IZN-TST-{clock.office_today().year}-0001"
+    )
 
 
 def test_issuing_twice_returns_the_same_permit(issued):
@@ -159,17 +172,27 @@ def test_a_rolled_back_approval_leaves_neither_a_permit_nor_a_file():
     assert db.session.get(Application, application.id).status is S.RECOMMENDED
 
 
-@pytest.mark.parametrize("pattern", [
-    "{code.__class__}/{year}/{seq}", "{code}/{seq}", "{year}/{seq}", "{code}/{year}",
-    "{code}/{year}/{seq!r}", "{code}/{year}/{seq:>999}", "{code}/{year}/{seq", "{0}{code}{year}{seq}",
-])
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "{code.__class__}/{year}/{seq}",
+        "{code}/{seq}",
+        "{year}/{seq}",
+        "{code}/{year}",
+        "{code}/{year}/{seq!r}",
+        "{code}/{year}/{seq:>999}",
+        "{code}/{year}/{seq",
+        "{0}{code}{year}{seq}",
+    ],
+)
 def test_unusable_number_patterns_are_reported(pattern):
     assert permits.validate_number_pattern(pattern)
 
 
 def test_an_unusable_pattern_falls_back_to_the_default(app):
-    number = permits.format_permit_number("{code.__init__.__globals__}", code="TST", year=2026,
-                                          month=5, seq=7)
+    number = permits.format_permit_number(
+        "{code.__init__.__globals__}", code="TST", year=2026, month=5, seq=7
+    )
     assert number == "503/TST/DPMPTSP/2026/00007"
 
 
@@ -186,8 +209,9 @@ def test_certificate_holds_number_holder_details_and_link(issued):
 
 
 def test_certificate_prints_markup_in_answers_literally():
-    application = new_application(answers={**ANSWERS,
-                                           "business_name": "<script>alert(1)</script> <b>X</b> &"})
+    application = new_application(
+        answers={**ANSWERS, "business_name": "<script>alert(1)</script> <b>X</b> &"}
+    )
     approve(application)
     text = pdf_text(permits.permit_for_application(application.id))
     assert "<script>alert(1)</script> <b>X</b> &" in text
@@ -220,8 +244,13 @@ def test_certificate_qr_code_encodes_the_verification_link(issued):
     module = picture.width / len(rows)
     assert picture.width == picture.height
     assert module == int(module)
-    seen = [[picture.getpixel((int(c * module + module / 2), int(r * module + module / 2))) < 128
-             for c in range(len(rows))] for r in range(len(rows))]
+    seen = [
+        [
+            picture.getpixel((int(c * module + module / 2), int(r * module + module / 2))) < 128
+            for c in range(len(rows))
+        ]
+        for r in range(len(rows))
+    ]
     assert seen == [[bool(v) for v in row] for row in rows]
 
 
@@ -234,14 +263,17 @@ def test_certificate_is_a_valid_a4_pdf(issued):
 
 
 # -- masking ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize(("name", "masked"), [
-    ("Siti Rahmawati", "Siti R*******i"),
-    ("Muhammad Rizky Pratama", "Muhammad R***y P*****a"),
-    ("Sukarno", "S*****o"),
-    ("Ni Luh Ayu", "Ni L*h A*u"),
-    ("Budi Al", "Budi A*"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    ("name", "masked"),
+    [
+        ("Siti Rahmawati", "Siti R*******i"),
+        ("Muhammad Rizky Pratama", "Muhammad R***y P*****a"),
+        ("Sukarno", "S*****o"),
+        ("Ni Luh Ayu", "Ni L*h A*u"),
+        ("Budi Al", "Budi A*"),
+        ("", ""),
+    ],
+)
 def test_names_are_partly_masked(name, masked):
     assert permits.mask_name(name) == masked
     if name:
@@ -289,8 +321,9 @@ def test_verify_shows_a_revoked_permit_with_date_and_reason(client, login_as, is
     permit, _ = issued
     login_as(Role.APPROVER)
     page = client.get(f"/permits/{permit.id}").get_data(as_text=True)
-    response = client.post(f"/permits/{permit.id}/revoke",
-                           data={"csrf_token": csrf_token(page), "reason": "Lokasi tidak sesuai"})
+    response = client.post(
+        f"/permits/{permit.id}/revoke", data={"csrf_token": csrf_token(page), "reason": "Lokasi tidak sesuai"}
+    )
     assert response.status_code == 302
     client.post("/logout", data={"csrf_token": csrf_token(client.get("/").get_data(as_text=True))})
     html = client.get(f"{VERIFY}{permit.verification_token}?lang=en").get_data(as_text=True)
@@ -319,11 +352,21 @@ def _normalised_404(response) -> str:
 def test_unknown_and_malformed_tokens_get_the_same_not_found_page(client, issued):
     permit, _ = issued
     unknown = client.get(VERIFY + "A" * 43)
-    wrong_by_one = client.get(VERIFY + permit.verification_token[:-1]
-                              + ("B" if permit.verification_token[-1] != "B" else "C"))
-    malformed = [client.get(VERIFY + bad) for bad in
-                 ("../../etc/passwd", "..%2F..%2Fetc", "x" * 500, "%00", "' OR 1=1 --",
-                  "<script>alert(1)</script>", permit.verification_token + "x")]
+    wrong_by_one = client.get(
+        VERIFY + permit.verification_token[:-1] + ("B" if permit.verification_token[-1] != "B" else "C")
+    )
+    malformed = [
+        client.get(VERIFY + bad)
+        for bad in (
+            "../../etc/passwd",
+            "..%2F..%2Fetc",
+            "x" * 500,
+            "%00",
+            "' OR 1=1 --",
+            "<script>alert(1)</script>",
+            permit.verification_token + "x",
+        )
+    ]
     for response in (unknown, wrong_by_one, *malformed):
         assert response.status_code == 404
         assert _normalised_404(response) == _normalised_404(unknown)
@@ -349,16 +392,18 @@ def test_verification_link_uses_the_configured_address_not_the_host(client, issu
 def test_only_approvers_may_revoke(client, login_as, issued, role):
     permit, _ = issued
     login_as(role)
-    token = csrf_token(client.get("/dashboard" if role is Role.APPLICANT else "/")
-                       .get_data(as_text=True))
-    response = client.post(f"/permits/{permit.id}/revoke",
-                           data={"csrf_token": token, "reason": "Tidak sah"})
+    token = csrf_token(client.get("/dashboard" if role is Role.APPLICANT else "/").get_data(as_text=True))
+    response = client.post(f"/permits/{permit.id}/revoke", data={"csrf_token": token, "reason": "Tidak sah"})
     assert response.status_code == 403
     assert client.get(f"/permits/{permit.id}").status_code == 403
     db.session.refresh(permit)
     assert permit.revoked_at is None
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent)
-                             .where(AuditEvent.action == "revoke_permit")) == 0
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "revoke_permit")
+        )
+        == 0
+    )
 
 
 def test_the_holder_cannot_revoke_their_own_permit_in_the_service(issued):
@@ -374,8 +419,9 @@ def test_revoking_needs_a_reason(client, login_as, issued):
     login_as(Role.APPROVER)
     for reason in ("", "   \n  "):
         page = client.get(f"/permits/{permit.id}?lang=en").get_data(as_text=True)
-        response = client.post(f"/permits/{permit.id}/revoke",
-                               data={"csrf_token": csrf_token(page), "reason": reason})
+        response = client.post(
+            f"/permits/{permit.id}/revoke", data={"csrf_token": csrf_token(page), "reason": reason}
+        )
         assert response.status_code == 400
         assert "Give the reason for revoking the permit." in response.get_data(as_text=True)
     db.session.refresh(permit)
@@ -400,7 +446,11 @@ def test_revoking_writes_an_audit_event_the_applicant_sees(issued):
     db.session.commit()
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "revoke_permit"))
     assert (event.application_id, event.actor_id, event.note, event.visible_to_applicant) == (
-        application.id, approver.id, "Izin dipindahtangankan", True)
+        application.id,
+        approver.id,
+        "Izin dipindahtangankan",
+        True,
+    )
     assert permit.revoked_by_id == approver.id
     assert permit.revocation_reason == "Izin dipindahtangankan"
 
@@ -417,8 +467,7 @@ def test_a_permit_is_revoked_once(issued):
 def test_revoking_an_unknown_permit_is_404(client, login_as):
     login_as(Role.APPROVER)
     token = csrf_token(client.get("/").get_data(as_text=True))
-    assert client.post("/permits/999999/revoke", data={"csrf_token": token, "reason": "x"}
-                       ).status_code == 404
+    assert client.post("/permits/999999/revoke", data={"csrf_token": token, "reason": "x"}).status_code == 404
 
 
 # -- the holder's download -------------------------------------------------------------------------

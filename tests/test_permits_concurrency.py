@@ -30,8 +30,13 @@ def test_simultaneous_approvals_get_different_numbers(real_commits, tmp_path):
     from tests.wizard_helpers import make_category
 
     with scratch_database_url("permit_concurrency", tmp_path) as url:
-        app = create_app("test", SQLALCHEMY_DATABASE_URI=url, MAIL_DIR=tmp_path / "mail",
-                         UPLOAD_ROOT=tmp_path / "uploads", INSTANCE_DIR=tmp_path)
+        app = create_app(
+            "test",
+            SQLALCHEMY_DATABASE_URI=url,
+            MAIL_DIR=tmp_path / "mail",
+            UPLOAD_ROOT=tmp_path / "uploads",
+            INSTANCE_DIR=tmp_path,
+        )
         with app.app_context():
             db.create_all()
             category = make_category()
@@ -79,8 +84,9 @@ def test_simultaneous_approvals_get_different_numbers(real_commits, tmp_path):
                     finally:
                         db.session.remove()
 
-            threads = [threading.Thread(target=approve, args=pair)
-                       for pair in zip(ids, approver_ids, strict=True)]
+            threads = [
+                threading.Thread(target=approve, args=pair) for pair in zip(ids, approver_ids, strict=True)
+            ]
             for t in threads:
                 t.start()
             for t in threads:
@@ -92,8 +98,9 @@ def test_simultaneous_approvals_get_different_numbers(real_commits, tmp_path):
                 assert permits[0].number != permits[1].number
                 assert [p.number[-5:] for p in permits] == ["00001", "00002"]
                 # Write-then-record: a rolled-back attempt left no file behind.
-                stored = sorted(p.name for p in Path(tmp_path / "uploads" / "permits").rglob("*")
-                                if p.is_file())
+                stored = sorted(
+                    p.name for p in Path(tmp_path / "uploads" / "permits").rglob("*") if p.is_file()
+                )
                 assert stored == sorted(p.pdf_key.rsplit("/", 1)[-1] for p in permits)
         finally:
             with app.app_context():

@@ -18,23 +18,69 @@ from tests.conftest import csrf_token, post_form
 from tests.factories import DOCUMENTS
 
 FIELDS = [
-    {"key": "nama", "type": "text", "label_id": "Nama", "label_en": "Name", "required": True,
-     "page": "pemohon", "order": 1, "prefill": "full_name"},
-    {"key": "nik_pemohon", "type": "nik", "label_id": "NIK", "label_en": "NIK", "required": True,
-     "page": "pemohon", "order": 2, "prefill": "nik"},
-    {"key": "hp", "type": "phone", "label_id": "HP", "label_en": "Phone", "required": True,
-     "page": "pemohon", "order": 3, "prefill": "phone"},
-    {"key": "surel", "type": "email", "label_id": "Email", "label_en": "Email", "required": False,
-     "page": "pemohon", "order": 4, "prefill": "email"},
-    {"key": "nama_usaha", "type": "text", "label_id": "Nama usaha", "label_en": "Business name",
-     "required": True, "page": "pemohon", "order": 5},
+    {
+        "key": "nama",
+        "type": "text",
+        "label_id": "Nama",
+        "label_en": "Name",
+        "required": True,
+        "page": "pemohon",
+        "order": 1,
+        "prefill": "full_name",
+    },
+    {
+        "key": "nik_pemohon",
+        "type": "nik",
+        "label_id": "NIK",
+        "label_en": "NIK",
+        "required": True,
+        "page": "pemohon",
+        "order": 2,
+        "prefill": "nik",
+    },
+    {
+        "key": "hp",
+        "type": "phone",
+        "label_id": "HP",
+        "label_en": "Phone",
+        "required": True,
+        "page": "pemohon",
+        "order": 3,
+        "prefill": "phone",
+    },
+    {
+        "key": "surel",
+        "type": "email",
+        "label_id": "Email",
+        "label_en": "Email",
+        "required": False,
+        "page": "pemohon",
+        "order": 4,
+        "prefill": "email",
+    },
+    {
+        "key": "nama_usaha",
+        "type": "text",
+        "label_id": "Nama usaha",
+        "label_en": "Business name",
+        "required": True,
+        "page": "pemohon",
+        "order": 5,
+    },
 ]
 
 
 def _category(fields=FIELDS) -> PermitCategory:
-    category = PermitCategory(slug="izin-isi", code="ISI", name_id="Izin Isi", name_en="Fill permit",
-                              summary_id="Uji", summary_en="Test", sector=Sector.TRADE,
-                              time_limit_days=5)
+    category = PermitCategory(
+        slug="izin-isi",
+        code="ISI",
+        name_id="Izin Isi",
+        name_en="Fill permit",
+        summary_id="Uji",
+        summary_en="Test",
+        sector=Sector.TRADE,
+        time_limit_days=5,
+    )
     publish_new_version(category, fields, DOCUMENTS)
     db.session.commit()
     return category
@@ -68,9 +114,15 @@ def test_the_applicant_can_change_a_prefilled_value_and_her_answer_wins(client, 
     login_as(full_name="Siti Aminah")
     application_id = _start(client, _category())
     page = client.get(f"/applications/{application_id}/form/pemohon").get_data(as_text=True)
-    data = {"csrf_token": csrf_token(page), "action": "continue", "nama": "Siti Aminah Binti Umar",
-            "nik_pemohon": _value(page, "nik_pemohon"), "hp": _value(page, "hp"),
-            "surel": "", "nama_usaha": "Warung Siti"}
+    data = {
+        "csrf_token": csrf_token(page),
+        "action": "continue",
+        "nama": "Siti Aminah Binti Umar",
+        "nik_pemohon": _value(page, "nik_pemohon"),
+        "hp": _value(page, "hp"),
+        "surel": "",
+        "nama_usaha": "Warung Siti",
+    }
     response = client.post(f"/applications/{application_id}/form/pemohon", data=data)
     assert response.status_code == 302
     application = db.session.get(Application, application_id)
@@ -85,17 +137,29 @@ def test_the_applicant_can_change_a_prefilled_value_and_her_answer_wins(client, 
 def test_a_prefilled_value_that_fails_the_forms_stricter_rule_is_a_field_error(client, login_as):
     stricter = [dict(f) for f in FIELDS]
     # this office's form takes Balikpapan NIKs only (6471...); hers is from Samarinda (6472...)
-    stricter[1] = {"key": "nik_pemohon", "type": "text", "label_id": "NIK", "label_en": "NIK",
-                   "required": True, "page": "pemohon", "order": 2, "prefill": "nik",
-                   "pattern": "6471[0-9]{12}", "pattern_message_en": "A Balikpapan NIK (6471...).",
-                   "pattern_message_id": "NIK Balikpapan (6471...)."}
+    stricter[1] = {
+        "key": "nik_pemohon",
+        "type": "text",
+        "label_id": "NIK",
+        "label_en": "NIK",
+        "required": True,
+        "page": "pemohon",
+        "order": 2,
+        "prefill": "nik",
+        "pattern": "6471[0-9]{12}",
+        "pattern_message_en": "A Balikpapan NIK (6471...).",
+        "pattern_message_id": "NIK Balikpapan (6471...).",
+    }
     login_as(full_name="Siti Aminah")
     application_id = _start(client, _category(stricter))
     page = client.get(f"/applications/{application_id}/form/pemohon?lang=en").get_data(as_text=True)
     assert _value(page, "nik_pemohon").startswith("6472")
-    data = {"csrf_token": csrf_token(page), "action": "continue",
-            **{k: _value(page, k) or "" for k in ("nama", "nik_pemohon", "hp", "surel")},
-            "nama_usaha": "Warung Siti"}
+    data = {
+        "csrf_token": csrf_token(page),
+        "action": "continue",
+        **{k: _value(page, k) or "" for k in ("nama", "nik_pemohon", "hp", "surel")},
+        "nama_usaha": "Warung Siti",
+    }
     response = client.post(f"/applications/{application_id}/form/pemohon?lang=en", data=data)
     assert response.status_code == 200
     body = response.get_data(as_text=True)
@@ -110,11 +174,17 @@ def test_a_prefilled_value_that_fails_the_forms_stricter_rule_is_a_field_error(c
 def test_an_unknown_prefill_source_is_refused_when_the_form_is_checked():
     bad = [{**FIELDS[0], "prefill": "password_hash"}]
     problems = FormSpec.from_version(bad, []).validate_definition()
-    assert any(p.about("field", "nama") and "full_name, nik, phone, email" in str(p)
-               for p in problems)
-    category = PermitCategory(slug="izin-salah", code="SLH", name_id="Izin", name_en="Permit",
-                              summary_id="Uji", summary_en="Test", sector=Sector.TRADE,
-                              time_limit_days=5)
+    assert any(p.about("field", "nama") and "full_name, nik, phone, email" in str(p) for p in problems)
+    category = PermitCategory(
+        slug="izin-salah",
+        code="SLH",
+        name_id="Izin",
+        name_en="Permit",
+        summary_id="Uji",
+        summary_en="Test",
+        sector=Sector.TRADE,
+        time_limit_days=5,
+    )
     with pytest.raises(DefinitionError):
         publish_new_version(category, bad, DOCUMENTS)
 
@@ -127,11 +197,15 @@ def test_the_form_builder_marks_a_field_as_filled_from_the_account(client, login
     category = _category()
     base = f"/admin/categories/{category.id}/form"
     page = client.get(f"{base}/fields/nama?lang=en").get_data(as_text=True)
-    assert "Fill in from the applicant&#39;s account" in page or \
-        "Fill in from the applicant's account" in page
-    response = post_form(client, f"{base}/fields/new",
-                         field_post(key="telepon", label_id="Telepon", page="pemohon",
-                                    prefill="phone"), page=base)
+    assert (
+        "Fill in from the applicant&#39;s account" in page or "Fill in from the applicant's account" in page
+    )
+    response = post_form(
+        client,
+        f"{base}/fields/new",
+        field_post(key="telepon", label_id="Telepon", page="pemohon", prefill="phone"),
+        page=base,
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
     draft = admin_services.get_draft(category, admin)
     (field,) = [f for f in draft.fields if f["key"] == "telepon"]

@@ -35,9 +35,16 @@ def production_env(monkeypatch, tmp_path):
 def production_app(production_env, tmp_path):
     """A real app built from the Production class (on the test's rolled-back session)."""
     saved = limiter._storage, limiter._limiter, limiter._key_prefix
-    app = create_app("production", SECRET_KEY=STRONG_KEY, MAIL_DIR=tmp_path / "mail",
-                     INSTANCE_DIR=tmp_path, UPLOAD_ROOT=tmp_path / "uploads",
-                     RATELIMIT_STORAGE_URI="memory://", REDIS_URL=None, MAIL_SERVER=None)
+    app = create_app(
+        "production",
+        SECRET_KEY=STRONG_KEY,
+        MAIL_DIR=tmp_path / "mail",
+        INSTANCE_DIR=tmp_path,
+        UPLOAD_ROOT=tmp_path / "uploads",
+        RATELIMIT_STORAGE_URI="memory://",
+        REDIS_URL=None,
+        MAIL_SERVER=None,
+    )
     try:
         yield app
     finally:
@@ -49,8 +56,7 @@ def demo_users():
     """The demo accounts as `make run` seeds them (same emails, the published password)."""
     users = []
     for email, name, roles, _nik, _phone in DEMO_USERS:
-        users.append(make_user(email=email, full_name=name, roles=list(roles),
-                               password=DEMO_PASSWORD))
+        users.append(make_user(email=email, full_name=name, roles=list(roles), password=DEMO_PASSWORD))
     return users
 
 
@@ -58,8 +64,12 @@ def https_login(app, email: str, password: str):
     browser = app.test_client()
     base = "https://izin.example.go.id"
     token = csrf_token(browser.get("/login?lang=en", base_url=base).get_data(as_text=True))
-    return browser, browser.post("/login?lang=en", base_url=base, headers={"Referer": base + "/"},
-                                 data={"csrf_token": token, "email": email, "password": password})
+    return browser, browser.post(
+        "/login?lang=en",
+        base_url=base,
+        headers={"Referer": base + "/"},
+        data={"csrf_token": token, "email": email, "password": password},
+    )
 
 
 # --- the demo accounts -----------------------------------------------------------------------
@@ -92,10 +102,10 @@ def production_rules(app):
     app.config["DEMO_ACCOUNTS_ENABLED"] = True
 
 
-@pytest.mark.parametrize("typed", ["ADMIN@demo.test", " admin@demo.test ", "Admin@Demo.Test",
-                                   "admin@DEMO.TEST\t"])
-def test_demo_email_in_another_case_or_with_spaces_is_refused(production_rules, demo_users,
-                                                              typed):
+@pytest.mark.parametrize(
+    "typed", ["ADMIN@demo.test", " admin@demo.test ", "Admin@Demo.Test", "admin@DEMO.TEST\t"]
+)
+def test_demo_email_in_another_case_or_with_spaces_is_refused(production_rules, demo_users, typed):
     assert services.authenticate(typed, DEMO_PASSWORD) is None
 
 
@@ -135,16 +145,30 @@ def test_seed_demo_is_refused_under_production(production_app):
 
 # --- the published demo password -------------------------------------------------------------
 
-PUBLISHED_VARIANTS = [DEMO_PASSWORD, DEMO_PASSWORD + " ", " " + DEMO_PASSWORD,
-                      DEMO_PASSWORD.lower(), DEMO_PASSWORD.upper(), DEMO_PASSWORD + "\t"]
+PUBLISHED_VARIANTS = [
+    DEMO_PASSWORD,
+    DEMO_PASSWORD + " ",
+    " " + DEMO_PASSWORD,
+    DEMO_PASSWORD.lower(),
+    DEMO_PASSWORD.upper(),
+    DEMO_PASSWORD + "\t",
+]
 REFUSAL = "This is the published password of the demo accounts"
 
 
 @pytest.mark.parametrize("password", PUBLISHED_VARIANTS)
 def test_registration_refuses_the_demo_password(client, password):
-    response = post_form(client, "/register?lang=en", {
-        "full_name": "Siti Aminah", "email": "siti.demo@example.test", "nik": "6472014101900001",
-        "phone": "0812 3456 7890", "password": password})
+    response = post_form(
+        client,
+        "/register?lang=en",
+        {
+            "full_name": "Siti Aminah",
+            "email": "siti.demo@example.test",
+            "nik": "6472014101900001",
+            "phone": "0812 3456 7890",
+            "password": password,
+        },
+    )
     assert response.status_code == 200
     assert REFUSAL in response.get_data(as_text=True)
     assert services.get_user_by_email("siti.demo@example.test") is None
@@ -153,8 +177,9 @@ def test_registration_refuses_the_demo_password(client, password):
 @pytest.mark.parametrize("password", PUBLISHED_VARIANTS[:2])
 def test_password_change_refuses_the_demo_password(client, login_as, password):
     user = login_as(Role.APPLICANT)
-    response = post_form(client, "/account/password?lang=en", {
-        "current_password": DEFAULT_PASSWORD, "new_password": password})
+    response = post_form(
+        client, "/account/password?lang=en", {"current_password": DEFAULT_PASSWORD, "new_password": password}
+    )
     assert response.status_code == 200
     assert REFUSAL in response.get_data(as_text=True)
     assert services.authenticate(user.email, DEFAULT_PASSWORD) is not None
@@ -165,7 +190,7 @@ def test_password_reset_refuses_the_demo_password(app, client, outbox, password)
     user = make_user(locale="en")
     post_form(client, "/forgot-password?lang=en", {"email": user.email})
     link = outbox.last_link(user.email, "/reset-password/")
-    path = link[len(app.config["BASE_URL"]):]
+    path = link[len(app.config["BASE_URL"]) :]
     response = post_form(client, path + "?lang=en", {"password": password}, page=path)
     assert response.status_code == 200
     assert REFUSAL in response.get_data(as_text=True)
@@ -177,16 +202,26 @@ def test_staff_create_refuses_the_demo_password(app, password):
     with app.test_request_context("/?lang=en"), pytest.raises(services.AccountError) as refused:
         services.create_staff("new.staff@example.test", "New Staff", [Role.OFFICER], password)
     assert "published" in str(refused.value)
-    result = CliRunner().invoke(app.cli, ["users", "create", "--email", "cli.staff@example.test",
-                                          "--role", "officer", "--password", password])
+    result = CliRunner().invoke(
+        app.cli,
+        ["users", "create", "--email", "cli.staff@example.test", "--role", "officer", "--password", password],
+    )
     assert result.exit_code != 0
     assert services.get_user_by_email("cli.staff@example.test") is None
 
 
 def test_a_password_that_only_contains_the_demo_password_is_fine(client):
-    response = post_form(client, "/register?lang=en", {
-        "full_name": "Siti Aminah", "email": "siti.long@example.test", "nik": "6472014101900001",
-        "phone": "0812 3456 7890", "password": "my own " + DEMO_PASSWORD + " and more"})
+    response = post_form(
+        client,
+        "/register?lang=en",
+        {
+            "full_name": "Siti Aminah",
+            "email": "siti.long@example.test",
+            "nik": "6472014101900001",
+            "phone": "0812 3456 7890",
+            "password": "my own " + DEMO_PASSWORD + " and more",
+        },
+    )
     assert response.status_code == 302
 
 
@@ -218,8 +253,10 @@ def test_weak_secret_key_stops_production_start_up(production_env, name):
     assert "secrets.token_urlsafe" in message  # says how to make a good one
 
 
-@pytest.mark.parametrize("key", [secrets.token_urlsafe(32), secrets.token_urlsafe(48),
-                                 secrets.token_hex(32), secrets.token_hex(48)])
+@pytest.mark.parametrize(
+    "key",
+    [secrets.token_urlsafe(32), secrets.token_urlsafe(48), secrets.token_hex(32), secrets.token_hex(48)],
+)
 def test_random_secret_keys_start(production_env, key):
     production_env.setenv("SECRET_KEY", key)
     config.Production.check()  # no error

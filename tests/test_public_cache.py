@@ -23,11 +23,20 @@ def public_urls(app):
 
     category = make_category()
     news = News(title="Jam layanan baru", body="Mulai Senin.", published_at=utcnow())
-    db.session.add_all([news, FaqEntry(topic="biaya", question="Berapa biayanya?", answer="Gratis.",
-                                       published=True)])
+    db.session.add_all(
+        [news, FaqEntry(topic="biaya", question="Berapa biayanya?", answer="Gratis.", published=True)]
+    )
     db.session.commit()
-    return ["/", "/permits", f"/permits/{category.slug}", "/news", f"/news/{news.id}", "/faq",
-            "/statistics", "/tutorials"]
+    return [
+        "/",
+        "/permits",
+        f"/permits/{category.slug}",
+        "/news",
+        f"/news/{news.id}",
+        "/faq",
+        "/statistics",
+        "/tutorials",
+    ]
 
 
 def _cookies(response) -> list[str]:

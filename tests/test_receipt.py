@@ -29,16 +29,21 @@ def _submitted(client, category) -> int:
     application_id = int(re.search(r"/applications/(\d+)/", response.headers["Location"]).group(1))
     token = csrf_token(client.get("/dashboard").get_data(as_text=True))
     for page_key, data in GOOD_PAGES.items():
-        client.post(f"/applications/{application_id}/form/{page_key}",
-                    data={"csrf_token": token, "action": "continue", **data})
-    client.post(f"/applications/{application_id}/documents/ktp",
-                data={"csrf_token": token, "file": file_upload(make_pdf(), "ktp-siti.pdf")},
-                content_type="multipart/form-data")
+        client.post(
+            f"/applications/{application_id}/form/{page_key}",
+            data={"csrf_token": token, "action": "continue", **data},
+        )
+    client.post(
+        f"/applications/{application_id}/documents/ktp",
+        data={"csrf_token": token, "file": file_upload(make_pdf(), "ktp-siti.pdf")},
+        content_type="multipart/form-data",
+    )
     review = client.get(f"/applications/{application_id}/review").get_data(as_text=True)
     version = re.search(r'name="version" type="hidden" value="(\d+)"', review).group(1)
-    response = client.post(f"/applications/{application_id}/review",
-                           data={"csrf_token": csrf_token(review), "version": version,
-                                 "declaration": "y"})
+    response = client.post(
+        f"/applications/{application_id}/review",
+        data={"csrf_token": csrf_token(review), "version": version, "declaration": "y"},
+    )
     assert response.headers["Location"].endswith("/confirmation")
     return application_id
 
@@ -52,8 +57,14 @@ def test_after_submitting_she_reads_every_answer_and_document_she_sent(client, l
     application_id = _submitted(client, category)
     page = client.get(f"/applications/{application_id}?lang=en").get_data(as_text=True)
     assert "What you sent" in page
-    for text in ("Warung Sederhana", "Rp 1.500.000", "Business name", "Number of employees",
-                 "ktp-siti.pdf", "Applicant&#39;s ID card"):
+    for text in (
+        "Warung Sederhana",
+        "Rp 1.500.000",
+        "Business name",
+        "Number of employees",
+        "ktp-siti.pdf",
+        "Applicant&#39;s ID card",
+    ):
         assert text in page, text
 
 

@@ -41,7 +41,7 @@ RECORDED = Path(__file__).resolve().parent.parent / "portal" / "data" / "tutoria
 HOSTILE_LABELS = [
     'Nama "panggilan" Anda',
     "Nama \u201cpanggilan\u201d",
-    "Foto usaha \U0001F3EA\u2728",
+    "Foto usaha \U0001f3ea\u2728",
     "\u0627\u0633\u0645 \u0627\u0644\u0645\u0633\u062a\u062e\u062f\u0645",  # Arabic: user name
     "Alamat " + "sangat panjang " * 14,  # 200+ characters
     "Baris satu\nbaris dua --> tiga",
@@ -74,7 +74,7 @@ def test_right_to_left_text_is_isolated_inside_its_quotes():
 
 def test_the_speech_text_has_no_emoji_quotes_or_isolates():
     spoken = speakable(f"Unggah {quote(HOSTILE_LABELS[2])} dan {quote(HOSTILE_LABELS[3])}.")
-    assert "\U0001F3EA" not in spoken and "\u2728" not in spoken
+    assert "\U0001f3ea" not in spoken and "\u2728" not in spoken
     assert "\u201c" not in spoken and "\u2068" not in spoken
     assert spoken.startswith("Unggah Foto usaha dan ")
 
@@ -87,15 +87,22 @@ def test_a_renamed_label_no_longer_matches():
 # -- captions and chapters -------------------------------------------------------------------------
 def _chapters() -> list[Chapter]:
     def step(stage, start, end, text):
-        return Step(stage=stage, selector="main h1", label="", text={"id": text, "en": text},
-                    start=start, end=end)
+        return Step(
+            stage=stage, selector="main h1", label="", text={"id": text, "en": text}, start=start, end=end
+        )
 
     return [
-        Chapter("register", {"id": "Daftar akun", "en": "Create an account"},
-                [step("register", 1.0, 4.0, "satu"), step("register", 3.5, 6.0, "dua")]),
+        Chapter(
+            "register",
+            {"id": "Daftar akun", "en": "Create an account"},
+            [step("register", 1.0, 4.0, "satu"), step("register", 3.5, 6.0, "dua")],
+        ),
         # The last cue of a chapter runs past the next chapter's first step.
-        Chapter("login", {"id": "Masuk", "en": "Log in"},
-                [step("login", 5.8, 9.0, "tiga"), step("login", 9.0, 12.0, "empat")]),
+        Chapter(
+            "login",
+            {"id": "Masuk", "en": "Log in"},
+            [step("login", 5.8, 9.0, "tiga"), step("login", 9.0, 12.0, "empat")],
+        ),
     ]
 
 
@@ -134,35 +141,70 @@ def test_sample_answers_pass_every_page_of_every_seeded_form(raw):
 
 
 def test_a_pattern_field_takes_the_example_in_its_help_text():
-    spec = FormSpec.from_version([
-        {"key": "kode", "type": "text", "label_id": "Kode kantor", "required": True,
-         "pattern": "KT-[0-9]{4}", "help_id": "Contoh: KT-2026"}], [])
+    spec = FormSpec.from_version(
+        [
+            {
+                "key": "kode",
+                "type": "text",
+                "label_id": "Kode kantor",
+                "required": True,
+                "pattern": "KT-[0-9]{4}",
+                "help_id": "Contoh: KT-2026",
+            }
+        ],
+        [],
+    )
     assert samples.sample_answers(spec)["kode"] == "KT-2026"
 
 
 def test_a_field_no_sample_can_pass_is_named():
-    spec = FormSpec.from_version([
-        {"key": "kode_rahasia", "type": "text", "label_id": "Kode", "required": True,
-         "pattern": "ZZ[0-9]{9}QQ"}], [])
+    spec = FormSpec.from_version(
+        [
+            {
+                "key": "kode_rahasia",
+                "type": "text",
+                "label_id": "Kode",
+                "required": True,
+                "pattern": "ZZ[0-9]{9}QQ",
+            }
+        ],
+        [],
+    )
     with pytest.raises(samples.SampleError, match="kode_rahasia"):
         samples.sample_answers(spec)
 
 
 # -- re-recording requests -------------------------------------------------------------------------
 def _category(slug: str = "uji-rekam") -> PermitCategory:
-    category = PermitCategory(slug=slug, code="UJI", name_id="Izin Uji Rekam", name_en="Recording test permit",
-                              sector=Sector.GENERAL, time_limit_days=3)
+    category = PermitCategory(
+        slug=slug,
+        code="UJI",
+        name_id="Izin Uji Rekam",
+        name_en="Recording test permit",
+        sector=Sector.GENERAL,
+        time_limit_days=3,
+    )
     db.session.add(category)
-    publish_new_version(category, [{"key": "nama", "type": "text", "label_id": "Nama", "required": True,
-                                    "page": "applicant"}],
-                        [{"key": "ktp", "label_id": "KTP", "allowed_types": ["pdf"]}])
+    publish_new_version(
+        category,
+        [{"key": "nama", "type": "text", "label_id": "Nama", "required": True, "page": "applicant"}],
+        [{"key": "ktp", "label_id": "KTP", "allowed_types": ["pdf"]}],
+    )
     return category
 
 
 def _recorded_guide(category: PermitCategory, version_id: int | None) -> Tutorial:
-    tutorial = Tutorial(slug=f"guide-{category.slug}", title_id="Panduan", title_en="Guide", published=True,
-                        category_id=category.id, chapters_json=[], chapter_transcripts={},
-                        form_version_id=version_id, recording={"lang": "id", "steps": []})
+    tutorial = Tutorial(
+        slug=f"guide-{category.slug}",
+        title_id="Panduan",
+        title_en="Guide",
+        published=True,
+        category_id=category.id,
+        chapters_json=[],
+        chapter_transcripts={},
+        form_version_id=version_id,
+        recording={"lang": "id", "steps": []},
+    )
     db.session.add(tutorial)
     db.session.commit()
     return tutorial
@@ -175,8 +217,13 @@ def _publish_again(category: PermitCategory, label: str) -> None:
 
 
 def _pending(category: PermitCategory) -> list[RecordingRequest]:
-    return list(db.session.scalars(select(RecordingRequest).where(
-        RecordingRequest.category_id == category.id, RecordingRequest.state == RecordingState.PENDING)))
+    return list(
+        db.session.scalars(
+            select(RecordingRequest).where(
+                RecordingRequest.category_id == category.id, RecordingRequest.state == RecordingState.PENDING
+            )
+        )
+    )
 
 
 def test_publishing_a_form_queues_a_recording_of_its_guide():
@@ -228,18 +275,49 @@ def _outputs(tmp_path: Path, duration: float = 4.0) -> Outputs:
     if shutil.which("ffmpeg") is None:
         pytest.skip("ffmpeg is not installed")
     video = tmp_path / "v.mp4"
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", f"color=c=white:s=240x320:d={duration}",
-                    "-f", "lavfi", "-i", "anullsrc=r=22050:cl=mono", "-t", str(duration), "-c:v", "libx264",
-                    "-pix_fmt", "yuv420p", "-c:a", "aac", "-movflags", "+faststart", str(video)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"color=c=white:s=240x320:d={duration}",
+            "-f",
+            "lavfi",
+            "-i",
+            "anullsrc=r=22050:cl=mono",
+            "-t",
+            str(duration),
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-movflags",
+            "+faststart",
+            str(video),
+        ],
+        check=True,
+    )
     poster = tmp_path / "p.jpg"
     poster.write_bytes(samples.sample_jpeg("poster"))
     chapters = [{"id": "login", "start": 0.0, "end": duration, "title": {"id": "Masuk", "en": "Log in"}}]
     cues = [vtt.Cue(0.5, 2.0, "Tekan \u201cMasuk\u201d.")]
-    return Outputs(video=video, small=video, audio=video, posters={"login": poster},
-                   captions={"id": vtt.serialize(cues).encode(), "en": vtt.serialize(cues).encode()},
-                   chapters_vtt=vtt.serialize([vtt.Cue(0.0, duration, "Masuk", id="login")]).encode(),
-                   duration=duration, chapters=chapters,
-                   transcripts={"login": {"id": "Tekan Masuk.", "en": "Press Log in."}})
+    return Outputs(
+        video=video,
+        small=video,
+        audio=video,
+        posters={"login": poster},
+        captions={"id": vtt.serialize(cues).encode(), "en": vtt.serialize(cues).encode()},
+        chapters_vtt=vtt.serialize([vtt.Cue(0.0, duration, "Masuk", id="login")]).encode(),
+        duration=duration,
+        chapters=chapters,
+        transcripts={"login": {"id": "Tekan Masuk.", "en": "Press Log in."}},
+    )
 
 
 def _stored_files(app) -> set[Path]:
@@ -250,8 +328,15 @@ def _stored_files(app) -> set[Path]:
 def test_a_recorded_guide_is_published_and_shown_on_its_category_stages(tmp_path, client):
     category = _category()
     steps = [{"stage": "login", "selector": "#email", "label": "Masuk", "text": {"id": "a", "en": "a"}}]
-    tutorial = publish_guide(category, _outputs(tmp_path), steps, lang="id", viewport="phone",
-                             form_version_id=category.current_version_id, form_version_number=1)
+    tutorial = publish_guide(
+        category,
+        _outputs(tmp_path),
+        steps,
+        lang="id",
+        viewport="phone",
+        form_version_id=category.current_version_id,
+        form_version_number=1,
+    )
     assert tutorial.published and tutorial.recording["steps"] == steps
     choice = services.tutorial_for_stage("login", category.id)
     assert choice.tutorial.id == tutorial.id and choice.chapter["id"] == "login"
@@ -267,8 +352,15 @@ def test_a_recorded_guide_is_published_and_shown_on_its_category_stages(tmp_path
 def test_a_failed_store_keeps_the_old_guide_live_and_leaves_no_files(app, tmp_path, monkeypatch, failure):
     category = _category()
     steps = [{"stage": "login", "selector": "#email", "label": "Masuk", "text": {"id": "a", "en": "a"}}]
-    old = publish_guide(category, _outputs(tmp_path), steps, lang="id", viewport="phone",
-                        form_version_id=category.current_version_id, form_version_number=1)
+    old = publish_guide(
+        category,
+        _outputs(tmp_path),
+        steps,
+        lang="id",
+        viewport="phone",
+        form_version_id=category.current_version_id,
+        form_version_number=1,
+    )
     old_keys = (old.video_key, old.small_video_key, old.audio_key, old.captions_id_key, old.poster_key)
     files_before = _stored_files(app)
     storage = get_storage()
@@ -288,13 +380,26 @@ def test_a_failed_store_keeps_the_old_guide_live_and_leaves_no_files(app, tmp_pa
     fresh.mkdir()
     new_outputs = _outputs(fresh, duration=5.0)
     with pytest.raises((OSError, RuntimeError)):
-        publish_guide(category, new_outputs, steps, lang="id", viewport="phone", form_version_id=category.current_version_id,
-                      form_version_number=2)
+        publish_guide(
+            category,
+            new_outputs,
+            steps,
+            lang="id",
+            viewport="phone",
+            form_version_id=category.current_version_id,
+            form_version_number=2,
+        )
     monkeypatch.undo()
     db.session.expire_all()
     live = db.session.get(Tutorial, old.id)
     assert live.published
-    assert (live.video_key, live.small_video_key, live.audio_key, live.captions_id_key, live.poster_key) == old_keys
+    assert (
+        live.video_key,
+        live.small_video_key,
+        live.audio_key,
+        live.captions_id_key,
+        live.poster_key,
+    ) == old_keys
     assert live.duration_seconds == 4.0
     assert _stored_files(app) == files_before  # nothing half-published, nothing left over
     assert services.tutorial_for_stage("login", category.id).tutorial.id == old.id
@@ -303,12 +408,20 @@ def test_a_failed_store_keeps_the_old_guide_live_and_leaves_no_files(app, tmp_pa
 def test_a_guide_without_a_form_chapter_sends_that_stage_back_to_the_general_guide(tmp_path):
     category = _category()
     steps = [{"stage": "login", "selector": "#email", "label": "Masuk", "text": {"id": "a", "en": "a"}}]
-    tutorial = publish_guide(category, _outputs(tmp_path), steps, lang="id", viewport="phone",
-                             form_version_id=category.current_version_id, form_version_number=1)
+    tutorial = publish_guide(
+        category,
+        _outputs(tmp_path),
+        steps,
+        lang="id",
+        viewport="phone",
+        form_version_id=category.current_version_id,
+        form_version_number=1,
+    )
     services.map_stage("fill_form", tutorial, None, category_id=category.id)  # an old mapping
     map_guide_stages(tutorial, category.id)
-    stages = set(db.session.scalars(select(StageTutorial.stage_key).where(
-        StageTutorial.category_id == category.id)))
+    stages = set(
+        db.session.scalars(select(StageTutorial.stage_key).where(StageTutorial.category_id == category.id))
+    )
     assert stages == {"login"}
 
 
@@ -349,8 +462,9 @@ def test_an_admin_asks_for_a_new_recording_and_sees_the_guide_being_updated(clie
     login_as(Role.ADMIN)
     page = client.get("/admin/recorded-guides/").get_data(as_text=True)
     assert "Izin Uji Rekam" in page and guide.title("id") in page
-    response = post_form(client, f"/admin/recorded-guides/{category.id}/record", {},
-                         page="/admin/recorded-guides/")
+    response = post_form(
+        client, f"/admin/recorded-guides/{category.id}/record", {}, page="/admin/recorded-guides/"
+    )
     assert response.status_code == 302
     assert len(_pending(category)) == 1
     page = client.get("/admin/recorded-guides/", headers={"Accept-Language": "id"}).get_data(as_text=True)

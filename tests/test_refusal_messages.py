@@ -19,8 +19,15 @@ from tests.conftest import post_form
 from tests.fixtures_files import make_png
 from tests.wizard_helpers import file_upload
 
-PARAMS = {"limit": 1024 * 1024, "size": 2 * 1024 * 1024, "found": "png", "allowed": ["pdf"],
-          "width": 6300, "height": 6300, "max_pixels": 40_000_000}
+PARAMS = {
+    "limit": 1024 * 1024,
+    "size": 2 * 1024 * 1024,
+    "found": "png",
+    "allowed": ["pdf"],
+    "width": 6300,
+    "height": 6300,
+    "max_pixels": 40_000_000,
+}
 RAW = re.compile(r"upload rejected|UploadRejected|\{'|'found'|'allowed'|wrong_type|\b[a-z]+_[a-z_]+\b")
 
 
@@ -36,10 +43,17 @@ def test_staff_uploading_a_png_as_public_information_see_a_sentence(app, client,
     login_as(Role.ADMIN, locale=lang)
     page = client.get(f"/staff/information?lang={lang}").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = client.post(f"/staff/information?lang={lang}", data={
-        "csrf_token": token, "title": "Laporan tahunan", "kind": "annual_report", "year": "2025",
-        "file": file_upload(make_png(), "laporan.pdf", "application/pdf")},
-        content_type="multipart/form-data")
+    response = client.post(
+        f"/staff/information?lang={lang}",
+        data={
+            "csrf_token": token,
+            "title": "Laporan tahunan",
+            "kind": "annual_report",
+            "year": "2025",
+            "file": file_upload(make_png(), "laporan.pdf", "application/pdf"),
+        },
+        content_type="multipart/form-data",
+    )
     html = response.get_data(as_text=True)
     with app.test_request_context("/"), force_locale(lang):
         expected = UploadRejected("wrong_type", found="png", allowed=["pdf"]).message()
@@ -97,23 +111,46 @@ def test_an_unknown_code_is_shown_to_the_help_desk_as_a_sentence_not_the_code(ap
 
 
 # -- the admin's permit number pattern -----------------------------------------------------------
-CATEGORY_POST = {"slug": "izin-reklame-baru", "code": "RKL", "name_id": "Izin Reklame Baru",
-                 "name_en": "New advertisement permit", "sector": "advertising",
-                 "time_limit_days": "7", "cost_rupiah": "0", "validity_months": "12"}
+CATEGORY_POST = {
+    "slug": "izin-reklame-baru",
+    "code": "RKL",
+    "name_id": "Izin Reklame Baru",
+    "name_en": "New advertisement permit",
+    "sector": "advertising",
+    "time_limit_days": "7",
+    "cost_rupiah": "0",
+    "validity_months": "12",
+}
 
 
-@pytest.mark.parametrize("pattern", ["503/{code}/{year}/{seq", "503/{code}/{year}/seq}",
-                                     "{code}/{year}/{seq!r}", "{code}/{year}/{seq:>9}",
-                                     "{code}/{seq}", "{code}/{year}/{seq}/" + "x" * 80,
-                                     "{code}/{year}/{seq.__class__}"])
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "503/{code}/{year}/{seq",
+        "503/{code}/{year}/seq}",
+        "{code}/{year}/{seq!r}",
+        "{code}/{year}/{seq:>9}",
+        "{code}/{seq}",
+        "{code}/{year}/{seq}/" + "x" * 80,
+        "{code}/{year}/{seq.__class__}",
+    ],
+)
 def test_a_bad_permit_number_pattern_is_explained_in_indonesian(client, login_as, pattern):
     login_as(Role.ADMIN, locale="id")
-    response = post_form(client, "/admin/categories/new?lang=id",
-                         {**CATEGORY_POST, "permit_number_pattern": pattern})
+    response = post_form(
+        client, "/admin/categories/new?lang=id", {**CATEGORY_POST, "permit_number_pattern": pattern}
+    )
     html = response.get_data(as_text=True)
     assert response.status_code in (200, 400)
-    for english in ("unreadable pattern", "Single '}'", "expected '}'", "unknown placeholder",
-                    "unsupported format", "the pattern needs", "too long"):
+    for english in (
+        "unreadable pattern",
+        "Single '}'",
+        "expected '}'",
+        "unknown placeholder",
+        "unsupported format",
+        "the pattern needs",
+        "too long",
+    ):
         assert english not in html.replace("&#39;", "'"), (english, pattern)
 
 
@@ -121,12 +158,16 @@ def test_a_bad_permit_number_pattern_is_explained_in_indonesian(client, login_as
 BROKEN_CAPTIONS = {
     "WEBVTT\n00:00.000 --> 00:01.000\nx\n": (
         "baris 2: harus ada satu baris kosong setelah baris WEBVTT",
-        "line 2: a blank line must follow the WEBVTT header"),
+        "line 2: a blank line must follow the WEBVTT header",
+    ),
     "WEBVTT\n\n00:05.000 --> 00:04.000\nx\n": (
         "baris 3: teks berakhir sebelum atau tepat saat dimulai",
-        "line 3: the cue ends before or when it starts"),
-    "WEBVTT\n\n00:00.000 --> 00:61.000\nx\n": ("baris 3: &#39;00:61.000&#39; bukan waktu",
-                                               "line 3: &#39;00:61.000&#39; is not a time"),
+        "line 3: the cue ends before or when it starts",
+    ),
+    "WEBVTT\n\n00:00.000 --> 00:61.000\nx\n": (
+        "baris 3: &#39;00:61.000&#39; bukan waktu",
+        "line 3: &#39;00:61.000&#39; is not a time",
+    ),
 }
 
 
@@ -140,9 +181,13 @@ def test_broken_captions_are_explained_in_the_admins_language(client, login_as, 
     login_as(Role.ADMIN, locale=lang)
     tutorial = make_tutorial()
     page = f"/admin/tutorials/{tutorial.id}?lang={lang}"
-    response = post_form(client, f"/admin/tutorials/{tutorial.id}/files/captions_id?lang={lang}",
-                         {"file": (io.BytesIO(captions.encode()), "id.vtt")}, page=page,
-                         content_type="multipart/form-data")
+    response = post_form(
+        client,
+        f"/admin/tutorials/{tutorial.id}/files/captions_id?lang={lang}",
+        {"file": (io.BytesIO(captions.encode()), "id.vtt")},
+        page=page,
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     indonesian, english = BROKEN_CAPTIONS[captions]

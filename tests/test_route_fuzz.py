@@ -36,9 +36,32 @@ EXAMPLES = int(os.environ.get("ROUTE_FUZZ_EXAMPLES", "6"))
 ROLES = [None, Role.APPLICANT, Role.OFFICER, Role.APPROVER, Role.HELPDESK, Role.ADMIN]
 
 # Every query parameter a view or filter reads (grep request.args / args.get in portal/).
-QUERY_NAMES = ["before", "after", "cursor", "category", "status", "sort", "size", "start", "end",
-               "submitted_from", "submitted_to", "year", "application", "q", "kind", "lang",
-               "page", "chapter", "v", "assigned", "due", "sector", "next", "id"]
+QUERY_NAMES = [
+    "before",
+    "after",
+    "cursor",
+    "category",
+    "status",
+    "sort",
+    "size",
+    "start",
+    "end",
+    "submitted_from",
+    "submitted_to",
+    "year",
+    "application",
+    "q",
+    "kind",
+    "lang",
+    "page",
+    "chapter",
+    "v",
+    "assigned",
+    "due",
+    "sector",
+    "next",
+    "id",
+]
 
 HUGE = [2**31, 2**32, 2**63 - 1, 2**63, 2**64, 10**30, -1, 0, -(2**63) - 1]
 
@@ -49,14 +72,50 @@ def _cursor(*values) -> str:
 
 
 HOSTILE_TEXT = [
-    "9223372036854775808", "18446744073709551616", "99999999999", "2147483648", "-1", "0",
-    "00000000000000000000001", "1e309", "NaN", "inf", "0x10", "١٢٣", "１２３", "\x00", "%00",
-    "1\x00", "a" * 5000, "9" * 400, "../../etc/passwd", "<script>", "' OR 1=1 --", "\u202e",
-    "9999-12-31", "10000-01-01", "0000-00-00", "0001-01-01", "2026-02-30", "-2026-01-01",
-    "2026-13-01", "99999-01-01", "2026-1-1", "+002026-01-01", "2026-01-01T25:00",
-    _cursor("2026-01-01", 2**63), _cursor("9999-12-31", 1), _cursor("0001-01-01", -1),
-    _cursor("2026-01-01T00:00:00", 2**64), _cursor("10000-01-01", 1), _cursor(None, None),
-    _cursor([], {}), "e30", "W10", "!!!!", "",
+    "9223372036854775808",
+    "18446744073709551616",
+    "99999999999",
+    "2147483648",
+    "-1",
+    "0",
+    "00000000000000000000001",
+    "1e309",
+    "NaN",
+    "inf",
+    "0x10",
+    "١٢٣",
+    "１２３",
+    "\x00",
+    "%00",
+    "1\x00",
+    "a" * 5000,
+    "9" * 400,
+    "../../etc/passwd",
+    "<script>",
+    "' OR 1=1 --",
+    "\u202e",
+    "9999-12-31",
+    "10000-01-01",
+    "0000-00-00",
+    "0001-01-01",
+    "2026-02-30",
+    "-2026-01-01",
+    "2026-13-01",
+    "99999-01-01",
+    "2026-1-1",
+    "+002026-01-01",
+    "2026-01-01T25:00",
+    _cursor("2026-01-01", 2**63),
+    _cursor("9999-12-31", 1),
+    _cursor("0001-01-01", -1),
+    _cursor("2026-01-01T00:00:00", 2**64),
+    _cursor("10000-01-01", 1),
+    _cursor(None, None),
+    _cursor([], {}),
+    "e30",
+    "W10",
+    "!!!!",
+    "",
 ]
 
 
@@ -90,10 +149,18 @@ def world(app):
         clients[role] = client
     category = make_category(slug="fuzz-permit")
     application = make_submitted(users[Role.APPLICANT], category)
-    real = [str(category.id), str(application.id), category.slug, "business", "ktp",
-            str(users[Role.APPLICANT].id)]
-    real += [str(d.id) for d in db.session.scalars(
-        select(Document).where(Document.application_id == application.id))]
+    real = [
+        str(category.id),
+        str(application.id),
+        category.slug,
+        "business",
+        "ktp",
+        str(users[Role.APPLICANT].id),
+    ]
+    real += [
+        str(d.id)
+        for d in db.session.scalars(select(Document).where(Document.application_id == application.id))
+    ]
     return clients, real
 
 
@@ -105,8 +172,8 @@ def _rules(app):
 
 def _check(response, method: str, url: str) -> None:
     assert response.status_code < 500, (
-        f"{method} {url[:300]} answered {response.status_code}:\n"
-        f"{response.get_data(as_text=True)[:800]}")
+        f"{method} {url[:300]} answered {response.status_code}:\n{response.get_data(as_text=True)[:800]}"
+    )
 
 
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: r.value if r else "anonymous")
@@ -126,10 +193,8 @@ def test_no_route_answers_5xx_to_hostile_path_and_query_values(app, world, role)
 
 
 def _prober(client, rule, values, queries):
-    @settings(max_examples=EXAMPLES, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
-    @given(args=st.fixed_dictionaries({name: values for name in sorted(rule.arguments)}),
-           query=queries)
+    @settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(args=st.fixed_dictionaries({name: values for name in sorted(rule.arguments)}), query=queries)
     def probe(args, query):
         url = _path(rule, args)
         if "GET" in rule.methods:
@@ -142,29 +207,49 @@ def _prober(client, rule, values, queries):
 
 # The cases the outside review reported, each by name (they are in the random pool too).
 REPORTED = [
-    "/news/9223372036854775808", "/news/2147483648", "/news/99999999999", "/news/0",
-    "/news/-1", "/news/١٢٣", "/tutorials/18446744073709551616",
-    "/applications/9223372036854775808", "/admin/staff/9223372036854775808",
-    "/office/applications/9223372036854775808", "/helpdesk/assist/9223372036854775808",
-    "/news?before=9223372036854775808", "/news?before=99999999999",
-    "/office/queue?category=9223372036854775808", "/office/queue?category=99999999999",
-    "/office/queue?category=-1", "/office/queue?category=١",
+    "/news/9223372036854775808",
+    "/news/2147483648",
+    "/news/99999999999",
+    "/news/0",
+    "/news/-1",
+    "/news/١٢٣",
+    "/tutorials/18446744073709551616",
+    "/applications/9223372036854775808",
+    "/admin/staff/9223372036854775808",
+    "/office/applications/9223372036854775808",
+    "/helpdesk/assist/9223372036854775808",
+    "/news?before=9223372036854775808",
+    "/news?before=99999999999",
+    "/office/queue?category=9223372036854775808",
+    "/office/queue?category=99999999999",
+    "/office/queue?category=-1",
+    "/office/queue?category=١",
     "/office/queue?cursor=" + _cursor("2026-01-01", 2**63),
     "/office/queue?cursor=" + _cursor("2026-01-01", 2**31),
     "/office/queue?sort=submitted&cursor=" + _cursor("2026-01-01T00:00:00", 2**63),
     "/office/queue?cursor=" + _cursor("10000-01-01", 1),
     "/office/queue?submitted_from=9999-12-31&submitted_to=9999-12-31",
     "/office/queue?submitted_to=10000-01-01",
-    "/statistics?end=9999-12-31", "/statistics?start=9999-12-31&end=9999-12-31",
-    "/statistics?start=0001-01-01", "/statistics?end=10000-01-01",
-    "/statistics?start=0000-00-00", "/statistics?start=2026-05-01&end=2026-01-01",
-    "/helpdesk/stuck?end=9999-12-31", "/helpdesk/stuck?start=0001-01-01&end=9999-12-31",
-    "/helpdesk/?q=x&after=9223372036854775808", "/helpdesk/cases?before=9223372036854775808",
-    "/admin/audit?before=9223372036854775808", "/admin/audit?before=99999999999",
-    "/admin/staff?after=99999999999", "/admin/tutorials?after=99999999999",
-    "/admin/categories?after=99999999999", "/admin/holidays?year=99999999999",
-    "/admin/holidays?year=10000", "/admin/holidays?year=0",
-    "/staff/complaints?before=99999999999", "/notifications?before=9223372036854775808",
+    "/statistics?end=9999-12-31",
+    "/statistics?start=9999-12-31&end=9999-12-31",
+    "/statistics?start=0001-01-01",
+    "/statistics?end=10000-01-01",
+    "/statistics?start=0000-00-00",
+    "/statistics?start=2026-05-01&end=2026-01-01",
+    "/helpdesk/stuck?end=9999-12-31",
+    "/helpdesk/stuck?start=0001-01-01&end=9999-12-31",
+    "/helpdesk/?q=x&after=9223372036854775808",
+    "/helpdesk/cases?before=9223372036854775808",
+    "/admin/audit?before=9223372036854775808",
+    "/admin/audit?before=99999999999",
+    "/admin/staff?after=99999999999",
+    "/admin/tutorials?after=99999999999",
+    "/admin/categories?after=99999999999",
+    "/admin/holidays?year=99999999999",
+    "/admin/holidays?year=10000",
+    "/admin/holidays?year=0",
+    "/staff/complaints?before=99999999999",
+    "/notifications?before=9223372036854775808",
 ]
 
 
@@ -189,16 +274,30 @@ def test_out_of_range_ids_in_paths_are_not_found(client, login_as, url):
 
 def test_queue_refuses_an_out_of_range_category_or_cursor_with_400(client, login_as):
     login_as(Role.OFFICER)
-    for query in ("category=9223372036854775808", "category=-1", "category=١",
-                  "cursor=" + _cursor("2026-01-01", 2**63), "cursor=" + _cursor("10000-01-01", 1),
-                  "submitted_to=10000-01-01", "submitted_from=9999-99-99"):
+    for query in (
+        "category=9223372036854775808",
+        "category=-1",
+        "category=١",
+        "cursor=" + _cursor("2026-01-01", 2**63),
+        "cursor=" + _cursor("10000-01-01", 1),
+        "submitted_to=10000-01-01",
+        "submitted_from=9999-99-99",
+    ):
         response = client.get(f"/office/queue?lang=en&{query}")
         assert response.status_code == 400, query
         assert "The request could not be understood" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("query", ["end=9999-12-31", "start=9999-12-31&end=9999-12-31",
-                                   "end=10000-01-01", "start=0000-00-00", "start=0001-01-01"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "end=9999-12-31",
+        "start=9999-12-31&end=9999-12-31",
+        "end=10000-01-01",
+        "start=0000-00-00",
+        "start=0001-01-01",
+    ],
+)
 def test_statistics_with_a_date_out_of_range_says_so_and_shows_the_default(client, query):
     response = client.get(f"/statistics?lang=en&{query}")
     assert response.status_code == 200
@@ -210,25 +309,35 @@ def test_every_rule_with_a_numeric_argument_uses_the_bounded_id_converter(app):
 
     from portal.params import IdConverter
 
-    unbounded = [rule.rule for rule in app.url_map.iter_rules()
-                 for conv in (rule._converters or {}).values()
-                 if isinstance(conv, NumberConverter) and not isinstance(conv, IdConverter)]
+    unbounded = [
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        for conv in (rule._converters or {}).values()
+        if isinstance(conv, NumberConverter) and not isinstance(conv, IdConverter)
+    ]
     assert not unbounded, f"use <id:...> (portal/params.py), not <int:...>: {unbounded}"
-    assert any(isinstance(c, IdConverter) for r in app.url_map.iter_rules()
-               for c in (r._converters or {}).values())
+    assert any(
+        isinstance(c, IdConverter) for r in app.url_map.iter_rules() for c in (r._converters or {}).values()
+    )
 
 
-@pytest.mark.parametrize("value", ["99999999999999999999", "9223372036854775808", "2147483648",
-                                   "0", "-1", "١", "1e3", ""])
+@pytest.mark.parametrize(
+    "value", ["99999999999999999999", "9223372036854775808", "2147483648", "0", "-1", "١", "1e3", ""]
+)
 def test_assigning_an_out_of_range_application_id_is_refused_not_5xx(client, login_as, value):
     """A form body, not a URL: an approver's assign form with a forged application id."""
     application = make_submitted(make_user(Role.APPLICANT), make_category())
     officer = make_user(Role.OFFICER)
     login_as(Role.APPROVER)
     token = csrf_token(client.get("/office/queue").get_data(as_text=True))
-    response = client.post("/office/assign?lang=en", data={
-        "csrf_token": token, "officer_id": str(officer.id),
-        "application_ids": [str(application.id), value]})
+    response = client.post(
+        "/office/assign?lang=en",
+        data={
+            "csrf_token": token,
+            "officer_id": str(officer.id),
+            "application_ids": [str(application.id), value],
+        },
+    )
     assert response.status_code == 400
     assert "The request could not be understood" in response.get_data(as_text=True)
     db.session.refresh(application)

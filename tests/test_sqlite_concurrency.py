@@ -44,8 +44,13 @@ def test_a_burst_of_submits_gives_one_submission_each(real_commits, tmp_path):
     from tests.dbutil import scratch_database_url
 
     with scratch_database_url("submit_burst", tmp_path) as url:
-        app = create_app("test", SQLALCHEMY_DATABASE_URI=url, MAIL_DIR=tmp_path / "mail",
-                         UPLOAD_ROOT=tmp_path / "uploads", INSTANCE_DIR=tmp_path)
+        app = create_app(
+            "test",
+            SQLALCHEMY_DATABASE_URI=url,
+            MAIL_DIR=tmp_path / "mail",
+            UPLOAD_ROOT=tmp_path / "uploads",
+            INSTANCE_DIR=tmp_path,
+        )
         with app.app_context():
             db.create_all()
             drafts = _ready_drafts(BURST)
@@ -56,15 +61,15 @@ def test_a_burst_of_submits_gives_one_submission_each(real_commits, tmp_path):
                 client = app.test_client()  # fifty people, each from their own address
                 client.environ_base["REMOTE_ADDR"] = f"10.0.{n // 200}.{n % 200 + 1}"
                 page = client.get("/login").get_data(as_text=True)
-                response = client.post("/login", data={"csrf_token": csrf_token(page),
-                                                       "email": email,
-                                                       "password": DEFAULT_PASSWORD})
+                response = client.post(
+                    "/login",
+                    data={"csrf_token": csrf_token(page), "email": email, "password": DEFAULT_PASSWORD},
+                )
                 assert response.status_code == 302, response.get_data(as_text=True)[:300]
                 clients.append(client)
             with app.app_context():
                 # Sessions last seen six minutes ago: the burst's first GET also touches them.
-                db.session.execute(update(LoginSession).values(
-                    last_seen_at=utcnow() - timedelta(minutes=6)))
+                db.session.execute(update(LoginSession).values(last_seen_at=utcnow() - timedelta(minutes=6)))
                 db.session.commit()
                 db.session.remove()
 
@@ -82,15 +87,22 @@ def test_a_burst_of_submits_gives_one_submission_each(real_commits, tmp_path):
                         return
                     html = page.get_data(as_text=True)
                     version = VERSION_RE.search(html)
-                    response = client.post(review_url, data={
-                        "csrf_token": csrf_token(html), "declaration": "y",
-                        "version": (version.group(1) or version.group(2)) if version else ""})
+                    response = client.post(
+                        review_url,
+                        data={
+                            "csrf_token": csrf_token(html),
+                            "declaration": "y",
+                            "version": (version.group(1) or version.group(2)) if version else "",
+                        },
+                    )
                     statuses.append(response.status_code)
                 except Exception as exc:  # noqa: BLE001 - reported by the assertion below
                     problems.append(repr(exc))
 
-            threads = [threading.Thread(target=burst, args=(c, app_id))
-                       for c, (_email, app_id) in zip(clients, drafts, strict=True)]
+            threads = [
+                threading.Thread(target=burst, args=(c, app_id))
+                for c, (_email, app_id) in zip(clients, drafts, strict=True)
+            ]
             for t in threads:
                 t.start()
             for t in threads:
@@ -102,15 +114,16 @@ def test_a_burst_of_submits_gives_one_submission_each(real_commits, tmp_path):
             with app.app_context():
                 ids = [app_id for _email, app_id in drafts]
                 rows = db.session.execute(
-                    select(Application.status, Application.tracking_number)
-                    .where(Application.id.in_(ids))).all()
+                    select(Application.status, Application.tracking_number).where(Application.id.in_(ids))
+                ).all()
                 assert {status for status, _tracking in rows} == {S.SUBMITTED}
                 trackings = [tracking for _status, tracking in rows]
                 assert None not in trackings and len(set(trackings)) == BURST
                 events = db.session.scalar(
-                    select(func.count()).select_from(AuditEvent)
-                    .where(AuditEvent.application_id.in_(ids),
-                           AuditEvent.to_status == S.SUBMITTED))
+                    select(func.count())
+                    .select_from(AuditEvent)
+                    .where(AuditEvent.application_id.in_(ids), AuditEvent.to_status == S.SUBMITTED)
+                )
                 assert events == BURST  # one submission each, none twice, none lost
                 seen = db.session.scalars(select(LoginSession.last_seen_at)).all()
                 assert min(seen) > utcnow() - timedelta(minutes=1)  # every session touched

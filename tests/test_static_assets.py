@@ -63,22 +63,21 @@ def test_the_compressed_copy_revalidates_with_its_own_etag(client):
     first = client.get(f"/static/{CSS}", headers={"Accept-Encoding": "gzip"})
     etag = first.headers["ETag"]
     assert etag.endswith('-gzip"')
-    again = client.get(f"/static/{CSS}", headers={"Accept-Encoding": "gzip",
-                                                  "If-None-Match": etag})
+    again = client.get(f"/static/{CSS}", headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
     assert again.status_code == 304
 
 
 def test_a_range_request_is_answered_uncompressed(client):
-    response = client.get(f"/static/{CSS}", headers={"Accept-Encoding": "gzip, br",
-                                                     "Range": "bytes=0-99"})
+    response = client.get(f"/static/{CSS}", headers={"Accept-Encoding": "gzip, br", "Range": "bytes=0-99"})
     assert response.status_code == 206
     assert "Content-Encoding" not in response.headers
     assert response.data == (ROOT / CSS).read_bytes()[:100]
 
 
 def test_pdf_samples_are_never_compressed_nor_fingerprinted(client):
-    response = client.get("/static/samples/contoh-surat-permohonan.pdf",
-                          headers={"Accept-Encoding": "gzip, br"})
+    response = client.get(
+        "/static/samples/contoh-surat-permohonan.pdf", headers={"Accept-Encoding": "gzip, br"}
+    )
     assert response.status_code == 200
     assert "Content-Encoding" not in response.headers
     with client.application.test_request_context():

@@ -34,9 +34,19 @@ def test_ikm_of_the_worked_example():
     assert ikm.grade == "B"
 
 
-@pytest.mark.parametrize(("converted", "grade"), [
-    ("100.00", "A"), ("88.31", "A"), ("88.30", "B"), ("76.61", "B"), ("76.60", "C"),
-    ("65.00", "C"), ("64.99", "D"), ("25.00", "D")])
+@pytest.mark.parametrize(
+    ("converted", "grade"),
+    [
+        ("100.00", "A"),
+        ("88.31", "A"),
+        ("88.30", "B"),
+        ("76.61", "B"),
+        ("76.60", "C"),
+        ("65.00", "C"),
+        ("64.99", "D"),
+        ("25.00", "D"),
+    ],
+)
 def test_grade_boundaries_follow_the_table(converted, grade):
     assert skm.grade_for(Decimal(converted)) == grade
 
@@ -48,9 +58,15 @@ def test_all_fours_is_100_and_all_ones_is_25():
 
 
 def _applications(category, applicant, count, status=ApplicationStatus.APPROVED):
-    rows = [Application(applicant_id=applicant.id, category_id=category.id,
-                        form_version_id=category.current_version_id, status=status)
-            for _ in range(count)]
+    rows = [
+        Application(
+            applicant_id=applicant.id,
+            category_id=category.id,
+            form_version_id=category.current_version_id,
+            status=status,
+        )
+        for _ in range(count)
+    ]
     db.session.add_all(rows)
     db.session.flush()
     return rows
@@ -62,9 +78,15 @@ def _example_responses(category, applicant, year, month):
     fours = [int(round((float(n) - 3) * 20)) for n in EXAMPLE_NRR]
     apps = _applications(category, applicant, 20)
     for r, application in enumerate(apps):
-        db.session.add(SurveyResponse(
-            application_id=application.id, category_id=category.id, year=year, month=month,
-            **{f"u{i + 1}": 4 if r < fours[i] else 3 for i in range(9)}))
+        db.session.add(
+            SurveyResponse(
+                application_id=application.id,
+                category_id=category.id,
+                year=year,
+                month=month,
+                **{f"u{i + 1}": 4 if r < fours[i] else 3 for i in range(9)},
+            )
+        )
     db.session.commit()
 
 
@@ -74,16 +96,27 @@ def test_ikm_table_computes_the_example_from_answers_per_period_and_category():
     applicant = make_user(Role.APPLICANT)
     _example_responses(category, applicant, 2026, 2)
     [app] = _applications(other, applicant, 1)
-    db.session.add(SurveyResponse(application_id=app.id, category_id=other.id, year=2026,
-                                  month=5, **{u: 4 for u in skm.SKM_ELEMENTS}))
+    db.session.add(
+        SurveyResponse(
+            application_id=app.id,
+            category_id=other.id,
+            year=2026,
+            month=5,
+            **{u: 4 for u in skm.SKM_ELEMENTS},
+        )
+    )
     db.session.commit()
 
     by_quarter = skm.ikm_table("quarter", by_category=True)
-    assert [(r.period, r.category_id, r.ikm.respondents, r.ikm.converted, r.ikm.grade)
-            for r in by_quarter] == [("2026-Q1", category.id, 20, Decimal("84.03"), "B"),
-                                     ("2026-Q2", other.id, 1, Decimal("100.00"), "A")]
-    assert [str(v.normalize()) for v in by_quarter[0].ikm.nrr] == \
-        [str(Decimal(n).normalize()) for n in EXAMPLE_NRR]
+    assert [
+        (r.period, r.category_id, r.ikm.respondents, r.ikm.converted, r.ikm.grade) for r in by_quarter
+    ] == [
+        ("2026-Q1", category.id, 20, Decimal("84.03"), "B"),
+        ("2026-Q2", other.id, 1, Decimal("100.00"), "A"),
+    ]
+    assert [str(v.normalize()) for v in by_quarter[0].ikm.nrr] == [
+        str(Decimal(n).normalize()) for n in EXAMPLE_NRR
+    ]
     by_month = skm.ikm_table("month", by_category=False)
     assert [r.period for r in by_month] == ["2026-02", "2026-05"]
     [year] = skm.ikm_table("year", by_category=False)
@@ -109,8 +142,15 @@ def test_statistics_with_bad_dates_falls_back_to_the_last_twelve_months(client):
     assert "showing the last twelve months" in response.get_data(as_text=True)
 
 
-def _decided(category, applicant, *, submitted_days_ago: int, decided_days_ago: int,
-             status=ApplicationStatus.APPROVED, due_in: int | None = None):
+def _decided(
+    category,
+    applicant,
+    *,
+    submitted_days_ago: int,
+    decided_days_ago: int,
+    status=ApplicationStatus.APPROVED,
+    due_in: int | None = None,
+):
     now = utcnow()
     [application] = _applications(category, applicant, 1, status)
     application.submitted_at = now - timedelta(days=submitted_days_ago)
@@ -127,8 +167,9 @@ def test_statistics_page_shows_counts_times_and_ikm_with_tables(client):
     db.session.commit()
     applicant = make_user(Role.APPLICANT)
     _decided(category, applicant, submitted_days_ago=3, decided_days_ago=0)
-    _decided(category, applicant, submitted_days_ago=30, decided_days_ago=1,
-             status=ApplicationStatus.REJECTED)
+    _decided(
+        category, applicant, submitted_days_ago=30, decided_days_ago=1, status=ApplicationStatus.REJECTED
+    )
     [waiting] = _applications(category, applicant, 1, ApplicationStatus.SUBMITTED)
     waiting.submitted_at = utcnow()
     db.session.commit()

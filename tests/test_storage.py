@@ -30,8 +30,11 @@ from tests.storage_contract import StorageContract, Trickle
 def files_under(root: Path) -> set[str]:
     """Every file below ``root`` (temporary ones included), as relative paths."""
     root = Path(root)
-    return {str(Path(dirpath, name).relative_to(root))
-            for dirpath, _dirs, names in os.walk(root) for name in names}
+    return {
+        str(Path(dirpath, name).relative_to(root))
+        for dirpath, _dirs, names in os.walk(root)
+        for name in names
+    }
 
 
 @pytest.fixture
@@ -109,8 +112,13 @@ def mini_app(tmp_path_factory):
     """An app with two routes that use the storage layer as feature code will: an upload form
     target and a download. (The shared app can gain no routes once it has served requests.)"""
     tmp = tmp_path_factory.mktemp("storage-app")
-    mini = create_app("test", UPLOAD_ROOT=tmp / "uploads", MAIL_DIR=tmp / "mail", INSTANCE_DIR=tmp,
-                      SQLALCHEMY_DATABASE_URI="sqlite://")
+    mini = create_app(
+        "test",
+        UPLOAD_ROOT=tmp / "uploads",
+        MAIL_DIR=tmp / "mail",
+        INSTANCE_DIR=tmp,
+        SQLALCHEMY_DATABASE_URI="sqlite://",
+    )
 
     @mini.post("/t/upload")
     @csrf.exempt
@@ -120,8 +128,7 @@ def mini_app(tmp_path_factory):
         upload = request.files["file"]
         on_disk = _is_real_file(upload.stream)
         try:
-            checked = check_upload(upload, {FileKind.PDF, FileKind.PNG, FileKind.JPEG},
-                                   5 * 1024 * 1024)
+            checked = check_upload(upload, {FileKind.PDF, FileKind.PNG, FileKind.JPEG}, 5 * 1024 * 1024)
         except UploadRejected as exc:
             return jsonify(code=exc.code, message=exc.message()), 422
         return jsonify(key=checked.stored.key, name=checked.original_name, spooled_to_disk=on_disk)
@@ -129,8 +136,7 @@ def mini_app(tmp_path_factory):
     @mini.get("/t/file/<path:key>")
     @public
     def t_file(key):
-        return safe_download_response(key, request.args.get("name", "dokumen.pdf"),
-                                      "application/pdf")
+        return safe_download_response(key, request.args.get("name", "dokumen.pdf"), "application/pdf")
 
     return mini
 
@@ -155,15 +161,16 @@ def test_download_is_an_attachment_with_nosniff_and_no_store(mini_app):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response.headers["Cache-Control"]
     assert response.headers["Content-Disposition"] == (
-        "attachment; filename=\"Izin usaha.pdf\"; filename*=UTF-8''Izin%20usaha.pdf")
+        "attachment; filename=\"Izin usaha.pdf\"; filename*=UTF-8''Izin%20usaha.pdf"
+    )
 
 
 def test_download_name_is_cleaned_and_encoded_rfc5987(mini_app):
     key = _save_pdf(mini_app)
-    name = "../../etc/\u202eSurat izin \u201cbaru\u201d\"; x=.pdf"
+    name = '../../etc/\u202eSurat izin \u201cbaru\u201d"; x=.pdf'
     response = mini_app.test_client().get(f"/t/file/{key}", query_string={"name": name})
     disposition = response.headers["Content-Disposition"]
-    assert disposition.startswith("attachment; filename=\"")
+    assert disposition.startswith('attachment; filename="')
     assert "\u202e" not in disposition
     assert "/" not in disposition.split("filename*=")[0]
     # The straight quote is one of the characters Windows refuses in a name: it becomes "_".
@@ -215,8 +222,9 @@ def test_request_limits_are_configured(app):
 def test_a_huge_plain_form_field_is_413(mini_app):
     """Non-file fields are held in memory, so they have their own, small limit."""
     big = "x" * (mini_app.config["MAX_FORM_MEMORY_SIZE"] + 1)
-    response = mini_app.test_client().post("/t/upload", data={"note": big, "file": (io.BytesIO(b""), "a")},
-                                           content_type="multipart/form-data")
+    response = mini_app.test_client().post(
+        "/t/upload", data={"note": big, "file": (io.BytesIO(b""), "a")}, content_type="multipart/form-data"
+    )
     assert response.status_code == 413
 
 
@@ -228,8 +236,10 @@ def test_too_many_form_parts_is_413(mini_app):
 
 
 def _multipart_body(file_size: int, boundary: str = "XyZbOuNdArY") -> tuple[bytes, bytes, int]:
-    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.pdf\"\r\n"
-            f"Content-Type: application/pdf\r\n\r\n").encode()
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.pdf"\r\n'
+        f"Content-Type: application/pdf\r\n\r\n"
+    ).encode()
     tail = f"\r\n--{boundary}--\r\n".encode()
     return head, tail, len(head) + file_size + len(tail)
 
@@ -262,8 +272,10 @@ def test_upload_one_byte_over_max_content_length_is_413_and_stores_nothing(mini_
     _, _, total = _multipart_body(file_size)
     assert total == limit + 1
     response = mini_app.test_client().post(
-        "/t/upload?lang=en", content_type="multipart/form-data; boundary=XyZbOuNdArY",
-        environ_overrides={"wsgi.input": MultipartStream(file_size), "CONTENT_LENGTH": str(total)})
+        "/t/upload?lang=en",
+        content_type="multipart/form-data; boundary=XyZbOuNdArY",
+        environ_overrides={"wsgi.input": MultipartStream(file_size), "CONTENT_LENGTH": str(total)},
+    )
     assert response.status_code == 413
     assert "too large" in response.get_data(as_text=True)
     assert files_under(root) == before
@@ -275,8 +287,10 @@ def test_upload_without_content_length_is_cut_off_at_the_limit_and_stores_nothin
     limit = mini_app.config["MAX_CONTENT_LENGTH"]
     stream = MultipartStream(limit + 1)
     response = mini_app.test_client().post(
-        "/t/upload", content_type="multipart/form-data; boundary=XyZbOuNdArY",
-        environ_overrides={"wsgi.input": stream, "wsgi.input_terminated": True})
+        "/t/upload",
+        content_type="multipart/form-data; boundary=XyZbOuNdArY",
+        environ_overrides={"wsgi.input": stream, "wsgi.input_terminated": True},
+    )
     assert stream.parts, "the body was read to its end instead of being cut off"
     assert response.status_code == 413
     assert files_under(root) == before
@@ -285,7 +299,8 @@ def test_upload_without_content_length_is_cut_off_at_the_limit_and_stores_nothin
 def test_large_upload_is_spooled_to_disk_not_memory_and_stored(mini_app):
     padded = b"".join(make_big_pdf(2 * 1024 * 1024))
     response = mini_app.test_client().post(
-        "/t/upload", data={"file": (io.BytesIO(padded), "scan.pdf", "application/pdf")})
+        "/t/upload", data={"file": (io.BytesIO(padded), "scan.pdf", "application/pdf")}
+    )
     assert response.status_code == 200, response.get_data(as_text=True)
     body = response.get_json()
     assert body["spooled_to_disk"] is True
@@ -298,12 +313,14 @@ def test_upload_over_the_slot_limit_is_refused_with_the_sizes_in_the_message(min
     before = files_under(root)
     big = b"%PDF-1.4\n" + b"0" * (6 * 1024 * 1024)
     response = mini_app.test_client().post(
-        "/t/upload?lang=en", data={"file": (io.BytesIO(big), "scan.pdf", "application/pdf")})
+        "/t/upload?lang=en", data={"file": (io.BytesIO(big), "scan.pdf", "application/pdf")}
+    )
     assert response.status_code == 422
     body = response.get_json()
     assert body["code"] == "too_large"
-    assert body["message"] == ("The file is 6 MB; the limit is 5 MB. Scan at a lower resolution "
-                               "or split the PDF.")
+    assert body["message"] == (
+        "The file is 6 MB; the limit is 5 MB. Scan at a lower resolution or split the PDF."
+    )
     assert files_under(root) == before
 
 

@@ -58,8 +58,15 @@ def en(app: Flask):
         yield
 
 
-def rejected(root: Path, data: bytes, *, allowed=DOCS, max_bytes=5 * MB, filename="document.pdf",
-             content_type="application/pdf") -> UploadRejected:
+def rejected(
+    root: Path,
+    data: bytes,
+    *,
+    allowed=DOCS,
+    max_bytes=5 * MB,
+    filename="document.pdf",
+    content_type="application/pdf",
+) -> UploadRejected:
     """Upload ``data``, expect a refusal, and check that storage holds exactly what it held before."""
     before = files_under(root)
     with pytest.raises(UploadRejected) as info:
@@ -68,8 +75,15 @@ def rejected(root: Path, data: bytes, *, allowed=DOCS, max_bytes=5 * MB, filenam
     return info.value
 
 
-def accepted(data: bytes, *, allowed=DOCS, max_bytes=5 * MB, filename="document.pdf",
-             content_type="application/pdf", **kwargs) -> CheckedUpload:
+def accepted(
+    data: bytes,
+    *,
+    allowed=DOCS,
+    max_bytes=5 * MB,
+    filename="document.pdf",
+    content_type="application/pdf",
+    **kwargs,
+) -> CheckedUpload:
     return check_upload(as_upload(data, filename, content_type), allowed, max_bytes, **kwargs)
 
 
@@ -130,23 +144,26 @@ def test_re_encoded_jpeg_has_no_exif_gps_or_comment(root):
 
 def test_exif_orientation_is_applied_before_it_is_stripped(root):
     # Stored 64 wide x 48 high, tagged "rotate 90 degrees to display": shown 48 x 64.
-    checked = accepted(make_jpeg(64, 48, orientation=6), filename="ktp.jpg",
-                       content_type="image/jpeg")
+    checked = accepted(make_jpeg(64, 48, orientation=6), filename="ktp.jpg", content_type="image/jpeg")
     assert (checked.width, checked.height) == (48, 64)
     with Image.open(io.BytesIO(stored_bytes(checked))) as image:
         assert image.size == (48, 64)
         assert image.getexif().get(0x0112) is None
 
 
-@pytest.mark.parametrize(("data", "kind", "content_type"), [
-    (mp4_bytes(), FileKind.MP4, "video/mp4"),
-    (webm_bytes(), FileKind.WEBM, "video/webm"),
-    (vtt_bytes(), FileKind.VTT, "text/vtt; charset=utf-8"),
-    (vtt_bytes(bom=True), FileKind.VTT, "text/vtt; charset=utf-8"),
-])
+@pytest.mark.parametrize(
+    ("data", "kind", "content_type"),
+    [
+        (mp4_bytes(), FileKind.MP4, "video/mp4"),
+        (webm_bytes(), FileKind.WEBM, "video/webm"),
+        (vtt_bytes(), FileKind.VTT, "text/vtt; charset=utf-8"),
+        (vtt_bytes(bom=True), FileKind.VTT, "text/vtt; charset=utf-8"),
+    ],
+)
 def test_tutorial_media_is_recognised_by_magic(root, data, kind, content_type):
-    checked = accepted(data, allowed={FileKind.MP4, FileKind.WEBM, FileKind.VTT},
-                       key_prefix="tutorials/", filename="x.bin")
+    checked = accepted(
+        data, allowed={FileKind.MP4, FileKind.WEBM, FileKind.VTT}, key_prefix="tutorials/", filename="x.bin"
+    )
     assert checked.kind is kind
     assert checked.content_type == content_type
     assert checked.stored.key.startswith("tutorials/")
@@ -168,8 +185,7 @@ def test_text_that_does_not_start_with_webvtt_is_not_captions(root, en):
 
 # -- Bad input: wrong types ----------------------------------------------------------------------
 def test_png_slot_given_gif_bytes_is_refused(root, en):
-    error = rejected(root, make_gif(), allowed={FileKind.PNG}, filename="foto.png",
-                     content_type="image/png")
+    error = rejected(root, make_gif(), allowed={FileKind.PNG}, filename="foto.png", content_type="image/png")
     assert error.code == "wrong_type"
     assert error.params["found"] == "gif"
     assert error.message() == "This file is a GIF image; this document must be a PNG file."
@@ -179,8 +195,9 @@ def test_pdf_slot_given_html_renamed_pdf_is_refused(root, en):
     error = rejected(root, html_bytes(), filename="invoice.pdf", content_type="application/pdf")
     assert error.code == "wrong_type"
     assert error.params["found"] == "html"
-    assert error.message() == ("This file is a web page (HTML); this document must be a PDF, "
-                               "JPEG or PNG file.")
+    assert error.message() == (
+        "This file is a web page (HTML); this document must be a PDF, JPEG or PNG file."
+    )
 
 
 def test_pdf_slot_given_zip_renamed_pdf_is_refused(root, en):
@@ -271,8 +288,9 @@ def test_one_byte_over_the_limit_is_refused_and_nothing_is_left(root, en):
     assert error.code == "too_large"
     assert error.params["limit"] == limit
     assert error.params["size"] == limit + 1
-    assert error.message() == ("The file is 300 KB; the limit is 300 KB. Scan at a lower "
-                               "resolution or split the PDF.")
+    assert error.message() == (
+        "The file is 300 KB; the limit is 300 KB. Scan at a lower resolution or split the PDF."
+    )
 
 
 def test_exactly_at_the_limit_is_accepted(root):
@@ -283,8 +301,9 @@ def test_exactly_at_the_limit_is_accepted(root):
 
 def test_too_large_message_in_megabytes(root, en):
     error = rejected(root, b"%PDF-" + b"0" * int(12.3 * MB), max_bytes=5 * MB)
-    assert error.message() == ("The file is 12.3 MB; the limit is 5 MB. Scan at a lower "
-                               "resolution or split the PDF.")
+    assert error.message() == (
+        "The file is 12.3 MB; the limit is 5 MB. Scan at a lower resolution or split the PDF."
+    )
 
 
 def test_too_large_message_in_indonesian_uses_a_decimal_comma(app, root):
@@ -300,8 +319,10 @@ def test_image_of_50000_by_50000_pixels_is_refused_without_decoding(root, en):
     assert error.code == "too_many_pixels"
     assert error.params["width"] == 50_000
     assert error.params["height"] == 50_000
-    assert error.message() == ("The image is 50000 x 50000 pixels; the limit is 40 megapixels. "
-                               "Make the image smaller or scan at a lower resolution.")
+    assert error.message() == (
+        "The image is 50000 x 50000 pixels; the limit is 40 megapixels. "
+        "Make the image smaller or scan at a lower resolution."
+    )
 
 
 def test_image_just_over_the_pixel_limit_is_refused(root):
@@ -374,23 +395,26 @@ def test_pdf_header_with_garbage_is_refused(root):
 
 
 # -- file names ----------------------------------------------------------------------------------
-@pytest.mark.parametrize(("given", "expected"), [
-    ("../../etc/passwd", "passwd"),
-    ("..\\..\\Windows\\system.ini", "system.ini"),
-    ("C:\\Users\\ani\\Desktop\\KTP Ani.pdf", "KTP Ani.pdf"),
-    ("ktp\x00.exe.pdf", "ktp.exe.pdf"),
-    ("surat\r\nSet-Cookie: x.pdf", "surat Set-Cookie: x.pdf"),
-    ("bad\x07\x1b[31mname\x7f.pdf", "bad[31mname.pdf"),
-    ("invoice\u202egnp.exe", "invoicegnp.exe"),
-    ("a\u2066b\u2067c\u2068d\u2069.pdf", "abcd.pdf"),
-    ("...", "document"),
-    (".", "document"),
-    ("", "document"),
-    (None, "document"),
-    ("  . . ", "document"),
-    ("../", "document"),
-    ("Surat   izin\tusaha.pdf", "Surat izin usaha.pdf"),
-])
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("../../etc/passwd", "passwd"),
+        ("..\\..\\Windows\\system.ini", "system.ini"),
+        ("C:\\Users\\ani\\Desktop\\KTP Ani.pdf", "KTP Ani.pdf"),
+        ("ktp\x00.exe.pdf", "ktp.exe.pdf"),
+        ("surat\r\nSet-Cookie: x.pdf", "surat Set-Cookie: x.pdf"),
+        ("bad\x07\x1b[31mname\x7f.pdf", "bad[31mname.pdf"),
+        ("invoice\u202egnp.exe", "invoicegnp.exe"),
+        ("a\u2066b\u2067c\u2068d\u2069.pdf", "abcd.pdf"),
+        ("...", "document"),
+        (".", "document"),
+        ("", "document"),
+        (None, "document"),
+        ("  . . ", "document"),
+        ("../", "document"),
+        ("Surat   izin\tusaha.pdf", "Surat izin usaha.pdf"),
+    ],
+)
 def test_filename_is_cleaned(given, expected):
     assert clean_filename(given) == expected
 
@@ -402,8 +426,9 @@ def test_very_long_filename_is_cut_to_200_keeping_the_extension():
     assert len(clean_filename("b" * 300)) == 200
 
 
-@pytest.mark.parametrize("filename", ["../../../../etc/cron.d/x.pdf", "a\x00.pdf", "x" * 1000 + ".pdf",
-                                      "....", "\u202efdp.exe"])
+@pytest.mark.parametrize(
+    "filename", ["../../../../etc/cron.d/x.pdf", "a\x00.pdf", "x" * 1000 + ".pdf", "....", "\u202efdp.exe"]
+)
 def test_hostile_filenames_never_reach_the_storage_path(root, filename):
     before = files_under(root)
     checked = accepted(make_pdf(), filename=filename)
@@ -431,10 +456,29 @@ def test_messages_are_translated_to_indonesian(app, root):
 
 
 def test_every_refusal_code_has_its_own_message(en):
-    codes = ["empty", "too_large", "wrong_type", "too_many_pixels", "image_too_big", "image_broken", "pdf_encrypted",
-             "pdf_broken", "pdf_active_content", "vtt_encoding", "storage_full", "no_file"]
-    params = {"limit": MB, "size": 2 * MB, "found": "gif", "allowed": ["pdf"], "width": 1, "height": 1,
-              "max_pixels": 40_000_000}
+    codes = [
+        "empty",
+        "too_large",
+        "wrong_type",
+        "too_many_pixels",
+        "image_too_big",
+        "image_broken",
+        "pdf_encrypted",
+        "pdf_broken",
+        "pdf_active_content",
+        "vtt_encoding",
+        "storage_full",
+        "no_file",
+    ]
+    params = {
+        "limit": MB,
+        "size": 2 * MB,
+        "found": "gif",
+        "allowed": ["pdf"],
+        "width": 1,
+        "height": 1,
+        "max_pixels": 40_000_000,
+    }
     messages = {UploadRejected(code, **params).message() for code in codes}
     assert len(messages) == len(codes)
     generic = UploadRejected("something_else").message()
@@ -485,4 +529,5 @@ def test_a_stream_already_read_by_someone_else_is_stored_whole(root):
 
 def test_too_large_without_a_known_size_still_names_the_limit(en):
     assert UploadRejected("too_large", limit=5 * MB).message() == (
-        "The file is larger than the limit of 5 MB. Scan at a lower resolution or split the PDF.")
+        "The file is larger than the limit of 5 MB. Scan at a lower resolution or split the PDF."
+    )

@@ -104,8 +104,7 @@ def test_a_bad_s3_prefix_in_config_is_refused(tmp_path):
 # -- uploads checked through S3 --------------------------------------------------------------------
 def test_check_upload_accepts_a_pdf_through_s3(storage):
     data = make_pdf(pages=2)
-    checked = check_upload(as_upload(data, "izin.pdf"), {FileKind.PDF}, 5 * 1024 * 1024,
-                           storage=storage)
+    checked = check_upload(as_upload(data, "izin.pdf"), {FileKind.PDF}, 5 * 1024 * 1024, storage=storage)
     assert checked.kind is FileKind.PDF
     assert checked.stored.sha256 == hashlib.sha256(data).hexdigest()
     with storage.open(checked.stored.key) as fh:
@@ -113,8 +112,12 @@ def test_check_upload_accepts_a_pdf_through_s3(storage):
 
 
 def test_check_upload_reencodes_a_png_through_s3_and_keeps_only_the_new_file(storage, leftovers):
-    checked = check_upload(as_upload(make_png(80, 60), "foto.png"), {FileKind.PNG, FileKind.JPEG},
-                           5 * 1024 * 1024, storage=storage)
+    checked = check_upload(
+        as_upload(make_png(80, 60), "foto.png"),
+        {FileKind.PNG, FileKind.JPEG},
+        5 * 1024 * 1024,
+        storage=storage,
+    )
     assert checked.kind is FileKind.PNG
     assert (checked.width, checked.height) == (80, 60)
     assert leftovers() == {storage.prefix + checked.stored.key}
@@ -126,8 +129,7 @@ def test_check_upload_reencodes_a_png_through_s3_and_keeps_only_the_new_file(sto
 
 def test_check_upload_refusal_leaves_nothing_on_s3(storage, leftovers):
     with pytest.raises(UploadRejected) as info:
-        check_upload(as_upload(make_pdf_with_js(), "x.pdf"), {FileKind.PDF}, 5 * 1024 * 1024,
-                     storage=storage)
+        check_upload(as_upload(make_pdf_with_js(), "x.pdf"), {FileKind.PDF}, 5 * 1024 * 1024, storage=storage)
     assert info.value.code == "pdf_active_content"
     assert leftovers() == set()
 
@@ -136,14 +138,21 @@ def test_check_upload_refusal_leaves_nothing_on_s3(storage, leftovers):
 @pytest.fixture(scope="module")
 def s3_app(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("s3-app")
-    app = create_app("test", UPLOAD_ROOT=tmp / "uploads", MAIL_DIR=tmp / "mail", INSTANCE_DIR=tmp,
-                     SQLALCHEMY_DATABASE_URI="sqlite://", **s3server.app_config())
+    app = create_app(
+        "test",
+        UPLOAD_ROOT=tmp / "uploads",
+        MAIL_DIR=tmp / "mail",
+        INSTANCE_DIR=tmp,
+        SQLALCHEMY_DATABASE_URI="sqlite://",
+        **s3server.app_config(),
+    )
 
     @app.get("/t/file/<path:key>")
     @public
     def t_file(key):
-        return safe_download_response(key, "Surat izin.pdf", "application/pdf",
-                                      as_attachment=request.args.get("inline") is None)
+        return safe_download_response(
+            key, "Surat izin.pdf", "application/pdf", as_attachment=request.args.get("inline") is None
+        )
 
     return app
 
@@ -207,8 +216,7 @@ def test_presigned_download_redirects_to_a_url_that_serves_the_file(presigned, s
     with urllib.request.urlopen(url, timeout=10) as fetched:  # noqa: S310 (127.0.0.1)
         assert fetched.read() == data
         assert fetched.headers["Content-Type"] == "application/pdf"
-        assert fetched.headers["Content-Disposition"].startswith(
-            'attachment; filename="Surat izin.pdf"')
+        assert fetched.headers["Content-Disposition"].startswith('attachment; filename="Surat izin.pdf"')
 
 
 def test_presigned_mode_still_streams_inline_files(presigned, stored_pdf):

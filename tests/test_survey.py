@@ -37,8 +37,10 @@ def approved_application(applicant: User | None = None, category=None):
 
 def _post_survey(client, application_id, data=ANSWERS):
     page = client.get(f"/survey/{application_id}")
-    return client.post(f"/survey/{application_id}?lang=en",
-                       data={"csrf_token": csrf_token(page.get_data(as_text=True)), **data})
+    return client.post(
+        f"/survey/{application_id}?lang=en",
+        data={"csrf_token": csrf_token(page.get_data(as_text=True)), **data},
+    )
 
 
 @pytest.fixture
@@ -61,7 +63,10 @@ def test_applicant_is_offered_the_survey_and_answers_it(client, owner_and_applic
     assert response.status_code == 302
     row = db.session.query(SurveyResponse).one()
     assert (row.application_id, row.category_id, row.respondent_id) == (
-        application.id, application.category_id, applicant.id)
+        application.id,
+        application.category_id,
+        applicant.id,
+    )
     assert [getattr(row, u) for u in skm.SKM_ELEMENTS] == [3, 3, 3, 4, 3, 3, 3, 3, 3]
     assert row.suggestion == "Sudah baik."
     detail = client.get(f"/applications/{application.id}?lang=en").get_data(as_text=True)
@@ -73,12 +78,14 @@ def test_survey_sent_twice_for_one_application_is_refused(client, owner_and_appl
     page = client.get(f"/survey/{application.id}")
     token = csrf_token(page.get_data(as_text=True))
     first = client.post(f"/survey/{application.id}", data={"csrf_token": token, **ANSWERS})
-    second = client.post(f"/survey/{application.id}?lang=en",
-                         data={"csrf_token": token, **ANSWERS, "u1": "1"})
+    second = client.post(
+        f"/survey/{application.id}?lang=en", data={"csrf_token": token, **ANSWERS, "u1": "1"}
+    )
     assert first.status_code == 302
     assert second.status_code == 409
-    assert "You have already answered the satisfaction survey for this application" in \
-        second.get_data(as_text=True)
+    assert "You have already answered the satisfaction survey for this application" in second.get_data(
+        as_text=True
+    )
     assert db.session.query(SurveyResponse).count() == 1
     assert db.session.query(SurveyResponse).one().u1 == 3
 
@@ -97,8 +104,13 @@ def test_the_unique_constraint_holds_when_the_check_is_skipped():
     from sqlalchemy.exc import IntegrityError
 
     application = approved_application()
-    row = dict(application_id=application.id, category_id=application.category_id, year=2026,
-               month=1, **{u: 3 for u in skm.SKM_ELEMENTS})
+    row = dict(
+        application_id=application.id,
+        category_id=application.category_id,
+        year=2026,
+        month=1,
+        **{u: 3 for u in skm.SKM_ELEMENTS},
+    )
     db.session.add(SurveyResponse(**row))
     db.session.commit()
     db.session.add(SurveyResponse(**row))
@@ -113,8 +125,7 @@ def test_another_applicant_gets_404(client):
     assert login(client, stranger.email).status_code == 302
     assert client.get(f"/survey/{application.id}").status_code == 404
     token = csrf_token(client.get("/complaints").get_data(as_text=True))
-    assert client.post(f"/survey/{application.id}",
-                       data={"csrf_token": token, **ANSWERS}).status_code == 404
+    assert client.post(f"/survey/{application.id}", data={"csrf_token": token, **ANSWERS}).status_code == 404
     assert db.session.query(SurveyResponse).count() == 0
 
 

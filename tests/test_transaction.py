@@ -37,13 +37,11 @@ def test_a_complaint_whose_email_fails_halfway_leaves_no_case_and_no_number(monk
     before_counters = _count(SequenceCounter)
     monkeypatch.setattr(services, "_queue_case_email", broken)
     with pytest.raises(RuntimeError):
-        services.file_case(name="Budi", email="budi@example.test", text="Lambat sekali",
-                           topic="service")
+        services.file_case(name="Budi", email="budi@example.test", text="Lambat sekali", topic="service")
     assert _count(Complaint) == 0
     assert _count(SequenceCounter) == before_counters
     monkeypatch.undo()
-    filed = services.file_case(name="Budi", email="budi@example.test", text="Lambat sekali",
-                               topic="service")
+    filed = services.file_case(name="Budi", email="budi@example.test", text="Lambat sekali", topic="service")
     assert filed.number.endswith("-000001")  # the failed attempt used no number
 
 
@@ -57,8 +55,9 @@ def test_services_flush_and_leave_the_commit_to_the_caller():
 
 def test_a_published_document_whose_row_rolls_back_leaves_no_file():
     staff = make_user(Role.ADMIN)
-    doc = services.add_document(staff, FileStorage(io.BytesIO(make_pdf()), "sop.pdf"),
-                                "Standar pelayanan", "service_standard")
+    doc = services.add_document(
+        staff, FileStorage(io.BytesIO(make_pdf()), "sop.pdf"), "Standar pelayanan", "service_standard"
+    )
     key = doc.storage_key
     assert get_storage().exists(key)
     db.session.rollback()
@@ -88,8 +87,9 @@ def test_a_request_commits_once_when_it_wrote_and_never_when_it_only_read(client
 
 
 def _tutorial_with_poster():
-    tutorial = Tutorial(slug="daftar-akun", title_id="Cara daftar", title_en="How to register",
-                        duration_seconds=60)
+    tutorial = Tutorial(
+        slug="daftar-akun", title_id="Cara daftar", title_en="How to register", duration_seconds=60
+    )
     db.session.add(tutorial)
     db.session.flush()
     tutorial_services.attach_poster(tutorial, make_png(32, 18))

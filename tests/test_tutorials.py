@@ -28,14 +28,20 @@ from tests.fixtures_files import html_bytes, make_pdf, make_png, mp4_bytes, webm
 DURATION = 20.0
 PAYLOAD = bytes(range(256)) * 8  # 2048 bytes after the container header, so ranges are easy
 VIDEO = mp4_bytes() + PAYLOAD
-CAPTIONS_ID = ("WEBVTT\n\n00:00.000 --> 00:05.000\nBuka halaman Daftar.\n\n"
-               "00:05.000 --> 00:10.000\nIsi nama dan NIK enam belas angka.\n\n"
-               "00:10.000 --> 00:20.000\nUnggah dokumen persyaratan dalam bentuk PDF.\n")
-CAPTIONS_EN = ("WEBVTT\n\n00:00.000 --> 00:05.000\nOpen the Register page.\n\n"
-               "00:05.000 --> 00:10.000\nFill in your name and sixteen-digit NIK.\n\n"
-               "00:10.000 --> 00:20.000\nUpload the required documents as PDF.\n")
-CHAPTERS = ("WEBVTT\n\nregister\n00:00.000 --> 00:10.000\nDaftar akun\n\n"
-            "upload\n00:10.000 --> 00:20.000\nUnggah dokumen\n")
+CAPTIONS_ID = (
+    "WEBVTT\n\n00:00.000 --> 00:05.000\nBuka halaman Daftar.\n\n"
+    "00:05.000 --> 00:10.000\nIsi nama dan NIK enam belas angka.\n\n"
+    "00:10.000 --> 00:20.000\nUnggah dokumen persyaratan dalam bentuk PDF.\n"
+)
+CAPTIONS_EN = (
+    "WEBVTT\n\n00:00.000 --> 00:05.000\nOpen the Register page.\n\n"
+    "00:05.000 --> 00:10.000\nFill in your name and sixteen-digit NIK.\n\n"
+    "00:10.000 --> 00:20.000\nUpload the required documents as PDF.\n"
+)
+CHAPTERS = (
+    "WEBVTT\n\nregister\n00:00.000 --> 00:10.000\nDaftar akun\n\n"
+    "upload\n00:10.000 --> 00:20.000\nUnggah dokumen\n"
+)
 
 
 def stored_files(app) -> set[str]:
@@ -45,17 +51,26 @@ def stored_files(app) -> set[str]:
     return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() and ".tmp" not in p.parts}
 
 
-def make_tutorial(*, published: bool = True, slug: str | None = None, video: bytes = VIDEO,
-                  title: str = "Cara mendaftar") -> Tutorial:
-    tutorial = Tutorial(slug=slug, title_id=title, title_en="How to register", duration_seconds=DURATION,
-                        chapters_json=[], chapter_transcripts={}, published=False)
+def make_tutorial(
+    *, published: bool = True, slug: str | None = None, video: bytes = VIDEO, title: str = "Cara mendaftar"
+) -> Tutorial:
+    tutorial = Tutorial(
+        slug=slug,
+        title_id=title,
+        title_en="How to register",
+        duration_seconds=DURATION,
+        chapters_json=[],
+        chapter_transcripts={},
+        published=False,
+    )
     db.session.add(tutorial)
     services.attach_video(tutorial, video)
     services.attach_poster(tutorial, make_png(32, 18))
     services.attach_captions(tutorial, "id", CAPTIONS_ID.encode())
     services.attach_captions(tutorial, "en", CAPTIONS_EN.encode())
-    services.attach_chapters(tutorial, CHAPTERS.encode(), titles_en={"register": "Create an account",
-                                                                    "upload": "Upload documents"})
+    services.attach_chapters(
+        tutorial, CHAPTERS.encode(), titles_en={"register": "Create an account", "upload": "Upload documents"}
+    )
     tutorial.published = published
     db.session.commit()
     return tutorial
@@ -107,9 +122,14 @@ def test_captions_beyond_the_video_length_are_refused(app, tutorial, english_mes
         services.attach_captions(tutorial, "en", CAPTIONS_EN.encode() + b"\n00:30.000 --> 00:40.000\nLate\n")
 
 
-@pytest.mark.parametrize(("data", "found"), [
-    (make_pdf(), "pdf"), (html_bytes(), "html"), (b"\x00\x01 not a video at all" * 10, "unknown"),
-])
+@pytest.mark.parametrize(
+    ("data", "found"),
+    [
+        (make_pdf(), "pdf"),
+        (html_bytes(), "html"),
+        (b"\x00\x01 not a video at all" * 10, "unknown"),
+    ],
+)
 def test_a_video_whose_bytes_are_not_mp4_or_webm_is_refused(app, tutorial, data, found):
     before = stored_files(app)
     with pytest.raises(UploadRejected) as info:
@@ -142,20 +162,23 @@ def test_a_video_over_the_size_limit_is_refused(app, tutorial):
     assert stored_files(app) == before
 
 
-@pytest.mark.parametrize("url", [
-    "https://www.youtube.com/embed/abc",  # not the nocookie host
-    "https://evil.example/embed/abc",
-    "https://www.youtube-nocookie.com.evil.example/embed/abc",
-    "https://user@www.youtube-nocookie.com/embed/abc",
-    "https://www.youtube-nocookie.com:8443/embed/abc",
-    "javascript:alert(1)",
-    "JavaScript://www.youtube-nocookie.com/%0aalert(1)",
-    "http://www.youtube-nocookie.com/embed/abc",  # plain http
-    "//www.youtube-nocookie.com/embed/abc",
-    "https://www.youtube-nocookie.com/embed/a b",
-    "data:text/html,<script>alert(1)</script>",
-    "",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.youtube.com/embed/abc",  # not the nocookie host
+        "https://evil.example/embed/abc",
+        "https://www.youtube-nocookie.com.evil.example/embed/abc",
+        "https://user@www.youtube-nocookie.com/embed/abc",
+        "https://www.youtube-nocookie.com:8443/embed/abc",
+        "javascript:alert(1)",
+        "JavaScript://www.youtube-nocookie.com/%0aalert(1)",
+        "http://www.youtube-nocookie.com/embed/abc",  # plain http
+        "//www.youtube-nocookie.com/embed/abc",
+        "https://www.youtube-nocookie.com/embed/a b",
+        "data:text/html,<script>alert(1)</script>",
+        "",
+    ],
+)
 def test_embed_urls_off_the_allow_list_are_refused(app, tutorial, url):
     with app.test_request_context("/?lang=en"), pytest.raises(services.TutorialError, match="https://"):
         services.set_embed(tutorial, url)
@@ -175,9 +198,15 @@ def test_embed_urls_on_the_allow_list_are_accepted(app, tutorial):
 
 
 def test_embedded_tutorial_shows_a_sandboxed_iframe(app, client):
-    t = Tutorial(title_id="Video luar", title_en="External video", duration_seconds=60,
-                 chapters_json=[], chapter_transcripts={}, transcript_id="Teks narasi luar",
-                 published=True)
+    t = Tutorial(
+        title_id="Video luar",
+        title_en="External video",
+        duration_seconds=60,
+        chapters_json=[],
+        chapter_transcripts={},
+        transcript_id="Teks narasi luar",
+        published=True,
+    )
     services.set_embed(t, "https://www.youtube-nocookie.com/embed/abc123")
     db.session.add(t)
     db.session.commit()
@@ -216,8 +245,9 @@ def test_a_suffix_range_gives_the_last_bytes(client, tutorial):
     assert response.data == VIDEO[-10:]
 
 
-@pytest.mark.parametrize("header", ["bytes=abc", "bytes=500-100", "bytes=", "bytes=1-2-3", "bytes=-0",
-                                    "0-100"])
+@pytest.mark.parametrize(
+    "header", ["bytes=abc", "bytes=500-100", "bytes=", "bytes=1-2-3", "bytes=-0", "0-100"]
+)
 def test_malformed_ranges_give_416(client, tutorial, header):
     response = client.get(video_url(tutorial), headers={"Range": header})
     assert response.status_code == 416
@@ -263,12 +293,15 @@ def test_etag_and_last_modified_allow_revalidation(client, tutorial):
     assert stale.status_code == 200  # the file changed since: the whole file, not a piece
 
 
-@pytest.mark.parametrize(("kind", "content_type"), [
-    ("poster", "image/png"),
-    ("captions-id", "text/vtt; charset=utf-8"),
-    ("captions-en", "text/vtt; charset=utf-8"),
-    ("chapters", "text/vtt; charset=utf-8"),
-])
+@pytest.mark.parametrize(
+    ("kind", "content_type"),
+    [
+        ("poster", "image/png"),
+        ("captions-id", "text/vtt; charset=utf-8"),
+        ("captions-en", "text/vtt; charset=utf-8"),
+        ("chapters", "text/vtt; charset=utf-8"),
+    ],
+)
 def test_tracks_and_poster_have_the_right_content_type(client, tutorial, kind, content_type):
     response = client.get(f"/tutorials/media/{tutorial.id}/{kind}")
     assert response.status_code == 200
@@ -278,8 +311,15 @@ def test_tracks_and_poster_have_the_right_content_type(client, tutorial, kind, c
         assert response.data.decode() == CAPTIONS_EN
 
 
-@pytest.mark.parametrize("path", ["/tutorials/media/{id}/script", "/tutorials/media/{id}/small",
-                                  "/tutorials/media/999999/video", "/tutorials/999999"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/tutorials/media/{id}/script",
+        "/tutorials/media/{id}/small",
+        "/tutorials/media/999999/video",
+        "/tutorials/999999",
+    ],
+)
 def test_unknown_kind_tutorial_or_missing_rendition_gives_404(client, tutorial, path):
     assert client.get(path.format(id=tutorial.id)).status_code == 404
 
@@ -318,8 +358,12 @@ def post_progress(client, t_id: int, body, *, csrf: str | None = "page"):
         headers["X-CSRFToken"] = token(client)
     elif csrf:
         headers["X-CSRFToken"] = csrf
-    return client.post(f"/tutorials/{t_id}/progress", data=json.dumps(body) if not isinstance(body, str)
-                       else body, content_type="application/json", headers=headers)
+    return client.post(
+        f"/tutorials/{t_id}/progress",
+        data=json.dumps(body) if not isinstance(body, str) else body,
+        content_type="application/json",
+        headers=headers,
+    )
 
 
 def views_count() -> int:
@@ -354,12 +398,25 @@ def test_progress_for_an_unknown_tutorial_is_refused(client, login_as):
     assert views_count() == 0
 
 
-@pytest.mark.parametrize("body", [
-    {"position": -1}, {"position": -0.001}, {"position": 1e9}, {"position": DURATION + 1.5},
-    '{"position": NaN}', '{"position": Infinity}', '{"position": -Infinity}', {"position": "abc"},
-    {"position": None}, {}, {"position": [1]}, {"position": True} if False else {"position": "1e999"},
-    {"position": 3, "chapter": "no-such-chapter"}, {"position": 3, "chapter": ["register"]},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"position": -1},
+        {"position": -0.001},
+        {"position": 1e9},
+        {"position": DURATION + 1.5},
+        '{"position": NaN}',
+        '{"position": Infinity}',
+        '{"position": -Infinity}',
+        {"position": "abc"},
+        {"position": None},
+        {},
+        {"position": [1]},
+        {"position": True} if False else {"position": "1e999"},
+        {"position": 3, "chapter": "no-such-chapter"},
+        {"position": 3, "chapter": ["register"]},
+    ],
+)
 def test_bad_positions_and_chapters_are_refused(client, login_as, tutorial, body):
     login_as("applicant")
     response = post_progress(client, tutorial.id, body)
@@ -418,8 +475,9 @@ def render_panel(app, stage: str, category_id=None, lang: str = "en") -> str:
 def make_category(slug: str = "pbg-test"):
     from portal.catalogue.models import Sector
 
-    return plain_category(slug, code="PBGT", name_id="PBG", name_en="PBG", sector=Sector.BUILDING,
-                          time_limit_days=10)
+    return plain_category(
+        slug, code="PBGT", name_id="PBG", name_en="PBG", sector=Sector.BUILDING, time_limit_days=10
+    )
 
 
 def test_a_stage_shows_its_chapter_with_captions_and_transcript(app, tutorial):
@@ -432,8 +490,8 @@ def test_a_stage_shows_its_chapter_with_captions_and_transcript(app, tutorial):
     assert " controls " in html
     assert f'src="/tutorials/media/{tutorial.id}/video?v={tutorial.media_version}#t=10.000"' in html
     assert 'srclang="en" label="English" src="' in html
-    en_track = html[html.index('srclang="en"'):].split(">")[0]
-    id_track = html[html.index('srclang="id"'):].split(">")[0]
+    en_track = html[html.index('srclang="en"') :].split(">")[0]
+    id_track = html[html.index('srclang="id"') :].split(">")[0]
     assert " default" in en_track
     assert " default" not in id_track
     assert 'kind="chapters"' in html
@@ -445,7 +503,7 @@ def test_a_stage_shows_its_chapter_with_captions_and_transcript(app, tutorial):
     assert f'href="/tutorials/{tutorial.id}?chapter=register"' in html
     # In Indonesian the Indonesian captions are on by default.
     html_id = render_panel(app, "upload_documents", lang="id")
-    id_track = html_id[html_id.index('srclang="id"'):].split(">")[0]
+    id_track = html_id[html_id.index('srclang="id"') :].split(">")[0]
     assert " default" in id_track
     assert "Unggah dokumen persyaratan dalam bentuk PDF." in html_id
 
@@ -485,9 +543,9 @@ def test_watched_marks_follow_the_logged_in_user(app, client, login_as, tutorial
     user = login_as("applicant")
     post_progress(client, tutorial.id, {"position": 10.0, "chapter": "register"})
     html = client.get(f"/tutorials/{tutorial.id}?lang=en").get_data(as_text=True)
-    register_item = html[html.index('data-chapter="register"'):html.index('data-chapter="upload"')]
+    register_item = html[html.index('data-chapter="register"') : html.index('data-chapter="upload"')]
     assert 'class="tutorial-watched badge text-bg-success">' in register_item
-    upload_item = html[html.index('data-chapter="upload"'):]
+    upload_item = html[html.index('data-chapter="upload"') :]
     assert "hidden>Watched" in upload_item
     assert f'data-progress-url="/tutorials/{tutorial.id}/progress"' in html
     assert user.id  # the row belongs to this user (see test_a_post_changes_only_the_callers_own_row)
@@ -508,7 +566,7 @@ def test_library_search_finds_a_chapter_by_a_word_of_its_transcript(client, tuto
     assert html.count('class="tutorial-chapter is-match"') == 2  # the "upload" chapter of each
     assert f'href="/tutorials/{tutorial.id}?chapter=upload"' in html
     html = client.get("/tutorials?q=sixteen-digit&lang=en").get_data(as_text=True)
-    assert 'is-match' in html
+    assert "is-match" in html
     assert "Fill in your name and sixteen-digit NIK." in html
 
 
@@ -556,20 +614,24 @@ def test_demo_files_are_small_and_consistent():
     guide = manifest["tutorials"][0]
     assert set(guide["stages"]) == set(STAGE_KEYS)
     for entry in manifest["tutorials"]:
-        chapters = vtt.check_chapters(vtt.parse((DATA / entry["files"]["chapters"]).read_bytes()),
-                                      entry["duration_seconds"])
+        chapters = vtt.check_chapters(
+            vtt.parse((DATA / entry["files"]["chapters"]).read_bytes()), entry["duration_seconds"]
+        )
         assert [c.id for c in chapters] == [c["id"] for c in entry["chapters"]]
         for lang in ("id", "en"):
-            vtt.check_captions(vtt.parse((DATA / entry["files"][f"captions_{lang}"]).read_bytes()),
-                               entry["duration_seconds"])
+            vtt.check_captions(
+                vtt.parse((DATA / entry["files"][f"captions_{lang}"]).read_bytes()), entry["duration_seconds"]
+            )
 
 
 def _need_ffmpeg():
     if shutil.which("ffprobe") is None:
         if os.environ.get("REQUIRE_FFMPEG") == "1":
             pytest.fail("REQUIRE_FFMPEG=1 but ffprobe is not installed (apt-get install ffmpeg)")
-        pytest.skip("ffmpeg is not installed: the demo videos' streams cannot be inspected; "
-                    "set REQUIRE_FFMPEG=1 to make this a failure")
+        pytest.skip(
+            "ffmpeg is not installed: the demo videos' streams cannot be inspected; "
+            "set REQUIRE_FFMPEG=1 to make this a failure"
+        )
 
 
 def test_demo_videos_are_h264_aac_and_as_long_as_their_chapters():
@@ -577,9 +639,21 @@ def test_demo_videos_are_h264_aac_and_as_long_as_their_chapters():
     manifest = json.loads((DATA / "manifest.json").read_text(encoding="utf-8"))
     for entry in manifest["tutorials"]:
         for name, height in ((entry["files"]["video"], 360), (entry["files"]["small"], 240)):
-            out = subprocess.run(["ffprobe", "-v", "error", "-show_entries",
-                                  "format=duration:stream=codec_name,height", "-of", "json",
-                                  str(DATA / name)], check=True, capture_output=True, text=True).stdout
+            out = subprocess.run(
+                [
+                    "ffprobe",
+                    "-v",
+                    "error",
+                    "-show_entries",
+                    "format=duration:stream=codec_name,height",
+                    "-of",
+                    "json",
+                    str(DATA / name),
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
             info = json.loads(out)
             codecs = {s["codec_name"] for s in info["streams"]}
             assert codecs == {"h264", "aac"}, name

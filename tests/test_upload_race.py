@@ -35,8 +35,13 @@ def scratch_app(real_commits, tmp_path):
     from tests.dbutil import scratch_database_url
 
     with scratch_database_url("uploadrace", tmp_path) as url:
-        app = create_app("test", SQLALCHEMY_DATABASE_URI=url, MAIL_DIR=tmp_path / "mail",
-                         UPLOAD_ROOT=tmp_path / "uploads", INSTANCE_DIR=tmp_path)
+        app = create_app(
+            "test",
+            SQLALCHEMY_DATABASE_URI=url,
+            MAIL_DIR=tmp_path / "mail",
+            UPLOAD_ROOT=tmp_path / "uploads",
+            INSTANCE_DIR=tmp_path,
+        )
         with app.app_context():
             db.create_all()
         try:
@@ -85,13 +90,25 @@ def _draft_with_ktp(applicant: User, category) -> Application:
     from portal.storage import get_storage
 
     application = services.start_application(applicant, category)
-    application.answers = {"business_name": "Warung", "employees": 3, "has_branch": "no",
-                           "start_date": "2020-05-01"}
+    application.answers = {
+        "business_name": "Warung",
+        "employees": 3,
+        "has_branch": "no",
+        "start_date": "2020-05-01",
+    }
     application.completed_pages = ["business", "location"]
     stored = get_storage().save(io.BytesIO(make_pdf()), key_prefix="documents/")
-    db.session.add(Document(application_id=application.id, requirement_key="ktp",
-                            storage_key=stored.key, original_name="first.pdf", size=stored.size,
-                            sha256=stored.sha256, content_type="application/pdf"))
+    db.session.add(
+        Document(
+            application_id=application.id,
+            requirement_key="ktp",
+            storage_key=stored.key,
+            original_name="first.pdf",
+            size=stored.size,
+            sha256=stored.sha256,
+            content_type="application/pdf",
+        )
+    )
     db.session.commit()
     return application
 
@@ -113,22 +130,28 @@ def _meanwhile(meanwhile: str, application_id: int, applicant_id: int, officer_i
     elif meanwhile == "withdraw":
         services.withdraw(application, applicant)
     else:
-        services.add_document(application, "ktp", as_upload(make_pdf(), "ktp-jelas.pdf"),
-                              actor=applicant)
+        services.add_document(application, "ktp", as_upload(make_pdf(), "ktp-jelas.pdf"), actor=applicant)
         services.resubmit(application, applicant)
         if meanwhile == "next_correction_round":
             _correction_round(application, officer)
 
 
-EXPECTED = {"submit": services.UPLOAD_TOO_LATE, "withdraw": services.UPLOAD_AFTER_WITHDRAWAL,
-            "resubmit": services.UPLOAD_TOO_LATE, "next_correction_round": services.UPLOAD_OUTDATED}
-FINAL = {"submit": S.SUBMITTED, "withdraw": S.WITHDRAWN, "resubmit": S.RESUBMITTED,
-         "next_correction_round": S.NEEDS_CORRECTION}
+EXPECTED = {
+    "submit": services.UPLOAD_TOO_LATE,
+    "withdraw": services.UPLOAD_AFTER_WITHDRAWAL,
+    "resubmit": services.UPLOAD_TOO_LATE,
+    "next_correction_round": services.UPLOAD_OUTDATED,
+}
+FINAL = {
+    "submit": S.SUBMITTED,
+    "withdraw": S.WITHDRAWN,
+    "resubmit": S.RESUBMITTED,
+    "next_correction_round": S.NEEDS_CORRECTION,
+}
 
 
 @pytest.mark.parametrize("meanwhile", MEANWHILE)
-def test_an_upload_that_lands_after_the_application_moved_on_is_refused(scratch_app, monkeypatch,
-                                                                        meanwhile):
+def test_an_upload_that_lands_after_the_application_moved_on_is_refused(scratch_app, monkeypatch, meanwhile):
     app = scratch_app
     with app.app_context():
         application_id, applicant_id, officer_id = _prepare(meanwhile)
@@ -140,10 +163,13 @@ def test_an_upload_that_lands_after_the_application_moved_on_is_refused(scratch_
     responses = []
 
     def upload():
-        responses.append(client.post(
-            f"/applications/{application_id}/documents/ktp",
-            data={"csrf_token": token, "file": file_upload(make_png(), "ktp-baru.png", "image/png")},
-            content_type="multipart/form-data"))
+        responses.append(
+            client.post(
+                f"/applications/{application_id}/documents/ktp",
+                data={"csrf_token": token, "file": file_upload(make_png(), "ktp-baru.png", "image/png")},
+                content_type="multipart/form-data",
+            )
+        )
 
     thread = threading.Thread(target=upload)
     thread.start()
@@ -183,8 +209,9 @@ def test_an_upload_that_finishes_before_a_submit_is_part_of_it(scratch_app, monk
         application_id, applicant_id, _ = _prepare("submit")
         applicant = db.session.get(User, applicant_id)
         application = db.session.get(Application, application_id)
-        services.add_document(application, "ktp", as_upload(make_png(), "ktp-baru.png", "image/png"),
-                              actor=applicant)
+        services.add_document(
+            application, "ktp", as_upload(make_png(), "ktp-baru.png", "image/png"), actor=applicant
+        )
         services.submit(application, applicant, declaration=True)
         names = [d.original_name for d in services.documents_of(application)]
         assert application.status is S.SUBMITTED and names == ["ktp-baru.png"]

@@ -35,7 +35,7 @@ def assert_refused(client, text: str, **changes):
     response = register(client, **changes)
     assert response.status_code == 200
     body = response.get_data(as_text=True)
-    assert text in body, body[body.find("error-summary"):][:600]
+    assert text in body, body[body.find("error-summary") :][:600]
     assert user_count() == before
 
 
@@ -134,10 +134,16 @@ def test_nik_29_february_accepted_in_a_leap_year():
 
 @pytest.mark.parametrize(
     ("nik", "code"),
-    [("647201410190000", "format"), ("64720141019000011", "format"), (" 6472014101900001", "format"),
-     ("6472014101900001\n", "format"), ("0072014101900001", "region"),
-     ("6472013101900001", None), ("6472013104900001", "birth_date"),
-     ("6472014101900000", "serial")],
+    [
+        ("647201410190000", "format"),
+        ("64720141019000011", "format"),
+        (" 6472014101900001", "format"),
+        ("6472014101900001\n", "format"),
+        ("0072014101900001", "region"),
+        ("6472013101900001", None),
+        ("6472013104900001", "birth_date"),
+        ("6472014101900000", "serial"),
+    ],
 )
 def test_check_nik_codes(nik, code):
     if code is None:
@@ -165,8 +171,15 @@ def test_nik_already_used_mails_the_registrant_and_stores_nothing(client, outbox
 
 @pytest.mark.parametrize(
     "raw",
-    ["081234567890", "+6281234567890", "6281234567890", "0812 3456 7890", "0812-3456-7890",
-     "+62 812-3456-7890", "(0812) 3456.7890"],
+    [
+        "081234567890",
+        "+6281234567890",
+        "6281234567890",
+        "0812 3456 7890",
+        "0812-3456-7890",
+        "+62 812-3456-7890",
+        "(0812) 3456.7890",
+    ],
 )
 def test_phone_forms_normalise_to_plus_62(raw):
     assert normalize_phone(raw) == "+6281234567890"

@@ -23,7 +23,9 @@ from tests.wizard_helpers import make_category, make_submitted
 
 VERDICT_FORM = re.compile(
     r'action="/office/applications/\d+/documents/(\d+)/verdict".*?name="csrf_token"[^>]*value="([^"]+)"'
-    r'.*?name="version" value="(\d+)"', re.S)
+    r'.*?name="version" value="(\d+)"',
+    re.S,
+)
 
 
 @pytest.fixture
@@ -58,9 +60,11 @@ def test_a_verdict_from_an_out_of_date_page_is_refused(app, client, login_as, in
     document_id, token, version = _verdict_form(client, application.id)
     # Meanwhile, another officer flags the document.
     services.set_document_verdict(application, document_id, other_officer, False, "Foto KTP buram")
-    response = client.post(f"/office/applications/{application.id}/documents/{document_id}/verdict",
-                           data={"csrf_token": token, "version": version, "verdict": "accept"},
-                           follow_redirects=True)
+    response = client.post(
+        f"/office/applications/{application.id}/documents/{document_id}/verdict",
+        data={"csrf_token": token, "version": version, "verdict": "accept"},
+        follow_redirects=True,
+    )
     assert _stale_message(app) in response.get_data(as_text=True)
     document = db.session.get(Document, document_id)
     db.session.refresh(document)
@@ -69,8 +73,7 @@ def test_a_verdict_from_an_out_of_date_page_is_refused(app, client, login_as, in
 
 def test_a_verdict_bumps_the_version_so_a_second_stale_one_is_refused(in_review):
     application, officer = in_review
-    document = db.session.scalars(select(Document).where(
-        Document.application_id == application.id)).first()
+    document = db.session.scalars(select(Document).where(Document.application_id == application.id)).first()
     seen = application.version
     services.set_document_verdict(application, document.id, officer, True, "", seen)
     db.session.refresh(application)
@@ -88,9 +91,11 @@ def test_a_verdict_after_the_applicant_withdrew_is_told_to_reload(app, client, l
     applicant = db.session.get(User, application.applicant_id)
     workflow.transition(application, S.WITHDRAWN, applicant)
     db.session.commit()
-    response = client.post(f"/office/applications/{application.id}/documents/{document_id}/verdict",
-                           data={"csrf_token": token, "version": version, "verdict": "accept"},
-                           follow_redirects=True)
+    response = client.post(
+        f"/office/applications/{application.id}/documents/{document_id}/verdict",
+        data={"csrf_token": token, "version": version, "verdict": "accept"},
+        follow_redirects=True,
+    )
     assert _stale_message(app) in response.get_data(as_text=True)
     assert db.session.get(Document, document_id).state is DocumentState.PENDING
 
@@ -98,15 +103,24 @@ def test_a_verdict_after_the_applicant_withdrew_is_told_to_reload(app, client, l
 # -- flags on answers -----------------------------------------------------------------------------
 FLAG_FORM = re.compile(
     r'action="/office/applications/\d+/flags".*?name="csrf_token"[^>]*value="([^"]+)"'
-    r'.*?name="version" value="(\d+)".*?name="key" value="([^"]+)"', re.S)
+    r'.*?name="version" value="(\d+)".*?name="key" value="([^"]+)"',
+    re.S,
+)
 UNFLAG_FORM = re.compile(
     r'action="/office/applications/\d+/flags/(\d+)/remove".*?name="csrf_token"[^>]*value="([^"]+)"'
-    r'.*?name="version" value="(\d+)"', re.S)
+    r'.*?name="version" value="(\d+)"',
+    re.S,
+)
 
 
 def _open_flags(application_id):
-    return list(db.session.scalars(select(ReviewFlag).where(
-        ReviewFlag.application_id == application_id, ReviewFlag.closed_at.is_(None))))
+    return list(
+        db.session.scalars(
+            select(ReviewFlag).where(
+                ReviewFlag.application_id == application_id, ReviewFlag.closed_at.is_(None)
+            )
+        )
+    )
 
 
 def test_the_flag_forms_carry_the_version(client, login_as, in_review):
@@ -125,20 +139,22 @@ def test_a_flag_from_an_out_of_date_page_is_refused_and_writes_nothing(app, clie
     page = client.get(f"/office/applications/{application.id}").get_data(as_text=True)
     token, version, key = FLAG_FORM.search(page).groups()
     # Meanwhile, another officer accepts a document (the page's version is now out of date).
-    document = db.session.scalars(select(Document).where(
-        Document.application_id == application.id)).first()
+    document = db.session.scalars(select(Document).where(Document.application_id == application.id)).first()
     services.set_document_verdict(application, document.id, other_officer, True)
     events_before = db.session.scalar(select(func.count()).select_from(AuditEvent))
-    response = client.post(f"/office/applications/{application.id}/flags",
-                           data={"csrf_token": token, "version": version, "key": key,
-                                 "reason": "Nama tidak sesuai"}, follow_redirects=True)
+    response = client.post(
+        f"/office/applications/{application.id}/flags",
+        data={"csrf_token": token, "version": version, "key": key, "reason": "Nama tidak sesuai"},
+        follow_redirects=True,
+    )
     assert _stale_message(app) in response.get_data(as_text=True)
     assert _open_flags(application.id) == []
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == events_before
 
 
 def test_removing_a_flag_from_an_out_of_date_page_is_refused_and_the_flag_stays(
-        app, client, login_as, in_review):
+    app, client, login_as, in_review
+):
     application, other_officer = in_review
     services.flag_field(application, other_officer, "business_name", "Tidak sesuai akta")
     login_as(Role.OFFICER)
@@ -146,15 +162,20 @@ def test_removing_a_flag_from_an_out_of_date_page_is_refused_and_the_flag_stays(
     flag_id, token, version = UNFLAG_FORM.search(page).groups()
     # Meanwhile, the other officer flags the answer again with a new reason.
     services.flag_field(application, other_officer, "business_name", "Ejaan nama salah")
-    response = client.post(f"/office/applications/{application.id}/flags/{flag_id}/remove",
-                           data={"csrf_token": token, "version": version}, follow_redirects=True)
+    response = client.post(
+        f"/office/applications/{application.id}/flags/{flag_id}/remove",
+        data={"csrf_token": token, "version": version},
+        follow_redirects=True,
+    )
     assert _stale_message(app) in response.get_data(as_text=True)
     assert [f.reason for f in _open_flags(application.id)] == ["Ejaan nama salah"]
     # a page that is up to date removes it
     page = client.get(f"/office/applications/{application.id}").get_data(as_text=True)
     flag_id, token, version = UNFLAG_FORM.search(page).groups()
-    client.post(f"/office/applications/{application.id}/flags/{flag_id}/remove",
-                data={"csrf_token": token, "version": version})
+    client.post(
+        f"/office/applications/{application.id}/flags/{flag_id}/remove",
+        data={"csrf_token": token, "version": version},
+    )
     assert _open_flags(application.id) == []
 
 
@@ -179,8 +200,13 @@ def test_two_officers_at_once_one_verdict_wins(real_commits, tmp_path, verdicts)
     from tests.dbutil import scratch_database_url
 
     with scratch_database_url("verdicts", tmp_path) as url:
-        app = create_app("test", SQLALCHEMY_DATABASE_URI=url, MAIL_DIR=tmp_path / "mail",
-                         UPLOAD_ROOT=tmp_path / "uploads", INSTANCE_DIR=tmp_path)
+        app = create_app(
+            "test",
+            SQLALCHEMY_DATABASE_URI=url,
+            MAIL_DIR=tmp_path / "mail",
+            UPLOAD_ROOT=tmp_path / "uploads",
+            INSTANCE_DIR=tmp_path,
+        )
         with app.app_context():
             db.create_all()
             first, second = make_user(Role.OFFICER), make_user(Role.OFFICER)
@@ -202,8 +228,14 @@ def test_two_officers_at_once_one_verdict_wins(real_commits, tmp_path, verdicts)
                 try:
                     response = clients[n].post(
                         f"/office/applications/{application_id}/documents/{document_id}/verdict",
-                        data={"csrf_token": token, "version": version, "verdict": verdicts[n],
-                              "reason": "Foto KTP buram"}, follow_redirects=True)
+                        data={
+                            "csrf_token": token,
+                            "version": version,
+                            "verdict": verdicts[n],
+                            "reason": "Foto KTP buram",
+                        },
+                        follow_redirects=True,
+                    )
                     results[n] = response.get_data(as_text=True)
                 except Exception as exc:  # noqa: BLE001 - reported by the assertion below
                     results[n] = repr(exc)
@@ -218,13 +250,19 @@ def test_two_officers_at_once_one_verdict_wins(real_commits, tmp_path, verdicts)
             assert sorted(told) == [False, True], results
             winner = told.index(False)
             with app.app_context():
-                document = db.session.scalars(select(Document).where(
-                    Document.application_id == application_id)).first()
+                document = db.session.scalars(
+                    select(Document).where(Document.application_id == application_id)
+                ).first()
                 expected = DocumentState.ACCEPTED if verdicts[winner] == "accept" else DocumentState.FLAGGED
                 assert document.state is expected
-                events = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-                    AuditEvent.application_id == application_id,
-                    AuditEvent.action.in_(("accept_document", "flag_document"))))
+                events = db.session.scalar(
+                    select(func.count())
+                    .select_from(AuditEvent)
+                    .where(
+                        AuditEvent.application_id == application_id,
+                        AuditEvent.action.in_(("accept_document", "flag_document")),
+                    )
+                )
                 assert events == 1
                 assert db.session.get(Application, application_id).status is S.IN_REVIEW
         finally:

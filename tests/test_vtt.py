@@ -14,6 +14,7 @@ def _english(app):
     with app.test_request_context("/"), force_locale("en"):
         yield
 
+
 GOOD = """WEBVTT - captions
 
 NOTE written by hand
@@ -42,8 +43,9 @@ def test_reads_cues_ids_times_and_text():
 def test_round_trip_serialize_then_parse():
     cues = vtt.parse(GOOD)
     again = vtt.parse(vtt.serialize(cues))
-    assert [(c.id, c.start, c.end, c.text, c.settings) for c in again] == \
-        [(c.id, c.start, c.end, c.text, c.settings) for c in cues]
+    assert [(c.id, c.start, c.end, c.text, c.settings) for c in again] == [
+        (c.id, c.start, c.end, c.text, c.settings) for c in cues
+    ]
 
 
 def test_bom_and_crlf_are_accepted():
@@ -55,20 +57,23 @@ def test_plain_text_drops_markup():
     assert vtt.plain_text(vtt.parse(GOOD)) == "Buka halaman Daftar.\nIsi NIK Anda dua baris"
 
 
-@pytest.mark.parametrize(("text", "line", "words"), [
-    ("WEBVT\n\n00:00.000 --> 00:01.000\nx\n", 1, "first line must be WEBVTT"),
-    ("", 1, "first line must be WEBVTT"),
-    ("WEBVTT\n00:00.000 --> 00:01.000\nx\n", 2, "blank line must follow"),
-    ("WEBVTT\n\n00:00.000 --> 00:01.000\nok\n\n00:01,000 --> 00:02.000\nkoma\n", 6, "is not a time"),
-    ("WEBVTT\n\n00:00.000 --> 00:61.000\nx\n", 3, "is not a time"),
-    ("WEBVTT\n\n00:00.000 -->\nx\n", 3, "no end time"),
-    ("WEBVTT\n\n00:05.000 --> 00:04.000\nx\n", 3, "ends before or when it starts"),
-    ("WEBVTT\n\n00:05.000 --> 00:05.000\nx\n", 3, "ends before or when it starts"),
-    ("WEBVTT\n\n00:05.000 --> 00:06.000\nx\n\n00:01.000 --> 00:02.000\ny\n", 6, "not in order"),
-    ("WEBVTT\n\n00:00.000 --> 00:01.000\nx\n00:01.000 --> 00:02.000\ny\n", 5, "blank line missing"),
-    ("WEBVTT\n\nintro\nno timing here\n", 4, "expected a timing line"),
-    ("WEBVTT\n\na\n00:00.000 --> 00:01.000\nx\n\na\n00:01.000 --> 00:02.000\ny\n", 7, "used twice"),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("WEBVT\n\n00:00.000 --> 00:01.000\nx\n", 1, "first line must be WEBVTT"),
+        ("", 1, "first line must be WEBVTT"),
+        ("WEBVTT\n00:00.000 --> 00:01.000\nx\n", 2, "blank line must follow"),
+        ("WEBVTT\n\n00:00.000 --> 00:01.000\nok\n\n00:01,000 --> 00:02.000\nkoma\n", 6, "is not a time"),
+        ("WEBVTT\n\n00:00.000 --> 00:61.000\nx\n", 3, "is not a time"),
+        ("WEBVTT\n\n00:00.000 -->\nx\n", 3, "no end time"),
+        ("WEBVTT\n\n00:05.000 --> 00:04.000\nx\n", 3, "ends before or when it starts"),
+        ("WEBVTT\n\n00:05.000 --> 00:05.000\nx\n", 3, "ends before or when it starts"),
+        ("WEBVTT\n\n00:05.000 --> 00:06.000\nx\n\n00:01.000 --> 00:02.000\ny\n", 6, "not in order"),
+        ("WEBVTT\n\n00:00.000 --> 00:01.000\nx\n00:01.000 --> 00:02.000\ny\n", 5, "blank line missing"),
+        ("WEBVTT\n\nintro\nno timing here\n", 4, "expected a timing line"),
+        ("WEBVTT\n\na\n00:00.000 --> 00:01.000\nx\n\na\n00:01.000 --> 00:02.000\ny\n", 7, "used twice"),
+    ],
+)
 def test_broken_files_name_the_line(text, line, words):
     with pytest.raises(vtt.VttError) as info:
         vtt.parse(text)
@@ -85,8 +90,9 @@ def test_not_utf8_names_the_line():
 
 
 def test_chapters_beyond_the_video_are_refused():
-    cues = vtt.parse("WEBVTT\n\nintro\n00:00.000 --> 00:10.000\nPembuka\n\n"
-                     "late\n00:10.000 --> 00:45.000\nTerlambat\n")
+    cues = vtt.parse(
+        "WEBVTT\n\nintro\n00:00.000 --> 00:10.000\nPembuka\n\nlate\n00:10.000 --> 00:45.000\nTerlambat\n"
+    )
     vtt.check_chapters(cues, 45.0)
     with pytest.raises(vtt.VttError) as info:
         vtt.check_chapters(cues, 30.0)

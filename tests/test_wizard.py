@@ -39,15 +39,19 @@ def _token(client, application_id: int) -> str:
 
 def _post_page(client, application_id, page_key, data, action="continue"):
     token = _token(client, application_id)
-    return client.post(f"/applications/{application_id}/form/{page_key}",
-                       data={"csrf_token": token, "action": action, **data})
+    return client.post(
+        f"/applications/{application_id}/form/{page_key}",
+        data={"csrf_token": token, "action": action, **data},
+    )
 
 
 def _upload(client, application_id, key, data, name, content_type="application/pdf"):
     token = _token(client, application_id)
-    return client.post(f"/applications/{application_id}/documents/{key}",
-                       data={"csrf_token": token, "file": file_upload(data, name, content_type)},
-                       content_type="multipart/form-data")
+    return client.post(
+        f"/applications/{application_id}/documents/{key}",
+        data={"csrf_token": token, "file": file_upload(data, name, content_type)},
+        content_type="multipart/form-data",
+    )
 
 
 def _fill_everything(client, application_id):
@@ -98,25 +102,35 @@ def test_whole_path_from_catalogue_to_tracking_number(client, login_as, category
 def test_answers_are_kept_when_a_page_has_errors(client, login_as, category):
     login_as()
     application_id = _start(client, category)
-    response = _post_page(client, application_id, "business",
-                          {"business_name": "Toko Maju", "employees": "NaN", "has_branch": "no"})
+    response = _post_page(
+        client,
+        application_id,
+        "business",
+        {"business_name": "Toko Maju", "employees": "NaN", "has_branch": "no"},
+    )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert 'id="error-summary"' in html and 'value="Toko Maju"' in html
     application = db.session.get(Application, application_id)
     assert application.answers.get("business_name") == "Toko Maju"
     assert "business" not in application.completed_pages
-    events = db.session.scalars(select(ValidationEvent).where(
-        ValidationEvent.application_id == application_id)).all()
-    assert [(e.field_key, e.error_code) for e in events] == [("employees", "not_finite")] or \
-        [e.field_key for e in events] == ["employees"]
+    events = db.session.scalars(
+        select(ValidationEvent).where(ValidationEvent.application_id == application_id)
+    ).all()
+    assert [(e.field_key, e.error_code) for e in events] == [("employees", "not_finite")] or [
+        e.field_key for e in events
+    ] == ["employees"]
     assert all("NaN" not in (e.error_code or "") for e in events)
 
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("start_date", "2026-02-30"), ("employees", "Infinity"), ("employees", "1e309"),
-     ("has_branch", "maybe")],
+    [
+        ("start_date", "2026-02-30"),
+        ("employees", "Infinity"),
+        ("employees", "1e309"),
+        ("has_branch", "maybe"),
+    ],
 )
 def test_impossible_values_are_refused(client, login_as, category, field, value):
     login_as()
@@ -132,8 +146,13 @@ def test_impossible_values_are_refused(client, login_as, category, field, value)
 def test_hidden_field_posted_anyway_and_extra_fields_are_ignored(client, login_as, category):
     login_as()
     application_id = _start(client, category)
-    data = dict(GOOD_PAGES["business"], branch_address="Jl. Rahasia 1", status="approved",
-                applicant_id="1", tracking_number="SP-2026-999999")
+    data = dict(
+        GOOD_PAGES["business"],
+        branch_address="Jl. Rahasia 1",
+        status="approved",
+        applicant_id="1",
+        tracking_number="SP-2026-999999",
+    )
     assert _post_page(client, application_id, "business", data).status_code == 302
     application = db.session.get(Application, application_id)
     assert "branch_address" not in application.answers
@@ -169,10 +188,12 @@ def test_submit_needs_the_declaration_and_a_verified_email(client, login_as, cat
 
 @pytest.mark.parametrize(
     ("key", "data", "name", "ctype"),
-    [("photo", make_gif(), "photo.png", "image/png"),
-     ("ktp", html_bytes(), "ktp.pdf", "application/pdf"),
-     ("ktp", zip_bytes(), "ktp.pdf", "application/pdf"),
-     ("ktp", b"", "empty.pdf", "application/pdf")],
+    [
+        ("photo", make_gif(), "photo.png", "image/png"),
+        ("ktp", html_bytes(), "ktp.pdf", "application/pdf"),
+        ("ktp", zip_bytes(), "ktp.pdf", "application/pdf"),
+        ("ktp", b"", "empty.pdf", "application/pdf"),
+    ],
 )
 def test_bad_uploads_are_refused_and_nothing_stored(client, login_as, category, app, key, data, name, ctype):
     login_as()
@@ -202,13 +223,21 @@ def test_another_applicants_application_is_404_and_unchanged(client, login_as, c
     login_as()
     token = csrf_token(client.get("/dashboard").get_data(as_text=True))
     base = f"/applications/{application.id}"
-    for url in (base, f"{base}/requirements", f"{base}/review", f"{base}/form/business",
-                f"{base}/documents"):
+    for url in (base, f"{base}/requirements", f"{base}/review", f"{base}/form/business", f"{base}/documents"):
         assert client.get(url).status_code == 404, url
-    assert client.post(f"{base}/form/business", data={"csrf_token": token, **GOOD_PAGES["business"]}).status_code == 404
+    assert (
+        client.post(f"{base}/form/business", data={"csrf_token": token, **GOOD_PAGES["business"]}).status_code
+        == 404
+    )
     assert client.post(f"{base}/withdraw", data={"csrf_token": token}).status_code == 404
-    assert client.post(f"{base}/documents/ktp", data={"csrf_token": token, "file": file_upload(make_pdf(), "x.pdf")},
-                       content_type="multipart/form-data").status_code == 404
+    assert (
+        client.post(
+            f"{base}/documents/ktp",
+            data={"csrf_token": token, "file": file_upload(make_pdf(), "x.pdf")},
+            content_type="multipart/form-data",
+        ).status_code
+        == 404
+    )
     db.session.refresh(application)
     assert application.answers == {} and application.status is S.DRAFT
 
@@ -219,12 +248,16 @@ def test_submitted_application_cannot_be_edited(client, login_as, category):
     _fill_everything(client, application_id)
     _submit(client, application_id)
     before = dict(db.session.get(Application, application_id).answers)
-    response = _post_page(client, application_id, "business", dict(GOOD_PAGES["business"], business_name="Changed"))
+    response = _post_page(
+        client, application_id, "business", dict(GOOD_PAGES["business"], business_name="Changed")
+    )
     assert response.status_code in (302, 400)
     assert db.session.get(Application, application_id).answers == before
     response = _upload(client, application_id, "ktp", make_pdf(), "new.pdf")
-    assert [d.original_name for d in db.session.scalars(select(Document).where(
-        Document.application_id == application_id))] == ["ktp.pdf"]
+    assert [
+        d.original_name
+        for d in db.session.scalars(select(Document).where(Document.application_id == application_id))
+    ] == ["ktp.pdf"]
 
 
 def test_withdraw_before_a_decision(client, login_as, category):
@@ -234,8 +267,9 @@ def test_withdraw_before_a_decision(client, login_as, category):
     _submit(client, application_id)
     page = client.get(f"/applications/{application_id}").get_data(as_text=True)
     version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
-    response = client.post(f"/applications/{application_id}/withdraw",
-                           data={"csrf_token": csrf_token(page), "version": version})
+    response = client.post(
+        f"/applications/{application_id}/withdraw", data={"csrf_token": csrf_token(page), "version": version}
+    )
     assert response.status_code == 302
     assert db.session.get(Application, application_id).status is S.WITHDRAWN
 
@@ -249,9 +283,13 @@ def test_correction_round_end_to_end(client, login_as, category, outbox):
     application = db.session.get(Application, application_id)
     workflow.transition(application, S.IN_REVIEW, officer)
     db.session.commit()
-    services.request_correction(application, officer, "Nama usaha harus sesuai akta.",
-                                fields=[{"key": "business_name", "reason": "Tidak sesuai akta"}],
-                                documents=[{"key": "ktp", "reason": "Foto buram"}])
+    services.request_correction(
+        application,
+        officer,
+        "Nama usaha harus sesuai akta.",
+        fields=[{"key": "business_name", "reason": "Tidak sesuai akta"}],
+        documents=[{"key": "ktp", "reason": "Foto buram"}],
+    )
     dispatch_queued()  # outside a request, the caller hands committed emails to the queue
     assert application.status is S.NEEDS_CORRECTION and application.sla_paused_at is not None
     page = client.get(f"/applications/{application_id}/correction?lang=en").get_data(as_text=True)
@@ -260,19 +298,34 @@ def test_correction_round_end_to_end(client, login_as, category, outbox):
     token = csrf_token(page)
     version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
     # resubmitting before replacing the flagged document is refused
-    response = client.post(f"/applications/{application_id}/correction",
-                           data={"csrf_token": token, "version": version, "action": "resubmit",
-                                 "business_name": "PT Warung Sederhana", "employees": "999"})
+    response = client.post(
+        f"/applications/{application_id}/correction",
+        data={
+            "csrf_token": token,
+            "version": version,
+            "action": "resubmit",
+            "business_name": "PT Warung Sederhana",
+            "employees": "999",
+        },
+    )
     assert response.status_code == 200
     db.session.refresh(application)
     assert application.status is S.NEEDS_CORRECTION
     assert application.answers["employees"] == 3  # not flagged: unchanged
-    client.post(f"/applications/{application_id}/documents/ktp",
-                data={"csrf_token": token, "file": file_upload(make_jpeg(), "ktp-baru.jpg", "image/jpeg")},
-                content_type="multipart/form-data")
-    response = client.post(f"/applications/{application_id}/correction",
-                           data={"csrf_token": token, "version": version, "action": "resubmit",
-                                 "business_name": "PT Warung Sederhana"})
+    client.post(
+        f"/applications/{application_id}/documents/ktp",
+        data={"csrf_token": token, "file": file_upload(make_jpeg(), "ktp-baru.jpg", "image/jpeg")},
+        content_type="multipart/form-data",
+    )
+    response = client.post(
+        f"/applications/{application_id}/correction",
+        data={
+            "csrf_token": token,
+            "version": version,
+            "action": "resubmit",
+            "business_name": "PT Warung Sederhana",
+        },
+    )
     assert response.status_code == 302
     db.session.refresh(application)
     assert application.status is S.RESUBMITTED and application.sla_paused_at is None
@@ -289,11 +342,15 @@ def test_public_status_check_shows_status_only(client, login_as, category):
     number = db.session.get(Application, application_id).tracking_number
     anonymous = client.application.test_client()
     page = anonymous.get("/status?lang=en").get_data(as_text=True)
-    html = anonymous.post("/status?lang=en", data={"csrf_token": csrf_token(page), "tracking_number": number,
-                                                   "email": user.email}).get_data(as_text=True)
+    html = anonymous.post(
+        "/status?lang=en",
+        data={"csrf_token": csrf_token(page), "tracking_number": number, "email": user.email},
+    ).get_data(as_text=True)
     assert "Submitted" in html and "Ani Rahasia" not in html and user.nik not in html
-    wrong = anonymous.post("/status?lang=en", data={"csrf_token": csrf_token(page), "tracking_number": number,
-                                                    "email": "other@example.test"}).get_data(as_text=True)
+    wrong = anonymous.post(
+        "/status?lang=en",
+        data={"csrf_token": csrf_token(page), "tracking_number": number, "email": "other@example.test"},
+    ).get_data(as_text=True)
     assert "No application matches" in wrong
 
 
@@ -302,8 +359,11 @@ def test_tracking_numbers_increase(login_as, category):
     numbers = []
     for slug in ("a-one", "a-two"):
         cat = make_category(slug=slug)
-        application = make_draft(user, cat, answers={"business_name": "X", "employees": 1,
-                                                     "has_branch": "no", "start_date": "2020-01-01"})
+        application = make_draft(
+            user,
+            cat,
+            answers={"business_name": "X", "employees": 1, "has_branch": "no", "start_date": "2020-01-01"},
+        )
         add_document(application, name="k.pdf")
         db.session.refresh(application)
         services.submit(application, user, declaration=True)

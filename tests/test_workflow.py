@@ -81,8 +81,7 @@ def test_stale_version_is_refused_and_changes_nothing(submitted):
     workflow.transition(application, S.IN_REVIEW, officer)
     db.session.commit()
     with pytest.raises(workflow.StaleApplication):
-        workflow.transition(application, S.NEEDS_CORRECTION, make_user(Role.OFFICER),
-                            expected_version=seen)
+        workflow.transition(application, S.NEEDS_CORRECTION, make_user(Role.OFFICER), expected_version=seen)
     fresh = db.session.get(Application, application.id)
     db.session.refresh(fresh)
     assert fresh.status is S.IN_REVIEW
@@ -94,18 +93,20 @@ def test_each_transition_writes_one_audit_event(submitted):
     workflow.transition(application, S.IN_REVIEW, officer)
     workflow.transition(application, S.WITHDRAWN, applicant, note="Berubah pikiran")
     db.session.commit()
-    events = db.session.scalars(select(AuditEvent).where(
-        AuditEvent.application_id == application.id).order_by(AuditEvent.id)).all()
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.application_id == application.id).order_by(AuditEvent.id)
+    ).all()
     assert [(e.action, e.from_status, e.to_status) for e in events] == [
-        ("submit", "draft", "submitted"), ("start_review", "submitted", "in_review"),
-        ("withdraw", "in_review", "withdrawn")]
+        ("submit", "draft", "submitted"),
+        ("start_review", "submitted", "in_review"),
+        ("withdraw", "in_review", "withdrawn"),
+    ]
     assert events[-1].actor_id == applicant.id and events[-1].note == "Berubah pikiran"
 
 
 def test_audit_events_are_never_updated(submitted):
     application, _ = submitted
-    event = db.session.scalars(select(AuditEvent).where(
-        AuditEvent.application_id == application.id)).first()
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.application_id == application.id)).first()
     event.note = "rewritten"
     with pytest.raises(RuntimeError, match="never updated"):
         db.session.flush()
@@ -122,8 +123,13 @@ def test_two_simultaneous_submits_give_one_submission(real_commits, tmp_path):
     from tests.wizard_helpers import GOOD_PAGES, file_upload, make_category
 
     with scratch_database_url("concurrency", tmp_path) as url:
-        app = create_app("test", SQLALCHEMY_DATABASE_URI=url, MAIL_DIR=tmp_path / "mail",
-                         UPLOAD_ROOT=tmp_path / "uploads", INSTANCE_DIR=tmp_path)
+        app = create_app(
+            "test",
+            SQLALCHEMY_DATABASE_URI=url,
+            MAIL_DIR=tmp_path / "mail",
+            UPLOAD_ROOT=tmp_path / "uploads",
+            INSTANCE_DIR=tmp_path,
+        )
         with app.app_context():
             db.create_all()
             user = make_user(Role.APPLICANT)
@@ -137,9 +143,11 @@ def test_two_simultaneous_submits_give_one_submission(real_commits, tmp_path):
             app_id = int(re.search(r"/applications/(\d+)/", location).group(1))
             for page, data in GOOD_PAGES.items():
                 client.post(f"/applications/{app_id}/form/{page}", data={"csrf_token": token, **data})
-            client.post(f"/applications/{app_id}/documents/ktp",
-                        data={"csrf_token": token, "file": file_upload(make_pdf(), "ktp.pdf")},
-                        content_type="multipart/form-data")
+            client.post(
+                f"/applications/{app_id}/documents/ktp",
+                data={"csrf_token": token, "file": file_upload(make_pdf(), "ktp.pdf")},
+                content_type="multipart/form-data",
+            )
             page = client.get(f"/applications/{app_id}/review").get_data(as_text=True)
             version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
             data = {"csrf_token": csrf_token(page), "version": version, "declaration": "y"}
@@ -162,8 +170,9 @@ def test_two_simultaneous_submits_give_one_submission(real_commits, tmp_path):
             with app.app_context():
                 application = db.session.get(Application, app_id)
                 assert application.status is S.SUBMITTED and application.tracking_number
-                submits = db.session.scalar(select(func.count()).select_from(AuditEvent)
-                                            .where(AuditEvent.action == "submit"))
+                submits = db.session.scalar(
+                    select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "submit")
+                )
                 emails = db.session.scalar(select(func.count()).select_from(OutboxEmail))
                 assert (submits, emails) == (1, 1)
                 assert application.tracking_number.endswith("000001")

@@ -30,8 +30,18 @@ REPO = HERE.parent.parent
 MIME_TYPES = Path("/etc/nginx/mime.types")
 
 
-def render_site(site: str, *, prefix: Path, upstreams: list[str], uploads: Path, static: Path,
-                http_port: int, https_port: int | None, cert: Path | None, key: Path | None) -> str:
+def render_site(
+    site: str,
+    *,
+    prefix: Path,
+    upstreams: list[str],
+    uploads: Path,
+    static: Path,
+    http_port: int,
+    https_port: int | None,
+    cert: Path | None,
+    key: Path | None,
+) -> str:
     """The site file with this machine's addresses, ports and folders."""
     lines = site.splitlines()
     out: list[str] = []
@@ -52,13 +62,13 @@ def render_site(site: str, *, prefix: Path, upstreams: list[str], uploads: Path,
         # Plain HTTP: drop the redirecting server and serve the app on the HTTP port.
         text = re.sub(r"# Plain HTTP only redirects.*?\n}\n", "", text, count=1, flags=re.S)
         text = text.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{http_port};")
-        text = "\n".join(line for line in text.splitlines()
-                         if not line.strip().startswith("ssl_")) + "\n"
+        text = "\n".join(line for line in text.splitlines() if not line.strip().startswith("ssl_")) + "\n"
     else:
         text = text.replace("listen 80;", f"listen 127.0.0.1:{http_port};")
         text = text.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;")
-        text = text.replace("return 301 https://$host$request_uri;",
-                            f"return 301 https://$host:{https_port}$request_uri;")
+        text = text.replace(
+            "return 301 https://$host$request_uri;", f"return 301 https://$host:{https_port}$request_uri;"
+        )
         text = text.replace("/etc/letsencrypt/live/portal.example.go.id/fullchain.pem", str(cert))
         text = text.replace("/etc/letsencrypt/live/portal.example.go.id/privkey.pem", str(key))
     # $host has no port: on a port other than the scheme's default the app would see a Host
@@ -66,8 +76,9 @@ def render_site(site: str, *, prefix: Path, upstreams: list[str], uploads: Path,
     port, default = (https_port, 443) if https_port is not None else (http_port, 80)
     if port != default:
         text = text.replace("proxy_set_header Host $host;", f"proxy_set_header Host $host:{port};")
-        text = text.replace("proxy_set_header X-Forwarded-Host $host;",
-                            f"proxy_set_header X-Forwarded-Host $host:{port};")
+        text = text.replace(
+            "proxy_set_header X-Forwarded-Host $host;", f"proxy_set_header X-Forwarded-Host $host:{port};"
+        )
     text = text.replace("server_name portal.example.go.id;", "server_name 127.0.0.1 localhost;")
     text = text.replace("/var/log/nginx/", f"{prefix / 'logs'}/")
     text = text.replace("/var/cache/nginx/satupintu", str(prefix / "cache"))
@@ -77,9 +88,16 @@ def render_site(site: str, *, prefix: Path, upstreams: list[str], uploads: Path,
     return text
 
 
-def render(prefix: Path, *, upstreams: list[str], uploads: Path, static: Path | None = None,
-           http_port: int = 8080, https_port: int | None = None,
-           worker_processes: str = "auto") -> Path:
+def render(
+    prefix: Path,
+    *,
+    upstreams: list[str],
+    uploads: Path,
+    static: Path | None = None,
+    http_port: int = 8080,
+    https_port: int | None = None,
+    worker_processes: str = "auto",
+) -> Path:
     """Write ``prefix``/nginx.conf (and a self-signed certificate when ``https_port`` is set);
     returns the path of nginx.conf."""
     prefix = Path(prefix).resolve()
@@ -92,12 +110,36 @@ def render(prefix: Path, *, upstreams: list[str], uploads: Path, static: Path | 
         cert, key = prefix / "selfsigned.crt", prefix / "selfsigned.key"
         if not cert.exists():
             subprocess.run(  # noqa: S603
-                [shutil.which("openssl") or "openssl", "req", "-x509", "-newkey", "rsa:2048",
-                 "-nodes", "-days", "7", "-subj", "/CN=localhost", "-keyout", str(key),
-                 "-out", str(cert)], check=True, capture_output=True)
-    site = render_site(SITE.read_text(), prefix=prefix, upstreams=upstreams, uploads=uploads,
-                       static=static, http_port=http_port, https_port=https_port, cert=cert,
-                       key=key)
+                [
+                    shutil.which("openssl") or "openssl",
+                    "req",
+                    "-x509",
+                    "-newkey",
+                    "rsa:2048",
+                    "-nodes",
+                    "-days",
+                    "7",
+                    "-subj",
+                    "/CN=localhost",
+                    "-keyout",
+                    str(key),
+                    "-out",
+                    str(cert),
+                ],
+                check=True,
+                capture_output=True,
+            )
+    site = render_site(
+        SITE.read_text(),
+        prefix=prefix,
+        upstreams=upstreams,
+        uploads=uploads,
+        static=static,
+        http_port=http_port,
+        https_port=https_port,
+        cert=cert,
+        key=key,
+    )
     tmp = prefix / "tmp"
     # As root (a container), workers would run as "nobody" and could not read the code's
     # static folder; run them as the invoking user instead.
@@ -131,8 +173,9 @@ def render(prefix: Path, *, upstreams: list[str], uploads: Path, static: Path | 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--prefix", required=True, type=Path)
-    parser.add_argument("--upstream", action="append", required=True,
-                        help="host:port of an app host (repeat)")
+    parser.add_argument(
+        "--upstream", action="append", required=True, help="host:port of an app host (repeat)"
+    )
     parser.add_argument("--uploads", required=True, type=Path, help="the app's UPLOAD_ROOT")
     parser.add_argument("--static", type=Path, default=None)
     parser.add_argument("--http-port", type=int, default=8080)
@@ -141,9 +184,15 @@ def main(argv: list[str] | None = None) -> int:
     group.add_argument("--http-only", action="store_true", help="(the default) no TLS")
     parser.add_argument("--workers", default="auto")
     args = parser.parse_args(argv)
-    path = render(args.prefix, upstreams=args.upstream, uploads=args.uploads, static=args.static,
-                  http_port=args.http_port, https_port=args.https_port,
-                  worker_processes=args.workers)
+    path = render(
+        args.prefix,
+        upstreams=args.upstream,
+        uploads=args.uploads,
+        static=args.static,
+        http_port=args.http_port,
+        https_port=args.https_port,
+        worker_processes=args.workers,
+    )
     print(path)
     return 0
 

@@ -37,9 +37,11 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class CategoryForm(FlaskForm):
-    slug = Stripped(_l("Web address name"), validators=[required(), Length(max=80)],
-                    description=_l("Lower-case letters, digits and -, e.g. izin-reklame. It "
-                                   "cannot be changed later."))
+    slug = Stripped(
+        _l("Web address name"),
+        validators=[required(), Length(max=80)],
+        description=_l("Lower-case letters, digits and -, e.g. izin-reklame. It cannot be changed later."),
+    )
     code = Stripped(_l("Code (in permit numbers)"), validators=[required(), Length(max=16)])
     name_id = Stripped(_l("Name (Indonesian)"), validators=[required(), Length(max=200)])
     name_en = Stripped(_l("Name (English)"), validators=[required(), Length(max=200)])
@@ -48,23 +50,29 @@ class CategoryForm(FlaskForm):
     description_id = StrippedText(_l("Description (Indonesian)"), validators=[Length(max=10000)])
     description_en = StrippedText(_l("Description (English)"), validators=[Length(max=10000)])
     sector = SelectField(_l("Sector"), choices=[])
-    time_limit_days = IntegerField(_l("Processing time (working days)"),
-                                   validators=[DataRequired(message=_l("Enter a whole number of days.")),
-                                               NumberRange(min=1, max=365)])
-    cost_rupiah = IntegerField(_l("Fee (rupiah, 0 = free)"), default=0,
-                               validators=[Optional(), NumberRange(min=0, max=10**12)])
+    time_limit_days = IntegerField(
+        _l("Processing time (working days)"),
+        validators=[DataRequired(message=_l("Enter a whole number of days.")), NumberRange(min=1, max=365)],
+    )
+    cost_rupiah = IntegerField(
+        _l("Fee (rupiah, 0 = free)"), default=0, validators=[Optional(), NumberRange(min=0, max=10**12)]
+    )
     cost_note_id = StrippedText(_l("Fee note (Indonesian)"), validators=[Length(max=2000)])
     cost_note_en = StrippedText(_l("Fee note (English)"), validators=[Length(max=2000)])
     legal_basis = StrippedText(_l("Legal basis (one per line)"), validators=[Length(max=10000)])
     output_id = StrippedText(_l("Output (Indonesian)"), validators=[Length(max=2000)])
     output_en = StrippedText(_l("Output (English)"), validators=[Length(max=2000)])
-    validity_months = IntegerField(_l("Validity (months; empty = no expiry)"),
-                                   validators=[Optional(), NumberRange(min=1, max=1200)])
+    validity_months = IntegerField(
+        _l("Validity (months; empty = no expiry)"), validators=[Optional(), NumberRange(min=1, max=1200)]
+    )
     permit_number_pattern = Stripped(
-        _l("Permit number pattern"), default="503/{code}/DPMPTSP/{year}/{seq:05}",
+        _l("Permit number pattern"),
+        default="503/{code}/DPMPTSP/{year}/{seq:05}",
         validators=[required(), Length(max=120)],
-        description=_l("Use {code}, {year} and {seq} (and {month} if you like), e.g. "
-                       "503/{code}/DPMPTSP/{year}/{seq:05}."))
+        description=_l(
+            "Use {code}, {year} and {seq} (and {month} if you like), e.g. 503/{code}/DPMPTSP/{year}/{seq:05}."
+        ),
+    )
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,8 +82,9 @@ class CategoryForm(FlaskForm):
 
     def validate_slug(self, field):
         if not SLUG_RE.fullmatch(field.data or ""):
-            raise ValidationError(_l("Use lower-case letters, digits and - only (start with a letter "
-                                     "or digit)."))
+            raise ValidationError(
+                _l("Use lower-case letters, digits and - only (start with a letter or digit).")
+            )
 
     def data_for_service(self) -> dict[str, Any]:
         data = {name: f.data for name, f in self._fields.items() if name not in ("csrf_token",)}
@@ -90,9 +99,14 @@ OPTION_LINE_HELP = _l("One option per line: value | Indonesian label | English l
 
 
 class FieldForm(FlaskForm):
-    key = Stripped(_l("Key"), validators=[required(), Length(max=40)],
-                   description=_l("Lower-case letters, digits and _, starting with a letter; "
-                                  "unique in the form. Answers are stored under it."))
+    key = Stripped(
+        _l("Key"),
+        validators=[required(), Length(max=40)],
+        description=_l(
+            "Lower-case letters, digits and _, starting with a letter; "
+            "unique in the form. Answers are stored under it."
+        ),
+    )
     type = SelectField(_l("Type"), choices=[])
     label_id = Stripped(_l("Label (Indonesian)"), validators=[required(), Length(max=300)])
     label_en = Stripped(_l("Label (English)"), validators=[Optional(), Length(max=300)])
@@ -100,46 +114,66 @@ class FieldForm(FlaskForm):
     help_en = StrippedText(_l("Help text (English)"), validators=[Length(max=2000)])
     required = BooleanField(_l("Required"))
     page = SelectField(_l("Page"), choices=[])
-    options = StrippedText(_l("Options (select, radio, checkbox list)"), description=OPTION_LINE_HELP,
-                           validators=[Length(max=10000)])
+    options = StrippedText(
+        _l("Options (select, radio, checkbox list)"),
+        description=OPTION_LINE_HELP,
+        validators=[Length(max=10000)],
+    )
     min = Stripped(_l("Smallest number allowed"), validators=[Optional(), Length(max=30)])
     max = Stripped(_l("Largest number allowed"), validators=[Optional(), Length(max=30)])
-    min_length = IntegerField(_l("Fewest characters"), validators=[Optional(), NumberRange(min=0,
-                                                                                         max=100000)])
-    max_length = IntegerField(_l("Most characters"), validators=[Optional(), NumberRange(min=0,
-                                                                                       max=100000)])
-    pattern = Stripped(_l("Pattern (regular expression)"), validators=[Optional()],
-                       description=_l("The whole answer must match, e.g. [0-9]{5} for a postal code."))
-    pattern_message_id = Stripped(_l("Message when the pattern does not match (Indonesian)"),
-                                  validators=[Optional(), Length(max=300)])
-    pattern_message_en = Stripped(_l("Message when the pattern does not match (English)"),
-                                  validators=[Optional(), Length(max=300)])
+    min_length = IntegerField(
+        _l("Fewest characters"), validators=[Optional(), NumberRange(min=0, max=100000)]
+    )
+    max_length = IntegerField(_l("Most characters"), validators=[Optional(), NumberRange(min=0, max=100000)])
+    pattern = Stripped(
+        _l("Pattern (regular expression)"),
+        validators=[Optional()],
+        description=_l("The whole answer must match, e.g. [0-9]{5} for a postal code."),
+    )
+    pattern_message_id = Stripped(
+        _l("Message when the pattern does not match (Indonesian)"), validators=[Optional(), Length(max=300)]
+    )
+    pattern_message_en = Stripped(
+        _l("Message when the pattern does not match (English)"), validators=[Optional(), Length(max=300)]
+    )
     date_rule = SelectField(_l("Date rule"), choices=[])
     # Not posted by older forms (or a test's field post): nothing chosen, not an error.
-    prefill = SelectField(_l("Fill in from the applicant's account"), choices=[],
-                          validate_choice=False,
-                          description=_l("The applicant sees it filled in and can still change "
-                                         "it; the field's rules still apply."))
+    prefill = SelectField(
+        _l("Fill in from the applicant's account"),
+        choices=[],
+        validate_choice=False,
+        description=_l(
+            "The applicant sees it filled in and can still change it; the field's rules still apply."
+        ),
+    )
     show_if_field = SelectField(_l("Show only if this field…"), choices=[])
-    show_if_equals = Stripped(_l("…has this answer (an option value; yes/no for a tick box)"),
-                              validators=[Optional(), Length(max=200)])
+    show_if_equals = Stripped(
+        _l("…has this answer (an option value; yes/no for a tick box)"),
+        validators=[Optional(), Length(max=200)],
+    )
 
     def __init__(self, *args, pages=(), other_fields=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.type.choices = [SelectChoice(t.name, t.title) for t in field_types()]
-        self.page.choices = [SelectChoice(p["key"], f"{p.get('title_id') or p['key']} ({p['key']})")
-                             for p in pages]
-        self.date_rule.choices = [SelectChoice("", _l("Any date")),
-                                  SelectChoice("past", _l("Today or earlier")),
-                                  SelectChoice("future", _l("Today or later"))]
-        self.prefill.choices = [SelectChoice("", _l("(not filled in)")),
-                                SelectChoice("full_name", _l("Full name")),
-                                SelectChoice("nik", _l("NIK")),
-                                SelectChoice("phone", _l("Phone number")),
-                                SelectChoice("email", _l("Email address"))]
+        self.page.choices = [
+            SelectChoice(p["key"], f"{p.get('title_id') or p['key']} ({p['key']})") for p in pages
+        ]
+        self.date_rule.choices = [
+            SelectChoice("", _l("Any date")),
+            SelectChoice("past", _l("Today or earlier")),
+            SelectChoice("future", _l("Today or later")),
+        ]
+        self.prefill.choices = [
+            SelectChoice("", _l("(not filled in)")),
+            SelectChoice("full_name", _l("Full name")),
+            SelectChoice("nik", _l("NIK")),
+            SelectChoice("phone", _l("Phone number")),
+            SelectChoice("email", _l("Email address")),
+        ]
         self._other_fields = {f["key"]: f for f in other_fields}
         self.show_if_field.choices = [SelectChoice("", _l("(always shown)"))] + [
-            SelectChoice(f["key"], f"{f.get('label_id') or f['key']} ({f['key']})") for f in other_fields]
+            SelectChoice(f["key"], f"{f.get('label_id') or f['key']} ({f['key']})") for f in other_fields
+        ]
 
     def validate_prefill(self, field):
         if (field.data or "") not in ("", *PREFILL_SOURCES):
@@ -147,8 +181,9 @@ class FieldForm(FlaskForm):
 
     def validate_key(self, field):
         if not KEY_RE.fullmatch(field.data or ""):
-            raise ValidationError(_l("Use lower-case letters, digits and _ only, starting with a letter "
-                                     "(at most 40)."))
+            raise ValidationError(
+                _l("Use lower-case letters, digits and _ only, starting with a letter (at most 40).")
+            )
 
     def validate_pattern(self, field):
         """Checked when saved: compiles, ASCII, short, and no shape that makes matching slow."""
@@ -178,8 +213,13 @@ class FieldForm(FlaskForm):
             value = parts[0]
             if not value:
                 raise ValueError(str(_l("Option line %(n)s has no value before the first |.", n=n)))
-            options.append({"value": value, "label_id": parts[1] if len(parts) > 1 and parts[1] else value,
-                            "label_en": parts[2] if len(parts) > 2 else ""})
+            options.append(
+                {
+                    "value": value,
+                    "label_id": parts[1] if len(parts) > 1 and parts[1] else value,
+                    "label_en": parts[2] if len(parts) > 2 else "",
+                }
+            )
         return options
 
     def to_field(self) -> dict[str, Any]:
@@ -191,23 +231,42 @@ class FieldForm(FlaskForm):
                 equals = equals.strip().lower() in ("y", "yes", "ya", "true", "1", "on")
             show_if = {"field": self.show_if_field.data, "equals": equals}
         return {
-            "key": self.key.data, "type": self.type.data, "label_id": self.label_id.data,
-            "label_en": self.label_en.data or "", "help_id": self.help_id.data or "",
-            "help_en": self.help_en.data or "", "required": bool(self.required.data),
-            "page": self.page.data, "options": self.parsed_options(),
-            "min": _number(self.min.data), "max": _number(self.max.data),
-            "min_length": self.min_length.data, "max_length": self.max_length.data,
+            "key": self.key.data,
+            "type": self.type.data,
+            "label_id": self.label_id.data,
+            "label_en": self.label_en.data or "",
+            "help_id": self.help_id.data or "",
+            "help_en": self.help_en.data or "",
+            "required": bool(self.required.data),
+            "page": self.page.data,
+            "options": self.parsed_options(),
+            "min": _number(self.min.data),
+            "max": _number(self.max.data),
+            "min_length": self.min_length.data,
+            "max_length": self.max_length.data,
             "pattern": self.pattern.data or None,
             "pattern_message_id": self.pattern_message_id.data or "",
             "pattern_message_en": self.pattern_message_en.data or "",
-            "date_rule": self.date_rule.data or None, "show_if": show_if,
+            "date_rule": self.date_rule.data or None,
+            "show_if": show_if,
             "prefill": self.prefill.data or None,
         }
 
     def fill_from(self, field: dict[str, Any]) -> None:
-        for name in ("key", "type", "label_id", "label_en", "help_id", "help_en", "page",
-                     "min_length", "max_length", "pattern", "pattern_message_id",
-                     "pattern_message_en"):
+        for name in (
+            "key",
+            "type",
+            "label_id",
+            "label_en",
+            "help_id",
+            "help_en",
+            "page",
+            "min_length",
+            "max_length",
+            "pattern",
+            "pattern_message_id",
+            "pattern_message_en",
+        ):
             getattr(self, name).data = field.get(name)
         self.required.data = bool(field.get("required"))
         self.date_rule.data = field.get("date_rule") or ""
@@ -216,7 +275,8 @@ class FieldForm(FlaskForm):
         self.max.data = "" if field.get("max") is None else str(field["max"])
         self.options.data = "\n".join(
             " | ".join([str(o.get("value", "")), o.get("label_id", "") or "", o.get("label_en", "") or ""])
-            for o in field.get("options") or [])
+            for o in field.get("options") or []
+        )
         cond = field.get("show_if") or {}
         self.show_if_field.data = cond.get("field", "")
         equals = cond.get("equals", "")
@@ -241,40 +301,55 @@ def _number(text: str | None):
     return float(value)
 
 
-
-
 class PageForm(FlaskForm):
-    page_key = Stripped(_l("Page key"), validators=[required(), Length(max=40)],
-                        description=_l("Lower-case letters, digits and _, e.g. business."))
+    page_key = Stripped(
+        _l("Page key"),
+        validators=[required(), Length(max=40)],
+        description=_l("Lower-case letters, digits and _, e.g. business."),
+    )
     title_id = Stripped(_l("Page title (Indonesian)"), validators=[required(), Length(max=200)])
     title_en = Stripped(_l("Page title (English)"), validators=[Optional(), Length(max=200)])
 
 
 class DocumentForm(FlaskForm):
-    key = Stripped(_l("Key"), validators=[required(), Length(max=40)],
-                   description=_l("Lower-case letters, digits and _, e.g. ktp."))
+    key = Stripped(
+        _l("Key"),
+        validators=[required(), Length(max=40)],
+        description=_l("Lower-case letters, digits and _, e.g. ktp."),
+    )
     label_id = Stripped(_l("Name of the document (Indonesian)"), validators=[required(), Length(max=300)])
     label_en = Stripped(_l("Name of the document (English)"), validators=[Optional(), Length(max=300)])
     description_id = StrippedText(_l("Description (Indonesian)"), validators=[Length(max=2000)])
     description_en = StrippedText(_l("Description (English)"), validators=[Length(max=2000)])
-    allowed_types = MultiCheckboxField(_l("Allowed file types"),
-                                       choices=[SelectChoice(t, t.upper()) for t in DOCUMENT_TYPES])
-    max_mb = DecimalField(_l("Largest file (MB)"), default=Decimal(5), places=None,
-                          validators=[DataRequired(message=_l("Enter a size in MB, e.g. 5.")),
-                                      NumberRange(min=Decimal("0.1"), max=50)])
+    allowed_types = MultiCheckboxField(
+        _l("Allowed file types"), choices=[SelectChoice(t, t.upper()) for t in DOCUMENT_TYPES]
+    )
+    max_mb = DecimalField(
+        _l("Largest file (MB)"),
+        default=Decimal(5),
+        places=None,
+        validators=[
+            DataRequired(message=_l("Enter a size in MB, e.g. 5.")),
+            NumberRange(min=Decimal("0.1"), max=50),
+        ],
+    )
     required = BooleanField(_l("Required"), default=True)
-    max_files = IntegerField(_l("Most files"), default=1,
-                             validators=[DataRequired(message=_l("Enter a number from 1 to 20.")),
-                                         NumberRange(min=1, max=20)])
-    sample = FileField(_l("Sample file (PDF, JPEG or PNG)"),
-                       description=_l("Shown to applicants as an example. It must be one of the "
-                                      "allowed types."))
+    max_files = IntegerField(
+        _l("Most files"),
+        default=1,
+        validators=[DataRequired(message=_l("Enter a number from 1 to 20.")), NumberRange(min=1, max=20)],
+    )
+    sample = FileField(
+        _l("Sample file (PDF, JPEG or PNG)"),
+        description=_l("Shown to applicants as an example. It must be one of the allowed types."),
+    )
     remove_sample = BooleanField(_l("Remove the sample"))
 
     def validate_key(self, field):
         if not KEY_RE.fullmatch(field.data or ""):
-            raise ValidationError(_l("Use lower-case letters, digits and _ only, starting with a letter "
-                                     "(at most 40)."))
+            raise ValidationError(
+                _l("Use lower-case letters, digits and _ only, starting with a letter (at most 40).")
+            )
 
     def validate_allowed_types(self, field):
         if not field.data:
@@ -282,23 +357,40 @@ class DocumentForm(FlaskForm):
 
     def to_document(self) -> dict[str, Any]:
         max_mb = float(self.max_mb.data)
-        return {"key": self.key.data, "label_id": self.label_id.data, "label_en": self.label_en.data or "",
-                "description_id": self.description_id.data or "",
-                "description_en": self.description_en.data or "",
-                "allowed_types": [t for t in DOCUMENT_TYPES if t in self.allowed_types.data],
-                "max_mb": int(max_mb) if max_mb.is_integer() else max_mb,
-                "required": bool(self.required.data), "max_files": self.max_files.data}
+        return {
+            "key": self.key.data,
+            "label_id": self.label_id.data,
+            "label_en": self.label_en.data or "",
+            "description_id": self.description_id.data or "",
+            "description_en": self.description_en.data or "",
+            "allowed_types": [t for t in DOCUMENT_TYPES if t in self.allowed_types.data],
+            "max_mb": int(max_mb) if max_mb.is_integer() else max_mb,
+            "required": bool(self.required.data),
+            "max_files": self.max_files.data,
+        }
 
 
 class InviteForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[required(), Email(
-        message=_l("Enter an email address like name@example.com."), check_deliverability=False,
-        test_environment=True, allow_smtputf8=False), Length(max=254)],
-        filters=[lambda v: v.strip().lower() if isinstance(v, str) else v])
+    email = EmailField(
+        _l("Email"),
+        validators=[
+            required(),
+            Email(
+                message=_l("Enter an email address like name@example.com."),
+                check_deliverability=False,
+                test_environment=True,
+                allow_smtputf8=False,
+            ),
+            Length(max=254),
+        ],
+        filters=[lambda v: v.strip().lower() if isinstance(v, str) else v],
+    )
     full_name = Stripped(_l("Full name"), validators=[required(), Length(max=120)])
     roles = MultiCheckboxField(_l("Roles"), choices=[])
-    locale = SelectField(_l("Language of the email"), choices=[SelectChoice("id", "Bahasa Indonesia"),
-                                                               SelectChoice("en", "English")])
+    locale = SelectField(
+        _l("Language of the email"),
+        choices=[SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -310,8 +402,11 @@ class InviteForm(FlaskForm):
 
 
 ROLE_LABELS = {
-    Role.APPLICANT: _l("Applicant"), Role.OFFICER: _l("Officer"), Role.APPROVER: _l("Approver"),
-    Role.HELPDESK: _l("Help desk"), Role.ADMIN: _l("Admin"),
+    Role.APPLICANT: _l("Applicant"),
+    Role.OFFICER: _l("Officer"),
+    Role.APPROVER: _l("Approver"),
+    Role.HELPDESK: _l("Help desk"),
+    Role.ADMIN: _l("Admin"),
 }
 
 
@@ -342,15 +437,29 @@ class SettingsForm(FlaskForm):
     address = Stripped(_l("Address"), validators=[Optional(), Length(max=500)])
     phone = Stripped(_l("Telephone"), validators=[Optional(), Length(max=60)])
     whatsapp = Stripped(_l("WhatsApp"), validators=[Optional(), Length(max=60)])
-    email = Stripped(_l("Email"), validators=[Optional(), Email(
-        message=_l("Enter an email address like name@example.com."), check_deliverability=False,
-        test_environment=True), Length(max=254)])
+    email = Stripped(
+        _l("Email"),
+        validators=[
+            Optional(),
+            Email(
+                message=_l("Enter an email address like name@example.com."),
+                check_deliverability=False,
+                test_environment=True,
+            ),
+            Length(max=254),
+        ],
+    )
     hours = Stripped(_l("Office hours"), validators=[Optional(), Length(max=300)])
 
 
 class HolidayForm(FlaskForm):
     day = DateField(_l("Date"), validators=[DataRequired(message=_l("Enter a date like 2026-08-17."))])
     name = Stripped(_l("Name"), validators=[required(), Length(max=120)])
-    kind = SelectField(_l("Kind"), choices=[SelectChoice("national", _l("National holiday")),
-                                            SelectChoice("joint_leave", _l("Joint leave day")),
-                                            SelectChoice("local", _l("Local holiday"))])
+    kind = SelectField(
+        _l("Kind"),
+        choices=[
+            SelectChoice("national", _l("National holiday")),
+            SelectChoice("joint_leave", _l("Joint leave day")),
+            SelectChoice("local", _l("Local holiday")),
+        ],
+    )

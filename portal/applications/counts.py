@@ -26,8 +26,7 @@ SUBMITTED_EVER = "submitted_ever"
 class ApplicationCount(db.Model):
     __tablename__ = "application_counts"
 
-    category_id: Mapped[int] = mapped_column(ForeignKey("permit_categories.id"),
-                                             primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("permit_categories.id"), primary_key=True)
     key: Mapped[str] = mapped_column(String(32), primary_key=True)
     n: Mapped[int] = mapped_column(default=0, server_default="0")
 
@@ -47,15 +46,20 @@ def record_transition(category_id: int, frm: S, to: S) -> None:
     # so they wait for each other instead of deadlocking.
     for key in sorted(deltas):
         stmt = upsert(ApplicationCount).values(category_id=category_id, key=key, n=deltas[key])
-        db.session.execute(stmt.on_conflict_do_update(
-            index_elements=["category_id", "key"],
-            set_={"n": ApplicationCount.n + stmt.excluded.n}))
+        db.session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["category_id", "key"], set_={"n": ApplicationCount.n + stmt.excluded.n}
+            )
+        )
 
 
 def by_status(category_id: int | None = None) -> dict[str, int]:
     """Applications per status (not drafts), of one category or of all."""
-    stmt = (select(ApplicationCount.key, func.sum(ApplicationCount.n))
-            .where(ApplicationCount.key != SUBMITTED_EVER).group_by(ApplicationCount.key))
+    stmt = (
+        select(ApplicationCount.key, func.sum(ApplicationCount.n))
+        .where(ApplicationCount.key != SUBMITTED_EVER)
+        .group_by(ApplicationCount.key)
+    )
     if category_id is not None:
         stmt = stmt.where(ApplicationCount.category_id == category_id)
     return {key: int(n) for key, n in db.session.execute(stmt) if n}
@@ -63,23 +67,35 @@ def by_status(category_id: int | None = None) -> dict[str, int]:
 
 def submitted_by_category() -> dict[int, int]:
     """How many applications of each category were ever submitted."""
-    return {cid: n for cid, n in db.session.execute(
-        select(ApplicationCount.category_id, ApplicationCount.n)
-        .where(ApplicationCount.key == SUBMITTED_EVER))}
+    return {
+        cid: n
+        for cid, n in db.session.execute(
+            select(ApplicationCount.category_id, ApplicationCount.n).where(
+                ApplicationCount.key == SUBMITTED_EVER
+            )
+        )
+    }
 
 
 def rebuild() -> None:
     """Count everything again from the applications table, in the caller's transaction."""
     db.session.execute(delete(ApplicationCount))
-    per_status = (select(Application.category_id, Application.status, func.count())
-                  .where(Application.status != S.DRAFT)
-                  .group_by(Application.category_id, Application.status))
-    rows = [{"category_id": cid, "key": S(status).value, "n": n}
-            for cid, status, n in db.session.execute(per_status)]
-    rows += [{"category_id": cid, "key": SUBMITTED_EVER, "n": n}
-             for cid, n in db.session.execute(
-                 select(Application.category_id, func.count())
-                 .where(Application.submitted_at.is_not(None))
-                 .group_by(Application.category_id))]
+    per_status = (
+        select(Application.category_id, Application.status, func.count())
+        .where(Application.status != S.DRAFT)
+        .group_by(Application.category_id, Application.status)
+    )
+    rows = [
+        {"category_id": cid, "key": S(status).value, "n": n}
+        for cid, status, n in db.session.execute(per_status)
+    ]
+    rows += [
+        {"category_id": cid, "key": SUBMITTED_EVER, "n": n}
+        for cid, n in db.session.execute(
+            select(Application.category_id, func.count())
+            .where(Application.submitted_at.is_not(None))
+            .group_by(Application.category_id)
+        )
+    ]
     if rows:
         db.session.execute(insert(ApplicationCount), rows)

@@ -24,8 +24,10 @@ class VersionedForm(FlaskForm):
 
 class SubmitApplicationForm(VersionedForm):
     declaration = BooleanField(
-        _l("I declare that the information and documents I have given are true and complete, "
-           "and I accept the consequences if they are not.")
+        _l(
+            "I declare that the information and documents I have given are true and complete, "
+            "and I accept the consequences if they are not."
+        )
     )
     submit = SubmitField(_l("Submit application"))
 
@@ -44,13 +46,18 @@ class EmptyForm(FlaskForm):
 
 class StatusCheckForm(FlaskForm):
     tracking_number = StringField(
-        _l("Tracking number"), description=_l("For example SP-2026-000123."),
-        validators=[DataRequired(message=_l("Please fill in this field.")),
-                    Length(max=20, message=_l("A tracking number looks like SP-2026-000123."))],
+        _l("Tracking number"),
+        description=_l("For example SP-2026-000123."),
+        validators=[
+            DataRequired(message=_l("Please fill in this field.")),
+            Length(max=20, message=_l("A tracking number looks like SP-2026-000123.")),
+        ],
     )
     email = EmailField(
         _l("Email address used for the application"),
-        validators=[DataRequired(message=_l("Please fill in this field.")),
-                    Length(max=254, message=_l("An email address has at most 254 characters."))],
+        validators=[
+            DataRequired(message=_l("Please fill in this field.")),
+            Length(max=254, message=_l("An email address has at most 254 characters.")),
+        ],
     )
     submit = SubmitField(_l("Check status"))

@@ -74,7 +74,9 @@ class Application(TimestampMixin, db.Model):
     # string so this module imports no permits code). One object's pages only: lists never load it.
     permit = relationship("Permit", uselist=False, viewonly=True, lazy="select")
     documents: Mapped[list[Document]] = relationship(
-        back_populates="application", lazy="raise", order_by="Document.id",
+        back_populates="application",
+        lazy="raise",
+        order_by="Document.id",
         cascade="all, delete-orphan",
     )
 
@@ -89,9 +91,7 @@ class Document(db.Model):
     __tablename__ = "documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(
-        ForeignKey("applications.id", ondelete="CASCADE"), index=True
-    )
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
     requirement_key: Mapped[str] = mapped_column(String(40))
     storage_key: Mapped[str] = mapped_column(String(200), unique=True)
     original_name: Mapped[str] = mapped_column(String(200))
@@ -176,5 +176,6 @@ class ValidationEvent(db.Model):
 def stored_files() -> Iterator[FileRef]:
     """The uploaded documents' stored files, with the sha256 recorded at upload."""
     for doc_id, key, sha in db.session.execute(
-            select(Document.id, Document.storage_key, Document.sha256).order_by(Document.id)):
+        select(Document.id, Document.storage_key, Document.sha256).order_by(Document.id)
+    ):
         yield FileRef(key, sha, f"document {doc_id}")

@@ -88,8 +88,10 @@ def _permit_context(application: Application) -> dict:
     permit = application.permit
     if permit is None:
         return {}
-    return {"permit_number": permit.number,
-            "permit_link": absolute_url("permits.download", application_id=application.id)}
+    return {
+        "permit_number": permit.number,
+        "permit_link": absolute_url("permits.download", application_id=application.id),
+    }
 
 
 class _Subject:

@@ -27,9 +27,11 @@ from portal.extensions import db
 
 def documents_of(application: Application) -> list[Document]:
     """The application's documents, read fresh (the relationship never lazy-loads)."""
-    return list(db.session.scalars(
-        select(Document).where(Document.application_id == application.id).order_by(Document.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Document).where(Document.application_id == application.id).order_by(Document.id)
+        )
+    )
 
 
 def resume_step(application: Application) -> tuple[int, int, Step]:
@@ -47,8 +49,7 @@ def resume_step(application: Application) -> tuple[int, int, Step]:
     for number, step in enumerate(all_steps, 1):
         if step.stage == STAGE_FORM and step.page_key not in done:
             return number, len(all_steps), step
-        if step.stage == STAGE_DOCUMENTS and any(d.required and d.key not in have
-                                                 for d in spec.documents):
+        if step.stage == STAGE_DOCUMENTS and any(d.required and d.key not in have for d in spec.documents):
             return number, len(all_steps), step
     return len(all_steps), len(all_steps), all_steps[-1]
 
@@ -87,13 +88,20 @@ def record_stage(application: Application, stage: str) -> None:
     (portal.db.short_write), never an upgrade of the page's read transaction."""
     if application.status is not S.DRAFT or not _would_advance(application.stage, stage):
         return
-    reached = _STAGE_ORDER[_STAGE_ORDER.index(stage):]
-    short_write(db.session, lambda: db.session.execute(
-        update(Application)
-        .where(Application.id == application.id, Application.status == S.DRAFT,
-               Application.stage.not_in(reached))
-        .values(stage=stage)
-        .execution_options(synchronize_session=False)))
+    reached = _STAGE_ORDER[_STAGE_ORDER.index(stage) :]
+    short_write(
+        db.session,
+        lambda: db.session.execute(
+            update(Application)
+            .where(
+                Application.id == application.id,
+                Application.status == S.DRAFT,
+                Application.stage.not_in(reached),
+            )
+            .values(stage=stage)
+            .execution_options(synchronize_session=False)
+        ),
+    )
 
 
 _STAGE_ORDER = (STAGE_REQUIREMENTS, STAGE_FORM, STAGE_DOCUMENTS, STAGE_REVIEW)

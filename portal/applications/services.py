@@ -58,12 +58,12 @@ class ApplicationError(PortalError):
 
 
 # -- loading, with the access check in one place ------------------------------------------------
-def get_own_application_or_404(application_id: int, user: User, *, with_documents: bool = False
-                               ) -> Application:
+def get_own_application_or_404(
+    application_id: int, user: User, *, with_documents: bool = False
+) -> Application:
     """The applicant's own application, or 404 (another person's looks exactly like a missing
     one)."""
-    stmt = select(Application).where(Application.id == application_id,
-                                     Application.applicant_id == user.id)
+    stmt = select(Application).where(Application.id == application_id, Application.applicant_id == user.id)
     if with_documents:
         stmt = stmt.options(selectinload(Application.documents))
     application = db.session.scalar(stmt)
@@ -73,11 +73,14 @@ def get_own_application_or_404(application_id: int, user: User, *, with_document
 
 
 def list_own_applications(user: User) -> list[Application]:
-    return list(db.session.scalars(
-        select(Application).where(Application.applicant_id == user.id)
-        .options(selectinload(Application.category))
-        .order_by(Application.updated_at.desc(), Application.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(Application)
+            .where(Application.applicant_id == user.id)
+            .options(selectinload(Application.category))
+            .order_by(Application.updated_at.desc(), Application.id.desc())
+        )
+    )
 
 
 # -- starting and drafting ----------------------------------------------------------------------
@@ -87,23 +90,33 @@ def start_application(user: User, category: PermitCategory) -> Application:
     if not category.active or category.current_version_id is None:
         raise ApplicationError(_l("This permit cannot be applied for online at the moment."))
     existing = db.session.scalar(
-        select(Application).where(Application.applicant_id == user.id,
-                                  Application.category_id == category.id,
-                                  Application.status == S.DRAFT)
-        .order_by(Application.id.desc()).limit(1)
+        select(Application)
+        .where(
+            Application.applicant_id == user.id,
+            Application.category_id == category.id,
+            Application.status == S.DRAFT,
+        )
+        .order_by(Application.id.desc())
+        .limit(1)
     )
     if existing is not None:
         return existing
-    application = Application(applicant_id=user.id, category_id=category.id,
-                              form_version_id=category.current_version_id, answers={},
-                              completed_pages=[], stage=STAGE_REQUIREMENTS)
+    application = Application(
+        applicant_id=user.id,
+        category_id=category.id,
+        form_version_id=category.current_version_id,
+        answers={},
+        completed_pages=[],
+        stage=STAGE_REQUIREMENTS,
+    )
     db.session.add(application)
     db.session.commit()
     return application
 
 
-def _require_editable(application: Application, page_key: str | None = None,
-                      document_key: str | None = None) -> None:
+def _require_editable(
+    application: Application, page_key: str | None = None, document_key: str | None = None
+) -> None:
     if application.status is S.DRAFT:
         return
     if application.status is S.NEEDS_CORRECTION:
@@ -117,13 +130,14 @@ def _require_editable(application: Application, page_key: str | None = None,
         if page_key is not None and allowed_fields:
             return
     raise ApplicationError(
-        _l("This application has been submitted and cannot be changed now. If something is "
-           "wrong, contact the help desk.")
+        _l(
+            "This application has been submitted and cannot be changed now. If something is "
+            "wrong, contact the help desk."
+        )
     )
 
 
-def save_page(application: Application, page_key: str, formdata, *, actor: User
-              ) -> PageResult:
+def save_page(application: Application, page_key: str, formdata, *, actor: User) -> PageResult:
     """Validate one form page and save it in the draft. Valid values are kept even when other
     fields on the page have errors (nothing typed correctly is lost); the page counts as done
     only when it has no errors. Each error is recorded (field key and code, never the value)."""
@@ -148,9 +162,16 @@ def save_page(application: Application, page_key: str, formdata, *, actor: User
     application.completed_pages = done
     _advance_stage(application, STAGE_FORM)
     for key, error in result.errors.items():
-        db.session.add(ValidationEvent(application_id=application.id,
-                                       category_id=application.category_id, stage=STAGE_FORM,
-                                       page_key=page_key, field_key=key, error_code=error.code))
+        db.session.add(
+            ValidationEvent(
+                application_id=application.id,
+                category_id=application.category_id,
+                stage=STAGE_FORM,
+                page_key=page_key,
+                field_key=key,
+                error_code=error.code,
+            )
+        )
     db.session.commit()
     return result
 
@@ -163,13 +184,18 @@ def document_spec(application: Application, key: str) -> DocumentSpec:
     raise NotFoundError()
 
 
-UPLOAD_TOO_LATE = _l("This application was submitted while your file was being checked, so the "
-                     "file was not added. If a document must change now, contact the help desk.")
-UPLOAD_AFTER_WITHDRAWAL = _l("This application was withdrawn while your file was being checked, so "
-                             "the file was not added.")
-UPLOAD_OUTDATED = _l("This application changed while your file was being checked, so the file "
-                     "was not added. Reload the page, check what is asked for, and upload the "
-                     "file again if it is still needed.")
+UPLOAD_TOO_LATE = _l(
+    "This application was submitted while your file was being checked, so the "
+    "file was not added. If a document must change now, contact the help desk."
+)
+UPLOAD_AFTER_WITHDRAWAL = _l(
+    "This application was withdrawn while your file was being checked, so the file was not added."
+)
+UPLOAD_OUTDATED = _l(
+    "This application changed while your file was being checked, so the file "
+    "was not added. Reload the page, check what is asked for, and upload the "
+    "file again if it is still needed."
+)
 
 
 @contextmanager
@@ -188,13 +214,14 @@ def _lock(application: Application) -> Application:
     UPDATE on PostgreSQL; on SQLite the transaction already holds the write lock): a submit,
     withdrawal or correction request waits for this transaction, or has finished before it."""
     return db.session.scalars(
-        select(Application).where(Application.id == application.id).with_for_update()
+        select(Application)
+        .where(Application.id == application.id)
+        .with_for_update()
         .execution_options(populate_existing=True)
     ).one()
 
 
-def add_document(application: Application, requirement_key: str, upload, *, actor: User
-                 ) -> Document:
+def add_document(application: Application, requirement_key: str, upload, *, actor: User) -> Document:
     """Check and store one uploaded file for a requirement. A slot that takes one file has it
     replaced. Raises UploadRejected (with a message) or ApplicationError; nothing is kept then.
 
@@ -211,8 +238,9 @@ def add_document(application: Application, requirement_key: str, upload, *, acto
     # End the read transaction before the slow part (streaming, parsing the PDF, re-encoding
     # the image): on SQLite a write request holds the database's write lock while in one.
     db.session.commit()
-    checked = check_upload(upload, {FileKind(t) for t in spec.allowed_types}, spec.max_bytes,
-                           key_prefix="documents/")
+    checked = check_upload(
+        upload, {FileKind(t) for t in spec.allowed_types}, spec.max_bytes, key_prefix="documents/"
+    )
     storage = get_storage()
     thumbnail = None
     try:
@@ -221,18 +249,26 @@ def add_document(application: Application, requirement_key: str, upload, *, acto
             application = _lock(application)
             if (application.status, application.version) != seen:
                 raise ApplicationError(
-                    UPLOAD_OUTDATED if application.is_editable_by_applicant
-                    else UPLOAD_AFTER_WITHDRAWAL if application.status is S.WITHDRAWN
-                    else UPLOAD_TOO_LATE)
+                    UPLOAD_OUTDATED
+                    if application.is_editable_by_applicant
+                    else UPLOAD_AFTER_WITHDRAWAL
+                    if application.status is S.WITHDRAWN
+                    else UPLOAD_TOO_LATE
+                )
             _require_editable(application, document_key=requirement_key)
             existing = _check_room(application, spec, requirement_key)
             replaced = existing if spec.max_files == 1 else []
-            document = Document(application_id=application.id, requirement_key=requirement_key,
-                                storage_key=checked.stored.key,
-                                original_name=checked.original_name, size=checked.stored.size,
-                                sha256=checked.stored.sha256, content_type=checked.content_type,
-                                uploaded_by_id=actor.id,
-                                thumbnail_key=thumbnail.key if thumbnail else None)
+            document = Document(
+                application_id=application.id,
+                requirement_key=requirement_key,
+                storage_key=checked.stored.key,
+                original_name=checked.original_name,
+                size=checked.stored.size,
+                sha256=checked.stored.sha256,
+                content_type=checked.content_type,
+                uploaded_by_id=actor.id,
+                thumbnail_key=thumbnail.key if thumbnail else None,
+            )
             for old in replaced:
                 db.session.delete(old)
             db.session.add(document)
@@ -279,14 +315,12 @@ def upload_chosen_files(application: Application, files, *, actor: User) -> dict
     return errors
 
 
-def _check_room(application: Application, spec: DocumentSpec, requirement_key: str
-                ) -> list[Document]:
+def _check_room(application: Application, spec: DocumentSpec, requirement_key: str) -> list[Document]:
     """The slot's current files; ApplicationError when a many-file slot is full."""
     existing = [d for d in documents_of(application) if d.requirement_key == requirement_key]
     if spec.max_files > 1 and len(existing) >= spec.max_files:
         raise ApplicationError(
-            _l("This document takes at most %(n)d files. Remove one before adding another.",
-               n=spec.max_files)
+            _l("This document takes at most %(n)d files. Remove one before adding another.", n=spec.max_files)
         )
     return existing
 
@@ -295,8 +329,9 @@ def remove_document(application: Application, document_id: int, *, actor: User) 
     try:
         with _writing():
             application = _lock(application)
-            document = db.session.scalar(select(Document).where(
-                Document.id == document_id, Document.application_id == application.id))
+            document = db.session.scalar(
+                select(Document).where(Document.id == document_id, Document.application_id == application.id)
+            )
             if document is None:
                 raise NotFoundError()
             _require_editable(application, document_key=document.requirement_key)
@@ -334,15 +369,18 @@ def missing_items(application: Application) -> Missing:
     return Missing(pages, documents)
 
 
-def submit(application: Application, actor: User, *, declaration: bool,
-           expected_version: int | None = None) -> Application:
+def submit(
+    application: Application, actor: User, *, declaration: bool, expected_version: int | None = None
+) -> Application:
     """Submit a draft: all or nothing, once. Needs a verified email, the declaration, every
     required answer and document. A second, simultaneous submit finds the work done and changes
     nothing (workflow's optimistic lock)."""
     if not actor.email_verified:
         raise ApplicationError(
-            _l("Confirm your email address before submitting: open the message we sent you "
-               "and press the link.")
+            _l(
+                "Confirm your email address before submitting: open the message we sent you "
+                "and press the link."
+            )
         )
     if application.status is not S.DRAFT:
         if application.tracking_number:
@@ -355,10 +393,13 @@ def submit(application: Application, actor: User, *, declaration: bool,
         raise MissingItems(missing)
     for attempt in range(_LOCK_RETRIES):
         try:
-            workflow.transition(application, S.SUBMITTED, actor,
-                                expected_version=expected_version,
-                                changes={"declaration_accepted_at": utcnow(),
-                                         "stage": STAGE_REVIEW})
+            workflow.transition(
+                application,
+                S.SUBMITTED,
+                actor,
+                expected_version=expected_version,
+                changes={"declaration_accepted_at": utcnow(), "stage": STAGE_REVIEW},
+            )
             db.session.commit()
             return application
         except (workflow.StaleApplication, OperationalError) as exc:
@@ -393,17 +434,23 @@ class MissingItems(ApplicationError):
         self.missing = missing
 
 
-def withdraw(application: Application, actor: User, *, expected_version: int | None = None,
-             note: str | None = None) -> None:
-    workflow.transition(application, S.WITHDRAWN, actor, expected_version=expected_version,
-                        note=note)
+def withdraw(
+    application: Application, actor: User, *, expected_version: int | None = None, note: str | None = None
+) -> None:
+    workflow.transition(application, S.WITHDRAWN, actor, expected_version=expected_version, note=note)
     db.session.commit()
 
 
 # -- correction round ------------------------------------------------------------------------------
-def request_correction(application: Application, officer: User, message: str,
-                       fields: list[dict[str, str]], documents: list[dict[str, str]],
-                       *, expected_version: int | None = None) -> CorrectionRequest:
+def request_correction(
+    application: Application,
+    officer: User,
+    message: str,
+    fields: list[dict[str, str]],
+    documents: list[dict[str, str]],
+    *,
+    expected_version: int | None = None,
+) -> CorrectionRequest:
     """The office asks for corrections (the back office calls this): a message and at least
     one flagged answer or document. The clock pauses until the applicant resubmits."""
     message = (message or "").strip()
@@ -419,11 +466,16 @@ def request_correction(application: Application, officer: User, message: str,
     for item in documents:
         if item.get("key") not in known_docs:
             raise ApplicationError(_l("A flagged document is not part of this form."))
-    workflow.transition(application, S.NEEDS_CORRECTION, officer, note=message,
-                        expected_version=expected_version)
-    correction = CorrectionRequest(application_id=application.id, message=message,
-                                   fields=list(fields), documents=list(documents),
-                                   requested_by_id=officer.id)
+    workflow.transition(
+        application, S.NEEDS_CORRECTION, officer, note=message, expected_version=expected_version
+    )
+    correction = CorrectionRequest(
+        application_id=application.id,
+        message=message,
+        fields=list(fields),
+        documents=list(documents),
+        requested_by_id=officer.id,
+    )
     db.session.add(correction)
     db.session.commit()
     return correction
@@ -432,9 +484,9 @@ def request_correction(application: Application, officer: User, message: str,
 def open_correction(application: Application) -> CorrectionRequest | None:
     return db.session.scalar(
         select(CorrectionRequest)
-        .where(CorrectionRequest.application_id == application.id,
-               CorrectionRequest.resolved_at.is_(None))
-        .order_by(CorrectionRequest.id.desc()).limit(1)
+        .where(CorrectionRequest.application_id == application.id, CorrectionRequest.resolved_at.is_(None))
+        .order_by(CorrectionRequest.id.desc())
+        .limit(1)
     )
 
 
@@ -450,16 +502,21 @@ def save_correction(application: Application, formdata, *, actor: User) -> PageR
     answers.update(result.values)
     application.answers = answers
     for key, error in result.errors.items():
-        db.session.add(ValidationEvent(application_id=application.id,
-                                       category_id=application.category_id,
-                                       stage="respond_correction", page_key=None, field_key=key,
-                                       error_code=error.code))
+        db.session.add(
+            ValidationEvent(
+                application_id=application.id,
+                category_id=application.category_id,
+                stage="respond_correction",
+                page_key=None,
+                field_key=key,
+                error_code=error.code,
+            )
+        )
     db.session.commit()
     return result
 
 
-def resubmit(application: Application, actor: User, *, expected_version: int | None = None
-             ) -> None:
+def resubmit(application: Application, actor: User, *, expected_version: int | None = None) -> None:
     """Send the corrected application back to the office. Every flagged document must have
     been replaced by a file uploaded after the request."""
     correction = open_correction(application)
@@ -480,8 +537,14 @@ def resubmit(application: Application, actor: User, *, expected_version: int | N
 
 def log_upload_error(application: Application, requirement_key: str, code: str) -> None:
     """Record a refused upload (requirement key and reason code) for the help desk."""
-    db.session.add(ValidationEvent(application_id=application.id,
-                                   category_id=application.category_id, stage=STAGE_DOCUMENTS,
-                                   page_key=None, field_key=requirement_key[:40],
-                                   error_code=code[:40]))
+    db.session.add(
+        ValidationEvent(
+            application_id=application.id,
+            category_id=application.category_id,
+            stage=STAGE_DOCUMENTS,
+            page_key=None,
+            field_key=requirement_key[:40],
+            error_code=code[:40],
+        )
+    )
     db.session.commit()

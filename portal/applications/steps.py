@@ -19,7 +19,6 @@ STAGE_DOCUMENTS = "upload_documents"
 STAGE_REVIEW = "review_submit"
 
 
-
 @dataclass(frozen=True)
 class Step:
     stage: str

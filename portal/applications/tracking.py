@@ -25,6 +25,7 @@ def public_status(tracking_number: str, email: str) -> Application | None:
     if not number or not address:
         return None
     return db.session.scalar(
-        select(Application).join(User, User.id == Application.applicant_id)
+        select(Application)
+        .join(User, User.id == Application.applicant_id)
         .where(Application.tracking_number == number, func.lower(User.email) == address)
     )

@@ -40,10 +40,15 @@ def dashboard():
         if application.status is S.DRAFT:
             number, total, step = services.resume_step(application)
             resume[application.id] = (number, total, _step_url(application.id, step))
-    return render_template("applications/dashboard.html", user=current_user,
-                           applications=applications, resume=resume,
-                           explained=services.STATUS_EXPLAINED,
-                           resend_form=ResendVerificationForm(), labels=workflow.STATUS_LABELS)
+    return render_template(
+        "applications/dashboard.html",
+        user=current_user,
+        applications=applications,
+        resume=resume,
+        explained=services.STATUS_EXPLAINED,
+        resend_form=ResendVerificationForm(),
+        labels=workflow.STATUS_LABELS,
+    )
 
 
 # -- start -----------------------------------------------------------------------------------------
@@ -63,11 +68,9 @@ def start(slug: str):
 
 # -- the wizard ----------------------------------------------------------------------------------
 def _draft_or_redirect(application_id: int):
-    application = services.get_own_application_or_404(application_id, current_user,
-                                                      with_documents=False)
+    application = services.get_own_application_or_404(application_id, current_user, with_documents=False)
     if application.status is not S.DRAFT:
-        return application, redirect(url_for("applications.detail",
-                                             application_id=application.id))
+        return application, redirect(url_for("applications.detail", application_id=application.id))
     return application, None
 
 
@@ -95,8 +98,7 @@ def _step_url(application_id: int, step) -> str:
     if step.stage == services.STAGE_REQUIREMENTS:
         return url_for("applications.requirements", application_id=application_id)
     if step.stage == services.STAGE_FORM:
-        return url_for("applications.form_page", application_id=application_id,
-                       page_key=step.page_key)
+        return url_for("applications.form_page", application_id=application_id, page_key=step.page_key)
     if step.stage == services.STAGE_DOCUMENTS:
         return url_for("applications.documents", application_id=application_id)
     return url_for("applications.review", application_id=application_id)
@@ -107,8 +109,9 @@ def requirements(application_id: int):
     application, leave = _draft_or_redirect(application_id)
     if leave:
         return leave
-    return render_template("applications/requirements.html",
-                           **_wizard_context(application, services.STAGE_REQUIREMENTS))
+    return render_template(
+        "applications/requirements.html", **_wizard_context(application, services.STAGE_REQUIREMENTS)
+    )
 
 
 @bp.route("/applications/<id:application_id>/form/<page_key>", methods=["GET", "POST"])
@@ -121,8 +124,7 @@ def form_page(application_id: int, page_key: str):
         abort(404)
     context = _wizard_context(application, f"page:{page_key}")
     form = EmptyForm()
-    values = {**services.prefilled_values(application, page_key, current_user),
-              **(application.answers or {})}
+    values = {**services.prefilled_values(application, page_key, current_user), **(application.answers or {})}
     errors: dict = {}
     if request.method == "POST":
         if not form.validate_on_submit():
@@ -131,15 +133,20 @@ def form_page(application_id: int, page_key: str):
         action = request.form.get("action", "continue")
         if result.ok or action == "later":
             if action == "later":
-                flash(_("Your draft has been saved. You can continue later from your "
-                        "dashboard."), "success")
+                flash(_("Your draft has been saved. You can continue later from your dashboard."), "success")
                 return redirect(url_for("applications.dashboard"))
             if action == "back" and context["prev_step"]:
                 return redirect(context["step_url"](context["prev_step"]))
             return redirect(context["step_url"](context["next_step"]))
         values, errors = result.form_values(application.answers), result.errors
-    return render_template("applications/form_page.html", page=spec.pages_by_key[page_key],
-                           values=values, errors=errors, form=form, **context)
+    return render_template(
+        "applications/form_page.html",
+        page=spec.pages_by_key[page_key],
+        values=values,
+        errors=errors,
+        form=form,
+        **context,
+    )
 
 
 _DOC_ERRORS = "document_errors"
@@ -174,24 +181,26 @@ def documents(application_id: int):
         action = request.form.get("action", "")
         if errors:
             _remember_card_errors(application.id, errors)
-            flash(_("A file could not be uploaded. The reason is shown with the document."),
-                  "danger")
+            flash(_("A file could not be uploaded. The reason is shown with the document."), "danger")
             first = next(d.key for d in context["spec"].documents if d.key in errors)
-            return redirect(url_for("applications.documents", application_id=application.id)
-                            + f"#doc-{first}")
+            return redirect(
+                url_for("applications.documents", application_id=application.id) + f"#doc-{first}"
+            )
         if action == "later":
-            flash(_("Your draft has been saved. You can continue later from your "
-                    "dashboard."), "success")
+            flash(_("Your draft has been saved. You can continue later from your dashboard."), "success")
             return redirect(url_for("applications.dashboard"))
         if action == "continue":
             return redirect(context["step_url"](context["next_step"]))
         uploaded = request.form.get("upload", "")
         flash(_("The file has been uploaded."), "success")
-        return redirect(url_for("applications.documents", application_id=application.id)
-                        + (f"#doc-{uploaded}" if uploaded else "#documents"))
+        return redirect(
+            url_for("applications.documents", application_id=application.id)
+            + (f"#doc-{uploaded}" if uploaded else "#documents")
+        )
     services.record_stage(application, services.STAGE_DOCUMENTS)
-    return render_template("applications/documents.html", form=EmptyForm(),
-                           card_errors=_card_errors(application.id), **context)
+    return render_template(
+        "applications/documents.html", form=EmptyForm(), card_errors=_card_errors(application.id), **context
+    )
 
 
 def _wants_json() -> bool:
@@ -204,35 +213,39 @@ def _wants_json() -> bool:
 def upload(application_id: int, requirement_key: str):
     """One file for one document. The page's script posts here and gets JSON with the card
     re-rendered; a plain form post is redirected back to the card, its error on it."""
-    application = services.get_own_application_or_404(application_id, current_user,
-                                                      with_documents=False)
+    application = services.get_own_application_or_404(application_id, current_user, with_documents=False)
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
     spec = services.document_spec(application, requirement_key)
     error = refused_by_rule = None
     try:
-        services.add_document(application, requirement_key, request.files.get("file"),
-                              actor=current_user)
+        services.add_document(application, requirement_key, request.files.get("file"), actor=current_user)
     except UploadRejected as exc:
         error = exc.message()
         services.log_upload_error(application, requirement_key, exc.code)
     except services.ApplicationError as exc:
         error = refused_by_rule = str(exc)
     if _wants_json():
-        html = render_template("applications/_document_slot.html", doc=spec,
-                               application=application, files=[
-                                   d for d in services.documents_of(application)
-                                   if d.requirement_key == requirement_key],
-                               reason=None, card_error=error, in_page_form=True)
+        html = render_template(
+            "applications/_document_slot.html",
+            doc=spec,
+            application=application,
+            files=[d for d in services.documents_of(application) if d.requirement_key == requirement_key],
+            reason=None,
+            card_error=error,
+            in_page_form=True,
+        )
         message = error or _("The file has been uploaded.")
         # A refusal is a normal answer for the page's script (it shows it on the card).
         return jsonify(ok=error is None, message=message, html=html)
     if error:
         _remember_card_errors(application.id, {requirement_key: error})
         # A rule's refusal (the application moved on) may land on a page without the card.
-        flash(refused_by_rule or _("A file could not be uploaded. The reason is shown with the "
-                                   "document."), "danger")
+        flash(
+            refused_by_rule or _("A file could not be uploaded. The reason is shown with the document."),
+            "danger",
+        )
     else:
         flash(_("The file has been uploaded."), "success")
     return redirect(_back_to_documents(application, requirement_key))
@@ -248,21 +261,17 @@ def _back_to_documents(application, requirement_key: str | None = None) -> str:
 @bp.route("/applications/<id:application_id>/documents/<id:document_id>/preview")
 def document_preview(application_id: int, document_id: int):
     """The document's small preview (JPEG), for the applicant's own application only."""
-    application = services.get_own_application_or_404(application_id, current_user,
-                                                      with_documents=False)
+    application = services.get_own_application_or_404(application_id, current_user, with_documents=False)
     document = next((d for d in services.documents_of(application) if d.id == document_id), None)
     if document is None or not document.thumbnail_key:
         abort(404)
-    return safe_download_response(document.thumbnail_key, "preview.jpg", "image/jpeg",
-                                  as_attachment=False)
+    return safe_download_response(document.thumbnail_key, "preview.jpg", "image/jpeg", as_attachment=False)
 
 
-@bp.route("/applications/<id:application_id>/documents/<id:document_id>/delete",
-          methods=["POST"])
+@bp.route("/applications/<id:application_id>/documents/<id:document_id>/delete", methods=["POST"])
 @accepts_uploads
 def delete_document(application_id: int, document_id: int):
-    application = services.get_own_application_or_404(application_id, current_user,
-                                                      with_documents=False)
+    application = services.get_own_application_or_404(application_id, current_user, with_documents=False)
     if not EmptyForm().validate_on_submit():
         abort(400)
     if application.status is S.DRAFT:
@@ -286,13 +295,11 @@ def delete_document(application_id: int, document_id: int):
 
 @bp.route("/applications/<id:application_id>/documents/<id:document_id>/download")
 def download_document(application_id: int, document_id: int):
-    application = services.get_own_application_or_404(application_id, current_user,
-                                                      with_documents=False)
+    application = services.get_own_application_or_404(application_id, current_user, with_documents=False)
     document = next((d for d in services.documents_of(application) if d.id == document_id), None)
     if document is None:
         abort(404)
-    return safe_download_response(document.storage_key, document.original_name,
-                                  document.content_type)
+    return safe_download_response(document.storage_key, document.original_name, document.content_type)
 
 
 @bp.route("/applications/<id:application_id>/review", methods=["GET", "POST"])
@@ -309,8 +316,12 @@ def review(application_id: int):
         form.declaration.errors = [str(services.DECLARATION_MISSING)]
     elif form.validate_on_submit():
         try:
-            services.submit(application, current_user, declaration=form.declaration.data,
-                            expected_version=form.expected_version)
+            services.submit(
+                application,
+                current_user,
+                declaration=form.declaration.data,
+                expected_version=form.expected_version,
+            )
         except services.MissingItems as exc:
             missing = exc.missing
             problems.append(str(exc))
@@ -321,8 +332,13 @@ def review(application_id: int):
     elif request.method == "POST":
         abort(400)
     form.version.data = application.version
-    return render_template("applications/review.html", form=form, problems=problems,
-                           missing=missing, **_wizard_context(application, services.STAGE_REVIEW))
+    return render_template(
+        "applications/review.html",
+        form=form,
+        problems=problems,
+        missing=missing,
+        **_wizard_context(application, services.STAGE_REVIEW),
+    )
 
 
 @bp.route("/applications/<id:application_id>/confirmation")
@@ -330,23 +346,27 @@ def confirmation(application_id: int):
     application = services.get_own_application_or_404(application_id, current_user)
     if application.tracking_number is None:
         return redirect(url_for("applications.review", application_id=application.id))
-    return render_template("applications/confirmation.html", application=application,
-                           category=services.category_of(application))
+    return render_template(
+        "applications/confirmation.html", application=application, category=services.category_of(application)
+    )
 
 
 # -- tracking ------------------------------------------------------------------------------------
 @bp.route("/applications/<id:application_id>")
 def detail(application_id: int):
-    application = services.get_own_application_or_404(application_id, current_user,
-                                                      with_documents=False)
+    application = services.get_own_application_or_404(application_id, current_user, with_documents=False)
     withdraw_form = WithdrawForm()
     withdraw_form.version.data = application.version
     return render_template(
-        "applications/detail.html", application=application,
+        "applications/detail.html",
+        application=application,
         documents=services.documents_of(application),
-        category=services.category_of(application), spec=services.spec_of(application),
-        events=services.timeline(application), correction=services.open_correction(application),
-        withdraw_form=withdraw_form, labels=workflow.STATUS_LABELS,
+        category=services.category_of(application),
+        spec=services.spec_of(application),
+        events=services.timeline(application),
+        correction=services.open_correction(application),
+        withdraw_form=withdraw_form,
+        labels=workflow.STATUS_LABELS,
         can_withdraw=S.WITHDRAWN in workflow.allowed_transitions(application, current_user),
         permit=application.permit,
     )
@@ -370,8 +390,7 @@ def withdraw(application_id: int):
 # -- correction round ------------------------------------------------------------------------------
 @bp.route("/applications/<id:application_id>/correction", methods=["GET", "POST"])
 def correction(application_id: int):
-    application = services.get_own_application_or_404(application_id, current_user,
-                                                      with_documents=False)
+    application = services.get_own_application_or_404(application_id, current_user, with_documents=False)
     request_ = services.open_correction(application)
     if application.status is not S.NEEDS_CORRECTION or request_ is None:
         return redirect(url_for("applications.detail", application_id=application.id))
@@ -385,14 +404,14 @@ def correction(application_id: int):
         values, errors = result.form_values(application.answers), result.errors
         if result.ok and request.form.get("action") == "resubmit":
             try:
-                services.resubmit(application, current_user,
-                                  expected_version=form.expected_version)
+                services.resubmit(application, current_user, expected_version=form.expected_version)
             except services.MissingItems as exc:
                 problems.append(str(exc))
                 problems += [spec.by_key[k].label for keys in exc.missing.pages.values() for k in keys]
                 docs = {d.key: d for d in spec.documents}
-                problems += [_("Upload a new file for: %(doc)s", doc=docs[k].label)
-                             for k in exc.missing.documents]
+                problems += [
+                    _("Upload a new file for: %(doc)s", doc=docs[k].label) for k in exc.missing.documents
+                ]
             except (services.ApplicationError, workflow.WorkflowError) as exc:
                 problems.append(str(exc))
             else:
@@ -404,13 +423,23 @@ def correction(application_id: int):
     flagged_fields = [spec.by_key[item["key"]] for item in request_.fields if item["key"] in spec.by_key]
     reasons = {item["key"]: item.get("reason", "") for item in request_.fields + request_.documents}
     flagged_docs = [d for d in spec.documents if d.key in {i["key"] for i in request_.documents}]
-    return render_template("applications/correction.html", application=application,
-                           documents=services.documents_of(application),
-                           category=services.category_of(application), spec=spec,
-                           correction=request_, flagged_fields=flagged_fields,
-                           flagged_docs=flagged_docs, reasons=reasons, values=values,
-                           errors=errors, problems=problems, form=form, upload_form=EmptyForm(),
-                           card_errors=_card_errors(application.id))
+    return render_template(
+        "applications/correction.html",
+        application=application,
+        documents=services.documents_of(application),
+        category=services.category_of(application),
+        spec=spec,
+        correction=request_,
+        flagged_fields=flagged_fields,
+        flagged_docs=flagged_docs,
+        reasons=reasons,
+        values=values,
+        errors=errors,
+        problems=problems,
+        form=form,
+        upload_form=EmptyForm(),
+        card_errors=_card_errors(application.id),
+    )
 
 
 # -- public status check --------------------------------------------------------------------------
@@ -426,5 +455,10 @@ def status_check():
     if form.validate_on_submit():
         searched = True
         result = services.public_status(form.tracking_number.data, form.email.data)
-    return render_template("applications/status_check.html", form=form, result=result,
-                           searched=searched, labels=workflow.STATUS_LABELS)
+    return render_template(
+        "applications/status_check.html",
+        form=form,
+        result=result,
+        searched=searched,
+        labels=workflow.STATUS_LABELS,
+    )

@@ -79,8 +79,10 @@ STATUS_LABELS = {
 }
 
 
-STALE_MESSAGE = _l("Someone else changed this application a moment ago. Reload the page to see "
-                   "its current state, then try again.")
+STALE_MESSAGE = _l(
+    "Someone else changed this application a moment ago. Reload the page to see "
+    "its current state, then try again."
+)
 
 
 class WorkflowError(PortalError):
@@ -104,8 +106,11 @@ class StaleApplication(WorkflowError):
 def allowed_transitions(application: Application, actor: User) -> list[S]:
     """The statuses ``actor`` may move ``application`` to now (for showing buttons; the
     check that counts is the one in ``transition``)."""
-    return [to for (frm, to), rule in TRANSITIONS.items()
-            if frm == application.status and _may(rule, application, actor)]
+    return [
+        to
+        for (frm, to), rule in TRANSITIONS.items()
+        if frm == application.status and _may(rule, application, actor)
+    ]
 
 
 def _may(rule: Rule, application: Application, actor: User) -> bool:
@@ -116,9 +121,16 @@ def _may(rule: Rule, application: Application, actor: User) -> bool:
     return actor.has_role(*(Role(r) for r in rule.who))
 
 
-def transition(application: Application, to: S, actor: User, *, note: str | None = None,
-               expected_version: int | None = None, visible_to_applicant: bool = True,
-               changes: dict[str, Any] | None = None) -> AuditEvent:
+def transition(
+    application: Application,
+    to: S,
+    actor: User,
+    *,
+    note: str | None = None,
+    expected_version: int | None = None,
+    visible_to_applicant: bool = True,
+    changes: dict[str, Any] | None = None,
+) -> AuditEvent:
     """Move ``application`` to ``to`` on behalf of ``actor``.
 
     ``expected_version`` is the version the actor saw (from the page); by default the one
@@ -132,8 +144,7 @@ def transition(application: Application, to: S, actor: User, *, note: str | None
     rule = TRANSITIONS.get((frm, to))
     if rule is None:
         raise TransitionNotAllowed(
-            _l("This application is %(status)s; that action is not possible now.",
-               status=STATUS_LABELS[frm])
+            _l("This application is %(status)s; that action is not possible now.", status=STATUS_LABELS[frm])
         )
     if not _may(rule, application, actor):
         raise NotPermitted(_l("You are not allowed to do this for this application."))
@@ -144,8 +155,7 @@ def transition(application: Application, to: S, actor: User, *, note: str | None
     values.update(status=to, version=Application.version + 1, updated_at=utcnow())
     result: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
         update(Application)
-        .where(Application.id == application.id, Application.status == frm,
-               Application.version == version)
+        .where(Application.id == application.id, Application.status == frm, Application.version == version)
         .values(**values)
         .execution_options(synchronize_session=False)
     )
@@ -158,13 +168,21 @@ def transition(application: Application, to: S, actor: User, *, note: str | None
     followups = _after_update(application, to)
     if followups:
         db.session.execute(
-            update(Application).where(Application.id == application.id).values(**followups)
+            update(Application)
+            .where(Application.id == application.id)
+            .values(**followups)
             .execution_options(synchronize_session=False)
         )
     db.session.refresh(application)
-    audit = AuditEvent(application_id=application.id, actor_id=actor.id, action=rule.action,
-                       from_status=frm.value, to_status=to.value, note=note,
-                       visible_to_applicant=visible_to_applicant)
+    audit = AuditEvent(
+        application_id=application.id,
+        actor_id=actor.id,
+        action=rule.action,
+        from_status=frm.value,
+        to_status=to.value,
+        note=note,
+        visible_to_applicant=visible_to_applicant,
+    )
     db.session.add(audit)
     db.session.flush()
     if to is S.APPROVED:
@@ -178,15 +196,14 @@ def _clock_changes(application: Application, frm: S, to: S) -> dict[str, Any]:
     now = utcnow()
     if to is S.SUBMITTED:
         limit = db.session.get_one(PermitCategory, application.category_id).time_limit_days
-        return {"submitted_at": now,
-                "due_date": clock.add_working_days(clock.office_today(now), limit)}
+        return {"submitted_at": now, "due_date": clock.add_working_days(clock.office_today(now), limit)}
     if to is S.NEEDS_CORRECTION:
         return {"sla_paused_at": now}
     if frm is S.NEEDS_CORRECTION and application.sla_paused_at and application.due_date:
-        paused = clock.working_days_between(clock.office_today(application.sla_paused_at),
-                                            clock.office_today(now))
-        return {"sla_paused_at": None,
-                "due_date": clock.add_working_days(application.due_date, paused)}
+        paused = clock.working_days_between(
+            clock.office_today(application.sla_paused_at), clock.office_today(now)
+        )
+        return {"sla_paused_at": None, "due_date": clock.add_working_days(application.due_date, paused)}
     if to in (S.APPROVED, S.REJECTED):
         return {"decided_at": now}
     return {}
@@ -205,10 +222,21 @@ def next_tracking_number() -> str:
     return f"SP-{year}-{next_value(f'tracking:{year}'):06d}"
 
 
-def record(application: Application, actor: User | None, action: str, note: str | None = None,
-           *, visible_to_applicant: bool = False) -> AuditEvent:
+def record(
+    application: Application,
+    actor: User | None,
+    action: str,
+    note: str | None = None,
+    *,
+    visible_to_applicant: bool = False,
+) -> AuditEvent:
     """An audit event that is not a status change (document verdicts, flags, assignments)."""
-    event = AuditEvent(application_id=application.id, actor_id=actor.id if actor else None,
-                       action=action, note=note, visible_to_applicant=visible_to_applicant)
+    event = AuditEvent(
+        application_id=application.id,
+        actor_id=actor.id if actor else None,
+        action=action,
+        note=note,
+        visible_to_applicant=visible_to_applicant,
+    )
     db.session.add(event)
     return event

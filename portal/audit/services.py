@@ -18,12 +18,18 @@ if TYPE_CHECKING:
 PAGE_SIZE = 50
 
 
-def audit(actor: User | None, action: str, object_type: str, object_id: Any = "",
-          summary: str = "", **details: Any) -> AdminAuditEvent:
+def audit(
+    actor: User | None, action: str, object_type: str, object_id: Any = "", summary: str = "", **details: Any
+) -> AdminAuditEvent:
     """Record a staff action in the session; it commits with the change it describes."""
-    event = AdminAuditEvent(actor_id=actor.id if actor is not None else None, action=action,
-                            object_type=object_type, object_id=str(object_id or ""),
-                            summary=summary[:300], details=details)
+    event = AdminAuditEvent(
+        actor_id=actor.id if actor is not None else None,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        summary=summary[:300],
+        details=details,
+    )
     db.session.add(event)
     return event
 

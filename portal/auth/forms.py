@@ -52,9 +52,7 @@ def validate_phone(form, field) -> None:
     try:
         field.data = normalize_phone(field.data or "")
     except ValueError:
-        raise ValidationError(
-            _l("Enter an Indonesian mobile number, for example 0812 3456 7890.")
-        ) from None
+        raise ValidationError(_l("Enter an Indonesian mobile number, for example 0812 3456 7890.")) from None
 
 
 def _email_field(label=None):
@@ -65,8 +63,12 @@ def _email_field(label=None):
             Length(max=254, message=_l("An email address has at most 254 characters.")),
             # test_environment allows the reserved .test domain of the demo accounts
             # (applicant@demo.test); no DNS lookups are made either way.
-            Email(message=_l("Enter an email address like name@example.com."),
-                  check_deliverability=False, test_environment=True, allow_smtputf8=False),
+            Email(
+                message=_l("Enter an email address like name@example.com."),
+                check_deliverability=False,
+                test_environment=True,
+                allow_smtputf8=False,
+            ),
         ],
         filters=[lambda v: v.strip().lower() if isinstance(v, str) else v],
     )
@@ -75,8 +77,11 @@ def _email_field(label=None):
 def _name_field():
     return StrippedStringField(
         _l("Full name (as on your KTP)"),
-        validators=[_required(), Length(max=120, message=_l("Use at most 120 characters.")),
-                    validate_person_name],
+        validators=[
+            _required(),
+            Length(max=120, message=_l("Use at most 120 characters.")),
+            validate_person_name,
+        ],
     )
 
 
@@ -152,4 +157,3 @@ class LogoutForm(FlaskForm):
 
 class LanguageForm(FlaskForm):
     pass
-

@@ -79,9 +79,11 @@ class User(UserMixin, TimestampMixin, db.Model):
 
 class UserRole(db.Model):
     __tablename__ = "user_roles"
-    __table_args__ = (UniqueConstraint("user_id", "role", name="uq_user_roles_user_role"),
-                      # "every officer" (the queue's officer list) without reading all roles
-                      Index("ix_user_roles_role_user_id", "role", "user_id"))
+    __table_args__ = (
+        UniqueConstraint("user_id", "role", name="uq_user_roles_user_role"),
+        # "every officer" (the queue's officer list) without reading all roles
+        Index("ix_user_roles_role_user_id", "role", "user_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

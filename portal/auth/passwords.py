@@ -37,11 +37,16 @@ def password_problem(password: str) -> str | None:
     if len(password) > MAX_LENGTH:
         return str(_l("Use at most %(max)d characters.", max=MAX_LENGTH))
     if len(password) < MIN_LENGTH:
-        return str(_l("Use at least %(min)d characters. A short sentence you remember works well.",
-                      min=MIN_LENGTH))
+        return str(
+            _l("Use at least %(min)d characters. A short sentence you remember works well.", min=MIN_LENGTH)
+        )
     if is_demo_password(password):
-        return str(_l("This is the published password of the demo accounts, so anyone could "
-                      "guess it. Choose another one."))
+        return str(
+            _l(
+                "This is the published password of the demo accounts, so anyone could "
+                "guess it. Choose another one."
+            )
+        )
     if password.strip().lower() in _common_passwords():
         return str(_l("This password is too common and easy to guess. Choose another one."))
     return None

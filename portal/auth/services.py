@@ -68,13 +68,13 @@ def register_applicant(data: Registration) -> User | None:
     existing = get_user_by_email(email)
     if existing is not None:
         if may_mail:
-            _queue_template(existing, "already_registered",
-                            _l("Someone tried to register with your email"))
+            _queue_template(existing, "already_registered", _l("Someone tried to register with your email"))
         return None
     if db.session.scalar(select(func.count()).select_from(User).where(User.nik == data.nik)):
         if may_mail:
-            _queue_to_address(email, data.full_name, data.locale, "nik_taken",
-                              _l("Your registration needs the help desk"))
+            _queue_to_address(
+                email, data.full_name, data.locale, "nik_taken", _l("Your registration needs the help desk")
+            )
         return None
     user = User(
         email=email,
@@ -101,8 +101,12 @@ def send_verification(user: User) -> None:
     if user.email_verified:
         return
     token = issue_token(user, TokenPurpose.VERIFY_EMAIL)
-    _queue_template(user, "verify_email", _l("Confirm your email address"),
-                    link=absolute_url("auth.verify_email", token=token))
+    _queue_template(
+        user,
+        "verify_email",
+        _l("Confirm your email address"),
+        link=absolute_url("auth.verify_email", token=token),
+    )
 
 
 def account_email_allowed(kind: str, email: str) -> bool:
@@ -124,8 +128,9 @@ def account_email_allowed(kind: str, email: str) -> bool:
     target = hashlib.sha256(normalize_email(email).encode()).hexdigest()[:32]
     try:
         for item in parse_many(spec):
-            if not limiter.limiter.hit(item, cfg.get("RATELIMIT_KEY_PREFIX") or "",
-                                       "account-email", kind, target):
+            if not limiter.limiter.hit(
+                item, cfg.get("RATELIMIT_KEY_PREFIX") or "", "account-email", kind, target
+            ):
                 current_app.logger.info("account email cap (%s) reached for one address", kind)
                 return False
     except Exception:  # noqa: BLE001 - see the docstring
@@ -146,8 +151,9 @@ def issue_token(user: User, purpose: TokenPurpose) -> str:
     lifetime = current_app.config[
         "TOKEN_LIFETIME_VERIFY" if purpose is TokenPurpose.VERIFY_EMAIL else "TOKEN_LIFETIME_RESET"
     ]
-    db.session.add(AuthToken(user_id=user.id, purpose=purpose, token_hash=_hash(token),
-                             expires_at=utcnow() + lifetime))
+    db.session.add(
+        AuthToken(user_id=user.id, purpose=purpose, token_hash=_hash(token), expires_at=utcnow() + lifetime)
+    )
     db.session.flush()
     return token
 
@@ -169,8 +175,10 @@ def consume_token(token: str, purpose: TokenPurpose, *, mark_used: bool = True) 
     if mark_used:
         # One conditional UPDATE, so two requests racing with the same link cannot both win.
         used = db.session.execute(
-            update(AuthToken).where(AuthToken.id == row.id, AuthToken.used_at.is_(None))
-            .values(used_at=now).execution_options(synchronize_session=False)
+            update(AuthToken)
+            .where(AuthToken.id == row.id, AuthToken.used_at.is_(None))
+            .values(used_at=now)
+            .execution_options(synchronize_session=False)
         )
         if used.rowcount != 1:
             return None
@@ -182,9 +190,13 @@ def _retire_reset_links(user: User) -> None:
     """A new password makes every reset link still in the mailbox useless."""
     db.session.execute(
         update(AuthToken)
-        .where(AuthToken.user_id == user.id, AuthToken.purpose == TokenPurpose.RESET_PASSWORD,
-               AuthToken.used_at.is_(None))
-        .values(used_at=utcnow()).execution_options(synchronize_session=False)
+        .where(
+            AuthToken.user_id == user.id,
+            AuthToken.purpose == TokenPurpose.RESET_PASSWORD,
+            AuthToken.used_at.is_(None),
+        )
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
     )
 
 
@@ -245,17 +257,26 @@ def request_password_reset(email: str, locale: str = "id") -> None:
         return
     if user is None:
         _unstored_link()
-        _queue_to_address(address, "", locale, "reset_no_account",
-                          _l("Password reset for SatuPintu"),
-                          register_link=absolute_url("auth.register"))
+        _queue_to_address(
+            address,
+            "",
+            locale,
+            "reset_no_account",
+            _l("Password reset for SatuPintu"),
+            register_link=absolute_url("auth.register"),
+        )
         return
     if not user.is_active:
         _unstored_link()
         _queue_template(user, "reset_account_closed", _l("Password reset for SatuPintu"))
         return
     token = issue_token(user, TokenPurpose.RESET_PASSWORD)
-    _queue_template(user, "reset_password", _l("Reset your password"),
-                    link=absolute_url("auth.reset_password", token=token))
+    _queue_template(
+        user,
+        "reset_password",
+        _l("Reset your password"),
+        link=absolute_url("auth.reset_password", token=token),
+    )
 
 
 def reset_password(token: str, new_password: str) -> User | None:
@@ -276,8 +297,9 @@ def reset_password(token: str, new_password: str) -> User | None:
     return user
 
 
-def change_password(user: User, current_password: str, new_password: str,
-                    keep_session: str | None = None) -> None:
+def change_password(
+    user: User, current_password: str, new_password: str, keep_session: str | None = None
+) -> None:
     if not passwords.verify_password(user.password_hash, current_password):
         raise AccountError(_("The current password is not correct."))
     problem = passwords.password_problem(new_password)
@@ -315,8 +337,12 @@ def create_staff(email: str, full_name: str, roles: list[Role], password: str) -
     problem = passwords.password_problem(password)
     if problem:
         raise AccountError(problem)
-    user = User(email=normalize_email(email), full_name=full_name.strip(),
-                password_hash=passwords.hash_password(password), email_verified_at=utcnow())
+    user = User(
+        email=normalize_email(email),
+        full_name=full_name.strip(),
+        password_hash=passwords.hash_password(password),
+        email_verified_at=utcnow(),
+    )
     for role in dict.fromkeys(roles):
         user.roles.append(UserRole(role=role))
     db.session.add(user)
@@ -331,7 +357,9 @@ def set_roles(user: User, roles: set[Role], acting: User) -> None:
         if acting.id == user.id:
             raise AccountError(_("You cannot remove your own admin role."))
         admins = db.session.scalar(
-            select(func.count()).select_from(UserRole).join(User)
+            select(func.count())
+            .select_from(UserRole)
+            .join(User)
             .where(UserRole.role == Role.ADMIN, User.is_active_account.is_(True))
         )
         if admins <= 1:
@@ -345,16 +373,17 @@ def set_roles(user: User, roles: set[Role], acting: User) -> None:
 
 
 def _queue_template(user: User, name: str, subject: str, **context) -> None:
-    _queue_to_address(user.email, user.full_name, user.locale or "id", name, subject,
-                      user_id=user.id, user=user, **context)
+    _queue_to_address(
+        user.email, user.full_name, user.locale or "id", name, subject, user_id=user.id, user=user, **context
+    )
 
 
-def _queue_to_address(email: str, full_name: str, locale: str, name: str, subject: str, *,
-                      user_id: int | None = None, **context) -> None:
+def _queue_to_address(
+    email: str, full_name: str, locale: str, name: str, subject: str, *, user_id: int | None = None, **context
+) -> None:
     """Render an account email in ``locale`` and write it to the outbox; it is sent after the
     caller's commit, like every other email."""
     with force_locale(locale):
-        text = render_template(f"email/{name}.txt", full_name=full_name,
-                               office=current_app.config, **context)
+        text = render_template(f"email/{name}.txt", full_name=full_name, office=current_app.config, **context)
         subject_text = str(subject)
     queue_email_to_address(email, full_name or None, subject_text, text, user_id=user_id)

@@ -58,8 +58,12 @@ def load_session_user(token: str | None) -> User | None:
     if now - row.last_seen_at > _TOUCH_EVERY:
         # a plain UPDATE in its own short write transaction: a GET must not turn its read
         # transaction into a write (SQLite refuses that when another request has written)
-        short_write(db.session, lambda: db.session.execute(
-            update(LoginSession).where(LoginSession.id == row.id).values(last_seen_at=now)))
+        short_write(
+            db.session,
+            lambda: db.session.execute(
+                update(LoginSession).where(LoginSession.id == row.id).values(last_seen_at=now)
+            ),
+        )
     user._session_token = token
     return user
 

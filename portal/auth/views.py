@@ -206,13 +206,16 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data,
-                                     form.new_password.data, keep_session=current_user.get_id())
+            services.change_password(
+                current_user,
+                form.current_password.data,
+                form.new_password.data,
+                keep_session=current_user.get_id(),
+            )
         except services.AccountError as exc:
             form.current_password.errors.append(str(exc))
         else:
-            flash(_("Your password has been changed. Other devices have been logged out."),
-                  "success")
+            flash(_("Your password has been changed. Other devices have been logged out."), "success")
             return redirect(url_for("auth.profile"))
     return render_template("auth/change_password.html", form=form)
 
@@ -224,8 +227,7 @@ def profile():
     if request.method == "GET":
         form.locale.data = current_user.locale or current_language()
     if form.validate_on_submit():
-        services.update_profile(current_user, form.full_name.data, form.phone.data,
-                                form.locale.data)
+        services.update_profile(current_user, form.full_name.data, form.phone.data, form.locale.data)
         session["lang"] = form.locale.data
         flash(_("Your profile has been saved."), "success")
         return redirect(url_for("auth.profile"))

@@ -22,24 +22,39 @@ class ActionForm(VersionedForm):
 
 
 class CorrectionForm(VersionedForm):
-    message = TextAreaField(_l("Message to the applicant"),
-                            description=_l("Say what to fix and how. The applicant sees this."),
-                            validators=[Length(max=5000)])
+    message = TextAreaField(
+        _l("Message to the applicant"),
+        description=_l("Say what to fix and how. The applicant sees this."),
+        validators=[Length(max=5000)],
+    )
 
 
 class RecommendForm(VersionedForm):
-    decision = RadioField(_l("Recommendation"), choices=[SelectChoice("approve", _l("Recommend approval")),
-                                                         SelectChoice("reject", _l("Recommend rejection"))])
-    reason = TextAreaField(_l("Reason"), description=_l("Required when recommending rejection."),
-                           validators=[Length(max=5000)])
+    decision = RadioField(
+        _l("Recommendation"),
+        choices=[
+            SelectChoice("approve", _l("Recommend approval")),
+            SelectChoice("reject", _l("Recommend rejection")),
+        ],
+    )
+    reason = TextAreaField(
+        _l("Reason"), description=_l("Required when recommending rejection."), validators=[Length(max=5000)]
+    )
 
 
 class DecisionForm(VersionedForm):
-    decision = RadioField(_l("Decision"), choices=[
-        SelectChoice("approve", _l("Approve and issue the permit")), SelectChoice("reject", _l("Reject"))])
-    reason = TextAreaField(_l("Reason"),
-                           description=_l("Required for a rejection; the applicant sees it."),
-                           validators=[Length(max=5000)])
+    decision = RadioField(
+        _l("Decision"),
+        choices=[
+            SelectChoice("approve", _l("Approve and issue the permit")),
+            SelectChoice("reject", _l("Reject")),
+        ],
+    )
+    reason = TextAreaField(
+        _l("Reason"),
+        description=_l("Required for a rejection; the applicant sees it."),
+        validators=[Length(max=5000)],
+    )
 
 
 class VerdictForm(VersionedForm):
@@ -53,8 +68,7 @@ class FlagFieldForm(VersionedForm):
 
 
 class NoteForm(EmptyForm):
-    text = TextAreaField(_l("Internal note (never shown to the applicant)"),
-                         validators=[Length(max=5000)])
+    text = TextAreaField(_l("Internal note (never shown to the applicant)"), validators=[Length(max=5000)])
 
 
 class AssignForm(EmptyForm):

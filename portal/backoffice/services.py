@@ -166,8 +166,10 @@ def _base_query(f: QueueFilters, user: User, *, join_applicant: bool = True):
     if f.due == "overdue":
         stmt = stmt.where(Application.due_date < today)
     elif f.due == "soon":
-        stmt = stmt.where(Application.due_date >= today,
-                          Application.due_date <= clock.add_working_days(today, DUE_SOON_DAYS))
+        stmt = stmt.where(
+            Application.due_date >= today,
+            Application.due_date <= clock.add_working_days(today, DUE_SOON_DAYS),
+        )
     if f.submitted_from:
         stmt = stmt.where(func.date(Application.submitted_at) >= f.submitted_from)
     if f.submitted_to:
@@ -190,15 +192,26 @@ def queue_page(f: QueueFilters, user: User) -> QueuePage:
         key, last_id = f.cursor
         # A row value, so the (column, id) index starts right at the cursor.
         stmt = stmt.where(tuple_(column, Application.id) > tuple_(key, last_id))
-    stmt = (stmt.options(contains_eager(Application.applicant).noload(User.roles),
-                         joinedload(Application.category))
-            .order_by(column, Application.id))
-    apps, next_cursor = fetch_page(stmt, f.size, unique=True, cursor=lambda last: encode_cursor(
-        (last.due_date if f.sort == "due" else last.submitted_at, last.id)))
+    stmt = stmt.options(
+        contains_eager(Application.applicant).noload(User.roles), joinedload(Application.category)
+    ).order_by(column, Application.id)
+    apps, next_cursor = fetch_page(
+        stmt,
+        f.size,
+        unique=True,
+        cursor=lambda last: encode_cursor((last.due_date if f.sort == "due" else last.submitted_at, last.id)),
+    )
     today = clock.office_today()
     closed = clock.holidays()
-    rows = [QueueRow(a, clock.working_days_between(today, a.due_date, closed)
-                     if a.due_date and a.status in WAITING else None) for a in apps]
+    rows = [
+        QueueRow(
+            a,
+            clock.working_days_between(today, a.due_date, closed)
+            if a.due_date and a.status in WAITING
+            else None,
+        )
+        for a in apps
+    ]
     return QueuePage(rows, next_cursor, status_counts(f, user))
 
 
@@ -206,16 +219,17 @@ def status_counts(f: QueueFilters, user: User) -> dict[str, int]:
     """Applications per status for the current filters other than status. With no filter or
     only a category, from the running counts (portal.applications.counts: a few rows, kept
     in the transitions' own transactions); otherwise counted."""
-    if (f.assigned == "any" and not f.due and not f.q.strip() and not f.submitted_from
-            and not f.submitted_to):
+    if f.assigned == "any" and not f.due and not f.q.strip() and not f.submitted_from and not f.submitted_to:
         totals = counts.by_status(f.category_id)
-        return {status.value: totals[status.value] for status in QUEUE_STATUSES
-                if totals.get(status.value)}
+        return {status.value: totals[status.value] for status in QUEUE_STATUSES if totals.get(status.value)}
     counting = QueueFilters(**{**f.__dict__, "statuses": QUEUE_STATUSES, "cursor": None})
     # Without a search the applicant is not needed: the count then uses the status index.
-    stmt = (_base_query(counting, user, join_applicant=False)
-            .with_only_columns(Application.status, func.count())
-            .group_by(Application.status).order_by(None))
+    stmt = (
+        _base_query(counting, user, join_applicant=False)
+        .with_only_columns(Application.status, func.count())
+        .group_by(Application.status)
+        .order_by(None)
+    )
     return {str(status): count for status, count in db.session.execute(stmt)}
 
 
@@ -226,7 +240,8 @@ def get_application_for_staff_or_404(application_id: int, user: User) -> Applica
     if not user.has_role(*STAFF_ROLES):
         raise AccessDenied()
     application = db.session.scalar(
-        select(Application).where(Application.id == application_id)
+        select(Application)
+        .where(Application.id == application_id)
         .options(joinedload(Application.applicant), joinedload(Application.category))
     )
     if application is None or application.status is S.DRAFT:
@@ -235,11 +250,14 @@ def get_application_for_staff_or_404(application_id: int, user: User) -> Applica
 
 
 def officers() -> list[User]:
-    return list(db.session.scalars(
-        select(User).join(UserRole).where(UserRole.role == Role.OFFICER,
-                                          User.is_active_account.is_(True))
-        .order_by(User.full_name)
-    ))
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(UserRole)
+            .where(UserRole.role == Role.OFFICER, User.is_active_account.is_(True))
+            .order_by(User.full_name)
+        )
+    )
 
 
 # -- assignment ----------------------------------------------------------------------------------
@@ -250,9 +268,10 @@ def claim(application: Application, officer: User) -> None:
     if application.applicant_id == officer.id:
         raise BackofficeError(_l("You cannot work on your own application."))
     result = db.session.execute(
-        update(Application).where(Application.id == application.id,
-                                  Application.assigned_officer_id.is_(None))
-        .values(assigned_officer_id=officer.id).execution_options(synchronize_session=False)
+        update(Application)
+        .where(Application.id == application.id, Application.assigned_officer_id.is_(None))
+        .values(assigned_officer_id=officer.id)
+        .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         db.session.rollback()
@@ -269,8 +288,13 @@ def assign(application_ids: list[int], officer_id: int, approver: User) -> int:
     officer = db.session.get(User, officer_id)
     if officer is None or not officer.has_role(Role.OFFICER) or not officer.is_active:
         raise BackofficeError(_l("Choose an active officer."))
-    apps = list(db.session.scalars(select(Application).where(
-        Application.id.in_(application_ids[:500]), Application.status != S.DRAFT)))
+    apps = list(
+        db.session.scalars(
+            select(Application).where(
+                Application.id.in_(application_ids[:500]), Application.status != S.DRAFT
+            )
+        )
+    )
     for application in apps:
         if application.applicant_id == officer.id:
             raise BackofficeError(_l("An officer cannot be assigned their own application."))
@@ -285,8 +309,10 @@ def assign(application_ids: list[int], officer_id: int, approver: User) -> int:
 def _require_reviewing(application: Application, user: User) -> None:
     if application.status is not S.IN_REVIEW:
         raise BackofficeError(
-            _l("Start the review first: documents and answers can be checked only while the "
-               "application is in review.")
+            _l(
+                "Start the review first: documents and answers can be checked only while the "
+                "application is in review."
+            )
         )
     if not user.has_role(Role.OFFICER):
         raise BackofficeError(_l("Only officers can check documents and answers."))
@@ -294,8 +320,14 @@ def _require_reviewing(application: Application, user: User) -> None:
         raise BackofficeError(_l("You cannot work on your own application."))
 
 
-def set_document_verdict(application: Application, document_id: int, officer: User,
-                         accept: bool, reason: str = "", version: int | None = None) -> Document:
+def set_document_verdict(
+    application: Application,
+    document_id: int,
+    officer: User,
+    accept: bool,
+    reason: str = "",
+    version: int | None = None,
+) -> Document:
     """Accept or flag one document (officer, in review). Locked like a transition: ``version``
     is the application's version on the officer's page; a verdict given on a page that is out
     of date (another verdict, a withdrawal, a new file) raises StaleApplication and changes
@@ -303,8 +335,9 @@ def set_document_verdict(application: Application, document_id: int, officer: Us
     if version is not None and version != application.version:
         raise workflow.StaleApplication(workflow.STALE_MESSAGE)
     _require_reviewing(application, officer)
-    document = db.session.scalar(select(Document).where(
-        Document.id == document_id, Document.application_id == application.id))
+    document = db.session.scalar(
+        select(Document).where(Document.id == document_id, Document.application_id == application.id)
+    )
     if document is None:
         raise NotFoundError()
     reason = (reason or "").strip()
@@ -315,11 +348,21 @@ def set_document_verdict(application: Application, document_id: int, officer: Us
     document.reason = None if accept else reason[:2000]
     _close_flags(application, "document", document.requirement_key)
     if not accept:
-        db.session.add(ReviewFlag(application_id=application.id, kind="document",
-                                  key=document.requirement_key, reason=reason[:2000],
-                                  created_by_id=officer.id))
-    workflow.record(application, officer, "accept_document" if accept else "flag_document",
-                    note=f"{document.requirement_key}: {reason}" if reason else document.requirement_key)
+        db.session.add(
+            ReviewFlag(
+                application_id=application.id,
+                kind="document",
+                key=document.requirement_key,
+                reason=reason[:2000],
+                created_by_id=officer.id,
+            )
+        )
+    workflow.record(
+        application,
+        officer,
+        "accept_document" if accept else "flag_document",
+        note=f"{document.requirement_key}: {reason}" if reason else document.requirement_key,
+    )
     db.session.commit()
     return document
 
@@ -331,8 +374,9 @@ def _bump_in_review(application: Application, version: int | None) -> None:
     seen = application.version if version is None else version
     bumped = db.session.execute(
         update(Application)
-        .where(Application.id == application.id, Application.status == S.IN_REVIEW,
-               Application.version == seen)
+        .where(
+            Application.id == application.id, Application.status == S.IN_REVIEW, Application.version == seen
+        )
         .values(version=Application.version + 1, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
@@ -341,8 +385,9 @@ def _bump_in_review(application: Application, version: int | None) -> None:
         raise workflow.StaleApplication(workflow.STALE_MESSAGE)
 
 
-def flag_field(application: Application, officer: User, key: str, reason: str,
-               version: int | None = None) -> ReviewFlag:
+def flag_field(
+    application: Application, officer: User, key: str, reason: str, version: int | None = None
+) -> ReviewFlag:
     """Flag one answer for correction (officer, in review). Locked like a document verdict:
     ``version`` is the application's version on the officer's page; a flag given on a page that
     is out of date raises StaleApplication and writes nothing. A flag bumps the version."""
@@ -357,23 +402,27 @@ def flag_field(application: Application, officer: User, key: str, reason: str,
         raise BackofficeError(_l("Write the reason the answer must be corrected."))
     _bump_in_review(application, version)
     _close_flags(application, "field", key)
-    flag = ReviewFlag(application_id=application.id, kind="field", key=key, reason=reason[:2000],
-                      created_by_id=officer.id)
+    flag = ReviewFlag(
+        application_id=application.id, kind="field", key=key, reason=reason[:2000], created_by_id=officer.id
+    )
     db.session.add(flag)
     workflow.record(application, officer, "flag_field", note=f"{key}: {reason}")
     db.session.commit()
     return flag
 
 
-def unflag(application: Application, officer: User, flag_id: int,
-           version: int | None = None) -> None:
+def unflag(application: Application, officer: User, flag_id: int, version: int | None = None) -> None:
     """Remove an open flag (officer, in review); locked like ``flag_field``."""
     if version is not None and version != application.version:
         raise workflow.StaleApplication(workflow.STALE_MESSAGE)
     _require_reviewing(application, officer)
-    flag = db.session.scalar(select(ReviewFlag).where(
-        ReviewFlag.id == flag_id, ReviewFlag.application_id == application.id,
-        ReviewFlag.closed_at.is_(None)))
+    flag = db.session.scalar(
+        select(ReviewFlag).where(
+            ReviewFlag.id == flag_id,
+            ReviewFlag.application_id == application.id,
+            ReviewFlag.closed_at.is_(None),
+        )
+    )
     if flag is None:
         raise NotFoundError()
     _bump_in_review(application, version)
@@ -384,17 +433,25 @@ def unflag(application: Application, officer: User, flag_id: int,
 
 def _close_flags(application: Application, kind: str, key: str) -> None:
     db.session.execute(
-        update(ReviewFlag).where(ReviewFlag.application_id == application.id,
-                                 ReviewFlag.kind == kind, ReviewFlag.key == key,
-                                 ReviewFlag.closed_at.is_(None))
+        update(ReviewFlag)
+        .where(
+            ReviewFlag.application_id == application.id,
+            ReviewFlag.kind == kind,
+            ReviewFlag.key == key,
+            ReviewFlag.closed_at.is_(None),
+        )
         .values(closed_at=utcnow())
     )
 
 
 def open_flags(application: Application) -> list[ReviewFlag]:
-    return list(db.session.scalars(select(ReviewFlag).where(
-        ReviewFlag.application_id == application.id, ReviewFlag.closed_at.is_(None))
-        .order_by(ReviewFlag.id)))
+    return list(
+        db.session.scalars(
+            select(ReviewFlag)
+            .where(ReviewFlag.application_id == application.id, ReviewFlag.closed_at.is_(None))
+            .order_by(ReviewFlag.id)
+        )
+    )
 
 
 def add_note(application: Application, user: User, text: str) -> InternalNote:
@@ -408,37 +465,48 @@ def add_note(application: Application, user: User, text: str) -> InternalNote:
 
 
 def notes(application: Application) -> list[InternalNote]:
-    return list(db.session.scalars(select(InternalNote).where(
-        InternalNote.application_id == application.id)
-        .options(joinedload(InternalNote.author)).order_by(InternalNote.id)))
+    return list(
+        db.session.scalars(
+            select(InternalNote)
+            .where(InternalNote.application_id == application.id)
+            .options(joinedload(InternalNote.author))
+            .order_by(InternalNote.id)
+        )
+    )
 
 
 # -- decisions ------------------------------------------------------------------------------------
 def start_review(application: Application, officer: User, version: int | None) -> None:
-    workflow.transition(application, S.IN_REVIEW, officer, expected_version=version,
-                        changes={} if application.assigned_officer_id
-                        else {"assigned_officer_id": officer.id})
+    workflow.transition(
+        application,
+        S.IN_REVIEW,
+        officer,
+        expected_version=version,
+        changes={} if application.assigned_officer_id else {"assigned_officer_id": officer.id},
+    )
     db.session.commit()
 
 
-def request_corrections(application: Application, officer: User, message: str,
-                        version: int | None) -> None:
+def request_corrections(application: Application, officer: User, message: str, version: int | None) -> None:
     """Send the open flags to the applicant with a message; the clock pauses."""
     flags = open_flags(application)
     fields = [{"key": f.key, "reason": f.reason} for f in flags if f.kind == "field"]
     documents = [{"key": f.key, "reason": f.reason} for f in flags if f.kind == "document"]
     try:
-        app_services.request_correction(application, officer, message, fields, documents,
-                                        expected_version=version)
+        app_services.request_correction(
+            application, officer, message, fields, documents, expected_version=version
+        )
     except app_services.ApplicationError as exc:
         raise BackofficeError(str(exc)) from None
-    db.session.execute(update(ReviewFlag).where(
-        ReviewFlag.id.in_([f.id for f in flags])).values(closed_at=utcnow()))
+    db.session.execute(
+        update(ReviewFlag).where(ReviewFlag.id.in_([f.id for f in flags])).values(closed_at=utcnow())
+    )
     db.session.commit()
 
 
-def recommend(application: Application, officer: User, decision: str, reason: str,
-              version: int | None) -> None:
+def recommend(
+    application: Application, officer: User, decision: str, reason: str, version: int | None
+) -> None:
     """Pass the application to the approver with a recommendation. Approval needs every
     required document accepted and no open flags; rejection needs a reason."""
     reason = (reason or "").strip()
@@ -450,10 +518,15 @@ def recommend(application: Application, officer: User, decision: str, reason: st
         problems = _approval_blockers(application)
         if problems:
             raise BackofficeError(problems[0])
-    workflow.transition(application, S.RECOMMENDED, officer, expected_version=version,
-                        note=reason or None, visible_to_applicant=False,
-                        changes={"recommendation": decision,
-                                 "recommendation_reason": reason or None})
+    workflow.transition(
+        application,
+        S.RECOMMENDED,
+        officer,
+        expected_version=version,
+        note=reason or None,
+        visible_to_applicant=False,
+        changes={"recommendation": decision, "recommendation_reason": reason or None},
+    )
     db.session.commit()
 
 
@@ -463,10 +536,16 @@ def _approval_blockers(application: Application) -> list[str]:
     problems = []
     for requirement in spec.documents:
         files = [d for d in docs if d.requirement_key == requirement.key]
-        if requirement.required and (not files or any(d.state is not DocumentState.ACCEPTED
-                                                      for d in files)):
-            problems.append(str(_l("Accept every required document before recommending "
-                                   "approval: %(doc)s is not accepted.", doc=requirement.label)))
+        if requirement.required and (not files or any(d.state is not DocumentState.ACCEPTED for d in files)):
+            problems.append(
+                str(
+                    _l(
+                        "Accept every required document before recommending "
+                        "approval: %(doc)s is not accepted.",
+                        doc=requirement.label,
+                    )
+                )
+            )
         elif any(d.state is DocumentState.FLAGGED for d in files):
             problems.append(str(_l("%(doc)s is flagged.", doc=requirement.label)))
     if open_flags(application):
@@ -474,20 +553,23 @@ def _approval_blockers(application: Application) -> list[str]:
     return problems
 
 
-def decide(application: Application, approver: User, decision: str, reason: str,
-           version: int | None) -> None:
+def decide(application: Application, approver: User, decision: str, reason: str, version: int | None) -> None:
     """The approver approves (the permit is issued) or rejects (with a reason the applicant
     sees)."""
     reason = (reason or "").strip()
     if decision == "approve":
-        workflow.transition(application, S.APPROVED, approver, expected_version=version,
-                            note=reason or None)
+        workflow.transition(application, S.APPROVED, approver, expected_version=version, note=reason or None)
     elif decision == "reject":
         if not reason:
-            raise BackofficeError(_l("Write the reason for the rejection; the applicant will "
-                                     "see it."))
-        workflow.transition(application, S.REJECTED, approver, expected_version=version,
-                            note=reason, changes={"decision_reason": reason})
+            raise BackofficeError(_l("Write the reason for the rejection; the applicant will see it."))
+        workflow.transition(
+            application,
+            S.REJECTED,
+            approver,
+            expected_version=version,
+            note=reason,
+            changes={"decision_reason": reason},
+        )
     else:
         raise BackofficeError(_l("Choose approve or reject."))
     db.session.commit()

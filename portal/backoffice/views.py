@@ -51,10 +51,17 @@ def queue():
     assign_form = AssignForm()
     assign_form.officer_id.choices = [SelectChoice(o.id, o.full_name) for o in services.officers()]
     args = {k: v for k, v in request.args.items() if k != "cursor"}
-    return render_template("backoffice/queue.html", page=page, filters=filters,
-                           categories=categories, labels=workflow.STATUS_LABELS,
-                           statuses=services.QUEUE_STATUSES, args=args, assign_form=assign_form,
-                           can_assign=current_user.has_role(Role.APPROVER, Role.ADMIN))
+    return render_template(
+        "backoffice/queue.html",
+        page=page,
+        filters=filters,
+        categories=categories,
+        labels=workflow.STATUS_LABELS,
+        statuses=services.QUEUE_STATUSES,
+        args=args,
+        assign_form=assign_form,
+        can_assign=current_user.has_role(Role.APPROVER, Role.ADMIN),
+    )
 
 
 @bp.route("/assign", methods=["POST"])
@@ -76,16 +83,24 @@ def assign():
         except services.BackofficeError as exc:
             flash(str(exc), "danger")
         else:
-            flash(ngettext("%(num)d application assigned.", "%(num)d applications assigned.",
-                           count), "success")
+            flash(
+                ngettext("%(num)d application assigned.", "%(num)d applications assigned.", count), "success"
+            )
     return redirect(url_for("backoffice.queue"))
 
 
 def _review_context(application):
     spec = app_services.spec_of(application)
     version = application.version
-    forms = {name: cls() for name, cls in (("action", ActionForm), ("correction", CorrectionForm),
-                                           ("recommend", RecommendForm), ("decision", DecisionForm))}
+    forms = {
+        name: cls()
+        for name, cls in (
+            ("action", ActionForm),
+            ("correction", CorrectionForm),
+            ("recommend", RecommendForm),
+            ("decision", DecisionForm),
+        )
+    }
     for form in forms.values():
         form.version.data = version
     return {
@@ -139,91 +154,120 @@ def _act(application_id: int, form_cls, action, anchor: str = ""):
 @bp.route("/applications/<id:application_id>/claim", methods=["POST"])
 @roles_required(Role.OFFICER)
 def claim(application_id: int):
-    return _act(application_id, ActionForm,
-                lambda a, f: services.claim(a, current_user))
+    return _act(application_id, ActionForm, lambda a, f: services.claim(a, current_user))
 
 
 @bp.route("/applications/<id:application_id>/start", methods=["POST"])
 @roles_required(Role.OFFICER)
 def start_review(application_id: int):
-    return _act(application_id, ActionForm,
-                lambda a, f: services.start_review(a, current_user, f.expected_version))
+    return _act(
+        application_id, ActionForm, lambda a, f: services.start_review(a, current_user, f.expected_version)
+    )
 
 
 @bp.route("/applications/<id:application_id>/corrections", methods=["POST"])
 @roles_required(Role.OFFICER)
 def request_corrections(application_id: int):
-    return _act(application_id, CorrectionForm,
-                lambda a, f: services.request_corrections(a, current_user, f.message.data,
-                                                          f.expected_version))
+    return _act(
+        application_id,
+        CorrectionForm,
+        lambda a, f: services.request_corrections(a, current_user, f.message.data, f.expected_version),
+    )
 
 
 @bp.route("/applications/<id:application_id>/recommend", methods=["POST"])
 @roles_required(Role.OFFICER)
 def recommend(application_id: int):
-    return _act(application_id, RecommendForm,
-                lambda a, f: services.recommend(a, current_user, f.decision.data or "",
-                                                f.reason.data, f.expected_version))
+    return _act(
+        application_id,
+        RecommendForm,
+        lambda a, f: services.recommend(
+            a, current_user, f.decision.data or "", f.reason.data, f.expected_version
+        ),
+    )
 
 
 @bp.route("/applications/<id:application_id>/decide", methods=["POST"])
 @roles_required(Role.APPROVER)
 def decide(application_id: int):
-    return _act(application_id, DecisionForm,
-                lambda a, f: services.decide(a, current_user, f.decision.data or "",
-                                             f.reason.data, f.expected_version))
+    return _act(
+        application_id,
+        DecisionForm,
+        lambda a, f: services.decide(
+            a, current_user, f.decision.data or "", f.reason.data, f.expected_version
+        ),
+    )
 
 
-@bp.route("/applications/<id:application_id>/documents/<id:document_id>/verdict",
-          methods=["POST"])
+@bp.route("/applications/<id:application_id>/documents/<id:document_id>/verdict", methods=["POST"])
 @roles_required(Role.OFFICER)
 def document_verdict(application_id: int, document_id: int):
-    return _act(application_id, VerdictForm,
-                lambda a, f: services.set_document_verdict(a, document_id, current_user,
-                                                           f.verdict.data == "accept",
-                                                           f.reason.data, f.expected_version),
-                anchor=f"#document-{document_id}")
+    return _act(
+        application_id,
+        VerdictForm,
+        lambda a, f: services.set_document_verdict(
+            a, document_id, current_user, f.verdict.data == "accept", f.reason.data, f.expected_version
+        ),
+        anchor=f"#document-{document_id}",
+    )
 
 
 @bp.route("/applications/<id:application_id>/flags", methods=["POST"])
 @roles_required(Role.OFFICER)
 def flag_field(application_id: int):
-    return _act(application_id, FlagFieldForm,
-                lambda a, f: services.flag_field(a, current_user, f.key.data or "", f.reason.data,
-                                                 f.expected_version),
-                anchor="#answers")
+    return _act(
+        application_id,
+        FlagFieldForm,
+        lambda a, f: services.flag_field(
+            a, current_user, f.key.data or "", f.reason.data, f.expected_version
+        ),
+        anchor="#answers",
+    )
 
 
 @bp.route("/applications/<id:application_id>/flags/<id:flag_id>/remove", methods=["POST"])
 @roles_required(Role.OFFICER)
 def unflag(application_id: int, flag_id: int):
-    return _act(application_id, ActionForm,
-                lambda a, f: services.unflag(a, current_user, flag_id, f.expected_version),
-                anchor="#flags")
+    return _act(
+        application_id,
+        ActionForm,
+        lambda a, f: services.unflag(a, current_user, flag_id, f.expected_version),
+        anchor="#flags",
+    )
 
 
 @bp.route("/applications/<id:application_id>/notes", methods=["POST"])
 @roles_required(*STAFF)
 def add_note(application_id: int):
-    return _act(application_id, NoteForm,
-                lambda a, f: services.add_note(a, current_user, f.text.data), anchor="#notes")
+    return _act(
+        application_id,
+        NoteForm,
+        lambda a, f: services.add_note(a, current_user, f.text.data),
+        anchor="#notes",
+    )
 
 
 @bp.route("/applications/<id:application_id>/documents/<id:document_id>/<mode>")
 @roles_required(*STAFF)
-@talisman(frame_options="SAMEORIGIN",
-          content_security_policy={"default-src": "'none'", "img-src": "'self'",
-                                   "object-src": "'self'", "frame-ancestors": "'self'",
-                                   "sandbox": ""})
+@talisman(
+    frame_options="SAMEORIGIN",
+    content_security_policy={
+        "default-src": "'none'",
+        "img-src": "'self'",
+        "object-src": "'self'",
+        "frame-ancestors": "'self'",
+        "sandbox": "",
+    },
+)
 def document_file(application_id: int, document_id: int, mode: str):
     """A document for staff: ``download`` as an attachment, ``preview`` inline for the
     sandboxed frame on the review page (same origin only)."""
     if mode not in ("download", "preview"):
         abort(404)
     application = services.get_application_for_staff_or_404(application_id, current_user)
-    document = next((d for d in app_services.documents_of(application) if d.id == document_id),
-                    None)
+    document = next((d for d in app_services.documents_of(application) if d.id == document_id), None)
     if document is None:
         abort(404)
-    return safe_download_response(document.storage_key, document.original_name,
-                                  document.content_type, as_attachment=mode == "download")
+    return safe_download_response(
+        document.storage_key, document.original_name, document.content_type, as_attachment=mode == "download"
+    )

@@ -73,13 +73,21 @@ def normalise_tree(nodes: Any) -> list[dict[str, Any]]:
         for ch in node.get("choices") or []:
             if not isinstance(ch, dict):
                 continue
-            choice = {"label_id": _text(ch.get("label_id")), "label_en": _text(ch.get("label_en")),
-                      "target": _text(ch.get("target"), 130)}
+            choice = {
+                "label_id": _text(ch.get("label_id")),
+                "label_en": _text(ch.get("label_en")),
+                "target": _text(ch.get("target"), 130),
+            }
             if choice["label_id"] or choice["label_en"] or choice["target"]:
                 choices.append(choice)
-        item = {"key": _text(node.get("key"), 40).lower(), "question_id": _text(node.get("question_id")),
-                "question_en": _text(node.get("question_en")), "help_id": _text(node.get("help_id")),
-                "help_en": _text(node.get("help_en")), "choices": choices}
+        item = {
+            "key": _text(node.get("key"), 40).lower(),
+            "question_id": _text(node.get("question_id")),
+            "question_en": _text(node.get("question_en")),
+            "help_id": _text(node.get("help_id")),
+            "help_en": _text(node.get("help_en")),
+            "choices": choices,
+        }
         if item["key"] or item["question_id"] or item["question_en"] or choices:
             out.append(item)
     return out
@@ -99,8 +107,13 @@ def check_tree(nodes: list[dict[str, Any]]) -> list[str]:
     for i, node in enumerate(nodes, start=1):
         key = node["key"]
         if not KEY_RE.fullmatch(key):
-            problems.append(_("Question %(n)s needs a short name of lower-case letters, digits and "
-                              "dashes (for example: usaha).", n=i))
+            problems.append(
+                _(
+                    "Question %(n)s needs a short name of lower-case letters, digits and "
+                    "dashes (for example: usaha).",
+                    n=i,
+                )
+            )
             continue
         if key in keys:
             problems.append(_('Two questions are named "%(key)s": give each its own name.', key=key))
@@ -112,8 +125,13 @@ def check_tree(nodes: list[dict[str, Any]]) -> list[str]:
         if not node["question_id"]:
             problems.append(_('Question "%(key)s" has no question in Indonesian.', key=key))
         if not node["choices"]:
-            problems.append(_('Question "%(key)s" has no answers: a person who reaches it cannot go on. '
-                              'Add an answer or remove the question.', key=key))
+            problems.append(
+                _(
+                    'Question "%(key)s" has no answers: a person who reaches it cannot go on. '
+                    "Add an answer or remove the question.",
+                    key=key,
+                )
+            )
         if len(node["choices"]) > MAX_CHOICES:
             problems.append(_('Question "%(key)s" has more than %(n)s answers.', key=key, n=MAX_CHOICES))
         edges[key] = []
@@ -123,31 +141,58 @@ def check_tree(nodes: list[dict[str, Any]]) -> list[str]:
             if not ch["label_id"]:
                 problems.append(_('An answer of question "%(key)s" has no text in Indonesian.', key=key))
             if target is None:
-                problems.append(_('The answer "%(label)s" of question "%(key)s" leads nowhere: choose '
-                                  'where it leads.', label=label, key=key))
+                problems.append(
+                    _(
+                        'The answer "%(label)s" of question "%(key)s" leads nowhere: choose where it leads.',
+                        label=label,
+                        key=key,
+                    )
+                )
             elif target.kind == "q" and target.value not in keys:
-                problems.append(_('The answer "%(label)s" leads to a question "%(target)s" that does not '
-                                  'exist.', label=label, target=target.value))
+                problems.append(
+                    _(
+                        'The answer "%(label)s" leads to a question "%(target)s" that does not exist.',
+                        label=label,
+                        target=target.value,
+                    )
+                )
             elif target.kind == "permit" and target.value not in permits:
-                problems.append(_('The answer "%(label)s" leads to a permit type that does not exist or '
-                                  'is closed.', label=label))
+                problems.append(
+                    _(
+                        'The answer "%(label)s" leads to a permit type that does not exist or is closed.',
+                        label=label,
+                    )
+                )
             elif target.kind == "signpost" and target.value not in signposts:
-                problems.append(_('The answer "%(label)s" leads to another office\'s permit that does not '
-                                  'exist or is hidden.', label=label))
+                problems.append(
+                    _(
+                        'The answer "%(label)s" leads to another office\'s permit that does not '
+                        "exist or is hidden.",
+                        label=label,
+                    )
+                )
             elif target.kind == "q":
                 edges[key].append(target.value)
     start = nodes[0]["key"] if nodes and nodes[0]["key"] in keys else None
     if start is not None:
         loop = _find_loop(start, edges)
         if loop:
-            problems.append(_('The questions go round in a circle (%(path)s): a person could answer '
-                              'for ever. Make one of these answers lead to a permit instead.',
-                              path=" → ".join(loop)))
+            problems.append(
+                _(
+                    "The questions go round in a circle (%(path)s): a person could answer "
+                    "for ever. Make one of these answers lead to a permit instead.",
+                    path=" → ".join(loop),
+                )
+            )
         reached = _reachable(start, edges)
         for key in keys:
             if key not in reached:
-                problems.append(_('No answer leads to question "%(key)s": link it from another '
-                                  'question or remove it.', key=key))
+                problems.append(
+                    _(
+                        'No answer leads to question "%(key)s": link it from another question or remove it.',
+                        key=key,
+                    )
+                )
     return problems
 
 
@@ -161,7 +206,7 @@ def _find_loop(start: str, edges: dict[str, list[str]]) -> list[str] | None:
         path.append(key)
         for nxt in edges.get(key, []):
             if state.get(nxt) == 1:
-                return [*path[path.index(nxt):], nxt]
+                return [*path[path.index(nxt) :], nxt]
             if state.get(nxt) is None:
                 found = visit(nxt)
                 if found:
@@ -227,8 +272,11 @@ def get_step(key: str | None) -> Step | None:
 
 
 def get_signpost_or_404(slug: str) -> Signpost:
-    signpost = db.session.scalar(select(Signpost).where(Signpost.slug == slug)) \
-        if isinstance(slug, str) and SLUG_RE.fullmatch(slug) else None
+    signpost = (
+        db.session.scalar(select(Signpost).where(Signpost.slug == slug))
+        if isinstance(slug, str) and SLUG_RE.fullmatch(slug)
+        else None
+    )
     if signpost is None or not signpost.active:
         raise NotFoundError()
     return signpost
@@ -262,8 +310,18 @@ def save_keywords(category: PermitCategory, text_: str | None) -> str:
     return row.keywords
 
 
-SIGNPOST_FIELDS = ("name_id", "name_en", "issuer_id", "issuer_en", "summary_id", "summary_en",
-                   "bring_id", "bring_en", "link_url", "keywords")
+SIGNPOST_FIELDS = (
+    "name_id",
+    "name_en",
+    "issuer_id",
+    "issuer_en",
+    "summary_id",
+    "summary_en",
+    "bring_id",
+    "bring_en",
+    "link_url",
+    "keywords",
+)
 
 
 def save_signpost(signpost: Signpost | None, values: dict[str, Any]) -> Signpost:

@@ -27,8 +27,9 @@ def finder_admin():
     categories = db.session.scalars(select(PermitCategory).order_by(PermitCategory.name_id)).all()
     keywords = {c.id: finder.keywords_of(c) for c in categories}
     signposts = db.session.scalars(select(Signpost).order_by(Signpost.name_id)).all()
-    return render_template("catalogue/admin/finder.html", categories=categories, keywords=keywords,
-                           signposts=signposts)
+    return render_template(
+        "catalogue/admin/finder.html", categories=categories, keywords=keywords, signposts=signposts
+    )
 
 
 @bp.route("/admin/finder/keywords/<slug>", methods=["GET", "POST"])
@@ -41,8 +42,9 @@ def finder_keywords(slug: str):
         finder.save_keywords(category, request.form.get("keywords"))
         flash(_("The search words are saved. Search finds this permit with them now."), "success")
         return _redirect(url_for("catalogue.finder_admin"))
-    return render_template("catalogue/admin/keywords.html", category=category,
-                           keywords=finder.keywords_of(category))
+    return render_template(
+        "catalogue/admin/keywords.html", category=category, keywords=finder.keywords_of(category)
+    )
 
 
 @bp.route("/admin/finder/other-offices/new", methods=["GET", "POST"])
@@ -60,8 +62,11 @@ def finder_signpost(slug: str):
 def _signpost_page(slug: str | None):
     signpost = None
     if slug is not None:
-        signpost = db.session.scalar(select(Signpost).where(Signpost.slug == slug)) \
-            if finder.SLUG_RE.fullmatch(slug) else None
+        signpost = (
+            db.session.scalar(select(Signpost).where(Signpost.slug == slug))
+            if finder.SLUG_RE.fullmatch(slug)
+            else None
+        )
         if signpost is None:
             abort(404)
     problems: list[str] = []
@@ -77,8 +82,9 @@ def _signpost_page(slug: str | None):
         else:
             flash(_("Saved."), "success")
             return _redirect(url_for("catalogue.finder_admin"))
-    return render_template("catalogue/admin/signpost.html", signpost=signpost, values=values,
-                           problems=problems), (400 if problems else 200)
+    return render_template(
+        "catalogue/admin/signpost.html", signpost=signpost, values=values, problems=problems
+    ), (400 if problems else 200)
 
 
 def _tree_from_form(form) -> list[dict]:
@@ -94,16 +100,33 @@ def _tree_from_form(form) -> list[dict]:
             cp = f"{prefix}c-{j}-"
             if any(k.startswith(cp) for k in form):
                 choices.append({name: form.get(cp + name, "") for name in ("label_id", "label_en", "target")})
-        nodes.append({**{name: form.get(prefix + name, "") for name in
-                         ("key", "question_id", "question_en", "help_id", "help_en")}, "choices": choices})
+        nodes.append(
+            {
+                **{
+                    name: form.get(prefix + name, "")
+                    for name in ("key", "question_id", "question_en", "help_id", "help_en")
+                },
+                "choices": choices,
+            }
+        )
     new_key = " ".join(str(form.get("n-new-key", "")).split()).lower()
     if any(form.get(f"n-new-{name}") for name in ("key", "question_id")) or any(
-            k.startswith("n-new-c-") and form.get(k) for k in form):
-        choices = [{name: form.get(f"n-new-c-{j}-{name}", "") for name in ("label_id", "label_en", "target")}
-                   for j in range(finder.MAX_CHOICES)]
-        nodes.append({"key": new_key, "question_id": form.get("n-new-question_id", ""),
-                      "question_en": form.get("n-new-question_en", ""), "help_id": "", "help_en": "",
-                      "choices": choices})
+        k.startswith("n-new-c-") and form.get(k) for k in form
+    ):
+        choices = [
+            {name: form.get(f"n-new-c-{j}-{name}", "") for name in ("label_id", "label_en", "target")}
+            for j in range(finder.MAX_CHOICES)
+        ]
+        nodes.append(
+            {
+                "key": new_key,
+                "question_id": form.get("n-new-question_id", ""),
+                "question_en": form.get("n-new-question_en", ""),
+                "help_id": "",
+                "help_en": "",
+                "choices": choices,
+            }
+        )
     for node in nodes:
         for ch in node["choices"]:
             if ch.get("target") == f"q:{NEW}":
@@ -112,14 +135,23 @@ def _tree_from_form(form) -> list[dict]:
 
 
 def _targets(nodes: list[dict]) -> list[tuple[str, str]]:
-    options = [(f"q:{n['key']}", _("Question: %(q)s", q=n.get("question_id") or n["key"]))
-               for n in nodes if n.get("key")]
+    options = [
+        (f"q:{n['key']}", _("Question: %(q)s", q=n.get("question_id") or n["key"]))
+        for n in nodes
+        if n.get("key")
+    ]
     options.append((f"q:{NEW}", _("Question: the new question at the end of this page")))
-    options += [(f"permit:{slug}", _("Permit: %(name)s", name=name)) for slug, name in db.session.execute(
-        select(PermitCategory.slug, PermitCategory.name_id).where(PermitCategory.active.is_(True))
-        .order_by(PermitCategory.name_id))]
-    others = db.session.execute(select(Signpost.slug, Signpost.name_id)
-                                .where(Signpost.active.is_(True)).order_by(Signpost.name_id))
+    options += [
+        (f"permit:{slug}", _("Permit: %(name)s", name=name))
+        for slug, name in db.session.execute(
+            select(PermitCategory.slug, PermitCategory.name_id)
+            .where(PermitCategory.active.is_(True))
+            .order_by(PermitCategory.name_id)
+        )
+    ]
+    others = db.session.execute(
+        select(Signpost.slug, Signpost.name_id).where(Signpost.active.is_(True)).order_by(Signpost.name_id)
+    )
     options += [(f"signpost:{slug}", _("Other office: %(name)s", name=name)) for slug, name in others]
     return options
 
@@ -139,5 +171,6 @@ def finder_tree():
         else:
             flash(_("The questions are saved."), "success")
             return _redirect(url_for("catalogue.finder_tree"))
-    return render_template("catalogue/admin/tree.html", nodes=nodes, problems=problems,
-                           targets=_targets(nodes), extra_choices=2), (400 if problems else 200)
+    return render_template(
+        "catalogue/admin/tree.html", nodes=nodes, problems=problems, targets=_targets(nodes), extra_choices=2
+    ), (400 if problems else 200)

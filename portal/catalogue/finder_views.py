@@ -35,15 +35,16 @@ def search_page(raw_query: str, *, reported: bool = False):
     query = (raw_query or "")[: search.MAX_QUERY_CHARS]
     results = search.search(query)
     suggestions = search.suggestions(query) if query.strip() and not results.permits else []
-    return render_template("public/search.html", query=query, results=results,
-                           suggestions=suggestions, reported=reported)
+    return render_template(
+        "public/search.html", query=query, results=results, suggestions=suggestions, reported=reported
+    )
 
 
 @bp.route("/search/not-found", methods=["POST"])
 @public
 @limiter.limit("30 per hour", methods=["POST"])
 def report_unfound():
-    """"Saya tidak menemukan izin saya": remember the words (never who), thank, offer help."""
+    """ "Saya tidak menemukan izin saya": remember the words (never who), thank, offer help."""
     query = (request.form.get("q") or "")[: search.MAX_QUERY_CHARS]
     search.record_unfound(query)
     return redirect(url_for("public.search", q=query, reported=1))

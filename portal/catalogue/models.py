@@ -93,9 +93,7 @@ class PermitCategory(TimestampMixin, db.Model):
     output_id: Mapped[str] = mapped_column(Text, default="")
     output_en: Mapped[str] = mapped_column(Text, default="")
     validity_months: Mapped[int | None] = mapped_column(Integer)  # None = no expiry
-    permit_number_pattern: Mapped[str] = mapped_column(
-        String(120), default=DEFAULT_PERMIT_NUMBER_PATTERN
-    )
+    permit_number_pattern: Mapped[str] = mapped_column(String(120), default=DEFAULT_PERMIT_NUMBER_PATTERN)
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
     popularity: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     current_version_id: Mapped[int | None] = mapped_column(
@@ -166,7 +164,8 @@ def _refuse_version_edits(mapper, connection, target: FormVersion) -> None:
 def stored_files() -> Iterator[FileRef]:
     """Sample files of document requirements, in every form version."""
     for version_id, documents in db.session.execute(
-            select(FormVersion.id, FormVersion.documents).order_by(FormVersion.id)):
+        select(FormVersion.id, FormVersion.documents).order_by(FormVersion.id)
+    ):
         for spec in documents or []:
             sample = spec.get("sample_key") if isinstance(spec, dict) else None
             # Samples shipped with the code are static files, not stored ones.

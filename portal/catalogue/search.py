@@ -78,37 +78,52 @@ def weighted_terms(weighted: Iterable[tuple[str | None, float, bool]]) -> dict[s
 
 
 def category_terms(category: PermitCategory, keywords: str = "") -> dict[str, float]:
-    return weighted_terms([
-        (category.name_id, W_NAME, True), (category.name_en, W_NAME, True),
-        (category.code, W_NAME, False), (keywords, W_KEYWORD, True),
-        (category.summary_id, W_SUMMARY, False), (category.summary_en, W_SUMMARY, False),
-        (category.description_id, W_BODY, False), (category.description_en, W_BODY, False),
-    ])
+    return weighted_terms(
+        [
+            (category.name_id, W_NAME, True),
+            (category.name_en, W_NAME, True),
+            (category.code, W_NAME, False),
+            (keywords, W_KEYWORD, True),
+            (category.summary_id, W_SUMMARY, False),
+            (category.summary_en, W_SUMMARY, False),
+            (category.description_id, W_BODY, False),
+            (category.description_en, W_BODY, False),
+        ]
+    )
 
 
 def signpost_terms(signpost: Signpost) -> dict[str, float]:
-    return weighted_terms([
-        (signpost.name_id, W_NAME, True), (signpost.name_en, W_NAME, True),
-        (signpost.keywords, W_KEYWORD, True),
-        (signpost.summary_id, W_SUMMARY, False), (signpost.summary_en, W_SUMMARY, False),
-    ])
+    return weighted_terms(
+        [
+            (signpost.name_id, W_NAME, True),
+            (signpost.name_en, W_NAME, True),
+            (signpost.keywords, W_KEYWORD, True),
+            (signpost.summary_id, W_SUMMARY, False),
+            (signpost.summary_en, W_SUMMARY, False),
+        ]
+    )
 
 
 def _write(conn, kind: str, ref_id: int, terms: dict[str, float] | None) -> None:
     _forget_vocabulary()
     conn.execute(delete(SearchTerm).where(SearchTerm.kind == kind, SearchTerm.ref_id == ref_id))
     if terms:
-        conn.execute(insert(SearchTerm), [
-            {"kind": kind, "ref_id": ref_id, "term": t, "weight": w} for t, w in terms.items()])
+        conn.execute(
+            insert(SearchTerm),
+            [{"kind": kind, "ref_id": ref_id, "term": t, "weight": w} for t, w in terms.items()],
+        )
 
 
 def _index_category(conn, category_id: int) -> dict[str, float] | None:
-    category = conn.execute(select(PermitCategory.__table__).where(
-        PermitCategory.id == category_id)).first()
+    category = conn.execute(select(PermitCategory.__table__).where(PermitCategory.id == category_id)).first()
     if category is None or not category.active:
         return None
-    keywords = conn.execute(select(CategoryKeywords.keywords).where(
-        CategoryKeywords.category_id == category_id)).scalar() or ""
+    keywords = (
+        conn.execute(
+            select(CategoryKeywords.keywords).where(CategoryKeywords.category_id == category_id)
+        ).scalar()
+        or ""
+    )
     return category_terms(category, keywords)
 
 
@@ -138,11 +153,18 @@ def register_source(source: Source) -> None:
     SOURCES[source.kind] = source
 
 
-register_source(Source(CATEGORY, PermitCategory, _index_category,
-                       {PermitCategory: lambda o: o.id, CategoryKeywords: lambda o: o.category_id},
-                       lambda: PermitCategory.active.is_(True)))
-register_source(Source(SIGNPOST, Signpost, _index_signpost, {Signpost: lambda o: o.id},
-                       lambda: Signpost.active.is_(True)))
+register_source(
+    Source(
+        CATEGORY,
+        PermitCategory,
+        _index_category,
+        {PermitCategory: lambda o: o.id, CategoryKeywords: lambda o: o.category_id},
+        lambda: PermitCategory.active.is_(True),
+    )
+)
+register_source(
+    Source(SIGNPOST, Signpost, _index_signpost, {Signpost: lambda o: o.id}, lambda: Signpost.active.is_(True))
+)
 
 
 def _index(conn, kind: str, ref_id: int) -> None:
@@ -170,8 +192,12 @@ def rebuild_index(session: Session | None = None) -> int:
 
 
 def _watched(obj) -> list[tuple[str, Callable]]:
-    return [(source.kind, key) for source in SOURCES.values()
-            for model, key in source.watch.items() if isinstance(obj, model)]
+    return [
+        (source.kind, key)
+        for source in SOURCES.values()
+        for model, key in source.watch.items()
+        if isinstance(obj, model)
+    ]
 
 
 @event.listens_for(Session, "before_flush")
@@ -254,8 +280,9 @@ def _has_trgm(session: Session) -> bool:
         return False
     cache = session.info.setdefault("pg_trgm", {})
     if "ok" not in cache:
-        cache["ok"] = bool(session.execute(text(
-            "SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).scalar())
+        cache["ok"] = bool(
+            session.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).scalar()
+        )
     return cache["ok"]
 
 
@@ -278,8 +305,9 @@ def _vocabulary_by_length(session: Session) -> dict[int, list[str]]:
     if cached is not None and cached[0] > time.monotonic():
         return cached[1]
     by_length: dict[int, list[str]] = defaultdict(list)
-    for term in session.execute(select(SearchTerm.term).distinct().where(
-            SearchTerm.weight >= W_NAME, SearchTerm.term.not_like("% %"))).scalars():
+    for term in session.execute(
+        select(SearchTerm.term).distinct().where(SearchTerm.weight >= W_NAME, SearchTerm.term.not_like("% %"))
+    ).scalars():
         by_length[len(term)].append(term)
     _vocabulary[key] = (time.monotonic() + VOCABULARY_SECONDS, by_length)
     return by_length
@@ -291,20 +319,29 @@ def _close_words(session: Session, word: str) -> list[tuple[str, float]]:
     nonsense ("nelayan" -> "layan", from "pelayanan")."""
     n = len(word)
     if _has_trgm(session):
-        rows = session.execute(text(
-            "SELECT DISTINCT term FROM search_terms "
-            "WHERE term % :w AND length(term) BETWEEN :lo AND :hi AND weight >= :min LIMIT 50"),
-            {"w": word, "lo": n - 2, "hi": n + 2, "min": W_NAME}).scalars().all()
+        rows = (
+            session.execute(
+                text(
+                    "SELECT DISTINCT term FROM search_terms "
+                    "WHERE term % :w AND length(term) BETWEEN :lo AND :hi AND weight >= :min LIMIT 50"
+                ),
+                {"w": word, "lo": n - 2, "hi": n + 2, "min": W_NAME},
+            )
+            .scalars()
+            .all()
+        )
     else:
         vocabulary = _vocabulary_by_length(session)
         rows = [t for length in range(n - 2, n + 3) for t in vocabulary.get(length, ())]
-    found = process.extract(word, [r for r in rows if " " not in r], scorer=fuzz.ratio,
-                            score_cutoff=FUZZY_CUTOFF, limit=2)
+    found = process.extract(
+        word, [r for r in rows if " " not in r], scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=2
+    )
     return [(term, score / 100.0) for term, score, _ in found]
 
 
-def search(raw_query: str | None, *, limit: int = RESULT_LIMIT, session: Session | None = None
-           ) -> SearchResults:
+def search(
+    raw_query: str | None, *, limit: int = RESULT_LIMIT, session: Session | None = None
+) -> SearchResults:
     """Permits, signposts and video guides for a search box entry, best first. Anyone may search;
     nothing is written. Any text is safe: it is only ever cut into words, and the words reach
     the database only as bound parameters.
@@ -320,8 +357,13 @@ def search(raw_query: str | None, *, limit: int = RESULT_LIMIT, session: Session
     # term -> (factor, the query word it stands for; None for a two-word phrase)
     wanted: dict[str, tuple[float, str | None]] = {s: (1.0, s) for s in query.stems}
     wanted.update({p: (1.0, None) for p in query.phrases})
-    df = dict(session.execute(select(SearchTerm.term, func.count()).where(
-        SearchTerm.term.in_(list(wanted))).group_by(SearchTerm.term)).all())
+    df = dict(
+        session.execute(
+            select(SearchTerm.term, func.count())
+            .where(SearchTerm.term.in_(list(wanted)))
+            .group_by(SearchTerm.term)
+        ).all()
+    )
     fuzzy: set[str] = set()
     if _has_trgm(session):
         session.execute(text("SELECT set_config('pg_trgm.similarity_threshold', '0.25', true)"))
@@ -334,29 +376,43 @@ def search(raw_query: str | None, *, limit: int = RESULT_LIMIT, session: Session
                 fuzzy.add(term)
             results.corrected.setdefault(s, term)
     if fuzzy:
-        df.update(session.execute(select(SearchTerm.term, func.count()).where(
-            SearchTerm.term.in_(list(fuzzy))).group_by(SearchTerm.term)).all())
+        df.update(
+            session.execute(
+                select(SearchTerm.term, func.count())
+                .where(SearchTerm.term.in_(list(fuzzy)))
+                .group_by(SearchTerm.term)
+            ).all()
+        )
     wanted = {t: v for t, v in wanted.items() if df.get(t)}
     if not wanted:
         return results
-    total = sum(session.execute(select(func.count()).select_from(src.model).where(src.visible()))
-                .scalar() or 0 for src in SOURCES.values()) or 1
-    factor = case({t: f * math.log(1 + total / df[t]) for t, (f, _) in wanted.items()},
-                  value=SearchTerm.term, else_=0.0)
+    total = (
+        sum(
+            session.execute(select(func.count()).select_from(src.model).where(src.visible())).scalar() or 0
+            for src in SOURCES.values()
+        )
+        or 1
+    )
+    factor = case(
+        {t: f * math.log(1 + total / df[t]) for t, (f, _) in wanted.items()}, value=SearchTerm.term, else_=0.0
+    )
     weight = SearchTerm.weight
     if fuzzy:  # a corrected typo counts only where it is a name or a keyword
-        weight = case((SearchTerm.term.in_(list(fuzzy)) & (SearchTerm.weight < W_NAME), 0.0),
-                      else_=SearchTerm.weight)
+        weight = case(
+            (SearchTerm.term.in_(list(fuzzy)) & (SearchTerm.weight < W_NAME), 0.0), else_=SearchTerm.weight
+        )
     word_of = case({t: w for t, (_, w) in wanted.items() if w}, value=SearchTerm.term, else_=None)
-    score = (func.sum(weight * factor)
-             * (0.4 + 0.6 * func.count(func.distinct(word_of)) / float(len(query.stems))))
+    score = func.sum(weight * factor) * (
+        0.4 + 0.6 * func.count(func.distinct(word_of)) / float(len(query.stems))
+    )
     rows = session.execute(
         select(SearchTerm.kind, SearchTerm.ref_id, score.label("score"))
         .where(SearchTerm.term.in_(list(wanted)))
         .group_by(SearchTerm.kind, SearchTerm.ref_id)
         .having(func.sum(weight * factor) > 0)
         .order_by(score.desc(), SearchTerm.kind, SearchTerm.ref_id)
-        .limit(limit * 3)).all()
+        .limit(limit * 3)
+    ).all()
     hits = [Hit(r.kind, r.ref_id, float(r.score)) for r in rows]
     permits = [h for h in hits if h.kind != TUTORIAL][:limit]
     tutorials = [h for h in hits if h.kind == TUTORIAL][:limit]
@@ -374,8 +430,12 @@ def _load(session: Session, hits: list[Hit]) -> None:
         by_kind[hit.kind].append(hit)
     for kind, group in by_kind.items():
         source = SOURCES[kind]
-        objs = {o.id: o for o in session.scalars(
-            select(source.model).where(source.model.id.in_([h.ref_id for h in group]), source.visible()))}
+        objs = {
+            o.id: o
+            for o in session.scalars(
+                select(source.model).where(source.model.id.in_([h.ref_id for h in group]), source.visible())
+            )
+        }
         for hit in group:
             hit.obj = objs.get(hit.ref_id)
 
@@ -392,24 +452,28 @@ def matching_chapters(tutorial, terms: set[str]) -> list[str]:
     return found
 
 
-def suggestions(raw_query: str | None, *, limit: int = 3, session: Session | None = None
-                ) -> list[PermitCategory | Signpost]:
+def suggestions(
+    raw_query: str | None, *, limit: int = 3, session: Session | None = None
+) -> list[PermitCategory | Signpost]:
     """For a search that found nothing: the permits whose names or keywords are closest to what
     was typed (rapidfuzz over names and keywords), else the most requested ones."""
     session = session or db.session
     query = Query.parse(raw_query)
     choices: dict[str, tuple[str, int]] = {}
-    for c in session.execute(select(PermitCategory.id, PermitCategory.name_id, PermitCategory.name_en,
-                                    CategoryKeywords.keywords)
-                             .outerjoin(CategoryKeywords)
-                             .where(PermitCategory.active.is_(True)).limit(2000)):
+    for c in session.execute(
+        select(PermitCategory.id, PermitCategory.name_id, PermitCategory.name_en, CategoryKeywords.keywords)
+        .outerjoin(CategoryKeywords)
+        .where(PermitCategory.active.is_(True))
+        .limit(2000)
+    ):
         for phrase in [c.name_id, c.name_en, *(c.keywords or "").splitlines()]:
             if phrase.strip():
                 choices[f"{CATEGORY}:{c.id}:{phrase.lower()}"] = (phrase.lower(), c.id)
     picked: list[tuple[str, int]] = []
     if query.text:
-        found = process.extract(query.text, {k: v[0] for k, v in choices.items()},
-                                scorer=fuzz.WRatio, limit=20)
+        found = process.extract(
+            query.text, {k: v[0] for k, v in choices.items()}, scorer=fuzz.WRatio, limit=20
+        )
         for _, _, key in found:
             ref = (CATEGORY, choices[key][1])
             if ref not in picked:
@@ -418,7 +482,13 @@ def suggestions(raw_query: str | None, *, limit: int = 3, session: Session | Non
                 break
     ids = [ref_id for _, ref_id in picked]
     if not ids:
-        ids = list(session.scalars(select(PermitCategory.id).where(PermitCategory.active.is_(True))
-                                   .order_by(PermitCategory.popularity.desc()).limit(limit)))
+        ids = list(
+            session.scalars(
+                select(PermitCategory.id)
+                .where(PermitCategory.active.is_(True))
+                .order_by(PermitCategory.popularity.desc())
+                .limit(limit)
+            )
+        )
     objs = {o.id: o for o in session.scalars(select(PermitCategory).where(PermitCategory.id.in_(ids)))}
     return [objs[i] for i in ids if i in objs]

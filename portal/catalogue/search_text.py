@@ -17,16 +17,60 @@ MAX_WORD_CHARS = 40
 
 
 #: Words that say nothing about which permit is meant ("saya mau buka usaha" -> "buka usaha").
-STOP_WORDS = frozenset([
-    "izin", "ijin", "surat", "permohonan", "mohon", "cara", "bagaimana", "gimana", "apa", "yang",
-    "untuk", "di", "ke", "dari", "dan", "atau", "saya", "aku", "kami", "mau", "ingin", "ini",
-    "itu", "dengan", "bikin", "buat", "membuat", "urus", "mengurus", "syarat", "persyaratan",
-    "daftar", "the", "a", "an", "of", "for", "to", "and", "or", "in", "how", "i", "my", "permit",
-    "permits", "apply", "application",
-])
+STOP_WORDS = frozenset(
+    [
+        "izin",
+        "ijin",
+        "surat",
+        "permohonan",
+        "mohon",
+        "cara",
+        "bagaimana",
+        "gimana",
+        "apa",
+        "yang",
+        "untuk",
+        "di",
+        "ke",
+        "dari",
+        "dan",
+        "atau",
+        "saya",
+        "aku",
+        "kami",
+        "mau",
+        "ingin",
+        "ini",
+        "itu",
+        "dengan",
+        "bikin",
+        "buat",
+        "membuat",
+        "urus",
+        "mengurus",
+        "syarat",
+        "persyaratan",
+        "daftar",
+        "the",
+        "a",
+        "an",
+        "of",
+        "for",
+        "to",
+        "and",
+        "or",
+        "in",
+        "how",
+        "i",
+        "my",
+        "permit",
+        "permits",
+        "apply",
+        "application",
+    ]
+)
 
 _WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
-
 
 
 @lru_cache(maxsize=1)

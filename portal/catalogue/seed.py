@@ -28,8 +28,16 @@ DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "permit_categories
 
 # Samarinda's ten districts (kecamatan), for the building site.
 SAMARINDA_DISTRICTS = [
-    "Loa Janan Ilir", "Palaran", "Samarinda Ilir", "Samarinda Kota", "Samarinda Seberang",
-    "Samarinda Ulu", "Samarinda Utara", "Sambutan", "Sungai Kunjang", "Sungai Pinang",
+    "Loa Janan Ilir",
+    "Palaran",
+    "Samarinda Ilir",
+    "Samarinda Kota",
+    "Samarinda Seberang",
+    "Samarinda Ulu",
+    "Samarinda Utara",
+    "Sambutan",
+    "Sungai Kunjang",
+    "Sungai Pinang",
 ]
 
 # value -> (Indonesian, English)
@@ -99,10 +107,19 @@ OPTION_LABELS: dict[str, tuple[str, str]] = {
 }
 
 TDUP_FIELDS_EN = [
-    "Tourist attraction", "Tourism area", "Tourist transport", "Travel services", "Food and drink",
-    "Accommodation", "Entertainment and recreation",
+    "Tourist attraction",
+    "Tourism area",
+    "Tourist transport",
+    "Travel services",
+    "Food and drink",
+    "Accommodation",
+    "Entertainment and recreation",
     "Meetings, incentives, conferences and exhibitions (MICE)",
-    "Tourist information", "Tourism consulting", "Tour guiding", "Water tourism", "Spa",
+    "Tourist information",
+    "Tourism consulting",
+    "Tour guiding",
+    "Water tourism",
+    "Spa",
 ]
 
 PAGE_TITLES = {
@@ -125,45 +142,106 @@ PAGE_TITLES = {
 # Fields not listed in a page go to the last page.
 CATEGORIES: dict[str, dict[str, Any]] = {
     "pbg": {
-        "code": "PBG", "sector": Sector.BUILDING, "popularity": 90,
+        "code": "PBG",
+        "sector": Sector.BUILDING,
+        "popularity": 90,
         "summary_id": "Persetujuan untuk membangun baru, mengubah, memperluas atau merawat bangunan gedung.",
         "summary_en": "Approval to build, alter, extend or maintain a building.",
         "pages": {
             "applicant": ["jenis_pemohon", "nama_pemohon", "nik", "alamat_pemohon", "no_hp", "email"],
-            "land": ["alamat_lokasi", "kecamatan", "kelurahan", "koordinat", "nomor_sertifikat",
-                     "status_tanah", "nama_pemilik_tanah", "luas_tanah_m2", "nomor_kkpr"],
-            "building": ["jenis_kegiatan", "fungsi_bangunan", "luas_bangunan_m2", "jumlah_lantai",
-                         "kdb_persen", "nama_perencana", "perkiraan_biaya_rp", "nomor_registrasi_simbg"],
+            "land": [
+                "alamat_lokasi",
+                "kecamatan",
+                "kelurahan",
+                "koordinat",
+                "nomor_sertifikat",
+                "status_tanah",
+                "nama_pemilik_tanah",
+                "luas_tanah_m2",
+                "nomor_kkpr",
+            ],
+            "building": [
+                "jenis_kegiatan",
+                "fungsi_bangunan",
+                "luas_bangunan_m2",
+                "jumlah_lantai",
+                "kdb_persen",
+                "nama_perencana",
+                "perkiraan_biaya_rp",
+                "nomor_registrasi_simbg",
+            ],
         },
     },
     "izin-reklame": {
-        "code": "REK", "sector": Sector.ADVERTISING, "popularity": 60,
+        "code": "REK",
+        "sector": Sector.ADVERTISING,
+        "popularity": 60,
         "summary_id": "Izin memasang reklame: papan, baliho, spanduk atau reklame di kendaraan.",
         "summary_en": "Permit to put up an advertisement: a sign, billboard, banner or vehicle advert.",
         "pages": {
-            "applicant": ["nama_pemohon", "nik", "alamat_pemohon", "no_hp", "email", "nama_perusahaan",
-                          "npwpd"],
-            "advertisement": ["jenis_permohonan", "nomor_izin_lama", "jenis_reklame", "nomor_stnk",
-                              "naskah_reklame", "panjang_m", "lebar_m", "jumlah_sisi",
-                              "menggunakan_konstruksi", "ketinggian_m"],
+            "applicant": [
+                "nama_pemohon",
+                "nik",
+                "alamat_pemohon",
+                "no_hp",
+                "email",
+                "nama_perusahaan",
+                "npwpd",
+            ],
+            "advertisement": [
+                "jenis_permohonan",
+                "nomor_izin_lama",
+                "jenis_reklame",
+                "nomor_stnk",
+                "naskah_reklame",
+                "panjang_m",
+                "lebar_m",
+                "jumlah_sisi",
+                "menggunakan_konstruksi",
+                "ketinggian_m",
+            ],
             "location": ["alamat_titik", "koordinat", "status_lahan", "tanggal_mulai", "tanggal_selesai"],
         },
     },
     "sip-dokter": {
-        "code": "SIP", "sector": Sector.HEALTH, "popularity": 70,
+        "code": "SIP",
+        "sector": Sector.HEALTH,
+        "popularity": 70,
         "summary_id": "Surat Izin Praktik (SIP) untuk dokter dan dokter gigi di Kota Samarinda.",
         "summary_en": "Practice licence (SIP) for doctors and dentists practising in the city.",
         "pages": {
-            "applicant": ["nama_lengkap_gelar", "nik", "tempat_lahir", "tanggal_lahir", "jenis_kelamin",
-                          "alamat_rumah", "no_hp", "email"],
-            "credentials": ["jenis_permohonan", "nomor_sip_lama", "jenis_tenaga_medis", "nip_nrp",
-                            "nomor_str", "masa_berlaku_str", "nomor_rekomendasi_op"],
-            "practice": ["praktik_ke", "jenis_praktik", "nama_tempat_praktik", "alamat_tempat_praktik",
-                         "jadwal_praktik"],
+            "applicant": [
+                "nama_lengkap_gelar",
+                "nik",
+                "tempat_lahir",
+                "tanggal_lahir",
+                "jenis_kelamin",
+                "alamat_rumah",
+                "no_hp",
+                "email",
+            ],
+            "credentials": [
+                "jenis_permohonan",
+                "nomor_sip_lama",
+                "jenis_tenaga_medis",
+                "nip_nrp",
+                "nomor_str",
+                "masa_berlaku_str",
+                "nomor_rekomendasi_op",
+            ],
+            "practice": [
+                "praktik_ke",
+                "jenis_praktik",
+                "nama_tempat_praktik",
+                "alamat_tempat_praktik",
+                "jadwal_praktik",
+            ],
         },
     },
     "sipa-apoteker": {
-        "code": "SIPA", "sector": Sector.HEALTH, "popularity": 40,
+        "code": "SIPA",
+        "sector": Sector.HEALTH,
+        "popularity": 40,
         "summary_id": "Surat Izin Praktik Apoteker (SIPA) untuk apotek, klinik atau rumah sakit.",
         "summary_en": "Pharmacist's practice licence (SIPA) for a pharmacy, clinic or hospital.",
         "pages": {
@@ -172,57 +250,118 @@ CATEGORIES: dict[str, dict[str, Any]] = {
             "practice": ["praktik_ke", "nama_fasilitas", "alamat_fasilitas"],
         },
         "extra_fields": {
-            "no_hp": {"key": "no_hp", "label_id": "Nomor HP/WhatsApp", "label_en": "Mobile/WhatsApp number",
-                      "type": "tel", "required": True, "help_id": "Untuk pemberitahuan status permohonan.",
-                      "help_en": "We send status updates to this number."},
-            "email": {"key": "email", "label_id": "Email", "label_en": "Email", "type": "email",
-                      "required": False},
+            "no_hp": {
+                "key": "no_hp",
+                "label_id": "Nomor HP/WhatsApp",
+                "label_en": "Mobile/WhatsApp number",
+                "type": "tel",
+                "required": True,
+                "help_id": "Untuk pemberitahuan status permohonan.",
+                "help_en": "We send status updates to this number.",
+            },
+            "email": {
+                "key": "email",
+                "label_id": "Email",
+                "label_en": "Email",
+                "type": "email",
+                "required": False,
+            },
         },
     },
     "surat-keterangan-penelitian": {
-        "code": "SKP", "sector": Sector.RESEARCH, "popularity": 50,
-        "summary_id": ("Surat keterangan untuk melakukan penelitian, survei atau pengumpulan data "
-                       "di kota ini."),
+        "code": "SKP",
+        "sector": Sector.RESEARCH,
+        "popularity": 50,
+        "summary_id": (
+            "Surat keterangan untuk melakukan penelitian, survei atau pengumpulan data di kota ini."
+        ),
         "summary_en": "Letter allowing research, a survey or data collection in the city.",
         "pages": {
             "applicant": ["kategori_peneliti", "nama_pemohon", "nik", "alamat_pemohon", "no_hp", "email"],
             "institution": ["institusi", "nim_nip", "program_studi", "dosen_pembimbing", "anggota_tim"],
-            "research": ["judul_penelitian", "tujuan_penelitian", "ruang_lingkup", "metode_penelitian",
-                         "lokasi_penelitian", "sasaran_penelitian", "tanggal_mulai", "tanggal_selesai"],
+            "research": [
+                "judul_penelitian",
+                "tujuan_penelitian",
+                "ruang_lingkup",
+                "metode_penelitian",
+                "lokasi_penelitian",
+                "sasaran_penelitian",
+                "tanggal_mulai",
+                "tanggal_selesai",
+            ],
         },
     },
     "tdup": {
-        "code": "TDUP", "sector": Sector.TOURISM, "popularity": 45,
-        "summary_id": ("Tanda Daftar Usaha Pariwisata untuk hotel, rumah makan, biro perjalanan dan "
-                       "usaha wisata lain."),
+        "code": "TDUP",
+        "sector": Sector.TOURISM,
+        "popularity": 45,
+        "summary_id": (
+            "Tanda Daftar Usaha Pariwisata untuk hotel, rumah makan, biro perjalanan dan usaha wisata lain."
+        ),
         "summary_en": "Registration of a tourism business: hotel, restaurant, travel agency and more.",
         "pages": {
             "applicant": ["nama_pemohon", "nik", "alamat_pemohon", "no_hp", "email"],
-            "business": ["nama_usaha", "bentuk_usaha", "skala_usaha", "nib", "npwp", "bidang_usaha",
-                         "jenis_subjenis_usaha", "alamat_usaha", "kapasitas", "jumlah_tenaga_kerja",
-                         "fasilitas"],
+            "business": [
+                "nama_usaha",
+                "bentuk_usaha",
+                "skala_usaha",
+                "nib",
+                "npwp",
+                "bidang_usaha",
+                "jenis_subjenis_usaha",
+                "alamat_usaha",
+                "kapasitas",
+                "jumlah_tenaga_kerja",
+                "fasilitas",
+            ],
         },
     },
     "izin-operasional-klinik": {
-        "code": "KLN", "sector": Sector.HEALTH, "popularity": 35,
+        "code": "KLN",
+        "sector": Sector.HEALTH,
+        "popularity": 35,
         "summary_id": "Izin operasional untuk klinik pratama atau klinik utama, rawat jalan atau rawat inap.",
         "summary_en": "Operating licence for a primary or specialist clinic, outpatient or inpatient.",
         "pages": {
             "applicant": ["nama_pemohon", "nik", "alamat_pemohon", "no_hp", "email"],
-            "clinic": ["jenis_permohonan", "nama_klinik", "jenis_klinik", "jenis_rawat", "nama_badan_hukum",
-                       "nib", "alamat_klinik", "status_tanah", "nomor_pbg", "jam_operasional"],
-            "staff": ["nama_dokter_pj", "nomor_sip_pj", "jumlah_tenaga_medis", "jumlah_tenaga_kesehatan",
-                      "jenis_layanan"],
+            "clinic": [
+                "jenis_permohonan",
+                "nama_klinik",
+                "jenis_klinik",
+                "jenis_rawat",
+                "nama_badan_hukum",
+                "nib",
+                "alamat_klinik",
+                "status_tanah",
+                "nomor_pbg",
+                "jam_operasional",
+            ],
+            "staff": [
+                "nama_dokter_pj",
+                "nomor_sip_pj",
+                "jumlah_tenaga_medis",
+                "jumlah_tenaga_kesehatan",
+                "jenis_layanan",
+            ],
         },
     },
     "surat-keterangan-domisili-usaha": {
-        "code": "SKDU", "sector": Sector.GENERAL, "popularity": 80,
+        "code": "SKDU",
+        "sector": Sector.GENERAL,
+        "popularity": 80,
         "summary_id": "Surat keterangan dari kelurahan bahwa usaha Anda berada di wilayahnya.",
         "summary_en": "A letter from the village office confirming where your business is located.",
         "pages": {
             "applicant": ["nama_pemohon", "nik", "no_kk", "alamat_pemohon", "rt", "rw", "no_hp", "email"],
-            "business": ["nama_usaha", "bentuk_usaha", "jenis_usaha", "alamat_usaha", "status_tempat_usaha",
-                         "mulai_usaha", "jumlah_karyawan"],
+            "business": [
+                "nama_usaha",
+                "bentuk_usaha",
+                "jenis_usaha",
+                "alamat_usaha",
+                "status_tempat_usaha",
+                "mulai_usaha",
+                "jumlah_karyawan",
+            ],
             "purpose": ["keperluan", "nomor_pengantar_rt"],
         },
     },
@@ -230,30 +369,61 @@ CATEGORIES: dict[str, dict[str, Any]] = {
 
 # Fields the reference data lacks but the form needs, and conditions ("show only when").
 ADDED_FIELDS: dict[str, list[dict[str, Any]]] = {
-    "pbg": [{"key": "nama_pemilik_tanah", "type": "text", "required": True,
-             "label_id": "Nama pemilik tanah", "label_en": "Name of the land owner",
-             "help_id": "Sesuai perjanjian pemanfaatan tanah.", "help_en": "As in the land-use agreement."}],
+    "pbg": [
+        {
+            "key": "nama_pemilik_tanah",
+            "type": "text",
+            "required": True,
+            "label_id": "Nama pemilik tanah",
+            "label_en": "Name of the land owner",
+            "help_id": "Sesuai perjanjian pemanfaatan tanah.",
+            "help_en": "As in the land-use agreement.",
+        }
+    ],
 }
 CONDITIONS: dict[str, dict[str, tuple[str, str, bool]]] = {
     # field -> (controller, value, required when shown)
     "pbg": {"nama_pemilik_tanah": ("status_tanah", "sewa_pihak_lain", True)},
-    "izin-reklame": {"nomor_izin_lama": ("jenis_permohonan", "perpanjangan", True),
-                     "nomor_stnk": ("jenis_reklame", "berjalan_kendaraan", True),
-                     "ketinggian_m": ("menggunakan_konstruksi", "ya", True)},
+    "izin-reklame": {
+        "nomor_izin_lama": ("jenis_permohonan", "perpanjangan", True),
+        "nomor_stnk": ("jenis_reklame", "berjalan_kendaraan", True),
+        "ketinggian_m": ("menggunakan_konstruksi", "ya", True),
+    },
     "sip-dokter": {"nomor_sip_lama": ("jenis_permohonan", "perpanjangan", True)},
 }
 
 #: Fields filled in from the applicant's account (the applicant can still change them).
-PREFILL = {"nama_pemohon": "full_name", "nama_lengkap_gelar": "full_name", "nik": "nik",
-           "no_hp": "phone", "email": "email"}
-DATE_RULES = {"tanggal_lahir": "past", "mulai_usaha": "past", "tanggal_mulai": "future",
-              "tanggal_selesai": "future"}
-DOC_SIZES_MB = {"pas_foto": 2, "gambar_rencana_teknis": 20, "proposal_penelitian": 10,
-                "perhitungan_struktur": 20, "dokumen_lingkungan": 20, "profil_klinik": 10}
-DOC_MAX_FILES = {"gambar_rencana_teknis": 10, "foto_denah_lokasi": 3, "foto_lokasi_usaha": 3,
-                 "daftar_peralatan": 3}
-DOC_SAMPLES = {"surat_permohonan": "static/samples/contoh-surat-permohonan.pdf",
-               "pas_foto": "static/samples/contoh-pas-foto.png"}
+PREFILL = {
+    "nama_pemohon": "full_name",
+    "nama_lengkap_gelar": "full_name",
+    "nik": "nik",
+    "no_hp": "phone",
+    "email": "email",
+}
+DATE_RULES = {
+    "tanggal_lahir": "past",
+    "mulai_usaha": "past",
+    "tanggal_mulai": "future",
+    "tanggal_selesai": "future",
+}
+DOC_SIZES_MB = {
+    "pas_foto": 2,
+    "gambar_rencana_teknis": 20,
+    "proposal_penelitian": 10,
+    "perhitungan_struktur": 20,
+    "dokumen_lingkungan": 20,
+    "profil_klinik": 10,
+}
+DOC_MAX_FILES = {
+    "gambar_rencana_teknis": 10,
+    "foto_denah_lokasi": 3,
+    "foto_lokasi_usaha": 3,
+    "daftar_peralatan": 3,
+}
+DOC_SAMPLES = {
+    "surat_permohonan": "static/samples/contoh-surat-permohonan.pdf",
+    "pas_foto": "static/samples/contoh-pas-foto.png",
+}
 
 
 def load_reference() -> dict[str, Any]:
@@ -267,17 +437,23 @@ def _option(value: str) -> dict[str, str]:
     return {"value": value, "label_id": label_id, "label_en": label_en}
 
 
-def convert_field(raw: dict[str, Any], page: str, order: int, *,
-                  business_fields: list[str] | None = None) -> dict[str, Any]:
+def convert_field(
+    raw: dict[str, Any], page: str, order: int, *, business_fields: list[str] | None = None
+) -> dict[str, Any]:
     """One field of the reference data as a FieldSpec dict (``business_fields``: the options of
     the tourism business field, from the data)."""
     key = raw["key"]
     kind = raw["type"]
     help_id = raw.get("help_id") or ""
     field: dict[str, Any] = {
-        "key": key, "label_id": raw["label_id"], "label_en": raw.get("label_en", ""),
-        "help_id": help_id, "help_en": raw.get("help_en") or HELP_EN.get(help_id, ""),
-        "required": bool(raw.get("required")), "page": page, "order": order,
+        "key": key,
+        "label_id": raw["label_id"],
+        "label_en": raw.get("label_en", ""),
+        "help_id": help_id,
+        "help_en": raw.get("help_en") or HELP_EN.get(help_id, ""),
+        "required": bool(raw.get("required")),
+        "page": page,
+        "order": order,
     }
     options = [str(o) for o in raw.get("options") or []]
     if key == "nik":
@@ -332,8 +508,11 @@ def convert_field(raw: dict[str, Any], page: str, order: int, *,
             kind = "text"
         elif key == "bidang_usaha":
             field["options"] = [
-                {"value": re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")[:40],
-                 "label_id": label, "label_en": en}
+                {
+                    "value": re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")[:40],
+                    "label_id": label,
+                    "label_en": en,
+                }
                 for label, en in zip(business_fields or [], TDUP_FIELDS_EN, strict=True)
             ]
     if options and "options" not in field:
@@ -344,7 +523,6 @@ def convert_field(raw: dict[str, Any], page: str, order: int, *,
         field["prefill"] = PREFILL[key]
     field["type"] = kind
     return field
-
 
 
 def build_definition(raw_category: dict[str, Any]) -> tuple[list[dict], list[dict]]:
@@ -369,8 +547,9 @@ def build_definition(raw_category: dict[str, Any]) -> tuple[list[dict], list[dic
             if key not in by_key:
                 continue
             order += 10
-            field = convert_field(by_key[key], page, order,
-                                  business_fields=raw_category.get("business_fields_id"))
+            field = convert_field(
+                by_key[key], page, order, business_fields=raw_category.get("business_fields_id")
+            )
             if first:
                 field["page_title_id"], field["page_title_en"] = PAGE_TITLES[page]
                 first = False
@@ -389,14 +568,20 @@ def build_definition(raw_category: dict[str, Any]) -> tuple[list[dict], list[dic
             t = "jpeg" if t == "jpg" else t
             if t in ("pdf", "jpeg", "png") and t not in types:
                 types.append(t)
-        documents.append({
-            "key": raw["key"], "label_id": plain_indonesian(raw["label_id"]),
-            "label_en": raw.get("label_en", ""),
-            "description_id": plain_indonesian(description_id), "description_en": description_en,
-            "allowed_types": types, "max_mb": DOC_SIZES_MB.get(raw["key"], 5),
-            "required": bool(raw.get("required")), "max_files": DOC_MAX_FILES.get(raw["key"], 1),
-            "sample_key": DOC_SAMPLES.get(raw["key"]),
-        })
+        documents.append(
+            {
+                "key": raw["key"],
+                "label_id": plain_indonesian(raw["label_id"]),
+                "label_en": raw.get("label_en", ""),
+                "description_id": plain_indonesian(description_id),
+                "description_en": description_en,
+                "allowed_types": types,
+                "max_mb": DOC_SIZES_MB.get(raw["key"], 5),
+                "required": bool(raw.get("required")),
+                "max_files": DOC_MAX_FILES.get(raw["key"], 1),
+                "sample_key": DOC_SAMPLES.get(raw["key"]),
+            }
+        )
     return fields, documents
 
 
@@ -417,17 +602,27 @@ def build_category(raw: dict[str, Any]) -> PermitCategory:
     description_id = "\n\n".join(x for x in (handled.get("id"), validity.get("label_id")) if x)
     description_en = "\n\n".join(x for x in (handled.get("en"), validity.get("label_en")) if x)
     return PermitCategory(
-        slug=raw["slug"], code=meta["code"], sector=meta["sector"],
-        name_id=raw["name_id"], name_en=raw["name_en"],
-        summary_id=meta["summary_id"], summary_en=meta["summary_en"],
-        description_id=description_id, description_en=description_en,
+        slug=raw["slug"],
+        code=meta["code"],
+        sector=meta["sector"],
+        name_id=raw["name_id"],
+        name_en=raw["name_en"],
+        summary_id=meta["summary_id"],
+        summary_en=meta["summary_en"],
+        description_id=description_id,
+        description_en=description_en,
         time_limit_days=int(raw["time_limit_working_days"]),
         cost_rupiah=int(cost.get("service_fee_idr") or 0),
-        cost_note_id=cost.get("label_id", ""), cost_note_en=cost.get("label_en", ""),
-        legal_basis="\n".join(item["title_id"] for item in raw.get("legal_basis", [])
-                              if item.get("title_id")),
-        output_id=output.get("name_id", ""), output_en=output.get("name_en", ""),
-        validity_months=_months(validity), popularity=meta.get("popularity", 0), active=True,
+        cost_note_id=cost.get("label_id", ""),
+        cost_note_en=cost.get("label_en", ""),
+        legal_basis="\n".join(
+            item["title_id"] for item in raw.get("legal_basis", []) if item.get("title_id")
+        ),
+        output_id=output.get("name_id", ""),
+        output_en=output.get("name_en", ""),
+        validity_months=_months(validity),
+        popularity=meta.get("popularity", 0),
+        active=True,
     )
 
 
@@ -458,5 +653,8 @@ def seed_categories() -> Iterator[str]:
 
 def check_definitions() -> dict[str, list[Problem]]:
     """Problems of every seed definition (empty lists when all is well); for tests."""
-    return {raw["slug"]: FormSpec.from_version(*build_definition(raw)).validate_definition()
-            for raw in load_reference()["categories"] if raw["slug"] in CATEGORIES}
+    return {
+        raw["slug"]: FormSpec.from_version(*build_definition(raw)).validate_definition()
+        for raw in load_reference()["categories"]
+        if raw["slug"] in CATEGORIES
+    }

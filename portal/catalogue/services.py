@@ -31,9 +31,12 @@ PAGE_SIZE = 24
 SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 
 _SEARCH_COLUMNS = (
-    PermitCategory.name_id, PermitCategory.name_en,
-    PermitCategory.summary_id, PermitCategory.summary_en,
-    PermitCategory.description_id, PermitCategory.description_en,
+    PermitCategory.name_id,
+    PermitCategory.name_en,
+    PermitCategory.summary_id,
+    PermitCategory.summary_en,
+    PermitCategory.description_id,
+    PermitCategory.description_en,
     PermitCategory.code,
 )
 
@@ -51,7 +54,8 @@ def get_category_by_slug(slug: str) -> PermitCategory | None:
     if not isinstance(slug, str) or not SLUG_RE.fullmatch(slug):
         return None  # also keeps NUL and other odd bytes away from the database
     return db.session.scalar(
-        select(PermitCategory).where(PermitCategory.slug == slug)
+        select(PermitCategory)
+        .where(PermitCategory.slug == slug)
         .options(joinedload(PermitCategory.current_version))
     )
 
@@ -90,9 +94,14 @@ class CategoryPage:
     next_after: str | None  # pass as ``after`` to get the next page
 
 
-def list_categories(query: str | None = None, sector: str | Sector | None = None, *,
-                    after: str | None = None, limit: int = PAGE_SIZE,
-                    lang: str = "id") -> CategoryPage:
+def list_categories(
+    query: str | None = None,
+    sector: str | Sector | None = None,
+    *,
+    after: str | None = None,
+    limit: int = PAGE_SIZE,
+    lang: str = "id",
+) -> CategoryPage:
     """Active categories whose names, summaries or descriptions (either language) contain every
     word of ``query``, optionally of one sector; ordered by name in ``lang``, paged by keyset
     (``after`` = the slug of the last row of the previous page)."""
@@ -110,10 +119,12 @@ def list_categories(query: str | None = None, sector: str | Sector | None = None
         last = get_category_by_slug(after)
         if last is not None:
             last_name = last.name_en if lang == "en" else last.name_id
-            stmt = stmt.where(or_(name_col > last_name,
-                                  (name_col == last_name) & (PermitCategory.id > last.id)))
-    return CategoryPage(*fetch_page(stmt.order_by(name_col, PermitCategory.id), limit,
-                                    cursor=attrgetter("slug"), unique=True))
+            stmt = stmt.where(
+                or_(name_col > last_name, (name_col == last_name) & (PermitCategory.id > last.id))
+            )
+    return CategoryPage(
+        *fetch_page(stmt.order_by(name_col, PermitCategory.id), limit, cursor=attrgetter("slug"), unique=True)
+    )
 
 
 def sectors_in_use() -> list[Sector]:
@@ -124,8 +135,13 @@ def sectors_in_use() -> list[Sector]:
     return sorted({Sector(v) for v in values}, key=lambda s: list(Sector).index(s))
 
 
-def publish_new_version(category: PermitCategory, fields: Sequence[dict[str, Any]],
-                        documents: Sequence[dict[str, Any]], *, commit: bool = True) -> FormVersion:
+def publish_new_version(
+    category: PermitCategory,
+    fields: Sequence[dict[str, Any]],
+    documents: Sequence[dict[str, Any]],
+    *,
+    commit: bool = True,
+) -> FormVersion:
     """Check a form definition and publish it as the category's next version (n+1), making it
     the current one. Existing versions are never changed, so applications started on them keep
     their form. For admins (the caller checks the role). Raises DefinitionError listing the
@@ -137,12 +153,17 @@ def publish_new_version(category: PermitCategory, fields: Sequence[dict[str, Any
     if category.id is None:
         db.session.add(category)
         db.session.flush()
-    latest = db.session.scalar(
-        select(func.max(FormVersion.number)).where(FormVersion.category_id == category.id)
-    ) or 0
-    version = FormVersion(category_id=category.id, number=latest + 1,
-                          fields=[dict(f) for f in fields], documents=[dict(d) for d in documents],
-                          published_at=utcnow())
+    latest = (
+        db.session.scalar(select(func.max(FormVersion.number)).where(FormVersion.category_id == category.id))
+        or 0
+    )
+    version = FormVersion(
+        category_id=category.id,
+        number=latest + 1,
+        fields=[dict(f) for f in fields],
+        documents=[dict(d) for d in documents],
+        published_at=utcnow(),
+    )
     db.session.add(version)
     try:
         db.session.flush()

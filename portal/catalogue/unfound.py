@@ -21,7 +21,7 @@ _DIGITS_RE = re.compile(r"\d[\d\s.\-]{4,}\d")
 def scrub(raw_query: str | None) -> str:
     """The query without what could identify a person (emails, NIK, phone numbers, tracking
     numbers: any run of 6 or more digits), as words only, at most 100 characters."""
-    cleaned = _DIGITS_RE.sub(" ", _EMAIL_RE.sub(" ", (raw_query or "")[:MAX_QUERY_CHARS * 2]))
+    cleaned = _DIGITS_RE.sub(" ", _EMAIL_RE.sub(" ", (raw_query or "")[: MAX_QUERY_CHARS * 2]))
     return " ".join(words_of(cleaned, limit=MAX_QUERY_WORDS * 2))[:MAX_QUERY_CHARS]
 
 
@@ -49,6 +49,8 @@ def top_unfound(start, end, limit: int = 10) -> list[UnfoundRow]:
     rows = db.session.execute(
         select(UnfoundSearch.query, func.count().label("n"))
         .where(UnfoundSearch.created_at >= start, UnfoundSearch.created_at < end)
-        .group_by(UnfoundSearch.query).order_by(func.count().desc(), UnfoundSearch.query)
-        .limit(limit)).all()
+        .group_by(UnfoundSearch.query)
+        .order_by(func.count().desc(), UnfoundSearch.query)
+        .limit(limit)
+    ).all()
     return [UnfoundRow(r.query, r.n) for r in rows]

@@ -20,10 +20,12 @@ def index():
     sector = request.args.get("sector", "")
     if sector not in {s.value for s in Sector}:
         sector = ""
-    page = services.list_categories(query, sector or None, after=request.args.get("after"),
-                                    lang=current_language())
-    return render_template("catalogue/index.html", page=page, query=query, sector=sector,
-                           sectors=services.sectors_in_use())
+    page = services.list_categories(
+        query, sector or None, after=request.args.get("after"), lang=current_language()
+    )
+    return render_template(
+        "catalogue/index.html", page=page, query=query, sector=sector, sectors=services.sectors_in_use()
+    )
 
 
 @bp.route("/permits/<slug>")
@@ -32,8 +34,9 @@ def detail(slug: str):
     category = services.get_category_or_404(slug)
     version = category.current_version
     spec = version.spec if version is not None else None
-    return render_template("catalogue/detail.html", category=category, spec=spec,
-                           start_action=services.start_path(category.slug))
+    return render_template(
+        "catalogue/detail.html", category=category, spec=spec, start_action=services.start_path(category.slug)
+    )
 
 
 @bp.route("/permits/<slug>/samples/<doc_key>")
@@ -51,5 +54,6 @@ def sample(slug: str, doc_key: str):
         abort(404)
     if kind not in doc.allowed_types:
         abort(404)
-    return safe_download_response(doc.sample_key, f"{doc.key}-sample.{'jpg' if kind == 'jpeg' else kind}",
-                                  CONTENT_TYPES[FileKind(kind)])
+    return safe_download_response(
+        doc.sample_key, f"{doc.key}-sample.{'jpg' if kind == 'jpeg' else kind}", CONTENT_TYPES[FileKind(kind)]
+    )

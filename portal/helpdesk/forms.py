@@ -28,16 +28,20 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Name, email, NIK, phone or tracking number"),
-                    validators=[Optional()])
-    kind = SelectField(_l("Search by"), choices=[
-        SelectChoice("auto", _l("Automatic")),
-        SelectChoice("name", _l("Name (part of it)")),
-        SelectChoice("email", _l("Email")),
-        SelectChoice("nik", _l("NIK")),
-        SelectChoice("phone", _l("Phone")),
-        SelectChoice("tracking", _l("Tracking number")),
-    ], default="auto", validate_choice=False)
+    q = StringField(_l("Name, email, NIK, phone or tracking number"), validators=[Optional()])
+    kind = SelectField(
+        _l("Search by"),
+        choices=[
+            SelectChoice("auto", _l("Automatic")),
+            SelectChoice("name", _l("Name (part of it)")),
+            SelectChoice("email", _l("Email")),
+            SelectChoice("nik", _l("NIK")),
+            SelectChoice("phone", _l("Phone")),
+            SelectChoice("tracking", _l("Tracking number")),
+        ],
+        default="auto",
+        validate_choice=False,
+    )
 
 
 class ActionForm(FlaskForm):
@@ -45,18 +49,21 @@ class ActionForm(FlaskForm):
 
 
 class SendTutorialForm(FlaskForm):
-    tutorial = SelectField(_l("Video guide and chapter"), validators=[_required()],
-                           validate_choice=False)
+    tutorial = SelectField(_l("Video guide and chapter"), validators=[_required()], validate_choice=False)
     submit = SubmitField(_l("Send to the applicant"))
 
 
 class NoteForm(FlaskForm):
-    channel = SelectField(_l("How did they contact us?"), choices=[
-        SelectChoice(Channel.PHONE.value, _l("Phone")),
-        SelectChoice(Channel.WHATSAPP.value, _l("WhatsApp")),
-        SelectChoice(Channel.WALK_IN.value, _l("Walk-in")),
-        SelectChoice(Channel.EMAIL.value, _l("Email")),
-    ], validators=[_required()])
+    channel = SelectField(
+        _l("How did they contact us?"),
+        choices=[
+            SelectChoice(Channel.PHONE.value, _l("Phone")),
+            SelectChoice(Channel.WHATSAPP.value, _l("WhatsApp")),
+            SelectChoice(Channel.WALK_IN.value, _l("Walk-in")),
+            SelectChoice(Channel.EMAIL.value, _l("Email")),
+        ],
+        validators=[_required()],
+    )
     topic = StringField(_l("Topic"), validators=[_required(), Length(max=120)])
     text = TextAreaField(_l("What was said"), validators=[_required(), Length(max=4000)])
     resolved = BooleanField(_l("Resolved"))
@@ -64,8 +71,11 @@ class NoteForm(FlaskForm):
 
 
 class AssistCodeForm(FlaskForm):
-    code = StringField(_l("Assist code"), validators=[_required(), Length(max=20)],
-                       description=_l("The 6 digits the applicant reads to you."))
+    code = StringField(
+        _l("Assist code"),
+        validators=[_required(), Length(max=20)],
+        description=_l("The 6 digits the applicant reads to you."),
+    )
     submit = SubmitField(_l("Open their draft"))
 
 

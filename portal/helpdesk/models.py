@@ -74,8 +74,7 @@ class AssistView(db.Model):
     __table_args__ = (Index("ix_assist_views_applicant_started", "applicant_id", "started_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code_id: Mapped[int] = mapped_column(ForeignKey("assist_codes.id", ondelete="CASCADE"),
-                                         index=True)
+    code_id: Mapped[int] = mapped_column(ForeignKey("assist_codes.id", ondelete="CASCADE"), index=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     applicant_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -102,6 +101,7 @@ class AssistAttempt(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     applicant_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    outcome: Mapped[AttemptOutcome] = mapped_column(str_enum(AttemptOutcome, "assist_outcome"),
-                                                    default=AttemptOutcome.PENDING)
+    outcome: Mapped[AttemptOutcome] = mapped_column(
+        str_enum(AttemptOutcome, "assist_outcome"), default=AttemptOutcome.PENDING
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -52,8 +52,7 @@ def index():
     form = SearchForm(request.args)
     result = None
     if form.q.data:
-        result = services.search_applicants(form.q.data, form.kind.data or "auto",
-                                            after=int_arg("after"))
+        result = services.search_applicants(form.q.data, form.kind.data or "auto", after=int_arg("after"))
     return render_template("helpdesk/index.html", form=form, result=result)
 
 
@@ -70,14 +69,19 @@ def _applicant_page(user, *, note_form=None, tutorial_form=None, code_form=None,
     tutorial_form = tutorial_form or SendTutorialForm()
     tutorial_form.tutorial.choices = [SelectChoice(v, label) for v, label in services.tutorial_choices(lang)]
     page = render_template(
-        "helpdesk/applicant.html", applicant=user,
-        nik=services.mask_nik(user.nik), phone=services.mask_phone(user.phone),
+        "helpdesk/applicant.html",
+        applicant=user,
+        nik=services.mask_nik(user.nik),
+        phone=services.mask_phone(user.phone),
         summaries=services.application_summaries(user),
         tutorials=services.tutorial_progress(user, lang),
-        notes=services.notes_for(user), channels=services.CHANNEL_LABELS,
+        notes=services.notes_for(user),
+        channels=services.CHANNEL_LABELS,
         status_labels={status.value: label for status, label in workflow.STATUS_LABELS.items()},
-        note_form=note_form or NoteForm(), tutorial_form=tutorial_form,
-        code_form=code_form or AssistCodeForm(), action_form=ActionForm(),
+        note_form=note_form or NoteForm(),
+        tutorial_form=tutorial_form,
+        code_form=code_form or AssistCodeForm(),
+        action_form=ActionForm(),
         locked_for=services.lock_remaining(current_user),
     )
     return page, status
@@ -112,8 +116,7 @@ def send_tutorial(user_id: int):
     except services.HelpdeskError as exc:
         form.tutorial.errors.append(str(exc))
         return _applicant_page(user, tutorial_form=form, status=400)
-    flash(_("The video guide has been sent to the applicant by email and as a notice."),
-          "success")
+    flash(_("The video guide has been sent to the applicant by email and as a notice."), "success")
     return redirect(url_for("helpdesk.applicant", user_id=user.id))
 
 
@@ -128,8 +131,9 @@ def add_note(user_id: int):
             abort(400)
         return _applicant_page(user, note_form=form, status=400)
     try:
-        services.add_note(user, current_user, form.channel.data, form.topic.data, form.text.data,
-                          form.resolved.data)
+        services.add_note(
+            user, current_user, form.channel.data, form.topic.data, form.text.data, form.resolved.data
+        )
     except services.HelpdeskError as exc:
         form.text.errors.append(str(exc))
         return _applicant_page(user, note_form=form, status=400)
@@ -154,8 +158,9 @@ def resolve_note(note_id: int):
 @roles_required(HELPDESK)
 def cases():
     page = services.open_cases(before=int_arg("before"))
-    return render_template("helpdesk/cases.html", page=page, channels=services.CHANNEL_LABELS,
-                           action_form=ActionForm())
+    return render_template(
+        "helpdesk/cases.html", page=page, channels=services.CHANNEL_LABELS, action_form=ActionForm()
+    )
 
 
 # -- assisted view ----------------------------------------------------------------------------------
@@ -171,8 +176,9 @@ def open_assist(user_id: int):
     try:
         view = services.open_assist(current_user, user, form.code.data)
     except services.AssistLocked as exc:
-        response = make_response(render_template("helpdesk/locked.html", message=str(exc),
-                                                 applicant=user), 429)
+        response = make_response(
+            render_template("helpdesk/locked.html", message=str(exc), applicant=user), 429
+        )
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
     except services.AssistCodeInvalid as exc:
@@ -183,8 +189,12 @@ def open_assist(user_id: int):
 
 def _assist_context(view):
     snapshot = services.assist_snapshot(view, int_arg("application"))
-    return {"view": view, "snapshot": snapshot, "live": services.assist_is_live(view),
-            "doc_states": services.DOCUMENT_STATE_LABELS}
+    return {
+        "view": view,
+        "snapshot": snapshot,
+        "live": services.assist_is_live(view),
+        "doc_states": services.DOCUMENT_STATE_LABELS,
+    }
 
 
 @bp.route("/assist/<id:view_id>")
@@ -242,8 +252,13 @@ def page():
     code_row = services.active_code(current_user.id)
     shown = session.get(_SESSION_KEY) or {}
     code = shown.get("code") if code_row is not None and shown.get("id") == code_row.id else None
-    return render_template("helpdesk/account_assist.html", code_row=code_row, code=code,
-                           log=services.assist_log(current_user), form=ActionForm())
+    return render_template(
+        "helpdesk/account_assist.html",
+        code_row=code_row,
+        code=code,
+        log=services.assist_log(current_user),
+        form=ActionForm(),
+    )
 
 
 @assist_bp.route("", methods=["POST"])

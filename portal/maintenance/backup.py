@@ -94,8 +94,13 @@ def _sqlite_path(url: URL) -> Path:
 def _pg_env(url: URL) -> dict[str, str]:
     """libpq environment for pg_dump/pg_restore: the password never appears on a command line."""
     env = dict(os.environ)
-    for name, value in (("PGHOST", url.host), ("PGPORT", url.port), ("PGUSER", url.username),
-                        ("PGPASSWORD", url.password), ("PGDATABASE", url.database)):
+    for name, value in (
+        ("PGHOST", url.host),
+        ("PGPORT", url.port),
+        ("PGUSER", url.username),
+        ("PGPASSWORD", url.password),
+        ("PGDATABASE", url.database),
+    ):
         if value is not None:
             env[name] = str(value)
     for key, value in url.query.items():  # e.g. sslmode=require -> PGSSLMODE
@@ -158,8 +163,10 @@ def create_backup(out: Path) -> dict:
             source.close()
     elif url.get_backend_name() == "postgresql":
         db_file = out / PG_FILE
-        _run([_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-acl",
-              f"--file={db_file}"], _pg_env(url))
+        _run(
+            [_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-acl", f"--file={db_file}"],
+            _pg_env(url),
+        )
     else:
         raise BackupError(f"Cannot back up a {url.get_backend_name()} database.")
 
@@ -184,10 +191,18 @@ def create_backup(out: Path) -> dict:
         "app": "satupintu",
         "created_at": created_at,
         "alembic_revision": revision,
-        "database": {"dialect": url.get_backend_name(), "file": db_file.name,
-                     "size": db_file.stat().st_size, "sha256": file_sha256(db_file)},
-        "files": {"file": FILES_TAR, "count": count, "size": tar_path.stat().st_size,
-                  "sha256": file_sha256(tar_path)},
+        "database": {
+            "dialect": url.get_backend_name(),
+            "file": db_file.name,
+            "size": db_file.stat().st_size,
+            "sha256": file_sha256(db_file),
+        },
+        "files": {
+            "file": FILES_TAR,
+            "count": count,
+            "size": tar_path.stat().st_size,
+            "sha256": file_sha256(tar_path),
+        },
     }
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
     return manifest
@@ -228,16 +243,21 @@ def restore_backup(src: Path, *, force: bool = False) -> RestoreReport:
     url = _url()
     dialect = url.get_backend_name()
     if manifest["database"]["dialect"] != dialect:
-        raise BackupError(f"The backup is of a {manifest['database']['dialect']} database; "
-                          f"this instance uses {dialect}.")
+        raise BackupError(
+            f"The backup is of a {manifest['database']['dialect']} database; this instance uses {dialect}."
+        )
     storage = get_storage()
     if not force:
         if database_has_data():
-            raise BackupError("The database already holds data. Restore onto a fresh instance, "
-                              "or pass --force to replace it.")
+            raise BackupError(
+                "The database already holds data. Restore onto a fresh instance, "
+                "or pass --force to replace it."
+            )
         if next(iter_all_keys(storage), None) is not None:
-            raise BackupError("The file storage is not empty. Restore onto a fresh instance, "
-                              "or pass --force to add the backup's files to it.")
+            raise BackupError(
+                "The file storage is not empty. Restore onto a fresh instance, "
+                "or pass --force to add the backup's files to it."
+            )
 
     db_file = src / Path(manifest["database"]["file"]).name
     db.session.remove()
@@ -254,8 +274,14 @@ def restore_backup(src: Path, *, force: bool = False) -> RestoreReport:
             target.close()
             source.close()
     else:
-        args = [_pg_tool("pg_restore"), "--no-owner", "--no-acl", "--single-transaction",
-                "--exit-on-error", f"--dbname={url.database}"]
+        args = [
+            _pg_tool("pg_restore"),
+            "--no-owner",
+            "--no-acl",
+            "--single-transaction",
+            "--exit-on-error",
+            f"--dbname={url.database}",
+        ]
         if inspect(db.engine).get_table_names():
             args += ["--clean", "--if-exists"]
         db.engine.dispose()

@@ -17,9 +17,14 @@ from portal.storage.transfer import copy_files, verify_files
 storage_cli = AppGroup("storage", help="Move and check stored files.")
 backup_cli = AppGroup("backup", help="Back up and restore the database and the stored files.")
 
+
 @storage_cli.command("migrate-to-s3")
-@click.option("--source-root", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="The local upload folder to copy from (default: UPLOAD_ROOT).")
+@click.option(
+    "--source-root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The local upload folder to copy from (default: UPLOAD_ROOT).",
+)
 def migrate_to_s3_command(source_root: Path | None) -> None:
     """Copy every file the database refers to from local disk to the S3 bucket named by the
     S3_* settings, and check each file's sha256 there. Safe to run again: files already copied
@@ -54,8 +59,13 @@ def verify_command() -> None:
 
 
 @backup_cli.command("create")
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="A new (or empty) folder for this backup.")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A new (or empty) folder for this backup.",
+)
 def create_command(out: Path) -> None:
     """Back up the database (SQLite online backup or pg_dump) and every stored file, with a
     manifest of sha256 sums. Copy the folder off the machine afterwards."""
@@ -63,15 +73,21 @@ def create_command(out: Path) -> None:
         manifest = create_backup(out)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Backup written to {out}: {manifest['database']['dialect']} database "
-               f"({manifest['database']['size']} bytes), {manifest['files']['count']} file(s), "
-               f"revision {manifest['alembic_revision'] or '-'}.")
+    click.echo(
+        f"Backup written to {out}: {manifest['database']['dialect']} database "
+        f"({manifest['database']['size']} bytes), {manifest['files']['count']} file(s), "
+        f"revision {manifest['alembic_revision'] or '-'}."
+    )
 
 
 @backup_cli.command("restore")
-@click.option("--from", "src", required=True,
-              type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="The backup folder (made by `backup create`).")
+@click.option(
+    "--from",
+    "src",
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The backup folder (made by `backup create`).",
+)
 @click.option("--force", is_flag=True, help="Replace a database that already holds data.")
 def restore_command(src: Path, force: bool) -> None:
     """Restore a backup onto a fresh instance (an empty database and empty storage), then
@@ -81,8 +97,10 @@ def restore_command(src: Path, force: bool) -> None:
         report = restore_backup(src, force=force)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Database restored (revision {report.alembic_revision or '-'}); "
-               f"{report.files_restored} file(s) restored.")
+    click.echo(
+        f"Database restored (revision {report.alembic_revision or '-'}); "
+        f"{report.files_restored} file(s) restored."
+    )
     for name in report.files_refused:
         click.echo(f"refused a file with a malformed name: {name!r}")
     for line in report.verification.lines():

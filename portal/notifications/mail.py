@@ -24,9 +24,14 @@ from portal.filemodes import private_dir, write_private_file
 from portal.validation import clean_display_text, has_control_characters
 
 
-def build_message(to_email: str, subject: str, text: str, to_name: str | None = None,
-                  html: str | None = None,
-                  attachments: Iterable[tuple[str, str, bytes]] = ()) -> EmailMessage:
+def build_message(
+    to_email: str,
+    subject: str,
+    text: str,
+    to_name: str | None = None,
+    html: str | None = None,
+    attachments: Iterable[tuple[str, str, bytes]] = (),
+) -> EmailMessage:
     """An RFC 5322 message. Names and subjects are cleaned of newlines and control characters
     first, so user input can never add a header."""
     if has_control_characters(to_email) or any(ch.isspace() for ch in to_email):
@@ -46,8 +51,12 @@ def build_message(to_email: str, subject: str, text: str, to_name: str | None = 
         msg.add_alternative(html, subtype="html")
     for filename, content_type, data in attachments:
         maintype, _, subtype = content_type.partition("/")
-        msg.add_attachment(data, maintype=maintype, subtype=subtype,
-                           filename=clean_display_text(filename).strip() or "attachment")
+        msg.add_attachment(
+            data,
+            maintype=maintype,
+            subtype=subtype,
+            filename=clean_display_text(filename).strip() or "attachment",
+        )
     return msg
 
 
@@ -61,11 +70,15 @@ def send_message(msg: EmailMessage) -> None:
         current_app.logger.info("mail to %s written to %s", msg["To"], path)
 
 
-def send_email(to_email: str, subject: str, text: str, to_name: str | None = None,
-               html: str | None = None,
-               attachments: Iterable[tuple[str, str, bytes]] = ()) -> EmailMessage:
-    msg = build_message(to_email, subject, text, to_name=to_name, html=html,
-                        attachments=attachments)
+def send_email(
+    to_email: str,
+    subject: str,
+    text: str,
+    to_name: str | None = None,
+    html: str | None = None,
+    attachments: Iterable[tuple[str, str, bytes]] = (),
+) -> EmailMessage:
+    msg = build_message(to_email, subject, text, to_name=to_name, html=html, attachments=attachments)
     send_message(msg)
     return msg
 
@@ -74,8 +87,9 @@ def _send_smtp(msg: EmailMessage) -> None:
     cfg = current_app.config
     host, port, timeout = cfg["MAIL_SERVER"], cfg["MAIL_PORT"], cfg["MAIL_TIMEOUT"]
     if cfg.get("MAIL_USE_SSL"):
-        smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=timeout,
-                                              context=ssl.create_default_context())
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+            host, port, timeout=timeout, context=ssl.create_default_context()
+        )
     else:
         smtp = smtplib.SMTP(host, port, timeout=timeout)
     with smtp:

@@ -41,38 +41,65 @@ MAX_ID = 2**31 - 1
 
 
 # -- queueing ---------------------------------------------------------------------------------
-def queue_email(user, template: str, subject, *, dedupe_key: str | None = None,
-                link: str | None = None, notice=None, attachment: str | None = None,
-                **context) -> OutboxEmail | None:
+def queue_email(
+    user,
+    template: str,
+    subject,
+    *,
+    dedupe_key: str | None = None,
+    link: str | None = None,
+    notice=None,
+    attachment: str | None = None,
+    **context,
+) -> OutboxEmail | None:
     """Write an email (and an in-app notice) for ``user`` in their language, in the current
     transaction. It is sent after the transaction commits. ``subject`` and ``notice`` are
     lazy strings, rendered in the recipient's language; ``link`` is absolute (on BASE_URL)
     for the email, and the notice keeps only its path. Returns None when ``dedupe_key`` was
     queued before."""
-    if dedupe_key and db.session.scalar(
-        select(OutboxEmail.id).where(OutboxEmail.dedupe_key == dedupe_key)
-    ):
+    if dedupe_key and db.session.scalar(select(OutboxEmail.id).where(OutboxEmail.dedupe_key == dedupe_key)):
         return None
     with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        body = render_template(f"email/{template}.txt", full_name=user.full_name,
-                               office=current_app.config, link=link, **context)
+        body = render_template(
+            f"email/{template}.txt", full_name=user.full_name, office=current_app.config, link=link, **context
+        )
         subject_text = str(subject)
         notice_text = str(notice) if notice is not None else None
     if notice_text:
         add_notice(user.id, notice_text, link)
-    return queue_email_to_address(user.email, user.full_name, subject_text, body,
-                                  user_id=user.id, dedupe_key=dedupe_key, attachment=attachment)
+    return queue_email_to_address(
+        user.email,
+        user.full_name,
+        subject_text,
+        body,
+        user_id=user.id,
+        dedupe_key=dedupe_key,
+        attachment=attachment,
+    )
 
 
-def queue_email_to_address(to_email: str, to_name: str | None, subject: str, body: str, *,
-                           user_id: int | None = None, dedupe_key: str | None = None,
-                           attachment: str | None = None) -> OutboxEmail:
+def queue_email_to_address(
+    to_email: str,
+    to_name: str | None,
+    subject: str,
+    body: str,
+    *,
+    user_id: int | None = None,
+    dedupe_key: str | None = None,
+    attachment: str | None = None,
+) -> OutboxEmail:
     """Write an already rendered email to the outbox in the current transaction; it is sent
     after the commit like every other email. For people without an account (complaint filers)
     ``user_id`` is None."""
-    row = OutboxEmail(user_id=user_id, to_email=to_email, to_name=to_name,
-                      subject=subject[:200], body=body, dedupe_key=dedupe_key,
-                      attachment=attachment)
+    row = OutboxEmail(
+        user_id=user_id,
+        to_email=to_email,
+        to_name=to_name,
+        subject=subject[:200],
+        body=body,
+        dedupe_key=dedupe_key,
+        attachment=attachment,
+    )
     db.session.add(row)
     db.session.flush()
     db.session.info.setdefault("outbox_new", []).append(row.id)
@@ -139,8 +166,7 @@ def send_outbox_email(outbox_id: int) -> bool:
         claimed = db.session.execute(
             update(OutboxEmail)
             .where(OutboxEmail.id == outbox_id, OutboxEmail.state == OutboxState.PENDING)
-            .values(state=OutboxState.SENDING, attempts=OutboxEmail.attempts + 1,
-                    claimed_at=utcnow())
+            .values(state=OutboxState.SENDING, attempts=OutboxEmail.attempts + 1, claimed_at=utcnow())
             .execution_options(synchronize_session=False)
         ).rowcount
         db.session.commit()
@@ -148,8 +174,9 @@ def send_outbox_email(outbox_id: int) -> bool:
             return False
         row = db.session.get(OutboxEmail, outbox_id)
         try:
-            send_email(row.to_email, row.subject, row.body, to_name=row.to_name,
-                       attachments=_attachments(row))
+            send_email(
+                row.to_email, row.subject, row.body, to_name=row.to_name, attachments=_attachments(row)
+            )
         except Exception as exc:
             limit = current_app.config.get("OUTBOX_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS)
             row.state = OutboxState.FAILED if row.attempts >= limit else OutboxState.PENDING
@@ -188,13 +215,19 @@ def requeue_stuck(older_than: timedelta) -> tuple[int, int]:
         .values(state=OutboxState.PENDING, last_error="put back: the worker stopped while sending")
         .execution_options(synchronize_session=False)
     ).rowcount
-    ids = list(db.session.scalars(
-        select(OutboxEmail.id)
-        .where(OutboxEmail.state == OutboxState.PENDING,
-               or_(OutboxEmail.claimed_at < cutoff,
-                   and_(OutboxEmail.claimed_at.is_(None), OutboxEmail.created_at < cutoff)))
-        .order_by(OutboxEmail.id)
-    ))
+    ids = list(
+        db.session.scalars(
+            select(OutboxEmail.id)
+            .where(
+                OutboxEmail.state == OutboxState.PENDING,
+                or_(
+                    OutboxEmail.claimed_at < cutoff,
+                    and_(OutboxEmail.claimed_at.is_(None), OutboxEmail.created_at < cutoff),
+                ),
+            )
+            .order_by(OutboxEmail.id)
+        )
+    )
     db.session.commit()
     for outbox_id in ids:
         enqueue(send_outbox_email, outbox_id)
@@ -230,9 +263,7 @@ def get_notice_or_404(notice_id: int, user) -> Notice:
     """``user``'s own notice; anyone else's looks missing (404)."""
     if not 0 < notice_id <= MAX_ID:
         raise NotFoundError()
-    notice = db.session.scalar(
-        select(Notice).where(Notice.id == notice_id, Notice.user_id == user.id)
-    )
+    notice = db.session.scalar(select(Notice).where(Notice.id == notice_id, Notice.user_id == user.id))
     if notice is None:
         raise NotFoundError()
     return notice
@@ -252,10 +283,14 @@ def mark_read(user, notice: Notice | None = None) -> int:
 
 
 def unread_count(user_id: int) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(Notice)
-        .where(Notice.user_id == user_id, Notice.read_at.is_(None))
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Notice)
+            .where(Notice.user_id == user_id, Notice.read_at.is_(None))
+        )
+        or 0
+    )
 
 
 def _unread_for_current_user() -> int:
@@ -295,8 +330,13 @@ def init_app(app) -> None:
 
 
 @click.command("requeue-stuck")
-@click.option("--minutes", default=15, show_default=True, type=click.IntRange(min=1),
-              help="Emails claimed longer ago than this are taken as lost.")
+@click.option(
+    "--minutes",
+    default=15,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Emails claimed longer ago than this are taken as lost.",
+)
 @with_appcontext
 def requeue_stuck_command(minutes: int) -> None:
     """Put back emails left in SENDING by a worker that stopped, and hand every pending email

@@ -19,8 +19,9 @@ def index():
     except ValueError:
         abort(400)
     page = services.notices_page(current_user.id, before=before)
-    return render_template("notifications/index.html", page=page, form=MarkReadForm(),
-                           first_page=before is None)
+    return render_template(
+        "notifications/index.html", page=page, form=MarkReadForm(), first_page=before is None
+    )
 
 
 @bp.route("/notifications/read", methods=["POST"])

@@ -14,9 +14,12 @@ class RevokeForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason for revoking"),
         description=_l("Shown to the permit holder and on the public verification page."),
-        validators=[DataRequired(message=_l("Give the reason for revoking the permit.")),
-                    Length(max=MAX_REASON_LENGTH,
-                           message=_l("The reason is too long (at most %(limit)s characters).",
-                                      limit=MAX_REASON_LENGTH))],
+        validators=[
+            DataRequired(message=_l("Give the reason for revoking the permit.")),
+            Length(
+                max=MAX_REASON_LENGTH,
+                message=_l("The reason is too long (at most %(limit)s characters).", limit=MAX_REASON_LENGTH),
+            ),
+        ],
     )
     submit = SubmitField(_l("Revoke the permit"))

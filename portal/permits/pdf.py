@@ -74,8 +74,10 @@ class Labels:
     no_expiry: tuple[str, str] = ("Tidak ada batas waktu", "No expiry")
     issued_at_place: str = "Ditetapkan di %(place)s"
     on_date: str = "pada tanggal %(date)s"
-    scan: tuple[str, str] = ("Pindai kode QR atau buka alamat ini untuk memeriksa keabsahan izin",
-                             "Scan the QR code or open this address to verify the permit")
+    scan: tuple[str, str] = (
+        "Pindai kode QR atau buka alamat ini untuk memeriksa keabsahan izin",
+        "Scan the QR code or open this address to verify the permit",
+    )
     footer: str = "Dokumen ini diterbitkan secara elektronik melalui SatuPintu."
 
 
@@ -112,15 +114,18 @@ def fonts(font_dirs: tuple[str, ...] = DEFAULT_FONT_DIRS) -> tuple[str, str, str
             return _fonts[cache_key]
         chosen = ("Helvetica", "Helvetica-Bold", "Helvetica-Oblique")
         for folder in font_dirs:
-            files = [Path(folder) / name for name in
-                     ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf")]
+            files = [
+                Path(folder) / name
+                for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf")
+            ]
             if all(f.is_file() for f in files):
                 names = ("SatuPintuSans", "SatuPintuSans-Bold", "SatuPintuSans-Oblique")
                 for name, path in zip(names, files, strict=True):
                     if name not in pdfmetrics.getRegisteredFontNames():
                         pdfmetrics.registerFont(TTFont(name, str(path)))
-                pdfmetrics.registerFontFamily(names[0], normal=names[0], bold=names[1],
-                                              italic=names[2], boldItalic=names[1])
+                pdfmetrics.registerFontFamily(
+                    names[0], normal=names[0], bold=names[1], italic=names[2], boldItalic=names[1]
+                )
                 chosen = names
                 break
         _fonts[cache_key] = chosen
@@ -145,17 +150,23 @@ def qr_png(url: str) -> bytes:
 
 
 # -- rendering -------------------------------------------------------------------------------------
-def render_certificate(data: CertificateData, *, font_dirs: tuple[str, ...] = DEFAULT_FONT_DIRS
-                       ) -> bytes:
+def render_certificate(data: CertificateData, *, font_dirs: tuple[str, ...] = DEFAULT_FONT_DIRS) -> bytes:
     """The certificate as PDF bytes (one A4 page for a usual form; long answers flow on)."""
     regular, bold, italic = fonts(font_dirs)
     styles = _styles(regular, bold, italic)
     labels = data.labels
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
-        buf, pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=1.6 * cm,
-        bottomMargin=2 * cm, title=f"{data.title_id} {data.number}", author=data.office.name,
-        subject=data.title_en, creator="SatuPintu",
+        buf,
+        pagesize=A4,
+        leftMargin=2 * cm,
+        rightMargin=2 * cm,
+        topMargin=1.6 * cm,
+        bottomMargin=2 * cm,
+        title=f"{data.title_id} {data.number}",
+        author=data.office.name,
+        subject=data.title_en,
+        creator="SatuPintu",
     )
     width = A4[0] - 4 * cm
     story: list = []
@@ -163,8 +174,9 @@ def render_certificate(data: CertificateData, *, font_dirs: tuple[str, ...] = DE
     def label_cell(pair: tuple[str, str]) -> Paragraph:
         if not pair[1] or pair[1] == pair[0]:
             return Paragraph(_esc(pair[0]), styles["label"])
-        return Paragraph(f"{_esc(pair[0])}<br/><font size=7 color='#555555'><i>{_esc(pair[1])}"
-                         f"</i></font>", styles["label"])
+        return Paragraph(
+            f"{_esc(pair[0])}<br/><font size=7 color='#555555'><i>{_esc(pair[1])}</i></font>", styles["label"]
+        )
 
     def pair_text(pair: tuple[str, str]) -> str:
         if not pair[1] or pair[1] == pair[0]:
@@ -172,15 +184,18 @@ def render_certificate(data: CertificateData, *, font_dirs: tuple[str, ...] = DE
         return f"{_esc(pair[0])} / <i>{_esc(pair[1])}</i>"
 
     # Letterhead.
-    story.append(Paragraph(_esc((labels.government % {"city": data.office.city}).upper()),
-                           styles["gov"]))
+    story.append(Paragraph(_esc((labels.government % {"city": data.office.city}).upper()), styles["gov"]))
     story.append(Paragraph(_esc(data.office.name.upper()), styles["office"]))
     story.append(Paragraph(_esc(data.office.address), styles["small_center"]))
-    contacts = " · ".join(part for part in (
-        f"Telp. {data.office.phone}" if data.office.phone else "",
-        f"WhatsApp {data.office.whatsapp}" if data.office.whatsapp else "",
-        f"Email {data.office.email}" if data.office.email else "",
-    ) if part)
+    contacts = " · ".join(
+        part
+        for part in (
+            f"Telp. {data.office.phone}" if data.office.phone else "",
+            f"WhatsApp {data.office.whatsapp}" if data.office.whatsapp else "",
+            f"Email {data.office.email}" if data.office.email else "",
+        )
+        if part
+    )
     if contacts:
         story.append(Paragraph(_esc(contacts), styles["small_center"]))
     story.append(Spacer(1, 3))
@@ -190,9 +205,7 @@ def render_certificate(data: CertificateData, *, font_dirs: tuple[str, ...] = DE
     # Title and number.
     story.append(Paragraph(_esc(data.title_id.upper()), styles["title"]))
     story.append(Paragraph(_esc(data.title_en), styles["subtitle"]))
-    story.append(Paragraph(
-        f"{pair_text(labels.number)}: <b>{_esc(data.number)}</b>",
-        styles["number"]))
+    story.append(Paragraph(f"{pair_text(labels.number)}: <b>{_esc(data.number)}</b>", styles["number"]))
     story.append(Spacer(1, 10))
 
     # Holder and details.
@@ -205,21 +218,25 @@ def render_certificate(data: CertificateData, *, font_dirs: tuple[str, ...] = DE
         [label_cell(labels.nik), value_cell(data.holder_nik_masked)],
         [label_cell(labels.tracking), value_cell(data.tracking_number)],
     ]
-    rows += [[label_cell((label_id, label_en)), value_cell(value)]
-             for label_id, label_en, value in data.details]
+    rows += [
+        [label_cell((label_id, label_en)), value_cell(value)] for label_id, label_en, value in data.details
+    ]
     rows += [
         [label_cell(labels.issued_on), value_cell(data.issued_on_text)],
-        [label_cell(labels.valid_until),
-         value_cell(data.valid_until_text or labels.no_expiry[0])],
+        [label_cell(labels.valid_until), value_cell(data.valid_until_text or labels.no_expiry[0])],
     ]
     table = Table(rows, colWidths=[5.2 * cm, width - 5.2 * cm], repeatRows=0)
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#BBBBBB")),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#BBBBBB")),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                ("LEFTPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
     story.append(table)
     story.append(Spacer(1, 16))
 
@@ -228,27 +245,39 @@ def render_certificate(data: CertificateData, *, font_dirs: tuple[str, ...] = DE
     place = data.office.city
     for prefix in ("Kota ", "Kabupaten "):
         if place.startswith(prefix):
-            place = place[len(prefix):]
+            place = place[len(prefix) :]
     signature = [
-        Paragraph(_esc(labels.issued_at_place % {"place": place}) + "<br/>"
-                  + _esc(labels.on_date % {"date": data.issued_on_text}), styles["sign"]),
+        Paragraph(
+            _esc(labels.issued_at_place % {"place": place})
+            + "<br/>"
+            + _esc(labels.on_date % {"date": data.issued_on_text}),
+            styles["sign"],
+        ),
         Spacer(1, 4),
         Paragraph(f"<b>{_esc(data.office.head_title)}</b>", styles["sign"]),
         Spacer(1, 1.4 * cm),
         Paragraph(f"<b><u>{_esc(data.approver_name)}</u></b>", styles["sign"]),
     ]
     bottom = Table([[qr, signature]], colWidths=[QR_SIZE + 0.6 * cm, width - QR_SIZE - 0.6 * cm])
-    bottom.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (0, 0), 0),
-        ("LEFTPADDING", (1, 0), (1, 0), 5 * cm),
-    ]))
+    bottom.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (0, 0), 0),
+                ("LEFTPADDING", (1, 0), (1, 0), 5 * cm),
+            ]
+        )
+    )
     link = escape(data.verify_url, {'"': "&quot;"})
-    story.append(KeepTogether([
-        bottom,
-        Paragraph(f"{pair_text(labels.scan)}:", styles["tiny"]),
-        Paragraph(f'<a href="{link}" color="#1a4b8c">{_esc(data.verify_url)}</a>', styles["url"]),
-    ]))
+    story.append(
+        KeepTogether(
+            [
+                bottom,
+                Paragraph(f"{pair_text(labels.scan)}:", styles["tiny"]),
+                Paragraph(f'<a href="{link}" color="#1a4b8c">{_esc(data.verify_url)}</a>', styles["url"]),
+            ]
+        )
+    )
 
     footer = labels.footer
 
@@ -267,17 +296,27 @@ def render_certificate(data: CertificateData, *, font_dirs: tuple[str, ...] = DE
 def _styles(regular: str, bold: str, italic: str) -> dict[str, ParagraphStyle]:
     base = ParagraphStyle("base", fontName=regular, fontSize=10, leading=13)
     return {
-        "gov": ParagraphStyle("gov", parent=base, fontName=bold, fontSize=12, leading=15,
-                              alignment=TA_CENTER),
-        "office": ParagraphStyle("office", parent=base, fontName=bold, fontSize=12, leading=15,
-                                 alignment=TA_CENTER),
-        "small_center": ParagraphStyle("small_center", parent=base, fontSize=8.5, leading=11,
-                                       alignment=TA_CENTER),
-        "title": ParagraphStyle("title", parent=base, fontName=bold, fontSize=15, leading=19,
-                                alignment=TA_CENTER),
-        "subtitle": ParagraphStyle("subtitle", parent=base, fontName=italic, fontSize=10.5,
-                                   leading=14, alignment=TA_CENTER,
-                                   textColor=colors.HexColor("#333333")),
+        "gov": ParagraphStyle(
+            "gov", parent=base, fontName=bold, fontSize=12, leading=15, alignment=TA_CENTER
+        ),
+        "office": ParagraphStyle(
+            "office", parent=base, fontName=bold, fontSize=12, leading=15, alignment=TA_CENTER
+        ),
+        "small_center": ParagraphStyle(
+            "small_center", parent=base, fontSize=8.5, leading=11, alignment=TA_CENTER
+        ),
+        "title": ParagraphStyle(
+            "title", parent=base, fontName=bold, fontSize=15, leading=19, alignment=TA_CENTER
+        ),
+        "subtitle": ParagraphStyle(
+            "subtitle",
+            parent=base,
+            fontName=italic,
+            fontSize=10.5,
+            leading=14,
+            alignment=TA_CENTER,
+            textColor=colors.HexColor("#333333"),
+        ),
         "number": ParagraphStyle("number", parent=base, alignment=TA_CENTER, spaceBefore=6),
         "label": ParagraphStyle("label", parent=base, fontSize=9, leading=11),
         "value": ParagraphStyle("value", parent=base, fontSize=10, leading=13),

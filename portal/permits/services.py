@@ -75,18 +75,31 @@ def validate_number_pattern(pattern: str) -> list[str]:
         parsed = list(string.Formatter().parse(pattern))
     except ValueError:
         # Python's own text ("Single '}' encountered") is not for the admin: say what to fix.
-        return [str(_l("a brace { or } is not closed or not paired; write placeholders as "
-                       "{code}, {year}, {month} or {seq}"))]
+        return [
+            str(
+                _l(
+                    "a brace { or } is not closed or not paired; write placeholders as "
+                    "{code}, {year}, {month} or {seq}"
+                )
+            )
+        ]
     for _literal, name, spec, conversion in parsed:
         if name is None:
             continue
         if name not in _PATTERN_FIELDS or conversion:
-            problems.append(str(_l("{%(name)s} is not a placeholder this pattern can use",
-                                   name=name)))
+            problems.append(str(_l("{%(name)s} is not a placeholder this pattern can use", name=name)))
             continue
         if spec and not re.fullmatch(r"0?\d{1,2}d?", spec):
-            problems.append(str(_l("{%(name)s:%(spec)s} is not a format this pattern can use; "
-                                   "write for example {seq:05}", name=name, spec=spec)))
+            problems.append(
+                str(
+                    _l(
+                        "{%(name)s:%(spec)s} is not a format this pattern can use; "
+                        "write for example {seq:05}",
+                        name=name,
+                        spec=spec,
+                    )
+                )
+            )
         seen.add(name)
     for needed in ("code", "year", "seq"):
         if needed not in seen:
@@ -100,8 +113,7 @@ def format_permit_number(pattern: str, *, code: str, year: int, month: int, seq:
     """The number made from ``pattern`` (only the known placeholders, no attribute access:
     the pattern is typed by staff). A bad pattern falls back to the default one."""
     if validate_number_pattern(pattern):
-        current_app.logger.warning("permit number pattern %r is not usable; using the default",
-                                   pattern)
+        current_app.logger.warning("permit number pattern %r is not usable; using the default", pattern)
         pattern = DEFAULT_PERMIT_NUMBER_PATTERN
     values = {"code": code, "year": year, "month": month, "seq": seq}
     out = []
@@ -163,7 +175,8 @@ def permit_for_application(application_id: int) -> Permit | None:
 def get_own_permit_or_404(application_id: int, user: User) -> Permit:
     """The permit of ``user``'s own application, or 404 (someone else's looks missing)."""
     permit = db.session.scalar(
-        select(Permit).join(Application, Application.id == Permit.application_id)
+        select(Permit)
+        .join(Application, Application.id == Permit.application_id)
         .where(Permit.application_id == application_id, Application.applicant_id == user.id)
     )
     if permit is None:
@@ -212,14 +225,17 @@ def issue_permit(application: Application, approver: User) -> Permit:
     seq = next_value(f"permit:{category.code}:{today.year}")
     permit = Permit(
         application_id=application.id,
-        number=format_permit_number(category.permit_number_pattern or DEFAULT_PERMIT_NUMBER_PATTERN,
-                                    code=category.code, year=today.year, month=today.month,
-                                    seq=seq),
+        number=format_permit_number(
+            category.permit_number_pattern or DEFAULT_PERMIT_NUMBER_PATTERN,
+            code=category.code,
+            year=today.year,
+            month=today.month,
+            seq=seq,
+        ),
         category_id=category.id,
         holder_name=applicant.full_name,
         issued_at=now,
-        valid_until=add_months(today, category.validity_months) if category.validity_months
-        else None,
+        valid_until=add_months(today, category.validity_months) if category.validity_months else None,
         verification_token=new_verification_token(),
         approved_by_id=approver.id,
     )
@@ -294,8 +310,9 @@ def gettext_raw(msgid: str) -> str:
     return get_translations().ugettext(msgid)
 
 
-def certificate_data(permit: Permit, application: Application, category: PermitCategory,
-                     applicant: User, approver: User | None) -> pdf.CertificateData:
+def certificate_data(
+    permit: Permit, application: Application, category: PermitCategory, applicant: User, approver: User | None
+) -> pdf.CertificateData:
     """What the certificate prints: the form's answers in form order with Indonesian labels
     (English under them), values shown as on the review page in Indonesian, NIK masked."""
     config = current_app.config
@@ -318,19 +335,28 @@ def certificate_data(permit: Permit, application: Application, category: PermitC
         issued_text = format_date(issued_on, "long")
         valid_text = format_date(permit.valid_until, "long") if permit.valid_until else None
     office = pdf.Office(
-        name=config["OFFICE_NAME"], city=config["OFFICE_CITY"], address=config["OFFICE_ADDRESS"],
-        phone=config.get("OFFICE_PHONE") or "", whatsapp=config.get("OFFICE_WHATSAPP") or "",
+        name=config["OFFICE_NAME"],
+        city=config["OFFICE_CITY"],
+        address=config["OFFICE_ADDRESS"],
+        phone=config.get("OFFICE_PHONE") or "",
+        whatsapp=config.get("OFFICE_WHATSAPP") or "",
         email=config.get("OFFICE_EMAIL") or "",
         head_title=config.get("OFFICE_HEAD_TITLE") or DEFAULT_HEAD_TITLE,
     )
     return pdf.CertificateData(
-        office=office, number=permit.number, title_id=category.name_id,
-        title_en=category.name_en or category.name_id, holder_name=applicant.full_name,
+        office=office,
+        number=permit.number,
+        title_id=category.name_id,
+        title_en=category.name_en or category.name_id,
+        holder_name=applicant.full_name,
         holder_nik_masked=mask_nik(applicant.nik) if applicant.nik else "-",
-        tracking_number=application.tracking_number or "-", details=details,
-        issued_on_text=issued_text, valid_until_text=valid_text,
+        tracking_number=application.tracking_number or "-",
+        details=details,
+        issued_on_text=issued_text,
+        valid_until_text=valid_text,
         approver_name=approver.full_name if approver else "-",
-        verify_url=verify_url(permit.verification_token), labels=certificate_labels(),
+        verify_url=verify_url(permit.verification_token),
+        labels=certificate_labels(),
         issued_on=issued_on,
     )
 
@@ -354,8 +380,11 @@ def verification_of(permit: Permit, today: date | None = None) -> Verification:
     today = today or clock.office_today()
     category = db.session.get(PermitCategory, permit.category_id)
     return Verification(
-        number=permit.number, category=category, holder_masked=mask_name(permit.holder_name),
-        issued_on=clock.office_today(permit.issued_at), valid_until=permit.valid_until,
+        number=permit.number,
+        category=category,
+        holder_masked=mask_name(permit.holder_name),
+        issued_on=clock.office_today(permit.issued_at),
+        valid_until=permit.valid_until,
         state=permit.state(today),
         revoked_on=clock.office_today(permit.revoked_at) if permit.revoked_at else None,
         revocation_reason=permit.revocation_reason,
@@ -376,11 +405,13 @@ def revoke_permit(permit: Permit, approver: User, reason: str | None) -> Permit:
     if not reason:
         raise PermitError(_l("Give the reason for revoking the permit."))
     if len(reason) > MAX_REASON_LENGTH:
-        raise PermitError(_l("The reason is too long (at most %(limit)s characters).",
-                             limit=MAX_REASON_LENGTH))
+        raise PermitError(
+            _l("The reason is too long (at most %(limit)s characters).", limit=MAX_REASON_LENGTH)
+        )
     now: datetime = utcnow()
     result = db.session.execute(
-        update(Permit).where(Permit.id == permit.id, Permit.revoked_at.is_(None))
+        update(Permit)
+        .where(Permit.id == permit.id, Permit.revoked_at.is_(None))
         .values(revoked_at=now, revoked_by_id=approver.id, revocation_reason=reason)
         .execution_options(synchronize_session=False)
     )

@@ -45,8 +45,7 @@ def verify(token: str):
     if permit is None:
         abort(404)
     result = services.verification_of(permit)
-    response = render_template("permits/verify.html", result=result,
-                               state_labels=_state_labels(result.state))
+    response = render_template("permits/verify.html", result=result, state_labels=_state_labels(result.state))
     return response, 200, {"X-Robots-Tag": "noindex, nofollow"}
 
 
@@ -54,8 +53,7 @@ def verify(token: str):
 def download(application_id: int):
     """The holder downloads their certificate; anyone else gets 404."""
     permit = services.get_own_permit_or_404(application_id, current_user)
-    return safe_download_response(permit.pdf_key, services.download_name(permit),
-                                  services.PDF_CONTENT_TYPE)
+    return safe_download_response(permit.pdf_key, services.download_name(permit), services.PDF_CONTENT_TYPE)
 
 
 @bp.route("/applications/<id:application_id>/receipt.pdf")
@@ -85,8 +83,7 @@ def staff_detail(permit_id: int):
 @roles_required(Role.APPROVER)
 def staff_download(permit_id: int):
     permit = services.get_permit_for_approver_or_404(permit_id, current_user)
-    return safe_download_response(permit.pdf_key, services.download_name(permit),
-                                  services.PDF_CONTENT_TYPE)
+    return safe_download_response(permit.pdf_key, services.download_name(permit), services.PDF_CONTENT_TYPE)
 
 
 @bp.route("/permits/<id:permit_id>/revoke", methods=["POST"])
@@ -107,6 +104,11 @@ def revoke(permit_id: int):
 
 def _staff_page(permit, form: RevokeForm) -> str:
     result = services.verification_of(permit)
-    return render_template("permits/staff_detail.html", permit=permit, result=result, form=form,
-                           state_label=services.STATE_LABELS[result.state],
-                           verify_url=services.verify_url(permit.verification_token))
+    return render_template(
+        "permits/staff_detail.html",
+        permit=permit,
+        result=result,
+        form=form,
+        state_label=services.STATE_LABELS[result.state],
+        verify_url=services.verify_url(permit.verification_token),
+    )

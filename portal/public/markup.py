@@ -17,9 +17,37 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = {
-    "p", "br", "hr", "strong", "em", "b", "i", "u", "s", "del", "code", "pre", "blockquote",
-    "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "a", "img", "table", "thead", "tbody", "tr",
-    "th", "td", "abbr",
+    "p",
+    "br",
+    "hr",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "u",
+    "s",
+    "del",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "a",
+    "img",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "abbr",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
@@ -69,9 +97,17 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
 def render_markdown(text: str) -> str:
     """Safe HTML for ``text`` (Markdown): only basic tags, links get rel="nofollow noopener",
     no scripts, event handlers, styles or images from other hosts."""
-    html = markdown.markdown((text or "")[:MAX_SOURCE_CHARS],
-                             extensions=["sane_lists", "tables", _LocalImagesOnly()],
-                             output_format="html")
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes=URL_SCHEMES, link_rel="nofollow noopener",
-                     attribute_filter=_attribute_filter, strip_comments=True)
+    html = markdown.markdown(
+        (text or "")[:MAX_SOURCE_CHARS],
+        extensions=["sane_lists", "tables", _LocalImagesOnly()],
+        output_format="html",
+    )
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="nofollow noopener",
+        attribute_filter=_attribute_filter,
+        strip_comments=True,
+    )

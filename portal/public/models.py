@@ -121,8 +121,7 @@ class Complaint(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(24), unique=True)
-    kind: Mapped[CaseKind] = mapped_column(str_enum(CaseKind, "case_kind"),
-                                           default=CaseKind.COMPLAINT)
+    kind: Mapped[CaseKind] = mapped_column(str_enum(CaseKind, "case_kind"), default=CaseKind.COMPLAINT)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     email: Mapped[str] = mapped_column(String(254))
@@ -131,18 +130,19 @@ class Complaint(TimestampMixin, db.Model):
     # What the filer typed; ``application_id`` is set only when it matched (never told them).
     tracking_number: Mapped[str | None] = mapped_column(String(24))
     application_id: Mapped[int | None] = mapped_column(
-        ForeignKey("applications.id", ondelete="SET NULL"), index=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
-                                                index=True)
+        ForeignKey("applications.id", ondelete="SET NULL"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     text: Mapped[str] = mapped_column(Text)
-    status: Mapped[CaseStatus] = mapped_column(str_enum(CaseStatus, "case_status"),
-                                               default=CaseStatus.RECEIVED)
+    status: Mapped[CaseStatus] = mapped_column(
+        str_enum(CaseStatus, "case_status"), default=CaseStatus.RECEIVED
+    )
     due_date: Mapped[date] = mapped_column(Date)
     answered_at: Mapped[datetime | None]
 
     answers: Mapped[list[ComplaintAnswer]] = relationship(
-        back_populates="complaint", lazy="raise", order_by="ComplaintAnswer.id",
-        cascade="all, delete-orphan")
+        back_populates="complaint", lazy="raise", order_by="ComplaintAnswer.id", cascade="all, delete-orphan"
+    )
 
 
 class ComplaintAnswer(db.Model):
@@ -152,8 +152,7 @@ class ComplaintAnswer(db.Model):
     __tablename__ = "complaint_answers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"),
-                                              index=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[CaseStatus] = mapped_column(str_enum(CaseStatus, "case_status"))
@@ -200,6 +199,7 @@ class SurveyResponse(db.Model):
 def stored_files() -> Iterator[FileRef]:
     """The public documents (regulations, service standards) staff uploaded."""
     for doc_id, key in db.session.execute(
-            select(PublicDocument.id, PublicDocument.storage_key).order_by(PublicDocument.id)):
+        select(PublicDocument.id, PublicDocument.storage_key).order_by(PublicDocument.id)
+    ):
         if key:
             yield FileRef(key, None, f"public document {doc_id}")

@@ -59,7 +59,8 @@ CASE_PREFIX = {CaseKind.COMPLAINT: "ADU", CaseKind.INFORMATION: "PPID"}
 
 # C0/C1 controls (except tab and newline), zero-width and direction marks, separators, BOM.
 _CONTROL_KEEP_LINES = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]"
+)
 _TRACKING_RE = re.compile(r"[A-Za-z0-9-]{1,24}")
 
 
@@ -75,8 +76,9 @@ def clean_text(value: str | None, limit: int) -> str:
 
 
 def can_manage_content(user: User | None) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", True)
-                and user.has_role(*CONTENT_ROLES))
+    return bool(
+        user is not None and getattr(user, "is_authenticated", True) and user.has_role(*CONTENT_ROLES)
+    )
 
 
 def _require_staff(user: User | None) -> None:
@@ -92,9 +94,14 @@ class NewsPage:
 
 
 def latest_news(limit: int = 3) -> list[News]:
-    return list(db.session.scalars(
-        select(News).where(News.published_at.is_not(None))
-        .order_by(News.published_at.desc(), News.id.desc()).limit(limit)))
+    return list(
+        db.session.scalars(
+            select(News)
+            .where(News.published_at.is_not(None))
+            .order_by(News.published_at.desc(), News.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def news_page(before: int | None = None, size: int = NEWS_PAGE_SIZE) -> NewsPage:
@@ -104,8 +111,12 @@ def news_page(before: int | None = None, size: int = NEWS_PAGE_SIZE) -> NewsPage
         last = db.session.get(News, before)
         if last is None or last.published_at is None:
             return NewsPage([], None)
-        stmt = stmt.where(or_(News.published_at < last.published_at,
-                              (News.published_at == last.published_at) & (News.id < last.id)))
+        stmt = stmt.where(
+            or_(
+                News.published_at < last.published_at,
+                (News.published_at == last.published_at) & (News.id < last.id),
+            )
+        )
     return NewsPage(*fetch_page(stmt.order_by(News.published_at.desc(), News.id.desc()), size))
 
 
@@ -122,8 +133,9 @@ def all_news_for_staff(user: User) -> list[News]:
     return list(db.session.scalars(select(News).order_by(News.id.desc()).limit(200)))
 
 
-def save_news(user: User, title: str, body: str, *, item: News | None = None,
-              publish: bool | None = None) -> News:
+def save_news(
+    user: User, title: str, body: str, *, item: News | None = None, publish: bool | None = None
+) -> News:
     """Create or edit a news item (roles admin/helpdesk). ``publish`` True publishes it now
     (keeping the first publication date), False makes it a draft, None leaves it as is."""
     _require_staff(user)
@@ -170,8 +182,16 @@ def get_faq_for_staff_or_404(entry_id: int, user: User) -> FaqEntry:
     return entry
 
 
-def save_faq(user: User, topic: str, question: str, answer: str, position: int = 0,
-             published: bool = True, *, entry: FaqEntry | None = None) -> FaqEntry:
+def save_faq(
+    user: User,
+    topic: str,
+    question: str,
+    answer: str,
+    position: int = 0,
+    published: bool = True,
+    *,
+    entry: FaqEntry | None = None,
+) -> FaqEntry:
     _require_staff(user)
     topic = clean_text(topic, 80).replace("\n", " ")
     question = clean_text(question, 300).replace("\n", " ")
@@ -200,9 +220,11 @@ DOCUMENT_KIND_LABELS = {
 
 def published_documents() -> list[tuple[DocumentKind, list[PublicDocument]]]:
     """Published documents grouped by kind (in the order of DocumentKind), newest first."""
-    rows = db.session.scalars(select(PublicDocument).where(PublicDocument.published.is_(True))
-                              .order_by(PublicDocument.year.desc().nulls_last(),
-                                        PublicDocument.id.desc()))
+    rows = db.session.scalars(
+        select(PublicDocument)
+        .where(PublicDocument.published.is_(True))
+        .order_by(PublicDocument.year.desc().nulls_last(), PublicDocument.id.desc())
+    )
     groups: dict[DocumentKind, list[PublicDocument]] = {kind: [] for kind in DocumentKind}
     for doc in rows:
         groups[DocumentKind(doc.kind)].append(doc)
@@ -222,8 +244,9 @@ def get_document_or_404(document_id: int, user: User | None = None) -> PublicDoc
     return doc
 
 
-def add_document(user: User, upload: FileStorage, title: str, kind: str, year: int | None = None,
-                 description: str = "") -> PublicDocument:
+def add_document(
+    user: User, upload: FileStorage, title: str, kind: str, year: int | None = None, description: str = ""
+) -> PublicDocument:
     """Store an uploaded PDF (checked by content) under public/ and list it. Raises
     UploadRejected for a file that is not a clean PDF, PublicError for a missing title."""
     _require_staff(user)
@@ -231,10 +254,16 @@ def add_document(user: User, upload: FileStorage, title: str, kind: str, year: i
     if not title:
         raise PublicError(_l("Write the document's title."))
     checked = check_upload(upload, {FileKind.PDF}, DOCUMENT_MAX_BYTES, key_prefix="public/")
-    doc = PublicDocument(title=title, kind=DocumentKind(kind), year=year,
-                         description=clean_text(description, 2000),
-                         storage_key=checked.stored.key, original_name=checked.original_name,
-                         size=checked.stored.size, uploaded_by_id=user.id)
+    doc = PublicDocument(
+        title=title,
+        kind=DocumentKind(kind),
+        year=year,
+        description=clean_text(description, 2000),
+        storage_key=checked.stored.key,
+        original_name=checked.original_name,
+        size=checked.stored.size,
+        uploaded_by_id=user.id,
+    )
     with atomic():
         delete_file_on_rollback(get_storage(), checked.stored.key)
         db.session.add(doc)
@@ -294,14 +323,25 @@ def decoy_receipt(kind: CaseKind = CaseKind.COMPLAINT) -> Filed:
     """What a bot that filled the honeypot is shown: a receipt that looks real and points
     nowhere. Nothing is stored or sent."""
     year = clock.office_today().year
-    return Filed(None, f"{CASE_PREFIX[kind]}-{year}-{secrets.randbelow(900000) + 100000:06d}",
-                 secrets.token_urlsafe(24))
+    return Filed(
+        None,
+        f"{CASE_PREFIX[kind]}-{year}-{secrets.randbelow(900000) + 100000:06d}",
+        secrets.token_urlsafe(24),
+    )
 
 
 @atomic_service
-def file_case(*, name: str, email: str, text: str, topic: str | ComplaintTopic,
-              kind: CaseKind = CaseKind.COMPLAINT, tracking_number: str | None = None,
-              user: User | None = None, locale: str = "id") -> Filed:
+def file_case(
+    *,
+    name: str,
+    email: str,
+    text: str,
+    topic: str | ComplaintTopic,
+    kind: CaseKind = CaseKind.COMPLAINT,
+    tracking_number: str | None = None,
+    user: User | None = None,
+    locale: str = "id",
+) -> Filed:
     """Record a complaint or an information request and email the filer its number and follow
     link. A tracking number is linked to its application when one matches; the filer is never
     told whether it did. Returns the case and the one-time follow token (only its hash is
@@ -316,18 +356,26 @@ def file_case(*, name: str, email: str, text: str, topic: str | ComplaintTopic,
     typed = (tracking_number or "").strip().upper()[:24] or None
     application_id = None
     if typed and _TRACKING_RE.fullmatch(typed):
-        application_id = db.session.scalar(
-            select(Application.id).where(Application.tracking_number == typed))
+        application_id = db.session.scalar(select(Application.id).where(Application.tracking_number == typed))
     elif typed:
         typed = clean_text(typed, 24) or None
     today = clock.office_today()
     number = f"{CASE_PREFIX[kind]}-{today.year}-{next_value(f'{CASE_PREFIX[kind]}-{today.year}'):06d}"
     token = secrets.token_urlsafe(24)
-    case = Complaint(number=number, kind=kind, token_hash=_token_hash(token), name=name,
-                     email=email, locale=locale if locale in current_app.config["LANGUAGES"] else "id",
-                     topic=topic, tracking_number=typed, application_id=application_id,
-                     user_id=getattr(user, "id", None), text=text,
-                     due_date=clock.add_working_days(today, answer_days()))
+    case = Complaint(
+        number=number,
+        kind=kind,
+        token_hash=_token_hash(token),
+        name=name,
+        email=email,
+        locale=locale if locale in current_app.config["LANGUAGES"] else "id",
+        topic=topic,
+        tracking_number=typed,
+        application_id=application_id,
+        user_id=getattr(user, "id", None),
+        text=text,
+        due_date=clock.add_working_days(today, answer_days()),
+    )
     db.session.add(case)
     db.session.flush()
     _queue_case_email(case, "filed", token)
@@ -336,11 +384,17 @@ def file_case(*, name: str, email: str, text: str, topic: str | ComplaintTopic,
 
 def get_case_by_token_or_404(token: str) -> Complaint:
     """The case a follow link opens, with its answers; 404 for an unknown or altered token."""
-    if not isinstance(token, str) or not (20 <= len(token) <= 64) \
-            or not re.fullmatch(r"[A-Za-z0-9_-]+", token):
+    if (
+        not isinstance(token, str)
+        or not (20 <= len(token) <= 64)
+        or not re.fullmatch(r"[A-Za-z0-9_-]+", token)
+    ):
         raise NotFoundError()
-    case = db.session.scalar(select(Complaint).where(Complaint.token_hash == _token_hash(token))
-                             .options(selectinload(Complaint.answers)))
+    case = db.session.scalar(
+        select(Complaint)
+        .where(Complaint.token_hash == _token_hash(token))
+        .options(selectinload(Complaint.answers))
+    )
     if case is None:
         raise NotFoundError()
     return case
@@ -348,8 +402,11 @@ def get_case_by_token_or_404(token: str) -> Complaint:
 
 def get_case_for_staff_or_404(case_id: int, user: User) -> Complaint:
     _require_staff(user)
-    case = db.session.scalar(select(Complaint).where(Complaint.id == case_id).options(
-        selectinload(Complaint.answers).joinedload(ComplaintAnswer.author)))
+    case = db.session.scalar(
+        select(Complaint)
+        .where(Complaint.id == case_id)
+        .options(selectinload(Complaint.answers).joinedload(ComplaintAnswer.author))
+    )
     if case is None:
         raise NotFoundError()
     return case
@@ -361,8 +418,14 @@ class CasePage:
     next_before: int | None
 
 
-def cases_page(user: User, *, status: str | None = None, kind: str | None = None,
-               before: int | None = None, size: int = CASE_PAGE_SIZE) -> CasePage:
+def cases_page(
+    user: User,
+    *,
+    status: str | None = None,
+    kind: str | None = None,
+    before: int | None = None,
+    size: int = CASE_PAGE_SIZE,
+) -> CasePage:
     """The staff desk: newest first, keyset by id, optionally one status or kind."""
     _require_staff(user)
     stmt = select(Complaint)
@@ -413,14 +476,22 @@ def _queue_case_email(case: Complaint, template: str, token: str | None, **conte
     other email). Filers may have no account, so the row has no user."""
     with force_locale(case.locale):
         subject = {
-            "filed": _l("We received your %(kind)s %(number)s",
-                        kind=str(KIND_LABELS[case.kind]).lower(), number=case.number),
+            "filed": _l(
+                "We received your %(kind)s %(number)s",
+                kind=str(KIND_LABELS[case.kind]).lower(),
+                number=case.number,
+            ),
             "answered": _l("The office answered %(number)s", number=case.number),
         }[template]
-        body = render_template(f"public/email/case_{template}.txt", case=case,
-                               kind_label=KIND_LABELS[case.kind], status_label=STATUS_LABELS[case.status],
-                               link=follow_url(token) if token else None,
-                               office=current_app.config, **context)
+        body = render_template(
+            f"public/email/case_{template}.txt",
+            case=case,
+            kind_label=KIND_LABELS[case.kind],
+            status_label=STATUS_LABELS[case.status],
+            link=follow_url(token) if token else None,
+            office=current_app.config,
+            **context,
+        )
         subject_text = str(subject)
     queue_email_to_address(case.email, case.name, subject_text, body)
 
@@ -433,10 +504,14 @@ def most_requested(limit: int = 6) -> list[tuple[PermitCategory, int]]:
     n = func.coalesce(ApplicationCount.n, 0)
     rows = db.session.execute(
         select(PermitCategory, n)
-        .outerjoin(ApplicationCount, (ApplicationCount.category_id == PermitCategory.id)
-                   & (ApplicationCount.key == SUBMITTED_EVER))
+        .outerjoin(
+            ApplicationCount,
+            (ApplicationCount.category_id == PermitCategory.id) & (ApplicationCount.key == SUBMITTED_EVER),
+        )
         .where(PermitCategory.active.is_(True))
-        .order_by(n.desc(), PermitCategory.popularity.desc(), PermitCategory.id).limit(limit))
+        .order_by(n.desc(), PermitCategory.popularity.desc(), PermitCategory.id)
+        .limit(limit)
+    )
     return [(category, int(count)) for category, count in rows]
 
 

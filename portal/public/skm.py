@@ -41,36 +41,70 @@ class Element:
 
 
 ELEMENTS: tuple[Element, ...] = (
-    Element("u1", _l("Requirements"),
-            _l("How well do the service requirements match the type of service?"),
-            (_l("Not suitable"), _l("Less suitable"), _l("Suitable"), _l("Very suitable"))),
-    Element("u2", _l("Systems, mechanism and procedure"),
-            _l("How easy is the service procedure at this office?"),
-            (_l("Not easy"), _l("Less easy"), _l("Easy"), _l("Very easy"))),
-    Element("u3", _l("Completion time"),
-            _l("How fast was the service completed?"),
-            (_l("Not fast"), _l("Less fast"), _l("Fast"), _l("Very fast"))),
-    Element("u4", _l("Cost/fee"),
-            _l("How reasonable was the cost or fee of the service?"),
-            (_l("Very expensive"), _l("Quite expensive"), _l("Cheap"), _l("Free"))),
-    Element("u5", _l("Service product specification"),
-            _l("How well does the service product you received match what the service "
-               "standard promises?"),
-            (_l("Not suitable"), _l("Less suitable"), _l("Suitable"), _l("Very suitable"))),
-    Element("u6", _l("Staff competence"),
-            _l("How competent were the staff who served you?"),
-            (_l("Not competent"), _l("Less competent"), _l("Competent"), _l("Very competent"))),
-    Element("u7", _l("Staff behaviour"),
-            _l("How polite and friendly were the staff who served you?"),
-            (_l("Not polite and friendly"), _l("Less polite and friendly"),
-             _l("Polite and friendly"), _l("Very polite and friendly"))),
-    Element("u8", _l("Handling of complaints, suggestions and feedback"),
-            _l("How does this office handle complaints from service users?"),
-            (_l("There is none"), _l("It exists but does not work"),
-             _l("It works but not fully"), _l("It is well managed"))),
-    Element("u9", _l("Facilities and infrastructure"),
-            _l("What do you think of the quality of the facilities and infrastructure?"),
-            (_l("Poor"), _l("Fair"), _l("Good"), _l("Very good"))),
+    Element(
+        "u1",
+        _l("Requirements"),
+        _l("How well do the service requirements match the type of service?"),
+        (_l("Not suitable"), _l("Less suitable"), _l("Suitable"), _l("Very suitable")),
+    ),
+    Element(
+        "u2",
+        _l("Systems, mechanism and procedure"),
+        _l("How easy is the service procedure at this office?"),
+        (_l("Not easy"), _l("Less easy"), _l("Easy"), _l("Very easy")),
+    ),
+    Element(
+        "u3",
+        _l("Completion time"),
+        _l("How fast was the service completed?"),
+        (_l("Not fast"), _l("Less fast"), _l("Fast"), _l("Very fast")),
+    ),
+    Element(
+        "u4",
+        _l("Cost/fee"),
+        _l("How reasonable was the cost or fee of the service?"),
+        (_l("Very expensive"), _l("Quite expensive"), _l("Cheap"), _l("Free")),
+    ),
+    Element(
+        "u5",
+        _l("Service product specification"),
+        _l("How well does the service product you received match what the service standard promises?"),
+        (_l("Not suitable"), _l("Less suitable"), _l("Suitable"), _l("Very suitable")),
+    ),
+    Element(
+        "u6",
+        _l("Staff competence"),
+        _l("How competent were the staff who served you?"),
+        (_l("Not competent"), _l("Less competent"), _l("Competent"), _l("Very competent")),
+    ),
+    Element(
+        "u7",
+        _l("Staff behaviour"),
+        _l("How polite and friendly were the staff who served you?"),
+        (
+            _l("Not polite and friendly"),
+            _l("Less polite and friendly"),
+            _l("Polite and friendly"),
+            _l("Very polite and friendly"),
+        ),
+    ),
+    Element(
+        "u8",
+        _l("Handling of complaints, suggestions and feedback"),
+        _l("How does this office handle complaints from service users?"),
+        (
+            _l("There is none"),
+            _l("It exists but does not work"),
+            _l("It works but not fully"),
+            _l("It is well managed"),
+        ),
+    ),
+    Element(
+        "u9",
+        _l("Facilities and infrastructure"),
+        _l("What do you think of the quality of the facilities and infrastructure?"),
+        (_l("Poor"), _l("Fair"), _l("Good"), _l("Very good")),
+    ),
 )
 assert tuple(e.key for e in ELEMENTS) == SKM_ELEMENTS
 
@@ -120,8 +154,13 @@ def compute_ikm(nrr: list | tuple, respondents: int = 0) -> Ikm:
     values = tuple(Decimal(str(v)) for v in nrr)
     ikm = sum((v * ELEMENT_WEIGHT for v in values), Decimal(0))
     converted = (ikm * SCALE_FACTOR).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return Ikm(respondents, values, ikm.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP),
-               converted, grade_for(converted))
+    return Ikm(
+        respondents,
+        values,
+        ikm.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP),
+        converted,
+        grade_for(converted),
+    )
 
 
 @dataclass(frozen=True)
@@ -155,8 +194,9 @@ def _period_label(period: str, parts) -> str:
     return f"{parts[0]}-{int(parts[1]):02d}"
 
 
-def ikm_table(period: str = "quarter", *, start: date | None = None, end: date | None = None,
-              by_category: bool = True) -> list[IkmRow]:
+def ikm_table(
+    period: str = "quarter", *, start: date | None = None, end: date | None = None, by_category: bool = True
+) -> list[IkmRow]:
     """The IKM per period (month, quarter, year, or "all" for the whole range) and, with
     ``by_category``, per permit category, for answers given between ``start`` and ``end``
     (office dates, inclusive; only the months matter). One GROUP BY query whatever the number of answers."""
@@ -181,8 +221,7 @@ def ikm_table(period: str = "quarter", *, start: date | None = None, end: date |
         count = int(row[width])
         if not count:
             continue  # no GROUP BY and no answers: one row of NULLs
-        nrr = [Decimal(str(v)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
-               for v in row[width + 1:]]
+        nrr = [Decimal(str(v)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP) for v in row[width + 1 :]]
         label = _period_label(period, parts[: len(keys) - (1 if by_category else 0)])
         rows.append(IkmRow(label, parts[-1] if by_category else None, compute_ikm(nrr, count)))
     return rows
@@ -192,34 +231,46 @@ def ikm_table(period: str = "quarter", *, start: date | None = None, end: date |
 def get_surveyable_application_or_404(application_id: int, user) -> Application:
     """The user's own approved application, or 404 (someone else's, a draft, a rejection)."""
     application = db.session.get(Application, application_id)
-    if (application is None or user is None or not getattr(user, "is_authenticated", False)
-            or application.applicant_id != user.id
-            or application.status is not ApplicationStatus.APPROVED):
+    if (
+        application is None
+        or user is None
+        or not getattr(user, "is_authenticated", False)
+        or application.applicant_id != user.id
+        or application.status is not ApplicationStatus.APPROVED
+    ):
         raise NotFoundError()
     return application
 
 
 def has_answered(application_id: int) -> bool:
-    return db.session.scalar(select(SurveyResponse.id).where(
-        SurveyResponse.application_id == application_id)) is not None
+    return (
+        db.session.scalar(select(SurveyResponse.id).where(SurveyResponse.application_id == application_id))
+        is not None
+    )
 
 
 def survey_offered(application, user) -> bool:
     """True when ``user`` should be asked to take the survey for ``application``: it is theirs,
     approved and not yet surveyed. For the applicant's application page."""
     return bool(
-        application is not None and user is not None and getattr(user, "is_authenticated", False)
+        application is not None
+        and user is not None
+        and getattr(user, "is_authenticated", False)
         and getattr(application, "applicant_id", None) == user.id
         and application.status is ApplicationStatus.APPROVED
-        and not has_answered(application.id))
+        and not has_answered(application.id)
+    )
 
 
-ALREADY_ANSWERED = _l("You have already answered the satisfaction survey for this application. "
-                      "Thank you: each application is surveyed once.")
+ALREADY_ANSWERED = _l(
+    "You have already answered the satisfaction survey for this application. "
+    "Thank you: each application is surveyed once."
+)
 
 
-def submit_survey(application: Application, user, scores: dict[str, int],
-                  suggestion: str = "") -> SurveyResponse:
+def submit_survey(
+    application: Application, user, scores: dict[str, int], suggestion: str = ""
+) -> SurveyResponse:
     """Record the applicant's answers (each of u1..u9 from 1 to 4) for their approved
     application. Raises SurveyError when it was answered already (also when two submissions
     race: the unique constraint decides)."""
@@ -234,9 +285,15 @@ def submit_survey(application: Application, user, scores: dict[str, int],
     if has_answered(application.id):
         raise SurveyError(ALREADY_ANSWERED)
     today = clock.office_today()
-    response = SurveyResponse(application_id=application.id, category_id=application.category_id,
-                              respondent_id=user.id, suggestion=clean_text(suggestion, 2000),
-                              year=today.year, month=today.month, **values)
+    response = SurveyResponse(
+        application_id=application.id,
+        category_id=application.category_id,
+        respondent_id=user.id,
+        suggestion=clean_text(suggestion, 2000),
+        year=today.year,
+        month=today.month,
+        **values,
+    )
     try:
         with atomic():
             db.session.add(response)

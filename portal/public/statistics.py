@@ -83,8 +83,10 @@ def _tz() -> ZoneInfo:
 
 def _utc_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     tz = _tz()
-    return (datetime.combine(start, time.min, tz).astimezone(UTC),
-            datetime.combine(end + timedelta(days=1), time.min, tz).astimezone(UTC))
+    return (
+        datetime.combine(start, time.min, tz).astimezone(UTC),
+        datetime.combine(end + timedelta(days=1), time.min, tz).astimezone(UTC),
+    )
 
 
 def _local_month(column):
@@ -118,8 +120,9 @@ CACHE_SECONDS = 60
 
 def compute_cached(start: date, end: date) -> Statistics:
     """``compute(start, end)``, from the short-lived cache when it is fresh."""
-    return cache.cached(f"statistics:{start.isoformat()}:{end.isoformat()}", CACHE_SECONDS,
-                        lambda: compute(start, end))
+    return cache.cached(
+        f"statistics:{start.isoformat()}:{end.isoformat()}", CACHE_SECONDS, lambda: compute(start, end)
+    )
 
 
 def compute(start: date, end: date) -> Statistics:
@@ -133,30 +136,51 @@ def compute(start: date, end: date) -> Statistics:
     stats = Statistics(start=start, end=end)
 
     month = _local_month(Application.submitted_at).label("month")
-    per_month = dict(db.session.execute(
-        select(month, func.count(Application.id))
-        .where(Application.submitted_at >= low, Application.submitted_at < high)
-        .group_by(month)).all())
+    per_month = dict(
+        db.session.execute(
+            select(month, func.count(Application.id))
+            .where(Application.submitted_at >= low, Application.submitted_at < high)
+            .group_by(month)
+        ).all()
+    )
     stats.months = [(m, int(per_month.get(m, 0))) for m in _months_between(start, end)]
     stats.submitted = sum(count for _, count in stats.months)
 
     rows: dict[int, CategoryRow] = {}
     for cid, name_id, name_en, limit, count in db.session.execute(
-            select(PermitCategory.id, PermitCategory.name_id, PermitCategory.name_en,
-                   PermitCategory.time_limit_days, func.count(Application.id))
-            .join(Application, Application.category_id == PermitCategory.id)
-            .where(Application.submitted_at >= low, Application.submitted_at < high)
-            .group_by(PermitCategory.id, PermitCategory.name_id, PermitCategory.name_en,
-                      PermitCategory.time_limit_days)):
+        select(
+            PermitCategory.id,
+            PermitCategory.name_id,
+            PermitCategory.name_en,
+            PermitCategory.time_limit_days,
+            func.count(Application.id),
+        )
+        .join(Application, Application.category_id == PermitCategory.id)
+        .where(Application.submitted_at >= low, Application.submitted_at < high)
+        .group_by(
+            PermitCategory.id, PermitCategory.name_id, PermitCategory.name_en, PermitCategory.time_limit_days
+        )
+    ):
         rows[cid] = CategoryRow(cid, name_id, name_en, limit, submitted=int(count))
 
     decided = db.session.execute(
-        select(Application.category_id, Application.submitted_at, Application.decided_at,
-               Application.due_date, PermitCategory.name_id, PermitCategory.name_en,
-               PermitCategory.time_limit_days)
+        select(
+            Application.category_id,
+            Application.submitted_at,
+            Application.decided_at,
+            Application.due_date,
+            PermitCategory.name_id,
+            PermitCategory.name_en,
+            PermitCategory.time_limit_days,
+        )
         .join(PermitCategory, PermitCategory.id == Application.category_id)
-        .where(Application.status.in_(DECIDED), Application.decided_at >= low,
-               Application.decided_at < high, Application.submitted_at.is_not(None))).all()
+        .where(
+            Application.status.in_(DECIDED),
+            Application.decided_at >= low,
+            Application.decided_at < high,
+            Application.submitted_at.is_not(None),
+        )
+    ).all()
     closed = clock.holidays()
     all_days: list[int] = []
     per_category_days: dict[int, list[int]] = {}
@@ -179,10 +203,10 @@ def compute(start: date, end: date) -> Statistics:
     ikm_rows = skm.ikm_table("all", start=start, end=end, by_category=True)
     missing = [r.category_id for r in ikm_rows if r.category_id not in rows]
     if missing:
-        for category in db.session.scalars(select(PermitCategory).where(
-                PermitCategory.id.in_(missing))):
-            rows[category.id] = CategoryRow(category.id, category.name_id, category.name_en,
-                                            category.time_limit_days)
+        for category in db.session.scalars(select(PermitCategory).where(PermitCategory.id.in_(missing))):
+            rows[category.id] = CategoryRow(
+                category.id, category.name_id, category.name_en, category.time_limit_days
+            )
     for ikm_row in ikm_rows:
         if ikm_row.category_id in rows:
             rows[ikm_row.category_id].ikm = ikm_row.ikm

@@ -62,8 +62,7 @@ def survey_offer(application) -> bool:
 @bp.route("/")
 @public
 def home():
-    return render_template("public/home.html", popular=services.most_requested(),
-                           news=services.latest_news())
+    return render_template("public/home.html", popular=services.most_requested(), news=services.latest_news())
 
 
 @bp.route("/search")
@@ -116,8 +115,7 @@ def news_list():
 @bp.route("/news/<id:news_id>")
 @public
 def news_detail(news_id: int):
-    return render_template("public/news_detail.html",
-                           item=services.get_news_or_404(news_id, _user_or_none()))
+    return render_template("public/news_detail.html", item=services.get_news_or_404(news_id, _user_or_none()))
 
 
 @bp.route("/faq")
@@ -130,8 +128,11 @@ def faq():
 @bp.route("/information")
 @public
 def information():
-    return render_template("public/information.html", groups=services.published_documents(),
-                           kind_labels=services.DOCUMENT_KIND_LABELS)
+    return render_template(
+        "public/information.html",
+        groups=services.published_documents(),
+        kind_labels=services.DOCUMENT_KIND_LABELS,
+    )
 
 
 @bp.route("/information/documents/<id:document_id>")
@@ -157,10 +158,15 @@ def _file(form, kind: CaseKind):
         filed = services.decoy_receipt(kind)
     else:
         filed = services.file_case(
-            kind=kind, name=form.name.data, email=form.email.data, text=form.text.data,
+            kind=kind,
+            name=form.name.data,
+            email=form.email.data,
+            text=form.text.data,
             topic=getattr(form, "topic", None) and form.topic.data,
             tracking_number=getattr(form, "tracking_number", None) and form.tracking_number.data,
-            user=_user_or_none(), locale=current_language())
+            user=_user_or_none(),
+            locale=current_language(),
+        )
     session["case_receipt"] = {"number": filed.number, "token": filed.token, "kind": kind.value}
     return redirect(url_for("public.case_sent"))
 
@@ -192,8 +198,7 @@ def complaints():
             return _file(form, CaseKind.COMPLAINT)
         except services.PublicError as exc:
             form.text.errors.append(str(exc))
-    return render_template("public/complaints.html", form=form,
-                           days=services.answer_days())
+    return render_template("public/complaints.html", form=form, days=services.answer_days())
 
 
 @bp.route("/complaints/sent")
@@ -202,16 +207,22 @@ def case_sent():
     receipt = session.get("case_receipt")
     if not receipt:
         return redirect(url_for("public.complaints"))
-    return render_template("public/case_sent.html", receipt=receipt,
-                           link=services.follow_url(receipt["token"]))
+    return render_template(
+        "public/case_sent.html", receipt=receipt, link=services.follow_url(receipt["token"])
+    )
 
 
 @bp.route("/complaints/follow/<token>")
 @public
 def follow_case(token: str):
     case = services.get_case_by_token_or_404(token)
-    return render_template("public/follow.html", case=case, labels=services.STATUS_LABELS,
-                           kind_labels=services.KIND_LABELS, topic_labels=services.TOPIC_LABELS)
+    return render_template(
+        "public/follow.html",
+        case=case,
+        labels=services.STATUS_LABELS,
+        kind_labels=services.KIND_LABELS,
+        topic_labels=services.TOPIC_LABELS,
+    )
 
 
 # -- satisfaction survey -----------------------------------------------------------------------
@@ -220,20 +231,19 @@ def follow_case(token: str):
 def survey(application_id: int):
     application = skm.get_surveyable_application_or_404(application_id, current_user)
     if skm.has_answered(application.id):
-        return render_template("public/survey_done.html", application=application,
-                               already=True), (409 if request.method == "POST" else 200)
+        return render_template("public/survey_done.html", application=application, already=True), (
+            409 if request.method == "POST" else 200
+        )
     form = SurveyForm()
     if form.validate_on_submit():
         scores = {e.key: int(getattr(form, e.key).data) for e in skm.ELEMENTS}
         try:
             skm.submit_survey(application, current_user, scores, form.suggestion.data or "")
         except skm.SurveyError:
-            return render_template("public/survey_done.html", application=application,
-                                   already=True), 409
+            return render_template("public/survey_done.html", application=application, already=True), 409
         flash(_("Thank you. Your answers help the office improve its service."), "success")
         return redirect(url_for("applications.detail", application_id=application.id))
-    return render_template("public/survey.html", form=form, application=application,
-                           elements=skm.ELEMENTS)
+    return render_template("public/survey.html", form=form, application=application, elements=skm.ELEMENTS)
 
 
 # -- statistics --------------------------------------------------------------------------------
@@ -249,8 +259,9 @@ def statistics():
         flash(_("Enter the dates as year-month-day; showing the last twelve months."), "warning")
     form.start.data, form.end.data = start, end
     data = stats_service.compute_cached(start, end)
-    return render_template("public/statistics.html", form=form, stats=data,
-                           charts=_chart_rows(data), elements=skm.ELEMENTS)
+    return render_template(
+        "public/statistics.html", form=form, stats=data, charts=_chart_rows(data), elements=skm.ELEMENTS
+    )
 
 
 def _chart_rows(data) -> dict:
@@ -260,16 +271,21 @@ def _chart_rows(data) -> dict:
     return {
         "submitted": [(localized(r, "name"), r.submitted, str(r.submitted)) for r in cats],
         "submitted_max": max((r.submitted for r in cats), default=0),
-        "days": [(localized(r, "name"), r.median_days or 0,
-                  _("%(days)s d (standard %(limit)s d)", days=f"{r.median_days:g}",
-                    limit=r.time_limit_days)) for r in timed],
-        "days_max": max([r.median_days or 0 for r in timed] + [r.time_limit_days for r in timed],
-                        default=0),
+        "days": [
+            (
+                localized(r, "name"),
+                r.median_days or 0,
+                _("%(days)s d (standard %(limit)s d)", days=f"{r.median_days:g}", limit=r.time_limit_days),
+            )
+            for r in timed
+        ],
+        "days_max": max([r.median_days or 0 for r in timed] + [r.time_limit_days for r in timed], default=0),
         "limits": [r.time_limit_days for r in timed],
-        "on_time": [(localized(r, "name"), r.on_time_share or 0, f"{r.on_time_share:.0f}%")
-                    for r in timed],
-        "ikm": [(row.period, float(row.ikm.converted), f"{row.ikm.converted} {row.ikm.grade}")
-                for row in data.ikm_periods],
+        "on_time": [(localized(r, "name"), r.on_time_share or 0, f"{r.on_time_share:.0f}%") for r in timed],
+        "ikm": [
+            (row.period, float(row.ikm.converted), f"{row.ikm.converted} {row.ikm.grade}")
+            for row in data.ikm_periods
+        ],
     }
 
 
@@ -277,8 +293,7 @@ def _chart_rows(data) -> dict:
 @bp.route("/staff/news")
 @staff_only
 def staff_news():
-    return render_template("public/staff/news_list.html",
-                           items=services.all_news_for_staff(current_user))
+    return render_template("public/staff/news_list.html", items=services.all_news_for_staff(current_user))
 
 
 @bp.route("/staff/news/new", methods=["GET", "POST"])
@@ -290,8 +305,7 @@ def staff_news_edit(news_id: int | None = None):
     if form.validate_on_submit():
         publish = True if form.publish.data else (False if form.draft.data else None)
         try:
-            services.save_news(current_user, form.title.data, form.body.data, item=item,
-                               publish=publish)
+            services.save_news(current_user, form.title.data, form.body.data, item=item, publish=publish)
         except services.PublicError as exc:
             form.body.errors.append(str(exc))
         else:
@@ -304,8 +318,7 @@ def staff_news_edit(news_id: int | None = None):
 @bp.route("/staff/faq")
 @staff_only
 def staff_faq():
-    return render_template("public/staff/faq_list.html",
-                           topics=services.faq_by_topic(include_hidden=True))
+    return render_template("public/staff/faq_list.html", topics=services.faq_by_topic(include_hidden=True))
 
 
 @bp.route("/staff/faq/new", methods=["GET", "POST"])
@@ -316,8 +329,15 @@ def staff_faq_edit(entry_id: int | None = None):
     form = FaqForm(obj=entry)
     if form.validate_on_submit():
         try:
-            services.save_faq(current_user, form.topic.data, form.question.data, form.answer.data,
-                              form.position.data or 0, form.published.data, entry=entry)
+            services.save_faq(
+                current_user,
+                form.topic.data,
+                form.question.data,
+                form.answer.data,
+                form.position.data or 0,
+                form.published.data,
+                entry=entry,
+            )
         except services.PublicError as exc:
             form.answer.errors.append(str(exc))
         else:
@@ -339,8 +359,14 @@ def staff_documents():
             form.file.errors.append(_("Choose the PDF file to upload."))
         else:
             try:
-                services.add_document(current_user, upload, form.title.data, form.kind.data,
-                                      form.year.data, form.description.data or "")
+                services.add_document(
+                    current_user,
+                    upload,
+                    form.title.data,
+                    form.kind.data,
+                    form.year.data,
+                    form.description.data or "",
+                )
             except UploadRejected as exc:
                 form.file.errors.append(str(exc))
             except services.PublicError as exc:
@@ -348,9 +374,13 @@ def staff_documents():
             else:
                 flash(_("The document is published."), "success")
                 return redirect(url_for("public.staff_documents"))
-    return render_template("public/staff/documents.html", form=form,
-                           documents=services.all_documents_for_staff(current_user),
-                           kind_labels=services.DOCUMENT_KIND_LABELS, publish_form=PublishForm())
+    return render_template(
+        "public/staff/documents.html",
+        form=form,
+        documents=services.all_documents_for_staff(current_user),
+        kind_labels=services.DOCUMENT_KIND_LABELS,
+        publish_form=PublishForm(),
+    )
 
 
 @bp.route("/staff/information/<id:document_id>/publish", methods=["POST"])
@@ -371,9 +401,15 @@ def staff_cases():
     status = request.args.get("status") or None
     kind = request.args.get("kind") or None
     page = services.cases_page(current_user, status=status, kind=kind, before=int_arg("before"))
-    return render_template("public/staff/cases.html", page=page, status=status, kind=kind,
-                           labels=services.STATUS_LABELS, kind_labels=services.KIND_LABELS,
-                           is_overdue=services.is_overdue)
+    return render_template(
+        "public/staff/cases.html",
+        page=page,
+        status=status,
+        kind=kind,
+        labels=services.STATUS_LABELS,
+        kind_labels=services.KIND_LABELS,
+        is_overdue=services.is_overdue,
+    )
 
 
 @bp.route("/staff/complaints/<id:case_id>", methods=["GET", "POST"])
@@ -389,7 +425,12 @@ def staff_case(case_id: int):
         else:
             flash(_("Saved. The person sees it on their follow page."), "success")
             return redirect(url_for("public.staff_case", case_id=case.id))
-    return render_template("public/staff/case.html", case=case, form=form,
-                           labels=services.STATUS_LABELS, kind_labels=services.KIND_LABELS,
-                           topic_labels=services.TOPIC_LABELS,
-                           overdue=services.is_overdue(case))
+    return render_template(
+        "public/staff/case.html",
+        case=case,
+        form=form,
+        labels=services.STATUS_LABELS,
+        kind_labels=services.KIND_LABELS,
+        topic_labels=services.TOPIC_LABELS,
+        overdue=services.is_overdue(case),
+    )

@@ -42,19 +42,25 @@ class CheckResult:
         return not self.stale
 
 
-def shown_labels(category_slug: str, *, lang: str = "id", viewport: str = "phone",
-                 scratch_base: Path | None = None) -> dict[str, set[str]]:
+def shown_labels(
+    category_slug: str, *, lang: str = "id", viewport: str = "phone", scratch_base: Path | None = None
+) -> dict[str, set[str]]:
     """Every label the category's pages show now, by stage (a fast walk on a scratch portal)."""
     copy = copy_category(category_slug)
     workdir = Path(tempfile.mkdtemp(prefix="sp-check-", dir=scratch_base))
     try:
         with scratch_portal(copy, base_folder=scratch_base) as portal:
             spec, answers = prepare(copy, portal)
-            walk = driver.Walk(portal=portal, category_slug=copy.slug,
-                               name_id=copy.columns.get("name_id") or copy.slug,
-                               name_en=copy.columns.get("name_en") or "",
-                               time_limit_days=copy.columns.get("time_limit_days") or 0, spec=spec,
-                               answers=answers, email=f"cek-{uuid.uuid4().hex[:8]}@example.com")
+            walk = driver.Walk(
+                portal=portal,
+                category_slug=copy.slug,
+                name_id=copy.columns.get("name_id") or copy.slug,
+                name_en=copy.columns.get("name_en") or "",
+                time_limit_days=copy.columns.get("time_limit_days") or 0,
+                spec=spec,
+                answers=answers,
+                email=f"cek-{uuid.uuid4().hex[:8]}@example.com",
+            )
             result = driver.film(walk, lang=lang, viewport=viewport, voice=None, workdir=workdir, fast=True)
         return result.seen_labels
     finally:
@@ -75,7 +81,8 @@ def recorded_guides(category_slug: str | None = None) -> list[Tutorial]:
     stmt = select(Tutorial).where(Tutorial.recording.is_not(None), Tutorial.category_id.is_not(None))
     if category_slug:
         stmt = stmt.join(PermitCategory, PermitCategory.id == Tutorial.category_id).where(
-            PermitCategory.slug == category_slug)
+            PermitCategory.slug == category_slug
+        )
     return list(db.session.scalars(stmt.order_by(Tutorial.id)))
 
 
@@ -83,10 +90,17 @@ def check_guide(tutorial: Tutorial, *, scratch_base: Path | None = None) -> Chec
     category = db.session.get(PermitCategory, tutorial.category_id)
     assert category is not None  # recorded_guides() lists guides of a category only
     recording = tutorial.recording or {}
-    result = CheckResult(tutorial_slug=tutorial.slug or str(tutorial.id), category_slug=category.slug,
-                         outdated_version=tutorial.form_version_id != category.current_version_id)
+    result = CheckResult(
+        tutorial_slug=tutorial.slug or str(tutorial.id),
+        category_slug=category.slug,
+        outdated_version=tutorial.form_version_id != category.current_version_id,
+    )
     steps = [Step.from_dict(s) for s in recording.get("steps", [])]
-    shown = shown_labels(category.slug, lang=recording.get("lang", "id"),
-                         viewport=recording.get("viewport", "phone"), scratch_base=scratch_base)
+    shown = shown_labels(
+        category.slug,
+        lang=recording.get("lang", "id"),
+        viewport=recording.get("viewport", "phone"),
+        scratch_base=scratch_base,
+    )
     result.stale = stale_labels(steps, shown)
     return result

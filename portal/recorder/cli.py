@@ -24,9 +24,13 @@ def _slugs(category: str | None, all_: bool) -> list[str]:
     if bool(category) == bool(all_):
         raise click.UsageError("Give --category SLUG or --all.")
     if all_:
-        return list(db.session.scalars(select(PermitCategory.slug).where(
-            PermitCategory.active.is_(True), PermitCategory.current_version_id.is_not(None))
-            .order_by(PermitCategory.slug)))
+        return list(
+            db.session.scalars(
+                select(PermitCategory.slug)
+                .where(PermitCategory.active.is_(True), PermitCategory.current_version_id.is_not(None))
+                .order_by(PermitCategory.slug)
+            )
+        )
     if db.session.scalar(select(PermitCategory.id).where(PermitCategory.slug == category)) is None:
         raise click.ClickException(f"No permit category with the slug {category!r}.")
     return [str(category)]
@@ -37,8 +41,12 @@ def _slugs(category: str | None, all_: bool) -> list[str]:
 @click.option("--all", "all_", is_flag=True, help="Every active category with a published form.")
 @click.option("--lang", type=LANGS, default="id", show_default=True, help="The language of the pages filmed.")
 @click.option("--viewport", type=VIEWPORTS, default="phone", show_default=True)
-@click.option("--export", "export_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Also write the files and their manifest entry to this folder (the demo's guides).")
+@click.option(
+    "--export",
+    "export_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write the files and their manifest entry to this folder (the demo's guides).",
+)
 @click.option("--demo-quality", is_flag=True, help="Smaller files (the guides committed for the demo).")
 @click.option("--no-publish", is_flag=True, help="Film and encode only; the live guide is not changed.")
 def record_command(category, all_, lang, viewport, export_dir, demo_quality, no_publish) -> None:
@@ -48,17 +56,24 @@ def record_command(category, all_, lang, viewport, export_dir, demo_quality, no_
     for slug in _slugs(category, all_):
         click.echo(f"Recording {slug} ({lang}, {viewport}) ...")
         try:
-            result = record.record_guide(slug, lang=lang, viewport=viewport, publish=not no_publish,
-                                         quality=DEMO_QUALITY if demo_quality else Quality(),
-                                         keep_dir=export_dir)
+            result = record.record_guide(
+                slug,
+                lang=lang,
+                viewport=viewport,
+                publish=not no_publish,
+                quality=DEMO_QUALITY if demo_quality else Quality(),
+                keep_dir=export_dir,
+            )
         except Exception as exc:  # noqa: BLE001 - report and go on with the next category
             failures += 1
             click.echo(f"  failed: {exc}", err=True)
             continue
         size = sum(result.sizes.values())
-        click.echo(f"  {len(result.chapters)} chapters, {result.duration:.0f} s of video, "
-                   f"{size / 1e6:.1f} MB, recorded in {result.seconds_taken:.0f} s"
-                   + (f"; guide {result.tutorial_id}" if result.tutorial_id else ""))
+        click.echo(
+            f"  {len(result.chapters)} chapters, {result.duration:.0f} s of video, "
+            f"{size / 1e6:.1f} MB, recorded in {result.seconds_taken:.0f} s"
+            + (f"; guide {result.tutorial_id}" if result.tutorial_id else "")
+        )
     if failures:
         raise click.ClickException(f"{failures} recording(s) failed; the old guides stay live.")
 
@@ -79,8 +94,10 @@ def check_command(category, queue_stale) -> None:
         if result.outdated_version:
             click.echo(f"{result.tutorial_slug}: recorded from an older form version (being updated)")
         for stale in result.stale:
-            click.echo(f"{result.tutorial_slug}: {stale.stage}: \u201c{stale.label}\u201d is not on the page "
-                       f"any more ({stale.text})")
+            click.echo(
+                f"{result.tutorial_slug}: {stale.stage}: \u201c{stale.label}\u201d is not on the page "
+                f"any more ({stale.text})"
+            )
         if result.ok and not result.outdated_version:
             click.echo(f"{result.tutorial_slug}: every quoted label is on its page")
         else:

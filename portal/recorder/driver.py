@@ -82,8 +82,9 @@ class Film:
     duration: float
 
 
-def film(walk: Walk, *, lang: str, viewport: str, voice: Voice | None, workdir: Path,
-         fast: bool = False) -> Film:
+def film(
+    walk: Walk, *, lang: str, viewport: str, voice: Voice | None, workdir: Path, fast: bool = False
+) -> Film:
     """Walk every stage in Chromium; with ``fast`` off, record the screen to ``workdir``.
 
     Playwright runs in a thread of its own: its sync API cannot start inside a thread that
@@ -92,8 +93,9 @@ def film(walk: Walk, *, lang: str, viewport: str, voice: Voice | None, workdir: 
 
     def _run() -> None:
         try:
-            outcome["film"] = _film(walk, lang=lang, viewport=viewport, voice=voice, workdir=workdir,
-                                    fast=fast)
+            outcome["film"] = _film(
+                walk, lang=lang, viewport=viewport, voice=voice, workdir=workdir, fast=fast
+            )
         except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
             outcome["error"] = exc
 
@@ -105,8 +107,9 @@ def film(walk: Walk, *, lang: str, viewport: str, voice: Voice | None, workdir: 
     return outcome["film"]
 
 
-def _film(walk: Walk, *, lang: str, viewport: str, voice: Voice | None, workdir: Path,
-          fast: bool = False) -> Film:
+def _film(
+    walk: Walk, *, lang: str, viewport: str, voice: Voice | None, workdir: Path, fast: bool = False
+) -> Film:
     # Playwright is an optional dependency (the `recorder` extra, and the dev tools): loaded only
     # here, when a browser is launched, so the portal runs without it.
     import playwright  # noqa: PLC0415 - optional dependency
@@ -121,13 +124,18 @@ def _film(walk: Walk, *, lang: str, viewport: str, voice: Voice | None, workdir:
         os.environ["PLAYWRIGHT_BROWSERS_PATH"] = str(pw_folder)
     try:
         with sync_playwright() as manager:
-            browser = manager.chromium.launch(executable_path=chromium_path(), headless=True,
-                                              args=CHROMIUM_FLAGS)
+            browser = manager.chromium.launch(
+                executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS
+            )
             try:
                 options: dict[str, Any] = {
-                    "viewport": size, "locale": "en-US" if lang == "en" else "id-ID",
-                    "device_scale_factor": 1, "reduced_motion": "reduce", "accept_downloads": True,
-                    "has_touch": viewport == "phone", "is_mobile": viewport == "phone",
+                    "viewport": size,
+                    "locale": "en-US" if lang == "en" else "id-ID",
+                    "device_scale_factor": 1,
+                    "reduced_motion": "reduce",
+                    "accept_downloads": True,
+                    "has_touch": viewport == "phone",
+                    "is_mobile": viewport == "phone",
                 }
                 if not fast:
                     options.update(record_video_dir=str(workdir / "raw"), record_video_size=size)
@@ -154,5 +162,10 @@ def _film(walk: Walk, *, lang: str, viewport: str, voice: Voice | None, workdir:
                 os.environ.pop("PLAYWRIGHT_BROWSERS_PATH", None)
             else:
                 os.environ["PLAYWRIGHT_BROWSERS_PATH"] = previous
-    return Film(chapters=filming.chapters, clips=filming.clips, video=video,
-                seen_labels=filming.seen_labels, duration=duration)
+    return Film(
+        chapters=filming.chapters,
+        clips=filming.clips,
+        video=video,
+        seen_labels=filming.seen_labels,
+        duration=duration,
+    )

@@ -42,8 +42,9 @@ class Quality:
 
 
 #: The committed demo guides: small files, still legible on a phone.
-DEMO_QUALITY = Quality(crf=38, small_crf=40, fps=6, audio_kbps=16, small_audio_kbps=16, small_max_kbps=40,
-                       audio_rate=16000)
+DEMO_QUALITY = Quality(
+    crf=38, small_crf=40, fps=6, audio_kbps=16, small_audio_kbps=16, small_max_kbps=40, audio_rate=16000
+)
 
 
 def _run(args: list[str]) -> None:
@@ -57,8 +58,12 @@ def _run(args: list[str]) -> None:
 
 
 def probe_duration(path: Path) -> float:
-    out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "json",
-                          str(path)], check=True, capture_output=True, timeout=60).stdout
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "json", str(path)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    ).stdout
     return float(json.loads(out)["format"]["duration"])
 
 
@@ -92,8 +97,7 @@ def timed_chapters(chapters: list[Chapter], duration: float) -> list[dict]:
     for i, ch in enumerate(kept):
         start = 0.0 if i == 0 else round(ch.start, 3)
         end = round(kept[i + 1].start, 3) if i + 1 < len(kept) else round(duration, 3)
-        out.append({"id": ch.stage, "start": start, "end": max(end, start + 0.1),
-                    "title": dict(ch.title)})
+        out.append({"id": ch.stage, "start": start, "end": max(end, start + 0.1), "title": dict(ch.title)})
     return out
 
 
@@ -118,12 +122,22 @@ def chapter_cues(timed: list[dict], lang: str) -> list[vtt.Cue]:
 
 
 def transcripts(chapters: list[Chapter]) -> dict[str, dict[str, str]]:
-    return {c.stage: {lang: " ".join(s.text[lang] for s in c.steps) for lang in ("id", "en")}
-            for c in chapters if c.steps}
+    return {
+        c.stage: {lang: " ".join(s.text[lang] for s in c.steps) for lang in ("id", "en")}
+        for c in chapters
+        if c.steps
+    }
 
 
-def encode(video: Path, clips: list[tuple[float, Path]], chapters: list[Chapter], workdir: Path,
-           *, portrait: bool, quality: Quality | None = None) -> Outputs:
+def encode(
+    video: Path,
+    clips: list[tuple[float, Path]],
+    chapters: list[Chapter],
+    workdir: Path,
+    *,
+    portrait: bool,
+    quality: Quality | None = None,
+) -> Outputs:
     """Encode everything into ``workdir``; raises EncodeError (files there are scratch)."""
     q = quality or Quality()
     duration = probe_duration(video)
@@ -133,20 +147,91 @@ def encode(video: Path, clips: list[tuple[float, Path]], chapters: list[Chapter]
     small = workdir / "guide-240p.mp4"
     audio = workdir / "guide-audio.m4a"
     small_scale = "scale=240:-2" if portrait else "scale=-2:240"
-    video_opts = ["-c:v", "libx264", "-preset", "veryfast", "-tune", "stillimage", "-g", str(q.fps * 5),
-                  "-c:a", "aac", "-ac", "1", "-ar", str(q.audio_rate), "-movflags", "+faststart",
-                  "-t", f"{duration:.3f}"]
+    video_opts = [
+        "-c:v",
+        "libx264",
+        "-preset",
+        "veryfast",
+        "-tune",
+        "stillimage",
+        "-g",
+        str(q.fps * 5),
+        "-c:a",
+        "aac",
+        "-ac",
+        "1",
+        "-ar",
+        str(q.audio_rate),
+        "-movflags",
+        "+faststart",
+        "-t",
+        f"{duration:.3f}",
+    ]
     # One decode, two renditions.
-    _run(["ffmpeg", "-v", "error", "-y", "-i", str(video), "-i", str(narration), "-filter_complex",
-          f"[0:v]fps={q.fps},split=2[a][b];[a]scale=trunc(iw/2)*2:trunc(ih/2)*2,format=yuv420p[v1];"
-          f"[b]{small_scale},format=yuv420p[v2]",
-          "-map", "[v1]", "-map", "1:a:0", *video_opts, "-profile:v", "main", "-crf", str(q.crf),
-          "-b:a", f"{q.audio_kbps}k", str(main),
-          "-map", "[v2]", "-map", "1:a:0", *video_opts, "-profile:v", "baseline", "-crf", str(q.small_crf),
-          "-maxrate", f"{q.small_max_kbps}k", "-bufsize", f"{q.small_max_kbps * 2}k",
-          "-b:a", f"{q.small_audio_kbps}k", str(small)])
-    _run(["ffmpeg", "-v", "error", "-y", "-i", str(narration), "-c:a", "aac", "-ac", "1",
-          "-ar", str(q.audio_rate), "-b:a", f"{q.small_audio_kbps}k", "-movflags", "+faststart", str(audio)])
+    _run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-i",
+            str(video),
+            "-i",
+            str(narration),
+            "-filter_complex",
+            f"[0:v]fps={q.fps},split=2[a][b];[a]scale=trunc(iw/2)*2:trunc(ih/2)*2,format=yuv420p[v1];"
+            f"[b]{small_scale},format=yuv420p[v2]",
+            "-map",
+            "[v1]",
+            "-map",
+            "1:a:0",
+            *video_opts,
+            "-profile:v",
+            "main",
+            "-crf",
+            str(q.crf),
+            "-b:a",
+            f"{q.audio_kbps}k",
+            str(main),
+            "-map",
+            "[v2]",
+            "-map",
+            "1:a:0",
+            *video_opts,
+            "-profile:v",
+            "baseline",
+            "-crf",
+            str(q.small_crf),
+            "-maxrate",
+            f"{q.small_max_kbps}k",
+            "-bufsize",
+            f"{q.small_max_kbps * 2}k",
+            "-b:a",
+            f"{q.small_audio_kbps}k",
+            str(small),
+        ]
+    )
+    _run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-i",
+            str(narration),
+            "-c:a",
+            "aac",
+            "-ac",
+            "1",
+            "-ar",
+            str(q.audio_rate),
+            "-b:a",
+            f"{q.small_audio_kbps}k",
+            "-movflags",
+            "+faststart",
+            str(audio),
+        ]
+    )
     timed = timed_chapters(chapters, duration)
     posters: dict[str, Path] = {}
     first_steps = {c.stage: c.steps[0] for c in chapters if c.steps}
@@ -155,15 +240,39 @@ def encode(video: Path, clips: list[tuple[float, Path]], chapters: list[Chapter]
         # Once the first highlight is drawn, within the chapter.
         at = min(step.start + min(1.0, (step.end - step.start) / 2), ch["end"] - 0.05)
         poster = workdir / f"poster-{ch['id']}.jpg"
-        _run(["ffmpeg", "-v", "error", "-y", "-ss", f"{at:.3f}", "-i", str(main), "-frames:v", "1",
-              "-q:v", "6", str(poster)])
+        _run(
+            [
+                "ffmpeg",
+                "-v",
+                "error",
+                "-y",
+                "-ss",
+                f"{at:.3f}",
+                "-i",
+                str(main),
+                "-frames:v",
+                "1",
+                "-q:v",
+                "6",
+                str(poster),
+            ]
+        )
         posters[ch["id"]] = poster
-    captions = {lang: vtt.serialize(caption_cues(chapters, lang, duration)).encode("utf-8")
-                for lang in ("id", "en")}
+    captions = {
+        lang: vtt.serialize(caption_cues(chapters, lang, duration)).encode("utf-8") for lang in ("id", "en")
+    }
     chapters_vtt = vtt.serialize(chapter_cues(timed, "id")).encode("utf-8")
-    return Outputs(video=main, small=small, audio=audio, posters=posters, captions=captions,
-                   chapters_vtt=chapters_vtt, duration=duration, chapters=timed,
-                   transcripts=transcripts(chapters))
+    return Outputs(
+        video=main,
+        small=small,
+        audio=audio,
+        posters=posters,
+        captions=captions,
+        chapters_vtt=chapters_vtt,
+        duration=duration,
+        chapters=timed,
+        transcripts=transcripts(chapters),
+    )
 
 
 __all__ = ["EncodeError", "Outputs", "Quality", "encode", "speakable"]

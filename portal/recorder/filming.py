@@ -22,9 +22,16 @@ from portal.recorder.script import (
 )
 from portal.recorder.tts import Voice
 
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-dev-shm-usage", "--no-first-run", "--disable-component-update",
-                  "--disable-sync", "--disable-quic"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
 VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 800}}
 TYPING_DELAY_MS = 40  # a steady typist, 25 characters a second
 GAP_SECONDS = 0.25  # a breath between two steps
@@ -165,8 +172,14 @@ class Filming:
             raise RecorderError(f"{self.page.url}: nothing matches {selector}") from exc
         return clean_label(locator.evaluate(_LABEL_JS))
 
-    def step(self, selector: str | None, text: dict[str, str] | Callable[[str], dict[str, str]], *,
-             during: Callable[[], None] | None = None, pointer: bool = True) -> Step:
+    def step(
+        self,
+        selector: str | None,
+        text: dict[str, str] | Callable[[str], dict[str, str]],
+        *,
+        during: Callable[[], None] | None = None,
+        pointer: bool = True,
+    ) -> Step:
         """Highlight ``selector``, say ``text`` (or ``text(quoted visible label)``) while
         ``during`` runs, and wait until both are done."""
         label = self.label_of(selector) if selector else ""
@@ -174,8 +187,13 @@ class Filming:
             text = text(quote(label))
         if selector and not self.fast:
             self.page.evaluate(_HIGHLIGHT_JS, [selector, pointer])
-        step = Step(stage=self.chapter.stage, selector=selector, label=label, text=dict(text),
-                    page=_path_pattern(self.page.url))
+        step = Step(
+            stage=self.chapter.stage,
+            selector=selector,
+            label=label,
+            text=dict(text),
+            page=_path_pattern(self.page.url),
+        )
         self._collect_labels()
         step.start = self.now()
         seconds = 0.0

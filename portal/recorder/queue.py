@@ -31,18 +31,29 @@ _DISPATCH_KEY = "tutorial_recordings_to_dispatch"
 
 
 def has_recorded_guide(category_id: int) -> bool:
-    return db.session.scalar(select(Tutorial.id).where(
-        Tutorial.category_id == category_id, Tutorial.recording.is_not(None)).limit(1)) is not None
+    return (
+        db.session.scalar(
+            select(Tutorial.id)
+            .where(Tutorial.category_id == category_id, Tutorial.recording.is_not(None))
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def _pending_request(category_id: int, lang: str) -> RecordingRequest | None:
-    return db.session.scalar(select(RecordingRequest).where(
-        RecordingRequest.category_id == category_id, RecordingRequest.lang == lang,
-        RecordingRequest.state == RecordingState.PENDING))
+    return db.session.scalar(
+        select(RecordingRequest).where(
+            RecordingRequest.category_id == category_id,
+            RecordingRequest.lang == lang,
+            RecordingRequest.state == RecordingState.PENDING,
+        )
+    )
 
 
-def request_recording(category_id: int, *, lang: str = "id", viewport: str = "phone",
-                      reason: str = "") -> RecordingRequest:
+def request_recording(
+    category_id: int, *, lang: str = "id", viewport: str = "phone", reason: str = ""
+) -> RecordingRequest:
     """Queue a recording of the category's guide (or move the waiting one's time). The job is
     handed to the queue after the commit."""
     now = utcnow()
@@ -52,8 +63,14 @@ def request_recording(category_id: int, *, lang: str = "id", viewport: str = "ph
         pending.reason = reason[:200]
         db.session.flush()
         return pending
-    request = RecordingRequest(category_id=category_id, lang=lang, viewport=viewport,
-                               reason=reason[:200], requested_at=now, state=RecordingState.PENDING)
+    request = RecordingRequest(
+        category_id=category_id,
+        lang=lang,
+        viewport=viewport,
+        reason=reason[:200],
+        requested_at=now,
+        state=RecordingState.PENDING,
+    )
     try:
         with db.session.begin_nested():
             db.session.add(request)
@@ -72,8 +89,13 @@ def on_form_published(category, version=None, **_extra) -> None:
     """Signal receiver: a new form version of ``category`` re-records its recorded guides."""
     if category.id is None or not has_recorded_guide(category.id):
         return
-    langs = set(db.session.scalars(select(Tutorial.recording["lang"].as_string()).where(
-        Tutorial.category_id == category.id, Tutorial.recording.is_not(None)))) or {"id"}
+    langs = set(
+        db.session.scalars(
+            select(Tutorial.recording["lang"].as_string()).where(
+                Tutorial.category_id == category.id, Tutorial.recording.is_not(None)
+            )
+        )
+    ) or {"id"}
     for lang in sorted(lang or "id" for lang in langs):
         request_recording(category.id, lang=lang, reason="form version published")
 
@@ -102,7 +124,8 @@ def run_recording(request_id: int) -> str:
             update(RecordingRequest)
             .where(RecordingRequest.id == request_id, RecordingRequest.state == RecordingState.PENDING)
             .values(state=RecordingState.RUNNING, started_at=utcnow())
-            .execution_options(synchronize_session=False))
+            .execution_options(synchronize_session=False)
+        )
         db.session.commit()
         if getattr(claimed, "rowcount", 0) != 1:
             return "skipped"
@@ -137,8 +160,13 @@ def _get_request(request_id: int) -> RecordingRequest:
 
 def run_pending() -> list[str]:
     """Run every pending request now, oldest first (``flask tutorials record-pending``)."""
-    ids = list(db.session.scalars(select(RecordingRequest.id).where(
-        RecordingRequest.state == RecordingState.PENDING).order_by(RecordingRequest.requested_at)))
+    ids = list(
+        db.session.scalars(
+            select(RecordingRequest.id)
+            .where(RecordingRequest.state == RecordingState.PENDING)
+            .order_by(RecordingRequest.requested_at)
+        )
+    )
     db.session.commit()
     return [run_recording(request_id) for request_id in ids]
 
@@ -148,11 +176,17 @@ def guide_status(tutorial: Tutorial) -> str:
     recording is waiting or running); "" for a guide the recorder did not make."""
     if not tutorial.recording or tutorial.category_id is None:
         return ""
-    current = db.session.scalar(select(PermitCategory.current_version_id).where(
-        PermitCategory.id == tutorial.category_id))
-    busy = db.session.scalar(select(RecordingRequest.id).where(
-        RecordingRequest.category_id == tutorial.category_id,
-        RecordingRequest.state.in_([RecordingState.PENDING, RecordingState.RUNNING])).limit(1))
+    current = db.session.scalar(
+        select(PermitCategory.current_version_id).where(PermitCategory.id == tutorial.category_id)
+    )
+    busy = db.session.scalar(
+        select(RecordingRequest.id)
+        .where(
+            RecordingRequest.category_id == tutorial.category_id,
+            RecordingRequest.state.in_([RecordingState.PENDING, RecordingState.RUNNING]),
+        )
+        .limit(1)
+    )
     return "being_updated" if (current != tutorial.form_version_id or busy) else "current"
 
 

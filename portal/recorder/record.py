@@ -43,11 +43,16 @@ class RecordResult:
 
 def _walk(portal, copy, spec: FormSpec, answers: dict) -> driver.Walk:
     columns = copy.columns
-    return driver.Walk(portal=portal, category_slug=copy.slug,
-                       name_id=columns.get("name_id") or copy.slug, name_en=columns.get("name_en") or "",
-                       time_limit_days=columns.get("time_limit_days") or 0,
-                       spec=spec, answers=answers,
-                       email=f"pemohon-{uuid.uuid4().hex[:8]}@example.com")
+    return driver.Walk(
+        portal=portal,
+        category_slug=copy.slug,
+        name_id=columns.get("name_id") or copy.slug,
+        name_en=columns.get("name_en") or "",
+        time_limit_days=columns.get("time_limit_days") or 0,
+        spec=spec,
+        answers=answers,
+        email=f"pemohon-{uuid.uuid4().hex[:8]}@example.com",
+    )
 
 
 def prepare(copy, portal) -> tuple[FormSpec, dict]:
@@ -59,9 +64,17 @@ def prepare(copy, portal) -> tuple[FormSpec, dict]:
     return spec, answers
 
 
-def record_guide(slug: str, *, lang: str = "id", viewport: str = "phone", quality: Quality | None = None,
-                 publish: bool = True, keep_dir: Path | None = None, scratch_base: Path | None = None,
-                 commit: bool = True) -> RecordResult:
+def record_guide(
+    slug: str,
+    *,
+    lang: str = "id",
+    viewport: str = "phone",
+    quality: Quality | None = None,
+    publish: bool = True,
+    keep_dir: Path | None = None,
+    scratch_base: Path | None = None,
+    commit: bool = True,
+) -> RecordResult:
     """Film and encode the guide of category ``slug``; publish it unless ``publish`` is off.
     ``keep_dir``: copy the encoded files there too (the demo's committed files). Raises
     RecorderError, EncodeError, TTSError or SampleError; the live guide is untouched then."""
@@ -75,25 +88,46 @@ def record_guide(slug: str, *, lang: str = "id", viewport: str = "phone", qualit
             result = driver.film(walk, lang=lang, viewport=viewport, voice=get_voice(), workdir=workdir)
         if result.video is None:
             raise driver.RecorderError("the browser saved no video")
-        outputs = encode(result.video, result.clips, result.chapters, workdir,
-                         portrait=viewport == "phone", quality=quality)
-        sizes = {p.name: p.stat().st_size for p in [outputs.video, outputs.small, outputs.audio,
-                                                      *outputs.posters.values()]}
+        outputs = encode(
+            result.video,
+            result.clips,
+            result.chapters,
+            workdir,
+            portrait=viewport == "phone",
+            quality=quality,
+        )
+        sizes = {
+            p.name: p.stat().st_size
+            for p in [outputs.video, outputs.small, outputs.audio, *outputs.posters.values()]
+        }
         tutorial_id = None
         if publish:
             category = db.session.scalar(select(PermitCategory).where(PermitCategory.slug == slug))
             if category is None:  # deleted while it was being filmed
                 raise driver.RecorderError(f"the category {slug} is gone")
-            tutorial = publish_guide(category, outputs, to_json(result.chapters), lang=lang,
-                                     viewport=viewport,
-                                     form_version_id=copy.version_id,
-                                     form_version_number=copy.version_number, commit=commit)
+            tutorial = publish_guide(
+                category,
+                outputs,
+                to_json(result.chapters),
+                lang=lang,
+                viewport=viewport,
+                form_version_id=copy.version_id,
+                form_version_number=copy.version_number,
+                commit=commit,
+            )
             tutorial_id = tutorial.id
         if keep_dir is not None:
             export(outputs, result.chapters, keep_dir, slug, copy, lang=lang, viewport=viewport)
-        return RecordResult(slug=slug, tutorial_id=tutorial_id, form_version_id=copy.version_id,
-                            duration=outputs.duration, seconds_taken=time.monotonic() - began,
-                            chapters=result.chapters, sizes=sizes, outputs=None if publish else outputs)
+        return RecordResult(
+            slug=slug,
+            tutorial_id=tutorial_id,
+            form_version_id=copy.version_id,
+            duration=outputs.duration,
+            seconds_taken=time.monotonic() - began,
+            chapters=result.chapters,
+            sizes=sizes,
+            outputs=None if publish else outputs,
+        )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -103,9 +137,14 @@ def export(outputs: Outputs, chapters, folder: Path, slug: str, copy, *, lang: s
     (``<slug>.json``), which the demo seed loads like the slide guides' manifest."""
     folder.mkdir(parents=True, exist_ok=True)
     name = guide_slug(slug, lang, viewport)
-    files = {"video": f"{name}.mp4", "small": f"{name}-240p.mp4", "audio": f"{name}-audio.m4a",
-             "captions_id": f"{name}.id.vtt", "captions_en": f"{name}.en.vtt",
-             "chapters": f"{name}.chapters.vtt"}
+    files = {
+        "video": f"{name}.mp4",
+        "small": f"{name}-240p.mp4",
+        "audio": f"{name}-audio.m4a",
+        "captions_id": f"{name}.id.vtt",
+        "captions_en": f"{name}.en.vtt",
+        "chapters": f"{name}.chapters.vtt",
+    }
     shutil.copyfile(outputs.video, folder / files["video"])
     shutil.copyfile(outputs.small, folder / files["small"])
     shutil.copyfile(outputs.audio, folder / files["audio"])
@@ -116,9 +155,18 @@ def export(outputs: Outputs, chapters, folder: Path, slug: str, copy, *, lang: s
     for chapter_id, path in outputs.posters.items():
         posters[chapter_id] = f"{name}-poster-{chapter_id}.jpg"
         shutil.copyfile(path, folder / posters[chapter_id])
-    entry = {"slug": name, "category_slug": slug, "lang": lang, "viewport": viewport,
-             "form_version_number": copy.version_number, "duration_seconds": round(outputs.duration, 3),
-             "files": files, "posters": posters, "chapters": outputs.chapters,
-             "transcripts": outputs.transcripts, "steps": to_json(chapters)}
+    entry = {
+        "slug": name,
+        "category_slug": slug,
+        "lang": lang,
+        "viewport": viewport,
+        "form_version_number": copy.version_number,
+        "duration_seconds": round(outputs.duration, 3),
+        "files": files,
+        "posters": posters,
+        "chapters": outputs.chapters,
+        "transcripts": outputs.transcripts,
+        "steps": to_json(chapters),
+    }
     (folder / f"{name}.json").write_text(json.dumps(entry, ensure_ascii=False, indent=1), encoding="utf-8")
     return entry

@@ -35,8 +35,10 @@ _BY_KEY = [
     (re.compile(r"nama|name"), ["Siti Aminah"]),
     (re.compile(r"alamat|address|lokasi"), [ADDRESS]),
     (re.compile(r"judul|title"), ["Pemetaan Usaha Mikro di Kota Samarinda"]),
-    (re.compile(r"tujuan|metode|keperluan|naskah|sasaran|ruang|purpose"),
-     ["Untuk keperluan administrasi usaha"]),
+    (
+        re.compile(r"tujuan|metode|keperluan|naskah|sasaran|ruang|purpose"),
+        ["Untuk keperluan administrasi usaha"],
+    ),
     (re.compile(r"jenis|bidang"), ["Rumah makan"]),
     (re.compile(r"tempat_lahir"), ["Samarinda"]),
     (re.compile(r"masa_berlaku"), ["31 Desember 2030"]),

@@ -64,15 +64,22 @@ def copy_category(slug: str) -> CategoryCopy:
     category = db.session.scalar(select(PermitCategory).where(PermitCategory.slug == slug))
     if category is None:
         raise LookupError(slug)
-    columns = {attr.key: getattr(category, attr.key)
-               for attr in inspect(PermitCategory).column_attrs if attr.key not in _SKIP_COLUMNS}
-    version = (db.session.get(FormVersion, category.current_version_id)
-               if category.current_version_id else None)
-    return CategoryCopy(slug=slug, columns=columns,
-                        fields=[dict(f) for f in (version.fields if version else [])],
-                        documents=[dict(d) for d in (version.documents if version else [])],
-                        version_id=version.id if version else None,
-                        version_number=version.number if version else None)
+    columns = {
+        attr.key: getattr(category, attr.key)
+        for attr in inspect(PermitCategory).column_attrs
+        if attr.key not in _SKIP_COLUMNS
+    }
+    version = (
+        db.session.get(FormVersion, category.current_version_id) if category.current_version_id else None
+    )
+    return CategoryCopy(
+        slug=slug,
+        columns=columns,
+        fields=[dict(f) for f in (version.fields if version else [])],
+        documents=[dict(d) for d in (version.documents if version else [])],
+        version_id=version.id if version else None,
+        version_number=version.number if version else None,
+    )
 
 
 @dataclass
@@ -86,8 +93,9 @@ class ScratchPortal:
 
     def mail_link(self, address: str, path_part: str) -> str:
         """The newest link mailed to ``address`` whose URL contains ``path_part``."""
-        for path in sorted((self.folder / "mail").glob("*.eml"), key=lambda p: p.stat().st_mtime,
-                           reverse=True):
+        for path in sorted(
+            (self.folder / "mail").glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True
+        ):
             message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
             if address not in str(message.get("To", "")):
                 continue
@@ -118,9 +126,13 @@ def _seed(copy: CategoryCopy) -> tuple[int, int, int]:
         category.current_version = None
     staff = []
     for role, name in ((Role.OFFICER, "Budi Santoso"), (Role.APPROVER, "Nurul Aini")):
-        user = User(email=f"{role.value}@recorder.invalid", full_name=name,
-                    password_hash=hash_password(STAFF_PASSWORD), email_verified_at=utcnow(),
-                    locale="id")
+        user = User(
+            email=f"{role.value}@recorder.invalid",
+            full_name=name,
+            password_hash=hash_password(STAFF_PASSWORD),
+            email_verified_at=utcnow(),
+            locale="id",
+        )
         user.roles = [UserRole(role=role)]
         db.session.add(user)
         staff.append(user)
@@ -140,11 +152,20 @@ def scratch_portal(copy: CategoryCopy, *, base_folder: Path | None = None) -> It
         app = create_app(
             "test",
             SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'scratch.db'}",
-            MAIL_SERVER=None, MAIL_DIR=folder / "mail", UPLOAD_ROOT=folder / "uploads",
-            INSTANCE_DIR=folder, REDIS_URL=None, RATELIMIT_STORAGE_URI="memory://",
-            RATELIMIT_ENABLED=False, WTF_CSRF_ENABLED=True, TESTING=False,
-            SECRET_KEY=secrets.token_hex(16), TUTORIAL_RECORDER_SCRATCH=True,
-            S3_BUCKET=None, STORAGE_BACKEND="local", X_ACCEL_REDIRECT_PREFIX=None,
+            MAIL_SERVER=None,
+            MAIL_DIR=folder / "mail",
+            UPLOAD_ROOT=folder / "uploads",
+            INSTANCE_DIR=folder,
+            REDIS_URL=None,
+            RATELIMIT_STORAGE_URI="memory://",
+            RATELIMIT_ENABLED=False,
+            WTF_CSRF_ENABLED=True,
+            TESTING=False,
+            SECRET_KEY=secrets.token_hex(16),
+            TUTORIAL_RECORDER_SCRATCH=True,
+            S3_BUCKET=None,
+            STORAGE_BACKEND="local",
+            X_ACCEL_REDIRECT_PREFIX=None,
             SEND_FILE_MAX_AGE_DEFAULT=3600,
         )
         with app.app_context():
@@ -155,8 +176,14 @@ def scratch_portal(copy: CategoryCopy, *, base_folder: Path | None = None) -> It
         app.config["BASE_URL"] = url
         thread = threading.Thread(target=server.serve_forever, name="recorder-portal", daemon=True)
         thread.start()
-        yield ScratchPortal(app=app, url=url, folder=folder, officer_id=officer_id,
-                            approver_id=approver_id, category_id=category_id)
+        yield ScratchPortal(
+            app=app,
+            url=url,
+            folder=folder,
+            officer_id=officer_id,
+            approver_id=approver_id,
+            category_id=category_id,
+        )
     finally:
         if server is not None:
             server.shutdown()

@@ -153,6 +153,7 @@ def bilingual(id_label: str, en_label: str, lang: str) -> tuple[str, str]:
 # -- the sentences ---------------------------------------------------------------------------------
 # Each returns {"id": ..., "en": ...}. ``q`` is an on-screen label already quoted.
 
+
 def say(id_text: str, en_text: str) -> dict[str, str]:
     return {"id": id_text, "en": en_text}
 

@@ -52,8 +52,22 @@ class EspeakVoice:
             raise TTSError("espeak-ng is not installed (apt-get install espeak-ng)")
         raw = out.with_suffix(".raw.wav")
         try:
-            subprocess.run([exe, "-v", self.voices.get(lang, lang), "-s", str(self.words_per_minute),
-                            "-w", str(raw), "--", text], check=True, capture_output=True, timeout=60)
+            subprocess.run(
+                [
+                    exe,
+                    "-v",
+                    self.voices.get(lang, lang),
+                    "-s",
+                    str(self.words_per_minute),
+                    "-w",
+                    str(raw),
+                    "--",
+                    text,
+                ],
+                check=True,
+                capture_output=True,
+                timeout=60,
+            )
             _resample(raw, out)
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
             raise TTSError(f"espeak-ng failed: {exc}") from exc
@@ -69,8 +83,26 @@ def _resample(src: Path, dst: Path) -> None:
     if fine:
         shutil.move(str(src), dst)
         return
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(src), "-ac", "1", "-ar", str(SAMPLE_RATE),
-                    "-sample_fmt", "s16", str(dst)], check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-i",
+            str(src),
+            "-ac",
+            "1",
+            "-ar",
+            str(SAMPLE_RATE),
+            "-sample_fmt",
+            "s16",
+            str(dst),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
 
 
 VOICES: dict[str, type] = {"espeak-ng": EspeakVoice}

@@ -27,14 +27,25 @@ class RecordForm(FlaskForm):
 @roles_required(Role.ADMIN)
 def index():
     categories = list(db.session.scalars(select(PermitCategory).order_by(PermitCategory.name_id)))
-    guides = {t.category_id: t for t in db.session.scalars(
-        select(Tutorial).where(Tutorial.recording.is_not(None), Tutorial.category_id.is_not(None)))
-        if (t.recording or {}).get("lang", "id") == "id"}
+    guides = {
+        t.category_id: t
+        for t in db.session.scalars(
+            select(Tutorial).where(Tutorial.recording.is_not(None), Tutorial.category_id.is_not(None))
+        )
+        if (t.recording or {}).get("lang", "id") == "id"
+    }
     latest: dict[int, RecordingRequest] = {}
     for row in db.session.scalars(select(RecordingRequest).order_by(RecordingRequest.id)):
         latest[row.category_id] = row
-    rows = [{"category": c, "guide": guides.get(c.id), "request": latest.get(c.id),
-             "status": queue.guide_status(guides[c.id]) if c.id in guides else ""} for c in categories]
+    rows = [
+        {
+            "category": c,
+            "guide": guides.get(c.id),
+            "request": latest.get(c.id),
+            "status": queue.guide_status(guides[c.id]) if c.id in guides else "",
+        }
+        for c in categories
+    ]
     return render_template("recorder/index.html", rows=rows, form=RecordForm())
 
 
@@ -47,10 +58,17 @@ def record(category_id: int):
     if category is None:
         abort(404)
     if category.current_version_id is None:
-        flash(_("This permit type has no published form yet. Publish its form first, then record "
-                "the guide."), "danger")
+        flash(
+            _("This permit type has no published form yet. Publish its form first, then record the guide."),
+            "danger",
+        )
         return redirect(url_for("recorder.index"))
     queue.request_recording(category.id, reason="asked by an admin")  # the request commits
-    flash(_("The guide will be recorded again in a few minutes. The current guide stays on the "
-            "pages until the new one is ready."), "success")
+    flash(
+        _(
+            "The guide will be recorded again in a few minutes. The current guide stays on the "
+            "pages until the new one is ready."
+        ),
+        "success",
+    )
     return redirect(url_for("recorder.index"))

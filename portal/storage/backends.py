@@ -25,11 +25,14 @@ def make_storage(app: Flask) -> StorageBackend:
 def make_s3_storage(app: Flask) -> StorageBackend:
     """The S3 backend from the app's S3_* settings (also used to move files to S3 while the app
     still runs on local disk). Raises StorageError without S3_BUCKET or with a bad S3_PREFIX."""
-    return S3Storage(app.config.get("S3_BUCKET") or "", prefix=app.config.get("S3_PREFIX") or "",
-                     endpoint_url=app.config.get("S3_ENDPOINT_URL"),
-                     region=app.config.get("S3_REGION"),
-                     access_key_id=app.config.get("S3_ACCESS_KEY_ID"),
-                     secret_access_key=app.config.get("S3_SECRET_ACCESS_KEY"))
+    return S3Storage(
+        app.config.get("S3_BUCKET") or "",
+        prefix=app.config.get("S3_PREFIX") or "",
+        endpoint_url=app.config.get("S3_ENDPOINT_URL"),
+        region=app.config.get("S3_REGION"),
+        access_key_id=app.config.get("S3_ACCESS_KEY_ID"),
+        secret_access_key=app.config.get("S3_SECRET_ACCESS_KEY"),
+    )
 
 
 def get_storage() -> StorageBackend:

@@ -31,6 +31,8 @@ def metered_chunks(stream: BinaryIO, max_bytes: int | None, digest: Any) -> Iter
             raise UploadRejected("too_large", limit=max_bytes)
         digest.update(chunk)
         yield chunk
+
+
 MAX_KEY_LENGTH = 512
 
 #: A key: segments of [A-Za-z0-9_-] joined by single slashes. No dots at all (so no "..", no

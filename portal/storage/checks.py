@@ -87,8 +87,7 @@ class CheckedUpload:
 
 
 # -- file names ----------------------------------------------------------------------------------
-_DIRECTION_CHARS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F,
-                                     0x061C)}
+_DIRECTION_CHARS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)}
 
 
 def clean_filename(name: str | None, default: str = "document") -> str:
@@ -99,7 +98,8 @@ def clean_filename(name: str | None, default: str = "document") -> str:
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = name.translate({ord(c): " " for c in "\t\n\r\v\f"})
     name = "".join(
-        ch for ch in name
+        ch
+        for ch in name
         if ch not in _DIRECTION_CHARS and unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp")
     )
     name = " ".join(name.split())  # tabs/newlines are gone; collapse runs of spaces
@@ -115,11 +115,28 @@ def clean_filename(name: str | None, default: str = "document") -> str:
 
 
 # -- sniffing ------------------------------------------------------------------------------------
-_IMAGE_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1",
-                 b"msf1"}
-_HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<script", b"<iframe", b"<meta",
-                b"<title", b"<div", b"<a ", b"<img", b"<style", b"<link", b"<form", b"<table",
-                b"<p>", b"<br", b"<h1", b"<!--")
+_IMAGE_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1", b"msf1"}
+_HTML_STARTS = (
+    b"<!doctype html",
+    b"<html",
+    b"<head",
+    b"<body",
+    b"<script",
+    b"<iframe",
+    b"<meta",
+    b"<title",
+    b"<div",
+    b"<a ",
+    b"<img",
+    b"<style",
+    b"<link",
+    b"<form",
+    b"<table",
+    b"<p>",
+    b"<br",
+    b"<h1",
+    b"<!--",
+)
 
 
 def sniff(head: bytes) -> str:
@@ -187,13 +204,14 @@ def sniff(head: bytes) -> str:
                 with contextlib.suppress(UnicodeDecodeError):
                     text = text.decode("utf-16").encode("utf-8", "replace")
             else:
-                text = text[len(bom):]
+                text = text[len(bom) :]
             break
     if text.startswith(b"WEBVTT") and (len(text) == 6 or text[6:7] in (b" ", b"\t", b"\n", b"\r")):
         return "vtt"
     lowered = text.lstrip().lower()
     if lowered.startswith(b"<svg") or (
-            lowered.startswith((b"<?xml", b"<!doctype svg")) and b"<svg" in lowered):
+        lowered.startswith((b"<?xml", b"<!doctype svg")) and b"<svg" in lowered
+    ):
         return "svg"
     if lowered.startswith(_HTML_STARTS):
         return "html"
@@ -219,10 +237,16 @@ def _looks_like_text(data: bytes) -> bool:
 
 
 # -- the check -----------------------------------------------------------------------------------
-def check_upload(file_storage: FileStorage, allowed: set[FileKind], max_bytes: int, *,
-                 key_prefix: str = "documents/", max_pixels: int | None = None,
-                 max_decoded_bytes: int | None = None,
-                 storage: StorageBackend | None = None) -> CheckedUpload:
+def check_upload(
+    file_storage: FileStorage,
+    allowed: set[FileKind],
+    max_bytes: int,
+    *,
+    key_prefix: str = "documents/",
+    max_pixels: int | None = None,
+    max_decoded_bytes: int | None = None,
+    storage: StorageBackend | None = None,
+) -> CheckedUpload:
     """Store the upload and check it by content. A photo (JPEG, PNG, or HEIC where JPEG is
     allowed: converted) may arrive up to UPLOAD_PHOTO_MAX_BYTES (25 MB) even when ``max_bytes``
     is smaller: it is downscaled until it fits ``max_bytes``; a PDF over ``max_bytes`` is
@@ -235,19 +259,22 @@ def check_upload(file_storage: FileStorage, allowed: set[FileKind], max_bytes: i
     if storage is None:
         storage = get_storage()
     if max_pixels is None:
-        max_pixels = (current_app.config.get("UPLOAD_MAX_PIXELS") if has_app_context() else None) \
-            or DEFAULT_MAX_PIXELS
+        max_pixels = (
+            current_app.config.get("UPLOAD_MAX_PIXELS") if has_app_context() else None
+        ) or DEFAULT_MAX_PIXELS
     if max_decoded_bytes is None:
-        max_decoded_bytes = (current_app.config.get("UPLOAD_MAX_DECODED_BYTES")
-                             if has_app_context() else None) or DEFAULT_MAX_DECODED_BYTES
+        max_decoded_bytes = (
+            current_app.config.get("UPLOAD_MAX_DECODED_BYTES") if has_app_context() else None
+        ) or DEFAULT_MAX_DECODED_BYTES
     allowed = {FileKind(k) for k in allowed}
     original_name = clean_filename(file_storage.filename)
     allowed_names = [k.value for k in _KIND_ORDER if k in allowed]
     takes_photos = bool(allowed & {FileKind.JPEG, FileKind.PNG})
     ceiling = max_bytes
     if takes_photos:
-        photo_max = (current_app.config.get("UPLOAD_PHOTO_MAX_BYTES") if has_app_context()
-                     else None) or DEFAULT_PHOTO_MAX_BYTES
+        photo_max = (
+            current_app.config.get("UPLOAD_PHOTO_MAX_BYTES") if has_app_context() else None
+        ) or DEFAULT_PHOTO_MAX_BYTES
         ceiling = max(max_bytes, photo_max)
 
     stream = file_storage.stream
@@ -283,9 +310,16 @@ def check_upload(file_storage: FileStorage, allowed: set[FileKind], max_bytes: i
 
         width = height = None
         if kind in (FileKind.JPEG, FileKind.PNG):
-            new_stored, width, height = _reencode_image(storage, stored, kind, max_pixels,
-                                                        max_decoded_bytes, key_prefix,
-                                                        max_bytes=max_bytes, source=source)
+            new_stored, width, height = _reencode_image(
+                storage,
+                stored,
+                kind,
+                max_pixels,
+                max_decoded_bytes,
+                key_prefix,
+                max_bytes=max_bytes,
+                source=source,
+            )
             keys_to_delete.append(new_stored.key)
             storage.delete(stored.key)
             stored = new_stored
@@ -302,8 +336,14 @@ def check_upload(file_storage: FileStorage, allowed: set[FileKind], max_bytes: i
             with contextlib.suppress(Exception):
                 storage.delete(key)
         raise
-    return CheckedUpload(kind=kind, content_type=CONTENT_TYPES[kind], stored=stored,
-                         original_name=original_name, width=width, height=height)
+    return CheckedUpload(
+        kind=kind,
+        content_type=CONTENT_TYPES[kind],
+        stored=stored,
+        original_name=original_name,
+        width=width,
+        height=height,
+    )
 
 
 def _stream_size(stream: BinaryIO) -> int | None:
@@ -329,9 +369,17 @@ def _check_utf8(fh: BinaryIO) -> None:
 
 
 # -- images --------------------------------------------------------------------------------------
-def _reencode_image(storage: StorageBackend, stored: StoredFile, kind: FileKind, max_pixels: int,
-                    max_decoded_bytes: int, key_prefix: str, *, max_bytes: int | None = None,
-                    source: str | None = None) -> tuple[StoredFile, int, int]:
+def _reencode_image(
+    storage: StorageBackend,
+    stored: StoredFile,
+    kind: FileKind,
+    max_pixels: int,
+    max_decoded_bytes: int,
+    key_prefix: str,
+    *,
+    max_bytes: int | None = None,
+    source: str | None = None,
+) -> tuple[StoredFile, int, int]:
     """Decode the stored image under the pixel and memory limits, apply its EXIF orientation and
     encode it again without metadata (EXIF, XMP, comments, text chunks are dropped; the ICC
     colour profile is kept so colours stay right). Stores the result under a new key.
@@ -355,29 +403,43 @@ def _reencode_image(storage: StorageBackend, stored: StoredFile, kind: FileKind,
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             # Pillow read the header and refused the size itself; read it again for the message.
             width, height = _header_size(storage, stored.key, kind)
-            raise UploadRejected("too_many_pixels", width=width, height=height,
-                                 max_pixels=max_pixels) from None
+            raise UploadRejected(
+                "too_many_pixels", width=width, height=height, max_pixels=max_pixels
+            ) from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
             raise UploadRejected("image_broken") from None
         with image:
             width, height = image.size
             scalable = kind is FileKind.JPEG and source is None  # JPEG decodes scaled down
             # The header is all that has been read so far: refuse before decoding any pixel.
-            if width * height > max_pixels and not (scalable and _fits(
-                    width, height, 8, lambda w, h: w * h <= max_pixels)):
-                raise UploadRejected("too_many_pixels", width=width, height=height,
-                                     max_pixels=max_pixels)
-            per_pixel = max(_declared_bytes_per_pixel(storage, stored.key, kind),
-                            _held_bytes_per_pixel(image.mode))
+            if width * height > max_pixels and not (
+                scalable and _fits(width, height, 8, lambda w, h: w * h <= max_pixels)
+            ):
+                raise UploadRejected("too_many_pixels", width=width, height=height, max_pixels=max_pixels)
+            per_pixel = max(
+                _declared_bytes_per_pixel(storage, stored.key, kind), _held_bytes_per_pixel(image.mode)
+            )
             shrink = max_bytes is not None and stored.size > max_bytes
             if width * height * per_pixel > max_decoded_bytes or width * height > max_pixels:
-                scale = next((n for n in (2, 4, 8) if scalable and _fits(
-                    width, height, n, lambda w, h: w * h * per_pixel <= max_decoded_bytes
-                    and w * h <= max_pixels)), None)
+                scale = next(
+                    (
+                        n
+                        for n in (2, 4, 8)
+                        if scalable
+                        and _fits(
+                            width,
+                            height,
+                            n,
+                            lambda w, h: w * h * per_pixel <= max_decoded_bytes and w * h <= max_pixels,
+                        )
+                    ),
+                    None,
+                )
                 if scale is None:
                     if width * height > max_pixels:
-                        raise UploadRejected("too_many_pixels", width=width, height=height,
-                                             max_pixels=max_pixels)
+                        raise UploadRejected(
+                            "too_many_pixels", width=width, height=height, max_pixels=max_pixels
+                        )
                     raise UploadRejected("image_too_big", width=width, height=height)
                 image.draft(image.mode, (-(-width // scale), -(-height // scale)))
                 shrink = True
@@ -388,8 +450,9 @@ def _reencode_image(storage: StorageBackend, stored: StoredFile, kind: FileKind,
                 ImageOps.exif_transpose(image, in_place=True)
                 oriented = image
             except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-                raise UploadRejected("too_many_pixels", width=width, height=height,
-                                     max_pixels=max_pixels) from None
+                raise UploadRejected(
+                    "too_many_pixels", width=width, height=height, max_pixels=max_pixels
+                ) from None
             except (OSError, SyntaxError, ValueError, EOFError):
                 raise UploadRejected("image_broken") from None
             width, height = oriented.size
@@ -451,18 +514,21 @@ def _header_info(storage: StorageBackend, key: str, kind: FileKind) -> tuple[int
         channels = _PNG_CHANNELS.get(head[25])
         if channels is None:
             return None
-        return (int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big"),
-                channels, head[24])
+        return (int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big"), channels, head[24])
     if kind is FileKind.JPEG:
         i = 2
         while i + 9 < len(head):
             if head[i] != 0xFF:
                 break
             marker = head[i + 1]
-            length = int.from_bytes(head[i + 2:i + 4], "big")
+            length = int.from_bytes(head[i + 2 : i + 4], "big")
             if marker in _JPEG_SOF:
-                return (int.from_bytes(head[i + 7:i + 9], "big"),
-                        int.from_bytes(head[i + 5:i + 7], "big"), head[i + 9], head[i + 4])
+                return (
+                    int.from_bytes(head[i + 7 : i + 9], "big"),
+                    int.from_bytes(head[i + 5 : i + 7], "big"),
+                    head[i + 9],
+                    head[i + 4],
+                )
             i += 2 + length
     return None
 

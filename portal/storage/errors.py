@@ -62,7 +62,7 @@ FOUND_HINTS = {
     "doc": _l("Save it as PDF in your word processor (File, Save As, PDF) and upload the PDF."),
     "xlsx": _l("Save it as PDF (File, Save As, PDF) and upload the PDF."),
     "pptx": _l("Save it as PDF (File, Save As, PDF) and upload the PDF."),
-    "heic": _l("Set your phone camera to \"Most Compatible\" (JPEG), or convert the photo to JPEG."),
+    "heic": _l('Set your phone camera to "Most Compatible" (JPEG), or convert the photo to JPEG.'),
     "zip": _l("Unpack the archive and upload each document on its own."),
     "rar": _l("Unpack the archive and upload each document on its own."),
     "7z": _l("Unpack the archive and upload each document on its own."),
@@ -142,61 +142,115 @@ class UploadRejected(PortalError):
         p = self.params
         code = self.code
         if code == "no_file":
-            return str(_l("No file was chosen. Press \"Choose file\", pick the document and "
-                          "upload it again."))
+            return str(_l('No file was chosen. Press "Choose file", pick the document and upload it again.'))
         if code == "empty":
-            return str(_l("The file is empty. Choose the file again; if it is a scan, "
-                          "save it again on your device before uploading."))
+            return str(
+                _l(
+                    "The file is empty. Choose the file again; if it is a scan, "
+                    "save it again on your device before uploading."
+                )
+            )
         if code == "too_large":
             limit = format_bytes(p["limit"]) if p.get("limit") is not None else "?"
             if p.get("photo"):
                 # Over even the photo ceiling: photos under it are downscaled, not refused.
-                return str(_l("The file is larger than %(limit)s, the most a photo may be. "
-                              "Take the photo again with a lower camera resolution, or for a "
-                              "scan, scan at a lower resolution or split the PDF.",
-                              limit=limit))
+                return str(
+                    _l(
+                        "The file is larger than %(limit)s, the most a photo may be. "
+                        "Take the photo again with a lower camera resolution, or for a "
+                        "scan, scan at a lower resolution or split the PDF.",
+                        limit=limit,
+                    )
+                )
             if p.get("size"):
-                return str(_l("The file is %(size)s; the limit is %(limit)s. Scan at a lower "
-                              "resolution or split the PDF.", size=format_bytes(p["size"]),
-                              limit=limit))
-            return str(_l("The file is larger than the limit of %(limit)s. Scan at a lower "
-                          "resolution or split the PDF.", limit=limit))
+                return str(
+                    _l(
+                        "The file is %(size)s; the limit is %(limit)s. Scan at a lower "
+                        "resolution or split the PDF.",
+                        size=format_bytes(p["size"]),
+                        limit=limit,
+                    )
+                )
+            return str(
+                _l(
+                    "The file is larger than the limit of %(limit)s. Scan at a lower "
+                    "resolution or split the PDF.",
+                    limit=limit,
+                )
+            )
         if code == "wrong_type":
             found = p.get("found", "unknown")
             label = FOUND_LABELS.get(found, FOUND_LABELS["unknown"])
             allowed = list(p.get("allowed") or [])
-            sentence = str(_l("This file is %(found)s; this document must be %(types)s.",
-                              found=label, types=_types_phrase(allowed)))
+            sentence = str(
+                _l(
+                    "This file is %(found)s; this document must be %(types)s.",
+                    found=label,
+                    types=_types_phrase(allowed),
+                )
+            )
             hint = FOUND_HINTS.get(found)
             return f"{sentence} {hint}" if hint else sentence
         if code == "too_many_pixels":
-            return str(_l("The image is %(width)s x %(height)s pixels; the limit is %(limit)s "
-                          "megapixels. Make the image smaller or scan at a lower resolution.",
-                          width=p.get("width", "?"), height=p.get("height", "?"),
-                          limit=round(p.get("max_pixels", 0) / 1_000_000)))
+            return str(
+                _l(
+                    "The image is %(width)s x %(height)s pixels; the limit is %(limit)s "
+                    "megapixels. Make the image smaller or scan at a lower resolution.",
+                    width=p.get("width", "?"),
+                    height=p.get("height", "?"),
+                    limit=round(p.get("max_pixels", 0) / 1_000_000),
+                )
+            )
         if code == "image_too_big":
-            return str(_l("The image is %(width)s x %(height)s pixels with a high colour depth; it "
-                          "is too big to check. Save it as a JPEG or make it smaller, and upload "
-                          "it again.", width=p.get("width", "?"), height=p.get("height", "?")))
+            return str(
+                _l(
+                    "The image is %(width)s x %(height)s pixels with a high colour depth; it "
+                    "is too big to check. Save it as a JPEG or make it smaller, and upload "
+                    "it again.",
+                    width=p.get("width", "?"),
+                    height=p.get("height", "?"),
+                )
+            )
         if code == "image_broken":
-            return str(_l("The image could not be read; it may be damaged or incomplete. Open it "
-                          "on your device, save it again as JPEG or PNG and upload it again."))
+            return str(
+                _l(
+                    "The image could not be read; it may be damaged or incomplete. Open it "
+                    "on your device, save it again as JPEG or PNG and upload it again."
+                )
+            )
         if code == "pdf_encrypted":
-            return str(_l("The PDF is protected with a password or encryption. Save a copy "
-                          "without protection (for example print it to a new PDF) and upload "
-                          "that copy."))
+            return str(
+                _l(
+                    "The PDF is protected with a password or encryption. Save a copy "
+                    "without protection (for example print it to a new PDF) and upload "
+                    "that copy."
+                )
+            )
         if code == "pdf_broken":
-            return str(_l("The PDF could not be read; it may be damaged or incomplete. Save or "
-                          "scan the document again and upload the new file."))
+            return str(
+                _l(
+                    "The PDF could not be read; it may be damaged or incomplete. Save or "
+                    "scan the document again and upload the new file."
+                )
+            )
         if code == "pdf_active_content":
-            return str(_l("The PDF contains scripts, actions or attached files, which are not "
-                          "accepted. Print it to a new PDF (File, Print, Save as PDF) and upload "
-                          "that copy."))
+            return str(
+                _l(
+                    "The PDF contains scripts, actions or attached files, which are not "
+                    "accepted. Print it to a new PDF (File, Print, Save as PDF) and upload "
+                    "that copy."
+                )
+            )
         if code == "vtt_encoding":
-            return str(_l("The captions file is not UTF-8 text. Save it with UTF-8 encoding and "
-                          "upload it again."))
+            return str(
+                _l("The captions file is not UTF-8 text. Save it with UTF-8 encoding and upload it again.")
+            )
         if code == "storage_full":
-            return str(_l("The office cannot store files at the moment. Your file was not "
-                          "saved; try again later, and if it keeps happening, contact the help "
-                          "desk."))
+            return str(
+                _l(
+                    "The office cannot store files at the moment. Your file was not "
+                    "saved; try again later, and if it keeps happening, contact the help "
+                    "desk."
+                )
+            )
         return str(_l("The file could not be accepted. Check it and upload it again."))

@@ -29,5 +29,6 @@ def _no_file_sent() -> bool:
     return not any(f.filename for f in request.files.values())
 
 
-upload_rate_limit = limiter.shared_limit(_limit, scope="uploads", key_func=_account_key,
-                                         methods=["POST"], exempt_when=_no_file_sent)
+upload_rate_limit = limiter.shared_limit(
+    _limit, scope="uploads", key_func=_account_key, methods=["POST"], exempt_when=_no_file_sent
+)

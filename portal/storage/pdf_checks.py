@@ -19,10 +19,28 @@ from portal.storage.errors import UploadRejected
 #: Every action type of PDF 2.0 (ISO 32000-2, 12.6.4). A dictionary whose /S is one of these is
 #: an action wherever it is found; one reached through /A, /OpenAction, /AA or /Next is an
 #: action whatever its /S says.
-_ACTION_TYPES = {"/GoTo", "/GoToR", "/GoToE", "/GoToDp", "/Launch", "/Thread", "/URI", "/Sound",
-                 "/Movie", "/Hide", "/Named", "/SubmitForm", "/ResetForm", "/ImportData",
-                 "/SetOCGState", "/Rendition", "/Trans", "/GoTo3DView", "/JavaScript",
-                 "/RichMediaExecute"}
+_ACTION_TYPES = {
+    "/GoTo",
+    "/GoToR",
+    "/GoToE",
+    "/GoToDp",
+    "/Launch",
+    "/Thread",
+    "/URI",
+    "/Sound",
+    "/Movie",
+    "/Hide",
+    "/Named",
+    "/SubmitForm",
+    "/ResetForm",
+    "/ImportData",
+    "/SetOCGState",
+    "/Rendition",
+    "/Trans",
+    "/GoTo3DView",
+    "/JavaScript",
+    "/RichMediaExecute",
+}
 #: The only named actions a viewer may run: page turning.
 _HARMLESS_NAMED = {"/NextPage", "/PrevPage", "/FirstPage", "/LastPage"}
 #: Where an action runs: a link annotation the reader clicks (the only place a web link may be),
@@ -32,19 +50,37 @@ _HARMLESS_NAMED = {"/NextPage", "/PrevPage", "/FirstPage", "/LastPage"}
 _LINK, _OPEN, _ADDITIONAL, _CHAINED, _OTHER = "link", "open", "additional", "chained", "other"
 #: A web link the reader clicks: http or https, a host, nothing a browser would strip or bend
 #: (whitespace, control characters, backslashes).
-_WEB_URI = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][!-\[\]-~]*)?",
-                      re.IGNORECASE | re.ASCII)
+_WEB_URI = re.compile(
+    r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][!-\[\]-~]*)?", re.IGNORECASE | re.ASCII
+)
 #: Annotation types that carry files or rich media.
 _ACTIVE_ANNOTS = {"/FileAttachment", "/RichMedia", "/Movie", "/Sound", "/Screen", "/3D"}
 #: Keys whose presence alone means active content.
-_ACTIVE_KEYS = {"/JS", "/JavaScript", "/EmbeddedFiles", "/EmbeddedFile", "/EF", "/XFA",
-                "/RichMediaContent"}
+_ACTIVE_KEYS = {"/JS", "/JavaScript", "/EmbeddedFiles", "/EmbeddedFile", "/EF", "/XFA", "/RichMediaContent"}
 #: Keys never followed: page content, fonts and images, thumbnails, metadata, structure and
 #: back-links hold data, not actions, and can be large (images are read whole by pypdf).
-_SKIP_KEYS = {"/Contents", "/Resources", "/Thumb", "/Metadata", "/Parent", "/P", "/StructTreeRoot",
-              "/StructParent", "/StructParents", "/PieceInfo", "/ParentTree", "/AP", "/Font",
-              "/XObject", "/ColorSpace", "/Pattern", "/Shading", "/ExtGState", "/Properties",
-              "/Info"}
+_SKIP_KEYS = {
+    "/Contents",
+    "/Resources",
+    "/Thumb",
+    "/Metadata",
+    "/Parent",
+    "/P",
+    "/StructTreeRoot",
+    "/StructParent",
+    "/StructParents",
+    "/PieceInfo",
+    "/ParentTree",
+    "/AP",
+    "/Font",
+    "/XObject",
+    "/ColorSpace",
+    "/Pattern",
+    "/Shading",
+    "/ExtGState",
+    "/Properties",
+    "/Info",
+}
 MAX_PDF_OBJECTS = 200_000
 #: A complete PDF ends with %%EOF; writers may add a little padding after it.
 _EOF_WINDOW = 4096
@@ -124,8 +160,7 @@ def check_pdf(fh: BinaryIO) -> None:
                     if "/A" in obj and obj.get("/Type") != "/Measure":  # a measure's /A is data
                         is_link = obj.get("/Subtype") == "/Link"
                         run_from(obj.raw_get("/A"), _LINK if is_link else _OTHER)
-                    if "/OpenAction" in obj and not isinstance(obj["/OpenAction"].get_object(),
-                                                               ArrayObject):
+                    if "/OpenAction" in obj and not isinstance(obj["/OpenAction"].get_object(), ArrayObject):
                         run_from(obj.raw_get("/OpenAction"), _OPEN)  # an array is a destination
                     if "/AA" in obj:
                         triggers = obj["/AA"].get_object()
@@ -137,19 +172,32 @@ def check_pdf(fh: BinaryIO) -> None:
                         run_from(obj.raw_get("/Next"), _CHAINED)
                     for name, value in obj.items():
                         if name not in _SKIP_KEYS and isinstance(
-                                value, IndirectObject | DictionaryObject | ArrayObject):
+                            value, IndirectObject | DictionaryObject | ArrayObject
+                        ):
                             stack.append(value)
                 elif isinstance(obj, ArrayObject):
-                    stack.extend(v for v in obj if isinstance(v, IndirectObject | DictionaryObject |
-                                                               ArrayObject))
+                    stack.extend(
+                        v for v in obj if isinstance(v, IndirectObject | DictionaryObject | ArrayObject)
+                    )
             for action, places in actions.values():
                 for where in places or {_OTHER}:
                     if not _harmless_action(action, where, reader):
                         raise UploadRejected("pdf_active_content")
     except UploadRejected:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError,
-            RecursionError, AssertionError, UnicodeError, io.UnsupportedOperation):
+    except (
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        OSError,
+        RecursionError,
+        AssertionError,
+        UnicodeError,
+        io.UnsupportedOperation,
+    ):
         raise UploadRejected("pdf_broken") from None
 
 
@@ -176,9 +224,11 @@ def _internal_destination(dest: Any, reader: PdfReader) -> bool:
         return True
     if isinstance(dest, ArrayObject) and dest and isinstance(dest[0], IndirectObject):
         page = dest[0]
-        return any(p.indirect_reference is not None
-                   and (p.indirect_reference.idnum, p.indirect_reference.generation)
-                   == (page.idnum, page.generation) for p in reader.pages)
+        return any(
+            p.indirect_reference is not None
+            and (p.indirect_reference.idnum, p.indirect_reference.generation) == (page.idnum, page.generation)
+            for p in reader.pages
+        )
     return False
 
 

@@ -47,20 +47,31 @@ class S3Storage(StorageBackend):
     """Files in ``bucket`` under ``prefix``. Keys are validated exactly as LocalStorage does
     (``validate_key``) before any request is made. The boto3 client is thread-safe and shared."""
 
-    def __init__(self, bucket: str, *, prefix: str = "", client: Any = None,
-                 endpoint_url: str | None = None,
-                 region: str | None = None, access_key_id: str | None = None,
-                 secret_access_key: str | None = None, part_size: int = PART_SIZE,
-                 spool_max: int = SPOOL_MAX):
+    def __init__(
+        self,
+        bucket: str,
+        *,
+        prefix: str = "",
+        client: Any = None,
+        endpoint_url: str | None = None,
+        region: str | None = None,
+        access_key_id: str | None = None,
+        secret_access_key: str | None = None,
+        part_size: int = PART_SIZE,
+        spool_max: int = SPOOL_MAX,
+    ):
         if not bucket:
             raise StorageError("S3 storage needs a bucket (S3_BUCKET)")
         self.bucket = bucket
         self.prefix = validate_prefix(prefix or "")
         self.part_size = max(part_size, 5 * 1024 * 1024)
         self.spool_max = spool_max
-        self.client = client or make_client(endpoint_url=endpoint_url, region=region,
-                                            access_key_id=access_key_id,
-                                            secret_access_key=secret_access_key)
+        self.client = client or make_client(
+            endpoint_url=endpoint_url,
+            region=region,
+            access_key_id=access_key_id,
+            secret_access_key=secret_access_key,
+        )
 
     def __repr__(self) -> str:
         return f"S3Storage(bucket={self.bucket!r}, prefix={self.prefix!r})"
@@ -92,31 +103,35 @@ class S3Storage(StorageBackend):
                 if len(buffer) >= self.part_size:
                     if upload_id is None:
                         upload_id = self.client.create_multipart_upload(
-                            Bucket=self.bucket, Key=object_key,
-                            ContentType="application/octet-stream")["UploadId"]
+                            Bucket=self.bucket, Key=object_key, ContentType="application/octet-stream"
+                        )["UploadId"]
                     parts.append(self._upload_part(object_key, upload_id, len(parts) + 1, buffer))
                     buffer = bytearray()
             if upload_id is None:
-                self.client.put_object(Bucket=self.bucket, Key=object_key, Body=bytes(buffer),
-                                       ContentType="application/octet-stream")
+                self.client.put_object(
+                    Bucket=self.bucket,
+                    Key=object_key,
+                    Body=bytes(buffer),
+                    ContentType="application/octet-stream",
+                )
             else:
                 if buffer:
                     parts.append(self._upload_part(object_key, upload_id, len(parts) + 1, buffer))
                 self.client.complete_multipart_upload(
-                    Bucket=self.bucket, Key=object_key, UploadId=upload_id,
-                    MultipartUpload={"Parts": parts})
+                    Bucket=self.bucket, Key=object_key, UploadId=upload_id, MultipartUpload={"Parts": parts}
+                )
         except BaseException:
             if upload_id is not None:
                 # The first error is the one to report.
                 with contextlib.suppress(Exception):
-                    self.client.abort_multipart_upload(Bucket=self.bucket, Key=object_key,
-                                                       UploadId=upload_id)
+                    self.client.abort_multipart_upload(Bucket=self.bucket, Key=object_key, UploadId=upload_id)
             raise
         return StoredFile(key=key, size=size, sha256=digest.hexdigest())
 
     def _upload_part(self, object_key: str, upload_id: str, number: int, body: bytearray) -> dict:
-        response = self.client.upload_part(Bucket=self.bucket, Key=object_key, UploadId=upload_id,
-                                           PartNumber=number, Body=body)
+        response = self.client.upload_part(
+            Bucket=self.bucket, Key=object_key, UploadId=upload_id, PartNumber=number, Body=body
+        )
         return {"PartNumber": number, "ETag": response["ETag"]}
 
     # -- reading -----------------------------------------------------------------------------
@@ -182,7 +197,7 @@ class S3Storage(StorageBackend):
         paginator = self.client.get_paginator("list_objects_v2")
         for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
             for item in page.get("Contents", []):
-                key = item["Key"][len(self.prefix):]
+                key = item["Key"][len(self.prefix) :]
                 try:
                     yield validate_key(key)
                 except StorageError:
@@ -197,39 +212,55 @@ class S3Storage(StorageBackend):
         return None
 
     # -- serving -----------------------------------------------------------------------------
-    def presigned_url(self, key: str, *, content_type: str, content_disposition: str,
-                      expires: int = 60) -> str:
+    def presigned_url(
+        self, key: str, *, content_type: str, content_disposition: str, expires: int = 60
+    ) -> str:
         """A URL that lets its holder GET the file for ``expires`` seconds, answered with the
         given Content-Type and Content-Disposition. Only hand it out after the access check."""
         url: str = self.client.generate_presigned_url(
             "get_object",
-            Params={"Bucket": self.bucket, "Key": self._object_key(key),
-                    "ResponseContentType": content_type,
-                    "ResponseContentDisposition": content_disposition,
-                    "ResponseCacheControl": "private, no-store"},
+            Params={
+                "Bucket": self.bucket,
+                "Key": self._object_key(key),
+                "ResponseContentType": content_type,
+                "ResponseContentDisposition": content_disposition,
+                "ResponseCacheControl": "private, no-store",
+            },
             ExpiresIn=expires,
         )
         return url
 
 
-def make_client(*, endpoint_url: str | None = None, region: str | None = None,
-                access_key_id: str | None = None, secret_access_key: str | None = None) -> Any:
+def make_client(
+    *,
+    endpoint_url: str | None = None,
+    region: str | None = None,
+    access_key_id: str | None = None,
+    secret_access_key: str | None = None,
+) -> Any:
     """A boto3 S3 client. Credentials not given here come from boto3's usual chain
     (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, ~/.aws, an instance role). A custom endpoint
     (MinIO, a local test server) gets path-style addressing."""
     import boto3
     from botocore.config import Config
 
-    options: dict[str, Any] = {"signature_version": "s3v4",
-                     "retries": {"max_attempts": 4, "mode": "standard"},
-                     "connect_timeout": 5, "read_timeout": 60}
+    options: dict[str, Any] = {
+        "signature_version": "s3v4",
+        "retries": {"max_attempts": 4, "mode": "standard"},
+        "connect_timeout": 5,
+        "read_timeout": 60,
+    }
     if endpoint_url:
         options["s3"] = {"addressing_style": "path"}
     session = boto3.session.Session()
-    return session.client("s3", endpoint_url=endpoint_url or None, region_name=region or "us-east-1",
-                          aws_access_key_id=access_key_id or None,
-                          aws_secret_access_key=secret_access_key or None,
-                          config=Config(**options))
+    return session.client(
+        "s3",
+        endpoint_url=endpoint_url or None,
+        region_name=region or "us-east-1",
+        aws_access_key_id=access_key_id or None,
+        aws_secret_access_key=secret_access_key or None,
+        config=Config(**options),
+    )
 
 
 def _raise_missing(exc: Exception, key: str) -> None:

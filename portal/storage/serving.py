@@ -29,25 +29,125 @@ _EXTENSIONS: dict[str, tuple[str, ...]] = {
 #: Extensions that say what a file is (replaced when they say something else); any other
 #: ending ("Surat No. 12") is part of the name and kept.
 _TYPE_EXTENSIONS = {
-    "pdf", "png", "jpg", "jpeg", "jpe", "jfif", "gif", "bmp", "tif", "tiff", "webp", "heic",
-    "heif", "avif", "svg", "svgz", "ico", "htm", "html", "xhtml", "shtml", "mht", "mhtml", "xml",
-    "xsl", "zip", "rar", "7z", "gz", "tgz", "tar", "bz2", "xz", "cab", "iso", "img", "doc",
-    "docx", "docm", "dot", "xls", "xlsx", "xlsm", "ppt", "pptx", "pptm", "odt", "ods", "odp",
-    "rtf", "txt", "csv", "md", "exe", "com", "bat", "cmd", "scr", "msi", "msp", "pif", "cpl",
-    "dll", "sys", "js", "jse", "mjs", "vbs", "vbe", "wsf", "wsh", "ps1", "psm1", "sh", "py",
-    "pl", "rb", "php", "jar", "apk", "app", "dmg", "lnk", "url", "hta", "reg", "inf", "chm",
-    "mp4", "m4v", "mov", "avi", "wmv", "mkv", "webm", "mp3", "wav", "vtt", "srt", "swf", "eml",
+    "pdf",
+    "png",
+    "jpg",
+    "jpeg",
+    "jpe",
+    "jfif",
+    "gif",
+    "bmp",
+    "tif",
+    "tiff",
+    "webp",
+    "heic",
+    "heif",
+    "avif",
+    "svg",
+    "svgz",
+    "ico",
+    "htm",
+    "html",
+    "xhtml",
+    "shtml",
+    "mht",
+    "mhtml",
+    "xml",
+    "xsl",
+    "zip",
+    "rar",
+    "7z",
+    "gz",
+    "tgz",
+    "tar",
+    "bz2",
+    "xz",
+    "cab",
+    "iso",
+    "img",
+    "doc",
+    "docx",
+    "docm",
+    "dot",
+    "xls",
+    "xlsx",
+    "xlsm",
+    "ppt",
+    "pptx",
+    "pptm",
+    "odt",
+    "ods",
+    "odp",
+    "rtf",
+    "txt",
+    "csv",
+    "md",
+    "exe",
+    "com",
+    "bat",
+    "cmd",
+    "scr",
+    "msi",
+    "msp",
+    "pif",
+    "cpl",
+    "dll",
+    "sys",
+    "js",
+    "jse",
+    "mjs",
+    "vbs",
+    "vbe",
+    "wsf",
+    "wsh",
+    "ps1",
+    "psm1",
+    "sh",
+    "py",
+    "pl",
+    "rb",
+    "php",
+    "jar",
+    "apk",
+    "app",
+    "dmg",
+    "lnk",
+    "url",
+    "hta",
+    "reg",
+    "inf",
+    "chm",
+    "mp4",
+    "m4v",
+    "mov",
+    "avi",
+    "wmv",
+    "mkv",
+    "webm",
+    "mp3",
+    "wav",
+    "vtt",
+    "srt",
+    "swf",
+    "eml",
 }
 #: Device names Windows will not save a file under, with any extension (CON.pdf, nul.tar.gz),
 #: also with trailing spaces ("AUX .pdf") and superscript digits (COM¹).
-_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", "CLOCK$",
-                     *(f"{d}{n}" for d in ("COM", "LPT") for n in "0123456789\u00b9\u00b2\u00b3")}
+_WINDOWS_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    "CONIN$",
+    "CONOUT$",
+    "CLOCK$",
+    *(f"{d}{n}" for d in ("COM", "LPT") for n in "0123456789\u00b9\u00b2\u00b3"),
+}
 #: Characters no Windows file name may hold.
 _WINDOWS_FORBIDDEN = str.maketrans({c: "_" for c in '<>:"/\\|?*'})
 
 
-def download_filename(name: str | None, content_type: str | None = None, *,
-                      default: str = "download") -> str:
+def download_filename(name: str | None, content_type: str | None = None, *, default: str = "download") -> str:
     """The name a browser saves a served file under: cleaned (see clean_filename), ending with
     the extension of the type actually served (PNG bytes uploaded as ``ktp.pdf`` download as
     ``ktp.png``), safe on Windows (no reserved device name such as CON or LPT1 before the first
@@ -70,8 +170,9 @@ def download_filename(name: str | None, content_type: str | None = None, *,
     return f"{stem}.{ext}" if ext else stem
 
 
-def content_disposition(download_name: str, *, as_attachment: bool = True,
-                        content_type: str | None = None) -> str:
+def content_disposition(
+    download_name: str, *, as_attachment: bool = True, content_type: str | None = None
+) -> str:
     """``attachment; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded>``, both
     made from download_filename (RFC 6266)."""
     name = download_filename(download_name, content_type)
@@ -83,8 +184,9 @@ def content_disposition(download_name: str, *, as_attachment: bool = True,
     return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-def safe_download_response(key: str, download_name: str, content_type: str, *,
-                           as_attachment: bool = True) -> BaseResponse:
+def safe_download_response(
+    key: str, download_name: str, content_type: str, *, as_attachment: bool = True
+) -> BaseResponse:
     """A response sending the stored file ``key``. Raises NotFoundError when it is missing or the
     key is malformed. With X_ACCEL_REDIRECT_PREFIX set and a local backend, the body is empty and
     nginx sends the file (the prefix is an ``internal`` location aliased to UPLOAD_ROOT);
@@ -106,10 +208,12 @@ def safe_download_response(key: str, download_name: str, content_type: str, *,
     if as_attachment and presign is not None and current_app.config.get("S3_PRESIGNED_DOWNLOADS"):
         # The caller has checked access: send the browser to the object store with a URL that
         # works for a minute and answers with our Content-Type and Content-Disposition.
-        url = presign(key, content_type=content_type,
-                      content_disposition=content_disposition(download_name,
-                                                                content_type=content_type),
-                      expires=int(current_app.config.get("S3_PRESIGN_SECONDS") or 60))
+        url = presign(
+            key,
+            content_type=content_type,
+            content_disposition=content_disposition(download_name, content_type=content_type),
+            expires=int(current_app.config.get("S3_PRESIGN_SECONDS") or 60),
+        )
         response = redirect(url, code=302)
         response.headers["Cache-Control"] = "private, no-store"
         response.headers["Referrer-Policy"] = "no-referrer"
@@ -121,8 +225,14 @@ def safe_download_response(key: str, download_name: str, content_type: str, *,
         response.headers["Content-Type"] = content_type
         response.headers["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(key, safe="/")
     elif path is not None:
-        response = send_file(path, mimetype=content_type, conditional=True, etag=True,
-                             max_age=0, last_modified=storage.modified(key))
+        response = send_file(
+            path,
+            mimetype=content_type,
+            conditional=True,
+            etag=True,
+            max_age=0,
+            last_modified=storage.modified(key),
+        )
     else:
         # A remote backend: its open() gives a seekable local spool, so Range requests are
         # answered by seeking in it (Werkzeug's FileWrapper; a server's own wrapper may not seek).
@@ -136,7 +246,8 @@ def safe_download_response(key: str, download_name: str, content_type: str, *,
         response.make_conditional(request.environ, accept_ranges=True, complete_length=size)
     response.headers["Content-Type"] = content_type
     response.headers["Content-Disposition"] = content_disposition(
-        download_name, as_attachment=as_attachment, content_type=content_type)
+        download_name, as_attachment=as_attachment, content_type=content_type
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response

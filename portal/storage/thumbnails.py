@@ -20,8 +20,9 @@ THUMBNAIL_SIZE = 240
 _MAX_RENDER = 2 * THUMBNAIL_SIZE
 
 
-def make_thumbnail(storage: StorageBackend, key: str, content_type: str, *,
-                   key_prefix: str = "thumbnails/") -> StoredFile | None:
+def make_thumbnail(
+    storage: StorageBackend, key: str, content_type: str, *, key_prefix: str = "thumbnails/"
+) -> StoredFile | None:
     """Store a preview of the file at ``key`` and return it, or None when none can be made
     (an unknown type, a PDF pdfium cannot render): the page then shows the file's name only."""
     try:

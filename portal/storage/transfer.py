@@ -115,14 +115,15 @@ class TransferReport:
     def lines(self) -> list[str]:
         out = [f"missing: {item}" for item in self.missing]
         out += [f"sha256 differs: {item}" for item in self.mismatched]
-        out.append(f"{len(self.copied)} copied, {len(self.skipped)} already present, "
-                   f"{len(self.checked)} checked, {len(self.missing)} missing, "
-                   f"{len(self.mismatched)} with a different sha256")
+        out.append(
+            f"{len(self.copied)} copied, {len(self.skipped)} already present, "
+            f"{len(self.checked)} checked, {len(self.missing)} missing, "
+            f"{len(self.mismatched)} with a different sha256"
+        )
         return out
 
 
-def copy_files(source: StorageBackend, target: StorageBackend,
-               refs: list[FileRef]) -> TransferReport:
+def copy_files(source: StorageBackend, target: StorageBackend, refs: list[FileRef]) -> TransferReport:
     """Copy every referenced file from ``source`` to ``target`` under the same key, then read it
     back from ``target`` and compare sha256 (with the database's value where it has one, else
     with the source's). A file already in ``target`` with the right sha256 is skipped, so the

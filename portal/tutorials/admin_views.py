@@ -74,21 +74,26 @@ def edit(tutorial_id: int):
     return _tutorial_page(tutorial, form=form, status=400 if request.method == "POST" else 200)
 
 
-def _tutorial_page(tutorial, *, form=None, errors=None, embed_form=None, rows=None, end=None,
-                   status=200):
+def _tutorial_page(tutorial, *, form=None, errors=None, embed_form=None, rows=None, end=None, status=200):
     if form is None:
         form = TutorialForm(obj=tutorial, formdata=None)
         form.category_id.choices = [SelectChoice(v, n) for v, n in _category_choices()]
         form.category_id.data = str(tutorial.category_id or "")
     embed_form = embed_form or EmbedForm(formdata=None, embed_url=tutorial.embed_url or "")
     return render_template(
-        "tutorials/admin/edit.html", tutorial=tutorial, form=form, embed_form=embed_form,
-        upload_form=TutorialUploadForm(formdata=None), errors=errors or {},
+        "tutorials/admin/edit.html",
+        tutorial=tutorial,
+        form=form,
+        embed_form=embed_form,
+        upload_form=TutorialUploadForm(formdata=None),
+        errors=errors or {},
         rows=rows or editing.chapter_rows(tutorial),
         end=end if end is not None else _default_end(tutorial),
-        action_form=ActionForm(), mappings=editing.stage_mappings(tutorial),
-        stage_label=stage_label, category_names=dict(
-            (int(v), n) for v, n in _category_choices() if v)), status
+        action_form=ActionForm(),
+        mappings=editing.stage_mappings(tutorial),
+        stage_label=stage_label,
+        category_names=dict((int(v), n) for v, n in _category_choices() if v),
+    ), status
 
 
 def _default_end(tutorial) -> str:
@@ -153,16 +158,23 @@ def chapters(tutorial_id: int):
     titles_id = request.form.getlist("title_id")
     titles_en = request.form.getlist("title_en")
     count = min(len(starts), len(ids), len(titles_id), len(titles_en), 100)
-    rows = [editing.ChapterRow(starts[i][:20], ids[i][:40], titles_id[i][:200], titles_en[i][:200])
-            for i in range(count)]
+    rows = [
+        editing.ChapterRow(starts[i][:20], ids[i][:40], titles_id[i][:200], titles_en[i][:200])
+        for i in range(count)
+    ]
     end = (request.form.get("end") or "")[:20]
     try:
         editing.save_chapter_rows(tutorial, rows, end, _me())
     except (TutorialError, vtt.VttError, UploadRejected) as exc:
         db.session.rollback()
         message = exc.message() if isinstance(exc, UploadRejected) else str(exc)
-        return _tutorial_page(tutorial, errors={"chapter_rows": message},
-                              rows=rows + [editing.ChapterRow("", "", "", "")], end=end, status=400)
+        return _tutorial_page(
+            tutorial,
+            errors={"chapter_rows": message},
+            rows=rows + [editing.ChapterRow("", "", "", "")],
+            end=end,
+            status=400,
+        )
     flash(_("The chapters were saved."), "success")
     return redirect(url_for("admin.tutorials.edit", tutorial_id=tutorial.id) + "#chapters")
 
@@ -189,14 +201,26 @@ def stages(tutorial_id: int):
             error = str(exc)
         else:
             flash(_("The stages were mapped."), "success")
-            return redirect(url_for("admin.tutorials.stages", tutorial_id=tutorial.id,
-                                    category=category_id or ""))
-    current = {m.stage_key: (m.chapter_id or editing.WHOLE_VIDEO)
-               for m in editing.stage_mappings(tutorial) if m.category_id == category_id}
-    return render_template("tutorials/admin/stages.html", tutorial=tutorial, choices=choices,
-                           category_id=category_id, stage_keys=STAGE_KEYS, stage_label=stage_label,
-                           current=current, whole=editing.WHOLE_VIDEO, error=error,
-                           action_form=ActionForm()), 400 if error else 200
+            return redirect(
+                url_for("admin.tutorials.stages", tutorial_id=tutorial.id, category=category_id or "")
+            )
+    current = {
+        m.stage_key: (m.chapter_id or editing.WHOLE_VIDEO)
+        for m in editing.stage_mappings(tutorial)
+        if m.category_id == category_id
+    }
+    return render_template(
+        "tutorials/admin/stages.html",
+        tutorial=tutorial,
+        choices=choices,
+        category_id=category_id,
+        stage_keys=STAGE_KEYS,
+        stage_label=stage_label,
+        current=current,
+        whole=editing.WHOLE_VIDEO,
+        error=error,
+        action_form=ActionForm(),
+    ), 400 if error else 200
 
 
 @bp.route("/<id:tutorial_id>/publish", methods=["POST"])
@@ -210,6 +234,5 @@ def publish(tutorial_id: int):
     except TutorialError as exc:
         flash(str(exc), "danger")
     else:
-        flash(_("The video guide is published.") if publish else _("The video guide is hidden."),
-              "success")
+        flash(_("The video guide is published.") if publish else _("The video guide is hidden."), "success")
     return redirect(url_for("admin.tutorials.edit", tutorial_id=tutorial.id))

@@ -43,8 +43,14 @@ def list_tutorials(after: int | None = None, limit: int = PAGE_SIZE) -> tuple[li
     return fetch_page(stmt.order_by(Tutorial.id), limit)
 
 
-TUTORIAL_TEXT_FIELDS = ("title_id", "title_en", "description_id", "description_en",
-                        "transcript_id", "transcript_en")
+TUTORIAL_TEXT_FIELDS = (
+    "title_id",
+    "title_en",
+    "description_id",
+    "description_en",
+    "transcript_id",
+    "transcript_en",
+)
 
 
 def save_tutorial(tutorial: Tutorial | None, data: dict[str, Any], actor: User) -> Tutorial:
@@ -61,8 +67,13 @@ def save_tutorial(tutorial: Tutorial | None, data: dict[str, Any], actor: User) 
     if data.get("duration_seconds") is not None:
         tutorial.duration_seconds = float(data["duration_seconds"])
     db.session.flush()
-    audit(actor, "tutorial.create" if creating else "tutorial.update", "tutorial", tutorial.id,
-          tutorial.title_id)
+    audit(
+        actor,
+        "tutorial.create" if creating else "tutorial.update",
+        "tutorial",
+        tutorial.id,
+        tutorial.title_id,
+    )
     db.session.flush()
     return tutorial
 
@@ -99,7 +110,7 @@ CHAPTER_ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 
 
 def parse_time(text: str) -> float | None:
-    """"75", "1:15", "01:15.5" or "0:01:15" -> seconds; None when unreadable."""
+    """ "75", "1:15", "01:15.5" or "0:01:15" -> seconds; None when unreadable."""
     text = (text or "").strip()
     match = _TIME_RE.match(text)
     if not match:
@@ -138,27 +149,29 @@ def chapters_from_rows(rows: list[ChapterRow], end: str) -> tuple[str, dict[str,
     for n, row in enumerate(filled, 1):
         start = parse_time(row.start)
         if start is None:
-            raise TutorialError(_("Chapter %(n)s: write the start time as minutes:seconds, for example "
-                               "1:30.", n=n))
+            raise TutorialError(
+                _("Chapter %(n)s: write the start time as minutes:seconds, for example 1:30.", n=n)
+            )
         title = " ".join((row.title_id or "").split())
         if not title:
             raise TutorialError(_("Chapter %(n)s: give it an Indonesian title.", n=n))
         chapter_id = (row.chapter_id or "").strip().lower() or f"chapter-{n}"
         if not CHAPTER_ID_RE.fullmatch(chapter_id):
-            raise TutorialError(_("Chapter %(n)s: the id may use only lower-case letters, digits, - and _.",
-                               n=n))
+            raise TutorialError(
+                _("Chapter %(n)s: the id may use only lower-case letters, digits, - and _.", n=n)
+            )
         if chapter_id in titles_en:
             raise TutorialError(_("Chapter %(n)s: the id %(id)s is used twice.", n=n, id=chapter_id))
         if starts and start <= starts[-1]:
-            raise TutorialError(_("Chapter %(n)s starts before the chapter above it; list chapters in "
-                               "time order.", n=n))
+            raise TutorialError(
+                _("Chapter %(n)s starts before the chapter above it; list chapters in time order.", n=n)
+            )
         starts.append(start)
         titles_en[chapter_id] = " ".join((row.title_en or "").split()).replace("-->", "->")
         cues.append(vtt.Cue(start=start, end=0, text=title.replace("-->", "->"), id=chapter_id))
     last_end = parse_time(end)
     if last_end is None or last_end <= starts[-1]:
-        raise TutorialError(_("Give the end of the last chapter (the length of the video), after its "
-                           "start."))
+        raise TutorialError(_("Give the end of the last chapter (the length of the video), after its start."))
     ends = [*starts[1:], last_end]
     cues = [vtt.Cue(start=c.start, end=e, text=c.text, id=c.id) for c, e in zip(cues, ends, strict=True)]
     return vtt.serialize(cues), titles_en
@@ -167,32 +180,39 @@ def chapters_from_rows(rows: list[ChapterRow], end: str) -> tuple[str, dict[str,
 def save_chapter_rows(tutorial: Tutorial, rows: list[ChapterRow], end: str, actor: User) -> None:
     text, titles_en = chapters_from_rows(rows, end)
     tutorial_services.attach_chapters(tutorial, text.encode("utf-8"), titles_en)
-    audit(actor, "tutorial.chapters", "tutorial", tutorial.id, "Chapters edited",
-          chapters=list(titles_en))
+    audit(actor, "tutorial.chapters", "tutorial", tutorial.id, "Chapters edited", chapters=list(titles_en))
     db.session.flush()
 
 
 def chapter_rows(tutorial: Tutorial, spare: int = 3) -> list[ChapterRow]:
-    rows = [ChapterRow(vtt.format_timestamp(ch["start"]).removeprefix("00:"), ch["id"],
-                       ch["title"].get("id", ""), ch["title"].get("en", ""))
-            for ch in tutorial.chapters_json or []]
+    rows = [
+        ChapterRow(
+            vtt.format_timestamp(ch["start"]).removeprefix("00:"),
+            ch["id"],
+            ch["title"].get("id", ""),
+            ch["title"].get("en", ""),
+        )
+        for ch in tutorial.chapters_json or []
+    ]
     return rows + [ChapterRow("", "", "", "") for _ in range(spare)]
 
 
 def stage_mappings(tutorial: Tutorial) -> list[StageTutorial]:
     """The stages (per category or general) that show this tutorial."""
-    return list(db.session.scalars(
-        select(StageTutorial).where(StageTutorial.tutorial_id == tutorial.id)
-        .order_by(StageTutorial.category_id, StageTutorial.stage_key)
-    ))
+    return list(
+        db.session.scalars(
+            select(StageTutorial)
+            .where(StageTutorial.tutorial_id == tutorial.id)
+            .order_by(StageTutorial.category_id, StageTutorial.stage_key)
+        )
+    )
 
 
 WHOLE_VIDEO = "__whole__"
 
 
 @atomic_service
-def map_stages(tutorial: Tutorial, category_id: int | None, choices: dict[str, str],
-               actor: User) -> None:
+def map_stages(tutorial: Tutorial, category_id: int | None, choices: dict[str, str], actor: User) -> None:
     """For each stage: "" leaves it alone, "-" removes this tutorial from it, WHOLE_VIDEO shows
     the whole video, else a chapter id. For one category, or general (None)."""
     changed = {}
@@ -200,18 +220,31 @@ def map_stages(tutorial: Tutorial, category_id: int | None, choices: dict[str, s
         if stage_key not in STAGES or not choice:
             continue
         if choice == "-":
-            condition = (StageTutorial.category_id.is_(None) if category_id is None
-                         else StageTutorial.category_id == category_id)
-            db.session.execute(delete(StageTutorial).where(
-                StageTutorial.stage_key == stage_key, StageTutorial.tutorial_id == tutorial.id,
-                condition))
+            condition = (
+                StageTutorial.category_id.is_(None)
+                if category_id is None
+                else StageTutorial.category_id == category_id
+            )
+            db.session.execute(
+                delete(StageTutorial).where(
+                    StageTutorial.stage_key == stage_key, StageTutorial.tutorial_id == tutorial.id, condition
+                )
+            )
         else:
-            tutorial_services.map_stage(stage_key, tutorial,
-                                        None if choice == WHOLE_VIDEO else choice, category_id)
+            tutorial_services.map_stage(
+                stage_key, tutorial, None if choice == WHOLE_VIDEO else choice, category_id
+            )
         changed[stage_key] = choice
     if changed:
-        audit(actor, "tutorial.map_stages", "tutorial", tutorial.id, "Stages mapped",
-              category_id=category_id, stages=changed)
+        audit(
+            actor,
+            "tutorial.map_stages",
+            "tutorial",
+            tutorial.id,
+            "Stages mapped",
+            category_id=category_id,
+            stages=changed,
+        )
     db.session.flush()
 
 
@@ -219,6 +252,11 @@ def set_tutorial_published(tutorial: Tutorial, published: bool, actor: User) -> 
     if published:
         tutorial_services.check_publishable(tutorial)
     tutorial.published = published
-    audit(actor, "tutorial.publish" if published else "tutorial.unpublish", "tutorial", tutorial.id,
-          tutorial.title_id)
+    audit(
+        actor,
+        "tutorial.publish" if published else "tutorial.unpublish",
+        "tutorial",
+        tutorial.id,
+        tutorial.title_id,
+    )
     db.session.flush()

@@ -20,15 +20,26 @@ class TutorialForm(FlaskForm):
     description_id = StrippedText(_l("Description (Indonesian)"), validators=[Length(max=5000)])
     description_en = StrippedText(_l("Description (English)"), validators=[Length(max=5000)])
     category_id = SelectField(_l("Permit type (empty: for every permit)"), choices=[], coerce=str)
-    duration_seconds = DecimalField(_l("Length of the video (seconds)"), places=None,
-                                    validators=[Optional(), NumberRange(min=0, max=36000)])
+    duration_seconds = DecimalField(
+        _l("Length of the video (seconds)"),
+        places=None,
+        validators=[Optional(), NumberRange(min=0, max=36000)],
+    )
     transcript_id = StrippedText(_l("Transcript (Indonesian)"), validators=[Length(max=100000)])
     transcript_en = StrippedText(_l("Transcript (English)"), validators=[Length(max=100000)])
 
     def data_for_service(self) -> dict[str, Any]:
-        data = {name: getattr(self, name).data for name in (
-            "title_id", "title_en", "description_id", "description_en", "transcript_id",
-            "transcript_en")}
+        data = {
+            name: getattr(self, name).data
+            for name in (
+                "title_id",
+                "title_en",
+                "description_id",
+                "description_en",
+                "transcript_id",
+                "transcript_en",
+            )
+        }
         try:
             data["category_id"] = to_id(self.category_id.data or "")
         except ValueError:
@@ -42,5 +53,8 @@ class TutorialUploadForm(FlaskForm):
 
 
 class EmbedForm(FlaskForm):
-    embed_url = Stripped(_l("Video address (embed URL)"), validators=[Optional(), Length(max=500)],
-                         description=_l("Empty removes it."))
+    embed_url = Stripped(
+        _l("Video address (embed URL)"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("Empty removes it."),
+    )

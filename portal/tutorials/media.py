@@ -75,8 +75,9 @@ def _etag(key: str, size: int, modified: datetime) -> str:
     return hashlib.sha256(f"{key}:{size}:{modified.timestamp()}".encode()).hexdigest()[:32]
 
 
-def media_response(key: str, content_type: str, *, download_name: str, cacheable: bool,
-                   versioned: bool = False) -> Response:
+def media_response(
+    key: str, content_type: str, *, download_name: str, cacheable: bool, versioned: bool = False
+) -> Response:
     """Send the stored file ``key`` for playing in the page. 404 when it is missing.
 
     ``cacheable``: a published tutorial's media may be kept by browsers and shared caches
@@ -118,9 +119,15 @@ def media_response(key: str, content_type: str, *, download_name: str, cacheable
             environ = {k: v for k, v in environ.items() if k != "wsgi.file_wrapper"}
         try:
             if path is not None:
-                response = send_file(path, environ, mimetype=content_type.split(";")[0],
-                                     conditional=True, etag=_etag(key, size, modified),
-                                     last_modified=modified, max_age=None)
+                response = send_file(
+                    path,
+                    environ,
+                    mimetype=content_type.split(";")[0],
+                    conditional=True,
+                    etag=_etag(key, size, modified),
+                    last_modified=modified,
+                    max_age=None,
+                )
             else:
                 response = Response(wrap_file(environ, storage.open(key)), direct_passthrough=True)
                 response.content_length = size

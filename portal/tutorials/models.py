@@ -107,18 +107,28 @@ class RecordingRequest(db.Model):
 
     __tablename__ = "tutorial_recordings"
     __table_args__ = (
-        Index("uq_tutorial_recordings_pending", "category_id", "lang", unique=True,
-              sqlite_where=db.text("state = 'pending'"), postgresql_where=db.text("state = 'pending'")),
+        Index(
+            "uq_tutorial_recordings_pending",
+            "category_id",
+            "lang",
+            unique=True,
+            sqlite_where=db.text("state = 'pending'"),
+            postgresql_where=db.text("state = 'pending'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    category_id: Mapped[int] = mapped_column(ForeignKey("permit_categories.id", ondelete="CASCADE"),
-                                             index=True)
+    category_id: Mapped[int] = mapped_column(
+        ForeignKey("permit_categories.id", ondelete="CASCADE"), index=True
+    )
     lang: Mapped[str] = mapped_column(String(8), default="id", server_default="id")
     viewport: Mapped[str] = mapped_column(String(16), default="phone", server_default="phone")
-    state: Mapped[RecordingState] = mapped_column(str_enum(RecordingState, "recording_state"),
-                                                 default=RecordingState.PENDING,
-                                                 server_default="pending", index=True)
+    state: Mapped[RecordingState] = mapped_column(
+        str_enum(RecordingState, "recording_state"),
+        default=RecordingState.PENDING,
+        server_default="pending",
+        index=True,
+    )
     reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
@@ -135,9 +145,13 @@ class StageTutorial(db.Model):
     __table_args__ = (
         UniqueConstraint("stage_key", "category_id", name="uq_stage_tutorials_stage_category"),
         # NULLs are distinct in a unique constraint: one general row per stage needs its own index.
-        Index("uq_stage_tutorials_general", "stage_key", unique=True,
-              sqlite_where=db.text("category_id IS NULL"),
-              postgresql_where=db.text("category_id IS NULL")),
+        Index(
+            "uq_stage_tutorials_general",
+            "stage_key",
+            unique=True,
+            sqlite_where=db.text("category_id IS NULL"),
+            postgresql_where=db.text("category_id IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -168,8 +182,15 @@ class TutorialView(db.Model):
     tutorial: Mapped[Tutorial] = relationship(lazy="raise")
 
 
-_MEDIA_COLUMNS = ("video_key", "poster_key", "captions_id_key", "captions_en_key", "chapters_key",
-                  "small_video_key", "audio_key")
+_MEDIA_COLUMNS = (
+    "video_key",
+    "poster_key",
+    "captions_id_key",
+    "captions_en_key",
+    "chapters_key",
+    "small_video_key",
+    "audio_key",
+)
 
 
 def stored_files() -> Iterator[FileRef]:

@@ -84,8 +84,13 @@ def _assets_once() -> bool:
     return True
 
 
-def build_player(tutorial: Tutorial, chapter_id: str | None = None, *, view: TutorialView | None = None,
-                 stage_key: str | None = None) -> Player:
+def build_player(
+    tutorial: Tutorial,
+    chapter_id: str | None = None,
+    *,
+    view: TutorialView | None = None,
+    stage_key: str | None = None,
+) -> Player:
     lang = current_language()
     chapters_raw = tutorial.chapters_json or []
     chapter = tutorial.chapter(chapter_id) if chapter_id else None
@@ -94,20 +99,32 @@ def build_player(tutorial: Tutorial, chapter_id: str | None = None, *, view: Tut
     watched = services.watched_chapters(view)
     watch_url = url_for("tutorials.watch", tutorial_id=tutorial.id)
     player = Player(
-        tutorial=tutorial, dom_id=f"tutorial-{stage_key or 'watch'}-{tutorial.id}", lang=lang,
-        title=tutorial.title(lang), description=tutorial.description(lang), start=start,
-        duration=tutorial.duration_seconds or 0.0, watch_url=watch_url, stage_key=stage_key,
-        full_transcript=tutorial.transcript(lang), include_assets=_assets_once(),
+        tutorial=tutorial,
+        dom_id=f"tutorial-{stage_key or 'watch'}-{tutorial.id}",
+        lang=lang,
+        title=tutorial.title(lang),
+        description=tutorial.description(lang),
+        start=start,
+        duration=tutorial.duration_seconds or 0.0,
+        watch_url=watch_url,
+        stage_key=stage_key,
+        full_transcript=tutorial.transcript(lang),
+        include_assets=_assets_once(),
     )
     for ch in chapters_raw:
-        player.chapters.append({
-            "id": ch["id"], "start": ch["start"], "end": ch["end"], "time": _clock(ch["start"]),
-            "title": ch["title"].get(lang) or ch["title"].get("id") or ch["id"],
-            "url": url_for("tutorials.watch", tutorial_id=tutorial.id, chapter=ch["id"]),
-            "watched": ch["id"] in watched,
-            "current": current is not None and ch["id"] == current["id"],
-            "transcript": tutorial.chapter_transcript(ch["id"], lang),
-        })
+        player.chapters.append(
+            {
+                "id": ch["id"],
+                "start": ch["start"],
+                "end": ch["end"],
+                "time": _clock(ch["start"]),
+                "title": ch["title"].get(lang) or ch["title"].get("id") or ch["id"],
+                "url": url_for("tutorials.watch", tutorial_id=tutorial.id, chapter=ch["id"]),
+                "watched": ch["id"] in watched,
+                "current": current is not None and ch["id"] == current["id"],
+                "transcript": tutorial.chapter_transcript(ch["id"], lang),
+            }
+        )
     if chapter:
         player.chapter = next(c for c in player.chapters if c["id"] == chapter["id"])
     if tutorial.embed_url and not tutorial.video_key:
@@ -126,9 +143,14 @@ def build_player(tutorial: Tutorial, chapter_id: str | None = None, *, view: Tut
         player.poster_url = _media(tutorial, "poster")
     for code in ("id", "en"):
         if getattr(tutorial, f"captions_{code}_key"):
-            player.captions.append({"lang": code, "label": CAPTION_LABELS[code],
-                                    "url": _media(tutorial, f"captions-{code}"),
-                                    "default": code == lang})
+            player.captions.append(
+                {
+                    "lang": code,
+                    "label": CAPTION_LABELS[code],
+                    "url": _media(tutorial, f"captions-{code}"),
+                    "default": code == lang,
+                }
+            )
     if player.captions and not any(t["default"] for t in player.captions):
         player.captions[0]["default"] = True
     if tutorial.chapters_key:
@@ -147,8 +169,9 @@ def panel_context(stage_key: str, category_id: int | None = None) -> Player | No
     view = None
     if current_user.is_authenticated:
         view = services.views_for(current_user.id, [choice.tutorial.id]).get(choice.tutorial.id)
-    return build_player(choice.tutorial, choice.chapter["id"] if choice.chapter else None,
-                        view=view, stage_key=stage_key)
+    return build_player(
+        choice.tutorial, choice.chapter["id"] if choice.chapter else None, view=view, stage_key=stage_key
+    )
 
 
 #: Seconds a rendered panel is kept per process (dropped at once in this process, and within
@@ -156,8 +179,7 @@ def panel_context(stage_key: str, category_id: int | None = None) -> Player | No
 PANEL_CACHE_SECONDS = 300
 
 
-def cached_panel(stage_key: str, category_id: int | None,
-                 render: Callable[..., Markup]) -> Markup:
+def cached_panel(stage_key: str, category_id: int | None, render: Callable[..., Markup]) -> Markup:
     """The rendered "Watch how" panel (template global ``cached_tutorial_panel``). For an
     anonymous visitor it is the same for everyone in one language, so it is rendered once per
     stage, category and language and kept (portal.cache.local); a logged-in person's panel

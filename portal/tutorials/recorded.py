@@ -36,8 +36,15 @@ class Outputs:
     transcripts: dict[str, dict[str, str]] = field(default_factory=dict)  # chapter -> lang -> text
 
 
-_KEY_ATTRS = ("video_key", "small_video_key", "audio_key", "poster_key", "captions_id_key",
-              "captions_en_key", "chapters_key")
+_KEY_ATTRS = (
+    "video_key",
+    "small_video_key",
+    "audio_key",
+    "poster_key",
+    "captions_id_key",
+    "captions_en_key",
+    "chapters_key",
+)
 
 
 def guide_slug(category_slug: str, lang: str = "id", viewport: str = "phone") -> str:
@@ -48,9 +55,12 @@ def guide_slug(category_slug: str, lang: str = "id", viewport: str = "phone") ->
 
 
 def _store_jpeg(data: bytes) -> str:
-    checked = check_upload(FileStorage(stream=BytesIO(data), filename="poster.jpg"),
-                           {FileKind.JPEG}, services.DEFAULT_POSTER_MAX_BYTES,
-                           key_prefix=services.KEY_PREFIX)
+    checked = check_upload(
+        FileStorage(stream=BytesIO(data), filename="poster.jpg"),
+        {FileKind.JPEG},
+        services.DEFAULT_POSTER_MAX_BYTES,
+        key_prefix=services.KEY_PREFIX,
+    )
     delete_file_on_rollback(get_storage(), checked.stored.key)
     return checked.stored.key
 
@@ -62,16 +72,31 @@ def _store_audio(path) -> str:
     return key
 
 
-def publish_guide(category: PermitCategory, outputs: Outputs, steps: list[dict], *,
-                  lang: str, viewport: str, form_version_id: int | None,
-                  form_version_number: int | None, commit: bool = True) -> Tutorial:
+def publish_guide(
+    category: PermitCategory,
+    outputs: Outputs,
+    steps: list[dict],
+    *,
+    lang: str,
+    viewport: str,
+    form_version_id: int | None,
+    form_version_number: int | None,
+    commit: bool = True,
+) -> Tutorial:
     """Make (or replace) the category's recorded guide from ``outputs`` and point its stages at
     its chapters. Stages the guide has no chapter for go back to the general guide."""
     slug = guide_slug(category.slug, lang, viewport)
     found = db.session.scalar(select(Tutorial).where(Tutorial.slug == slug))
     if found is None:
-        tutorial = Tutorial(slug=slug, title_id="", title_en="", published=False,
-                            chapters_json=[], chapter_transcripts={}, category_id=category.id)
+        tutorial = Tutorial(
+            slug=slug,
+            title_id="",
+            title_en="",
+            published=False,
+            chapters_json=[],
+            chapter_transcripts={},
+            category_id=category.id,
+        )
         db.session.add(tutorial)
     else:
         tutorial = found
@@ -82,10 +107,12 @@ def publish_guide(category: PermitCategory, outputs: Outputs, steps: list[dict],
     try:
         tutorial.title_id = f"Video Panduan: {category.name_id}"[:200]
         tutorial.title_en = f"Video guide: {category.name_en or category.name_id}"[:200]
-        tutorial.description_id = ("Direkam dari portal ini: setiap langkah, dari daftar akun sampai "
-                                   "mengunduh izin.")
-        tutorial.description_en = ("Recorded from this portal: every step, from creating an account to "
-                                   "downloading the permit.")
+        tutorial.description_id = (
+            "Direkam dari portal ini: setiap langkah, dari daftar akun sampai mengunduh izin."
+        )
+        tutorial.description_en = (
+            "Recorded from this portal: every step, from creating an account to downloading the permit."
+        )
         tutorial.category_id = category.id
         tutorial.duration_seconds = round(outputs.duration, 3)
         tutorial.transcript_id = "\n\n".join(t["id"] for t in outputs.transcripts.values())
@@ -100,8 +127,9 @@ def publish_guide(category: PermitCategory, outputs: Outputs, steps: list[dict],
             services.attach_poster(tutorial, outputs.posters[first].read_bytes())
         services.attach_captions(tutorial, "id", outputs.captions["id"])
         services.attach_captions(tutorial, "en", outputs.captions["en"])
-        services.attach_chapters(tutorial, outputs.chapters_vtt,
-                                 titles_en={c["id"]: c["title"]["en"] for c in outputs.chapters})
+        services.attach_chapters(
+            tutorial, outputs.chapters_vtt, titles_en={c["id"]: c["title"]["en"] for c in outputs.chapters}
+        )
         stored += [getattr(tutorial, a) for a in _KEY_ATTRS if getattr(tutorial, a) != before[a]]
         chapters_json = []
         for ch in tutorial.chapters_json:
@@ -112,8 +140,11 @@ def publish_guide(category: PermitCategory, outputs: Outputs, steps: list[dict],
         tutorial.chapter_transcripts = outputs.transcripts
         tutorial.form_version_id = form_version_id
         tutorial.recording = {
-            "lang": lang, "viewport": viewport, "recorded_at": utcnow().isoformat(),
-            "form_version_number": form_version_number, "steps": steps,
+            "lang": lang,
+            "viewport": viewport,
+            "recorded_at": utcnow().isoformat(),
+            "form_version_number": form_version_number,
+            "steps": steps,
         }
         tutorial.published = True
         services.check_publishable(tutorial)
@@ -143,9 +174,13 @@ def map_guide_stages(tutorial: Tutorial, category_id: int) -> None:
     covered = {c["id"] for c in tutorial.chapters_json}
     for stage in covered:
         services.map_stage(stage, tutorial, stage, category_id=category_id)
-    db.session.execute(delete(StageTutorial).where(
-        StageTutorial.category_id == category_id, StageTutorial.tutorial_id == tutorial.id,
-        StageTutorial.stage_key.not_in(covered)))
+    db.session.execute(
+        delete(StageTutorial).where(
+            StageTutorial.category_id == category_id,
+            StageTutorial.tutorial_id == tutorial.id,
+            StageTutorial.stage_key.not_in(covered),
+        )
+    )
 
 
 def load_export(entry: dict, folder) -> Tutorial | None:
@@ -158,14 +193,31 @@ def load_export(entry: dict, folder) -> Tutorial | None:
         return None
     files = entry["files"]
     outputs = Outputs(
-        video=folder / files["video"], small=folder / files["small"], audio=folder / files["audio"],
+        video=folder / files["video"],
+        small=folder / files["small"],
+        audio=folder / files["audio"],
         posters={cid: folder / name for cid, name in entry["posters"].items()},
-        captions={"id": (folder / files["captions_id"]).read_bytes(),
-                  "en": (folder / files["captions_en"]).read_bytes()},
-        chapters_vtt=(folder / files["chapters"]).read_bytes(), duration=float(entry["duration_seconds"]),
-        chapters=entry["chapters"], transcripts=entry["transcripts"])
-    version_id = db.session.scalar(select(FormVersion.id).where(
-        FormVersion.category_id == category.id, FormVersion.number == entry.get("form_version_number")))
-    return publish_guide(category, outputs, entry["steps"], lang=entry.get("lang", "id"),
-                         viewport=entry.get("viewport", "phone"), form_version_id=version_id,
-                         form_version_number=entry.get("form_version_number"), commit=False)
+        captions={
+            "id": (folder / files["captions_id"]).read_bytes(),
+            "en": (folder / files["captions_en"]).read_bytes(),
+        },
+        chapters_vtt=(folder / files["chapters"]).read_bytes(),
+        duration=float(entry["duration_seconds"]),
+        chapters=entry["chapters"],
+        transcripts=entry["transcripts"],
+    )
+    version_id = db.session.scalar(
+        select(FormVersion.id).where(
+            FormVersion.category_id == category.id, FormVersion.number == entry.get("form_version_number")
+        )
+    )
+    return publish_guide(
+        category,
+        outputs,
+        entry["steps"],
+        lang=entry.get("lang", "id"),
+        viewport=entry.get("viewport", "phone"),
+        form_version_id=version_id,
+        form_version_number=entry.get("form_version_number"),
+        commit=False,
+    )

@@ -22,13 +22,21 @@ def tutorial_terms(conn, tutorial_id: int) -> dict[str, float] | None:
     if row is None or not row.published:
         return None
     chapter_titles = "\n".join(t for ch in row.chapters_json or [] for t in ch.get("title", {}).values())
-    return weighted_terms([
-        (row.title_id, W_NAME, True), (row.title_en, W_NAME, True),
-        (chapter_titles, W_SUMMARY, True),
-        (row.description_id, W_SUMMARY, False), (row.description_en, W_SUMMARY, False),
-        (row.transcript_id, W_BODY, False), (row.transcript_en, W_BODY, False),
-    ])
+    return weighted_terms(
+        [
+            (row.title_id, W_NAME, True),
+            (row.title_en, W_NAME, True),
+            (chapter_titles, W_SUMMARY, True),
+            (row.description_id, W_SUMMARY, False),
+            (row.description_en, W_SUMMARY, False),
+            (row.transcript_id, W_BODY, False),
+            (row.transcript_en, W_BODY, False),
+        ]
+    )
 
 
-register_source(Source(TUTORIAL, Tutorial, tutorial_terms, {Tutorial: lambda o: o.id},
-                       lambda: Tutorial.published.is_(True)))
+register_source(
+    Source(
+        TUTORIAL, Tutorial, tutorial_terms, {Tutorial: lambda o: o.id}, lambda: Tutorial.published.is_(True)
+    )
+)

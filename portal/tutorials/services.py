@@ -97,15 +97,19 @@ def tutorial_for_stage(stage_key: str, category_id: int | None = None) -> StageC
     return StageChoice(tutorial=row.tutorial, chapter=row.tutorial.chapter(row.chapter_id))
 
 
-def map_stage(stage_key: str, tutorial: Tutorial, chapter_id: str | None,
-              category_id: int | None = None) -> StageTutorial:
+def map_stage(
+    stage_key: str, tutorial: Tutorial, chapter_id: str | None, category_id: int | None = None
+) -> StageTutorial:
     """Point a stage (optionally for one category) at a tutorial chapter; replaces the mapping."""
     if stage_key not in STAGES:
         raise TutorialError(_("Unknown stage: %(stage)s.", stage=stage_key))
     if chapter_id is not None and tutorial.chapter(chapter_id) is None:
         raise TutorialError(_("The tutorial has no chapter with the id %(chapter)s.", chapter=chapter_id))
-    condition = (StageTutorial.category_id.is_(None) if category_id is None
-                 else StageTutorial.category_id == category_id)
+    condition = (
+        StageTutorial.category_id.is_(None)
+        if category_id is None
+        else StageTutorial.category_id == category_id
+    )
     row = db.session.scalar(select(StageTutorial).where(StageTutorial.stage_key == stage_key, condition))
     if row is None:
         row = StageTutorial(stage_key=stage_key, category_id=category_id)
@@ -117,10 +121,13 @@ def map_stage(stage_key: str, tutorial: Tutorial, chapter_id: str | None,
 
 
 def published_tutorials() -> list[Tutorial]:
-    return list(db.session.scalars(
-        select(Tutorial).where(Tutorial.published.is_(True)).order_by(Tutorial.category_id.is_not(None),
-                                                                       Tutorial.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Tutorial)
+            .where(Tutorial.published.is_(True))
+            .order_by(Tutorial.category_id.is_not(None), Tutorial.id)
+        )
+    )
 
 
 # -- files ------------------------------------------------------------------------------------------
@@ -183,8 +190,12 @@ def validate_embed_url(url: str) -> str:
     """An https URL on an allowed host (TUTORIAL_EMBED_HOSTS); anything else raises TutorialError."""
     url = (url or "").strip()
     hosts = embed_hosts()
-    refuse = TutorialError(_("The video address must start with https:// and be on one of these "
-                             "sites: %(hosts)s.", hosts=", ".join(hosts)))
+    refuse = TutorialError(
+        _(
+            "The video address must start with https:// and be on one of these sites: %(hosts)s.",
+            hosts=", ".join(hosts),
+        )
+    )
     if not url or len(url) > 500 or any(ch.isspace() or ord(ch) < 32 or ch == "\\" for ch in url):
         raise refuse
     try:
@@ -206,9 +217,12 @@ def set_embed(tutorial: Tutorial, url: str) -> None:
 def attach_video(tutorial: Tutorial, upload: FileStorage | bytes, *, small: bool = False) -> None:
     """Store an MP4 or WebM video (checked by its bytes, within TUTORIAL_VIDEO_MAX_BYTES).
     Raises UploadRejected."""
-    checked = check_upload(_as_upload(upload, "video.mp4"), {FileKind.MP4, FileKind.WEBM},
-                           _limit("TUTORIAL_VIDEO_MAX_BYTES", DEFAULT_VIDEO_MAX_BYTES),
-                           key_prefix=KEY_PREFIX)
+    checked = check_upload(
+        _as_upload(upload, "video.mp4"),
+        {FileKind.MP4, FileKind.WEBM},
+        _limit("TUTORIAL_VIDEO_MAX_BYTES", DEFAULT_VIDEO_MAX_BYTES),
+        key_prefix=KEY_PREFIX,
+    )
     if small:
         _replace(tutorial, "small_video_key", checked.stored.key)
         tutorial.small_video_type = checked.content_type
@@ -219,18 +233,24 @@ def attach_video(tutorial: Tutorial, upload: FileStorage | bytes, *, small: bool
 
 
 def attach_poster(tutorial: Tutorial, upload: FileStorage | bytes) -> None:
-    checked = check_upload(_as_upload(upload, "poster.jpg"), {FileKind.JPEG, FileKind.PNG},
-                           _limit("TUTORIAL_POSTER_MAX_BYTES", DEFAULT_POSTER_MAX_BYTES),
-                           key_prefix=KEY_PREFIX)
+    checked = check_upload(
+        _as_upload(upload, "poster.jpg"),
+        {FileKind.JPEG, FileKind.PNG},
+        _limit("TUTORIAL_POSTER_MAX_BYTES", DEFAULT_POSTER_MAX_BYTES),
+        key_prefix=KEY_PREFIX,
+    )
     _replace(tutorial, "poster_key", checked.stored.key)
     tutorial.poster_type = checked.content_type
 
 
 def _store_vtt(upload: FileStorage | bytes, name: str) -> tuple[str, list[vtt.Cue]]:
     """Store a WebVTT upload and parse it; on any error nothing stays in storage."""
-    checked = check_upload(_as_upload(upload, name), {FileKind.VTT},
-                           _limit("TUTORIAL_TRACK_MAX_BYTES", DEFAULT_TRACK_MAX_BYTES),
-                           key_prefix=KEY_PREFIX)
+    checked = check_upload(
+        _as_upload(upload, name),
+        {FileKind.VTT},
+        _limit("TUTORIAL_TRACK_MAX_BYTES", DEFAULT_TRACK_MAX_BYTES),
+        key_prefix=KEY_PREFIX,
+    )
     storage = get_storage()
     try:
         with storage.open(checked.stored.key) as fh:
@@ -268,8 +288,9 @@ def attach_captions(tutorial: Tutorial, lang: str, upload: FileStorage | bytes) 
     refresh_chapter_transcripts(tutorial)
 
 
-def attach_chapters(tutorial: Tutorial, upload: FileStorage | bytes,
-                    titles_en: dict[str, str] | None = None) -> None:
+def attach_chapters(
+    tutorial: Tutorial, upload: FileStorage | bytes, titles_en: dict[str, str] | None = None
+) -> None:
     """Chapters as WebVTT (cue id = chapter id, cue text = title), none past the video's end."""
     key, cues = _store_vtt(upload, "chapters.vtt")
     try:
@@ -280,8 +301,12 @@ def attach_chapters(tutorial: Tutorial, upload: FileStorage | bytes,
     _replace(tutorial, "chapters_key", key)
     titles_en = titles_en or {}
     tutorial.chapters_json = [
-        {"id": c.id, "start": c.start, "end": c.end,
-         "title": {"id": c.text, "en": titles_en.get(c.id) or c.text}}
+        {
+            "id": c.id,
+            "start": c.start,
+            "end": c.end,
+            "title": {"id": c.text, "en": titles_en.get(c.id) or c.text},
+        }
         for c in cues
     ]
     refresh_chapter_transcripts(tutorial)
@@ -325,8 +350,14 @@ def search(query: str) -> list[SearchHit]:
     the query are matched literally."""
     words = [w for w in (query or "").lower().split() if w][:MAX_SEARCH_WORDS]
     stmt = select(Tutorial).where(Tutorial.published.is_(True))
-    columns = (Tutorial.title_id, Tutorial.title_en, Tutorial.description_id, Tutorial.description_en,
-               Tutorial.transcript_id, Tutorial.transcript_en)
+    columns = (
+        Tutorial.title_id,
+        Tutorial.title_en,
+        Tutorial.description_id,
+        Tutorial.description_en,
+        Tutorial.transcript_id,
+        Tutorial.transcript_en,
+    )
     for word in words:
         stmt = stmt.where(or_(*(col.ilike(_like(word), escape="\\") for col in columns)))
     tutorials = db.session.scalars(stmt.order_by(Tutorial.id)).all()
@@ -364,15 +395,19 @@ def record_progress(user_id: int, tutorial_id: int, position, chapter_id: str | 
         raise ProgressError("unknown chapter")
 
     def _row() -> TutorialView | None:
-        return db.session.scalar(select(TutorialView).where(
-            TutorialView.user_id == user_id, TutorialView.tutorial_id == tutorial_id))
+        return db.session.scalar(
+            select(TutorialView).where(
+                TutorialView.user_id == user_id, TutorialView.tutorial_id == tutorial_id
+            )
+        )
 
     view = _row()
     if view is None:
         try:
             with db.session.begin_nested():
-                view = TutorialView(user_id=user_id, tutorial_id=tutorial_id, furthest_seconds=0.0,
-                                    chapters_completed=[])
+                view = TutorialView(
+                    user_id=user_id, tutorial_id=tutorial_id, furthest_seconds=0.0, chapters_completed=[]
+                )
                 db.session.add(view)
         except IntegrityError:  # a parallel report made the row first
             view = _row()
@@ -395,16 +430,22 @@ def views_for(user_id: int | None, tutorial_ids: list[int]) -> dict[int, Tutoria
     """The user's progress rows for these tutorials, by tutorial id (one query)."""
     if not user_id or not tutorial_ids:
         return {}
-    rows = db.session.scalars(select(TutorialView).where(
-        and_(TutorialView.user_id == user_id, TutorialView.tutorial_id.in_(tutorial_ids))))
+    rows = db.session.scalars(
+        select(TutorialView).where(
+            and_(TutorialView.user_id == user_id, TutorialView.tutorial_id.in_(tutorial_ids))
+        )
+    )
     return {row.tutorial_id: row for row in rows}
 
 
 def progress_for(user_id: int) -> list[TutorialView]:
     """Every tutorial a user has watched, with how far and which chapters (for the help desk),
     most recent first. The tutorial is loaded with each row."""
-    return list(db.session.scalars(
-        select(TutorialView).where(TutorialView.user_id == user_id)
-        .options(selectinload(TutorialView.tutorial))
-        .order_by(TutorialView.updated_at.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(TutorialView)
+            .where(TutorialView.user_id == user_id)
+            .options(selectinload(TutorialView.tutorial))
+            .order_by(TutorialView.updated_at.desc())
+        )
+    )

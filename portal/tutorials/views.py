@@ -37,8 +37,9 @@ def _tutorial_panel_context(stage_key: str, category_id: int | None = None):
 def library():
     query = (request.args.get("q") or "").strip()[:200]
     hits = services.search(query)
-    views = services.views_for(current_user.id if current_user.is_authenticated else None,
-                               [h.tutorial.id for h in hits])
+    views = services.views_for(
+        current_user.id if current_user.is_authenticated else None, [h.tutorial.id for h in hits]
+    )
     players = [(hit, build_player(hit.tutorial, view=views.get(hit.tutorial.id))) for hit in hits]
     return render_template("tutorials/library.html", query=query, players=players)
 
@@ -60,7 +61,7 @@ def watch(tutorial_id: int):
 @bp.route("/tutorials/media/<id:tutorial_id>/<kind>")
 @public
 def media(tutorial_id: int, kind: str):
-    chapter_id = kind[len("poster-"):] if kind.startswith("poster-") else None
+    chapter_id = kind[len("poster-") :] if kind.startswith("poster-") else None
     if kind not in MEDIA_KINDS and not chapter_id:
         abort(404)
     tutorial = services.get_tutorial_or_404(tutorial_id, current_user)
@@ -77,8 +78,11 @@ def media(tutorial_id: int, kind: str):
     ext = _EXTENSIONS.get(content_type, ext)
     version = request.args.get("v")
     return serving.media_response(
-        key, content_type, download_name=f"tutorial-{tutorial.id}-{kind}.{ext}",
-        cacheable=tutorial.published, versioned=version == str(tutorial.media_version),
+        key,
+        content_type,
+        download_name=f"tutorial-{tutorial.id}-{kind}.{ext}",
+        cacheable=tutorial.published,
+        versioned=version == str(tutorial.media_version),
     )
 
 

@@ -58,8 +58,9 @@ def parse_timestamp(value: str, line: int = 0) -> float:
     """``01:02:03.456`` or ``02:03.456`` -> seconds."""
     match = _TIMESTAMP.match(value)
     if not match:
-        raise VttError(line, _l("'%(value)s' is not a time; write it as HH:MM:SS.mmm or MM:SS.mmm",
-                                value=value))
+        raise VttError(
+            line, _l("'%(value)s' is not a time; write it as HH:MM:SS.mmm or MM:SS.mmm", value=value)
+        )
     hours, minutes, seconds, millis = match.groups()
     return int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds) + int(millis) / 1000
 
@@ -136,25 +137,41 @@ def parse(text: str | bytes) -> list[Cue]:
         else:
             cue_id, timing_index = head.strip(), 1
             if (len(block) < 2 or _ARROW not in block[1]) and _LOOKS_TIMED.match(head):
-                raise VttError(block_start + 1, _l("this looks like a timing line but the arrow is wrong; "
-                                                   "write it as 00:00:05.000 --> 00:00:09.000"))
+                raise VttError(
+                    block_start + 1,
+                    _l(
+                        "this looks like a timing line but the arrow is wrong; "
+                        "write it as 00:00:05.000 --> 00:00:09.000"
+                    ),
+                )
             if len(block) < 2 or _ARROW not in block[1]:
-                raise VttError(block_start + 2 if len(block) >= 2 else block_start + 1,
-                               _l("expected a timing line like 00:00:05.000 --> 00:00:09.000"))
+                raise VttError(
+                    block_start + 2 if len(block) >= 2 else block_start + 1,
+                    _l("expected a timing line like 00:00:05.000 --> 00:00:09.000"),
+                )
         timing_line = block_start + timing_index + 1
         start, end, settings = _timing(block[timing_index], timing_line)
-        for offset, payload in enumerate(block[timing_index + 1:], start=timing_index + 2):
+        for offset, payload in enumerate(block[timing_index + 1 :], start=timing_index + 2):
             if _ARROW in payload:
-                raise VttError(block_start + offset,
-                               _l("a cue's text cannot contain '-->'; is a blank line missing?"))
+                raise VttError(
+                    block_start + offset, _l("a cue's text cannot contain '-->'; is a blank line missing?")
+                )
         if cues and start < cues[-1].start:
             raise VttError(timing_line, _l("the cues are not in order; this cue starts before the one above"))
         if cue_id is not None:
             if cue_id in ids:
                 raise VttError(block_start + 1, _l("the cue id '%(id)s' is used twice", id=cue_id))
             ids.add(cue_id)
-        cues.append(Cue(start=start, end=end, text="\n".join(block[timing_index + 1:]).strip(),
-                        id=cue_id, settings=settings, line=timing_line))
+        cues.append(
+            Cue(
+                start=start,
+                end=end,
+                text="\n".join(block[timing_index + 1 :]).strip(),
+                id=cue_id,
+                settings=settings,
+                line=timing_line,
+            )
+        )
     return cues
 
 
@@ -182,15 +199,22 @@ def check_chapters(cues: list[Cue], duration: float | None) -> list[Cue]:
         raise VttError(0, _l("the chapters file has no chapters"))
     for cue in cues:
         if not cue.id:
-            raise VttError(cue.line - 1 if cue.line > 1 else cue.line,
-                           _l("each chapter needs an id line above its times"))
+            raise VttError(
+                cue.line - 1 if cue.line > 1 else cue.line,
+                _l("each chapter needs an id line above its times"),
+            )
         if not cue.text:
             raise VttError(cue.line, _l("the chapter '%(id)s' has no title", id=cue.id))
         if duration is not None and cue.end > duration + DURATION_TOLERANCE:
-            raise VttError(cue.line, _l("the chapter '%(id)s' ends at %(end)s, after the end of the "
-                                        "video (%(duration)s)", id=cue.id,
-                                        end=format_timestamp(cue.end),
-                                        duration=format_timestamp(duration)))
+            raise VttError(
+                cue.line,
+                _l(
+                    "the chapter '%(id)s' ends at %(end)s, after the end of the video (%(duration)s)",
+                    id=cue.id,
+                    end=format_timestamp(cue.end),
+                    duration=format_timestamp(duration),
+                ),
+            )
     return cues
 
 
@@ -198,21 +222,34 @@ def check_captions(cues: list[Cue], duration: float | None) -> list[Cue]:
     """Captions may not run past the end of the video."""
     for cue in cues:
         if duration is not None and cue.end > duration + DURATION_TOLERANCE:
-            raise VttError(cue.line, _l("this caption ends at %(end)s, after the end of the video "
-                                        "(%(duration)s)", end=format_timestamp(cue.end),
-                                        duration=format_timestamp(duration)))
+            raise VttError(
+                cue.line,
+                _l(
+                    "this caption ends at %(end)s, after the end of the video (%(duration)s)",
+                    end=format_timestamp(cue.end),
+                    duration=format_timestamp(duration),
+                ),
+            )
     return cues
 
 
 def check_language(lang: str) -> str:
     if lang not in CAPTION_LANGUAGES:
-        raise VttError(0, _l("captions in '%(lang)s' are not offered; use Indonesian (id) or English "
-                          "(en)", lang=lang))
+        raise VttError(
+            0, _l("captions in '%(lang)s' are not offered; use Indonesian (id) or English (en)", lang=lang)
+        )
     return lang
 
 
 def plain_text(cues: list[Cue]) -> str:
     """The cues' text without markup, one cue per line: a transcript derived from captions."""
     tag = re.compile(r"<[^>]*>")
-    return "\n".join(tag.sub("", c.text).replace("&amp;", "&").replace("&lt;", "<")
-                     .replace("&gt;", ">").replace("\n", " ").strip() for c in cues)
+    return "\n".join(
+        tag.sub("", c.text)
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("\n", " ")
+        .strip()
+        for c in cues
+    )

@@ -45,7 +45,8 @@ def run_axe(page, tags: list[str] | None = None) -> list[dict]:
     result = page.evaluate(
         """async (tags) => await axe.run(document, {
             runOnly: {type: "tag", values: tags}, resultTypes: ["violations"], preload: false})""",
-        tags or WCAG_TAGS)
+        tags or WCAG_TAGS,
+    )
     return result["violations"]
 
 
@@ -96,9 +97,15 @@ def _user(email: str, role, locale: str = "id", nik: str | None = None):
     from portal.db import utcnow
     from portal.extensions import db
 
-    user = User(email=email, full_name="Siti Rahmawati" if nik else "Budi Santoso", nik=nik,
-                phone="+6281299990001" if nik else None, password_hash=hash_password(PASSWORD),
-                email_verified_at=utcnow(), locale=locale)
+    user = User(
+        email=email,
+        full_name="Siti Rahmawati" if nik else "Budi Santoso",
+        nik=nik,
+        phone="+6281299990001" if nik else None,
+        password_hash=hash_password(PASSWORD),
+        email_verified_at=utcnow(),
+        locale=locale,
+    )
     user.roles = [UserRole(role=role)]
     db.session.add(user)
     db.session.flush()
@@ -146,8 +153,9 @@ def _seed() -> Site:
     category = make_category(slug="a11y-izin-uji")
     db.session.commit()
 
-    demo = db.session.scalar(select(PermitCategory).where(
-        PermitCategory.slug == "surat-keterangan-domisili-usaha"))
+    demo = db.session.scalar(
+        select(PermitCategory).where(PermitCategory.slug == "surat-keterangan-domisili-usaha")
+    )
     draft = services.start_application(applicant, demo)
     db.session.commit()
     first_page = services.spec_of(draft).pages[0].key
@@ -163,22 +171,40 @@ def _seed() -> Site:
 
     # After the two above: start_application resumes an open draft of the same category.
     complete = services.start_application(applicant, category)
-    complete.answers = {"business_name": "Warung Sederhana", "employees": 3, "has_branch": "no",
-                        "start_date": "2020-05-01"}
+    complete.answers = {
+        "business_name": "Warung Sederhana",
+        "employees": 3,
+        "has_branch": "no",
+        "start_date": "2020-05-01",
+    }
     complete.completed_pages = ["business", "location"]
     stored = get_storage().save(io.BytesIO(make_pdf()), key_prefix="documents/")
-    db.session.add(Document(application_id=complete.id, requirement_key="ktp",
-                            storage_key=stored.key, original_name="ktp.pdf", size=stored.size,
-                            sha256=stored.sha256, content_type="application/pdf"))
+    db.session.add(
+        Document(
+            application_id=complete.id,
+            requirement_key="ktp",
+            storage_key=stored.key,
+            original_name="ktp.pdf",
+            size=stored.size,
+            sha256=stored.sha256,
+            content_type="application/pdf",
+        )
+    )
     db.session.commit()
 
-
-    tutorial = db.session.scalar(select(Tutorial).where(Tutorial.published.is_(True))
-                                 .order_by(Tutorial.id))
-    made = Site(applicant_email=applicant.email, officer_email=officer.email,
-                category_slug=category.slug, demo_slug=demo.slug, draft_id=draft.id,
-                first_page=first_page, complete_id=complete.id, submitted_id=submitted.id,
-                permit_token=permit.verification_token, tutorial_id=tutorial.id)
+    tutorial = db.session.scalar(select(Tutorial).where(Tutorial.published.is_(True)).order_by(Tutorial.id))
+    made = Site(
+        applicant_email=applicant.email,
+        officer_email=officer.email,
+        category_slug=category.slug,
+        demo_slug=demo.slug,
+        draft_id=draft.id,
+        first_page=first_page,
+        complete_id=complete.id,
+        submitted_id=submitted.id,
+        permit_token=permit.verification_token,
+        tutorial_id=tutorial.id,
+    )
     db.session.remove()
     return made
 
@@ -258,7 +284,8 @@ def upload_bad_file(page) -> None:
     from playwright.sync_api import expect
 
     page.locator('main input[type="file"]').first.set_input_files(
-        {"name": "surat.pdf", "mimeType": "application/pdf", "buffer": b"this is not a PDF"})
+        {"name": "surat.pdf", "mimeType": "application/pdf", "buffer": b"this is not a PDF"}
+    )
     expect(page.locator("main .document-slot .alert-danger").first).to_be_visible()
 
 
@@ -283,21 +310,28 @@ PAGES: list[Page] = [
     Page("finder-step", "/finder/usaha"),
     Page("signpost", "/other-offices/pirt"),
     Page("dashboard", "/dashboard", role="applicant"),
-    Page("requirements", lambda s: f"/applications/{s.draft_id}/requirements", role="applicant",
-         wizard=True),
+    Page("requirements", lambda s: f"/applications/{s.draft_id}/requirements", role="applicant", wizard=True),
     Page("form-page", lambda s: s.form_url(), role="applicant", wizard=True),
-    Page("form-page-errors", lambda s: s.form_url(), role="applicant", then=submit_form_page_empty,
-         wizard=True),
-    Page("documents", lambda s: f"/applications/{s.draft_id}/documents", role="applicant",
-         wizard=True),
-    Page("documents-error", lambda s: f"/applications/{s.draft_id}/documents", role="applicant",
-         then=upload_bad_file, wizard=True),
-    Page("review-missing", lambda s: f"/applications/{s.draft_id}/review", role="applicant",
-         wizard=True),
-    Page("review", lambda s: f"/applications/{s.complete_id}/review", role="applicant",
-         wizard=True),
-    Page("review-no-declaration", lambda s: f"/applications/{s.complete_id}/review",
-         role="applicant", then=submit_review_without_declaration, wizard=True),
+    Page(
+        "form-page-errors", lambda s: s.form_url(), role="applicant", then=submit_form_page_empty, wizard=True
+    ),
+    Page("documents", lambda s: f"/applications/{s.draft_id}/documents", role="applicant", wizard=True),
+    Page(
+        "documents-error",
+        lambda s: f"/applications/{s.draft_id}/documents",
+        role="applicant",
+        then=upload_bad_file,
+        wizard=True,
+    ),
+    Page("review-missing", lambda s: f"/applications/{s.draft_id}/review", role="applicant", wizard=True),
+    Page("review", lambda s: f"/applications/{s.complete_id}/review", role="applicant", wizard=True),
+    Page(
+        "review-no-declaration",
+        lambda s: f"/applications/{s.complete_id}/review",
+        role="applicant",
+        then=submit_review_without_declaration,
+        wizard=True,
+    ),
     Page("application-detail", lambda s: f"/applications/{s.submitted_id}", role="applicant"),
     Page("office-queue", "/office/queue", role="officer"),
     Page("office-review", lambda s: f"/office/applications/{s.submitted_id}", role="officer"),
@@ -326,8 +360,11 @@ class RolePages:
         if role not in self.pages:
             state = logged_in_state(self.browser, self.live, role) if role else None
             context = self.browser.new_context(
-                base_url=self.live.url, storage_state=state,
-                locale="id-ID" if self.lang == "id" else "en-US", **self.kwargs)
+                base_url=self.live.url,
+                storage_state=state,
+                locale="id-ID" if self.lang == "id" else "en-US",
+                **self.kwargs,
+            )
             context.set_default_timeout(10_000)
             page = context.new_page()
             self.watcher.watch(page)
@@ -409,7 +446,8 @@ class KeyboardDriver:
 
     def _focused_matches(self, selector: str) -> bool:
         return self.page.evaluate(
-            "(sel) => !!document.activeElement && document.activeElement.matches(sel)", selector)
+            "(sel) => !!document.activeElement && document.activeElement.matches(sel)", selector
+        )
 
     def focus(self, selector: str) -> None:
         # Press Tab the number of times the page's tab order says, minus one, without looking
@@ -435,8 +473,7 @@ class KeyboardDriver:
 
     def assert_focus_visible(self) -> None:
         style = self.page.evaluate(FOCUSED_STYLE)
-        visible = (style["outline"] != "none" and style["width"] != "0px") \
-            or style["shadow"] != "none"
+        visible = (style["outline"] != "none" and style["width"] != "0px") or style["shadow"] != "none"
         assert visible, f"the focused element has no visible focus indicator: {style}"
         self.focus_checks += 1
 
@@ -576,8 +613,7 @@ def applicant_journey(driver, live_mail, s: Site, screenshot=None, *, after_erro
     driver.activate('main button[value="continue"]')
 
     expect(page).to_have_url(re.compile(r"/documents(#documents)?(#[\w-]*)?$"))
-    driver.upload("#file-ktp", {"name": "ktp.pdf", "mimeType": "application/pdf",
-                                "buffer": make_pdf()})
+    driver.upload("#file-ktp", {"name": "ktp.pdf", "mimeType": "application/pdf", "buffer": make_pdf()})
     # the page's script uploads the chosen file at once; without it, "Upload" sends the form
     if page.locator('main button[name="upload"][value="ktp"]').is_visible():
         driver.activate('main button[name="upload"][value="ktp"]')

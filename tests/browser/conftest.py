@@ -86,8 +86,10 @@ def browser():
     """One headless Chromium for the session."""
     executable = _chromium_path()
     if executable is None:
-        _unavailable("Chromium is not installed (no $CHROMIUM, /usr/bin/chromium or chromium on "
-                     "PATH; on Debian: apt-get install chromium)")
+        _unavailable(
+            "Chromium is not installed (no $CHROMIUM, /usr/bin/chromium or chromium on "
+            "PATH; on Debian: apt-get install chromium)"
+        )
     try:
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
@@ -95,8 +97,7 @@ def browser():
         _unavailable("Playwright for Python is not installed (pip install -e '.[dev]')")
     manager = sync_playwright().start()
     try:
-        chromium = manager.chromium.launch(executable_path=executable, headless=True,
-                                           args=CHROMIUM_FLAGS)
+        chromium = manager.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
     except PlaywrightError as exc:
         manager.stop()
         _unavailable(f"Playwright cannot launch {executable}: {str(exc).splitlines()[0]}")
@@ -123,8 +124,9 @@ class PageProblems:
         # Chromium logs a page answered with 4xx (an expired link, a form with errors) as a
         # failed resource; that is the server's answer, not a broken page. So is the favicon
         # Chromium asks for on its own. A stylesheet or script that fails to load is a problem.
-        if text.startswith("Failed to load resource: the server responded with a status of 4") \
-                and (source == page.url or source.endswith("/favicon.ico")):
+        if text.startswith("Failed to load resource: the server responded with a status of 4") and (
+            source == page.url or source.endswith("/favicon.ico")
+        ):
             return
         kind = "CSP violation" if "Content Security Policy" in text else "console error"
         self.problems.append(f"{kind} on {page.url}: {text} ({source})")
@@ -139,8 +141,9 @@ def new_context(browser, live_server) -> Iterator[Callable]:
     watchers: list[PageProblems] = []
 
     def _new(locale: str = "id-ID", **kwargs):
-        context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 800},
-                                      base_url=live_server, **kwargs)
+        context = browser.new_context(
+            locale=locale, viewport={"width": 1280, "height": 800}, base_url=live_server, **kwargs
+        )
         context.set_default_timeout(10_000)
         watcher = PageProblems()
         context.on("page", watcher.watch)
@@ -301,16 +304,25 @@ def live_user(live: LiveServer) -> Callable[..., LiveUser]:
     """``live_user(*roles, locale="id", password=..., verified=True)`` creates a user straight
     in the live app's database and returns its email, password and name."""
 
-    def _make(*roles: Role | str, locale: str = "id", password: str = DEFAULT_PASSWORD,
-              verified: bool = True, full_name: str | None = None) -> LiveUser:
+    def _make(
+        *roles: Role | str,
+        locale: str = "id",
+        password: str = DEFAULT_PASSWORD,
+        verified: bool = True,
+        full_name: str | None = None,
+    ) -> LiveUser:
         roles = tuple(Role(r) for r in roles) or (Role.APPLICANT,)
         unique = uuid.uuid4().hex[:8]
         with live.app.app_context():
-            user = make_user(roles=list(roles), email=f"browser-{unique}@example.com",
-                             full_name=full_name or f"Pengguna Uji {unique}", password=password,
-                             verified=verified, locale=locale)
-            made = LiveUser(id=user.id, email=user.email, password=password,
-                            full_name=user.full_name)
+            user = make_user(
+                roles=list(roles),
+                email=f"browser-{unique}@example.com",
+                full_name=full_name or f"Pengguna Uji {unique}",
+                password=password,
+                verified=verified,
+                locale=locale,
+            )
+            made = LiveUser(id=user.id, email=user.email, password=password, full_name=user.full_name)
             db.session.remove()
         return made
 

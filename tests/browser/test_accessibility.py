@@ -14,7 +14,6 @@ from tests.browser.a11y import PAGES, RolePages, format_violations, page_id, run
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_commits")]
 
 
-
 @pytest.fixture(scope="module")
 def role_pages(browser, live):
     opened: dict[str, RolePages] = {}

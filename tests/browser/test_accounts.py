@@ -74,7 +74,8 @@ def expect_text(target, lang: str, key: str, **values) -> None:
 def expect_language(page, lang: str) -> None:
     expect(page.locator("html")).to_have_attribute("lang", lang)
     expect(page.locator(f'header .lang-switch a[hreflang="{lang}"]')).to_have_attribute(
-        "aria-current", "true")
+        "aria-current", "true"
+    )
 
 
 def submit(page) -> None:
@@ -140,8 +141,7 @@ def register_journey(page, live_server, live_mail, screenshot, lang: str) -> Non
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_new_user_registers_verifies_and_sees_dashboard(page, locale, live_server, live_mail,
-                                                        screenshot):
+def test_new_user_registers_verifies_and_sees_dashboard(page, locale, live_server, live_mail, screenshot):
     register_journey(page, live_server, live_mail, screenshot, locale[:2])
 
 
@@ -153,8 +153,9 @@ def test_registration_works_without_javascript(new_context, live_server, live_ma
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_forgotten_password_reset_by_emailed_link(page, locale, live_server, live_mail, live_user,
-                                                 screenshot):
+def test_forgotten_password_reset_by_emailed_link(
+    page, locale, live_server, live_mail, live_user, screenshot
+):
     lang = locale[:2]
     user = live_user(locale=lang)
     new_password = "teh manis hangat di sore hari"
@@ -201,8 +202,9 @@ SWITCHES = [("id-ID", "id", "en"), ("en-US", "en", "id")]
 
 
 @pytest.mark.parametrize(("locale", "start", "chosen"), SWITCHES)
-def test_language_switch_is_kept_for_a_logged_in_user(new_context, page, locale, start, chosen,
-                                                      live_user, screenshot):
+def test_language_switch_is_kept_for_a_logged_in_user(
+    new_context, page, locale, start, chosen, live_user, screenshot
+):
     user = live_user(locale=start)
 
     # Anonymous: the header buttons switch the page and stay on it.
@@ -251,8 +253,7 @@ def test_language_switch_is_kept_for_a_logged_in_user(new_context, page, locale,
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_registration_errors_are_listed_and_typed_values_kept(page, locale, live_app, live_mail,
-                                                              screenshot):
+def test_registration_errors_are_listed_and_typed_values_kept(page, locale, live_app, live_mail, screenshot):
     from portal.auth.models import User
     from portal.extensions import db
 

@@ -23,9 +23,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_commits")]
 
 CAPTIONS = {
     "captions_id": "WEBVTT\n\n00:00.000 --> 00:10.000\nIsi formulir izin.\n\n"
-                   "00:10.000 --> 00:20.000\nUnggah KTP dalam PDF.\n",
+    "00:10.000 --> 00:20.000\nUnggah KTP dalam PDF.\n",
     "captions_en": "WEBVTT\n\n00:00.000 --> 00:10.000\nFill in the permit form.\n\n"
-                   "00:10.000 --> 00:20.000\nUpload your ID card as a PDF.\n",
+    "00:10.000 --> 00:20.000\nUpload your ID card as a PDF.\n",
 }
 
 
@@ -57,7 +57,8 @@ def add_field(page, builder_url: str, page_key: str, values: dict[str, str], sel
 
 
 def test_admin_builds_a_permit_with_a_guide_and_an_applicant_applies(
-        new_context, live_user, tmp_path, screenshot):
+    new_context, live_user, tmp_path, screenshot
+):
     slug = f"izin-uji-{uuid.uuid4().hex[:6]}"
     admin = live_user(Role.ADMIN, locale="en")
     page = new_context(locale="en-US")
@@ -67,10 +68,21 @@ def test_admin_builds_a_permit_with_a_guide_and_an_applicant_applies(
     with page.expect_navigation():
         page.locator('header a[href="/admin/"]').click()
     page.goto("/admin/categories/new")
-    fill(page, {"slug": slug, "code": "UJI", "name_id": "Izin Usaha Uji", "name_en": "Test Business Permit",
-                "summary_id": "Izin untuk uji", "summary_en": "A permit for the browser test",
-                "time_limit_days": "5", "cost_rupiah": "0", "validity_months": "12",
-                "legal_basis": "Peraturan Wali Kota No. 1 Tahun 2026"})
+    fill(
+        page,
+        {
+            "slug": slug,
+            "code": "UJI",
+            "name_id": "Izin Usaha Uji",
+            "name_en": "Test Business Permit",
+            "summary_id": "Izin untuk uji",
+            "summary_en": "A permit for the browser test",
+            "time_limit_days": "5",
+            "cost_rupiah": "0",
+            "validity_months": "12",
+            "legal_basis": "Peraturan Wali Kota No. 1 Tahun 2026",
+        },
+    )
     page.select_option("#sector", "trade")
     submit(page)
     expect(page).to_have_url(re.compile(r"/admin/categories/\d+/form$"))
@@ -82,23 +94,61 @@ def test_admin_builds_a_permit_with_a_guide_and_an_applicant_applies(
         page.goto(f"{builder_url}/pages/new")
         fill(page, {"page_key": key, "title_id": title_id, "title_en": title_en})
         submit(page)
-    add_field(page, builder_url, "usaha",
-              {"key": "nama_usaha", "label_id": "Nama usaha", "label_en": "Business name",
-               "help_en": "As on your sign board."})
+    add_field(
+        page,
+        builder_url,
+        "usaha",
+        {
+            "key": "nama_usaha",
+            "label_id": "Nama usaha",
+            "label_en": "Business name",
+            "help_en": "As on your sign board.",
+        },
+    )
     page.goto(f"{builder_url}/fields/nama_usaha")
     page.check("#required")
     submit(page)
-    add_field(page, builder_url, "usaha",
-              {"key": "punya_cabang", "label_id": "Punya cabang?", "label_en": "Has a branch?",
-               "options": "ya | Ya | Yes\ntidak | Tidak | No"}, {"type": "radio"})
-    add_field(page, builder_url, "usaha",
-              {"key": "alamat_cabang", "label_id": "Alamat cabang", "label_en": "Branch address",
-               "show_if_equals": "ya"}, {"type": "address", "show_if_field": "punya_cabang"})
-    add_field(page, builder_url, "lokasi", {"key": "kelurahan", "label_id": "Kelurahan",
-                                            "label_en": "Urban village"})
+    add_field(
+        page,
+        builder_url,
+        "usaha",
+        {
+            "key": "punya_cabang",
+            "label_id": "Punya cabang?",
+            "label_en": "Has a branch?",
+            "options": "ya | Ya | Yes\ntidak | Tidak | No",
+        },
+        {"type": "radio"},
+    )
+    add_field(
+        page,
+        builder_url,
+        "usaha",
+        {
+            "key": "alamat_cabang",
+            "label_id": "Alamat cabang",
+            "label_en": "Branch address",
+            "show_if_equals": "ya",
+        },
+        {"type": "address", "show_if_field": "punya_cabang"},
+    )
+    add_field(
+        page,
+        builder_url,
+        "lokasi",
+        {"key": "kelurahan", "label_id": "Kelurahan", "label_en": "Urban village"},
+    )
     page.goto(f"{builder_url}/documents/new")
-    fill(page, {"key": "ktp", "label_id": "KTP pemilik", "label_en": "Owner's ID card",
-                "max_mb": "2", "max_files": "1"})
+    fill(
+        page,
+        {
+            "key": "ktp",
+            "label_id": "KTP pemilik",
+            "label_en": "Owner's ID card",
+            "max_mb": "2",
+            "max_files": "1",
+        },
+    )
     submit(page)
     builder = page.locator("main")
     expect(builder.locator("#page-usaha")).to_contain_text("Business name")
@@ -125,8 +175,14 @@ def test_admin_builds_a_permit_with_a_guide_and_an_applicant_applies(
 
     # The video guide for this permit: files, chapters typed as a list, stages, publish.
     page.goto("/admin/tutorials/new")
-    fill(page, {"title_id": "Cara mengajukan izin uji", "title_en": "How to apply for the test permit",
-                "duration_seconds": "20"})
+    fill(
+        page,
+        {
+            "title_id": "Cara mengajukan izin uji",
+            "title_en": "How to apply for the test permit",
+            "duration_seconds": "20",
+        },
+    )
     page.select_option("#category_id", label="Izin Usaha Uji")
     submit(page)
     expect(page).to_have_url(re.compile(r"/admin/tutorials/\d+$"))
@@ -191,8 +247,11 @@ def test_admin_builds_a_permit_with_a_guide_and_an_applicant_applies(
     pdf.write_bytes(make_pdf(text="KTP"))
     slot = page.locator('section.document-slot[aria-labelledby="doc-ktp-title"]')
     slot.locator("#file-ktp").set_input_files(str(pdf))  # uploaded at once by the page's script
-    expect(page.locator('section.document-slot[aria-labelledby="doc-ktp-title"]')
-           .locator("a", has_text="ktp.pdf")).to_be_visible()
+    expect(
+        page.locator('section.document-slot[aria-labelledby="doc-ktp-title"]').locator(
+            "a", has_text="ktp.pdf"
+        )
+    ).to_be_visible()
     with page.expect_navigation():
         page.locator("main button.btn-primary", has_text="Continue").click()
     expect(page).to_have_url(re.compile(r"/review$"))

@@ -96,7 +96,8 @@ def press(page, action: str) -> None:
 
 
 def test_new_user_finds_a_permit_applies_over_several_visits_and_submits(
-        new_context, live_server, live_mail, seeded_catalogue, tmp_path, screenshot):
+    new_context, live_server, live_mail, seeded_catalogue, tmp_path, screenshot
+):
     page = new_context(locale="en-US", reduced_motion="reduce")
     name, email = register_and_confirm(page, live_server, live_mail)
 
@@ -159,8 +160,9 @@ def test_new_user_finds_a_permit_applies_over_several_visits_and_submits(
     submit(page)
     expect(page).to_have_url(re.compile(r"/dashboard$"))
     # ... at the furthest unfinished step: the third form page, step 4 of 6.
-    resume = page.locator("main .application-card", has_text="Business Domicile Letter") \
-        .locator("a", has_text="Continue")
+    resume = page.locator("main .application-card", has_text="Business Domicile Letter").locator(
+        "a", has_text="Continue"
+    )
     expect(resume).to_contain_text("Continue: step 4 of 6")
     with page.expect_navigation(wait_until="domcontentloaded"):
         resume.click()
@@ -181,9 +183,11 @@ def test_new_user_finds_a_permit_applies_over_several_visits_and_submits(
     expect(page).to_have_url(re.compile(rf"{application_path}/documents$"))
 
     # Every required document: a PDF for two, a JPEG photo for the KTP.
-    files = {"pengantar_rt_rw": ("surat-pengantar-rt.pdf", make_pdf(text="Surat pengantar RT 007")),
-             "ktp": ("ktp-siti.jpg", make_jpeg(320, 200)),
-             "kk": ("kartu-keluarga.pdf", make_pdf(text="Kartu keluarga"))}
+    files = {
+        "pengantar_rt_rw": ("surat-pengantar-rt.pdf", make_pdf(text="Surat pengantar RT 007")),
+        "ktp": ("ktp-siti.jpg", make_jpeg(320, 200)),
+        "kk": ("kartu-keluarga.pdf", make_pdf(text="Kartu keluarga")),
+    }
     for key, (filename, data) in files.items():
         path = tmp_path / filename
         path.write_bytes(data)
@@ -202,8 +206,13 @@ def test_new_user_finds_a_permit_applies_over_several_visits_and_submits(
         page.locator("main button.btn-primary", has_text="Continue").click()
     expect(page).to_have_url(re.compile(rf"{application_path}/review$"))
     review = page.locator("main")
-    for value in (APPLICANT_PAGE["nama_pemohon"], BUSINESS_PAGE["nama_usaha"],
-                  "Membuka rekening bank usaha", "ktp-siti.jpg", "kartu-keluarga.pdf"):
+    for value in (
+        APPLICANT_PAGE["nama_pemohon"],
+        BUSINESS_PAGE["nama_usaha"],
+        "Membuka rekening bank usaha",
+        "ktp-siti.jpg",
+        "kartu-keluarga.pdf",
+    ):
         expect(review).to_contain_text(value)
     submit(page, page.locator('main form button[type="submit"]').last)
     expect(page).to_have_url(re.compile(rf"{application_path}/review$"))

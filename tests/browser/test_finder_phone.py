@@ -37,9 +37,14 @@ def seeded(live):
 
 @pytest.fixture
 def phone(browser, seeded, request):
-    kwargs = {"viewport": {"width": WIDTH, "height": HEIGHT}, "device_scale_factor": 1,
-              "is_mobile": True, "has_touch": True, "locale": "id-ID",
-              "java_script_enabled": getattr(request, "param", True)}
+    kwargs = {
+        "viewport": {"width": WIDTH, "height": HEIGHT},
+        "device_scale_factor": 1,
+        "is_mobile": True,
+        "has_touch": True,
+        "locale": "id-ID",
+        "java_script_enabled": getattr(request, "param", True),
+    }
     context = browser.new_context(base_url=seeded.url, **kwargs)
     page = context.new_page()
     yield page
@@ -88,8 +93,9 @@ def test_short_header_and_a_menu_that_opens_without_javascript(phone, screenshot
 
 
 def test_desktop_shows_the_menu_without_the_menu_link(browser, seeded):
-    context = browser.new_context(base_url=seeded.url, viewport={"width": 1280, "height": 800},
-                                  locale="id-ID")
+    context = browser.new_context(
+        base_url=seeded.url, viewport={"width": 1280, "height": 800}, locale="id-ID"
+    )
     page = context.new_page()
     try:
         page.goto("/")

@@ -42,12 +42,15 @@ def stuck(live, live_user):
     with live.app.app_context():
         list(seed_categories())
         list(seed_tutorials())
-        tutorial_id = db.session.scalar(
-            db.select(Tutorial.id).filter_by(slug="panduan-permohonan"))
+        tutorial_id = db.session.scalar(db.select(Tutorial.id).filter_by(slug="panduan-permohonan"))
         category = make_category(slug=f"helpdesk-{uuid.uuid4().hex[:8]}")
         draft = services.start_application(db.session.get(User, applicant.id), category)
-        draft.answers = {"business_name": "Toko Kelontong Dewi", "employees": 2,
-                         "has_branch": "no", "start_date": "2021-03-01"}
+        draft.answers = {
+            "business_name": "Toko Kelontong Dewi",
+            "employees": 2,
+            "has_branch": "no",
+            "start_date": "2021-03-01",
+        }
         draft.completed_pages = ["business", "location"]
         draft.stage = services.STAGE_DOCUMENTS
         db.session.commit()
@@ -74,12 +77,16 @@ def upload(page, key: str, path) -> None:
     """Choose the file: the page's script uploads it and replaces the card (or shows why not)."""
     slot = page.locator(f'section.document-slot[aria-labelledby="doc-{key}-title"]')
     slot.locator(f"#file-{key}").set_input_files(str(path))
-    expect(page.locator(f'section.document-slot[aria-labelledby="doc-{key}-title"]')
-           .locator(".alert-danger, .doc-progress-text:has-text('uploaded')").first).to_be_visible()
+    expect(
+        page.locator(f'section.document-slot[aria-labelledby="doc-{key}-title"]')
+        .locator(".alert-danger, .doc-progress-text:has-text('uploaded')")
+        .first
+    ).to_be_visible()
 
 
 def test_help_desk_sees_where_the_applicant_is_stuck_and_guides_them(
-        new_context, stuck, live_mail, tmp_path, screenshot):
+    new_context, stuck, live_mail, tmp_path, screenshot
+):
     applicant, staff, draft_id, tutorial_id = stuck
     documents_url = f"/applications/{draft_id}/documents"
 
@@ -90,8 +97,9 @@ def test_help_desk_sees_where_the_applicant_is_stuck_and_guides_them(
     fake.write_bytes(html_bytes())
     upload(citizen, "ktp", fake)
     expect(citizen.locator("main .alert-danger").first).to_be_visible()
-    expect(citizen.locator('section.document-slot[aria-labelledby="doc-ktp-title"] .badge')
-           ).to_have_class(re.compile(r"text-bg-warning"))  # still "Not uploaded yet"
+    expect(citizen.locator('section.document-slot[aria-labelledby="doc-ktp-title"] .badge')).to_have_class(
+        re.compile(r"text-bg-warning")
+    )  # still "Not uploaded yet"
     screenshot(citizen, "upload-refused")
 
     # The help desk finds them by email and sees the stage and the error they hit.
@@ -128,7 +136,8 @@ def test_help_desk_sees_where_the_applicant_is_stuck_and_guides_them(
     expect(live_box).to_contain_text("Toko Kelontong Dewi")
     expect(live_box).to_contain_text("Upload the documents")
     expect(live_box.locator('[aria-labelledby="latest-errors-title"]')).to_contain_text(
-        "Applicant's ID card: wrong file type")
+        "Applicant's ID card: wrong file type"
+    )
     ktp_line = live_box.locator("li", has_text=KTP_SLOT)
     expect(ktp_line).to_contain_text("not uploaded")
     expect(desk.locator("main form")).to_have_count(0)  # nothing to change there
@@ -139,10 +148,12 @@ def test_help_desk_sees_where_the_applicant_is_stuck_and_guides_them(
     scan.write_bytes(make_pdf(text="KTP Dewi Lestari"))
     citizen.goto(documents_url, wait_until="domcontentloaded")
     upload(citizen, "ktp", scan)
-    expect(citizen.locator('section.document-slot[aria-labelledby="doc-ktp-title"]')
-           .locator("a", has_text="ktp-dewi-scan.pdf")).to_be_visible()
-    expect(live_box.locator("li", has_text=KTP_SLOT)).to_contain_text(
-        "ktp-dewi-scan.pdf", timeout=10_000)
+    expect(
+        citizen.locator('section.document-slot[aria-labelledby="doc-ktp-title"]').locator(
+            "a", has_text="ktp-dewi-scan.pdf"
+        )
+    ).to_be_visible()
+    expect(live_box.locator("li", has_text=KTP_SLOT)).to_contain_text("ktp-dewi-scan.pdf", timeout=10_000)
     expect(desk.locator("#assist-status")).to_contain_text("Updated")
     screenshot(desk, "assisted-view-updated")
 
@@ -156,7 +167,8 @@ def test_help_desk_sees_where_the_applicant_is_stuck_and_guides_them(
     assert link.endswith(f"/tutorials/{tutorial_id}?chapter=upload_documents"), link
     citizen.goto(link, wait_until="domcontentloaded")
     expect(citizen.locator('main a[data-chapter="upload_documents"]')).to_have_attribute(
-        "aria-current", "true")
+        "aria-current", "true"
+    )
     expect(citizen.locator('main [data-chapter-transcript="upload_documents"]')).to_be_visible()
 
     # ... and logs the call as a support note.

@@ -34,7 +34,8 @@ def test_new_applicant_applies_with_the_keyboard_alone(new_context, live, live_m
             assert focused == target, f"the link to #{target} moved the focus to #{focused}"
             driver.assert_focus_visible()
 
-    number = applicant_journey(driver, live_mail, site(live), screenshot,
-                               after_error=errors_lead_to_the_fields)
+    number = applicant_journey(
+        driver, live_mail, site(live), screenshot, after_error=errors_lead_to_the_fields
+    )
     assert number.startswith("SP-")
     assert driver.focus_checks >= 10

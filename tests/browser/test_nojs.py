@@ -12,8 +12,7 @@ from tests.browser.a11y import MouseDriver, applicant_journey, logged_in_state, 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_commits")]
 
 
-def test_applicant_journey_completes_without_javascript(new_context, live, live_mail,
-                                                        screenshot):
+def test_applicant_journey_completes_without_javascript(new_context, live, live_mail, screenshot):
     page = new_context(locale="id-ID", java_script_enabled=False)
     assert page.evaluate("1") == 1  # Playwright's own calls still work; page scripts do not run
 
@@ -23,16 +22,19 @@ def test_applicant_journey_completes_without_javascript(new_context, live, live_
         for href in page.locator("#error-summary a").evaluate_all("as => as.map(a => a.hash)"):
             expect(page.locator(href)).to_have_count(1)
 
-    number = applicant_journey(MouseDriver(page), live_mail, site(live), screenshot,
-                               after_error=summary_is_there)
+    number = applicant_journey(
+        MouseDriver(page), live_mail, site(live), screenshot, after_error=summary_is_there
+    )
     assert number.startswith("SP-")
 
 
-def test_video_guides_show_native_video_and_transcript_without_javascript(new_context, live,
-                                                                          browser, screenshot):
+def test_video_guides_show_native_video_and_transcript_without_javascript(
+    new_context, live, browser, screenshot
+):
     s = site(live)
-    page = new_context(locale="en-US", java_script_enabled=False,
-                       storage_state=logged_in_state(browser, live, "applicant"))
+    page = new_context(
+        locale="en-US", java_script_enabled=False, storage_state=logged_in_state(browser, live, "applicant")
+    )
     page.goto(f"/applications/{s.draft_id}/documents?lang=en")
     panel = page.locator("details.tutorial-panel")
     expect(panel).to_have_attribute("open", "")

@@ -46,8 +46,9 @@ def submitted(live, live_user):
         list(seed_holidays())
         list(seed_tutorials())  # the "Watch how" panels of the correction and permit stages
         category = make_category(slug=f"office-{uuid.uuid4().hex[:8]}")
-        application = make_submitted(db.session.get(User, applicant.id), category,
-                                     document_name="ktp-rina.pdf")
+        application = make_submitted(
+            db.session.get(User, applicant.id), category, document_name="ktp-rina.pdf"
+        )
         made = (application.id, application.tracking_number)
         db.session.remove()
     return (applicant, officer, approver, *made)
@@ -72,7 +73,8 @@ def expect_status(page, status: str) -> None:
 
 
 def test_officer_flags_applicant_fixes_approver_approves_and_the_permit_verifies(
-        new_context, submitted, live_mail, tmp_path, screenshot):
+    new_context, submitted, live_mail, tmp_path, screenshot
+):
     from pypdf import PdfReader
 
     applicant, officer, approver, application_id, tracking = submitted
@@ -113,8 +115,7 @@ def test_officer_flags_applicant_fixes_approver_approves_and_the_permit_verifies
     expect(citizen.locator(".message-from-office")).to_have_text(MESSAGE)
     press(citizen, citizen.locator("main a", has_text="Make the corrections"))
     expect(citizen).to_have_url(re.compile(rf"/applications/{application_id}/correction$"))
-    expect(citizen.locator('details[data-tutorial-panel][data-stage="respond_correction"]')
-           ).to_have_count(1)
+    expect(citizen.locator('details[data-tutorial-panel][data-stage="respond_correction"]')).to_have_count(1)
     slot = citizen.locator('section.document-slot[aria-labelledby="doc-ktp-title"]')
     expect(slot).to_contain_text(FLAG_REASON)
     # Only the flagged document can be replaced here.
@@ -141,8 +142,10 @@ def test_officer_flags_applicant_fixes_approver_approves_and_the_permit_verifies
     cards = office.locator("#documents .card")
     expect(cards.filter(has_text="ktp-rina-clear.jpg")).to_have_count(1)
     for i in range(cards.count()):
-        press(office, office.locator("#documents .card").nth(i)
-              .locator('button[name="verdict"][value="accept"]'))
+        press(
+            office,
+            office.locator("#documents .card").nth(i).locator('button[name="verdict"][value="accept"]'),
+        )
     for i in range(cards.count()):
         expect(office.locator("#documents .card").nth(i)).to_contain_text("accepted")
     recommend = office.locator(f'form[action="{review_url}/recommend"]')
@@ -162,16 +165,14 @@ def test_officer_flags_applicant_fixes_approver_approves_and_the_permit_verifies
     screenshot(boss, "approved")
 
     # The applicant's approval email, then the certificate from the application page.
-    approval = [m for m in live_mail.messages(applicant.email)
-                if "has been approved" in live_mail.body(m)]
+    approval = [m for m in live_mail.messages(applicant.email) if "has been approved" in live_mail.body(m)]
     assert approval, [m["Subject"] for m in live_mail.messages(applicant.email)]
     body = live_mail.body(approval[-1])
     assert tracking in body
     assert f"/applications/{application_id}" in body
     citizen.goto(f"/applications/{application_id}", wait_until="domcontentloaded")
     expect_status(citizen, "approved")
-    expect(citizen.locator('details[data-tutorial-panel][data-stage="download_permit"]')
-           ).to_have_count(1)
+    expect(citizen.locator('details[data-tutorial-panel][data-stage="download_permit"]')).to_have_count(1)
     with citizen.expect_download() as download_info:
         citizen.locator("main a", has_text="Download the permit document").click()
     download = download_info.value
@@ -185,8 +186,12 @@ def test_officer_flags_applicant_fixes_approver_approves_and_the_permit_verifies
     assert match, text
     verify_url = match.group(0)
     # The same address is the PDF's link (the QR code encodes it too).
-    links = [str(a.get_object()["/A"]["/URI"]) for p in reader.pages
-             for a in (p.get("/Annots") or []) if "/A" in a.get_object()]
+    links = [
+        str(a.get_object()["/A"]["/URI"])
+        for p in reader.pages
+        for a in (p.get("/Annots") or [])
+        if "/A" in a.get_object()
+    ]
     assert verify_url in links, (verify_url, links)
 
     # Anyone opening it (no login) sees VALID.

@@ -33,10 +33,8 @@ def test_inline_script_and_style_are_blocked_and_reported(watched_page):
     _wait_for(page, lambda: len(watcher.problems) >= 2)
 
     assert page.evaluate("window.inlineScriptRan === undefined")
-    assert page.evaluate("getComputedStyle(document.getElementById('styled')).color") \
-        != "rgb(255, 0, 0)"
-    assert len([p for p in watcher.problems if p.startswith("CSP violation")]) == 2, \
-        watcher.problems
+    assert page.evaluate("getComputedStyle(document.getElementById('styled')).color") != "rgb(255, 0, 0)"
+    assert len([p for p in watcher.problems if p.startswith("CSP violation")]) == 2, watcher.problems
 
 
 def test_javascript_error_is_reported(watched_page):
@@ -44,5 +42,4 @@ def test_javascript_error_is_reported(watched_page):
     page.goto("/")
     page.evaluate("() => { setTimeout(() => { throw new Error('boom from a page script'); }); }")
     _wait_for(page, lambda: watcher.problems)
-    assert any("JS error" in p and "boom from a page script" in p for p in watcher.problems), \
-        watcher.problems
+    assert any("JS error" in p and "boom from a page script" in p for p in watcher.problems), watcher.problems

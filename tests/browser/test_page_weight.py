@@ -32,14 +32,18 @@ NOT_COUNTED_TYPES = {"video", "audio", "img", "track", "image"}
 
 def weigh(page) -> tuple[int, list[dict]]:
     page.wait_for_load_state("load")
-    items = [i for i in page.evaluate(WEIGHT)
-             if i["type"] not in NOT_COUNTED_TYPES and "/tutorials/media/" not in i["name"]]
+    items = [
+        i
+        for i in page.evaluate(WEIGHT)
+        if i["type"] not in NOT_COUNTED_TYPES and "/tutorials/media/" not in i["name"]
+    ]
     return sum(i["size"] for i in items), items
 
 
 def report(items: list[dict]) -> str:
-    return "\n".join(f"  {i['size']:>7} B ({i['body']:>7} B decoded) {i['type']:<10} {i['name']}"
-                     for i in items)
+    return "\n".join(
+        f"  {i['size']:>7} B ({i['body']:>7} B decoded) {i['type']:<10} {i['name']}" for i in items
+    )
 
 
 def test_wizard_pages_stay_within_the_budget(new_context, browser, live):
@@ -55,14 +59,12 @@ def test_wizard_pages_stay_within_the_budget(new_context, browser, live):
     print(f"\nfirst load of a wizard page: {total} B\n{report(items)}")
     seen = {i["name"] for i in items}
 
-    for path in (s.form_url(), f"/applications/{s.draft_id}/documents",
-                 f"/applications/{s.draft_id}/review"):
+    for path in (s.form_url(), f"/applications/{s.draft_id}/documents", f"/applications/{s.draft_id}/review"):
         page.goto(path)
         total, items = weigh(page)
         assert total <= LATER_PAGE_LIMIT, f"{path}: {total} B:\n{report(items)}"
         # Nothing static is fetched again: fingerprinted files are cached for a year.
-        refetched = [i for i in items if i["name"] in seen and "/static/" in i["name"]
-                     and i["size"] > 0]
+        refetched = [i for i in items if i["name"] in seen and "/static/" in i["name"] and i["size"] > 0]
         seen |= {i["name"] for i in items}
         assert not refetched, f"{path} fetched static files again:\n{report(refetched)}"
         print(f"later page {path}: {total} B")

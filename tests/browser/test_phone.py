@@ -41,8 +41,15 @@ MEASURE = """([WIDTH, MIN_TARGET]) => {
 
 @pytest.fixture(scope="module")
 def phone_pages(browser, live):
-    pages = RolePages(browser, live, "id", viewport={"width": WIDTH, "height": HEIGHT},
-                      device_scale_factor=1, is_mobile=True, has_touch=True)
+    pages = RolePages(
+        browser,
+        live,
+        "id",
+        viewport={"width": WIDTH, "height": HEIGHT},
+        device_scale_factor=1,
+        is_mobile=True,
+        has_touch=True,
+    )
     yield pages
     pages.close()
 
@@ -56,7 +63,8 @@ def test_page_fits_a_phone(phone_pages, live, spec, screenshot):
     found = page.evaluate(MEASURE, [WIDTH, MIN_TARGET])
     screenshot(page, spec.name, full_page=spec.wizard)
     assert found["scrollWidth"] <= WIDTH, (
-        f"{spec.name} scrolls sideways ({found['scrollWidth']} px); too wide: {found['wide']}")
+        f"{spec.name} scrolls sideways ({found['scrollWidth']} px); too wide: {found['wide']}"
+    )
     assert not found["small"], f"{spec.name}: controls under {MIN_TARGET} px: {found['small']}"
     if found["panel"]:
         assert found["panel"]["left"] >= 0, found["panel"]

@@ -42,7 +42,8 @@ def slot(page, key: str):
 
 
 def test_first_application_on_a_phone_from_prefilled_form_to_receipt(
-        new_context, live_user, tmp_path, screenshot):
+    new_context, live_user, tmp_path, screenshot
+):
     user = live_user(full_name="Siti Aminah")
     page = new_context(locale="id-ID", has_touch=True, reduced_motion="reduce")
     page.set_viewport_size(PHONE)
@@ -61,8 +62,9 @@ def test_first_application_on_a_phone_from_prefilled_form_to_receipt(
     expect(page.locator('[name="nik"]')).to_have_value(re.compile(r"^647201450790\d{4}$"))
     expect(page.locator('[name="no_hp"]')).not_to_have_value("")
     screenshot(page, "phone-prefilled")
-    fill(page, {"no_kk": "6472010101900001", "alamat_pemohon": "Jl. Pahlawan No. 12",
-                "rt": "007", "rw": "002"})
+    fill(
+        page, {"no_kk": "6472010101900001", "alamat_pemohon": "Jl. Pahlawan No. 12", "rt": "007", "rw": "002"}
+    )
     press(page, "continue")
     expect(page).to_have_url(re.compile(r"/form/business$"))
     fill(page, BUSINESS_PAGE)
@@ -85,9 +87,10 @@ def test_first_application_on_a_phone_from_prefilled_form_to_receipt(
     # The 4 MB camera photo over a 400 kbps line: made smaller first, then a progress bar.
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
-    cdp.send("Network.emulateNetworkConditions", {
-        "offline": False, "latency": 150, "downloadThroughput": KBPS_400,
-        "uploadThroughput": KBPS_400})
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 150, "downloadThroughput": KBPS_400, "uploadThroughput": KBPS_400},
+    )
     photo = tmp_path / "IMG_20261201_101500.jpg"
     photo.write_bytes(camera_photo_4mb())
     assert photo.stat().st_size > 3_500_000
@@ -106,11 +109,12 @@ def test_first_application_on_a_phone_from_prefilled_form_to_receipt(
     expect(page).to_have_url(re.compile(r"/documents$"))
     screenshot(page, "phone-continue-warns")
 
-    expect(slot(page, "ktp").locator("a", has_text="IMG_20261201_101500.jpg")).to_be_visible(
-        timeout=90_000)
+    expect(slot(page, "ktp").locator("a", has_text="IMG_20261201_101500.jpg")).to_be_visible(timeout=90_000)
     expect(slot(page, "ktp").locator("img.doc-thumb")).to_be_visible()
-    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0,
-                                                  "downloadThroughput": -1, "uploadThroughput": -1})
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
     for key, name in (("pengantar_rt_rw", "pengantar-rt.pdf"), ("kk", "kartu-keluarga.pdf")):
         path = tmp_path / name
         path.write_bytes(make_pdf(text=name))
@@ -139,8 +143,13 @@ def test_first_application_on_a_phone_from_prefilled_form_to_receipt(
     with page.expect_navigation(wait_until="domcontentloaded"):
         page.locator("main a", has_text="Pantau permohonan").first.click()
     sent = page.locator("main")
-    for text in ("Yang Anda kirim", "Siti Aminah", BUSINESS_PAGE["nama_usaha"],
-                 "Membuka rekening bank usaha", "IMG_20261201_101500.jpg"):
+    for text in (
+        "Yang Anda kirim",
+        "Siti Aminah",
+        BUSINESS_PAGE["nama_usaha"],
+        "Membuka rekening bank usaha",
+        "IMG_20261201_101500.jpg",
+    ):
         expect(sent).to_contain_text(text)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(page, "phone-what-you-sent", full_page=True)

@@ -76,8 +76,9 @@ def _documents(application):
     return db.session.scalars(db.select(Document).where(Document.application_id == application.id))
 
 
-def test_visitor_files_a_complaint_follows_it_and_sees_the_answer(new_context, live_user, live_mail,
-                                                                  screenshot):
+def test_visitor_files_a_complaint_follows_it_and_sees_the_answer(
+    new_context, live_user, live_mail, screenshot
+):
     email = f"visitor-{uuid.uuid4().hex[:8]}@example.com"
     visitor = new_context(locale="en-US")
     visitor.goto("/")
@@ -118,13 +119,11 @@ def test_visitor_files_a_complaint_follows_it_and_sees_the_answer(new_context, l
     expect(visitor.locator(".case-status")).to_have_text("Answered")
     expect(visitor.locator(".case-answer")).to_contain_text("the officer will decide tomorrow")
     screenshot(visitor, "complaint-answered")
-    answered = [m for m in live_mail.messages(email) if number in m["Subject"]
-                and "answered" in m["Subject"]]
+    answered = [m for m in live_mail.messages(email) if number in m["Subject"] and "answered" in m["Subject"]]
     assert answered
 
 
-def test_applicant_answers_the_survey_and_the_statistics_show_it(new_context, approved,
-                                                                 screenshot):
+def test_applicant_answers_the_survey_and_the_statistics_show_it(new_context, approved, screenshot):
     applicant, application_id, category_name = approved
     page = new_context(locale="en-US")
     log_in(page, applicant, f"/applications/{application_id}")

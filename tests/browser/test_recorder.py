@@ -32,7 +32,7 @@ from portal.tutorials.models import RecordingRequest, RecordingState, Tutorial
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_commits")]
 
-QUOTED = 'Nama "panggilan" \U0001F600'
+QUOTED = 'Nama "panggilan" \U0001f600'
 RTL = "\u0645\u062f\u064a\u0646\u0629"  # Arabic: city
 LONG = "Alamat lengkap tempat usaha " + "beserta patokan yang mudah dicari " * 5
 DRAFT_LABEL = "Label draf yang belum terbit"
@@ -46,32 +46,67 @@ def _tools() -> None:
 
 def _fields(name_label: str, pages: int = 1) -> list[dict]:
     fields = [
-        {"key": "nama", "type": "text", "label_id": name_label, "label_en": 'Nick "name" \U0001F600',
-         "required": True, "page": "applicant", "help_id": "Contoh: Siti", "order": 1},
+        {
+            "key": "nama",
+            "type": "text",
+            "label_id": name_label,
+            "label_en": 'Nick "name" \U0001f600',
+            "required": True,
+            "page": "applicant",
+            "help_id": "Contoh: Siti",
+            "order": 1,
+        },
         {"key": "kota", "type": "text", "label_id": RTL, "required": True, "page": "applicant", "order": 2},
-        {"key": "alamat", "type": "textarea", "label_id": LONG[:200], "required": True,
-         "page": "applicant", "order": 3},
-        {"key": "catatan", "type": "text", "label_id": "Catatan", "required": False, "page": "applicant",
-         "order": 4},
+        {
+            "key": "alamat",
+            "type": "textarea",
+            "label_id": LONG[:200],
+            "required": True,
+            "page": "applicant",
+            "order": 3,
+        },
+        {
+            "key": "catatan",
+            "type": "text",
+            "label_id": "Catatan",
+            "required": False,
+            "page": "applicant",
+            "order": 4,
+        },
     ]
     for n in range(2, pages + 1):
-        fields.append({"key": f"isian_{n}", "type": "text", "label_id": f"Isian halaman {n}",
-                       "required": True, "page": f"halaman_{n}", "page_title_id": f"Halaman ke-{n}",
-                       "order": 10 + n})
+        fields.append(
+            {
+                "key": f"isian_{n}",
+                "type": "text",
+                "label_id": f"Isian halaman {n}",
+                "required": True,
+                "page": f"halaman_{n}",
+                "page_title_id": f"Halaman ke-{n}",
+                "order": 10 + n,
+            }
+        )
     return fields
 
 
-DOCS = [{"key": "ktp", "label_id": "Fotokopi KTP", "allowed_types": ["pdf", "jpeg"], "required": True},
-        {"key": "foto", "label_id": "Foto tempat", "allowed_types": ["jpeg"], "required": False}]
+DOCS = [
+    {"key": "ktp", "label_id": "Fotokopi KTP", "allowed_types": ["pdf", "jpeg"], "required": True},
+    {"key": "foto", "label_id": "Foto tempat", "allowed_types": ["jpeg"], "required": False},
+]
 
 
 def _make_category(app, slug: str, fields: list[dict], docs: list[dict] | None = None) -> int:
     with app.app_context():
         category = db.session.scalar(select(PermitCategory).where(PermitCategory.slug == slug))
         if category is None:
-            category = PermitCategory(slug=slug, code="UJI", name_id=f"Izin Uji {slug}",
-                                      name_en=f"Test permit {slug}", sector=Sector.GENERAL,
-                                      time_limit_days=3)
+            category = PermitCategory(
+                slug=slug,
+                code="UJI",
+                name_id=f"Izin Uji {slug}",
+                name_en=f"Test permit {slug}",
+                sector=Sector.GENERAL,
+                time_limit_days=3,
+            )
             db.session.add(category)
         publish_new_version(category, fields, DOCS if docs is None else docs)
         category_id = category.id
@@ -87,9 +122,16 @@ def _walk_labels(app, slug: str) -> tuple[dict[str, set[str]], list]:
         try:
             with scratch_portal(copy) as portal:
                 spec, answers = prepare(copy, portal)
-                walk = driver.Walk(portal=portal, category_slug=slug, name_id=copy.columns["name_id"],
-                                   name_en=copy.columns["name_en"], time_limit_days=3, spec=spec,
-                                   answers=answers, email="cek@example.com")
+                walk = driver.Walk(
+                    portal=portal,
+                    category_slug=slug,
+                    name_id=copy.columns["name_id"],
+                    name_en=copy.columns["name_en"],
+                    time_limit_days=3,
+                    spec=spec,
+                    answers=answers,
+                    email="cek@example.com",
+                )
                 film = driver.film(walk, lang="id", viewport="phone", voice=None, workdir=workdir, fast=True)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -98,8 +140,11 @@ def _walk_labels(app, slug: str) -> tuple[dict[str, set[str]], list]:
 
 
 def _probe(path: Path) -> dict:
-    out = subprocess.run(["ffprobe", "-v", "error", "-show_streams", "-show_format", "-of", "json", str(path)],
-                         check=True, capture_output=True).stdout
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_streams", "-show_format", "-of", "json", str(path)],
+        check=True,
+        capture_output=True,
+    ).stdout
     return json.loads(out)
 
 
@@ -117,28 +162,43 @@ def test_a_changed_form_is_filmed_again_once_of_the_latest_version(live, tmp_pat
         with app.app_context():
             from portal.admin.services import get_draft
 
-            admin = User(email="admin-rekam@example.com", full_name="Admin", password_hash=hash_password("x" * 12))
+            admin = User(
+                email="admin-rekam@example.com", full_name="Admin", password_hash=hash_password("x" * 12)
+            )
             admin.roles = [UserRole(role=Role.ADMIN)]
             db.session.add(admin)
             db.session.commit()
             category = db.session.get(PermitCategory, category_id)
-            old = Tutorial(slug=f"guide-{slug}", title_id="Lama", title_en="Old", published=True,
-                           category_id=category_id, chapters_json=[], chapter_transcripts={},
-                           form_version_id=category.current_version_id,
-                           recording={"lang": "id", "steps": []}, embed_url="https://www.youtube-nocookie.com/embed/x")
+            old = Tutorial(
+                slug=f"guide-{slug}",
+                title_id="Lama",
+                title_en="Old",
+                published=True,
+                category_id=category_id,
+                chapters_json=[],
+                chapter_transcripts={},
+                form_version_id=category.current_version_id,
+                recording={"lang": "id", "steps": []},
+                embed_url="https://www.youtube-nocookie.com/embed/x",
+            )
             db.session.add(old)
             db.session.commit()
             old_id = old.id
             draft = get_draft(category, admin)
-            draft.fields = [dict(f, label_id=DRAFT_LABEL) if f["key"] == "catatan" else f for f in draft.fields]
+            draft.fields = [
+                dict(f, label_id=DRAFT_LABEL) if f["key"] == "catatan" else f for f in draft.fields
+            ]
             db.session.commit()
             # Two publishes a second apart.
             publish_new_version(category, _fields("Nama sementara"), DOCS)
             assert queue.guide_status(db.session.get(Tutorial, old_id)) == "being_updated"
             publish_new_version(category, _fields(QUOTED), DOCS)
             latest_version = category.current_version_id
-            pending = list(db.session.scalars(select(RecordingRequest).where(
-                RecordingRequest.category_id == category_id)))
+            pending = list(
+                db.session.scalars(
+                    select(RecordingRequest).where(RecordingRequest.category_id == category_id)
+                )
+            )
             assert len(pending) == 1 and pending[0].state is RecordingState.PENDING
             # The old guide is still what the stages show while the recording waits.
             assert db.session.get(Tutorial, old_id).published
@@ -158,16 +218,27 @@ def test_a_changed_form_is_filmed_again_once_of_the_latest_version(live, tmp_pat
             assert not any("Nama lama" in q or "Nama sementara" in q or DRAFT_LABEL in q for q in quoted)
             assert "Mulai permohonan" in quoted and "Kirim perbaikan" in quoted
             stages = [c["id"] for c in guide.chapters_json]
-            assert stages == ["register", "login", "choose_category", "requirements", "fill_form",
-                              "upload_documents", "review_submit", "track_status", "respond_correction",
-                              "download_permit"]
+            assert stages == [
+                "register",
+                "login",
+                "choose_category",
+                "requirements",
+                "fill_form",
+                "upload_documents",
+                "review_submit",
+                "track_status",
+                "respond_correction",
+                "download_permit",
+            ]
             assert all(c.get("poster_key") for c in guide.chapters_json)
             for stage in stages:
                 choice = services.tutorial_for_stage(stage, category_id)
                 assert choice.tutorial.id == guide.id and choice.chapter["id"] == stage
             storage_root = Path(app.config["UPLOAD_ROOT"])
-            cues = {lang: vtt.parse((storage_root / getattr(guide, f"captions_{lang}_key")).read_bytes())
-                    for lang in ("id", "en")}
+            cues = {
+                lang: vtt.parse((storage_root / getattr(guide, f"captions_{lang}_key")).read_bytes())
+                for lang in ("id", "en")
+            }
             video_key, small_key = guide.video_key, guide.small_video_key
             duration = guide.duration_seconds
             db.session.remove()

@@ -22,8 +22,11 @@ from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_commits")]
 
-MANIFEST = json.loads((Path(__file__).resolve().parents[2] / "portal" / "data" / "tutorials"
-                       / "manifest.json").read_text(encoding="utf-8"))
+MANIFEST = json.loads(
+    (Path(__file__).resolve().parents[2] / "portal" / "data" / "tutorials" / "manifest.json").read_text(
+        encoding="utf-8"
+    )
+)
 GENERAL = next(t for t in MANIFEST["tutorials"] if t["category_slug"] is None)
 CHAPTERS = {c["stage"]: c for c in GENERAL["chapters"] if c["stage"]}
 
@@ -110,16 +113,22 @@ def expect_stage_panel(page, stage: str, lang: str) -> None:
         """lang => { const v = document.querySelector('details[data-tutorial-panel] video');
                      const t = Array.from(v.textTracks)
                                     .find(t => t.kind === 'captions' && t.mode === 'showing');
-                     return t && t.language === lang; }""", arg=lang)
+                     return t && t.language === lang; }""",
+        arg=lang,
+    )
 
 
-ANONYMOUS_STAGES = [("/register", "register"), ("/login", "login"),
-                    ("/permits", "choose_category"),
-                    ("/permits/surat-keterangan-domisili-usaha", "requirements")]
+ANONYMOUS_STAGES = [
+    ("/register", "register"),
+    ("/login", "login"),
+    ("/permits", "choose_category"),
+    ("/permits/surat-keterangan-domisili-usaha", "requirements"),
+]
 
 
 def test_every_stage_shows_its_chapter_with_captions_in_the_page_language(
-        new_context, applications, screenshot):
+    new_context, applications, screenshot
+):
     """The whole path in Indonesian, the portal's default language."""
     user, draft_id, submitted_id = applications("id")
     page = new_context(locale="id-ID", reduced_motion="reduce")
@@ -130,11 +139,13 @@ def test_every_stage_shows_its_chapter_with_captions_in_the_page_language(
 
     log_in(page, user)
     draft = f"/applications/{draft_id}"
-    for path, stage in [(f"{draft}/requirements", "requirements"),
-                        (f"{draft}/form/business", "fill_form"),
-                        (f"{draft}/documents", "upload_documents"),
-                        (f"{draft}/review", "review_submit"),
-                        (f"/applications/{submitted_id}", "track_status")]:
+    for path, stage in [
+        (f"{draft}/requirements", "requirements"),
+        (f"{draft}/form/business", "fill_form"),
+        (f"{draft}/documents", "upload_documents"),
+        (f"{draft}/review", "review_submit"),
+        (f"/applications/{submitted_id}", "track_status"),
+    ]:
         page.goto(path, wait_until="domcontentloaded")
         expect(page).to_have_url(re.compile(re.escape(path) + "$"))
         expect_stage_panel(page, stage, "id")
@@ -151,32 +162,40 @@ def test_an_english_page_shows_english_captions_and_transcript(new_context, seed
 
 
 def test_video_seeks_with_range_requests_and_progress_is_recorded(
-        new_context, live, applications, seeded_tutorials, screenshot):
+    new_context, live, applications, seeded_tutorials, screenshot
+):
     from portal.extensions import db
     from portal.tutorials.models import TutorialView
 
     user, draft_id, _submitted = applications("en")
     page = new_context(locale="en-US", reduced_motion="reduce")
     video_responses = []
-    page.on("response", lambda r: video_responses.append(r)
-            if f"/tutorials/media/{seeded_tutorials}/video" in r.url else None)
+    page.on(
+        "response",
+        lambda r: (
+            video_responses.append(r) if f"/tutorials/media/{seeded_tutorials}/video" in r.url else None
+        ),
+    )
     log_in(page, user)
     page.goto(f"/applications/{draft_id}/documents", wait_until="domcontentloaded")
     chapter = CHAPTERS["upload_documents"]
     video = page.locator('details[data-stage="upload_documents"] video')
-    assert page.evaluate('document.createElement("video").canPlayType('
-                         '\'video/mp4; codecs="avc1.42E01E"\')') in ("probably", "maybe")
+    assert page.evaluate(
+        'document.createElement("video").canPlayType(\'video/mp4; codecs="avc1.42E01E"\')'
+    ) in ("probably", "maybe")
 
     # The metadata is read through a range request, and the video is at the stage's chapter.
     # Predicates are functions, not expression strings: an expression is eval'ed in the page,
     # which the portal's CSP (no 'unsafe-eval') refuses.
     page.wait_for_function("() => document.querySelector('video').readyState >= 1")
-    page.wait_for_function("t => document.querySelector('video').currentTime >= t",
-                           arg=chapter["start"] - 0.5)
+    page.wait_for_function(
+        "t => document.querySelector('video').currentTime >= t", arg=chapter["start"] - 0.5
+    )
     partial = [r for r in video_responses if r.status == 206]
     assert partial, [(r.status, r.url) for r in video_responses]
-    assert all(r.status in (206, 304) for r in video_responses), \
-        [(r.status, r.request.headers.get("range")) for r in video_responses]
+    assert all(r.status in (206, 304) for r in video_responses), [
+        (r.status, r.request.headers.get("range")) for r in video_responses
+    ]
     first = partial[0]
     assert re.fullmatch(r"bytes \d+-\d+/\d+", first.headers["content-range"])
     assert first.headers["content-type"] == "video/mp4"
@@ -184,13 +203,22 @@ def test_video_seeks_with_range_requests_and_progress_is_recorded(
     # Seek near the end and play, muted (headless Chromium refuses unmuted autoplay).
     seen = len(video_responses)
     target = GENERAL["duration_seconds"] - 20
-    page.evaluate("""t => { const v = document.querySelector('video'); v.muted = true;
-                            v.currentTime = t; return v.play(); }""", target)
-    page.wait_for_function("""t => { const v = document.querySelector('video');
-                                     return !v.paused && v.currentTime > t; }""", arg=target + 0.5)
+    page.evaluate(
+        """t => { const v = document.querySelector('video'); v.muted = true;
+                            v.currentTime = t; return v.play(); }""",
+        target,
+    )
+    page.wait_for_function(
+        """t => { const v = document.querySelector('video');
+                                     return !v.paused && v.currentTime > t; }""",
+        arg=target + 0.5,
+    )
     # The seek far into the file is answered from a middle range, not by reading from byte 0.
-    middle = [r.headers["content-range"] for r in video_responses[seen:]
-              if r.status == 206 and not r.headers["content-range"].startswith("bytes 0-")]
+    middle = [
+        r.headers["content-range"]
+        for r in video_responses[seen:]
+        if r.status == 206 and not r.headers["content-range"].startswith("bytes 0-")
+    ]
     assert middle, [(r.status, r.request.headers.get("range")) for r in video_responses]
     start, end, total = map(int, re.fullmatch(r"bytes (\d+)-(\d+)/(\d+)", middle[0]).groups())
     assert 0 < start <= end == total - 1
@@ -199,17 +227,20 @@ def test_video_seeks_with_range_requests_and_progress_is_recorded(
     # Pausing reports the position: a POST with the CSRF token, answered 200.
     # (The report sent when playback started carries a position just after the seek.)
     def pause_report(response) -> bool:
-        return (response.url.endswith(f"/tutorials/{seeded_tutorials}/progress")
-                and response.request.method == "POST"
-                and (response.request.post_data_json or {}).get("position", 0) > target + 0.5)
+        return (
+            response.url.endswith(f"/tutorials/{seeded_tutorials}/progress")
+            and response.request.method == "POST"
+            and (response.request.post_data_json or {}).get("position", 0) > target + 0.5
+        )
 
     with page.expect_response(pause_report) as reported:
         video.evaluate("v => v.pause()")
     assert reported.value.status == 200, reported.value.text()
     position = page.evaluate("document.querySelector('video').currentTime")
     with live.app.app_context():
-        view = db.session.scalar(db.select(TutorialView).filter_by(
-            user_id=user.id, tutorial_id=seeded_tutorials))
+        view = db.session.scalar(
+            db.select(TutorialView).filter_by(user_id=user.id, tutorial_id=seeded_tutorials)
+        )
         assert view is not None
         assert target < view.furthest_seconds <= position + 0.5
         db.session.remove()
@@ -217,21 +248,26 @@ def test_video_seeks_with_range_requests_and_progress_is_recorded(
     # A chapter played through to its end gets its "watched" mark (the shortest one, at 2x:
     # faster playback would look like skipping ahead between two timeupdate events).
     last = min(GENERAL["chapters"], key=lambda c: c["end"] - c["start"])
-    page.evaluate("""t => { const v = document.querySelector('video'); v.playbackRate = 2;
-                            v.currentTime = t; return v.play(); }""", last["start"])
-    badge = page.locator(f'details[data-stage="upload_documents"] a[data-chapter="{last["id"]}"]'
-                         " ~ .tutorial-watched")
+    page.evaluate(
+        """t => { const v = document.querySelector('video'); v.playbackRate = 2;
+                            v.currentTime = t; return v.play(); }""",
+        last["start"],
+    )
+    badge = page.locator(
+        f'details[data-stage="upload_documents"] a[data-chapter="{last["id"]}"] ~ .tutorial-watched'
+    )
     expect(badge).to_be_visible(timeout=15_000)
     with live.app.app_context():
-        view = db.session.scalar(db.select(TutorialView).filter_by(
-            user_id=user.id, tutorial_id=seeded_tutorials))
+        view = db.session.scalar(
+            db.select(TutorialView).filter_by(user_id=user.id, tutorial_id=seeded_tutorials)
+        )
         assert last["id"] in view.chapters_completed
         db.session.remove()
 
 
-
 def test_library_search_finds_a_chapter_by_a_word_of_its_transcript(
-        new_context, seeded_tutorials, screenshot):
+    new_context, seeded_tutorials, screenshot
+):
     chapter = CHAPTERS["register"]
     page = new_context(locale="id-ID", reduced_motion="reduce")
 
@@ -266,4 +302,5 @@ def test_library_search_finds_a_chapter_by_a_word_of_its_transcript(
     source = page.locator("main video source")
     assert source.get_attribute("src").endswith(f"#t={chapter['start']:.3f}")
     expect(page.locator(f'main [data-chapter-transcript="{chapter["id"]}"]')).to_contain_text(
-        chapter["transcript"]["id"])
+        chapter["transcript"]["id"]
+    )

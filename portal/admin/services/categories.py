@@ -22,9 +22,23 @@ from portal.permits.services import validate_number_pattern
 from portal.tutorials.models import StageTutorial
 
 CATEGORY_FIELDS = (
-    "code", "name_id", "name_en", "summary_id", "summary_en", "description_id", "description_en",
-    "sector", "time_limit_days", "cost_rupiah", "cost_note_id", "cost_note_en", "legal_basis",
-    "output_id", "output_en", "validity_months", "permit_number_pattern",
+    "code",
+    "name_id",
+    "name_en",
+    "summary_id",
+    "summary_en",
+    "description_id",
+    "description_en",
+    "sector",
+    "time_limit_days",
+    "cost_rupiah",
+    "cost_note_id",
+    "cost_note_en",
+    "legal_basis",
+    "output_id",
+    "output_en",
+    "validity_months",
+    "permit_number_pattern",
 )
 
 
@@ -32,7 +46,8 @@ def get_category_or_404(category_id: int, user: User) -> PermitCategory:
     """Any category, active or not, for an admin; 403 for anyone else, 404 when missing."""
     require_admin(user)
     category = db.session.scalar(
-        select(PermitCategory).where(PermitCategory.id == category_id)
+        select(PermitCategory)
+        .where(PermitCategory.id == category_id)
         .options(joinedload(PermitCategory.current_version))
     )
     if category is None:
@@ -67,7 +82,8 @@ def application_counts(category_ids: list[int]) -> dict[int, int]:
     if not category_ids:
         return {}
     rows = db.session.execute(
-        select(Application.category_id, func.count()).where(Application.category_id.in_(category_ids))
+        select(Application.category_id, func.count())
+        .where(Application.category_id.in_(category_ids))
         .group_by(Application.category_id)
     ).all()
     return {category_id: count for category_id, count in rows}
@@ -85,7 +101,9 @@ def category_problems(data: dict[str, Any], category: PermitCategory | None) -> 
     if pattern_problems:
         problems["permit_number_pattern"] = _(
             "The number pattern cannot be used: %(problems)s. Example: %(example)s",
-            problems="; ".join(pattern_problems), example="503/{code}/DPMPTSP/{year}/{seq:05}")
+            problems="; ".join(pattern_problems),
+            example="503/{code}/DPMPTSP/{year}/{seq:05}",
+        )
     return problems
 
 
@@ -127,8 +145,13 @@ def set_category_active(category: PermitCategory, active: bool, actor: User) -> 
     if active and category.current_version_id is None:
         raise AdminError(_("Publish the form of this permit type before opening it to applicants."))
     category.active = active
-    audit(actor, "category.activate" if active else "category.deactivate", "category", category.id,
-          category.name_id)
+    audit(
+        actor,
+        "category.activate" if active else "category.deactivate",
+        "category",
+        category.id,
+        category.name_id,
+    )
     db.session.flush()
 
 
@@ -137,8 +160,13 @@ def delete_category(category: PermitCategory, actor: User) -> None:
     One with applications is refused: deactivate it instead."""
     count = application_counts([category.id]).get(category.id, 0)
     if count:
-        raise AdminError(_("This permit type has %(count)s applications, so it cannot be deleted. "
-                           "Deactivate it instead: it then takes no new applications.", count=count))
+        raise AdminError(
+            _(
+                "This permit type has %(count)s applications, so it cannot be deleted. "
+                "Deactivate it instead: it then takes no new applications.",
+                count=count,
+            )
+        )
     audit(actor, "category.delete", "category", category.id, category.name_id, slug=category.slug)
     category_id = category.id
     category.current_version = None

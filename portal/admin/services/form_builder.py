@@ -25,12 +25,38 @@ from portal.storage import FileKind, check_upload
 
 #: Attributes of a field kept in the draft (order and page titles come from the page list).
 DRAFT_FIELD_ATTRS = (
-    "key", "type", "label_id", "label_en", "help_id", "help_en", "required", "page", "options",
-    "min", "max", "min_length", "max_length", "pattern", "pattern_message_id",
-    "pattern_message_en", "date_rule", "show_if", "prefill",
+    "key",
+    "type",
+    "label_id",
+    "label_en",
+    "help_id",
+    "help_en",
+    "required",
+    "page",
+    "options",
+    "min",
+    "max",
+    "min_length",
+    "max_length",
+    "pattern",
+    "pattern_message_id",
+    "pattern_message_en",
+    "date_rule",
+    "show_if",
+    "prefill",
 )
-DOCUMENT_ATTRS = ("key", "label_id", "label_en", "description_id", "description_en",
-                  "allowed_types", "max_mb", "required", "max_files", "sample_key")
+DOCUMENT_ATTRS = (
+    "key",
+    "label_id",
+    "label_en",
+    "description_id",
+    "description_en",
+    "allowed_types",
+    "max_mb",
+    "required",
+    "max_files",
+    "sample_key",
+)
 
 
 def get_draft(category: PermitCategory, actor: User) -> FormDraft:
@@ -107,8 +133,7 @@ def draft_problems(draft: FormDraft) -> list[Problem]:
     used = {f.get("page") for f in draft.fields or []}
     for page in draft.pages or []:
         if page["key"] not in used:
-            problems.append(Problem("page", page["key"],
-                                    _l("has no fields; add one or delete the page.")))
+            problems.append(Problem("page", page["key"], _l("has no fields; add one or delete the page.")))
     problems.extend(draft_spec(draft).validate_definition())
     return problems
 
@@ -123,8 +148,14 @@ def publish_draft(draft: FormDraft, category: PermitCategory, actor: User) -> Fo
     version = publish_new_version(category, fields, documents, commit=False)
     draft.based_on_version_id = version.id
     _touch(draft, actor)
-    audit(actor, "form.publish", "category", category.id,
-          f"Form version {version.number} published", version=version.number)
+    audit(
+        actor,
+        "form.publish",
+        "category",
+        category.id,
+        f"Form version {version.number} published",
+        version=version.number,
+    )
     db.session.commit()
     return version
 
@@ -169,14 +200,23 @@ def move_item(draft: FormDraft, kind: str, key: str, step: int, actor: User) -> 
 def _delete_refusal(draft: FormDraft, kind: str, key: str) -> str | None:
     """Why the item cannot be deleted yet: a field others depend on, a page with fields."""
     if kind == "fields":
-        users = [f["key"] for f in draft.fields
-                 if isinstance(f.get("show_if"), dict) and f["show_if"].get("field") == key]
+        users = [
+            f["key"]
+            for f in draft.fields
+            if isinstance(f.get("show_if"), dict) and f["show_if"].get("field") == key
+        ]
         if users:
-            return str(_("These fields are shown depending on %(key)s: %(users)s. Change their "
-                         "condition first.", key=key, users=", ".join(users)))
+            return str(
+                _(
+                    "These fields are shown depending on %(key)s: %(users)s. Change their condition first.",
+                    key=key,
+                    users=", ".join(users),
+                )
+            )
     if kind == "pages" and any(f.get("page") == key for f in draft.fields or []):
-        return str(_("The page %(key)s still has fields. Move them to another page or delete "
-                     "them first.", key=key))
+        return str(
+            _("The page %(key)s still has fields. Move them to another page or delete them first.", key=key)
+        )
     return None
 
 
@@ -192,13 +232,18 @@ def delete_item(draft: FormDraft, kind: str, key: str, actor: User) -> None:
     setattr(draft, kind, items)
     _touch(draft, actor)
     one = ITEM_KINDS[kind]
-    audit(actor, f"form.{one}_delete", "category", draft.category_id,
-          f"{one.capitalize()} {key} deleted", **{one: key})
+    audit(
+        actor,
+        f"form.{one}_delete",
+        "category",
+        draft.category_id,
+        f"{one.capitalize()} {key} deleted",
+        **{one: key},
+    )
     db.session.flush()
 
 
-def save_field(draft: FormDraft, original_key: str | None, field: dict[str, Any],
-               actor: User) -> None:
+def save_field(draft: FormDraft, original_key: str | None, field: dict[str, Any], actor: User) -> None:
     """Add a field (``original_key`` None, placed last on its page) or replace one. A renamed
     key is renamed in the conditions that use it. Refused (DefinitionError, naming the field)
     when the field would make the form unpublishable: bad key, duplicate key, broken pattern,
@@ -233,24 +278,31 @@ def save_field(draft: FormDraft, original_key: str | None, field: dict[str, Any]
                 if isinstance(cond, dict) and cond.get("field") == original_key:
                     f["show_if"] = {**cond, "field": field["key"]}
     candidate = FormDraft(pages=draft.pages, fields=fields, documents=draft.documents)
-    problems = [p for p in draft_spec(candidate).validate_definition()
-                if p.about("field", field["key"])]
+    problems = [p for p in draft_spec(candidate).validate_definition() if p.about("field", field["key"])]
     if problems:
         raise DefinitionError(problems)
     draft.fields = fields
     _touch(draft, actor)
-    audit(actor, "form.field_save", "category", draft.category_id,
-          f"Field {field['key']} {'added' if original_key is None else 'changed'}", field=field["key"])
+    audit(
+        actor,
+        "form.field_save",
+        "category",
+        draft.category_id,
+        f"Field {field['key']} {'added' if original_key is None else 'changed'}",
+        field=field["key"],
+    )
     db.session.flush()
 
 
-def save_page(draft: FormDraft, original_key: str | None, key: str, title_id: str, title_en: str,
-              actor: User) -> None:
+def save_page(
+    draft: FormDraft, original_key: str | None, key: str, title_id: str, title_en: str, actor: User
+) -> None:
     """Add a page (last) or change one's key and titles (its fields follow a new key)."""
     key = (key or "").strip()
     if not KEY_RE.fullmatch(key):
-        raise AdminError(_("The page key must be lower-case letters, digits and _ (start with a "
-                           "letter, at most 40)."))
+        raise AdminError(
+            _("The page key must be lower-case letters, digits and _ (start with a letter, at most 40).")
+        )
     pages = copy.deepcopy(list(draft.pages or []))
     if key != original_key and any(p["key"] == key for p in pages):
         raise AdminError(_("The form already has a page with the key %(key)s.", key=key))
@@ -260,17 +312,23 @@ def save_page(draft: FormDraft, original_key: str | None, key: str, title_id: st
     else:
         pages[item_index(draft, "pages", original_key)] = entry
         if original_key != key:
-            draft.fields = [{**f, "page": key} if f.get("page") == original_key else f
-                            for f in draft.fields or []]
+            draft.fields = [
+                {**f, "page": key} if f.get("page") == original_key else f for f in draft.fields or []
+            ]
     draft.pages = pages
     _touch(draft, actor)
     audit(actor, "form.page_save", "category", draft.category_id, f"Page {key} saved", page=key)
     db.session.flush()
 
 
-def save_document(draft: FormDraft, original_key: str | None, document: dict[str, Any],
-                  actor: User, sample: FileStorage | None = None,
-                  remove_sample: bool = False) -> None:
+def save_document(
+    draft: FormDraft,
+    original_key: str | None,
+    document: dict[str, Any],
+    actor: User,
+    sample: FileStorage | None = None,
+    remove_sample: bool = False,
+) -> None:
     """Add or change a document requirement; ``sample`` (a FileStorage) is checked by content
     against the allowed types and size and stored under samples/. Raises DefinitionError naming
     the document, or storage's UploadRejected."""
@@ -297,6 +355,12 @@ def save_document(draft: FormDraft, original_key: str | None, document: dict[str
         document["sample_key"] = checked.stored.key
     draft.documents = documents
     _touch(draft, actor)
-    audit(actor, "form.document_save", "category", draft.category_id,
-          f"Document {document['key']} saved", document=document["key"])
+    audit(
+        actor,
+        "form.document_save",
+        "category",
+        draft.category_id,
+        f"Document {document['key']} saved",
+        document=document["key"],
+    )
     db.session.commit()

@@ -78,8 +78,7 @@ def save_office_settings(values: dict[str, str], actor: User) -> list[str]:
         row.updated_by_id = actor.id
         changed.append(key)
     if changed:
-        audit(actor, "settings.update", "settings", "office", "Office settings changed",
-              keys=changed)
+        audit(actor, "settings.update", "settings", "office", "Office settings changed", keys=changed)
     db.session.flush()
     g.pop("_office_settings", None)
     if changed:
@@ -91,10 +90,13 @@ HOLIDAY_KINDS = ("national", "joint_leave", "local")
 
 
 def list_holidays(year: int) -> list[Holiday]:
-    return list(db.session.scalars(
-        select(Holiday).where(Holiday.day >= date(year, 1, 1), Holiday.day <= date(year, 12, 31))
-        .order_by(Holiday.day)
-    ))
+    return list(
+        db.session.scalars(
+            select(Holiday)
+            .where(Holiday.day >= date(year, 1, 1), Holiday.day <= date(year, 12, 31))
+            .order_by(Holiday.day)
+        )
+    )
 
 
 def holiday_years() -> list[int]:

@@ -41,8 +41,9 @@ def change_roles(user: User, roles: set[Role], actor: User) -> None:
     """Give and take roles (auth.services.set_roles refuses removing your own admin role and the
     last admin). Raises AdminError."""
     before = sorted(r.value for r in user.role_set)
-    audit(actor, "staff.roles", "user", user.id, user.email, before=before,
-          after=sorted(r.value for r in roles))
+    audit(
+        actor, "staff.roles", "user", user.id, user.email, before=before, after=sorted(r.value for r in roles)
+    )
     try:
         auth_services.set_roles(user, set(roles), actor)
     except auth_services.AccountError as exc:
@@ -51,10 +52,15 @@ def change_roles(user: User, roles: set[Role], actor: User) -> None:
 
 
 def _active_admins() -> int:
-    return db.session.scalar(
-        select(func.count(func.distinct(User.id))).select_from(UserRole).join(User)
-        .where(UserRole.role == Role.ADMIN, User.is_active_account.is_(True))
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count(func.distinct(User.id)))
+            .select_from(UserRole)
+            .join(User)
+            .where(UserRole.role == Role.ADMIN, User.is_active_account.is_(True))
+        )
+        or 0
+    )
 
 
 def set_user_active(user: User, active: bool, actor: User) -> None:

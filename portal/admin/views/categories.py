@@ -30,8 +30,13 @@ def category_new():
         _attach(form, problems)
         if not problems:
             category = services.create_category(form.data_for_service(), me())
-            flash(_("The permit type was created. Build its form, publish it, then open the permit "
-                    "type to applicants."), "success")
+            flash(
+                _(
+                    "The permit type was created. Build its form, publish it, then open the permit "
+                    "type to applicants."
+                ),
+                "success",
+            )
             return redirect(url_for("admin.form_builder", category_id=category.id))
     return render_template("admin/category_form.html", form=form, category=None)
 
@@ -52,8 +57,13 @@ def category_edit(category_id: int):
             flash(_("The permit type was saved."), "success")
             return redirect(url_for("admin.category_edit", category_id=category.id))
     counts = services.application_counts([category.id])
-    return render_template("admin/category_form.html", form=form, category=category,
-                           applications=counts.get(category.id, 0), action_form=ActionForm())
+    return render_template(
+        "admin/category_form.html",
+        form=form,
+        category=category,
+        applications=counts.get(category.id, 0),
+        action_form=ActionForm(),
+    )
 
 
 def _attach(form, problems: dict[str, str]) -> None:
@@ -72,10 +82,17 @@ def category_active(category_id: int):
     except services.AdminError as exc:
         flash(str(exc), "danger")
     else:
-        flash(_("The permit type is open to applicants.") if active
-              else _("The permit type is closed: it takes no new applications."), "success")
-    return redirect(request.form.get("back") == "list" and url_for("admin.categories")
-                    or url_for("admin.category_edit", category_id=category.id))
+        flash(
+            _("The permit type is open to applicants.")
+            if active
+            else _("The permit type is closed: it takes no new applications."),
+            "success",
+        )
+    return redirect(
+        request.form.get("back") == "list"
+        and url_for("admin.categories")
+        or url_for("admin.category_edit", category_id=category.id)
+    )
 
 
 @bp.route("/categories/<id:category_id>/delete", methods=["POST"])

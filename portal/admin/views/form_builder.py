@@ -39,12 +39,19 @@ def form_builder(category_id: int):
 
 def _builder_page(category, draft, problems=None, status=200):
     known_pages = {p["key"] for p in draft.pages or []}
-    grouped = [(page, [f for f in draft.fields or [] if f.get("page") == page["key"]])
-               for page in draft.pages or []]
+    grouped = [
+        (page, [f for f in draft.fields or [] if f.get("page") == page["key"]]) for page in draft.pages or []
+    ]
     orphans = [f for f in draft.fields or [] if f.get("page") not in known_pages]
-    return render_template("admin/form_builder.html", category=category, draft=draft,
-                           grouped=grouped, orphans=orphans, problems=problems or [],
-                           action_form=ActionForm()), status
+    return render_template(
+        "admin/form_builder.html",
+        category=category,
+        draft=draft,
+        grouped=grouped,
+        orphans=orphans,
+        problems=problems or [],
+        action_form=ActionForm(),
+    ), status
 
 
 @bp.route("/categories/<id:category_id>/form/fields/new", methods=["GET", "POST"])
@@ -84,8 +91,9 @@ def _field_page(category, draft, form, original_key):
             flash(_("The field %(key)s was saved.", key=form.key.data), "success")
             return redirect(_builder_url(category, f"field-{form.key.data}"))
     status = 400 if request.method == "POST" else 200
-    return render_template("admin/field_form.html", category=category, form=form,
-                           original_key=original_key, problems=problems), status
+    return render_template(
+        "admin/field_form.html", category=category, form=form, original_key=original_key, problems=problems
+    ), status
 
 
 @bp.route("/categories/<id:category_id>/form/pages/new", methods=["GET", "POST"])
@@ -103,15 +111,19 @@ def page_edit(category_id: int, key: str):
     form = PageForm()
     if request.method == "GET":
         form.page_key.data, form.title_id.data, form.title_en.data = (
-            page["key"], page.get("title_id", ""), page.get("title_en", ""))
+            page["key"],
+            page.get("title_id", ""),
+            page.get("title_en", ""),
+        )
     return _page_form(category, draft, form, key)
 
 
 def _page_form(category, draft, form, original_key):
     if form.validate_on_submit():
         try:
-            services.save_page(draft, original_key, form.page_key.data, form.title_id.data,
-                               form.title_en.data or "", me())
+            services.save_page(
+                draft, original_key, form.page_key.data, form.title_id.data, form.title_en.data or "", me()
+            )
         except services.AdminError as exc:
             db.session.rollback()
             form.page_key.errors = [*form.page_key.errors, str(exc)]
@@ -119,8 +131,9 @@ def _page_form(category, draft, form, original_key):
             flash(_("The page was saved."), "success")
             return redirect(_builder_url(category, f"page-{form.page_key.data}"))
     status = 400 if request.method == "POST" else 200
-    return render_template("admin/page_form.html", category=category, form=form,
-                           original_key=original_key), status
+    return render_template(
+        "admin/page_form.html", category=category, form=form, original_key=original_key
+    ), status
 
 
 @bp.route("/categories/<id:category_id>/form/documents/new", methods=["GET", "POST"])
@@ -151,9 +164,14 @@ def _document_page(category, draft, form, original_key, document=None):
     if form.validate_on_submit():
         sample = request.files.get(form.sample.name)
         try:
-            services.save_document(draft, original_key, form.to_document(), me(),
-                                   sample=sample if sample and sample.filename else None,
-                                   remove_sample=bool(form.remove_sample.data))
+            services.save_document(
+                draft,
+                original_key,
+                form.to_document(),
+                me(),
+                sample=sample if sample and sample.filename else None,
+                remove_sample=bool(form.remove_sample.data),
+            )
         except DefinitionError as exc:
             db.session.rollback()
             problems = exc.problems
@@ -164,19 +182,30 @@ def _document_page(category, draft, form, original_key, document=None):
             flash(_("The document requirement %(key)s was saved.", key=form.key.data), "success")
             return redirect(_builder_url(category, f"document-{form.key.data}"))
     status = 400 if request.method == "POST" else 200
-    return render_template("admin/document_form.html", category=category, form=form,
-                           original_key=original_key, document=document, problems=problems), status
+    return render_template(
+        "admin/document_form.html",
+        category=category,
+        form=form,
+        original_key=original_key,
+        document=document,
+        problems=problems,
+    ), status
 
 
 def _item_rules(action: str):
     """Register one view for ``action`` on fields, pages and documents alike, each kind at its
     own URL and endpoint (field_move, page_move, document_move...), the kind passed in."""
+
     def register(view):
         for kind, one in services.ITEM_KINDS.items():
-            bp.add_url_rule(f"/categories/<id:category_id>/form/{kind}/<key>/{action}",
-                            endpoint=f"{one}_{action}", methods=["POST"],
-                            view_func=roles_required(ADMIN)(partial(view, kind=kind)))
+            bp.add_url_rule(
+                f"/categories/<id:category_id>/form/{kind}/<key>/{action}",
+                endpoint=f"{one}_{action}",
+                methods=["POST"],
+                view_func=roles_required(ADMIN)(partial(view, kind=kind)),
+            )
         return view
+
     return register
 
 
@@ -214,8 +243,9 @@ def item_delete(category_id: int, key: str, kind: str):
 def form_preview(category_id: int):
     category, draft = _draft(category_id)
     spec = services.draft_spec(draft)
-    return render_template("admin/form_preview.html", category=category, spec=spec,
-                           problems=services.draft_problems(draft))
+    return render_template(
+        "admin/form_preview.html", category=category, spec=spec, problems=services.draft_problems(draft)
+    )
 
 
 @bp.route("/categories/<id:category_id>/form/publish", methods=["POST"])
@@ -229,8 +259,14 @@ def form_publish(category_id: int):
         db.session.rollback()
         category, draft = _draft(category_id)
         return _builder_page(category, draft, problems=exc.problems, status=400)
-    flash(_("Form version %(number)s is published. New applications use it; applications already "
-            "started keep their version.", number=version.number), "success")
+    flash(
+        _(
+            "Form version %(number)s is published. New applications use it; applications already "
+            "started keep their version.",
+            number=version.number,
+        ),
+        "success",
+    )
     return redirect(_builder_url(category))
 
 

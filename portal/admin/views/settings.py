@@ -21,8 +21,7 @@ def settings():
     current = services.office_settings()
     form = SettingsForm(data=current) if request.method == "GET" else SettingsForm()
     if form.validate_on_submit():
-        services.save_office_settings({k: getattr(form, k).data for k in services.OFFICE_SETTINGS},
-                                      me())
+        services.save_office_settings({k: getattr(form, k).data for k in services.OFFICE_SETTINGS}, me())
         flash(_("The office settings were saved."), "success")
         return redirect(url_for("admin.settings"))
     return render_template("admin/settings.html", form=form), 400 if form.errors else 200
@@ -43,9 +42,14 @@ def holidays():
             flash(_("The holiday was added."), "success")
             return redirect(url_for("admin.holidays", year=form.day.data.year))
     years = sorted({*services.holiday_years(), year})
-    return render_template("admin/holidays.html", form=form, year=year, years=years,
-                           holidays=services.list_holidays(year), action_form=ActionForm()), \
-        400 if form.errors else 200
+    return render_template(
+        "admin/holidays.html",
+        form=form,
+        year=year,
+        years=years,
+        holidays=services.list_holidays(year),
+        action_form=ActionForm(),
+    ), 400 if form.errors else 200
 
 
 @bp.route("/holidays/<id:holiday_id>/delete", methods=["POST"])

@@ -26,8 +26,15 @@ def staff():
         searched = True
         found = services.find_user(find_form.email.data)
     rows, next_after = services.list_staff(after=int_arg("after"))
-    return render_template("admin/staff.html", users=rows, next_after=next_after, find_form=find_form,
-                           found=found, searched=searched, role_labels=ROLE_LABELS)
+    return render_template(
+        "admin/staff.html",
+        users=rows,
+        next_after=next_after,
+        find_form=find_form,
+        found=found,
+        searched=searched,
+        role_labels=ROLE_LABELS,
+    )
 
 
 @bp.route("/staff/invite", methods=["GET", "POST"])
@@ -36,8 +43,13 @@ def staff_invite():
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            user = services.invite_staff(form.email.data, form.full_name.data,
-                                         {Role(r) for r in form.roles.data}, form.locale.data, me())
+            user = services.invite_staff(
+                form.email.data,
+                form.full_name.data,
+                {Role(r) for r in form.roles.data},
+                form.locale.data,
+                me(),
+            )
         except AccountError as exc:
             db.session.rollback()
             form.email.errors = [*form.email.errors, str(exc)]
@@ -52,8 +64,9 @@ def staff_invite():
 def staff_user(user_id: int):
     user = services.get_user_or_404(user_id, current_user)
     form = RolesForm(formdata=None, roles=[r.value for r in user.role_set])
-    return render_template("admin/staff_user.html", user=user, form=form, action_form=ActionForm(),
-                           role_labels=ROLE_LABELS)
+    return render_template(
+        "admin/staff_user.html", user=user, form=form, action_form=ActionForm(), role_labels=ROLE_LABELS
+    )
 
 
 @bp.route("/staff/<id:user_id>/roles", methods=["POST"])
@@ -83,6 +96,10 @@ def staff_active(user_id: int):
     except services.AdminError as exc:
         flash(str(exc), "danger")
     else:
-        flash(_("The account is active again.") if active
-              else _("The account is deactivated and logged out everywhere."), "success")
+        flash(
+            _("The account is active again.")
+            if active
+            else _("The account is deactivated and logged out everywhere."),
+            "success",
+        )
     return redirect(url_for("admin.staff_user", user_id=user_id))

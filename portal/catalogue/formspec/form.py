@@ -31,8 +31,12 @@ _DOC_ATTRS = set(DocumentSpec.__dataclass_fields__)
 class FormSpec:
     """A parsed form definition. Build with ``FormSpec.from_version(fields, documents)``."""
 
-    def __init__(self, fields: list[FieldSpec], documents: list[DocumentSpec],
-                 parse_problems: list[Problem] | None = None):
+    def __init__(
+        self,
+        fields: list[FieldSpec],
+        documents: list[DocumentSpec],
+        parse_problems: list[Problem] | None = None,
+    ):
         indexed = sorted(enumerate(fields), key=lambda pair: (_as_int(pair[1].order), pair[0]))
         self.fields: list[FieldSpec] = [f for _i, f in indexed]
         self.documents = documents
@@ -46,8 +50,11 @@ class FormSpec:
 
     # -- building ---------------------------------------------------------------------------
     @classmethod
-    def from_version(cls, fields_json: Iterable[Mapping[str, Any]] | None,
-                     documents_json: Iterable[Mapping[str, Any]] | None) -> FormSpec:
+    def from_version(
+        cls,
+        fields_json: Iterable[Mapping[str, Any]] | None,
+        documents_json: Iterable[Mapping[str, Any]] | None,
+    ) -> FormSpec:
         """Parse a stored definition. Never raises on a bad definition: what cannot be read is
         recorded and reported by ``validate_definition``."""
         problems: list[Problem] = []
@@ -59,9 +66,13 @@ class FormSpec:
             data = {k: v for k, v in raw.items() if k in _FIELD_ATTRS}
             unknown = sorted(set(raw) - _FIELD_ATTRS)
             if unknown:
-                problems.append(Problem("field", str(raw.get("key", f"#{i + 1}")),
-                                        _l("unknown setting(s) %(names)s",
-                                           names=", ".join(map(str, unknown)))))
+                problems.append(
+                    Problem(
+                        "field",
+                        str(raw.get("key", f"#{i + 1}")),
+                        _l("unknown setting(s) %(names)s", names=", ".join(map(str, unknown))),
+                    )
+                )
             data.setdefault("key", f"field_{i + 1}")
             data.setdefault("type", "text")
             data.setdefault("label_id", str(data.get("key")))
@@ -69,8 +80,9 @@ class FormSpec:
             if not isinstance(data.get("options") or [], list):
                 problems.append(Problem("field", data["key"], _l("options must be a list")))
                 data["options"] = []
-            data["options"] = [o if isinstance(o, Mapping) else {"value": str(o)}
-                               for o in data.get("options") or []]
+            data["options"] = [
+                o if isinstance(o, Mapping) else {"value": str(o)} for o in data.get("options") or []
+            ]
             fields.append(FieldSpec(**data))
         documents: list[DocumentSpec] = []
         for i, raw in enumerate(documents_json or []):
@@ -80,9 +92,13 @@ class FormSpec:
             data = {k: v for k, v in raw.items() if k in _DOC_ATTRS}
             unknown = sorted(set(raw) - _DOC_ATTRS)
             if unknown:
-                problems.append(Problem("document", str(raw.get("key", f"#{i + 1}")),
-                                        _l("unknown setting(s) %(names)s",
-                                           names=", ".join(map(str, unknown)))))
+                problems.append(
+                    Problem(
+                        "document",
+                        str(raw.get("key", f"#{i + 1}")),
+                        _l("unknown setting(s) %(names)s", names=", ".join(map(str, unknown))),
+                    )
+                )
             data.setdefault("key", f"document_{i + 1}")
             data.setdefault("label_id", str(data["key"]))
             documents.append(DocumentSpec(**data))
@@ -118,12 +134,12 @@ class FormSpec:
         problems = list(self.parse_problems)
         seen: set[str] = set()
         for f in self.fields:
+
             def field(message: Any, key: str = f.key) -> None:
                 problems.append(Problem("field", key, message))
 
             if not isinstance(f.key, str) or not KEY_RE.fullmatch(f.key):
-                field(_l("key must be lower-case letters, digits and _ (start with a letter, at "
-                         "most 40)"))
+                field(_l("key must be lower-case letters, digits and _ (start with a letter, at most 40)"))
             if f.key in seen:
                 field(_l("duplicate key"))
             seen.add(f.key)
@@ -146,8 +162,12 @@ class FormSpec:
                 value = getattr(f, attr)
                 if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
                     field(_l("%(setting)s must be a number", setting=attr))
-            if (isinstance(f.min, int | float) and isinstance(f.max, int | float)
-                    and not isinstance(f.min, bool) and f.min > f.max):
+            if (
+                isinstance(f.min, int | float)
+                and isinstance(f.max, int | float)
+                and not isinstance(f.min, bool)
+                and f.min > f.max
+            ):
                 field(_l("min is greater than max"))
             for attr in ("min_length", "max_length"):
                 value = getattr(f, attr)
@@ -160,8 +180,7 @@ class FormSpec:
                 if not isinstance(cond, Mapping) or "field" not in cond or "equals" not in cond:
                     field(_l("show_if needs 'field' and 'equals'"))
                 elif f.show_if["field"] not in self.by_key:
-                    field(_l("show_if refers to missing field %(other)s",
-                             other=repr(f.show_if["field"])))
+                    field(_l("show_if refers to missing field %(other)s", other=repr(f.show_if["field"])))
                 elif f.show_if["field"] == f.key:
                     field(_l("show_if refers to itself"))
             if f.prefill is not None and f.prefill not in PREFILL_SOURCES:
@@ -169,6 +188,7 @@ class FormSpec:
         problems.extend(self._cycle_problems())
         doc_seen: set[str] = set()
         for d in self.documents:
+
             def document(message: Any, key: str = d.key) -> None:
                 problems.append(Problem("document", key, message))
 
@@ -198,9 +218,16 @@ class FormSpec:
                 nxt = self.by_key[current.show_if["field"]]
                 if nxt.key == f.key:
                     if nxt.key != current.key:  # self-reference is reported on its own
-                        problems.append(Problem("field", f.key, _l(
-                            "show_if conditions form a cycle (%(chain)s)",
-                            chain=" -> ".join([*seen, f.key]))))
+                        problems.append(
+                            Problem(
+                                "field",
+                                f.key,
+                                _l(
+                                    "show_if conditions form a cycle (%(chain)s)",
+                                    chain=" -> ".join([*seen, f.key]),
+                                ),
+                            )
+                        )
                     break
                 if nxt.key in seen:
                     break  # a cycle not through f; reported for its members
@@ -229,15 +256,17 @@ class FormSpec:
 
     def visible_answers(self, answers: Mapping[str, Any]) -> dict[str, Any]:
         """The answers of the fields that apply, in form order (others dropped)."""
-        return {f.key: answers[f.key] for f in self.fields
-                if f.key in answers and self.visible(f, answers)}
+        return {f.key: answers[f.key] for f in self.fields if f.key in answers and self.visible(f, answers)}
 
     def missing(self, answers: Mapping[str, Any]) -> dict[str, list[str]]:
         """Required fields that apply but have no answer, by page (used at submission)."""
         result: dict[str, list[str]] = {}
         for page in self.pages:
-            keys = [f.key for f in page.fields
-                    if f.required and self.visible(f, answers) and f.kind.is_empty(f, answers.get(f.key))]
+            keys = [
+                f.key
+                for f in page.fields
+                if f.required and self.visible(f, answers) and f.kind.is_empty(f, answers.get(f.key))
+            ]
             if keys:
                 result[page.key] = keys
         return result
@@ -269,8 +298,9 @@ class FormSpec:
         raw = {k: v for k, v in raw.items() if k in errors}
         return PageResult(values, errors, raw)
 
-    def validate_fields(self, keys: Iterable[str], formdata,
-                        answers: Mapping[str, Any] | None = None) -> PageResult:
+    def validate_fields(
+        self, keys: Iterable[str], formdata, answers: Mapping[str, Any] | None = None
+    ) -> PageResult:
         """Like validate_page, for a chosen set of fields from any pages (a correction round:
         only the flagged fields are read; conditions are judged on the saved answers)."""
         answers = dict(answers or {})
@@ -290,7 +320,7 @@ class FormSpec:
         return PageResult(cleaned, failed, raw)
 
     def condition_hint(self, f: FieldSpec | str) -> str:
-        """"Only needed if <label> is <value>." for a field with a condition, else ""."""
+        """ "Only needed if <label> is <value>." for a field with a condition, else ""."""
         f = self.by_key[f] if isinstance(f, str) else f
         cond = f.show_if
         if not isinstance(cond, Mapping) or cond.get("field") not in self.by_key:

@@ -37,8 +37,11 @@ MAX_MATCH_INPUT = 1000
 MATCH_TIMEOUT = 0.05  # seconds; a sane pattern on a short answer takes microseconds
 FLAGS = regex.ASCII | regex.VERSION0
 
-_REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT,
-            getattr(sre_constants, "POSSESSIVE_REPEAT", sre_constants.MAX_REPEAT)}
+_REPEATS = {
+    sre_constants.MAX_REPEAT,
+    sre_constants.MIN_REPEAT,
+    getattr(sre_constants, "POSSESSIVE_REPEAT", sre_constants.MAX_REPEAT),
+}
 _UNBOUNDED = sre_constants.MAXREPEAT
 _ODD_BRACE = re.compile(r"(?<!\\)\{(?![0-9]*(?:,[0-9]*)?\})")
 
@@ -49,8 +52,13 @@ def pattern_problem(pattern: object) -> str | None:
     if not isinstance(pattern, str) or not pattern:
         return str(_l("The pattern must be text."))
     if len(pattern) > MAX_PATTERN_LENGTH:
-        return str(_l("The pattern is %(n)d characters long; the limit is %(limit)d. Write a "
-                      "shorter pattern.", n=len(pattern), limit=MAX_PATTERN_LENGTH))
+        return str(
+            _l(
+                "The pattern is %(n)d characters long; the limit is %(limit)d. Write a shorter pattern.",
+                n=len(pattern),
+                limit=MAX_PATTERN_LENGTH,
+            )
+        )
     try:
         if _ODD_BRACE.search(pattern):
             # A brace that is no {n,m} repeat: a literal to Python's re but fuzzy matching to the
@@ -63,18 +71,34 @@ def pattern_problem(pattern: object) -> str | None:
     except (regex.error, re.error, RecursionError, OverflowError, ValueError) as exc:
         position = getattr(exc, "pos", None)
         if position is not None:
-            return str(_l("The pattern is not a valid regular expression (look near character "
-                          "%(n)d: a bracket, brace or backslash may be missing or extra).",
-                          n=position + 1))
-        return str(_l("The pattern is not a valid regular expression, or uses features that are "
-                      "not allowed here. Use letters, digits, [ ], { }, ( ), ?, +, * and |."))
+            return str(
+                _l(
+                    "The pattern is not a valid regular expression (look near character "
+                    "%(n)d: a bracket, brace or backslash may be missing or extra).",
+                    n=position + 1,
+                )
+            )
+        return str(
+            _l(
+                "The pattern is not a valid regular expression, or uses features that are "
+                "not allowed here. Use letters, digits, [ ], { }, ( ), ?, +, * and |."
+            )
+        )
     if _has_backreference(tree):
-        return str(_l("The pattern refers back to a group (such as \\1); that is not allowed "
-                      "here. Write out what must match instead."))
+        return str(
+            _l(
+                "The pattern refers back to a group (such as \\1); that is not allowed "
+                "here. Write out what must match instead."
+            )
+        )
     if _explodes(tree, outer_max=1, outer_unbounded=False):
-        return str(_l("The pattern repeats a part that itself repeats or has choices, such as "
-                      "(a+)+ or (a|aa)+; checking answers against it could take very long. Write "
-                      "it without the repeat around the group, for example a+ instead of (a+)+."))
+        return str(
+            _l(
+                "The pattern repeats a part that itself repeats or has choices, such as "
+                "(a+)+ or (a|aa)+; checking answers against it could take very long. Write "
+                "it without the repeat around the group, for example a+ instead of (a+)+."
+            )
+        )
     return None
 
 
@@ -87,16 +111,17 @@ def pattern_matches(pattern: str, text: str) -> bool:
     try:
         return compiled.fullmatch(text, timeout=MATCH_TIMEOUT) is not None
     except TimeoutError:
-        log.warning("a form field pattern ran out of time (%d characters); treated as no match",
-                    len(text))
+        log.warning("a form field pattern ran out of time (%d characters); treated as no match", len(text))
         return False
 
 
 @functools.lru_cache(maxsize=512)
 def _compiled(pattern: str) -> regex.Pattern | None:
     if pattern_problem(pattern) is not None:
-        log.warning("a form field pattern is not usable any more; nothing matches it: %r",
-                    pattern[:MAX_PATTERN_LENGTH])
+        log.warning(
+            "a form field pattern is not usable any more; nothing matches it: %r",
+            pattern[:MAX_PATTERN_LENGTH],
+        )
         return None
     return regex.compile(pattern, FLAGS)
 
@@ -128,9 +153,15 @@ def _nodes(tree):
 
 
 def _has_backreference(tree) -> bool:
-    return any(op in (sre_constants.GROUPREF, sre_constants.GROUPREF_EXISTS,
-                      getattr(sre_constants, "GROUPREF_IGNORE", None))
-               for op, _ in _nodes(tree))
+    return any(
+        op
+        in (
+            sre_constants.GROUPREF,
+            sre_constants.GROUPREF_EXISTS,
+            getattr(sre_constants, "GROUPREF_IGNORE", None),
+        )
+        for op, _ in _nodes(tree)
+    )
 
 
 def _explodes(tree, *, outer_max: int, outer_unbounded: bool) -> bool:
@@ -145,8 +176,11 @@ def _explodes(tree, *, outer_max: int, outer_unbounded: bool) -> bool:
             if outer_unbounded and variable:
                 return True  # (a?)* , (a{1,3})+
             inner_max = high if not unbounded else 2
-            if _explodes(body, outer_max=max(outer_max, inner_max) if high > 1 else outer_max,
-                         outer_unbounded=outer_unbounded or (unbounded and _can_vary(body))):
+            if _explodes(
+                body,
+                outer_max=max(outer_max, inner_max) if high > 1 else outer_max,
+                outer_unbounded=outer_unbounded or (unbounded and _can_vary(body)),
+            ):
                 return True
         elif op == sre_constants.BRANCH and outer_unbounded:
             return True  # (a|aa)+ : an alternation repeated without bound

@@ -62,9 +62,17 @@ class FieldType:
             problems.append(Problem("field", f.key, _l("options missing for %(type)s", type=f.type)))
         if f.options and self.options == "none":
             takers = [t.name for t in field_types() if t.options != "none"]
-            problems.append(Problem("field", f.key, _l(
-                "options are only for %(types)s and %(last)s",
-                types=", ".join(takers[:-1]), last=takers[-1])))
+            problems.append(
+                Problem(
+                    "field",
+                    f.key,
+                    _l(
+                        "options are only for %(types)s and %(last)s",
+                        types=", ".join(takers[:-1]),
+                        last=takers[-1],
+                    ),
+                )
+            )
         return problems
 
     # -- an answer ----------------------------------------------------------------------------
@@ -100,7 +108,7 @@ class FieldType:
         """The hint beside a field shown only when ``controller`` (a field of this type) has
         the answer ``expected``."""
         shown = controller.option_label(expected) if controller.options else str(expected)
-        return _("Only needed if %(label)s is \"%(value)s\".", label=controller.label, value=shown)
+        return _('Only needed if %(label)s is "%(value)s".', label=controller.label, value=shown)
 
 
 class UnknownType(FieldType):

@@ -48,8 +48,9 @@ def get_assist_view_or_404(view_id: int, staff: User) -> AssistView:
     """An assisted view this help desk person opened with a code; anyone else's is a 404
     (a view id alone never shows a draft: the code must have been entered by this person)."""
     require_helpdesk(staff)
-    view = db.session.scalar(select(AssistView).where(AssistView.id == view_id,
-                                                      AssistView.staff_id == staff.id))
+    view = db.session.scalar(
+        select(AssistView).where(AssistView.id == view_id, AssistView.staff_id == staff.id)
+    )
     if view is None:
         raise NotFoundError()
     return view

@@ -65,8 +65,12 @@ class AssistLocked(HelpdeskError):
     status_code = 429
 
     def __init__(self, retry_after: int):
-        super().__init__(_l("Too many wrong codes. Wait %(minutes)d minutes and try again.",
-                            minutes=max(1, -(-retry_after // 60))))
+        super().__init__(
+            _l(
+                "Too many wrong codes. Wait %(minutes)d minutes and try again.",
+                minutes=max(1, -(-retry_after // 60)),
+            )
+        )
         self.retry_after = retry_after
 
 
@@ -78,9 +82,10 @@ def _code_hash(user_id: int, code: str) -> str:
 def active_code(user_id: int, now: datetime | None = None) -> AssistCode | None:
     now = now or utcnow()
     return db.session.scalar(
-        select(AssistCode).where(AssistCode.user_id == user_id, AssistCode.ended_at.is_(None),
-                                 AssistCode.expires_at > now)
-        .order_by(AssistCode.id.desc()).limit(1)
+        select(AssistCode)
+        .where(AssistCode.user_id == user_id, AssistCode.ended_at.is_(None), AssistCode.expires_at > now)
+        .order_by(AssistCode.id.desc())
+        .limit(1)
     )
 
 
@@ -91,9 +96,10 @@ def create_assist_code(user: User) -> tuple[AssistCode, str]:
         raise AccessDenied()
     now = utcnow()
     end_assist_code(user, commit=False, now=now)
-    code = f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
-    row = AssistCode(user_id=user.id, code_hash=_code_hash(user.id, code), created_at=now,
-                     expires_at=now + ASSIST_LIFETIME)
+    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+    row = AssistCode(
+        user_id=user.id, code_hash=_code_hash(user.id, code), created_at=now, expires_at=now + ASSIST_LIFETIME
+    )
     db.session.add(row)
     db.session.commit()
     return row, code
@@ -103,8 +109,10 @@ def end_assist_code(user: User, *, commit: bool = True, now: datetime | None = N
     """End every code of ``user`` still open; the help desk's view stops at once."""
     now = now or utcnow()
     ended = db.session.execute(
-        update(AssistCode).where(AssistCode.user_id == user.id, AssistCode.ended_at.is_(None))
-        .values(ended_at=now).execution_options(synchronize_session="fetch")
+        update(AssistCode)
+        .where(AssistCode.user_id == user.id, AssistCode.ended_at.is_(None))
+        .values(ended_at=now)
+        .execution_options(synchronize_session="fetch")
     ).rowcount
     if commit:
         db.session.commit()
@@ -113,20 +121,29 @@ def end_assist_code(user: User, *, commit: bool = True, now: datetime | None = N
 
 def assist_log(user: User, limit: int = 50) -> list[AssistView]:
     """Who from the help desk looked at the user's drafts, and when (newest first)."""
-    return list(db.session.scalars(
-        select(AssistView).where(AssistView.applicant_id == user.id)
-        .options(selectinload(AssistView.staff))
-        .order_by(AssistView.started_at.desc(), AssistView.id.desc()).limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            select(AssistView)
+            .where(AssistView.applicant_id == user.id)
+            .options(selectinload(AssistView.staff))
+            .order_by(AssistView.started_at.desc(), AssistView.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def _counted_failures(staff_id: int, since: datetime) -> list[datetime]:
-    return list(db.session.scalars(
-        select(AssistAttempt.created_at).where(
-            AssistAttempt.staff_id == staff_id, AssistAttempt.created_at >= since,
-            AssistAttempt.outcome.in_((AttemptOutcome.PENDING, AttemptOutcome.WRONG)))
-        .order_by(AssistAttempt.created_at)
-    ))
+    return list(
+        db.session.scalars(
+            select(AssistAttempt.created_at)
+            .where(
+                AssistAttempt.staff_id == staff_id,
+                AssistAttempt.created_at >= since,
+                AssistAttempt.outcome.in_((AttemptOutcome.PENDING, AttemptOutcome.WRONG)),
+            )
+            .order_by(AssistAttempt.created_at)
+        )
+    )
 
 
 def lock_remaining(staff: User, now: datetime | None = None) -> int:
@@ -151,8 +168,9 @@ def open_assist(staff: User, applicant: User, code: str) -> AssistView:
     expired, ended or another applicant's code."""
     require_helpdesk(staff)
     now = utcnow()
-    attempt = AssistAttempt(staff_id=staff.id, applicant_id=applicant.id,
-                            outcome=AttemptOutcome.PENDING, created_at=now)
+    attempt = AssistAttempt(
+        staff_id=staff.id, applicant_id=applicant.id, outcome=AttemptOutcome.PENDING, created_at=now
+    )
     db.session.add(attempt)
     db.session.commit()
     recent = _counted_failures(staff.id, now - WRONG_TRY_WINDOW)
@@ -164,15 +182,23 @@ def open_assist(staff: User, applicant: User, code: str) -> AssistView:
         raise AssistLocked(lock_remaining(staff, now))
     digits = re.sub(r"[\s\-]", "", code or "")[:20]
     row = active_code(applicant.id, now)
-    if (row is None or not _CODE_INPUT_RE.fullmatch(digits)
-            or not hmac.compare_digest(row.code_hash, _code_hash(applicant.id, digits))):
+    if (
+        row is None
+        or not _CODE_INPUT_RE.fullmatch(digits)
+        or not hmac.compare_digest(row.code_hash, _code_hash(applicant.id, digits))
+    ):
         attempt.outcome = AttemptOutcome.WRONG
         db.session.commit()
-        raise AssistCodeInvalid(_l("The code is not right, or it has expired or been ended. "
-                                   "Ask the applicant to read it again or to make a new one."))
+        raise AssistCodeInvalid(
+            _l(
+                "The code is not right, or it has expired or been ended. "
+                "Ask the applicant to read it again or to make a new one."
+            )
+        )
     attempt.outcome = AttemptOutcome.OK
-    view = AssistView(code_id=row.id, staff_id=staff.id, applicant_id=applicant.id,
-                      started_at=now, last_seen_at=now)
+    view = AssistView(
+        code_id=row.id, staff_id=staff.id, applicant_id=applicant.id, started_at=now, last_seen_at=now
+    )
     db.session.add(view)
     db.session.commit()
     return view
@@ -184,6 +210,7 @@ def assist_is_live(view: AssistView, now: datetime | None = None) -> bool:
 
 def touch(view: AssistView, *, refresh: bool = False) -> None:
     """Log that the help desk person saw the draft now (a page load or a live refresh)."""
+
     def _write() -> None:
         view.last_seen_at = utcnow()
         if refresh:
@@ -229,16 +256,20 @@ class AssistSnapshot:
 
 
 def editable_applications(applicant_id: int) -> list[Application]:
-    return list(db.session.scalars(
-        select(Application).where(Application.applicant_id == applicant_id,
-                                  Application.status.in_((S.DRAFT, S.NEEDS_CORRECTION)))
-        .options(selectinload(Application.category))
-        .order_by(Application.updated_at.desc(), Application.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(Application)
+            .where(
+                Application.applicant_id == applicant_id,
+                Application.status.in_((S.DRAFT, S.NEEDS_CORRECTION)),
+            )
+            .options(selectinload(Application.category))
+            .order_by(Application.updated_at.desc(), Application.id.desc())
+        )
+    )
 
 
-def assist_snapshot(view: AssistView, application_id: int | None = None
-                    ) -> AssistSnapshot | None:
+def assist_snapshot(view: AssistView, application_id: int | None = None) -> AssistSnapshot | None:
     """The applicant's current draft (the one they touched last, or ``application_id`` among
     their drafts), read only while the code is valid; None when the code is no longer valid or
     there is no draft."""
@@ -254,24 +285,39 @@ def assist_snapshot(view: AssistView, application_id: int | None = None
     completed = set(application.completed_pages or [])
     pages = []
     for page in spec.pages:
-        lines = [AnswerLine(f.label, spec.display_value(f, answers.get(f.key)))
-                 for f in page.fields if spec.visible(f, answers)]
+        lines = [
+            AnswerLine(f.label, spec.display_value(f, answers.get(f.key)))
+            for f in page.fields
+            if spec.visible(f, answers)
+        ]
         pages.append(PageAnswers(page.key, page.title, page.key in completed, lines))
     by_requirement: dict[str, list[Document]] = defaultdict(list)
     for doc in documents:
         by_requirement[doc.requirement_key].append(doc)
-    doc_lines = [DocumentLine(d.label, d.required, by_requirement.get(d.key, []))
-                 for d in spec.documents]
+    doc_lines = [DocumentLine(d.label, d.required, by_requirement.get(d.key, [])) for d in spec.documents]
     errors = recent_errors([application.id], {application.id: spec}).get(application.id, [])
     # "On the page now": the errors of the applicant's last save (one save writes its errors
     # within a moment of each other).
-    latest = [e for e in errors if errors and (errors[0].when - e.when) <= timedelta(seconds=5)
-              and e.stage == errors[0].stage and e.page_title == errors[0].page_title]
+    latest = [
+        e
+        for e in errors
+        if errors
+        and (errors[0].when - e.when) <= timedelta(seconds=5)
+        and e.stage == errors[0].stage
+        and e.page_title == errors[0].page_title
+    ]
     try:
         label = stage_label(application.stage)
     except KeyError:
         label = application.stage
-    return AssistSnapshot(application=application, category=application.category,
-                          stage_label=label, steps=steps_of(application, spec, documents),
-                          pages=pages, documents=doc_lines, errors=errors, latest_errors=latest,
-                          others=[a for a in drafts if a.id != application.id])
+    return AssistSnapshot(
+        application=application,
+        category=application.category,
+        stage_label=label,
+        steps=steps_of(application, spec, documents),
+        pages=pages,
+        documents=doc_lines,
+        errors=errors,
+        latest_errors=latest,
+        others=[a for a in drafts if a.id != application.id],
+    )

@@ -32,8 +32,9 @@ TOPIC_MAX = 120
 TEXT_MAX = 4000
 
 
-def add_note(applicant: User, staff: User, channel: str, topic: str, text: str,
-             resolved: bool = False) -> SupportNote:
+def add_note(
+    applicant: User, staff: User, channel: str, topic: str, text: str, resolved: bool = False
+) -> SupportNote:
     """Record one contact with the applicant."""
     require_helpdesk(staff)
     try:
@@ -49,10 +50,17 @@ def add_note(applicant: User, staff: User, channel: str, topic: str, text: str,
     if len(topic) > TOPIC_MAX or len(text) > TEXT_MAX:
         raise HelpdeskError(_l("The note is too long."))
     now = utcnow()
-    note = SupportNote(applicant_id=applicant.id, author_id=staff.id, channel=channel_value,
-                       topic=topic, text=text, resolved=bool(resolved),
-                       resolved_at=now if resolved else None,
-                       resolved_by_id=staff.id if resolved else None, created_at=now)
+    note = SupportNote(
+        applicant_id=applicant.id,
+        author_id=staff.id,
+        channel=channel_value,
+        topic=topic,
+        text=text,
+        resolved=bool(resolved),
+        resolved_at=now if resolved else None,
+        resolved_by_id=staff.id if resolved else None,
+        created_at=now,
+    )
     db.session.add(note)
     db.session.flush()
     return note
@@ -69,11 +77,14 @@ def resolve_note(note: SupportNote, staff: User) -> None:
 
 
 def notes_for(applicant: User) -> list[SupportNote]:
-    return list(db.session.scalars(
-        select(SupportNote).where(SupportNote.applicant_id == applicant.id)
-        .options(selectinload(SupportNote.author))
-        .order_by(SupportNote.created_at.desc(), SupportNote.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(SupportNote)
+            .where(SupportNote.applicant_id == applicant.id)
+            .options(selectinload(SupportNote.author))
+            .order_by(SupportNote.created_at.desc(), SupportNote.id.desc())
+        )
+    )
 
 
 @dataclass
@@ -84,8 +95,11 @@ class NotePage:
 
 def open_cases(before: int | None = None, limit: int = PAGE_SIZE) -> NotePage:
     """Unresolved notes of every applicant, newest first, paged by id (keyset)."""
-    stmt = (select(SupportNote).where(SupportNote.resolved.is_(False))
-            .options(selectinload(SupportNote.applicant), selectinload(SupportNote.author)))
+    stmt = (
+        select(SupportNote)
+        .where(SupportNote.resolved.is_(False))
+        .options(selectinload(SupportNote.applicant), selectinload(SupportNote.author))
+    )
     if before is not None:
         stmt = stmt.where(SupportNote.id < before)
     return NotePage(*fetch_page(stmt.order_by(SupportNote.id.desc()), limit))

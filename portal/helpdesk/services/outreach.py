@@ -39,8 +39,7 @@ def tutorial_choices(lang: str) -> list[tuple[str, str]]:
         title = tutorial.title(lang)
         choices.append((f"{tutorial.id}:", f"{title}: {_l('from the start')}"))
         for chapter in tutorial.chapters_json or []:
-            choices.append((f"{tutorial.id}:{chapter['id']}",
-                            f"{title}: {chapter_title(chapter, lang)}"))
+            choices.append((f"{tutorial.id}:{chapter['id']}", f"{title}: {chapter_title(chapter, lang)}"))
     return choices
 
 
@@ -64,9 +63,14 @@ def send_tutorial(applicant: User, staff: User, choice: str) -> str:
     lang = applicant.locale or "id"
     title = tutorial.title(lang)
     chapter_name = chapter_title(chapter, lang) if chapter else ""
-    queue_email(applicant, "helpdesk_tutorial", _l("A video guide from the help desk"),
-                link=link, notice=_l("The help desk sent you a video guide: %(title)s",
-                                     title=title),
-                tutorial_title=title, chapter_title=chapter_name)
+    queue_email(
+        applicant,
+        "helpdesk_tutorial",
+        _l("A video guide from the help desk"),
+        link=link,
+        notice=_l("The help desk sent you a video guide: %(title)s", title=title),
+        tutorial_title=title,
+        chapter_title=chapter_name,
+    )
     db.session.flush()
     return link

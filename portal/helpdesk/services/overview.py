@@ -63,8 +63,12 @@ ERROR_MESSAGES = {
 OTHER_ERROR = _l("another problem")
 
 #: The wizard's stages in order; a submitted application has passed all of them.
-FUNNEL_STAGES = (app_services.STAGE_REQUIREMENTS, app_services.STAGE_FORM,
-                 app_services.STAGE_DOCUMENTS, app_services.STAGE_REVIEW)
+FUNNEL_STAGES = (
+    app_services.STAGE_REQUIREMENTS,
+    app_services.STAGE_FORM,
+    app_services.STAGE_DOCUMENTS,
+    app_services.STAGE_REVIEW,
+)
 STAGE_RANK = {key: i for i, key in enumerate(FUNNEL_STAGES)}
 SUBMITTED_RANK = len(FUNNEL_STAGES)
 
@@ -186,8 +190,7 @@ def specs_of_versions(version_ids: set[int]) -> dict[int, FormSpec]:
     return {row.id: row.spec for row in rows}
 
 
-def steps_of(application: Application, spec: FormSpec, documents: list[Document]
-              ) -> list[StepState]:
+def steps_of(application: Application, spec: FormSpec, documents: list[Document]) -> list[StepState]:
     submitted = application.submitted_at is not None
     rank = SUBMITTED_RANK if submitted else STAGE_RANK.get(application.stage, 0)
     have = {d.requirement_key for d in documents}
@@ -208,28 +211,44 @@ def steps_of(application: Application, spec: FormSpec, documents: list[Document]
     return states
 
 
-def recent_errors(application_ids: list[int], specs_by_app: dict[int, FormSpec],
-                  per_application: int = 10) -> dict[int, list[ErrorLine]]:
+def recent_errors(
+    application_ids: list[int], specs_by_app: dict[int, FormSpec], per_application: int = 10
+) -> dict[int, list[ErrorLine]]:
     """The latest validation errors of each application (field and code, never a value), in
     one query."""
     if not application_ids:
         return {}
-    ranked = select(
-        ValidationEvent,
-        func.row_number().over(
-            partition_by=ValidationEvent.application_id,
-            order_by=(ValidationEvent.created_at.desc(), ValidationEvent.id.desc()),
-        ).label("rn"),
-    ).where(ValidationEvent.application_id.in_(application_ids)).subquery()
+    ranked = (
+        select(
+            ValidationEvent,
+            func.row_number()
+            .over(
+                partition_by=ValidationEvent.application_id,
+                order_by=(ValidationEvent.created_at.desc(), ValidationEvent.id.desc()),
+            )
+            .label("rn"),
+        )
+        .where(ValidationEvent.application_id.in_(application_ids))
+        .subquery()
+    )
     event = aliased(ValidationEvent, ranked)
-    rows = db.session.scalars(select(event).where(ranked.c.rn <= per_application)
-                              .order_by(ranked.c.created_at.desc(), ranked.c.id.desc()))
+    rows = db.session.scalars(
+        select(event)
+        .where(ranked.c.rn <= per_application)
+        .order_by(ranked.c.created_at.desc(), ranked.c.id.desc())
+    )
     result: dict[int, list[ErrorLine]] = defaultdict(list)
     for row in rows:
         spec = specs_by_app.get(row.application_id)
-        result[row.application_id].append(ErrorLine(
-            when=row.created_at, stage=row.stage, page_title=page_title(spec, row.page_key),
-            field_label=field_label(spec, row.field_key), code=row.error_code))
+        result[row.application_id].append(
+            ErrorLine(
+                when=row.created_at,
+                stage=row.stage,
+                page_title=page_title(spec, row.page_key),
+                field_label=field_label(spec, row.field_key),
+                code=row.error_code,
+            )
+        )
     return result
 
 
@@ -247,8 +266,8 @@ def application_summaries(applicant: User) -> list[ApplicationSummary]:
         documents[doc.application_id].append(doc)
     events: dict[int, list[AuditEvent]] = defaultdict(list)
     for event in db.session.scalars(
-        select(AuditEvent).where(AuditEvent.application_id.in_(ids),
-                                 AuditEvent.visible_to_applicant.is_(True))
+        select(AuditEvent)
+        .where(AuditEvent.application_id.in_(ids), AuditEvent.visible_to_applicant.is_(True))
         .order_by(AuditEvent.created_at, AuditEvent.id)
     ):
         events[event.application_id].append(event)
@@ -259,15 +278,18 @@ def application_summaries(applicant: User) -> list[ApplicationSummary]:
         docs = documents[application.id]
         required = [d.key for d in spec.documents if d.required] if spec else []
         have = {d.requirement_key for d in docs}
-        summaries.append(ApplicationSummary(
-            application=application, category=application.category,
-            status_label=workflow.STATUS_LABELS[application.status],
-            events=events[application.id],
-            steps=steps_of(application, spec, docs) if spec else [],
-            errors=errors.get(application.id, []),
-            documents_uploaded=sum(1 for key in required if key in have),
-            documents_required=len(required),
-        ))
+        summaries.append(
+            ApplicationSummary(
+                application=application,
+                category=application.category,
+                status_label=workflow.STATUS_LABELS[application.status],
+                events=events[application.id],
+                steps=steps_of(application, spec, docs) if spec else [],
+                errors=errors.get(application.id, []),
+                documents_uploaded=sum(1 for key in required if key in have),
+                documents_required=len(required),
+            )
+        )
     return summaries
 
 
@@ -277,10 +299,20 @@ def tutorial_progress(applicant: User, lang: str) -> list[TutorialProgress]:
     for view in tutorial_services.progress_for(applicant.id):
         tutorial = view.tutorial
         watched = tutorial_services.watched_chapters(view)
-        chapters = [ChapterProgress(ch["id"], chapter_title(ch, lang), ch["id"] in watched)
-                    for ch in tutorial.chapters_json or []]
-        rows.append(TutorialProgress(tutorial, tutorial.title(lang), view.furthest_seconds or 0.0,
-                                     tutorial.duration_seconds or 0.0, chapters, view.updated_at))
+        chapters = [
+            ChapterProgress(ch["id"], chapter_title(ch, lang), ch["id"] in watched)
+            for ch in tutorial.chapters_json or []
+        ]
+        rows.append(
+            TutorialProgress(
+                tutorial,
+                tutorial.title(lang),
+                view.furthest_seconds or 0.0,
+                tutorial.duration_seconds or 0.0,
+                chapters,
+                view.updated_at,
+            )
+        )
     return rows
 
 

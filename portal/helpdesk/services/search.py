@@ -53,8 +53,9 @@ def detect_kind(query: str) -> str:
     return "phone"
 
 
-def search_applicants(query: str, kind: str = "auto", *, after: int | None = None,
-                      limit: int = PAGE_SIZE) -> SearchResult:
+def search_applicants(
+    query: str, kind: str = "auto", *, after: int | None = None, limit: int = PAGE_SIZE
+) -> SearchResult:
     """Applicants matching ``query``: exact email, NIK, phone (any Indonesian mobile form) or
     tracking number; part of the name, case-insensitive, with ``%`` and ``_`` matched literally.
     Pages by user id (keyset): pass the last result's id as ``after``. Text that cannot be
@@ -76,8 +77,9 @@ def search_applicants(query: str, kind: str = "auto", *, after: int | None = Non
     return result
 
 
-def search_statement(text: str, kind: str, *, after: int | None = None,
-                     limit: int = PAGE_SIZE) -> Select[tuple[User]] | None:
+def search_statement(
+    text: str, kind: str, *, after: int | None = None, limit: int = PAGE_SIZE
+) -> Select[tuple[User]] | None:
     """The query for a cleaned search text of a known kind (one more row than a page, to know
     whether there is a next page), or None when the text cannot match anything. Separate so
     the benchmark can EXPLAIN exactly what the console runs."""
@@ -99,8 +101,9 @@ def search_statement(text: str, kind: str, *, after: int | None = None,
         number = text.upper()
         if len(number) > 20:
             return None
-        stmt = stmt.where(User.id.in_(
-            select(Application.applicant_id).where(Application.tracking_number == number)))
+        stmt = stmt.where(
+            User.id.in_(select(Application.applicant_id).where(Application.tracking_number == number))
+        )
     else:
         stmt = stmt.where(func.lower(User.full_name).like(_like(text.lower()), escape="\\"))
     if after is not None:

@@ -147,9 +147,15 @@ def stuck_report(start: date, end: date, user: User) -> StuckReport:
     categories = {c.id: c for c in db.session.scalars(select(PermitCategory))}
     counts = _counts_by_rank(in_range)
     funnel = _funnel(counts, categories)
-    return StuckReport(start, end, funnel, _field_errors(lower, upper, categories),
-                       _timings(in_range, categories), _tutorial_shares(in_range, counts, funnel),
-                       unfound=top_unfound(lower, upper))
+    return StuckReport(
+        start,
+        end,
+        funnel,
+        _field_errors(lower, upper, categories),
+        _timings(in_range, categories),
+        _tutorial_shares(in_range, counts, funnel),
+        unfound=top_unfound(lower, upper),
+    )
 
 
 Categories = dict[int, PermitCategory]
@@ -161,7 +167,8 @@ def _counts_by_rank(in_range: tuple) -> RankCounts:
     counts: RankCounts = defaultdict(lambda: defaultdict(int))
     for category_id, stage, submitted, n in db.session.execute(
         select(Application.category_id, Application.stage, _SUBMITTED, func.count())
-        .where(*in_range).group_by(Application.category_id, Application.stage, _SUBMITTED)
+        .where(*in_range)
+        .group_by(Application.category_id, Application.stage, _SUBMITTED)
     ):
         counts[category_id][_rank(stage, bool(submitted))] += n
     return counts
@@ -170,26 +177,37 @@ def _counts_by_rank(in_range: tuple) -> RankCounts:
 def _funnel(counts: RankCounts, categories: Categories) -> list[FunnelRow]:
     """Per category: started, reached each stage (got at least that far), submitted."""
     funnel = []
-    for category_id, by_rank in sorted(counts.items(),
-                                       key=lambda kv: categories[kv[0]].name_id.lower()):
+    for category_id, by_rank in sorted(counts.items(), key=lambda kv: categories[kv[0]].name_id.lower()):
         reached = [sum(n for r, n in by_rank.items() if r >= i) for i in range(len(FUNNEL_STAGES))]
-        funnel.append(FunnelRow(categories[category_id], sum(by_rank.values()), reached,
-                                by_rank.get(SUBMITTED_RANK, 0)))
+        funnel.append(
+            FunnelRow(categories[category_id], sum(by_rank.values()), reached, by_rank.get(SUBMITTED_RANK, 0))
+        )
     return funnel
 
 
 def _field_errors(lower: datetime, upper: datetime, categories: Categories) -> list[FieldErrorRow]:
     """The 15 (field, error) pairs refused most often, labelled from each category's current form."""
     field_rows = db.session.execute(
-        select(ValidationEvent.category_id, ValidationEvent.stage, ValidationEvent.field_key,
-               ValidationEvent.error_code, func.count().label("n"))
+        select(
+            ValidationEvent.category_id,
+            ValidationEvent.stage,
+            ValidationEvent.field_key,
+            ValidationEvent.error_code,
+            func.count().label("n"),
+        )
         .where(ValidationEvent.created_at >= lower, ValidationEvent.created_at < upper)
-        .group_by(ValidationEvent.category_id, ValidationEvent.stage, ValidationEvent.field_key,
-                  ValidationEvent.error_code)
-        .order_by(func.count().desc(), ValidationEvent.field_key).limit(15)
+        .group_by(
+            ValidationEvent.category_id,
+            ValidationEvent.stage,
+            ValidationEvent.field_key,
+            ValidationEvent.error_code,
+        )
+        .order_by(func.count().desc(), ValidationEvent.field_key)
+        .limit(15)
     ).all()
-    current_specs = specs_of_versions({c.current_version_id for c in categories.values()
-                                       if c.current_version_id})
+    current_specs = specs_of_versions(
+        {c.current_version_id for c in categories.values() if c.current_version_id}
+    )
     fields = []
     for category_id, stage, field_key, code, n in field_rows:
         category = categories.get(category_id)
@@ -206,12 +224,10 @@ def _timings(in_range: tuple, categories: Categories) -> list[TimingRow]:
     """Median hours from start to the first upload, from there to submission, and in all."""
     first_upload = func.min(Document.uploaded_at)
     timing_rows = db.session.execute(
-        select(Application.category_id, Application.created_at, Application.submitted_at,
-               first_upload)
+        select(Application.category_id, Application.created_at, Application.submitted_at, first_upload)
         .outerjoin(Document, Document.application_id == Application.id)
         .where(*in_range, Application.submitted_at.is_not(None))
-        .group_by(Application.id, Application.category_id, Application.created_at,
-                  Application.submitted_at)
+        .group_by(Application.id, Application.category_id, Application.created_at, Application.submitted_at)
     ).all()
     spans: dict[int, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for category_id, created, submitted, uploaded in timing_rows:
@@ -220,25 +236,33 @@ def _timings(in_range: tuple, categories: Categories) -> list[TimingRow]:
         if uploaded is not None and created <= uploaded <= submitted:
             hours["form"].append((uploaded - created).total_seconds() / 3600)
             hours["docs"].append((submitted - uploaded).total_seconds() / 3600)
-    return [TimingRow(categories[cid], len(h["total"]), _median(h["form"]), _median(h["docs"]),
-                      _median(h["total"]))
-            for cid, h in sorted(spans.items(), key=lambda kv: categories[kv[0]].name_id.lower())]
+    return [
+        TimingRow(
+            categories[cid], len(h["total"]), _median(h["form"]), _median(h["docs"]), _median(h["total"])
+        )
+        for cid, h in sorted(spans.items(), key=lambda kv: categories[kv[0]].name_id.lower())
+    ]
 
 
-def _tutorial_shares(in_range: tuple, counts: RankCounts,
-                     funnel: list[FunnelRow]) -> list[TutorialShareRow]:
+def _tutorial_shares(in_range: tuple, counts: RankCounts, funnel: list[FunnelRow]) -> list[TutorialShareRow]:
     """For each category and stage with a tutorial: how many of those who got past the stage,
     and of those who stopped at it, watched some of it."""
     mapping = _stage_tutorials()
     watched: dict[tuple[int, int, int], int] = defaultdict(int)  # (category, rank, tutorial)
     for category_id, stage, submitted, tutorial_id, n in db.session.execute(
-        select(Application.category_id, Application.stage, _SUBMITTED,
-               TutorialView.tutorial_id, func.count(func.distinct(Application.id)))
-        .join(TutorialView, (TutorialView.user_id == Application.applicant_id)
-              & (TutorialView.furthest_seconds > 0))
+        select(
+            Application.category_id,
+            Application.stage,
+            _SUBMITTED,
+            TutorialView.tutorial_id,
+            func.count(func.distinct(Application.id)),
+        )
+        .join(
+            TutorialView,
+            (TutorialView.user_id == Application.applicant_id) & (TutorialView.furthest_seconds > 0),
+        )
         .where(*in_range)
-        .group_by(Application.category_id, Application.stage, _SUBMITTED,
-                  TutorialView.tutorial_id)
+        .group_by(Application.category_id, Application.stage, _SUBMITTED, TutorialView.tutorial_id)
     ):
         watched[(category_id, _rank(stage, bool(submitted)), tutorial_id)] += n
     tutorials = []
@@ -250,13 +274,17 @@ def _tutorial_shares(in_range: tuple, counts: RankCounts,
             if tutorial is None:
                 continue
             through = [r for r in by_rank if r > i]
-            tutorials.append(TutorialShareRow(
-                category=row.category, stage=stage, tutorial=tutorial,
-                through_watched=sum(watched.get((cid, r, tutorial.id), 0) for r in through),
-                through_total=sum(by_rank[r] for r in through),
-                stopped_watched=watched.get((cid, i, tutorial.id), 0),
-                stopped_total=by_rank.get(i, 0),
-            ))
+            tutorials.append(
+                TutorialShareRow(
+                    category=row.category,
+                    stage=stage,
+                    tutorial=tutorial,
+                    through_watched=sum(watched.get((cid, r, tutorial.id), 0) for r in through),
+                    through_total=sum(by_rank[r] for r in through),
+                    stopped_watched=watched.get((cid, i, tutorial.id), 0),
+                    stopped_total=by_rank.get(i, 0),
+                )
+            )
     return tutorials
 
 

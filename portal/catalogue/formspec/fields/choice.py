@@ -56,15 +56,16 @@ class Checkbox(FieldType):
         if f.is_multi:
             chosen = [v.strip() for v in posted or [] if isinstance(v, str) and v.strip()]
             if any(v not in f.option_values for v in chosen):
-                raise Invalid("invalid_choice", _("Choose only from the options listed for %(label)s.",
-                                                  label=f.label))
+                raise Invalid(
+                    "invalid_choice", _("Choose only from the options listed for %(label)s.", label=f.label)
+                )
             ordered = [v for v in f.option_values if v in chosen]
             if f.required and not ordered:
                 raise Invalid("required", _("Tick at least one option for %(label)s.", label=f.label))
             return ordered
         checked = isinstance(posted, str) and posted.strip().lower() in TRUTHY
         if f.required and not checked:
-            raise Invalid("required", _("Tick the box \"%(label)s\" to continue.", label=f.label))
+            raise Invalid("required", _('Tick the box "%(label)s" to continue.', label=f.label))
         return checked
 
     def is_empty(self, f: FieldSpec, value: Any) -> bool:
@@ -83,5 +84,5 @@ class Checkbox(FieldType):
         if controller.is_multi:
             return super().condition_hint(controller, expected)
         if truthy(expected):
-            return _("Only needed if you ticked \"%(label)s\".", label=controller.label)
-        return _("Only needed if you did not tick \"%(label)s\".", label=controller.label)
+            return _('Only needed if you ticked "%(label)s".', label=controller.label)
+        return _('Only needed if you did not tick "%(label)s".', label=controller.label)

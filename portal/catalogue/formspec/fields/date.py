@@ -38,11 +38,15 @@ class Date(FieldType):
             raise Invalid("invalid_date", message)
         now = today()
         if f.date_rule == "past" and value > now:
-            raise Invalid("date_not_past", _("%(label)s cannot be in the future. Enter today's date or "
-                                             "an earlier one.", label=f.label))
+            raise Invalid(
+                "date_not_past",
+                _("%(label)s cannot be in the future. Enter today's date or an earlier one.", label=f.label),
+            )
         if f.date_rule == "future" and value < now:
-            raise Invalid("date_not_future", _("%(label)s cannot be in the past. Enter today's date or "
-                                               "a later one.", label=f.label))
+            raise Invalid(
+                "date_not_future",
+                _("%(label)s cannot be in the past. Enter today's date or a later one.", label=f.label),
+            )
         return value.isoformat()
 
     def required_message(self, f: FieldSpec) -> str:

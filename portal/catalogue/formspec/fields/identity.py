@@ -34,8 +34,9 @@ class Phone(FieldType):
         try:
             return normalize_phone(text)
         except ValueError as exc:
-            raise Invalid("invalid_phone", _("Enter a mobile number like 0812 3456 7890 or +62 812 3456 "
-                                             "7890.")) from exc
+            raise Invalid(
+                "invalid_phone", _("Enter a mobile number like 0812 3456 7890 or +62 812 3456 7890.")
+            ) from exc
 
 
 @register
@@ -49,8 +50,9 @@ class Nik(FieldType):
         try:
             return normalize_nik(text)
         except NikError as exc:
-            raise Invalid("invalid_nik", _("Enter the 16-digit NIK exactly as printed on the e-KTP "
-                                           "(identity card).")) from exc
+            raise Invalid(
+                "invalid_nik", _("Enter the 16-digit NIK exactly as printed on the e-KTP (identity card).")
+            ) from exc
 
 
 @register
@@ -64,8 +66,10 @@ class Kk(FieldType):
         try:
             return normalize_kk(text)
         except ValueError as exc:
-            raise Invalid("invalid_kk", _("Enter the 16-digit number of the family card (Kartu "
-                                          "Keluarga) exactly as printed on it.")) from exc
+            raise Invalid(
+                "invalid_kk",
+                _("Enter the 16-digit number of the family card (Kartu Keluarga) exactly as printed on it."),
+            ) from exc
 
 
 @register
@@ -78,8 +82,10 @@ class Npwp(FieldType):
     def clean_text(self, f: FieldSpec, text: str) -> str:
         compact = _compact(text)
         if not re.fullmatch(r"[0-9]{15}|[0-9]{16}", compact):
-            raise Invalid("invalid_npwp", _("Enter the NPWP (tax ID) of 15 or 16 digits, for example "
-                                            "01.234.567.8-901.000."))
+            raise Invalid(
+                "invalid_npwp",
+                _("Enter the NPWP (tax ID) of 15 or 16 digits, for example 01.234.567.8-901.000."),
+            )
         return compact
 
     def display(self, f: FieldSpec, value: Any) -> str:
@@ -99,6 +105,7 @@ class Nib(FieldType):
     def clean_text(self, f: FieldSpec, text: str) -> str:
         compact = _compact(text)
         if not re.fullmatch(r"[0-9]{13}", compact):
-            raise Invalid("invalid_nib", _("Enter the NIB (business ID) of 13 digits from your OSS "
-                                           "registration."))
+            raise Invalid(
+                "invalid_nib", _("Enter the NIB (business ID) of 13 digits from your OSS registration.")
+            )
         return compact

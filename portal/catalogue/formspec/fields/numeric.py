@@ -47,8 +47,9 @@ class Numeric(FieldType):
             return
         fmt = format_money if self.money else format_number
         if f.min is not None and f.max is not None:
-            message = _("%(label)s must be between %(low)s and %(high)s.",
-                        label=f.label, low=fmt(low), high=fmt(high))
+            message = _(
+                "%(label)s must be between %(low)s and %(high)s.", label=f.label, low=fmt(low), high=fmt(high)
+            )
         elif value < low:
             message = _("%(label)s must be at least %(low)s.", label=f.label, low=fmt(low))
         else:
@@ -126,9 +127,11 @@ class Rupiah(Numeric):
         if negative:
             compact = compact[1:]
         digits = None
-        for pattern in (r"([0-9]{1,3}(?:\.[0-9]{3})+)(?:,0{1,2})?",  # 1.500.000 / 1.500.000,00
-                        r"([0-9]{1,3}(?:,[0-9]{3})+)(?:\.0{1,2})?",  # 1,500,000 / 1,500,000.00
-                        r"([0-9]{1,18})(?:[.,]0{1,2})?"):             # 1500000 / 1500000,00
+        for pattern in (
+            r"([0-9]{1,3}(?:\.[0-9]{3})+)(?:,0{1,2})?",  # 1.500.000 / 1.500.000,00
+            r"([0-9]{1,3}(?:,[0-9]{3})+)(?:\.0{1,2})?",  # 1,500,000 / 1,500,000.00
+            r"([0-9]{1,18})(?:[.,]0{1,2})?",
+        ):  # 1500000 / 1500000,00
             match = re.fullmatch(pattern, compact)
             if match:
                 digits = re.sub(r"[.,]", "", match.group(1))
@@ -137,8 +140,10 @@ class Rupiah(Numeric):
             raise Invalid("invalid_number", message)
         value = int(digits)
         if negative and value != 0:
-            raise Invalid("out_of_range", _("%(label)s cannot be negative. Enter an amount of Rp 0 or "
-                                            "more.", label=f.label))
+            raise Invalid(
+                "out_of_range",
+                _("%(label)s cannot be negative. Enter an amount of Rp 0 or more.", label=f.label),
+            )
         self.check_range(f, value)
         return value
 

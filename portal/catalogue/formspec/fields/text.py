@@ -32,15 +32,26 @@ class TextLike(FieldType):
             return text
         limit = f.effective_max_length
         if limit is not None and len(text) > limit:
-            raise Invalid("too_long", _("%(label)s is %(n)s characters long; shorten it to at most "
-                                        "%(limit)s characters.", label=f.label, n=len(text), limit=limit))
+            raise Invalid(
+                "too_long",
+                _(
+                    "%(label)s is %(n)s characters long; shorten it to at most %(limit)s characters.",
+                    label=f.label,
+                    n=len(text),
+                    limit=limit,
+                ),
+            )
         if f.min_length is not None and len(text) < f.min_length:
-            raise Invalid("too_short", _("%(label)s needs at least %(limit)s characters.",
-                                         label=f.label, limit=f.min_length))
+            raise Invalid(
+                "too_short",
+                _("%(label)s needs at least %(limit)s characters.", label=f.label, limit=f.min_length),
+            )
         if f.pattern and not pattern_matches(f.pattern, text):
-            raise Invalid("pattern", f.pattern_message
-                          or _("%(label)s is not in the expected format. Check it and try again.",
-                               label=f.label))
+            raise Invalid(
+                "pattern",
+                f.pattern_message
+                or _("%(label)s is not in the expected format. Check it and try again.", label=f.label),
+            )
         return text
 
 
