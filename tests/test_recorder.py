@@ -2,7 +2,7 @@
 (quotes, emoji, right-to-left text, very long labels), captions that never overlap, sample
 answers the forms accept, re-recording requests (one per category, of the latest version),
 the one-commit swap that keeps the old guide live when storing fails, and the admin page's
-access. The filming itself is tested in tests/browser/test_recorder.py."""
+access. The filming itself is tested in tests/browser/test_recorder_journey.py."""
 
 from __future__ import annotations
 
