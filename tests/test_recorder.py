@@ -470,3 +470,31 @@ def test_an_admin_asks_for_a_new_recording_and_sees_the_guide_being_updated(clie
     page = client.get("/admin/recorded-guides/", headers={"Accept-Language": "id"}).get_data(as_text=True)
     assert "Sedang diperbarui" in page
     assert db.session.scalar(select(func.count()).select_from(RecordingRequest)) == 1
+
+
+def test_a_scratch_portal_leaves_the_live_rate_limits_alone(app, client):
+    """The scratch app is made inside the live process (a guide re-recorded in a web worker's
+    thread): it must neither switch off nor replace the live portal's rate limits."""
+    from portal.extensions import limiter
+    from portal.recorder.scratch import CategoryCopy, scratch_portal
+    from tests.conftest import make_user
+
+    storage = limiter._storage
+    copy = CategoryCopy(
+        slug="surat-keterangan-domisili-usaha",
+        columns={},
+        fields=[],
+        documents=[],
+        version_id=None,
+        version_number=None,
+    )
+    with scratch_portal(copy):
+        pass
+    assert limiter.enabled is True
+    assert limiter._storage is storage
+    user = make_user()
+    answers = [
+        post_form(client, "/login", {"email": user.email, "password": "wrong password x"}).status_code
+        for _ in range(6)
+    ]
+    assert answers[-1] == 429

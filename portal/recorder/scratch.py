@@ -33,7 +33,7 @@ from portal.catalogue.models import FormVersion, PermitCategory
 from portal.catalogue.seed import seed_categories
 from portal.catalogue.services import publish_new_version
 from portal.db import utcnow
-from portal.extensions import db
+from portal.extensions import db, limiter
 
 _SKIP_COLUMNS = {"id", "current_version_id", "created_at", "updated_at", "popularity"}
 STAFF_PASSWORD = "recorder-" + secrets.token_hex(8)
@@ -148,26 +148,32 @@ def scratch_portal(copy: CategoryCopy, *, base_folder: Path | None = None) -> It
     folder = Path(tempfile.mkdtemp(prefix="sp-recorder-", dir=base_folder))
     server = thread = None
     app = None
+    # Flask-Limiter keeps its storage and its on/off switch on the one shared Limiter, and
+    # init_app overwrites them: making the scratch app must not change the live process's rate
+    # limits (a guide re-recorded in a web worker's thread would have switched them off).
+    live_limiter = dict(vars(limiter))
     try:
-        app = create_app(
-            "test",
-            SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'scratch.db'}",
-            MAIL_SERVER=None,
-            MAIL_DIR=folder / "mail",
-            UPLOAD_ROOT=folder / "uploads",
-            INSTANCE_DIR=folder,
-            REDIS_URL=None,
-            RATELIMIT_STORAGE_URI="memory://",
-            RATELIMIT_ENABLED=False,
-            WTF_CSRF_ENABLED=True,
-            TESTING=False,
-            SECRET_KEY=secrets.token_hex(16),
-            TUTORIAL_RECORDER_SCRATCH=True,
-            S3_BUCKET=None,
-            STORAGE_BACKEND="local",
-            X_ACCEL_REDIRECT_PREFIX=None,
-            SEND_FILE_MAX_AGE_DEFAULT=3600,
-        )
+        try:
+            app = create_app(
+                "test",
+                SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'scratch.db'}",
+                MAIL_SERVER=None,
+                MAIL_DIR=folder / "mail",
+                UPLOAD_ROOT=folder / "uploads",
+                INSTANCE_DIR=folder,
+                REDIS_URL=None,
+                RATELIMIT_STORAGE_URI="memory://",
+                WTF_CSRF_ENABLED=True,
+                TESTING=False,
+                SECRET_KEY=secrets.token_hex(16),
+                TUTORIAL_RECORDER_SCRATCH=True,
+                S3_BUCKET=None,
+                STORAGE_BACKEND="local",
+                X_ACCEL_REDIRECT_PREFIX=None,
+                SEND_FILE_MAX_AGE_DEFAULT=3600,
+            )
+        finally:
+            vars(limiter).update(live_limiter)
         with app.app_context():
             officer_id, approver_id, category_id = _seed(copy)
             db.session.remove()
@@ -194,3 +200,10 @@ def scratch_portal(copy: CategoryCopy, *, base_folder: Path | None = None) -> It
             with app.app_context():
                 db.engine.dispose()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@limiter.request_filter
+def _scratch_portal_is_not_rate_limited() -> bool:
+    """The recorder's scratch portal films one sample applicant after another from 127.0.0.1;
+    its requests are exempt (the live portal's limits are untouched, see scratch_portal)."""
+    return bool(current_app.config.get("TUTORIAL_RECORDER_SCRATCH"))
