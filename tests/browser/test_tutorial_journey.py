@@ -122,7 +122,8 @@ ANONYMOUS_STAGES = [
     ("/register", "register"),
     ("/login", "login"),
     ("/permits", "choose_category"),
-    ("/permits/surat-keterangan-domisili-usaha", "requirements"),
+    # A permit without a recorded guide of its own: its stages show the general guide.
+    ("/permits/tdup", "requirements"),
 ]
 
 
