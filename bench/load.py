@@ -374,7 +374,11 @@ def applicant_journey(b: Browser, shared: Shared, rng: random.Random) -> None:
         ("foto", "foto.png", _png_with_text(f"{app_id}"), "image/png"),
     ):
         b.submit(
-            f"/applications/{app_id}/documents/{key}", "apply: upload", files={"file": (name, data, ctype)}
+            f"/applications/{app_id}/documents/{key}",
+            "apply: upload",
+            files={"file": (name, data, ctype)},
+            # the documents page is one form; each slot's upload address takes the file alone
+            form_contains=f"/applications/{app_id}/documents",
         )
         if "uploaded" not in b.last_text and "diunggah" not in b.last_text:
             raise HttpError(0, b.last_url, f"upload of {key} not confirmed")
