@@ -113,10 +113,10 @@ def page_statement(f, user, offset: int | None = None, row_value: bool = False):
     README proposes, instead of queue_page's due_date > :key OR (due_date = :key AND id > :id).
     """
     from portal.applications.models import Application
-    from portal.backoffice import services
+    from portal.backoffice.services import queue
 
     column = Application.due_date if f.sort == "due" else Application.submitted_at
-    stmt = services._base_query(f, user).where(column.is_not(None))
+    stmt = queue._base_query(f, user).where(column.is_not(None))
     if offset is None and f.cursor:
         key, last_id = f.cursor
         if row_value:

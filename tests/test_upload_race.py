@@ -18,6 +18,7 @@ import pytest
 from portal.applications import services
 from portal.applications.models import Application, Document
 from portal.applications.models import ApplicationStatus as S
+from portal.applications.services import documents as upload_service
 from portal.auth.models import Role, User
 from portal.backoffice import services as office
 from portal.extensions import db
@@ -57,11 +58,11 @@ class HeldCheck:
     """Holds the first content check that runs (the request's) until released."""
 
     def __init__(self, monkeypatch):
-        self.real = services.check_upload
+        self.real = upload_service.check_upload
         self.inside = threading.Event()
         self.release = threading.Event()
         self.held = False
-        monkeypatch.setattr(services, "check_upload", self)
+        monkeypatch.setattr(upload_service, "check_upload", self)
 
     def __call__(self, *args, **kwargs):
         checked = self.real(*args, **kwargs)
