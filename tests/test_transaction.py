@@ -35,7 +35,7 @@ def test_a_complaint_whose_email_fails_halfway_leaves_no_case_and_no_number(monk
         raise RuntimeError("the outbox is unavailable")
 
     before_counters = _count(SequenceCounter)
-    monkeypatch.setattr(services, "_queue_case_email", broken)
+    monkeypatch.setattr(services.cases, "_queue_case_email", broken)
     with pytest.raises(RuntimeError):
         services.file_case(name="Budi", email="budi@example.test", text="Lambat sekali", topic="service")
     assert _count(Complaint) == 0

@@ -13,14 +13,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from portal.storage.errors import StorageError, UploadRejected
 
 CHUNK_SIZE = 64 * 1024
 
 
-def metered_chunks(stream: BinaryIO, max_bytes: int | None, digest: Any) -> Iterator[bytes]:
+def metered_chunks(stream: IO[bytes], max_bytes: int | None, digest: Any) -> Iterator[bytes]:
     """The stream's chunks, each added to ``digest``; past ``max_bytes`` it raises
     UploadRejected("too_large") before the chunk is used. Every backend's save() reads
     through this, so the limit and the hash are the same everywhere."""
@@ -76,7 +76,7 @@ class StorageBackend(ABC):
     a malformed key raises StorageError before anything is touched."""
 
     @abstractmethod
-    def save(self, stream: BinaryIO, *, max_bytes: int | None = None, key_prefix: str = "") -> StoredFile:
+    def save(self, stream: IO[bytes], *, max_bytes: int | None = None, key_prefix: str = "") -> StoredFile:
         """Copy ``stream`` (read in 64 KiB chunks, never whole) under a new random key and
         return it. Raises UploadRejected(code="too_large", limit=max_bytes) when the stream
         holds more than ``max_bytes``; nothing is left behind then."""

@@ -9,7 +9,7 @@ import os
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from portal.storage.base import (
     StorageBackend,
@@ -53,7 +53,7 @@ class LocalStorage(StorageBackend):
         return self._path(key)
 
     # -- writing -----------------------------------------------------------------------------
-    def save(self, stream: BinaryIO, *, max_bytes: int | None = None, key_prefix: str = "") -> StoredFile:
+    def save(self, stream: IO[bytes], *, max_bytes: int | None = None, key_prefix: str = "") -> StoredFile:
         key = new_key(key_prefix)
         final = self._path(key)
         self.tmp_dir.mkdir(exist_ok=True, mode=DIR_MODE)

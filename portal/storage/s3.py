@@ -23,7 +23,7 @@ import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from portal.storage.base import (
     CHUNK_SIZE,
@@ -80,7 +80,7 @@ class S3Storage(StorageBackend):
         return self.prefix + validate_key(key)
 
     # -- writing -----------------------------------------------------------------------------
-    def save(self, stream: BinaryIO, *, max_bytes: int | None = None, key_prefix: str = "") -> StoredFile:
+    def save(self, stream: IO[bytes], *, max_bytes: int | None = None, key_prefix: str = "") -> StoredFile:
         key = new_key(key_prefix)
         return self._upload(key, stream, max_bytes=max_bytes)
 
@@ -89,7 +89,7 @@ class S3Storage(StorageBackend):
         restoring files whose keys the database already holds; feature code uses ``save``."""
         return self._upload(key, stream, max_bytes=None)
 
-    def _upload(self, key: str, stream: BinaryIO, *, max_bytes: int | None) -> StoredFile:
+    def _upload(self, key: str, stream: IO[bytes], *, max_bytes: int | None) -> StoredFile:
         object_key = self._object_key(key)
         digest = hashlib.sha256()
         size = 0

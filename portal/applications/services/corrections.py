@@ -6,19 +6,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.applications import workflow
-from portal.applications.models import (
-    Application,
-    CorrectionRequest,
-    ValidationEvent,
-)
+from portal.applications.models import Application, CorrectionRequest, ValidationEvent
 from portal.applications.models import ApplicationStatus as S
-from portal.applications.progress import (
-    documents_of,
-)
+from portal.applications.progress import documents_of
 from portal.applications.services.errors import ApplicationError, Missing, MissingItems
-from portal.applications.steps import (
-    spec_of,
-)
+from portal.applications.steps import spec_of
 from portal.auth.models import User
 from portal.catalogue.formspec import PageResult
 from portal.db import utcnow

@@ -9,22 +9,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.applications import workflow
-from portal.applications.models import (
-    Application,
-    Document,
-    ValidationEvent,
-)
+from portal.applications.models import Application, Document, ValidationEvent
 from portal.applications.models import ApplicationStatus as S
-from portal.applications.progress import (
-    _advance_stage,
-    documents_of,
-)
+from portal.applications.progress import _advance_stage, documents_of
 from portal.applications.services.drafts import _require_editable
 from portal.applications.services.errors import ApplicationError
-from portal.applications.steps import (
-    STAGE_DOCUMENTS,
-    spec_of,
-)
+from portal.applications.steps import STAGE_DOCUMENTS, spec_of
 from portal.auth.models import User
 from portal.catalogue.formspec import DocumentSpec
 from portal.db import sqlite_write_intent

@@ -7,21 +7,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from portal.applications.models import (
-    Application,
-    ValidationEvent,
-)
+from portal.applications.models import Application, ValidationEvent
 from portal.applications.models import ApplicationStatus as S
-from portal.applications.progress import (
-    _advance_stage,
-)
+from portal.applications.progress import _advance_stage
 from portal.applications.services.corrections import open_correction
 from portal.applications.services.errors import ApplicationError
-from portal.applications.steps import (
-    STAGE_FORM,
-    STAGE_REQUIREMENTS,
-    spec_of,
-)
+from portal.applications.steps import STAGE_FORM, STAGE_REQUIREMENTS, spec_of
 from portal.auth.models import User
 from portal.catalogue.formspec import PageResult
 from portal.catalogue.models import PermitCategory

@@ -8,18 +8,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import OperationalError
 
 from portal.applications import workflow
-from portal.applications.models import (
-    Application,
-)
+from portal.applications.models import Application
 from portal.applications.models import ApplicationStatus as S
-from portal.applications.progress import (
-    documents_of,
-)
+from portal.applications.progress import documents_of
 from portal.applications.services.errors import ApplicationError, Missing, MissingItems
-from portal.applications.steps import (
-    STAGE_REVIEW,
-    spec_of,
-)
+from portal.applications.steps import STAGE_REVIEW, spec_of
 from portal.auth.models import User
 from portal.db import utcnow
 from portal.extensions import db
