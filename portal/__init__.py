@@ -40,6 +40,7 @@ from portal.permits import bp as permits_bp
 from portal.public import bp as public_bp
 from portal.recorder.views import bp as recorder_bp
 from portal.tutorials import bp as tutorials_bp
+from portal.vault import bp as vault_bp
 
 
 def create_app(config: str | type | None = None, **overrides) -> Flask:
@@ -147,6 +148,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(recorder_bp)
+    app.register_blueprint(vault_bp)
 
 
 #: Public pages an anonymous visitor may get from a shared cache (nginx's micro-cache, see

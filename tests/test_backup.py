@@ -319,7 +319,14 @@ def test_storage_verify_finds_a_missing_file(app):
 def test_every_feature_that_keeps_files_lists_them_for_backups_and_verify(app):
     """Storage knows no feature: the inventory is what the features registered at app creation,
     and a missing permit certificate (not only a document) is reported."""
-    assert set(file_owners(app)) == {"documents", "permits", "tutorials", "public_documents", "form_samples"}
+    assert set(file_owners(app)) == {
+        "documents",
+        "permits",
+        "tutorials",
+        "public_documents",
+        "form_samples",
+        "vault",
+    }
     application_id, _token = build_approved_with_permit()
     permit = permits.permit_for_application(application_id)
     where = {ref.key: ref.where for ref in referenced_files()}

@@ -8,6 +8,7 @@ bp = Blueprint("applications", __name__)
 from portal.applications import (  # noqa: E402
     notify,
     signals,
+    vault_views,  # noqa: F401
     views,  # noqa: E402, F401
 )
 from portal.applications.models import stored_files  # noqa: E402

@@ -7,7 +7,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, ses
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.applications import bp, services, workflow
+from portal.applications import bp, services, vault_reuse, workflow
 from portal.applications.forms import (
     EmptyForm,
     ResubmitForm,
@@ -199,7 +199,11 @@ def documents(application_id: int):
         )
     services.record_stage(application, services.STAGE_DOCUMENTS)
     return render_template(
-        "applications/documents.html", form=EmptyForm(), card_errors=_card_errors(application.id), **context
+        "applications/documents.html",
+        form=EmptyForm(),
+        card_errors=_card_errors(application.id),
+        vault_offers=vault_reuse.vault_offers(application, current_user),
+        **context,
     )
 
 
@@ -235,6 +239,7 @@ def upload(application_id: int, requirement_key: str):
             reason=None,
             card_error=error,
             in_page_form=True,
+            vault_offers=vault_reuse.vault_offers(application, current_user),
         )
         message = error or _("The file has been uploaded.")
         # A refusal is a normal answer for the page's script (it shows it on the card).
@@ -439,6 +444,7 @@ def correction(application_id: int):
         form=form,
         upload_form=EmptyForm(),
         card_errors=_card_errors(application.id),
+        vault_offers=vault_reuse.vault_offers(application, current_user),
     )
 
 
