@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from portal.audit.services import audit
 from portal.catalogue.models import CategoryKeywords, FinderTree, PermitCategory, Signpost
 from portal.errors import NotFoundError
 from portal.extensions import db
@@ -244,8 +245,21 @@ def save_tree(nodes: Any, actor=None) -> list[dict[str, Any]]:
     if row is None:
         row = FinderTree()
         db.session.add(row)
+    before = {n["key"] for n in row.nodes or []}
+    after = {n["key"] for n in clean}
+    changed = row.nodes != clean
     row.nodes = clean
     row.updated_by_id = getattr(actor, "id", None) or None
+    if actor is not None and changed:
+        audit(
+            actor,
+            "finder.tree_save",
+            "finder_tree",
+            "",
+            f"'Help me choose a permit' saved: {len(clean)} questions",
+            added=sorted(after - before),
+            removed=sorted(before - after),
+        )
     db.session.flush()
     return clean
 
@@ -298,14 +312,27 @@ def keywords_of(category: PermitCategory) -> str:
     return row.keywords if row is not None else ""
 
 
-def save_keywords(category: PermitCategory, text_: str | None) -> str:
+def save_keywords(category: PermitCategory, text_: str | None, actor=None) -> str:
     """Replace a permit's keywords and synonyms (admins; the caller checks the role); the search
-    index follows at the flush."""
+    index follows at the flush. An admin's change (``actor``) goes in the audit log with the
+    words added and removed."""
     row = db.session.get(CategoryKeywords, category.id)
     if row is None:
         row = CategoryKeywords(category_id=category.id)
         db.session.add(row)
+    before = (row.keywords or "").splitlines()
     row.keywords = clean_keywords(text_)
+    after = row.keywords.splitlines()
+    if actor is not None and before != after:
+        audit(
+            actor,
+            "finder.keywords",
+            "category",
+            category.id,
+            f"Search words of {category.name_id}",
+            added=[w for w in after if w not in before],
+            removed=[w for w in before if w not in after],
+        )
     db.session.flush()
     return row.keywords
 
@@ -324,8 +351,9 @@ SIGNPOST_FIELDS = (
 )
 
 
-def save_signpost(signpost: Signpost | None, values: dict[str, Any]) -> Signpost:
-    """Create or change another office's permit (admins). Raises FinderError."""
+def save_signpost(signpost: Signpost | None, values: dict[str, Any], actor=None) -> Signpost:
+    """Create or change another office's permit (admins). Raises FinderError. An admin's
+    change (``actor``) goes in the audit log with the fields it changed."""
     problems = []
     slug = _text(values.get("slug"), 80).lower() if signpost is None else signpost.slug
     if not SLUG_RE.fullmatch(slug or ""):
@@ -339,9 +367,11 @@ def save_signpost(signpost: Signpost | None, values: dict[str, Any]) -> Signpost
         problems.append(_("The link must start with https://"))
     if problems:
         raise FinderError(problems)
+    created = signpost is None
     if signpost is None:
         signpost = Signpost(slug=slug, name_id="", name_en="")
         db.session.add(signpost)
+    old = {name: getattr(signpost, name) for name in (*SIGNPOST_FIELDS, "active")}
     for name in SIGNPOST_FIELDS:
         raw = values.get(name) or ""
         if name == "keywords":
@@ -355,5 +385,15 @@ def save_signpost(signpost: Signpost | None, values: dict[str, Any]) -> Signpost
     if not signpost.name_en:
         signpost.name_en = signpost.name_id
     signpost.active = bool(values.get("active", True))
+    changed = [name for name in (*SIGNPOST_FIELDS, "active") if getattr(signpost, name) != old[name]]
+    if actor is not None and (created or changed):
+        audit(
+            actor,
+            "finder.signpost_create" if created else "finder.signpost_update",
+            "signpost",
+            signpost.slug,
+            signpost.name_id,
+            fields=changed,
+        )
     db.session.flush()
     return signpost

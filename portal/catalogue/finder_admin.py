@@ -39,7 +39,7 @@ def finder_keywords(slug: str):
     if category is None:
         abort(404)
     if request.method == "POST":
-        finder.save_keywords(category, request.form.get("keywords"))
+        finder.save_keywords(category, request.form.get("keywords"), current_user)
         flash(_("The search words are saved. Search finds this permit with them now."), "success")
         return _redirect(url_for("catalogue.finder_admin"))
     return render_template(
@@ -76,7 +76,7 @@ def _signpost_page(slug: str | None):
         values = {name: request.form.get(name, "") for name in (*finder.SIGNPOST_FIELDS, "slug")}
         values["active"] = request.form.get("active") == "1"
         try:
-            finder.save_signpost(signpost, values)
+            finder.save_signpost(signpost, values, current_user)
         except finder.FinderError as exc:
             problems = exc.problems
         else:
