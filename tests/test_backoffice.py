@@ -134,10 +134,19 @@ def test_whole_office_path_with_a_correction_round(client, login_as, submitted, 
 
     assert login(approver_client, approver.email).status_code == 302
     version = _version(approver_client, submitted.id)
+    # Approving asks for confirmation over a summary first; only the confirmation decides.
     response = _post(
         approver_client,
         f"/office/applications/{submitted.id}/decide",
         {"version": version, "decision": "approve"},
+    )
+    assert response.status_code == 200
+    db.session.refresh(submitted)
+    assert submitted.status is S.RECOMMENDED
+    response = _post(
+        approver_client,
+        f"/office/applications/{submitted.id}/decide",
+        {"version": version, "decision": "approve", "confirmed": "yes"},
     )
     assert response.status_code == 302
     db.session.refresh(submitted)
@@ -379,7 +388,14 @@ def test_two_approvers_deciding_at_once_make_one_decision(real_commits, tmp_path
                 page = client.get(f"/office/applications/{app_id}").get_data(as_text=True)
                 version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
                 clients.append(client)
-                payloads.append({"csrf_token": csrf_token(page), "version": version, "decision": "approve"})
+                payloads.append(
+                    {
+                        "csrf_token": csrf_token(page),
+                        "version": version,
+                        "decision": "approve",
+                        "confirmed": "yes",
+                    }
+                )
             barrier = threading.Barrier(2)
             results: list = []
 

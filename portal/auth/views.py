@@ -16,6 +16,7 @@ from portal.auth.forms import (
     ResendVerificationForm,
     ResetPasswordForm,
 )
+from portal.auth.landing import home_url, works_from_dashboard
 from portal.auth.models import TokenPurpose
 from portal.auth.sessions import end_session, start_session
 from portal.extensions import db, limiter
@@ -54,7 +55,17 @@ def _current_user_or_none():
 
 
 def _home_for_user():
-    return url_for("applications.dashboard")
+    """Staff land on their work (the queue, the recommended list, the help desk console,
+    the admin home); applicants on their dashboard."""
+    return home_url(current_user)
+
+
+@bp.app_template_global("my_page")
+def my_page() -> tuple[str, str]:
+    """The menu's first personal link: the dashboard for an applicant, the work page for staff."""
+    if works_from_dashboard(current_user):
+        return url_for("applications.dashboard"), _("My dashboard")
+    return home_url(current_user), _("My work")
 
 
 @bp.route("/register", methods=["GET", "POST"])

@@ -55,6 +55,8 @@ class DecisionForm(VersionedForm):
         description=_l("Required for a rejection; the applicant sees it."),
         validators=[Length(max=5000)],
     )
+    #: "yes" only on the confirmation page's form: the review page's form asks for it first.
+    confirmed = HiddenField()
 
 
 class VerdictForm(VersionedForm):

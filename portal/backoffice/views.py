@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -12,9 +11,9 @@ from wtforms import SelectChoice
 from portal.applications import services as app_services
 from portal.applications import workflow
 from portal.applications.models import ApplicationStatus as S
-from portal.applications.models import DocumentState
 from portal.auth.models import Role
-from portal.backoffice import bp, services
+from portal.backoffice import bp, review_page, services
+from portal.backoffice.documents import document_kind, get_document_for_staff_or_404
 from portal.backoffice.forms import (
     ActionForm,
     AssignForm,
@@ -26,17 +25,20 @@ from portal.backoffice.forms import (
     VerdictForm,
 )
 from portal.catalogue.models import PermitCategory
+from portal.errors import NotFoundError
 from portal.extensions import db, talisman
 from portal.params import to_id
+from portal.permits.services import permit_for_application
 from portal.security import roles_required
+from portal.storage import get_storage
+from portal.storage.pdf_pages import DEFAULT_WIDTH, WIDTHS, PreviewUnavailable, render_page
 from portal.storage.serving import safe_download_response
 
 STAFF = services.STAFF_ROLES
-DOCUMENT_STATE_LABELS = {
-    DocumentState.PENDING: _l("not checked yet"),
-    DocumentState.ACCEPTED: _l("accepted"),
-    DocumentState.FLAGGED: _l("flagged for correction"),
-}
+#: How long the browser may keep a rendered page of a document (its own cache only: a file
+#: never changes under its id, a replaced one has a new id). Every action on the review page
+#: reloads it; without this each reload would render every page again.
+PAGE_MAX_AGE = 600
 
 
 @bp.route("/queue")
@@ -51,9 +53,13 @@ def queue():
     assign_form = AssignForm()
     assign_form.officer_id.choices = [SelectChoice(o.id, o.full_name) for o in services.officers()]
     args = {k: v for k, v in request.args.items() if k != "cursor"}
+    officer_names = review_page.officer_names(
+        {row.application.assigned_officer_id for row in page.rows if row.application.assigned_officer_id}
+    )
     return render_template(
         "backoffice/queue.html",
         page=page,
+        officer_names=officer_names,
         filters=filters,
         categories=categories,
         labels=workflow.STATUS_LABELS,
@@ -90,7 +96,6 @@ def assign():
 
 
 def _review_context(application):
-    spec = app_services.spec_of(application)
     version = application.version
     forms = {
         name: cls()
@@ -104,22 +109,11 @@ def _review_context(application):
     for form in forms.values():
         form.version.data = version
     return {
-        "application": application,
-        "spec": spec,
-        "category": application.category,
-        "applicant": application.applicant,
-        "documents": app_services.documents_of(application),
-        "events": app_services.timeline(application, for_applicant=False),
-        "flags": services.open_flags(application),
-        "notes": services.notes(application),
-        "labels": workflow.STATUS_LABELS,
-        "allowed": workflow.allowed_transitions(application, current_user),
+        **review_page.review_context(application, current_user),
         "forms": forms,
         "verdict_form": VerdictForm(),
         "flag_form": FlagFieldForm(),
         "note_form": NoteForm(),
-        "S": S,
-        "doc_states": DOCUMENT_STATE_LABELS,
     }
 
 
@@ -134,34 +128,57 @@ def _back(application_id: int, anchor: str = ""):
     return redirect(url_for("backoffice.review", application_id=application_id) + anchor)
 
 
-def _act(application_id: int, form_cls, action, anchor: str = ""):
-    """Run one decision with the form's version; any refusal is flashed, nothing changed."""
+def _act(application_id: int, form_cls, action, done, anchor: str = ""):
+    """Run one step with the form's version; any refusal is flashed, nothing changed. On
+    success ``done(application, form, result)`` says what happened, in a sentence."""
     application = services.get_application_for_staff_or_404(application_id, current_user)
     form = form_cls()
     if not form.validate_on_submit():
         abort(400)
     try:
-        action(application, form)
+        result = action(application, form)
     except workflow.StaleApplication as exc:
         flash(str(exc), "warning")
     except (workflow.WorkflowError, services.BackofficeError) as exc:
         flash(str(exc), "danger")
     else:
-        flash(_("Done."), "success")
+        flash(done(application, form, result), "success")
     return _back(application_id, anchor)
+
+
+def _document_label(application, key: str) -> str:
+    spec = app_services.spec_of(application)
+    requirement = spec.documents_by_key.get(key)
+    return requirement.label if requirement else key
+
+
+def _field_label(application, key: str) -> str:
+    field = app_services.spec_of(application).by_key.get(key)
+    return field.label if field else key
 
 
 @bp.route("/applications/<id:application_id>/claim", methods=["POST"])
 @roles_required(Role.OFFICER)
 def claim(application_id: int):
-    return _act(application_id, ActionForm, lambda a, f: services.claim(a, current_user))
+    return _act(
+        application_id,
+        ActionForm,
+        lambda a, f: services.claim(a, current_user),
+        lambda a, f, r: _("You have taken %(number)s: it is now assigned to you.", number=a.tracking_number),
+    )
 
 
 @bp.route("/applications/<id:application_id>/start", methods=["POST"])
 @roles_required(Role.OFFICER)
 def start_review(application_id: int):
     return _act(
-        application_id, ActionForm, lambda a, f: services.start_review(a, current_user, f.expected_version)
+        application_id,
+        ActionForm,
+        lambda a, f: services.start_review(a, current_user, f.expected_version),
+        lambda a, f, r: _(
+            "You started checking %(number)s. Accept or flag each document and answer.",
+            number=a.tracking_number,
+        ),
     )
 
 
@@ -172,6 +189,10 @@ def request_corrections(application_id: int):
         application_id,
         CorrectionForm,
         lambda a, f: services.request_corrections(a, current_user, f.message.data, f.expected_version),
+        lambda a, f, r: _(
+            "The correction request was sent to the applicant. The time limit pauses until they "
+            "send the corrections."
+        ),
     )
 
 
@@ -184,19 +205,56 @@ def recommend(application_id: int):
         lambda a, f: services.recommend(
             a, current_user, f.decision.data or "", f.reason.data, f.expected_version
         ),
+        lambda a, f, r: (
+            _("Sent to the approver with a recommendation to approve.")
+            if f.decision.data == "approve"
+            else _("Sent to the approver with a recommendation to reject.")
+        ),
     )
 
 
 @bp.route("/applications/<id:application_id>/decide", methods=["POST"])
 @roles_required(Role.APPROVER)
 def decide(application_id: int):
+    """The approver's decision, in two steps that work without JavaScript: the review page's
+    form posts here and gets a confirmation page summing up the application; only the
+    confirmation's own form (``confirmed=yes``) records the decision."""
+    application = services.get_application_for_staff_or_404(application_id, current_user)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    decision, reason = form.decision.data or "", (form.reason.data or "").strip()
+    problem = review_page.decision_problem(application, current_user, decision, reason, form.expected_version)
+    if problem:
+        flash(problem, "danger")
+        return _back(application_id, "#actions-title")
+    if form.confirmed.data != "yes":
+        form.confirmed.data = "yes"
+        return render_template(
+            "backoffice/confirm_decision.html",
+            summary=review_page.decision_summary(application, decision, reason),
+            form=form,
+            labels=workflow.STATUS_LABELS,
+            doc_states=review_page.DOCUMENT_STATE_LABELS,
+        )
     return _act(
         application_id,
         DecisionForm,
-        lambda a, f: services.decide(
-            a, current_user, f.decision.data or "", f.reason.data, f.expected_version
-        ),
+        lambda a, f: services.decide(a, current_user, decision, reason, f.expected_version),
+        _decided,
     )
+
+
+def _decided(application, form, result) -> str:
+    if application.status is S.APPROVED:
+        permit = permit_for_application(application.id)
+        if permit is not None:
+            return _(
+                "Approved. Permit %(permit)s has been issued and the applicant has been told.",
+                permit=permit.number,
+            )
+        return _("Approved. The applicant has been told.")
+    return _("Rejected. The applicant has been told, with your reason.")
 
 
 @bp.route("/applications/<id:application_id>/documents/<id:document_id>/verdict", methods=["POST"])
@@ -207,6 +265,14 @@ def document_verdict(application_id: int, document_id: int):
         VerdictForm,
         lambda a, f: services.set_document_verdict(
             a, document_id, current_user, f.verdict.data == "accept", f.reason.data, f.expected_version
+        ),
+        lambda a, f, doc: (
+            _("Document %(name)s accepted.", name=_document_label(a, doc.requirement_key))
+            if f.verdict.data == "accept"
+            else _(
+                "Document %(name)s flagged: it will be in the correction request.",
+                name=_document_label(a, doc.requirement_key),
+            )
         ),
         anchor=f"#document-{document_id}",
     )
@@ -221,6 +287,10 @@ def flag_field(application_id: int):
         lambda a, f: services.flag_field(
             a, current_user, f.key.data or "", f.reason.data, f.expected_version
         ),
+        lambda a, f, flag: _(
+            "Answer %(name)s flagged: it will be in the correction request.",
+            name=_field_label(a, flag.key),
+        ),
         anchor="#answers",
     )
 
@@ -232,6 +302,7 @@ def unflag(application_id: int, flag_id: int):
         application_id,
         ActionForm,
         lambda a, f: services.unflag(a, current_user, flag_id, f.expected_version),
+        lambda a, f, r: _("The flag was removed."),
         anchor="#flags",
     )
 
@@ -243,8 +314,30 @@ def add_note(application_id: int):
         application_id,
         NoteForm,
         lambda a, f: services.add_note(a, current_user, f.text.data),
+        lambda a, f, r: _("Your note was added. Only staff can read it."),
         anchor="#notes",
     )
+
+
+@bp.route("/applications/<id:application_id>/documents/<id:document_id>/pages/<id:number>")
+def document_page(application_id: int, document_id: int, number: int):
+    """Page ``number`` of a PDF document as a picture, for the review page. For the office's
+    staff only: anyone else, another application's document, a page the file does not have or
+    a file that cannot be read gets 404 (the review page says why it shows no pages)."""
+    _application, document = get_document_for_staff_or_404(application_id, document_id, current_user)
+    if document_kind(document) != "pdf":
+        raise NotFoundError()
+    raw_width = request.args.get("w", str(DEFAULT_WIDTH))
+    width = int(raw_width) if raw_width in {str(w) for w in WIDTHS} else 0
+    try:
+        body = render_page(get_storage(), document.storage_key, number, width)
+    except (PreviewUnavailable, IndexError, ValueError):
+        raise NotFoundError() from None
+    g.no_store = False
+    response = Response(body, mimetype="image/jpeg")
+    response.headers["Cache-Control"] = f"private, max-age={PAGE_MAX_AGE}"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.route("/applications/<id:application_id>/documents/<id:document_id>/<mode>")

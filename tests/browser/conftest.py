@@ -141,9 +141,8 @@ def new_context(browser, live_server) -> Iterator[Callable]:
     watchers: list[PageProblems] = []
 
     def _new(locale: str = "id-ID", **kwargs):
-        context = browser.new_context(
-            locale=locale, viewport={"width": 1280, "height": 800}, base_url=live_server, **kwargs
-        )
+        kwargs.setdefault("viewport", {"width": 1280, "height": 800})  # a phone test passes its own
+        context = browser.new_context(locale=locale, base_url=live_server, **kwargs)
         context.set_default_timeout(10_000)
         watcher = PageProblems()
         context.on("page", watcher.watch)

@@ -161,6 +161,9 @@ def test_officer_flags_applicant_fixes_approver_approves_and_the_permit_verifies
     decision = boss.locator(f'form[action="{review_url}/decide"]')
     decision.locator('input[value="approve"]').check()
     press(boss, decision.locator("button"))
+    # Nothing is decided until the approver confirms over the summary.
+    expect(boss.locator("h1")).to_have_text("Confirm the approval")
+    press(boss, boss.locator("main button", has_text="Yes, approve and issue the permit"))
     expect_status(boss, "approved")
     screenshot(boss, "approved")
 
