@@ -174,7 +174,9 @@ def test_a_prefilled_value_that_fails_the_forms_stricter_rule_is_a_field_error(c
 def test_an_unknown_prefill_source_is_refused_when_the_form_is_checked():
     bad = [{**FIELDS[0], "prefill": "password_hash"}]
     problems = FormSpec.from_version(bad, []).validate_definition()
-    assert any(p.about("field", "nama") and "full_name, nik, phone, email" in str(p) for p in problems)
+    assert any(
+        p.about("field", "nama") and "full_name, nik, phone, email, address" in str(p) for p in problems
+    )
     category = PermitCategory(
         slug="izin-salah",
         code="SLH",
@@ -210,3 +212,110 @@ def test_the_form_builder_marks_a_field_as_filled_from_the_account(client, login
     draft = admin_services.get_draft(category, admin)
     (field,) = [f for f in draft.fields if f["key"] == "telepon"]
     assert field["prefill"] == "phone"
+
+
+# -- the address: on the profile, editable, and a prefill source like the others ------------------
+ADDRESS_FIELD = {
+    "key": "alamat",
+    "type": "textarea",
+    "label_id": "Alamat pemohon",
+    "label_en": "Applicant address",
+    "required": True,
+    "page": "pemohon",
+    "order": 6,
+    "prefill": "address",
+}
+
+
+def _save_profile(client, user, address: str):
+    return post_form(
+        client,
+        "/account?lang=en",
+        {"full_name": user.full_name, "phone": user.phone, "locale": "en", "address": address},
+    )
+
+
+def test_the_address_is_kept_on_the_profile_and_fills_in_a_marked_field(client, login_as):
+    user = login_as(full_name="Siti Aminah")
+    application_id = _start(client, _category([*FIELDS, ADDRESS_FIELD]))
+    page = client.get(f"/applications/{application_id}/form/pemohon").get_data(as_text=True)
+    assert re.search(r'<textarea[^>]*name="alamat"[^>]*>\s*</textarea>', page)  # none yet: empty
+    response = _save_profile(client, user, "  Jl. Pahlawan   No. 12\n\nRT 007 / RW 002, Sungai Pinang  ")
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert user.address == "Jl. Pahlawan No. 12\nRT 007 / RW 002, Sungai Pinang"
+    profile = client.get("/account").get_data(as_text=True)
+    assert "Jl. Pahlawan No. 12" in profile
+    page = client.get(f"/applications/{application_id}/form/pemohon").get_data(as_text=True)
+    assert re.search(r'<textarea[^>]*name="alamat"[^>]*>\s*Jl\. Pahlawan No\. 12\nRT 007 / RW 002', page)
+    # she may empty it on her profile again
+    _save_profile(client, user, "")
+    db.session.refresh(user)
+    assert user.address is None
+
+
+def test_an_address_over_300_characters_is_refused_on_the_profile(client, login_as):
+    user = login_as()
+    response = _save_profile(client, user, "Jl. " + "x" * 300)
+    assert response.status_code == 200
+    assert "Use at most 300 characters." in response.get_data(as_text=True)
+    db.session.refresh(user)
+    assert user.address is None
+
+
+def test_a_prefilled_address_that_fails_the_forms_stricter_rule_is_a_field_error(client, login_as):
+    user = login_as(full_name="Siti Aminah")
+    _save_profile(client, user, "Jl. Pahlawan No. 12, RT 007 / RW 002, Kelurahan Sungai Pinang Dalam")
+    short = {**ADDRESS_FIELD, "max_length": 30}
+    application_id = _start(client, _category([*FIELDS, short]))
+    page = client.get(f"/applications/{application_id}/form/pemohon?lang=en").get_data(as_text=True)
+    prefilled = re.search(r'<textarea[^>]*name="alamat"[^>]*>\s*([^<]*)</textarea>', page).group(1)
+    assert prefilled.startswith("Jl. Pahlawan No. 12")
+    data = {
+        "csrf_token": csrf_token(page),
+        "action": "continue",
+        **{k: _value(page, k) or "" for k in ("nama", "nik_pemohon", "hp", "surel")},
+        "nama_usaha": "Warung Siti",
+        "alamat": prefilled,
+    }
+    response = client.post(f"/applications/{application_id}/form/pemohon?lang=en", data=data)
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert 'id="error-summary"' in body
+    assert re.search(r'id="[^"]*alamat[^"]*-error"', body)
+    application = db.session.get(Application, application_id)
+    db.session.refresh(application)
+    assert "alamat" not in application.answers
+    assert application.answers["nama"] == "Siti Aminah"
+
+
+def test_the_form_builder_offers_the_address_as_a_source(client, login_as):
+    from portal.admin import services as admin_services
+    from tests.test_admin import field_post
+
+    admin = login_as(Role.ADMIN)
+    category = _category()
+    base = f"/admin/categories/{category.id}/form"
+    page = client.get(f"{base}/fields/nama?lang=en").get_data(as_text=True)
+    assert '<option value="address">Home address</option>' in page
+    response = post_form(
+        client,
+        f"{base}/fields/new",
+        field_post(key="alamat_rumah", label_id="Alamat", page="pemohon", prefill="address"),
+        page=base,
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
+    draft = admin_services.get_draft(category, admin)
+    (field,) = [f for f in draft.fields if f["key"] == "alamat_rumah"]
+    assert field["prefill"] == "address"
+
+
+def test_the_seeded_forms_fill_the_applicants_address_from_the_account():
+    from portal.catalogue.seed import seed_categories
+
+    list(seed_categories())
+    category = db.session.scalar(
+        db.select(PermitCategory).where(PermitCategory.slug == "surat-keterangan-domisili-usaha")
+    )
+    spec = FormSpec.from_version(category.current_version.fields, [])
+    assert spec.by_key["alamat_pemohon"].prefill == "address"

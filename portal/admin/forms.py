@@ -169,6 +169,7 @@ class FieldForm(FlaskForm):
             SelectChoice("nik", _l("NIK")),
             SelectChoice("phone", _l("Phone number")),
             SelectChoice("email", _l("Email address")),
+            SelectChoice("address", _l("Home address")),
         ]
         self._other_fields = {f["key"]: f for f in other_fields}
         self.show_if_field.choices = [SelectChoice("", _l("(always shown)"))] + [

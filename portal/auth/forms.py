@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, SelectChoice, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms import (
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from portal.auth import passwords
 from portal.validation import NikError, has_control_characters, normalize_nik, normalize_phone
@@ -136,9 +144,22 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField(_l("Change password"))
 
 
+def _clean_address(value):
+    """Lines trimmed, empty ones dropped (a pasted address keeps its line breaks)."""
+    if not isinstance(value, str):
+        return value
+    return "\n".join(" ".join(line.split()) for line in value.splitlines() if line.strip())
+
+
 class ProfileForm(FlaskForm):
     full_name = _name_field()
     phone = _phone_field()
+    address = TextAreaField(
+        _l("Home address"),
+        description=_l("Street and number, RT/RW, kelurahan, kecamatan. Forms can fill it in for you."),
+        validators=[Optional(), Length(max=300, message=_l("Use at most 300 characters."))],
+        filters=[_clean_address],
+    )
     locale = RadioField(
         _l("Language"),
         choices=[SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")],

@@ -37,6 +37,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     full_name: Mapped[str] = mapped_column(String(120))
     nik: Mapped[str | None] = mapped_column(String(16), unique=True)
     phone: Mapped[str | None] = mapped_column(String(16), index=True)
+    #: Her home address as she writes it (the profile page); forms can be filled in from it.
+    address: Mapped[str | None] = mapped_column(String(300))
     password_hash: Mapped[str] = mapped_column(String(255))
     email_verified_at: Mapped[datetime | None]
     locale: Mapped[str | None] = mapped_column(String(5))

@@ -316,9 +316,13 @@ def _set_password(user: User, new_password: str) -> None:
     user.password_changed_at = utcnow()
 
 
-def update_profile(user: User, full_name: str, phone: str, locale: str | None = None) -> None:
+def update_profile(
+    user: User, full_name: str, phone: str, locale: str | None = None, *, address: str | None = None
+) -> None:
     user.full_name = full_name.strip()
     user.phone = phone
+    if address is not None:
+        user.address = address.strip() or None
     if locale in current_app.config["LANGUAGES"]:
         user.locale = locale
     db.session.commit()

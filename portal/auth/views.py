@@ -238,7 +238,13 @@ def profile():
     if request.method == "GET":
         form.locale.data = current_user.locale or current_language()
     if form.validate_on_submit():
-        services.update_profile(current_user, form.full_name.data, form.phone.data, form.locale.data)
+        services.update_profile(
+            current_user,
+            form.full_name.data,
+            form.phone.data,
+            form.locale.data,
+            address=(form.address.data or "") if "address" in request.form else None,
+        )
         session["lang"] = form.locale.data
         flash(_("Your profile has been saved."), "success")
         return redirect(url_for("auth.profile"))

@@ -382,6 +382,7 @@ PREFILL = {
     "nik": "nik",
     "no_hp": "phone",
     "email": "email",
+    "alamat_pemohon": "address",
 }
 DATE_RULES = {
     "tanggal_lahir": "past",

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 DOCUMENT_TYPES = ("pdf", "jpeg", "png")
 #: What a field can be filled in from: the account's attribute of that name.
-PREFILL_SOURCES = ("full_name", "nik", "phone", "email")
+PREFILL_SOURCES = ("full_name", "nik", "phone", "email", "address")
 KEY_RE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 #: Bounds for whole numbers and amounts, far inside JSON's and a BIGINT's exact range.
 NUMBER_LIMIT = 10**15
