@@ -211,6 +211,8 @@ class Test(Default):
     REDIS_URL = None  # jobs run inline unless a test points at Redis itself
     # Re-recordings of video guides stay pending; the tests that want one run it themselves.
     TUTORIAL_RECORDINGS_DISPATCH = False
+    # Staff voices wait too (portal.recorder.voices.run_pending applies them).
+    TUTORIAL_VOICES_DISPATCH = False
     MAIL_SERVER = None
     # Cheaper hashing keeps the suite fast; production parameters are tested separately.
     ARGON2_TIME_COST = 1

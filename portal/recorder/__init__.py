@@ -7,6 +7,9 @@ as a sample applicant of one category, with narration written from the live defi
 - ``tts``: the speech adapter (espeak-ng); ``encode``: ffmpeg, captions, chapters, posters;
 - ``publish``: storage and the one-commit swap; ``record``: all of it for one category;
 - ``queue``: re-recording when a form changes; ``check``: are the quoted labels still there;
+- ``voice_audio``: checking a staff member's voice recording; ``voiceover``: a chapter's
+  picture stretched to a staff voice; ``voices``: storing voices and the job that applies them;
+  ``voice_views``: the admin pages where staff record their voice;
 - ``cli``: ``flask tutorials record | check | record-pending``.
 """
 
@@ -16,7 +19,7 @@ from collections.abc import Callable
 
 from flask import Flask
 
-from portal.recorder import cli, queue, scratch
+from portal.recorder import cli, queue, scratch, voices
 
 
 def init_app(app: Flask, app_factory: Callable[..., Flask]) -> None:
@@ -25,3 +28,4 @@ def init_app(app: Flask, app_factory: Callable[..., Flask]) -> None:
     scratch.init_app(app, app_factory)
     cli.init_app(app)
     queue.init_app(app)
+    voices.init_app(app)

@@ -129,23 +129,25 @@ def transcripts(chapters: list[Chapter]) -> dict[str, dict[str, str]]:
     }
 
 
-def encode(
+def render(
     video: Path,
-    clips: list[tuple[float, Path]],
-    chapters: list[Chapter],
+    narration: Path,
     workdir: Path,
     *,
     portrait: bool,
-    quality: Quality | None = None,
-) -> Outputs:
-    """Encode everything into ``workdir``; raises EncodeError (files there are scratch)."""
-    q = quality or Quality()
-    duration = probe_duration(video)
-    narration = workdir / "narration.wav"
-    narration_track(clips, duration, narration)
-    main = workdir / "guide.mp4"
-    small = workdir / "guide-240p.mp4"
-    audio = workdir / "guide-audio.m4a"
+    quality: Quality,
+    duration: float,
+    video_filter: str = "[0:v]null",
+    prefix: str = "guide",
+) -> tuple[Path, Path, Path]:
+    """The three files a guide plays from one picture and one narration track: the MP4, its
+    240p version and the audio-only file, each ``duration`` seconds. ``video_filter`` is a
+    filter graph from ``[0:v]`` to the picture (by default the picture as filmed); the staff
+    voices (recorder/voiceover.py) stretch chapters with it."""
+    q = quality
+    main = workdir / f"{prefix}.mp4"
+    small = workdir / f"{prefix}-240p.mp4"
+    audio = workdir / f"{prefix}-audio.m4a"
     small_scale = "scale=240:-2" if portrait else "scale=-2:240"
     video_opts = [
         "-c:v",
@@ -179,7 +181,8 @@ def encode(
             "-i",
             str(narration),
             "-filter_complex",
-            f"[0:v]fps={q.fps},split=2[a][b];[a]scale=trunc(iw/2)*2:trunc(ih/2)*2,format=yuv420p[v1];"
+            f"{video_filter}[src];"
+            f"[src]fps={q.fps},split=2[a][b];[a]scale=trunc(iw/2)*2:trunc(ih/2)*2,format=yuv420p[v1];"
             f"[b]{small_scale},format=yuv420p[v2]",
             "-map",
             "[v1]",
@@ -232,6 +235,24 @@ def encode(
             str(audio),
         ]
     )
+    return main, small, audio
+
+
+def encode(
+    video: Path,
+    clips: list[tuple[float, Path]],
+    chapters: list[Chapter],
+    workdir: Path,
+    *,
+    portrait: bool,
+    quality: Quality | None = None,
+) -> Outputs:
+    """Encode everything into ``workdir``; raises EncodeError (files there are scratch)."""
+    q = quality or Quality()
+    duration = probe_duration(video)
+    narration = workdir / "narration.wav"
+    narration_track(clips, duration, narration)
+    main, small, audio = render(video, narration, workdir, portrait=portrait, quality=q, duration=duration)
     timed = timed_chapters(chapters, duration)
     posters: dict[str, Path] = {}
     first_steps = {c.stage: c.steps[0] for c in chapters if c.steps}

@@ -21,11 +21,13 @@ from sqlalchemy import select
 from portal.catalogue.formspec import FormSpec
 from portal.catalogue.models import PermitCategory
 from portal.extensions import db
-from portal.recorder import driver, samples
+from portal.recorder import driver, samples, voices
 from portal.recorder.encode import Outputs, Quality, encode
 from portal.recorder.scratch import copy_category, scratch_portal
 from portal.recorder.script import to_json
 from portal.recorder.tts import get_voice
+from portal.recorder.voiceover import apply_voices
+from portal.tutorials.models import VoiceState
 from portal.tutorials.recorded import guide_slug, publish_guide
 
 
@@ -96,6 +98,19 @@ def record_guide(
             portrait=viewport == "phone",
             quality=quality,
         )
+        steps = to_json(result.chapters)
+        # The staff voices recorded for this guide, where their chapter still says the same.
+        kept = voices.voices_for_recording(slug, lang, viewport, steps)
+        if kept:
+            voiced = apply_voices(
+                outputs,
+                steps,
+                voices.voice_files(kept, workdir),
+                workdir,
+                portrait=viewport == "phone",
+                quality=quality,
+            )
+            outputs, steps = voiced.outputs, voiced.steps
         sizes = {
             p.name: p.stat().st_size
             for p in [outputs.video, outputs.small, outputs.audio, *outputs.posters.values()]
@@ -105,19 +120,22 @@ def record_guide(
             category = db.session.scalar(select(PermitCategory).where(PermitCategory.slug == slug))
             if category is None:  # deleted while it was being filmed
                 raise driver.RecorderError(f"the category {slug} is gone")
+            for voice in kept:
+                voice.state = VoiceState.READY
             tutorial = publish_guide(
                 category,
                 outputs,
-                to_json(result.chapters),
+                steps,
                 lang=lang,
                 viewport=viewport,
                 form_version_id=copy.version_id,
                 form_version_number=copy.version_number,
                 commit=commit,
+                voices={v.chapter_id: v.id for v in kept},
             )
             tutorial_id = tutorial.id
         if keep_dir is not None:
-            export(outputs, result.chapters, keep_dir, slug, copy, lang=lang, viewport=viewport)
+            export(outputs, steps, keep_dir, slug, copy, lang=lang, viewport=viewport)
         return RecordResult(
             slug=slug,
             tutorial_id=tutorial_id,
@@ -132,7 +150,9 @@ def record_guide(
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def export(outputs: Outputs, chapters, folder: Path, slug: str, copy, *, lang: str, viewport: str) -> dict:
+def export(
+    outputs: Outputs, steps: list[dict], folder: Path, slug: str, copy, *, lang: str, viewport: str
+) -> dict:
     """Copy the files into ``folder`` under the guide's slug and write their manifest entry
     (``<slug>.json``), which the demo seed loads like the slide guides' manifest."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -149,7 +169,7 @@ def export(outputs: Outputs, chapters, folder: Path, slug: str, copy, *, lang: s
     shutil.copyfile(outputs.small, folder / files["small"])
     shutil.copyfile(outputs.audio, folder / files["audio"])
     (folder / files["captions_id"]).write_bytes(outputs.captions["id"])
-    (folder / files["captions_en"]).write_bytes(outputs.captions["en"])
+    (folder / files["captions_en"]).write_bytes(outputs.captions.get("en") or b"")
     (folder / files["chapters"]).write_bytes(outputs.chapters_vtt)
     posters = {}
     for chapter_id, path in outputs.posters.items():
@@ -166,7 +186,7 @@ def export(outputs: Outputs, chapters, folder: Path, slug: str, copy, *, lang: s
         "posters": posters,
         "chapters": outputs.chapters,
         "transcripts": outputs.transcripts,
-        "steps": to_json(chapters),
+        "steps": steps,
     }
     (folder / f"{name}.json").write_text(json.dumps(entry, ensure_ascii=False, indent=1), encoding="utf-8")
     return entry

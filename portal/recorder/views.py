@@ -13,10 +13,12 @@ from portal.auth.models import Role
 from portal.catalogue.models import PermitCategory
 from portal.extensions import db
 from portal.recorder import queue
+from portal.recorder.voice_views import bp as voices_bp
 from portal.security import roles_required
 from portal.tutorials.models import RecordingRequest, Tutorial
 
 bp = Blueprint("recorder", __name__, url_prefix="/admin/recorded-guides")
+bp.register_blueprint(voices_bp)  # staff voices: /admin/recorded-guides/<guide>/voices
 
 
 class RecordForm(FlaskForm):

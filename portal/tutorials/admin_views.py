@@ -19,7 +19,7 @@ from portal.request_limits import accepts_uploads
 from portal.security import roles_required
 from portal.storage import UploadRejected
 from portal.storage.limits import upload_rate_limit
-from portal.tutorials import editing, vtt
+from portal.tutorials import caption_editing, editing, vtt
 from portal.tutorials.forms import EmbedForm, TutorialForm, TutorialUploadForm
 from portal.tutorials.services import TutorialError
 from portal.tutorials.stages import STAGE_KEYS, stage_label
@@ -236,3 +236,65 @@ def publish(tutorial_id: int):
     else:
         flash(_("The video guide is published.") if publish else _("The video guide is hidden."), "success")
     return redirect(url_for("admin.tutorials.edit", tutorial_id=tutorial.id))
+
+
+@bp.route("/<id:tutorial_id>/captions")
+@admin_only
+def captions(tutorial_id: int):
+    tutorial = editing.get_tutorial_or_404(tutorial_id, current_user)
+    return _captions_page(tutorial)
+
+
+def _captions_page(tutorial, *, chapter_id=None, typed=None, error=None, status=200):
+    try:
+        parts = caption_editing.chapter_captions(tutorial)
+    except vtt.VttError as exc:  # a file uploaded before that the editor cannot read
+        parts, error = [], str(exc)
+    if typed is not None:
+        parts = [typed if p.chapter_id == chapter_id else p for p in parts]
+    return render_template(
+        "tutorials/admin/captions.html",
+        tutorial=tutorial,
+        parts=parts,
+        failed=chapter_id if error else None,
+        error=error,
+        action_form=ActionForm(),
+    ), status
+
+
+@bp.route("/<id:tutorial_id>/captions/<chapter_id>", methods=["POST"])
+@admin_only
+def save_captions(tutorial_id: int, chapter_id: str):
+    tutorial = editing.get_tutorial_or_404(tutorial_id, current_user)
+    check_action()
+    form = request.form
+    columns = [
+        form.getlist(name) for name in ("start", "end", "text_id", "text_en", "exact_start", "exact_end")
+    ]
+    count = min(max(len(c) for c in columns), caption_editing.MAX_ROWS)
+    rows = [
+        caption_editing.CueRow(
+            *(
+                (column[i] if i < len(column) else "")[: caption_editing.MAX_TEXT + 1 if n in (2, 3) else 40]
+                for n, column in enumerate(columns)
+            )
+        )
+        for i in range(count)
+    ]
+    title_id = (form.get("title_id") or "")[:200]
+    title_en = (form.get("title_en") or "")[:200]
+    try:
+        caption_editing.save_chapter(tutorial, chapter_id, title_id, title_en, rows, _me())
+    except (TutorialError, vtt.VttError, UploadRejected) as exc:
+        db.session.rollback()
+        message = exc.message() if isinstance(exc, UploadRejected) else str(exc)
+        part = next(
+            (p for p in caption_editing.chapter_captions(tutorial) if p.chapter_id == chapter_id), None
+        )
+        if part is None:
+            abort(404)
+        part.title_id, part.title_en = title_id, title_en
+        part.rows = [r for r in rows if not r.is_empty()] + [caption_editing.CueRow() for _ in range(2)]
+        return _captions_page(tutorial, chapter_id=chapter_id, typed=part, error=message, status=400)
+    flash(_("The captions of this chapter were saved."), "success")
+    return redirect(url_for("admin.tutorials.captions", tutorial_id=tutorial.id) + f"#part-{chapter_id}")

@@ -16,9 +16,10 @@ from portal.params import to_id
 
 class TutorialForm(FlaskForm):
     title_id = Stripped(_l("Title (Indonesian)"), validators=[required(), Length(max=200)])
-    title_en = Stripped(_l("Title (English)"), validators=[required(), Length(max=200)])
+    # English is optional everywhere: the Indonesian text is shown where it is missing.
+    title_en = Stripped(_l("Title (English, optional)"), validators=[Length(max=200)])
     description_id = StrippedText(_l("Description (Indonesian)"), validators=[Length(max=5000)])
-    description_en = StrippedText(_l("Description (English)"), validators=[Length(max=5000)])
+    description_en = StrippedText(_l("Description (English, optional)"), validators=[Length(max=5000)])
     category_id = SelectField(_l("Permit type (empty: for every permit)"), choices=[], coerce=str)
     duration_seconds = DecimalField(
         _l("Length of the video (seconds)"),
@@ -26,7 +27,7 @@ class TutorialForm(FlaskForm):
         validators=[Optional(), NumberRange(min=0, max=36000)],
     )
     transcript_id = StrippedText(_l("Transcript (Indonesian)"), validators=[Length(max=100000)])
-    transcript_en = StrippedText(_l("Transcript (English)"), validators=[Length(max=100000)])
+    transcript_en = StrippedText(_l("Transcript (English, optional)"), validators=[Length(max=100000)])
 
     def data_for_service(self) -> dict[str, Any]:
         data = {
@@ -54,7 +55,7 @@ class TutorialUploadForm(FlaskForm):
 
 class EmbedForm(FlaskForm):
     embed_url = Stripped(
-        _l("Video address (embed URL)"),
+        _l("Address of the video on another site"),
         validators=[Optional(), Length(max=500)],
         description=_l("Empty removes it."),
     )

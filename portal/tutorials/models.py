@@ -137,6 +137,38 @@ class RecordingRequest(db.Model):
     error: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
+class VoiceState(enum.StrEnum):
+    PENDING = "pending"  # uploaded; the guide is being made again with it
+    APPLYING = "applying"  # a job is making the guide again with it
+    READY = "ready"  # the guide plays it
+    FAILED = "failed"  # making the guide again failed; the old guide stays
+    OUTDATED = "outdated"  # the chapter's script changed since: it needs a new recording
+
+
+class TutorialVoice(TimestampMixin, db.Model):
+    """A staff member's own voice for one chapter of a recorded guide (issue 14): it replaces
+    the synthetic voice of that chapter; the chapter's video is stretched to fit it. ``script``
+    is the chapter's text they were asked to read, so a new recording of the guide can tell
+    whether the voice still says what the captions say."""
+
+    __tablename__ = "tutorial_voices"
+    __table_args__ = (UniqueConstraint("tutorial_id", "chapter_id", name="uq_tutorial_voices_chapter"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tutorial_id: Mapped[int] = mapped_column(ForeignKey("tutorials.id", ondelete="CASCADE"), index=True)
+    chapter_id: Mapped[str] = mapped_column(String(64))
+    audio_key: Mapped[str] = mapped_column(String(255))  # mono 16-bit WAV in storage
+    duration_seconds: Mapped[float] = mapped_column(Float)
+    script: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[VoiceState] = mapped_column(
+        str_enum(VoiceState, "voice_state"), default=VoiceState.PENDING, server_default="pending"
+    )
+    error: Mapped[str] = mapped_column(Text, default="", server_default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    tutorial: Mapped[Tutorial] = relationship(lazy="joined")
+
+
 class StageTutorial(db.Model):
     """Which tutorial chapter a stage shows; a category may have its own, else the general
     one (category_id NULL) is used."""
@@ -200,3 +232,8 @@ def stored_files() -> Iterator[FileRef]:
             key = getattr(tutorial, column)
             if key:
                 yield FileRef(key, None, f"tutorial {tutorial.id} {column}")
+        for chapter in tutorial.chapters_json or []:  # a recorded guide's poster per chapter
+            if chapter.get("poster_key"):
+                yield FileRef(chapter["poster_key"], None, f"tutorial {tutorial.id} poster {chapter['id']}")
+    for voice in db.session.scalars(select(TutorialVoice).order_by(TutorialVoice.id)):
+        yield FileRef(voice.audio_key, None, f"tutorial {voice.tutorial_id} voice {voice.chapter_id}")

@@ -82,9 +82,13 @@ def publish_guide(
     form_version_id: int | None,
     form_version_number: int | None,
     commit: bool = True,
+    voices: dict[str, int] | None = None,
+    recorded_at: str | None = None,
 ) -> Tutorial:
     """Make (or replace) the category's recorded guide from ``outputs`` and point its stages at
-    its chapters. Stages the guide has no chapter for go back to the general guide."""
+    its chapters. Stages the guide has no chapter for go back to the general guide.
+    ``voices``: the staff voices (chapter id -> voice id) the files carry; ``recorded_at``:
+    when the pages were filmed (now, unless the files are an older filming with new voices)."""
     slug = guide_slug(category.slug, lang, viewport)
     found = db.session.scalar(select(Tutorial).where(Tutorial.slug == slug))
     if found is None:
@@ -126,7 +130,11 @@ def publish_guide(
         if first:
             services.attach_poster(tutorial, outputs.posters[first].read_bytes())
         services.attach_captions(tutorial, "id", outputs.captions["id"])
-        services.attach_captions(tutorial, "en", outputs.captions["en"])
+        if outputs.captions.get("en"):
+            services.attach_captions(tutorial, "en", outputs.captions["en"])
+        elif tutorial.captions_en_key:  # English captions are optional
+            services._after_commit_delete(tutorial.captions_en_key)
+            tutorial.captions_en_key = None
         services.attach_chapters(
             tutorial, outputs.chapters_vtt, titles_en={c["id"]: c["title"]["en"] for c in outputs.chapters}
         )
@@ -142,9 +150,10 @@ def publish_guide(
         tutorial.recording = {
             "lang": lang,
             "viewport": viewport,
-            "recorded_at": utcnow().isoformat(),
+            "recorded_at": recorded_at or utcnow().isoformat(),
             "form_version_number": form_version_number,
             "steps": steps,
+            "voices": dict(voices or {}),
         }
         tutorial.published = True
         services.check_publishable(tutorial)

@@ -300,8 +300,14 @@ def attach_chapters(
         raise
     _replace(tutorial, "chapters_key", key)
     titles_en = titles_en or {}
+    # What else a chapter carries (a recorded guide's poster of it) stays with its id.
+    extras = {
+        ch["id"]: {k: v for k, v in ch.items() if k not in ("id", "start", "end", "title")}
+        for ch in tutorial.chapters_json or []
+    }
     tutorial.chapters_json = [
         {
+            **extras.get(c.id or "", {}),
             "id": c.id,
             "start": c.start,
             "end": c.end,
@@ -310,6 +316,12 @@ def attach_chapters(
         for c in cues
     ]
     refresh_chapter_transcripts(tutorial)
+
+
+def clear_file(tutorial: Tutorial, attr: str) -> None:
+    """Remove one of the tutorial's files (the English captions, which are optional); the
+    file is deleted once the change commits."""
+    _replace(tutorial, attr, None)
 
 
 def refresh_chapter_transcripts(tutorial: Tutorial) -> None:
@@ -325,11 +337,12 @@ def refresh_chapter_transcripts(tutorial: Tutorial) -> None:
 
 
 def check_publishable(tutorial: Tutorial) -> None:
-    """A published tutorial has a video (or an embed), captions in both languages and chapters."""
+    """A published tutorial has a video (or an embed) and Indonesian captions; English
+    captions are optional (the player offers the Indonesian ones instead)."""
     if not (tutorial.video_key or tutorial.embed_url):
         raise TutorialError(_("Add a video file or a video address before publishing."))
-    if tutorial.video_key and not (tutorial.captions_id_key and tutorial.captions_en_key):
-        raise TutorialError(_("Add captions in Indonesian and English before publishing."))
+    if tutorial.video_key and not tutorial.captions_id_key:
+        raise TutorialError(_("Add the Indonesian captions before publishing."))
 
 
 # -- search -----------------------------------------------------------------------------------------
