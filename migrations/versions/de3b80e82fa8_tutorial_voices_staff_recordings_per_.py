@@ -1,7 +1,7 @@
 """tutorial voices: staff recordings per chapter
 
 Revision ID: de3b80e82fa8
-Revises: 0f1c7db43480
+Revises: 1257bf8b772c
 Create Date: 2026-12-01 18:50:21.029792
 
 """
@@ -13,7 +13,7 @@ import portal.db
 
 # revision identifiers, used by Alembic.
 revision = 'de3b80e82fa8'
-down_revision = '0f1c7db43480'
+down_revision = '1257bf8b772c'
 branch_labels = None
 depends_on = None
 
