@@ -1,7 +1,7 @@
 """tutorial voices: staff recordings per chapter
 
 Revision ID: de3b80e82fa8
-Revises: 1257bf8b772c
+Revises: b9efb1cd20f6
 Create Date: 2026-12-01 18:50:21.029792
 
 """
@@ -13,7 +13,7 @@ import portal.db
 
 # revision identifiers, used by Alembic.
 revision = 'de3b80e82fa8'
-down_revision = '1257bf8b772c'
+down_revision = 'b9efb1cd20f6'
 branch_labels = None
 depends_on = None
 
