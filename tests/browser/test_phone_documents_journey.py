@@ -1,12 +1,15 @@
 """Issue 15's Done-when on a phone: a first-time applicant on a 360 x 740 screen, in Indonesian,
-finds her name, NIK and phone filled in, uploads a 4 MB camera photo at 400 kbps with a
-progress bar, is warned before leaving with a file still on its way, sees a refused upload's
-reason on its card, submits, downloads her receipt and reads her answers afterwards."""
+keeps her KK in "Dokumen saya", finds her name, NIK and phone filled in, uploads a 4 MB camera
+photo at 400 kbps with a progress bar, is warned before leaving with a file still on its way,
+sees a refused upload's reason on its card, uses her kept KK with "Pakai dari Dokumen saya",
+submits, downloads her receipt and reads her answers afterwards. And an upload cancelled halfway
+over a slow line stores nothing."""
 
 from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -51,6 +54,20 @@ def test_first_application_on_a_phone_from_prefilled_form_to_receipt(
     page.fill("#email", user.email)
     page.fill("#password", user.password)
     submit(page)
+
+    # Once, in her account: the family card goes into "Dokumen saya".
+    page.goto("/account/documents", wait_until="domcontentloaded")
+    expect(page.locator("h1")).to_have_text("Dokumen saya")
+    page.select_option("#kind", "kk")
+    kept = tmp_path / "kartu-keluarga-siti.pdf"
+    kept.write_bytes(make_pdf(text="Kartu Keluarga"))
+    page.set_input_files("#vault-new-file", str(kept))
+    submit(page, page.locator("main form.vault-add button[type=submit]"))
+    expect(page.locator("main .vault-item")).to_contain_text("kartu-keluarga-siti.pdf")
+    expect(page.locator("main .vault-item h2")).to_have_text("Kartu Keluarga (KK)")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(page, "phone-my-documents", full_page=True)
+
     page.goto(f"/permits/{SLUG}", wait_until="domcontentloaded")
     submit(page, page.locator('main form[action$="/apply"] button').first)
     application_path = re.search(r"/applications/\d+", page.url).group(0)
@@ -115,11 +132,21 @@ def test_first_application_on_a_phone_from_prefilled_form_to_receipt(
         "Network.emulateNetworkConditions",
         {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
     )
-    for key, name in (("pengantar_rt_rw", "pengantar-rt.pdf"), ("kk", "kartu-keluarga.pdf")):
-        path = tmp_path / name
-        path.write_bytes(make_pdf(text=name))
-        slot(page, key).locator(f"#file-{key}").set_input_files(str(path))
-        expect(slot(page, key).locator("a", has_text=name)).to_be_visible()
+    path = tmp_path / "pengantar-rt.pdf"
+    path.write_bytes(make_pdf(text="pengantar"))
+    slot(page, "pengantar_rt_rw").locator("#file-pengantar_rt_rw").set_input_files(str(path))
+    expect(slot(page, "pengantar_rt_rw").locator("a", has_text="pengantar-rt.pdf")).to_be_visible()
+
+    # Her KK from "Dokumen saya": one tap, a checked copy stored for this application.
+    use = slot(page, "kk").locator("button.doc-use-vault")
+    expect(slot(page, "kk").locator(".doc-vault")).to_contain_text("Pakai dari Dokumen saya")
+    expect(use).to_contain_text("Kartu Keluarga (KK)")
+    expect(slot(page, "ktp").locator("button.doc-use-vault")).to_have_count(0)  # a KK is not a KTP
+    use.scroll_into_view_if_needed()
+    screenshot(page, "phone-use-from-my-documents")
+    submit(page, use)
+    expect(page).to_have_url(re.compile(r"/documents#doc-kk$"))
+    expect(slot(page, "kk").locator("a", has_text="kartu-keluarga-siti.pdf")).to_be_visible()
     expect(page.locator("main .document-slot .badge.text-bg-success")).to_have_count(3)
     expect(warning).to_be_hidden()  # nothing is on its way any more
     screenshot(page, "phone-documents", full_page=True)
@@ -149,7 +176,77 @@ def test_first_application_on_a_phone_from_prefilled_form_to_receipt(
         BUSINESS_PAGE["nama_usaha"],
         "Membuka rekening bank usaha",
         "IMG_20261201_101500.jpg",
+        "kartu-keluarga-siti.pdf",
     ):
         expect(sent).to_contain_text(text)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(page, "phone-what-you-sent", full_page=True)
+
+
+def test_an_upload_cancelled_halfway_on_a_slow_line_stores_nothing(
+    new_context, live_user, live, tmp_path, screenshot
+):
+    from sqlalchemy import select
+
+    from portal.applications.models import Document
+    from portal.extensions import db
+
+    user = live_user(full_name="Siti Aminah")
+    page = new_context(locale="id-ID", has_touch=True, reduced_motion="reduce")
+    page.set_viewport_size(PHONE)
+    page.goto("/login", wait_until="domcontentloaded")
+    page.fill("#email", user.email)
+    page.fill("#password", user.password)
+    submit(page)
+    page.goto(f"/permits/{SLUG}", wait_until="domcontentloaded")
+    submit(page, page.locator('main form[action$="/apply"] button').first)
+    application_id = int(re.search(r"/applications/(\d+)", page.url).group(1))
+    page.goto(f"/applications/{application_id}/documents", wait_until="domcontentloaded")
+    uploads = Path(live.app.config["UPLOAD_ROOT"])
+    before = {p for p in uploads.rglob("*") if p.is_file()}
+
+    # A 1.5 MB PDF (never made smaller in the browser) over 400 kbps: about 30 s on its way.
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 150, "downloadThroughput": KBPS_400, "uploadThroughput": KBPS_400},
+    )
+    big = tmp_path / "surat-pengantar-besar.pdf"
+    big.write_bytes(make_pdf(text="pengantar") + b"%" + b"0" * 1_500_000 + b"\n")
+    card = slot(page, "pengantar_rt_rw")
+    card.locator("#file-pengantar_rt_rw").set_input_files(str(big))
+    bar = card.locator(".doc-progress progress")
+    page.wait_for_function(
+        "el => el.value >= 20 && el.value < 80", arg=bar.element_handle(), timeout=30_000
+    )  # halfway, more or less
+    card.locator(".doc-progress").scroll_into_view_if_needed()
+    screenshot(page, "phone-cancel-halfway")
+    card.locator(".doc-cancel").click()
+    expect(card.locator(".doc-error")).to_contain_text("Unggahan dibatalkan")
+    expect(card.locator(".doc-progress")).to_be_hidden()
+    screenshot(page, "phone-cancelled")
+
+    # The line is fast again; another file for another card goes through, so the server has
+    # long finished with the cut-off request when we look.
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+    small = tmp_path / "kartu-keluarga.pdf"
+    small.write_bytes(make_pdf(text="kk"))
+    slot(page, "kk").locator("#file-kk").set_input_files(str(small))
+    expect(slot(page, "kk").locator("a", has_text="kartu-keluarga.pdf")).to_be_visible()
+    page.reload(wait_until="domcontentloaded")
+    expect(slot(page, "pengantar_rt_rw")).to_contain_text("Belum diunggah")
+    with live.app.app_context():
+        documents = db.session.scalars(
+            select(Document).where(Document.application_id == application_id)
+        ).all()
+        assert [d.requirement_key for d in documents] == ["kk"]
+        kept = {documents[0].storage_key, documents[0].thumbnail_key}
+        db.session.remove()
+    new_files = {p.relative_to(uploads).as_posix() for p in uploads.rglob("*") if p.is_file()} - {
+        p.relative_to(uploads).as_posix() for p in before
+    }
+    assert new_files == kept  # the KK and its preview; nothing of the cancelled upload
