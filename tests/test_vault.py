@@ -442,3 +442,30 @@ def test_kind_for_slot_reads_the_slot_key():
     assert kind("akta_pendirian") is VaultKind.AKTA
     assert kind("surat_permohonan") is None
     assert kind("ktm") is None  # a student card is not a KTP
+
+
+def test_a_flagged_document_can_be_answered_from_my_documents_on_the_correction_page(
+    client, login_as, category
+):
+    from portal.applications import services as app_services
+    from portal.backoffice import services as office
+    from tests.factories import make_submitted
+
+    user = login_as()
+    _keep(client, name="ktp-baru.pdf")
+    (item,) = _items(user)
+    application = make_submitted(user, category)
+    officer = make_user(Role.OFFICER)
+    office.start_review(application, officer, None)
+    app_services.request_correction(
+        application, officer, "KTP tidak terbaca.", fields=[], documents=[{"key": "ktp", "reason": "Buram"}]
+    )
+    page = client.get(f"/applications/{application.id}/correction?lang=id").get_data(as_text=True)
+    card = _card(page, "ktp")
+    assert "Pakai dari Dokumen saya" in card
+    assert f'form="doc-ktp-vault-{item.id}"' in card
+    assert f'id="doc-ktp-vault-{item.id}"' in page
+    response = _use(client, application.id, "ktp", item.id)
+    assert response.headers["Location"].endswith(f"/applications/{application.id}/correction#doc-ktp")
+    names = sorted(d.original_name for d in _docs(application.id))
+    assert names == ["ktp-baru.pdf"]  # the one-file slot: the flagged file is replaced

@@ -310,6 +310,8 @@ PAGES: list[Page] = [
     Page("finder-step", "/finder/usaha"),
     Page("signpost", "/other-offices/pirt"),
     Page("dashboard", "/dashboard", role="applicant"),
+    Page("my-documents", "/account/documents", role="applicant"),
+    Page("my-documents-error", "/account/documents", role="applicant", then=submit_main_form),
     Page("requirements", lambda s: f"/applications/{s.draft_id}/requirements", role="applicant", wizard=True),
     Page("form-page", lambda s: s.form_url(), role="applicant", wizard=True),
     Page(
