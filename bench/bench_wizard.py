@@ -97,6 +97,7 @@ def run(url: str, runs: int, tmp: Path) -> tuple[float, float, float]:
             slug="bench", code="BN", name_id="Bench", name_en="Bench", sector=Sector.TRADE, time_limit_days=5
         )
         publish_new_version(category, fields(), [])
+        db.session.commit()
     client = app.test_client()
     token = re.search(
         r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/login").get_data(as_text=True)

@@ -504,6 +504,7 @@ class Cluster:
                     time_limit_days=5,
                 )
                 publish_new_version(category, SMALL_FIELDS, SMALL_DOCUMENTS)
+                db.session.commit()
             password = hash_password(BENCH_PASSWORD)
             now = utcnow()
             people = (

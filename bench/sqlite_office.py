@@ -82,6 +82,7 @@ with app.app_context():
                               summary_en="A small permit for load tests", sector=Sector.TRADE,
                               time_limit_days=5)
     publish_new_version(category, spec["fields"], spec["documents"])
+    db.session.commit()
     password = hash_password(spec["password"])
     now = utcnow()
     for i in range(spec["officers"]):

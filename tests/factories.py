@@ -196,6 +196,7 @@ def make_category(slug: str = "test-domisili", time_limit_days: int = 5, **kwarg
         **kwargs,
     )
     publish_new_version(category, FIELDS, DOCUMENTS)
+    db.session.commit()
     return category
 
 

@@ -377,6 +377,7 @@ def test_two_approvers_deciding_at_once_make_one_decision(real_commits, tmp_path
                 for doc in app_services.documents_of(application):
                     services.set_document_verdict(application, doc.id, officer, True)
                 services.recommend(application, officer, "approve", "", application.version)
+                db.session.commit()  # services flush; the caller commits
                 approvers = [make_user(Role.APPROVER, locale="en") for _ in range(2)]
                 app_id, emails = application.id, [a.email for a in approvers]
                 applicant_email = applicant.email

@@ -165,4 +165,5 @@ def test_the_report_needs_no_more_queries_for_more_categories(app, data):
             MultiDict({"start_date": "2020-01-01"}),
             actor=make_user(Role.APPLICANT),
         )
+        db.session.commit()  # services flush; the caller (the request) commits
     assert count_queries() == before

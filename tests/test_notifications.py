@@ -162,6 +162,7 @@ def test_rejected_email_carries_the_reason(applicant, officer, approver, categor
 def test_withdrawn_email_and_notice(applicant, category, outbox):
     application = _submitted(applicant, category)
     app_services.withdraw(application, applicant)
+    db.session.commit()  # services flush; the caller commits, and the outbox hands on what committed
     dispatch_queued()
     number = application.tracking_number
     message, body = _mail(outbox, applicant, "Application withdrawn")

@@ -113,3 +113,34 @@ def test_a_replaced_file_goes_only_when_the_change_commits():
     db.session.commit()
     assert not get_storage().exists(old)
     assert get_storage().exists(newer)
+
+
+def test_an_approval_failing_halfway_leaves_the_application_as_it_was():
+    """decide moves the status, writes the audit event and then issues the permit (a signal
+    receiver); when that step fails, the caller finds the application still recommended,
+    without the approval's audit event or a permit, although it caught the error."""
+    from portal.applications import signals
+    from portal.applications.models import Application, AuditEvent
+    from portal.applications.models import ApplicationStatus as S
+    from portal.applications.services import documents_of
+    from portal.backoffice import services as office
+    from portal.permits.models import Permit
+    from tests.factories import make_category, make_submitted
+
+    officer, approver = make_user(Role.OFFICER), make_user(Role.APPROVER)
+    application = make_submitted(make_user(Role.APPLICANT), make_category())
+    office.start_review(application, officer, application.version)
+    for document in documents_of(application):
+        office.set_document_verdict(application, document.id, officer, True)
+    office.recommend(application, officer, "approve", "", application.version)
+    events_before = _count(AuditEvent)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the permit could not be issued")
+
+    with signals.application_approved.connected_to(broken), pytest.raises(RuntimeError):
+        office.decide(application, approver, "approve", "", application.version)
+    db.session.expire_all()
+    assert db.session.get(Application, application.id).status is S.RECOMMENDED
+    assert _count(AuditEvent) == events_before
+    assert _count(Permit) == 0

@@ -84,6 +84,7 @@ def _prepare(meanwhile: str) -> tuple[int, int, int]:
     else:
         application = make_submitted(applicant, category)
         _correction_round(application, officer)
+    db.session.commit()  # services flush; the caller commits
     return application.id, application.applicant_id, officer.id
 
 
@@ -135,6 +136,7 @@ def _meanwhile(meanwhile: str, application_id: int, applicant_id: int, officer_i
         services.resubmit(application, applicant)
         if meanwhile == "next_correction_round":
             _correction_round(application, officer)
+    db.session.commit()  # the other request's one commit
 
 
 EXPECTED = {

@@ -212,6 +212,7 @@ def test_two_officers_at_once_one_verdict_wins(real_commits, tmp_path, verdicts)
             first, second = make_user(Role.OFFICER), make_user(Role.OFFICER)
             application = make_submitted(make_user(Role.APPLICANT), make_category())
             services.start_review(application, first, application.version)
+            db.session.commit()  # services flush; the caller commits
             application_id, emails = application.id, (first.email, second.email)
         try:
             clients = [app.test_client(), app.test_client()]

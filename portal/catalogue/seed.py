@@ -262,7 +262,7 @@ def seed_categories() -> Iterator[str]:
         db.session.add(category)
         db.session.flush()
         fields, documents = build_definition(raw)
-        publish_new_version(category, fields, documents, commit=False)
+        publish_new_version(category, fields, documents)
         yield f"permit category {category.slug} ({len(fields)} fields, {len(documents)} documents)"
     db.session.commit()
 

@@ -11,7 +11,6 @@ from typing import Any
 
 from flask import url_for
 from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from werkzeug.routing import BuildError
 
@@ -22,6 +21,7 @@ from portal.db import utcnow
 from portal.errors import NotFoundError
 from portal.extensions import db
 from portal.paging import fetch_page
+from portal.transaction import atomic_service
 from portal.validation import clean_display_text
 
 #: A search longer than this is cut: nobody types more, and each word costs a LIKE.
@@ -135,17 +135,17 @@ def sectors_in_use() -> list[Sector]:
     return sorted({Sector(v) for v in values}, key=lambda s: list(Sector).index(s))
 
 
+@atomic_service
 def publish_new_version(
     category: PermitCategory,
     fields: Sequence[dict[str, Any]],
     documents: Sequence[dict[str, Any]],
-    *,
-    commit: bool = True,
 ) -> FormVersion:
     """Check a form definition and publish it as the category's next version (n+1), making it
     the current one. Existing versions are never changed, so applications started on them keep
     their form. For admins (the caller checks the role). Raises DefinitionError listing the
-    problems; IntegrityError if another publish of the same category won the race."""
+    problems; IntegrityError if another publish of the same category won the race (nothing of
+    this publish is left then). Flushes; the caller commits."""
     spec = FormSpec.from_version(fields, documents)
     problems = spec.validate_definition()
     if problems:
@@ -165,16 +165,10 @@ def publish_new_version(
         published_at=utcnow(),
     )
     db.session.add(version)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise
+    db.session.flush()
     category.current_version = version
     db.session.flush()
     form_version_published.send(category, version=version)
-    if commit:
-        db.session.commit()
     return version
 
 

@@ -121,7 +121,7 @@ def _seed(copy: CategoryCopy) -> tuple[int, int, int]:
     category.active = True
     db.session.flush()
     if copy.fields or copy.documents:
-        publish_new_version(category, copy.fields, copy.documents, commit=False)
+        publish_new_version(category, copy.fields, copy.documents)
     else:
         category.current_version = None
     staff = []

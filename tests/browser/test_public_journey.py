@@ -62,6 +62,7 @@ def approved(live, live_user):
             office.set_document_verdict(application, document.id, officer_user, accept=True)
         office.recommend(application, officer_user, "approve", "", application.version)
         office.decide(application, approver_user, "approve", "", application.version)
+        db.session.commit()  # services flush; the caller commits
         application_id = application.id
         assert db.session.get(Application, application_id).status.value == "approved"
         dispatch_queued()

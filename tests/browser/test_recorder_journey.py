@@ -109,6 +109,7 @@ def _make_category(app, slug: str, fields: list[dict], docs: list[dict] | None =
             )
             db.session.add(category)
         publish_new_version(category, fields, DOCS if docs is None else docs)
+        db.session.commit()  # services flush; the caller commits
         category_id = category.id
         db.session.remove()
     return category_id
@@ -191,8 +192,10 @@ def test_a_changed_form_is_filmed_again_once_of_the_latest_version(live, tmp_pat
             db.session.commit()
             # Two publishes a second apart.
             publish_new_version(category, _fields("Nama sementara"), DOCS)
+            db.session.commit()
             assert queue.guide_status(db.session.get(Tutorial, old_id)) == "being_updated"
             publish_new_version(category, _fields(QUOTED), DOCS)
+            db.session.commit()
             latest_version = category.current_version_id
             pending = list(
                 db.session.scalars(

@@ -66,6 +66,7 @@ def applications(live, live_user, seeded_tutorials):
             category = make_category(slug=f"tutorial-{uuid.uuid4().hex[:8]}")
             submitted = make_submitted(applicant, category)
             draft = services.start_application(applicant, category)
+            db.session.commit()  # services flush; the caller commits
             ids = draft.id, submitted.id
             db.session.remove()
         return (user, *ids)

@@ -145,7 +145,7 @@ def publish_draft(draft: FormDraft, category: PermitCategory, actor: User) -> Fo
     if problems:
         raise DefinitionError(problems)
     fields, documents = compile_draft(draft)
-    version = publish_new_version(category, fields, documents, commit=False)
+    version = publish_new_version(category, fields, documents)
     draft.based_on_version_id = version.id
     _touch(draft, actor)
     audit(

@@ -15,8 +15,10 @@ from portal.auth.models import User
 from portal.catalogue.formspec import PageResult
 from portal.db import utcnow
 from portal.extensions import db
+from portal.transaction import atomic_service
 
 
+@atomic_service
 def request_correction(
     application: Application,
     officer: User,
@@ -52,7 +54,7 @@ def request_correction(
         requested_by_id=officer.id,
     )
     db.session.add(correction)
-    db.session.commit()
+    db.session.flush()
     return correction
 
 
@@ -87,10 +89,11 @@ def save_correction(application: Application, formdata, *, actor: User) -> PageR
                 error_code=error.code,
             )
         )
-    db.session.commit()
+    db.session.flush()
     return result
 
 
+@atomic_service
 def resubmit(application: Application, actor: User, *, expected_version: int | None = None) -> None:
     """Send the corrected application back to the office. Every flagged document must have
     been replaced by a file uploaded after the request."""
@@ -107,4 +110,3 @@ def resubmit(application: Application, actor: User, *, expected_version: int | N
         raise MissingItems(Missing(missing, stale_docs))
     correction.resolved_at = utcnow()
     workflow.transition(application, S.RESUBMITTED, actor, expected_version=expected_version)
-    db.session.commit()

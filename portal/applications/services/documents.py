@@ -123,6 +123,8 @@ def add_document(application: Application, requirement_key: str, upload, *, acto
                 _advance_stage(application, STAGE_DOCUMENTS)
             else:
                 workflow.record(application, actor, "upload_document", note=requirement_key)
+            # On purpose (docs/ARCHITECTURE.md): the write under the row lock is its own
+            # transaction, and the files replaced are deleted only once it has committed.
             db.session.commit()
     except BaseException:
         db.session.rollback()
@@ -184,7 +186,7 @@ def remove_document(application: Application, document_id: int, *, actor: User) 
             _require_editable(application, document_key=document.requirement_key)
             keys = (document.storage_key, document.thumbnail_key)
             db.session.delete(document)
-            db.session.commit()
+            db.session.commit()  # on purpose: the files go only once the row is gone for good
     except BaseException:
         db.session.rollback()
         raise
@@ -203,4 +205,4 @@ def log_upload_error(application: Application, requirement_key: str, code: str) 
             error_code=code[:40],
         )
     )
-    db.session.commit()
+    db.session.flush()

@@ -72,7 +72,7 @@ def start_application(user: User, category: PermitCategory) -> Application:
         stage=STAGE_REQUIREMENTS,
     )
     db.session.add(application)
-    db.session.commit()
+    db.session.flush()
     return application
 
 
@@ -134,5 +134,5 @@ def save_page(application: Application, page_key: str, formdata, *, actor: User)
                 error_code=error.code,
             )
         )
-    db.session.commit()
+    db.session.flush()
     return result

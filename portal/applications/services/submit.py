@@ -69,6 +69,7 @@ def submit(
                 expected_version=expected_version,
                 changes={"declaration_accepted_at": utcnow(), "stage": STAGE_REVIEW},
             )
+            # On purpose: a SQLite lock error can come from the commit itself, and is retried.
             db.session.commit()
             return application
         except (workflow.StaleApplication, OperationalError) as exc:
@@ -101,4 +102,3 @@ def withdraw(
     application: Application, actor: User, *, expected_version: int | None = None, note: str | None = None
 ) -> None:
     workflow.transition(application, S.WITHDRAWN, actor, expected_version=expected_version, note=note)
-    db.session.commit()

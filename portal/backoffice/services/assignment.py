@@ -11,8 +11,10 @@ from portal.applications.models import ApplicationStatus as S
 from portal.auth.models import Role, User
 from portal.backoffice.services.access import BackofficeError
 from portal.extensions import db
+from portal.transaction import atomic_service
 
 
+@atomic_service
 def claim(application: Application, officer: User) -> None:
     """The officer takes an unassigned application."""
     if not officer.has_role(Role.OFFICER):
@@ -26,13 +28,13 @@ def claim(application: Application, officer: User) -> None:
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        db.session.rollback()
         raise BackofficeError(_l("Someone else has already claimed this application."))
     workflow.record(application, officer, "claim", note=officer.full_name)
-    db.session.commit()
+    db.session.flush()
     db.session.refresh(application)
 
 
+@atomic_service
 def assign(application_ids: list[int], officer_id: int, approver: User) -> int:
     """An approver assigns or reassigns applications (one or many) to an officer."""
     if not approver.has_role(Role.APPROVER, Role.ADMIN):
@@ -53,5 +55,5 @@ def assign(application_ids: list[int], officer_id: int, approver: User) -> int:
     for application in apps:
         application.assigned_officer_id = officer.id
         workflow.record(application, approver, "assign", note=officer.full_name)
-    db.session.commit()
+    db.session.flush()
     return len(apps)

@@ -16,8 +16,10 @@ from portal.backoffice.services.access import BackofficeError
 from portal.backoffice.services.review import open_flags
 from portal.db import utcnow
 from portal.extensions import db
+from portal.transaction import atomic_service
 
 
+@atomic_service
 def start_review(application: Application, officer: User, version: int | None) -> None:
     workflow.transition(
         application,
@@ -26,9 +28,9 @@ def start_review(application: Application, officer: User, version: int | None) -
         expected_version=version,
         changes={} if application.assigned_officer_id else {"assigned_officer_id": officer.id},
     )
-    db.session.commit()
 
 
+@atomic_service
 def request_corrections(application: Application, officer: User, message: str, version: int | None) -> None:
     """Send the open flags to the applicant with a message; the clock pauses."""
     flags = open_flags(application)
@@ -43,9 +45,9 @@ def request_corrections(application: Application, officer: User, message: str, v
     db.session.execute(
         update(ReviewFlag).where(ReviewFlag.id.in_([f.id for f in flags])).values(closed_at=utcnow())
     )
-    db.session.commit()
 
 
+@atomic_service
 def recommend(
     application: Application, officer: User, decision: str, reason: str, version: int | None
 ) -> None:
@@ -69,7 +71,6 @@ def recommend(
         visible_to_applicant=False,
         changes={"recommendation": decision, "recommendation_reason": reason or None},
     )
-    db.session.commit()
 
 
 def _approval_blockers(application: Application) -> list[str]:
@@ -95,6 +96,7 @@ def _approval_blockers(application: Application) -> list[str]:
     return problems
 
 
+@atomic_service
 def decide(application: Application, approver: User, decision: str, reason: str, version: int | None) -> None:
     """The approver approves (the permit is issued) or rejects (with a reason the applicant
     sees)."""
@@ -114,4 +116,3 @@ def decide(application: Application, approver: User, decision: str, reason: str,
         )
     else:
         raise BackofficeError(_l("Choose approve or reject."))
-    db.session.commit()

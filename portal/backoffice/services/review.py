@@ -17,6 +17,7 @@ from portal.backoffice.services.access import BackofficeError
 from portal.db import utcnow
 from portal.errors import NotFoundError
 from portal.extensions import db
+from portal.transaction import atomic_service
 
 
 def _require_reviewing(application: Application, user: User) -> None:
@@ -33,6 +34,7 @@ def _require_reviewing(application: Application, user: User) -> None:
         raise BackofficeError(_l("You cannot work on your own application."))
 
 
+@atomic_service
 def set_document_verdict(
     application: Application,
     document_id: int,
@@ -76,7 +78,7 @@ def set_document_verdict(
         "accept_document" if accept else "flag_document",
         note=f"{document.requirement_key}: {reason}" if reason else document.requirement_key,
     )
-    db.session.commit()
+    db.session.flush()
     return document
 
 
@@ -94,10 +96,11 @@ def _bump_in_review(application: Application, version: int | None) -> None:
         .execution_options(synchronize_session=False)
     )
     if bumped.rowcount != 1:
-        db.session.rollback()
         raise workflow.StaleApplication(workflow.STALE_MESSAGE)
+    db.session.refresh(application)  # the new version, for the next step on the same page
 
 
+@atomic_service
 def flag_field(
     application: Application, officer: User, key: str, reason: str, version: int | None = None
 ) -> ReviewFlag:
@@ -120,10 +123,11 @@ def flag_field(
     )
     db.session.add(flag)
     workflow.record(application, officer, "flag_field", note=f"{key}: {reason}")
-    db.session.commit()
+    db.session.flush()
     return flag
 
 
+@atomic_service
 def unflag(application: Application, officer: User, flag_id: int, version: int | None = None) -> None:
     """Remove an open flag (officer, in review); locked like ``flag_field``."""
     if version is not None and version != application.version:
@@ -141,7 +145,7 @@ def unflag(application: Application, officer: User, flag_id: int, version: int |
     _bump_in_review(application, version)
     flag.closed_at = utcnow()
     workflow.record(application, officer, "unflag", note=flag.key)
-    db.session.commit()
+    db.session.flush()
 
 
 def _close_flags(application: Application, kind: str, key: str) -> None:
@@ -167,13 +171,14 @@ def open_flags(application: Application) -> list[ReviewFlag]:
     )
 
 
+@atomic_service
 def add_note(application: Application, user: User, text: str) -> InternalNote:
     text = (text or "").strip()
     if not text:
         raise BackofficeError(_l("Write the note first."))
     note = InternalNote(application_id=application.id, author_id=user.id, text=text[:5000])
     db.session.add(note)
-    db.session.commit()
+    db.session.flush()
     return note
 
 

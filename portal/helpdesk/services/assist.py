@@ -95,17 +95,17 @@ def create_assist_code(user: User) -> tuple[AssistCode, str]:
     if not user.has_role(Role.APPLICANT):
         raise AccessDenied()
     now = utcnow()
-    end_assist_code(user, commit=False, now=now)
+    end_assist_code(user, now=now)
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     row = AssistCode(
         user_id=user.id, code_hash=_code_hash(user.id, code), created_at=now, expires_at=now + ASSIST_LIFETIME
     )
     db.session.add(row)
-    db.session.commit()
+    db.session.flush()
     return row, code
 
 
-def end_assist_code(user: User, *, commit: bool = True, now: datetime | None = None) -> int:
+def end_assist_code(user: User, *, now: datetime | None = None) -> int:
     """End every code of ``user`` still open; the help desk's view stops at once."""
     now = now or utcnow()
     ended = db.session.execute(
@@ -114,8 +114,6 @@ def end_assist_code(user: User, *, commit: bool = True, now: datetime | None = N
         .values(ended_at=now)
         .execution_options(synchronize_session="fetch")
     ).rowcount
-    if commit:
-        db.session.commit()
     return ended
 
 
@@ -165,7 +163,12 @@ def open_assist(staff: User, applicant: User, code: str) -> AssistView:
     The try is written first (as pending, so it counts as wrong until proven right) and the
     failures are counted after it: parallel tries cannot slip past the limit. Raises
     AssistLocked when this person made too many wrong tries, AssistCodeInvalid for a wrong,
-    expired, ended or another applicant's code."""
+    expired, ended or another applicant's code.
+
+    The one service that commits, on purpose (like the outbox's claim): the pending try is
+    committed before the failures are counted, so a parallel try sees it, and a wrong or locked
+    try is committed before the refusal is raised, because the refused request (400, 429)
+    commits nothing and the try must still count."""
     require_helpdesk(staff)
     now = utcnow()
     attempt = AssistAttempt(
