@@ -44,6 +44,7 @@ def recommended_and_submitted(live, live_user):
         for doc in app_services.documents_of(deciding):
             office.set_document_verdict(deciding, doc.id, budi, True)
         office.recommend(deciding, budi, "approve", "Berkas lengkap", deciding.version)
+        db.session.commit()  # services flush; the caller commits
         ids = (reviewing.id, deciding.id, deciding.tracking_number)
         db.session.remove()
     return officer, approver, ids
