@@ -163,6 +163,7 @@ CACHEABLE_PUBLIC_PAGES = frozenset(
         "public.faq",
         "public.statistics",
         "tutorials.library",
+        "permits.register_list",
     }
 )
 PUBLIC_MAX_AGE = 60

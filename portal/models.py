@@ -24,7 +24,7 @@ from portal.catalogue.models import (  # noqa: F401
 )
 from portal.helpdesk.models import AssistAttempt, AssistCode, AssistView, SupportNote  # noqa: F401
 from portal.notifications.models import Notice, OutboxEmail  # noqa: F401
-from portal.permits.models import Permit  # noqa: F401
+from portal.permits.models import Permit, RegisterSetting  # noqa: F401
 from portal.public.models import (  # noqa: F401
     Complaint,
     ComplaintAnswer,

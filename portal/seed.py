@@ -15,6 +15,7 @@ from portal.catalogue.seed import seed_categories
 from portal.catalogue.seed_finder import seed_finder
 from portal.db import utcnow
 from portal.extensions import db
+from portal.permits.register import seed_register
 from portal.public.seed import seed_public_demo
 from portal.tutorials.seed import seed_tutorials
 
@@ -31,6 +32,7 @@ def seed_demo() -> Iterator[str]:
     yield from _seed_users()
     yield from seed_holidays()
     yield from seed_categories()
+    yield from seed_register()
     yield from seed_tutorials()
     yield from seed_public_demo()
     yield from seed_finder()

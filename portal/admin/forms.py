@@ -464,3 +464,11 @@ class HolidayForm(FlaskForm):
             SelectChoice("local", _l("Local holiday")),
         ],
     )
+
+
+class RegisterSettingForm(FlaskForm):
+    """One permit type's place in the public register of issued permits."""
+
+    published = BooleanField(_l("List its issued permits in the public register"))
+    # The choices are the category's text fields; permits.register checks the one sent.
+    business_name_field = SelectField(_l("Answer that names the business"), validate_choice=False)

@@ -6,7 +6,7 @@ import enum
 from collections.abc import Iterator
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, Text, select
+from sqlalchemy import Date, ForeignKey, String, Text, false, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import utcnow
@@ -58,6 +58,20 @@ class Permit(db.Model):
 
     def __repr__(self) -> str:
         return f"<Permit {self.number}>"
+
+
+class RegisterSetting(db.Model):
+    """Whether a category's issued permits are listed in the public register (opt-in, set by an
+    admin), and which of its form's answers names the business that holds them (shown instead
+    of the holder's masked name when answered)."""
+
+    __tablename__ = "permit_register_settings"
+
+    category_id: Mapped[int] = mapped_column(
+        ForeignKey("permit_categories.id", ondelete="CASCADE"), primary_key=True
+    )
+    published: Mapped[bool] = mapped_column(default=False, server_default=false())
+    business_name_field: Mapped[str | None] = mapped_column(String(40))
 
 
 def stored_files() -> Iterator[FileRef]:
