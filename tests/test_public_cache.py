@@ -84,12 +84,66 @@ def test_a_visitor_gets_a_session_only_with_the_complaint_form(client, public_ur
     for url in public_urls:
         client.get(url)
     assert client.get_cookie(SESSION_COOKIE) is None
-    page = client.get("/complaints").get_data(as_text=True)
-    response = client.post("/complaints", data={"csrf_token": csrf_token(page), **GOOD})
+    opened = client.get("/complaints")
+    assert opened.status_code == 200
+    assert _cookies(opened) == []  # opening the form starts no session
+    assert client.get_cookie(SESSION_COOKIE) is None
+    response = client.post(
+        "/complaints", data={"csrf_token": csrf_token(opened.get_data(as_text=True)), **GOOD}
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith("/complaints/sent")
     assert client.get_cookie(SESSION_COOKIE) is not None
     # with a session the public pages are no longer shared
     assert client.get("/faq").headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("/complaints", GOOD),
+        (
+            "/information/request",
+            {"name": "Rudi", "email": "rudi@example.test", "text": "Data izin 2025.", "website": ""},
+        ),
+    ],
+)
+def test_a_visitor_form_opens_without_a_session_and_refuses_a_bad_token(client, outbox, url, data):
+    from portal.extensions import db
+    from portal.public.models import Complaint
+
+    opened = client.get(url)
+    assert _cookies(opened) == [] and client.get_cookie(SESSION_COOKIE) is None
+    token = csrf_token(opened.get_data(as_text=True))
+    for bad in ("", "not-a-token", token[:-3] + "abc"):
+        refused = client.post(url, data={**data, "csrf_token": bad})
+        assert refused.status_code == 400, bad
+        assert client.get_cookie(SESSION_COOKIE) is None
+    # a token made for another form's page is refused too
+    other = "/information/request" if url == "/complaints" else "/complaints"
+    foreign = csrf_token(client.get(other).get_data(as_text=True))
+    assert client.post(url, data={**data, "csrf_token": foreign}).status_code == 400
+    assert db.session.query(Complaint).count() == 0
+    sent = client.post(url, data={**data, "csrf_token": token})
+    assert sent.status_code == 302 and sent.headers["Location"].endswith("/complaints/sent")
+    assert db.session.query(Complaint).count() == 1
+    assert client.get_cookie(SESSION_COOKIE) is not None
+    assert "/complaints/follow/" in client.get("/complaints/sent").get_data(as_text=True)
+
+
+def test_a_sessionless_token_does_not_post_for_a_logged_in_person(client, app, login_as):
+    """A page opened without a session carries a token anyone can get; a browser that has a
+    session (here logged in) must send its own session's token, so another site cannot post
+    a complaint in a logged-in person's name."""
+    from portal.extensions import db
+    from portal.public.models import Complaint
+
+    stranger = app.test_client()
+    foreign = csrf_token(stranger.get("/complaints").get_data(as_text=True))
+    login_as(Role.APPLICANT)
+    assert client.post("/complaints", data={**GOOD, "csrf_token": foreign}).status_code == 400
+    assert db.session.query(Complaint).count() == 0
+    own = csrf_token(client.get("/complaints").get_data(as_text=True))
+    assert client.post("/complaints", data={**GOOD, "csrf_token": own}).status_code == 302
 
 
 def test_a_logged_in_person_gets_no_store(client, login_as, public_urls):

@@ -20,6 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from portal.forms import VisitorForm
 from portal.params import FilterDateField
 from portal.public.models import CaseStatus, ComplaintTopic, DocumentKind
 from portal.public.services import DOCUMENT_KIND_LABELS, STATUS_LABELS, TOPIC_LABELS
@@ -51,7 +52,7 @@ class HoneypotMixin:
     website = StringField(_l("Leave this field empty"))
 
 
-class ComplaintForm(HoneypotMixin, FlaskForm):
+class ComplaintForm(HoneypotMixin, VisitorForm):
     name = StringField(_l("Your name"), validators=[_required(), Length(max=120)])
     email = EmailField(
         _l("Your email address"),
@@ -83,7 +84,7 @@ class ComplaintForm(HoneypotMixin, FlaskForm):
     submit = SubmitField(_l("Send the complaint"))
 
 
-class InformationRequestForm(HoneypotMixin, FlaskForm):
+class InformationRequestForm(HoneypotMixin, VisitorForm):
     name = StringField(_l("Your name"), validators=[_required(), Length(max=120)])
     email = EmailField(
         _l("Your email address"),

@@ -23,6 +23,7 @@ from portal.auth.models import Role
 from portal.catalogue.finder_views import search_page
 from portal.db import short_write
 from portal.extensions import csrf, db, limiter
+from portal.forms import check_visitor_csrf
 from portal.i18n import current_language, localized, remember_anonymous_language
 from portal.paging import int_arg
 from portal.public import bp, services, skm
@@ -173,9 +174,11 @@ def _file(form, kind: CaseKind):
 
 @bp.route("/information/request", methods=["GET", "POST"])
 @public
+@csrf.exempt  # a visitor's form: opening it starts no session (portal.forms.VisitorForm)
 @limiter.limit(_case_limit, methods=["POST"], deduct_when=_stored)
 def information_request():
     form = InformationRequestForm()
+    check_visitor_csrf(form)
     if form.validate_on_submit():
         try:
             return _file(form, CaseKind.INFORMATION)
@@ -187,9 +190,11 @@ def information_request():
 # -- complaints --------------------------------------------------------------------------------
 @bp.route("/complaints", methods=["GET", "POST"])
 @public
+@csrf.exempt  # a visitor's form: opening it starts no session (portal.forms.VisitorForm)
 @limiter.limit(_case_limit, methods=["POST"], deduct_when=_stored)
 def complaints():
     form = ComplaintForm()
+    check_visitor_csrf(form)
     if request.method == "GET" and current_user.is_authenticated:
         form.name.data = form.name.data or current_user.full_name
         form.email.data = form.email.data or current_user.email
