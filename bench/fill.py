@@ -38,7 +38,7 @@ if str(ROOT) not in sys.path:
 from flask import current_app  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 
-from portal.applications import counts  # noqa: E402
+from portal.applications import counts, rollup  # noqa: E402
 
 FIRST = [
     "Budi",
@@ -376,6 +376,7 @@ def fill(
             )
     # The rows went in outside the workflow: count them again (status counts, most requested).
     counts.rebuild()
+    rollup.rebuild()
     db.session.commit()
     if analyze:
         t0 = time.perf_counter()

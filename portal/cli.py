@@ -8,7 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from portal.applications import counts
+from portal.applications import counts, rollup
 from portal.auth.models import Role
 from portal.auth.services import AccountError, create_staff, get_user_by_email, set_roles
 from portal.calendar.seed import seed_holidays
@@ -110,8 +110,9 @@ counts_cli = AppGroup("counts", help="The running counts of applications per sta
 def rebuild_counts() -> None:
     """Count the applications again (after rows were written outside the workflow)."""
     counts.rebuild()
+    rollup.rebuild()
     db.session.commit()
-    click.echo("application counts rebuilt")
+    click.echo("application counts and the statistics' daily figures rebuilt")
 
 
 def register_cli(app: Flask) -> None:

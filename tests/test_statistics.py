@@ -220,3 +220,136 @@ def test_statistics_query_count_does_not_grow_with_rows(app):
         other = category if n % 2 else make_category(slug=f"stat-q-{n}")
         _decided(other, applicant, submitted_days_ago=10 + n, decided_days_ago=n)
     assert count_queries() == few
+
+
+def _counted_from_applications(start, end):
+    """The figures counted straight from the applications table, as the page did before the
+    daily figures (portal.applications.rollup): the reference the page must agree with."""
+    import statistics as pystats
+    from datetime import UTC, datetime, time
+    from zoneinfo import ZoneInfo
+
+    from flask import current_app
+
+    from portal.catalogue.models import PermitCategory
+
+    tz = ZoneInfo(current_app.config["TIMEZONE"])
+    low = datetime.combine(start, time.min, tz).astimezone(UTC)
+    high = datetime.combine(end + timedelta(days=1), time.min, tz).astimezone(UTC)
+    closed = clock.holidays()
+    months: dict[str, int] = {}
+    per_category: dict[int, list] = {}
+    all_days = []
+    for application in db.session.scalars(db.select(Application)):
+        category = db.session.get(PermitCategory, application.category_id)
+        row = per_category.setdefault(category.id, [0, 0, 0, []])
+        if application.submitted_at and low <= application.submitted_at < high:
+            local = application.submitted_at.astimezone(tz)
+            months[f"{local.year}-{local.month:02d}"] = months.get(f"{local.year}-{local.month:02d}", 0) + 1
+            row[0] += 1
+        if (
+            application.status in (ApplicationStatus.APPROVED, ApplicationStatus.REJECTED)
+            and application.decided_at
+            and application.submitted_at
+            and low <= application.decided_at < high
+        ):
+            decided_on = application.decided_at.astimezone(tz).date()
+            days = clock.working_days_between(
+                application.submitted_at.astimezone(tz).date(), decided_on, closed
+            )
+            row[1] += 1
+            due = application.due_date
+            row[2] += (decided_on <= due) if due is not None else (days <= category.time_limit_days)
+            row[3].append(days)
+            all_days.append(days)
+    categories = {
+        cid: (s, d, o, float(pystats.median(days)) if days else None)
+        for cid, (s, d, o, days) in per_category.items()
+        if s or d
+    }
+    return (
+        {m: n for m, n in months.items() if n},
+        categories,
+        float(pystats.median(all_days)) if all_days else None,
+    )
+
+
+def _shown(start, end):
+    data = stats.compute(start, end)
+    return (
+        {m: n for m, n in data.months if n},
+        {
+            r.category_id: (r.submitted, r.decided, r.on_time, r.median_days)
+            for r in data.categories
+            if r.submitted or r.decided
+        },
+        data.median_days,
+    )
+
+
+def test_the_daily_figures_agree_with_a_count_of_the_applications(client):
+    """The statistics come from figures kept with each change; after transitions, direct edits,
+    a deletion, a new holiday and a changed service standard they still equal a count of the
+    applications table, and ``flask counts rebuild`` gives the same figures again."""
+    from flask import g
+
+    from portal.applications import rollup, workflow
+    from portal.calendar.models import Holiday
+    from tests.wizard_helpers import make_submitted
+
+    a = make_category(slug="stat-r-a", time_limit_days=5)
+    b = make_category(slug="stat-r-b", time_limit_days=2)
+    applicant = make_user(Role.APPLICANT)
+    approver = make_user(Role.APPROVER)
+    made = []
+    for i in range(12):
+        category = a if i % 3 else b
+        status = ApplicationStatus.REJECTED if i % 4 == 0 else ApplicationStatus.APPROVED
+        made.append(
+            _decided(
+                category,
+                applicant,
+                submitted_days_ago=3 + 4 * i,
+                decided_days_ago=i,
+                status=status,
+                due_in=1 + i % 6,
+            )
+        )
+    made[5].due_date = None  # an old application without a due date: the limit decides
+    waiting = make_submitted(applicant, a)  # through the workflow
+    db.session.commit()
+    start, end = stats.default_range()
+    assert _shown(start, end) == _counted_from_applications(start, end)
+
+    # a decision through the workflow (its UPDATE is not an ORM change)
+    waiting.status = ApplicationStatus.RECOMMENDED
+    db.session.commit()
+    workflow.transition(waiting, ApplicationStatus.APPROVED, approver)
+    db.session.commit()
+    # direct edits: a decision moved to another day, one withdrawn, one deleted, one reopened
+    made[1].decided_at = made[1].decided_at - timedelta(days=2)
+    made[2].status = ApplicationStatus.WITHDRAWN
+    db.session.delete(made[3])
+    made[4].category_id = a.id if made[4].category_id == b.id else b.id
+    db.session.commit()
+    assert _shown(start, end) == _counted_from_applications(start, end)
+
+    # a holiday inside the decided spans and a new service standard: read as they are now
+    today = clock.office_today()
+    weekdays = [today - timedelta(days=d) for d in range(3, 25) if (today - timedelta(days=d)).weekday() < 5]
+    db.session.add_all(Holiday(day=day, name=f"Libur {n}") for n, day in enumerate(weekdays[::2]))
+    b.time_limit_days = 9
+    db.session.commit()
+    g.pop("_holidays", None)
+    assert _shown(start, end) == _counted_from_applications(start, end)
+
+    kept = sorted(
+        db.session.execute(db.select(rollup.DecisionDay.__table__).where(rollup.DecisionDay.n != 0))
+    )
+    rollup.rebuild()
+    db.session.commit()
+    assert (
+        sorted(db.session.execute(db.select(rollup.DecisionDay.__table__).where(rollup.DecisionDay.n != 0)))
+        == kept
+    )
+    assert _shown(start, end) == _counted_from_applications(start, end)

@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CursorResult, update
 
 from portal import cache
-from portal.applications import counts, signals
+from portal.applications import counts, rollup, signals
 from portal.applications.models import Application, AuditEvent
 from portal.applications.models import ApplicationStatus as S
 from portal.auth.models import Role, User
@@ -150,6 +150,7 @@ def transition(
         raise NotPermitted(_l("You are not allowed to do this for this application."))
     version = application.version if expected_version is None else expected_version
 
+    before = rollup.state_of(application)
     values: dict[str, Any] = dict(changes or {})
     values.update(_clock_changes(application, frm, to))
     values.update(status=to, version=Application.version + 1, updated_at=utcnow())
@@ -174,6 +175,7 @@ def transition(
             .execution_options(synchronize_session=False)
         )
     db.session.refresh(application)
+    rollup.record_change(before, rollup.state_of(application))  # the statistics' daily figures
     audit = AuditEvent(
         application_id=application.id,
         actor_id=actor.id,

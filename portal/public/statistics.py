@@ -1,29 +1,27 @@
 """The public statistics: applications per month and per category, processing time against
 each category's service standard, the share decided on time, and the IKM.
 
-Every figure is one query, whatever the number of applications: counts are GROUP BY in
-SQL; the processing times read one narrow row per decided application in one query (a
-median and working days need the dates) and are summed up here.
+The counts and processing times come from the daily figures kept with every change
+(``applications.rollup``): a few thousand small rows whatever the number of applications, one
+query each; the working days between submission and decision are counted here, with the
+holidays as they are now.
 """
 
 from __future__ import annotations
 
-import statistics
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
-from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from portal import cache
-from portal.applications.models import Application, ApplicationStatus
+from portal.applications import rollup
 from portal.calendar import clock
 from portal.catalogue.models import PermitCategory
 from portal.extensions import db
 from portal.public import skm
 
-DECIDED = (ApplicationStatus.APPROVED, ApplicationStatus.REJECTED)
 MAX_RANGE_DAYS = 366 * 5
 
 
@@ -77,28 +75,6 @@ def default_range(today: date | None = None) -> tuple[date, date]:
     return date(year, month, 1), today
 
 
-def _tz() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
-
-
-def _utc_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    tz = _tz()
-    return (
-        datetime.combine(start, time.min, tz).astimezone(UTC),
-        datetime.combine(end + timedelta(days=1), time.min, tz).astimezone(UTC),
-    )
-
-
-def _local_month(column):
-    """'YYYY-MM' of a UTC timestamp column in the office's time zone, in SQL."""
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return func.to_char(func.timezone(current_app.config["TIMEZONE"], column), "YYYY-MM")
-    offset = _tz().utcoffset(datetime.now()) or timedelta(0)
-    minutes = int(offset.total_seconds() // 60)
-    return func.strftime("%Y-%m", column, f"{minutes:+d} minutes")
-
-
 def _months_between(start: date, end: date) -> list[str]:
     months, year, month = [], start.year, start.month
     while (year, month) <= (end.year, end.month):
@@ -107,10 +83,6 @@ def _months_between(start: date, end: date) -> list[str]:
         if month > 12:
             month, year = 1, year + 1
     return months
-
-
-def _local_date(value: datetime) -> date:
-    return value.astimezone(_tz()).date()
 
 
 #: Seconds the public statistics may be served from the cache (portal.cache) when nothing
@@ -125,6 +97,21 @@ def compute_cached(start: date, end: date) -> Statistics:
     )
 
 
+def _median(counts: Counter[int]) -> float | None:
+    """``statistics.median`` of a list given as value -> how many times."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    wanted = {(total - 1) // 2, total // 2}
+    found: list[int] = []
+    seen = 0
+    for value in sorted(counts):
+        upto = seen + counts[value]
+        found += [value for position in sorted(wanted) if seen <= position < upto]
+        seen = upto
+    return float(sum(found) / len(found))
+
+
 def compute(start: date, end: date) -> Statistics:
     """Statistics for applications submitted (counts) or decided (times) between ``start`` and
     ``end``, office dates inclusive; the IKM for answers given in those months."""
@@ -132,73 +119,63 @@ def compute(start: date, end: date) -> Statistics:
         start, end = end, start
     if (end - start).days > MAX_RANGE_DAYS:
         start = end - timedelta(days=MAX_RANGE_DAYS)
-    low, high = _utc_bounds(start, end)
     stats = Statistics(start=start, end=end)
+    names = {
+        cid: (name_id, name_en, limit)
+        for cid, name_id, name_en, limit in db.session.execute(
+            select(
+                PermitCategory.id,
+                PermitCategory.name_id,
+                PermitCategory.name_en,
+                PermitCategory.time_limit_days,
+            )
+        )
+    }
+    rows: dict[int, CategoryRow] = {}
 
-    month = _local_month(Application.submitted_at).label("month")
-    per_month = dict(
-        db.session.execute(
-            select(month, func.count(Application.id))
-            .where(Application.submitted_at >= low, Application.submitted_at < high)
-            .group_by(month)
-        ).all()
-    )
-    stats.months = [(m, int(per_month.get(m, 0))) for m in _months_between(start, end)]
+    def row_of(cid: int) -> CategoryRow:
+        if cid not in rows:
+            rows[cid] = CategoryRow(cid, *names[cid])
+        return rows[cid]
+
+    per_month: dict[str, int] = {}
+    for cid, day, n in rollup.submitted_per_day(start, end):
+        month = f"{day.year}-{day.month:02d}"
+        per_month[month] = per_month.get(month, 0) + n
+        row_of(cid).submitted += n
+    stats.months = [(m, per_month.get(m, 0)) for m in _months_between(start, end)]
     stats.submitted = sum(count for _, count in stats.months)
 
-    rows: dict[int, CategoryRow] = {}
-    for cid, name_id, name_en, limit, count in db.session.execute(
-        select(
-            PermitCategory.id,
-            PermitCategory.name_id,
-            PermitCategory.name_en,
-            PermitCategory.time_limit_days,
-            func.count(Application.id),
-        )
-        .join(Application, Application.category_id == PermitCategory.id)
-        .where(Application.submitted_at >= low, Application.submitted_at < high)
-        .group_by(
-            PermitCategory.id, PermitCategory.name_id, PermitCategory.name_en, PermitCategory.time_limit_days
-        )
-    ):
-        rows[cid] = CategoryRow(cid, name_id, name_en, limit, submitted=int(count))
-
-    decided = db.session.execute(
-        select(
-            Application.category_id,
-            Application.submitted_at,
-            Application.decided_at,
-            Application.due_date,
-            PermitCategory.name_id,
-            PermitCategory.name_en,
-            PermitCategory.time_limit_days,
-        )
-        .join(PermitCategory, PermitCategory.id == Application.category_id)
-        .where(
-            Application.status.in_(DECIDED),
-            Application.decided_at >= low,
-            Application.decided_at < high,
-            Application.submitted_at.is_not(None),
-        )
-    ).all()
+    decided = rollup.decided_between(start, end)
+    # Working days between two office days with the holidays as they are now: a running count
+    # of working days from the earliest submission day, so each pair costs a subtraction.
+    first = min((submitted_on for _, _, submitted_on, _, _ in decided), default=start)
+    first = min(first, start)
     closed = clock.holidays()
-    all_days: list[int] = []
-    per_category_days: dict[int, list[int]] = {}
-    for cid, submitted_at, decided_at, due, name_id, name_en, limit in decided:
-        row = rows.setdefault(cid, CategoryRow(cid, name_id, name_en, limit))
-        decided_on = _local_date(decided_at)
-        days = clock.working_days_between(_local_date(submitted_at), decided_on, closed)
-        row.decided += 1
+    running: dict[date, int] = {}
+    count, day = 0, first
+    while day <= end:
+        count += clock.is_working_day(day, closed) and day != first
+        running[day] = count
+        day += timedelta(days=1)
+    all_days: Counter[int] = Counter()
+    per_category_days: dict[int, Counter[int]] = {}
+    for cid, decided_on, submitted_on, due, n in decided:
+        row = row_of(cid)
+        days = running[decided_on] - running[submitted_on]
+        row.decided += n
         # The due date already carries the pauses while the applicant held the file.
-        if (decided_on <= due) if due is not None else (days <= limit):
-            row.on_time += 1
-        per_category_days.setdefault(cid, []).append(days)
-        all_days.append(days)
-    for cid, days in per_category_days.items():
-        rows[cid].median_days = float(statistics.median(days))
-    stats.decided = len(all_days)
+        if due == rollup.BY_DUE or (due == rollup.NO_DUE and days <= row.time_limit_days):
+            row.on_time += n
+        if cid not in per_category_days:
+            per_category_days[cid] = Counter()
+        per_category_days[cid][days] += n
+        all_days[days] += n
+    for cid, days_count in per_category_days.items():
+        rows[cid].median_days = _median(days_count)
+    stats.decided = sum(all_days.values())
     stats.on_time = sum(r.on_time for r in rows.values())
-    stats.median_days = float(statistics.median(all_days)) if all_days else None
+    stats.median_days = _median(all_days)
 
     ikm_rows = skm.ikm_table("all", start=start, end=end, by_category=True)
     missing = [r.category_id for r in ikm_rows if r.category_id not in rows]
