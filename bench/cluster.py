@@ -209,6 +209,7 @@ class Cluster:
         storage: str = "s3",
         nginx_extra: str = "",
         redis_host: str = REDIS_HOST,
+        pg_server: str = PG_SERVER,
     ):
         if not 0 <= redis_db <= 15:
             raise ValueError("redis_db must be 0..15")
@@ -225,8 +226,9 @@ class Cluster:
         self.extra_env = extra_env or {}
         self.storage = storage
         self.nginx_extra = nginx_extra  # lines added to the site's server block (benchmarks)
+        self.pg_server = pg_server.rstrip("/")
         self.db_name = f"satupintu_cluster_{uuid.uuid4().hex[:8]}"
-        self.db_url = f"{PG_SERVER}/{self.db_name}"
+        self.db_url = f"{self.pg_server}/{self.db_name}"
         self.redis_url = f"redis://{redis_host}/{redis_db}"
         self.secret_key = secrets.token_urlsafe(48)
         self.s3_prefix = f"c{uuid.uuid4().hex[:8]}/"
@@ -412,9 +414,16 @@ class Cluster:
     # -- services ---------------------------------------------------------------------------
     def _admin(self, sql: str) -> None:
         import psycopg
+        from sqlalchemy.engine import make_url
 
+        server = make_url(self.pg_server)
         with psycopg.connect(
-            "host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True
+            host=server.host or "127.0.0.1",
+            port=server.port or 5432,
+            user=server.username or "postgres",
+            password=server.password,
+            dbname="postgres",
+            autocommit=True,
         ) as conn:
             conn.execute(sql)
 
@@ -701,6 +710,13 @@ class Cluster:
             return self.outbox_counts()
 
 
+def add_server_arguments(parser: argparse.ArgumentParser) -> None:
+    """--pg-server and --redis-host: the PostgreSQL server the scratch database is made on, and
+    the Redis whose database number (--redis-db) is used; the defaults are the machine's."""
+    parser.add_argument("--pg-server", default=os.environ.get("BENCH_PG", PG_SERVER))
+    parser.add_argument("--redis-host", default=os.environ.get("BENCH_REDIS", REDIS_HOST))
+
+
 @contextlib.contextmanager
 def cluster(**kwargs) -> Iterator[Cluster]:
     with Cluster(**kwargs) as c:
@@ -720,6 +736,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--https-port", type=int, default=8443)
     parser.add_argument("--http-port", type=int, default=8080)
     parser.add_argument("--applicants", type=int, default=20)
+    add_server_arguments(parser)
     args = parser.parse_args(argv)
     stop = threading.Event()
 
@@ -735,6 +752,8 @@ def main(argv: list[str] | None = None) -> int:
         http_port=args.http_port,
         applicants=args.applicants,
         quiet=False,
+        pg_server=args.pg_server,
+        redis_host=args.redis_host,
     ) as c:
         print(
             f"""

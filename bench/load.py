@@ -48,7 +48,7 @@ for path in (ROOT, ROOT / "bench"):
 
 import requests  # noqa: E402
 import urllib3  # noqa: E402
-from cluster import BENCH_PASSWORD, SMALL_ANSWERS, SMALL_CATEGORY, Cluster  # noqa: E402
+from cluster import BENCH_PASSWORD, SMALL_ANSWERS, SMALL_CATEGORY, Cluster, add_server_arguments  # noqa: E402
 from requests.adapters import HTTPAdapter  # noqa: E402
 
 urllib3.disable_warnings()
@@ -585,11 +585,21 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--redis-db", type=int, default=12)
     parser.add_argument("--stop-after-break", type=int, default=2, help="steps to run past the break point")
+    parser.add_argument(
+        "--https-port", type=int, default=None, help="nginx's HTTPS port (default: a free one)"
+    )
+    add_server_arguments(parser)
     args = parser.parse_args(argv)
     steps = [int(x) for x in args.steps.split(",")]
     ok = True
     with Cluster(
-        redis_db=args.redis_db, workers=args.workers, applicants=max(steps) * 2, quiet=False
+        redis_db=args.redis_db,
+        workers=args.workers,
+        applicants=max(steps) * 2,
+        quiet=False,
+        https_port=args.https_port,
+        pg_server=args.pg_server,
+        redis_host=args.redis_host,
     ) as cluster:
         shared = Shared(max(steps) * 2)
         summary, per_step_rows = [], []

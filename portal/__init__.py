@@ -14,7 +14,18 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
 import portal.models  # noqa: F401  (every table registered before use)
-from portal import errors, i18n, jobs, params, recorder, request_limits, security, static_assets, transaction
+from portal import (
+    errors,
+    i18n,
+    jobs,
+    params,
+    recorder,
+    request_limits,
+    security,
+    static_assets,
+    template_speed,
+    transaction,
+)
 from portal.admin import bp as admin_bp
 from portal.admin.services import office_settings
 from portal.applications import bp as applications_bp
@@ -102,6 +113,7 @@ def _init_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: app.config["TIMEZONE"])
+    template_speed.init_app(app)
     limiter.init_app(app)
 
     login_manager.init_app(app)

@@ -75,8 +75,17 @@ def switch_language_url(lang: str) -> str:
     return url_for("public.set_language") + "?" + urlencode({"lang": lang, "next": here})
 
 
+_LANGUAGE_NAMES: dict[object, str] = {}
+
+
 def current_language() -> str:
-    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    locale = get_locale()
+    if locale is None:
+        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+    name = _LANGUAGE_NAMES.get(locale)  # str(Locale) builds the identifier anew each time
+    if name is None:
+        name = _LANGUAGE_NAMES[locale] = str(locale)
+    return name
 
 
 def rupiah(amount: int | Decimal | None) -> str:

@@ -68,7 +68,7 @@ ONE_YEAR = 31_536_000
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
-    app.config.setdefault("COMPRESS_BR_LEVEL", 5)
+    app.config.setdefault("COMPRESS_BR_LEVEL", 4)  # 5 took a sixth of the catalogue's CPU for 5% fewer bytes
     app.config.setdefault("COMPRESS_LEVEL", 6)
     app.config.setdefault("COMPRESS_STREAMS", False)
     # We call Flask-Compress ourselves, to keep it away from ranges, media and static files.

@@ -504,3 +504,25 @@ def test_a_field_whose_condition_is_on_an_earlier_page_is_a_plain_field_when_it_
         ruled_out = render_template_string(template, page=page, values={"rented": "no"})
     assert 'name="owner"' in applies and "data-show-if-field" not in applies
     assert 'name="owner"' not in ruled_out
+
+
+def test_the_kept_list_follows_every_change_of_a_permit_type(client):
+    """The default list is kept per process (portal.catalogue.listing); a permit type added,
+    renamed, moved to another sector or closed shows on the next visit."""
+    first = make_category("kept-one", name_en="Kiosk permit")
+    assert "Kiosk permit" in listed(client)
+    make_category("kept-two", name_en="Market stall permit")
+    assert "Market stall permit" in listed(client)
+    first.name_en = "Kiosk and booth permit"
+    first.cost_rupiah = 250000
+    db.session.commit()
+    html = listed(client)
+    assert "Kiosk and booth permit" in html and "Rp 250.000" in html
+    other = next(s for s in Sector if s is not first.sector)
+    first.sector = other
+    db.session.commit()
+    assert f'value="{other.value}"' in listed(client)  # the sector filter offers it
+    first.active = False
+    db.session.commit()
+    assert "Kiosk and booth permit" not in listed(client)
+    assert "Market stall permit" in listed(client)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
 
-from portal.catalogue import bp, services
+from portal.catalogue import bp, listing, services
 from portal.catalogue.models import Sector
 from portal.i18n import current_language
 from portal.security import public
@@ -20,11 +20,15 @@ def index():
     sector = request.args.get("sector", "")
     if sector not in {s.value for s in Sector}:
         sector = ""
-    page = services.list_categories(
-        query, sector or None, after=request.args.get("after"), lang=current_language()
-    )
+    after = request.args.get("after")
+    if query or sector or after:
+        page: services.CategoryPage | listing.CardPage = services.list_categories(
+            query, sector or None, after=after, lang=current_language()
+        )
+    else:
+        page = listing.default_page(current_language())
     return render_template(
-        "catalogue/index.html", page=page, query=query, sector=sector, sectors=services.sectors_in_use()
+        "catalogue/index.html", page=page, query=query, sector=sector, sectors=listing.sectors_in_use()
     )
 
 
