@@ -353,8 +353,9 @@ def document_page(application_id: int, document_id: int, number: int):
     },
 )
 def document_file(application_id: int, document_id: int, mode: str):
-    """A document for staff: ``download`` as an attachment, ``preview`` inline for the
-    sandboxed frame on the review page (same origin only)."""
+    """A document for staff: ``download`` as an attachment, ``preview`` inline (a photo's
+    <img> on the review page; a PDF is shown there as pictures of its pages, see
+    ``document_page``), under a CSP that runs nothing."""
     if mode not in ("download", "preview"):
         abort(404)
     application = services.get_application_for_staff_or_404(application_id, current_user)

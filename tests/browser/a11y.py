@@ -303,6 +303,7 @@ PAGES: list[Page] = [
     Page("tutorial", lambda s: f"/tutorials/{s.tutorial_id}"),
     Page("status-check", "/status"),
     Page("verify-permit", lambda s: f"/verify/{s.permit_token}"),
+    Page("issued-permits", "/issued-permits"),
     Page("complaint-form", "/complaints"),
     Page("search-results", "/search?q=bangun+rumah"),
     Page("search-no-result", "/search?q=kapal+nelayan"),
