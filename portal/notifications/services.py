@@ -12,18 +12,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import click
-from flask import current_app, g, has_app_context, has_request_context, render_template
+from flask import Flask, current_app, g, has_app_context, has_request_context, render_template
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 from flask_login import current_user
 from sqlalchemy import and_, event, func, or_, select, update
 from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
 
 from portal import jobs
-from portal.db import utcnow
+from portal.db import rowcount, utcnow
 from portal.errors import NotFoundError
 from portal.extensions import db
 from portal.jobs import enqueue, job_context
@@ -40,17 +42,27 @@ DEFAULT_MAX_ATTEMPTS = 5
 MAX_ID = 2**31 - 1
 
 
+class Recipient(Protocol):
+    """Whom an email or notice is for: an account (auth's User), known here by what the
+    outbox reads of it, so notifications import no feature."""
+
+    id: int
+    email: str
+    full_name: str
+    locale: str | None
+
+
 # -- queueing ---------------------------------------------------------------------------------
 def queue_email(
-    user,
+    user: Recipient,
     template: str,
-    subject,
+    subject: object,
     *,
     dedupe_key: str | None = None,
     link: str | None = None,
-    notice=None,
+    notice: object = None,
     attachment: str | None = None,
-    **context,
+    **context: Any,
 ) -> OutboxEmail | None:
     """Write an email (and an in-app notice) for ``user`` in their language, in the current
     transaction. It is sent after the transaction commits. ``subject`` and ``notice`` are
@@ -163,16 +175,20 @@ def send_outbox_email(outbox_id: int) -> bool:
     When the mail server fails, the row goes back to PENDING with ``last_error`` (or to
     FAILED after OUTBOX_MAX_ATTEMPTS) and the error is raised again so the queue retries."""
     with job_context():
-        claimed = db.session.execute(
-            update(OutboxEmail)
-            .where(OutboxEmail.id == outbox_id, OutboxEmail.state == OutboxState.PENDING)
-            .values(state=OutboxState.SENDING, attempts=OutboxEmail.attempts + 1, claimed_at=utcnow())
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        claimed = rowcount(
+            db.session.execute(
+                update(OutboxEmail)
+                .where(OutboxEmail.id == outbox_id, OutboxEmail.state == OutboxState.PENDING)
+                .values(state=OutboxState.SENDING, attempts=OutboxEmail.attempts + 1, claimed_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
+        )
         db.session.commit()
         if claimed != 1:
             return False
         row = db.session.get(OutboxEmail, outbox_id)
+        if row is None:  # claimed just now, so only a concurrent delete could do this
+            return False
         try:
             send_email(
                 row.to_email, row.subject, row.body, to_name=row.to_name, attachments=_attachments(row)
@@ -209,12 +225,14 @@ def requeue_stuck(older_than: timedelta) -> tuple[int, int]:
     from sending twice; only an email whose worker died between the SMTP reply and its
     commit can go out twice, which is why ``older_than`` should be well beyond a send."""
     cutoff = utcnow() - older_than
-    reset = db.session.execute(
-        update(OutboxEmail)
-        .where(OutboxEmail.state == OutboxState.SENDING, OutboxEmail.claimed_at < cutoff)
-        .values(state=OutboxState.PENDING, last_error="put back: the worker stopped while sending")
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    reset = rowcount(
+        db.session.execute(
+            update(OutboxEmail)
+            .where(OutboxEmail.state == OutboxState.SENDING, OutboxEmail.claimed_at < cutoff)
+            .values(state=OutboxState.PENDING, last_error="put back: the worker stopped while sending")
+            .execution_options(synchronize_session=False)
+        )
+    )
     ids = list(
         db.session.scalars(
             select(OutboxEmail.id)
@@ -259,7 +277,7 @@ def notices_page(user_id: int, before: int | None = None, size: int = PAGE_SIZE)
     return NoticePage(*fetch_page(query.order_by(Notice.id.desc()), size))
 
 
-def get_notice_or_404(notice_id: int, user) -> Notice:
+def get_notice_or_404(notice_id: int, user: Recipient) -> Notice:
     """``user``'s own notice; anyone else's looks missing (404)."""
     if not 0 < notice_id <= MAX_ID:
         raise NotFoundError()
@@ -269,15 +287,15 @@ def get_notice_or_404(notice_id: int, user) -> Notice:
     return notice
 
 
-def mark_read(user, notice: Notice | None = None) -> int:
+def mark_read(user: Recipient, notice: Notice | None = None) -> int:
     """Mark ``notice`` (which must be ``user``'s, see get_notice_or_404) or all of ``user``'s
     unread notices as read. The caller commits. Returns how many changed."""
     query = update(Notice).where(Notice.user_id == user.id, Notice.read_at.is_(None))
     if notice is not None:
         query = query.where(Notice.id == notice.id)
-    changed = db.session.execute(
-        query.values(read_at=utcnow()).execution_options(synchronize_session=False)
-    ).rowcount
+    changed = rowcount(
+        db.session.execute(query.values(read_at=utcnow()).execution_options(synchronize_session=False))
+    )
     _forget_unread_count()
     return changed
 
@@ -302,7 +320,8 @@ def _unread_for_current_user() -> int:
         return 0
     if "unread_notices" not in g:
         g.unread_notices = unread_count(current_user.id)
-    return g.unread_notices
+    count: int = g.unread_notices
+    return count
 
 
 def _forget_unread_count() -> None:
@@ -314,18 +333,18 @@ def _dispatch_after_job(_app: object, **_: object) -> None:
     dispatch_queued()
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     """Emails committed by a request or a job are handed to the queue when it ends."""
     jobs.job_finished.connect(_dispatch_after_job)
     jobs.jobs_cli.add_command(requeue_stuck_command)
 
     @app.after_request
-    def _dispatch(response):
+    def _dispatch(response: Response) -> Response:
         dispatch_queued()
         return response
 
     @app.context_processor
-    def _bell():
+    def _bell() -> dict[str, Any]:
         return {"unread_notices": _unread_for_current_user}
 
 

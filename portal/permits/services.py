@@ -18,6 +18,7 @@ import secrets
 import string
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale, format_date, get_translations
@@ -29,7 +30,7 @@ from portal.applications.models import Application, ApplicationStatus
 from portal.auth.models import Role, User
 from portal.calendar import clock
 from portal.catalogue.models import DEFAULT_PERMIT_NUMBER_PATTERN, FormVersion, PermitCategory
-from portal.db import utcnow
+from portal.db import rowcount, utcnow
 from portal.errors import AccessDenied, NotFoundError, PortalError
 from portal.extensions import db
 from portal.permits import pdf
@@ -218,8 +219,8 @@ def issue_permit(application: Application, approver: User) -> Permit:
         return existing
     if application.status is not ApplicationStatus.APPROVED:
         raise PermitError(_l("A permit is issued only for an approved application."))
-    category = db.session.get(PermitCategory, application.category_id)
-    applicant = db.session.get(User, application.applicant_id)
+    category = db.session.get_one(PermitCategory, application.category_id)
+    applicant = db.session.get_one(User, application.applicant_id)
     now = utcnow()
     today = clock.office_today(now)
     seq = next_value(f"permit:{category.code}:{today.year}")
@@ -291,10 +292,10 @@ def certificate_labels() -> pdf.Labels:
             text = gettext_raw(msgid)
         if text != msgid:
             return text
-        fallback = getattr(builtin, attr)
+        fallback: str | tuple[str, str] = getattr(builtin, attr)
         return fallback[0] if isinstance(fallback, tuple) else fallback
 
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}  # str or (Indonesian, English), as each Labels field takes
     for attr, msgid in _LABEL_PAIRS.items():
         with force_locale("en"):
             english = gettext_raw(msgid)
@@ -307,7 +308,8 @@ def certificate_labels() -> pdf.Labels:
 def gettext_raw(msgid: str) -> str:
     """The translation of ``msgid`` in the current locale, without %-formatting (the
     certificate fills the placeholders itself)."""
-    return get_translations().ugettext(msgid)
+    text: str = get_translations().ugettext(msgid)
+    return text
 
 
 def certificate_data(
@@ -316,7 +318,7 @@ def certificate_data(
     """What the certificate prints: the form's answers in form order with Indonesian labels
     (English under them), values shown as on the review page in Indonesian, NIK masked."""
     config = current_app.config
-    version = db.session.get(FormVersion, application.form_version_id)
+    version = db.session.get_one(FormVersion, application.form_version_id)
     spec = version.spec
     answers = application.answers or {}
     details: list[tuple[str, str, str]] = []
@@ -378,7 +380,7 @@ class Verification:
 
 def verification_of(permit: Permit, today: date | None = None) -> Verification:
     today = today or clock.office_today()
-    category = db.session.get(PermitCategory, permit.category_id)
+    category = db.session.get_one(PermitCategory, permit.category_id)
     return Verification(
         number=permit.number,
         category=category,
@@ -398,7 +400,7 @@ def revoke_permit(permit: Permit, approver: User, reason: str | None) -> Permit:
 
     Approver role only, never on one's own permit; the caller commits. Raises PermitError
     (nothing changed) when not allowed, without a reason, or already revoked."""
-    application = db.session.get(Application, permit.application_id)
+    application = db.session.get_one(Application, permit.application_id)
     if not approver.has_role(Role.APPROVER) or approver.id == application.applicant_id:
         raise PermitError(_l("Only an approver can revoke a permit."))
     reason = (reason or "").strip()
@@ -415,7 +417,7 @@ def revoke_permit(permit: Permit, approver: User, reason: str | None) -> Permit:
         .values(revoked_at=now, revoked_by_id=approver.id, revocation_reason=reason)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         raise PermitError(_l("This permit has already been revoked."))
     workflow.record(application, approver, "revoke_permit", note=reason, visible_to_applicant=True)
     db.session.flush()

@@ -14,7 +14,7 @@ import contextlib
 import os
 import unicodedata
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from flask import current_app, has_app_context
 from werkzeug.datastructures import FileStorage
@@ -143,6 +143,7 @@ def check_upload(
             head = fh.read(SNIFF_BYTES)
         found = sniff(head)
         source = None
+        kind: FileKind | None
         if found == "heic" and FileKind.JPEG in allowed and HEIF_SUPPORTED:
             # An iPhone photo: decoded by pillow-heif and stored as a JPEG.
             kind, source = FileKind.JPEG, "HEIF"
@@ -191,7 +192,7 @@ def check_upload(
     )
 
 
-def _stream_size(stream: BinaryIO) -> int | None:
+def _stream_size(stream: IO[bytes]) -> int | None:
     """The whole upload's size, when the stream can tell it without reading (Werkzeug's spooled
     file can); used only to say how big a too-large file is."""
     try:

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, event, or_, select
+from sqlalchemy import ColumnElement, and_, event, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.datastructures import FileStorage
 
-from portal.auth.models import Role
+from portal.auth.models import Role, User
 from portal.db import utcnow
 from portal.errors import NotFoundError, PortalError
 from portal.extensions import db
@@ -57,11 +58,11 @@ def _limit(name: str, default: int) -> int:
 
 
 # -- loading --------------------------------------------------------------------------------------
-def can_manage(user) -> bool:
+def can_manage(user: User | None) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.has_role(Role.ADMIN))
 
 
-def get_tutorial_or_404(tutorial_id: int, user=None) -> Tutorial:
+def get_tutorial_or_404(tutorial_id: int, user: User | None = None) -> Tutorial:
     """A tutorial anyone may see (published), or any tutorial for an admin. 404 otherwise,
     so an unpublished tutorial's existence is not revealed."""
     tutorial = db.session.get(Tutorial, tutorial_id)
@@ -83,7 +84,7 @@ def tutorial_for_stage(stage_key: str, category_id: int | None = None) -> StageC
     one; None when the stage has none (or the key is unknown)."""
     if stage_key not in STAGES:
         return None
-    condition = StageTutorial.category_id.is_(None)
+    condition: ColumnElement[bool] = StageTutorial.category_id.is_(None)
     if category_id is not None:
         condition = or_(condition, StageTutorial.category_id == category_id)
     rows = db.session.scalars(
@@ -153,11 +154,11 @@ def _after_commit_delete(key: str) -> None:
     delete_file_after_commit(get_storage(), key)
 
 
-_CHANGE_LISTENERS: list = []
+_CHANGE_LISTENERS: list[Callable[[int | None], object]] = []
 _CHANGED_KEY = "tutorials_changed_after_commit"
 
 
-def on_guides_changed(listener) -> None:
+def on_guides_changed(listener: Callable[[int | None], object]) -> None:
     """Register ``listener(category_id)``, called after the commit that changed a category's
     guides (``None``: the general guide). For caches built from the tutorials, such as the
     rendered stage panel: a re-recorded guide must not be served from a stale cache."""
@@ -311,7 +312,7 @@ def attach_chapters(
             "id": c.id,
             "start": c.start,
             "end": c.end,
-            "title": {"id": c.text, "en": titles_en.get(c.id) or c.text},
+            "title": {"id": c.text, "en": titles_en.get(c.id or "") or c.text},
         }
         for c in cues
     ]
@@ -389,7 +390,9 @@ def search(query: str) -> list[SearchHit]:
 
 # -- progress ---------------------------------------------------------------------------------------
 @atomic_service
-def record_progress(user_id: int, tutorial_id: int, position, chapter_id: str | None = None) -> TutorialView:
+def record_progress(
+    user_id: int, tutorial_id: int, position: str | float, chapter_id: str | None = None
+) -> TutorialView:
     """Remember how far ``user_id`` got: the furthest position and the completed chapters only
     ever grow. 404 for an unknown or unpublished tutorial; ProgressError for a position that is
     not a finite number within the video, or an unknown chapter. Nothing is stored then."""

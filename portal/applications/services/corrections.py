@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from portal.applications import workflow
 from portal.applications.models import Application, CorrectionRequest, ValidationEvent
@@ -67,7 +68,7 @@ def open_correction(application: Application) -> CorrectionRequest | None:
     )
 
 
-def save_correction(application: Application, formdata, *, actor: User) -> PageResult:
+def save_correction(application: Application, formdata: MultiDict[str, str], *, actor: User) -> PageResult:
     """Save the flagged answers only: every other posted key is ignored."""
     correction = open_correction(application)
     if application.status is not S.NEEDS_CORRECTION or correction is None:

@@ -3,10 +3,12 @@ the Document written under the application's row lock), remove one, and record r
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage, MultiDict
 
 from portal.applications import workflow
 from portal.applications.models import Application, Document, ValidationEvent
@@ -21,6 +23,7 @@ from portal.db import sqlite_write_intent
 from portal.errors import NotFoundError
 from portal.extensions import db
 from portal.storage import FileKind, UploadRejected, check_upload, get_storage
+from portal.storage.base import StorageBackend
 from portal.storage.thumbnails import make_thumbnail
 
 
@@ -46,7 +49,7 @@ UPLOAD_OUTDATED = _l(
 
 
 @contextmanager
-def _writing():
+def _writing() -> Iterator[None]:
     """The transaction begun inside takes the database's write lock at once on SQLite
     (BEGIN IMMEDIATE), as a write request's do, also when called outside a request."""
     token = sqlite_write_intent.set(True)
@@ -68,7 +71,9 @@ def _lock(application: Application) -> Application:
     ).one()
 
 
-def add_document(application: Application, requirement_key: str, upload, *, actor: User) -> Document:
+def add_document(
+    application: Application, requirement_key: str, upload: FileStorage | None, *, actor: User
+) -> Document:
     """Check and store one uploaded file for a requirement. A slot that takes one file has it
     replaced. Raises UploadRejected (with a message) or ApplicationError; nothing is kept then.
 
@@ -137,13 +142,15 @@ def add_document(application: Application, requirement_key: str, upload, *, acto
     return document
 
 
-def _delete_files(storage, *keys: str | None) -> None:
+def _delete_files(storage: StorageBackend, *keys: str | None) -> None:
     for key in keys:
         if key:
             storage.delete(key)
 
 
-def upload_chosen_files(application: Application, files, *, actor: User) -> dict[str, str]:
+def upload_chosen_files(
+    application: Application, files: MultiDict[str, FileStorage], *, actor: User
+) -> dict[str, str]:
     """Upload every file chosen on the documents page (the no-JavaScript form posts them all,
     with "Upload" or with "Continue", as ``file-<requirement key>``): a chosen file is never
     dropped. Returns the refusals, requirement key -> the sentence to show on its card; each

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import MultiDict
 
 from portal.applications.models import Application, ValidationEvent
 from portal.applications.models import ApplicationStatus as S
@@ -99,7 +100,9 @@ def _require_editable(
     )
 
 
-def save_page(application: Application, page_key: str, formdata, *, actor: User) -> PageResult:
+def save_page(
+    application: Application, page_key: str, formdata: MultiDict[str, str], *, actor: User
+) -> PageResult:
     """Validate one form page and save it in the draft. Valid values are kept even when other
     fields on the page have errors (nothing typed correctly is lost); the page counts as done
     only when it has no errors. Each error is recorded (field key and code, never the value)."""

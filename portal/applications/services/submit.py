@@ -80,7 +80,7 @@ def submit(
                 raise
             if isinstance(exc, OperationalError):
                 time.sleep(0.05 * (attempt + 1))
-            fresh = db.session.get(Application, application.id)
+            fresh = db.session.get_one(Application, application.id)
             db.session.refresh(fresh)
             if fresh.status is not S.DRAFT:
                 return fresh

@@ -10,6 +10,7 @@ from portal.applications.models import Application
 from portal.applications.models import ApplicationStatus as S
 from portal.auth.models import Role, User
 from portal.backoffice.services.access import BackofficeError
+from portal.db import rowcount
 from portal.extensions import db
 from portal.transaction import atomic_service
 
@@ -27,7 +28,7 @@ def claim(application: Application, officer: User) -> None:
         .values(assigned_officer_id=officer.id)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         raise BackofficeError(_l("Someone else has already claimed this application."))
     workflow.record(application, officer, "claim", note=officer.full_name)
     db.session.flush()

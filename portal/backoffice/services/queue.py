@@ -7,10 +7,11 @@ import base64
 import binascii
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import ColumnElement, Select, func, select, tuple_
 from sqlalchemy.orm import contains_eager, joinedload
 
 from portal.applications import counts
@@ -66,7 +67,7 @@ class QueuePage:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def parse_filters(args, user: User) -> QueueFilters:
+def parse_filters(args: Mapping[str, str], user: User) -> QueueFilters:
     """Read the queue's query string. Unknown values raise BadFilter (a 400, never a 500)."""
     f = QueueFilters()
     status = args.get("status", "")
@@ -128,7 +129,7 @@ def decode_cursor(text: str, sort: str) -> tuple:
 _TRACKING = re.compile(r"SP-\d{4}-\d{6}", re.IGNORECASE)
 
 
-def _search_clause(q: str):
+def _search_clause(q: str) -> ColumnElement[bool] | None:
     if not q:
         return None
     if _TRACKING.fullmatch(q):
@@ -141,7 +142,7 @@ def _search_clause(q: str):
     return User.full_name.ilike(f"%{escaped}%", escape="\\")
 
 
-def _base_query(f: QueueFilters, user: User, *, join_applicant: bool = True):
+def _base_query(f: QueueFilters, user: User, *, join_applicant: bool = True) -> Select[tuple[Application]]:
     stmt = select(Application)
     if join_applicant:
         stmt = stmt.join(User, User.id == Application.applicant_id)

@@ -14,7 +14,7 @@ from portal.applications.models import ApplicationStatus as S
 from portal.auth.models import Role, User
 from portal.backoffice.models import InternalNote, ReviewFlag
 from portal.backoffice.services.access import BackofficeError
-from portal.db import utcnow
+from portal.db import rowcount, utcnow
 from portal.errors import NotFoundError
 from portal.extensions import db
 from portal.transaction import atomic_service
@@ -95,7 +95,7 @@ def _bump_in_review(application: Application, version: int | None) -> None:
         .values(version=Application.version + 1, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    if bumped.rowcount != 1:
+    if rowcount(bumped) != 1:
         raise workflow.StaleApplication(workflow.STALE_MESSAGE)
     db.session.refresh(application)  # the new version, for the next step on the same page
 

@@ -24,7 +24,7 @@ from portal.applications.models import (
 from portal.applications.models import ApplicationStatus as S
 from portal.auth.models import Role, User
 from portal.catalogue.models import PermitCategory
-from portal.db import short_write, utcnow
+from portal.db import rowcount, short_write, utcnow
 from portal.errors import AccessDenied
 from portal.extensions import db
 from portal.helpdesk.models import (
@@ -108,12 +108,14 @@ def create_assist_code(user: User) -> tuple[AssistCode, str]:
 def end_assist_code(user: User, *, now: datetime | None = None) -> int:
     """End every code of ``user`` still open; the help desk's view stops at once."""
     now = now or utcnow()
-    ended = db.session.execute(
-        update(AssistCode)
-        .where(AssistCode.user_id == user.id, AssistCode.ended_at.is_(None))
-        .values(ended_at=now)
-        .execution_options(synchronize_session="fetch")
-    ).rowcount
+    ended = rowcount(
+        db.session.execute(
+            update(AssistCode)
+            .where(AssistCode.user_id == user.id, AssistCode.ended_at.is_(None))
+            .values(ended_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
+    )
     return ended
 
 

@@ -212,7 +212,7 @@ def steps_of(application: Application, spec: FormSpec, documents: list[Document]
 
 
 def recent_errors(
-    application_ids: list[int], specs_by_app: dict[int, FormSpec], per_application: int = 10
+    application_ids: list[int], specs_by_app: dict[int, FormSpec | None], per_application: int = 10
 ) -> dict[int, list[ErrorLine]]:
     """The latest validation errors of each application (field and code, never a value), in
     one query."""
@@ -316,8 +316,9 @@ def tutorial_progress(applicant: User, lang: str) -> list[TutorialProgress]:
     return rows
 
 
-def chapter_title(chapter: dict, lang: str) -> str:
+def chapter_title(chapter: dict[str, Any], lang: str) -> str:
     titles = chapter.get("title") or {}
     if isinstance(titles, str):
         return titles
-    return titles.get(lang) or titles.get("id") or chapter.get("id", "")
+    title: str = titles.get(lang) or titles.get("id") or chapter.get("id", "")
+    return title

@@ -211,7 +211,11 @@ def _field_errors(lower: datetime, upper: datetime, categories: Categories) -> l
     fields = []
     for category_id, stage, field_key, code, n in field_rows:
         category = categories.get(category_id)
-        spec = current_specs.get(category.current_version_id) if category else None
+        spec = (
+            current_specs.get(category.current_version_id)
+            if category and category.current_version_id
+            else None
+        )
         fields.append(FieldErrorRow(category, stage, field_label(spec, field_key), code, n))
     return fields
 
