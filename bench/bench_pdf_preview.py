@@ -46,8 +46,7 @@ def main() -> None:
     parser.add_argument("--width", type=int, default=1200)
     args = parser.parse_args()
 
-    from portal.storage import LocalStorage
-    from portal.storage import pdf_pages
+    from portal.storage import LocalStorage, pdf_pages
     from tests.fixtures_files import make_pdf
 
     with tempfile.TemporaryDirectory() as tmp:
