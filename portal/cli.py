@@ -44,6 +44,7 @@ def create_user(email: str, full_name: str | None, roles: tuple[str, ...], passw
         user = create_staff(email, full_name or email, [Role(r) for r in roles], password)
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
+    db.session.commit()  # the command's one commit (services flush)
     click.echo(f"Created {user.email} with roles {', '.join(sorted(user.role_set))}.")
 
 
@@ -60,6 +61,7 @@ def set_user_roles(email: str, roles: tuple[str, ...]) -> None:
         set_roles(user, {Role(r) for r in roles}, acting=_SystemActor())
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
+    db.session.commit()
     click.echo(f"{user.email} now has roles {', '.join(sorted(user.role_set))}.")
 
 

@@ -218,7 +218,7 @@ def verify_email(token: str, current: User | None = None) -> User | None:
     consume_token(token, TokenPurpose.VERIFY_EMAIL)
     if not user.email_verified:
         user.email_verified_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -238,7 +238,7 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
-        db.session.commit()
+        db.session.flush()
     return user
 
 
@@ -293,7 +293,7 @@ def reset_password(token: str, new_password: str) -> User | None:
     # Proving control of the mailbox also verifies it.
     if not user.email_verified:
         user.email_verified_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -308,7 +308,7 @@ def change_password(
     _set_password(user, new_password)
     _retire_reset_links(user)
     end_all_sessions(user, keep_token=keep_session)
-    db.session.commit()
+    db.session.flush()
 
 
 def _set_password(user: User, new_password: str) -> None:
@@ -325,13 +325,13 @@ def update_profile(
         user.address = address.strip() or None
     if locale in current_app.config["LANGUAGES"]:
         user.locale = locale
-    db.session.commit()
+    db.session.flush()
 
 
 def set_locale(user: User, locale: str) -> None:
     if locale in current_app.config["LANGUAGES"] and user.locale != locale:
         user.locale = locale
-        db.session.commit()
+        db.session.flush()
 
 
 def create_staff(email: str, full_name: str, roles: list[Role], password: str) -> User:
@@ -350,7 +350,7 @@ def create_staff(email: str, full_name: str, roles: list[Role], password: str) -
     for role in dict.fromkeys(roles):
         user.roles.append(UserRole(role=role))
     db.session.add(user)
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -373,7 +373,7 @@ def set_roles(user: User, roles: set[Role], acting: User) -> None:
             user.roles.remove(link)
     for role in roles - user.role_set:
         user.roles.append(UserRole(role=role))
-    db.session.commit()
+    db.session.flush()
 
 
 def _queue_template(user: User, name: str, subject: str, **context) -> None:
