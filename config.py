@@ -141,6 +141,24 @@ class Default:
     OFFICE_HOURS = _env("OFFICE_HOURS", "Senin-Jumat 08.00-15.00 WITA")
     TIMEZONE = _env("PORTAL_TIMEZONE", "Asia/Makassar")
 
+    # Permit signatures (portal/permits/signing). PERMIT_SIGNER "local": the PKCS#12 file
+    # PERMIT_SIGNING_KEY (default instance/signing/office.p12) with PERMIT_SIGNING_PASSPHRASE
+    # (default: the demo key's office.pass next to it); "remote": a signing service that gets
+    # only the hash (PERMIT_SIGNING_REMOTE_URL, _TOKEN). An approval whose letter cannot be
+    # signed is refused. PERMIT_TIMESTAMP_URL: an RFC 3161 timestamp server (optional).
+    PERMIT_SIGNER = _env("PERMIT_SIGNER", "local")
+    PERMIT_SIGNING_KEY = _env("PERMIT_SIGNING_KEY")
+    PERMIT_SIGNING_PASSPHRASE = _env("PERMIT_SIGNING_PASSPHRASE")
+    PERMIT_SIGNING_REMOTE_URL = _env("PERMIT_SIGNING_REMOTE_URL")
+    PERMIT_SIGNING_REMOTE_TOKEN = _env("PERMIT_SIGNING_REMOTE_TOKEN")
+    PERMIT_SIGNING_REMOTE_TIMEOUT = float(_env("PERMIT_SIGNING_REMOTE_TIMEOUT", "10") or 10)
+    PERMIT_TIMESTAMP_URL = _env("PERMIT_TIMESTAMP_URL")
+    # Keys made by `flask permits signing-key create` are marked as demo keys; never under Production.
+    PERMIT_DEMO_SIGNING_KEYS = True
+    PERMIT_SIGNING_THROWAWAY_KEY = False
+    # The public "Periksa berkas izin" page reads an uploaded PDF up to this size (never stored).
+    PERMIT_CHECK_MAX_BYTES = 10 * 1024 * 1024
+
     # Outgoing mail: with no MAIL_SERVER, messages are written to instance/mail/*.eml.
     MAIL_SERVER = _env("MAIL_SERVER")
     MAIL_PORT = int(_env("MAIL_PORT", "25") or 25)
@@ -214,6 +232,9 @@ class Test(Default):
     # Staff voices wait too (portal.recorder.voices.run_pending applies them).
     TUTORIAL_VOICES_DISPATCH = False
     MAIL_SERVER = None
+    # Without a key file, approvals sign with a key made in memory once per run; the tests of a
+    # missing, expired or locked key switch this off.
+    PERMIT_SIGNING_THROWAWAY_KEY = True
     # Cheaper hashing keeps the suite fast; production parameters are tested separately.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 8192
@@ -228,6 +249,8 @@ class Production(Default):
     PROXY_FIX = _env("PROXY_FIX", "1") == "1"
     # Demo accounts never authenticate, whatever the database holds (portal.auth.demo).
     DEMO_ACCOUNTS_ENABLED = False
+    # A demo signing key (flask permits signing-key create) never signs a permit here.
+    PERMIT_DEMO_SIGNING_KEYS = False
 
     @classmethod
     def check(cls) -> None:

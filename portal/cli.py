@@ -16,6 +16,7 @@ from portal.catalogue.search import rebuild_index
 from portal.catalogue.seed_finder import seed_finder
 from portal.extensions import db
 from portal.maintenance.cli import backup_cli, storage_cli
+from portal.permits.cli import ensure_demo_key, permits_cli
 from portal.seed import seed_demo as run
 
 users_cli = AppGroup("users", help="Manage staff accounts and roles.")
@@ -76,6 +77,9 @@ def seed_demo() -> None:
         raise click.ClickException("Refusing to seed demo data in production.")
     for line in run():
         click.echo(line)
+    made = ensure_demo_key()  # so that the demo's approvals sign
+    if made:
+        click.echo(made)
 
 
 @seed_cli.command("holidays")
@@ -124,3 +128,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(storage_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(search_cli)
+    app.cli.add_command(permits_cli)

@@ -147,6 +147,7 @@ def make_user(
     roles: list[Role] | None = None,
     nik: str | None = None,
     locale: str = "id",
+    **profile: str,
 ) -> User:
     n = next(_counter)
     roles = roles or [Role(role)]
@@ -160,6 +161,7 @@ def make_user(
         password_hash=hash_password(password),
         email_verified_at=utcnow() if verified else None,
         locale=locale,
+        **profile,  # staff: nip, rank, position
     )
     user.roles = [UserRole(role=r) for r in roles]
     db.session.add(user)

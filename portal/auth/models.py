@@ -44,6 +44,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(5))
     is_active_account: Mapped[bool] = mapped_column(default=True, server_default=true())
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Staff only, printed under the approver's name on a permit letter.
+    nip: Mapped[str | None] = mapped_column(String(18))  # Nomor Induk Pegawai (18 digits)
+    rank: Mapped[str | None] = mapped_column(String(80))  # pangkat / golongan
+    position: Mapped[str | None] = mapped_column(String(120))  # jabatan
 
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

@@ -95,6 +95,10 @@ class PermitCategory(TimestampMixin, db.Model):
     validity_months: Mapped[int | None] = mapped_column(Integer)  # None = no expiry
     permit_number_pattern: Mapped[str] = mapped_column(String(120), default=DEFAULT_PERMIT_NUMBER_PATTERN)
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    #: How the permit looks: "letter" (surat keterangan) or "certificate" (a framed sertifikat).
+    certificate_layout: Mapped[str] = mapped_column(String(16), default="letter", server_default="letter")
+    #: Keys of the form fields printed on the permit, in order; None: the short default.
+    certificate_fields: Mapped[list[str] | None] = mapped_column(JSON)
     popularity: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     current_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("form_versions.id", use_alter=True, ondelete="SET NULL")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SubmitField, TextAreaField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from portal.permits.services import MAX_REASON_LENGTH
@@ -23,3 +24,26 @@ class RevokeForm(FlaskForm):
         ],
     )
     submit = SubmitField(_l("Revoke the permit"))
+
+
+class CheckForm(FlaskForm):
+    """The public check page: one PDF, read and dropped."""
+
+    file = FileField(
+        _l("The permit file (PDF)"),
+        description=_l("The file is checked and not kept."),
+        validators=[FileRequired(message=_l("Choose the PDF file of the permit."))],
+    )
+    submit = SubmitField(_l("Check the file"))
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Verification code"),
+        description=_l("The 8 letters and digits under the QR code, for example K7QM-4TXD."),
+        validators=[
+            DataRequired(message=_l("Type the verification code.")),
+            Length(max=20, message=_l("The verification code has 8 letters and digits.")),
+        ],
+    )
+    submit = SubmitField(_l("Check the code"))

@@ -6,7 +6,7 @@ import enum
 from collections.abc import Iterator
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, Text, false, select
+from sqlalchemy import Date, ForeignKey, LargeBinary, String, Text, false, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import utcnow
@@ -41,6 +41,16 @@ class Permit(db.Model):
     revoked_at: Mapped[datetime | None]
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     revocation_reason: Mapped[str | None] = mapped_column(Text)
+    #: The short code printed under the QR code, for typing into the check page.
+    short_code: Mapped[str | None] = mapped_column(String(12), unique=True)
+    #: sha256 of the signed PDF as issued: the check page compares an uploaded file with it.
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    #: The English translation (not signed; it says the Indonesian letter is the permit).
+    pdf_en_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    signer_name: Mapped[str | None] = mapped_column(String(300))
+    signed_at: Mapped[datetime | None]
+    #: The certificate (DER) the letter was signed with: checks trust it even after a new key.
+    signer_certificate: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     category = relationship("PermitCategory", lazy="raise")
 
@@ -74,8 +84,29 @@ class RegisterSetting(db.Model):
     business_name_field: Mapped[str | None] = mapped_column(String(40))
 
 
+class Letterhead(db.Model):
+    """The coat of arms or office logo printed on every permit letter (one row; none: the
+    neutral placeholder drawn in code). Uploaded by an admin through the image checks."""
+
+    __tablename__ = "permit_letterheads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    logo_key: Mapped[str] = mapped_column(String(200), unique=True)
+    width: Mapped[int]
+    height: Mapped[int]
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
 def stored_files() -> Iterator[FileRef]:
-    """The permits' PDF certificates."""
-    for permit_id, key in db.session.execute(select(Permit.id, Permit.pdf_key).order_by(Permit.id)):
+    """The permits' PDF letters (Indonesian and English) and the letterhead's logo."""
+    rows = db.session.execute(
+        select(Permit.id, Permit.pdf_key, Permit.sha256, Permit.pdf_en_key).order_by(Permit.id)
+    )
+    for permit_id, key, sha256, key_en in rows:
         if key:
-            yield FileRef(key, None, f"permit {permit_id}")
+            yield FileRef(key, sha256, f"permit {permit_id}")
+        if key_en:
+            yield FileRef(key_en, None, f"permit {permit_id} (English)")
+    for (logo_key,) in db.session.execute(select(Letterhead.logo_key)):
+        yield FileRef(logo_key, None, "permit letterhead logo")

@@ -12,16 +12,16 @@ for nothing.
 from __future__ import annotations
 
 import calendar
+import hashlib
 import io
 import re
 import secrets
 import string
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
+from cryptography.hazmat.primitives import serialization
 from flask import current_app
-from flask_babel import force_locale, format_date, get_translations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
@@ -29,12 +29,13 @@ from portal.applications import workflow
 from portal.applications.models import Application, ApplicationStatus
 from portal.auth.models import Role, User
 from portal.calendar import clock
-from portal.catalogue.models import DEFAULT_PERMIT_NUMBER_PATTERN, FormVersion, PermitCategory
+from portal.catalogue.models import DEFAULT_PERMIT_NUMBER_PATTERN, PermitCategory
 from portal.db import rowcount, utcnow
 from portal.errors import AccessDenied, NotFoundError, PortalError
 from portal.extensions import db
-from portal.permits import pdf
+from portal.permits import letter, letter_data, pdf, signing
 from portal.permits.models import Permit, PermitState
+from portal.permits.signing import keys, pades
 from portal.sequences import next_value
 from portal.storage import get_storage
 from portal.transaction import atomic_service, delete_file_on_rollback
@@ -45,7 +46,7 @@ TOKEN_BYTES = 32  # secrets.token_urlsafe(32): 43 characters, 256 random bits
 #: What a well-formed token looks like; anything else is "not found" without a query.
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{43}")
 MAX_REASON_LENGTH = 1000
-DEFAULT_HEAD_TITLE = "Kepala Dinas Penanaman Modal dan PTSP"
+SHORT_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 STATE_LABELS = {
     PermitState.VALID: _l("VALID"),
@@ -209,16 +210,19 @@ def on_application_approved(application: Application, *, actor: User, **_: objec
 
 
 def issue_permit(application: Application, approver: User) -> Permit:
-    """Issue the permit of an approved application: number, validity, certificate PDF.
+    """Issue the permit of an approved application: number, validity, the signed letter.
 
     Runs on the workflow's approval signal, inside the approval's transaction (the caller
     commits). Idempotent: a second call returns the permit already issued. Raises PermitError
-    when the application is not approved."""
+    when the application is not approved, and SigningUnavailable (nothing issued, the caller's
+    transaction rolls back with the number) when the letter cannot be signed."""
     existing = permit_for_application(application.id)
     if existing is not None:
         return existing
     if application.status is not ApplicationStatus.APPROVED:
         raise PermitError(_l("A permit is issued only for an approved application."))
+    # The key is checked before a number is drawn: a refusal here touches nothing.
+    signer = signing.signer_from_config()
     category = db.session.get_one(PermitCategory, application.category_id)
     applicant = db.session.get_one(User, application.applicant_id)
     now = utcnow()
@@ -238,129 +242,60 @@ def issue_permit(application: Application, approver: User) -> Permit:
         issued_at=now,
         valid_until=add_months(today, category.validity_months) if category.validity_months else None,
         verification_token=new_verification_token(),
+        short_code=new_short_code(),
         approved_by_id=approver.id,
     )
-    data = certificate_data(permit, application, category, applicant, approver)
-    body = pdf.render_certificate(data, font_dirs=_font_dirs())
+    logo = letter_data.letterhead_logo()
+    body, box = letter.render_letter(
+        letter_data.letter_data(permit, application, category, applicant, approver, lang="id", logo=logo),
+        font_dirs=_font_dirs(),
+    )
+    config = current_app.config
+    signed = pades.sign_pdf(
+        body,
+        signer,
+        box=box,
+        reason=f"{category.name_id} {permit.number}",
+        location=config["OFFICE_CITY"],
+        timestamp_url=config.get("PERMIT_TIMESTAMP_URL") or None,
+    )
+    permit.sha256 = hashlib.sha256(signed).hexdigest()
+    permit.signer_name = keys.common_name(signer.certificate)[:300]
+    permit.signed_at = utcnow()
+    permit.signer_certificate = signer.certificate.public_bytes(serialization.Encoding.DER)
+    english, _box = letter.render_letter(
+        letter_data.letter_data(permit, application, category, applicant, approver, lang="en", logo=logo),
+        font_dirs=_font_dirs(),
+    )
     storage = get_storage()
-    stored = storage.save(io.BytesIO(body), key_prefix="permits/")
+    stored = storage.save(io.BytesIO(signed), key_prefix="permits/")
     delete_file_on_rollback(storage, stored.key)
     permit.pdf_key = stored.key
+    stored_en = storage.save(io.BytesIO(english), key_prefix="permits/")
+    delete_file_on_rollback(storage, stored_en.key)
+    permit.pdf_en_key = stored_en.key
     db.session.add(permit)
     db.session.flush()
     return permit
 
 
+def new_short_code() -> str:
+    """The code printed under the QR code: 8 letters and digits easy to read aloud
+    ("K7QM-4TXD"; no 0/O or 1/I), 40 random bits."""
+    raw = "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def find_by_short_code(code: str) -> Permit | None:
+    cleaned = re.sub(r"[^A-Za-z0-9]", "", code or "").upper()
+    if len(cleaned) != 8:
+        return None
+    return db.session.scalar(select(Permit).where(Permit.short_code == f"{cleaned[:4]}-{cleaned[4:]}"))
+
+
 def _font_dirs() -> tuple[str, ...]:
     configured = current_app.config.get("PDF_FONT_DIR")
     return (configured, *pdf.DEFAULT_FONT_DIRS) if configured else pdf.DEFAULT_FONT_DIRS
-
-
-def N_(msgid: str) -> str:  # noqa: N802 - the marker pybabel extracts by default
-    """Mark a msgid for extraction; it is translated later, in both languages."""
-    return msgid
-
-
-#: The certificate's fixed words: Labels attribute -> English msgid. Pairs print Indonesian
-#: with English under it; single strings are Indonesian only (the letterhead, the signature).
-_LABEL_PAIRS = {
-    "number": N_("Number"),
-    "holder": N_("Permit holder"),
-    "nik": N_("NIK (national ID number)"),
-    "tracking": N_("Tracking number"),
-    "issued_on": N_("Issued on"),
-    "valid_until": N_("Valid until"),
-    "no_expiry": N_("No expiry"),
-    "scan": N_("Scan the QR code or open this address to verify the permit"),
-}
-_LABEL_SINGLE = {
-    "government": N_("Government of %(city)s"),
-    "issued_at_place": N_("Issued at %(place)s"),
-    "on_date": N_("on %(date)s"),
-    "footer": N_("This document was issued electronically through SatuPintu."),
-}
-
-
-def certificate_labels() -> pdf.Labels:
-    """The certificate's fixed words from the translation catalogue. The certificate is an
-    Indonesian document: where the catalogue has no Indonesian text yet, the built-in
-    Indonesian wording of ``pdf.Labels`` is used instead of the English msgid."""
-    builtin = pdf.Labels()
-
-    def indonesian(attr: str, msgid: str) -> str:
-        with force_locale("id"):
-            text = gettext_raw(msgid)
-        if text != msgid:
-            return text
-        fallback: str | tuple[str, str] = getattr(builtin, attr)
-        return fallback[0] if isinstance(fallback, tuple) else fallback
-
-    values: dict[str, Any] = {}  # str or (Indonesian, English), as each Labels field takes
-    for attr, msgid in _LABEL_PAIRS.items():
-        with force_locale("en"):
-            english = gettext_raw(msgid)
-        values[attr] = (indonesian(attr, msgid), english)
-    for attr, msgid in _LABEL_SINGLE.items():
-        values[attr] = indonesian(attr, msgid)
-    return pdf.Labels(**values)
-
-
-def gettext_raw(msgid: str) -> str:
-    """The translation of ``msgid`` in the current locale, without %-formatting (the
-    certificate fills the placeholders itself)."""
-    text: str = get_translations().ugettext(msgid)
-    return text
-
-
-def certificate_data(
-    permit: Permit, application: Application, category: PermitCategory, applicant: User, approver: User | None
-) -> pdf.CertificateData:
-    """What the certificate prints: the form's answers in form order with Indonesian labels
-    (English under them), values shown as on the review page in Indonesian, NIK masked."""
-    config = current_app.config
-    version = db.session.get_one(FormVersion, application.form_version_id)
-    spec = version.spec
-    answers = application.answers or {}
-    details: list[tuple[str, str, str]] = []
-    with force_locale("id"):
-        for f in spec.fields:
-            if f.key not in answers or not spec.visible(f, answers):
-                continue
-            value = spec.display_value(f, answers[f.key])
-            if not value:
-                continue
-            if f.type == "nik":
-                value = mask_nik(str(answers[f.key]))
-            label_en = f.label_en if f.label_en and f.label_en != f.label_id else ""
-            details.append((f.label_id or f.label_en or f.key, label_en, value))
-        issued_on = clock.office_today(permit.issued_at)
-        issued_text = format_date(issued_on, "long")
-        valid_text = format_date(permit.valid_until, "long") if permit.valid_until else None
-    office = pdf.Office(
-        name=config["OFFICE_NAME"],
-        city=config["OFFICE_CITY"],
-        address=config["OFFICE_ADDRESS"],
-        phone=config.get("OFFICE_PHONE") or "",
-        whatsapp=config.get("OFFICE_WHATSAPP") or "",
-        email=config.get("OFFICE_EMAIL") or "",
-        head_title=config.get("OFFICE_HEAD_TITLE") or DEFAULT_HEAD_TITLE,
-    )
-    return pdf.CertificateData(
-        office=office,
-        number=permit.number,
-        title_id=category.name_id,
-        title_en=category.name_en or category.name_id,
-        holder_name=applicant.full_name,
-        holder_nik_masked=mask_nik(applicant.nik) if applicant.nik else "-",
-        tracking_number=application.tracking_number or "-",
-        details=details,
-        issued_on_text=issued_text,
-        valid_until_text=valid_text,
-        approver_name=approver.full_name if approver else "-",
-        verify_url=verify_url(permit.verification_token),
-        labels=certificate_labels(),
-        issued_on=issued_on,
-    )
 
 
 # -- the public view -------------------------------------------------------------------------------
@@ -425,6 +360,8 @@ def revoke_permit(permit: Permit, approver: User, reason: str | None) -> Permit:
     return permit
 
 
-def download_name(permit: Permit) -> str:
-    """The certificate's file name: "Izin-503-TST-DPMPTSP-2026-00001.pdf"."""
-    return "Izin-" + re.sub(r"[^A-Za-z0-9._-]+", "-", permit.number).strip("-") + ".pdf"
+def download_name(permit: Permit, *, english: bool = False) -> str:
+    """The letter's file name: "Izin-503-TST-DPMPTSP-2026-00001.pdf" (its translation:
+    "...-EN.pdf")."""
+    stem = "Izin-" + re.sub(r"[^A-Za-z0-9._-]+", "-", permit.number).strip("-")
+    return stem + ("-EN" if english else "") + ".pdf"
