@@ -42,6 +42,8 @@ PUBLIC_ENDPOINTS = {
     "tutorials.media",
     # Anyone holding a permit's QR code can check it.
     "permits.verify",
+    "permits.verify_code",
+    "permits.check",
     # The public register of issued permits (categories an admin opted in; no personal data).
     "permits.register_list",
     # Public information the office must publish, complaints from anyone, statistics.

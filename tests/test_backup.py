@@ -97,7 +97,7 @@ def test_backup_restores_onto_a_fresh_instance_with_files_and_a_working_permit_c
     out = tmp_path / "backup-1"
     result = _cli(source, "backup", "create", "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert "3 file(s)" in result.output  # two documents and the permit certificate
+    assert "4 file(s)" in result.output  # two documents, the permit letter and its English translation
 
     manifest = json.loads((out / "manifest.json").read_text())
     for part in ("database", "files"):
@@ -108,7 +108,7 @@ def test_backup_restores_onto_a_fresh_instance_with_files_and_a_working_permit_c
 
     result = _cli(target, "backup", "restore", "--from", str(out))
     assert result.exit_code == 0, result.output
-    assert "3 file(s) restored" in result.output
+    assert "4 file(s) restored" in result.output
     assert "0 missing, 0 with a different sha256" in result.output
 
     with target.app_context():
@@ -212,8 +212,8 @@ def test_backup_and_restore_with_files_on_s3(tmp_path, real_commits):
             assert result.exit_code == 0, result.output
             result = _cli(target, "backup", "restore", "--from", str(out))
             assert result.exit_code == 0, result.output
-            assert "3 file(s) restored" in result.output
-            assert len(s3server.leftovers(target.config["S3_PREFIX"])) == 3
+            assert "4 file(s) restored" in result.output
+            assert len(s3server.leftovers(target.config["S3_PREFIX"])) == 4  # documents, letter, translation
             with target.app_context():
                 assert isinstance(get_storage(), S3Storage)
                 html = target.test_client().get(f"/verify/{token}?lang=en").get_data(as_text=True)
@@ -252,7 +252,7 @@ def test_migrate_to_s3_copies_every_referenced_file_checks_it_and_is_idempotent(
 
     result = _cli(to_s3, "storage", "migrate-to-s3")
     assert result.exit_code == 0, result.output
-    assert "3 copied, 0 already present" in result.output
+    assert "4 copied, 0 already present" in result.output  # two documents, the letter, its translation
     target = _target(to_s3)
     for document in documents:
         with target.open(document.storage_key) as fh:
@@ -262,7 +262,7 @@ def test_migrate_to_s3_copies_every_referenced_file_checks_it_and_is_idempotent(
 
     again = _cli(to_s3, "storage", "migrate-to-s3")
     assert again.exit_code == 0, again.output
-    assert "0 copied, 3 already present" in again.output
+    assert "0 copied, 4 already present" in again.output
 
 
 def test_migrate_to_s3_replaces_a_different_copy_already_in_the_bucket(to_s3):
@@ -272,7 +272,7 @@ def test_migrate_to_s3_replaces_a_different_copy_already_in_the_bucket(to_s3):
     target.put(document.storage_key, io.BytesIO(b"a half-finished earlier copy"))
     result = _cli(to_s3, "storage", "migrate-to-s3")
     assert result.exit_code == 0, result.output
-    assert "3 copied" in result.output
+    assert "4 copied" in result.output
     with target.open(document.storage_key) as fh:
         assert hashlib.sha256(fh.read()).hexdigest() == document.sha256
 
@@ -296,7 +296,7 @@ def test_migrate_to_s3_reports_a_missing_local_file_and_exits_1(to_s3):
     result = _cli(to_s3, "storage", "migrate-to-s3")
     assert result.exit_code == 1
     assert f"missing: {permit.pdf_key}" in result.output
-    assert "2 copied" in result.output
+    assert "3 copied" in result.output  # the documents and the English translation
 
 
 def test_migrate_to_s3_without_a_bucket_is_a_clear_error(to_s3):

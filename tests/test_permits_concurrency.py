@@ -101,7 +101,8 @@ def test_simultaneous_approvals_get_different_numbers(real_commits, tmp_path):
                 stored = sorted(
                     p.name for p in Path(tmp_path / "uploads" / "permits").rglob("*") if p.is_file()
                 )
-                assert stored == sorted(p.pdf_key.rsplit("/", 1)[-1] for p in permits)
+                recorded = [key for p in permits for key in (p.pdf_key, p.pdf_en_key)]  # letter + translation
+                assert stored == sorted(key.rsplit("/", 1)[-1] for key in recorded)
         finally:
             with app.app_context():
                 db.session.remove()
