@@ -65,8 +65,13 @@ def approve_over_http(client, login_as, application: Application):
     page = client.get(page_url).get_data(as_text=True)
     response = client.post(
         f"/office/applications/{application.id}/decide",
-        data={"csrf_token": csrf_token(page), "decision": "approve", "version": application.version},
-        headers={"Referer": f"http://localhost{page_url}"},
+        data={
+            "csrf_token": csrf_token(page),
+            "decision": "approve",
+            "version": application.version,
+            "confirmed": "yes",  # the confirmation page's own form
+        },
+        headers={"Referer": f"http://localhost/office/applications/{application.id}/decide"},
     )
     return response, client.get(page_url + "?lang=id").get_data(as_text=True)
 
@@ -165,7 +170,8 @@ def _assert_refused(app, client, login_as, message: str):
     application = recommended()
     files_before, counters_before = stored_files(app), counters()
     response, page = approve_over_http(client, login_as, application)
-    assert response.status_code == 303  # back to the review page, with the reason
+    assert response.status_code == 302  # back to the review page, with the reason
+    assert response.headers["Location"].startswith(f"/office/applications/{application.id}")
     assert message in page
     db.session.expire_all()
     application = db.session.get(Application, application.id)

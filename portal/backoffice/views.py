@@ -29,6 +29,7 @@ from portal.errors import NotFoundError
 from portal.extensions import db, talisman
 from portal.params import to_id
 from portal.permits.services import permit_for_application
+from portal.permits.signing import SigningUnavailable
 from portal.security import roles_required
 from portal.storage import get_storage
 from portal.storage.pdf_pages import DEFAULT_WIDTH, WIDTHS, PreviewUnavailable, render_page
@@ -140,6 +141,11 @@ def _act(application_id: int, form_cls, action, done, anchor: str = ""):
     except workflow.StaleApplication as exc:
         flash(str(exc), "warning")
     except (workflow.WorkflowError, services.BackofficeError) as exc:
+        flash(str(exc), "danger")
+    except SigningUnavailable as exc:
+        # The permit's letter could not be signed: the approval is undone with it (no permit,
+        # no number used) and the approver reads why on the review page.
+        db.session.rollback()
         flash(str(exc), "danger")
     else:
         flash(done(application, form, result), "success")
