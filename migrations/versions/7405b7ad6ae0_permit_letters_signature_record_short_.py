@@ -1,7 +1,7 @@
 """Permit letters: signature record, short code, English copy, letterhead logo, staff NIP rank position, category layout and fields
 
 Revision ID: 7405b7ad6ae0
-Revises: b7d41c2e9a10
+Revises: 7c1e5a9d2b40
 Create Date: 2026-12-01 18:51:49.670722
 
 """
@@ -13,7 +13,7 @@ import portal.db
 
 # revision identifiers, used by Alembic.
 revision = '7405b7ad6ae0'
-down_revision = 'b7d41c2e9a10'
+down_revision = '7c1e5a9d2b40'
 branch_labels = None
 depends_on = None
 
