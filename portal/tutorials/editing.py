@@ -155,13 +155,11 @@ def chapters_from_rows(rows: list[ChapterRow], end: str) -> tuple[str, dict[str,
         title = " ".join((row.title_id or "").split())
         if not title:
             raise TutorialError(_("Chapter %(n)s: give it an Indonesian title.", n=n))
-        chapter_id = (row.chapter_id or "").strip().lower() or f"chapter-{n}"
-        if not CHAPTER_ID_RE.fullmatch(chapter_id):
-            raise TutorialError(
-                _("Chapter %(n)s: the id may use only lower-case letters, digits, - and _.", n=n)
-            )
-        if chapter_id in titles_en:
-            raise TutorialError(_("Chapter %(n)s: the id %(id)s is used twice.", n=n, id=chapter_id))
+        # A chapter keeps its (hidden) name, which stage mappings and links use; a new row gets
+        # one. The admin never sees or types it.
+        chapter_id = (row.chapter_id or "").strip().lower()
+        if not CHAPTER_ID_RE.fullmatch(chapter_id) or chapter_id in titles_en:
+            chapter_id = next(f"chapter-{k}" for k in range(n, n + 200) if f"chapter-{k}" not in titles_en)
         if starts and start <= starts[-1]:
             raise TutorialError(
                 _("Chapter %(n)s starts before the chapter above it; list chapters in time order.", n=n)

@@ -103,9 +103,9 @@ def map_stage(
 ) -> StageTutorial:
     """Point a stage (optionally for one category) at a tutorial chapter; replaces the mapping."""
     if stage_key not in STAGES:
-        raise TutorialError(_("Unknown stage: %(stage)s.", stage=stage_key))
+        raise TutorialError(_("That step of the application does not exist; choose one from the list."))
     if chapter_id is not None and tutorial.chapter(chapter_id) is None:
-        raise TutorialError(_("The tutorial has no chapter with the id %(chapter)s.", chapter=chapter_id))
+        raise TutorialError(_("The video guide has no such chapter; choose one from the list."))
     condition = (
         StageTutorial.category_id.is_(None)
         if category_id is None
