@@ -7,6 +7,7 @@ access. The filming itself is tested in tests/browser/test_recorder_journey.py."
 from __future__ import annotations
 
 import errno
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -21,7 +22,7 @@ from portal.catalogue.seed import build_definition, load_reference
 from portal.catalogue.services import publish_new_version
 from portal.extensions import db
 from portal.recorder import queue, samples
-from portal.recorder.encode import Outputs, caption_cues, timed_chapters
+from portal.recorder.encode import Outputs, caption_cues, encode, probe_duration, timed_chapters
 from portal.recorder.script import (
     MAX_QUOTED_CHARS,
     Chapter,
@@ -498,3 +499,67 @@ def test_a_scratch_portal_leaves_the_live_rate_limits_alone(app, client):
         for _ in range(6)
     ]
     assert answers[-1] == 429
+
+
+# -- holds: the recorder does not sit through each narration -----------------------------------------
+def test_a_steps_narration_is_held_on_its_frame_by_the_encoder(tmp_path):
+    """The browser is filmed without waiting for each narration to end; the encoder repeats the
+    frame at the end of the step's action for the rest of it, so the guide is as long as its
+    narration and everything after the hold comes later by as much."""
+    if shutil.which("ffmpeg") is None:
+        pytest.skip("ffmpeg is not installed")
+    raw = tmp_path / "raw.webm"
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=s=240x320:d=4:r=10",
+            "-c:v",
+            "libvpx",
+            str(raw),
+        ],
+        check=True,
+    )
+    chapters = [
+        Chapter(
+            "login",
+            {"id": "Masuk", "en": "Log in"},
+            [Step("login", "#a", "A", {"id": "a", "en": "a"}, start=0.2, end=4.8, hold_at=1.0, hold=3.0)],
+        ),
+        Chapter(
+            "register",
+            {"id": "Daftar", "en": "Register"},
+            [Step("register", "#b", "B", {"id": "b", "en": "b"}, start=5.0, end=8.8, hold_at=3.5, hold=2.0)],
+        ),
+    ]
+    work = tmp_path / "out"
+    work.mkdir()
+    outputs = encode(raw, [], chapters, work, portrait=True)
+    assert outputs.duration == pytest.approx(9.0, abs=0.1)
+    assert probe_duration(outputs.video) == pytest.approx(9.0, abs=0.2)
+    assert [c["start"] for c in outputs.chapters] == [0.0, 5.0]
+    found = subprocess.run(
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-i",
+            str(outputs.video),
+            "-vf",
+            "freezedetect=n=0.001:d=1",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stderr
+    starts = [float(v) for v in re.findall(r"freeze_start: ([\d.]+)", found)]
+    ends = [float(v) for v in re.findall(r"freeze_end: ([\d.]+)", found)]
+    assert starts == pytest.approx([1.0, 6.5], abs=0.25)  # the held frames, where the steps held them
+    assert ends == pytest.approx([4.0, 8.5], abs=0.25)

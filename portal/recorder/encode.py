@@ -238,6 +238,27 @@ def render(
     return main, small, audio
 
 
+def hold_filter(chapters: list[Chapter], fps: int) -> str:
+    """The filmed picture at ``fps`` with each step's hold (script.Step.hold) added: the frame
+    at ``hold_at`` repeated (the loop filter keeps one frame, whatever the length), then the
+    frames re-timed. Holds are rounded to whole frames as a running total, so they never drift."""
+    holds = sorted((s.hold_at, s.hold) for c in chapters for s in c.steps if s.hold > 0)
+    if not holds:
+        return "[0:v]null"
+    parts = [f"[0:v]fps={fps}"]
+    added = 0
+    total = 0.0
+    for at, seconds in holds:
+        total += seconds
+        count = round(total * fps) - added
+        if count <= 0:
+            continue
+        parts.append(f"loop=loop={count}:size=1:start={int(at * fps) + added}")
+        added += count
+    parts.append(f"setpts=N/({fps}*TB)")
+    return ",".join(parts)
+
+
 def encode(
     video: Path,
     clips: list[tuple[float, Path]],
@@ -249,10 +270,19 @@ def encode(
 ) -> Outputs:
     """Encode everything into ``workdir``; raises EncodeError (files there are scratch)."""
     q = quality or Quality()
-    duration = probe_duration(video)
+    held = sum(s.hold for c in chapters for s in c.steps)
+    duration = probe_duration(video) + held
     narration = workdir / "narration.wav"
     narration_track(clips, duration, narration)
-    main, small, audio = render(video, narration, workdir, portrait=portrait, quality=q, duration=duration)
+    main, small, audio = render(
+        video,
+        narration,
+        workdir,
+        portrait=portrait,
+        quality=q,
+        duration=duration,
+        video_filter=hold_filter(chapters, q.fps),
+    )
     timed = timed_chapters(chapters, duration)
     posters: dict[str, Path] = {}
     first_steps = {c.stage: c.steps[0] for c in chapters if c.steps}

@@ -35,6 +35,10 @@ CHROMIUM_FLAGS = [
 VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 800}}
 TYPING_DELAY_MS = 40  # a steady typist, 25 characters a second
 GAP_SECONDS = 0.25  # a breath between two steps
+#: The recorder does not sit through each narration: once a step's action is done it lets the
+#: screen settle this long, notes how much longer the narration lasts, and the encoder holds
+#: that frame for as long (recorder/encode.py). A guide takes its length to film no more.
+SETTLE_SECONDS = 0.4
 #: Caps so a very long form gives a guide of bounded length: the pages and fields beyond them
 #: are filled quickly, without narration, and one sentence says so.
 MAX_NARRATED_PAGES = 4
@@ -145,10 +149,18 @@ class Filming:
     clips: list[tuple[float, Path]] = field(default_factory=list)
     seen_labels: dict[str, set[str]] = field(default_factory=dict)
     _clip_counter: int = 0
+    #: Hold the screen in the encoder instead of waiting (see SETTLE_SECONDS); off: real time.
+    hold_narration: bool = True
+    held: float = 0.0
 
     # -- clock and chapters ---------------------------------------------------------------------
-    def now(self) -> float:
+    def filmed(self) -> float:
+        """Seconds of the browser's recording so far."""
         return time.monotonic() - self.t0
+
+    def now(self) -> float:
+        """Seconds of the guide so far: what was filmed and the holds the encoder adds."""
+        return self.filmed() + self.held
 
     def begin(self, stage: str) -> Chapter:
         chapter = chapter_for(stage)
@@ -206,7 +218,12 @@ class Filming:
             during()
         if not self.fast:
             remaining = step.start + seconds + GAP_SECONDS - self.now()
-            if remaining > 0:
+            if self.hold_narration and remaining > SETTLE_SECONDS + 0.1:
+                time.sleep(SETTLE_SECONDS)
+                step.hold_at = round(self.filmed(), 3)
+                step.hold = round(remaining - SETTLE_SECONDS, 3)
+                self.held += step.hold
+            elif remaining > 0:
                 time.sleep(remaining)
         step.end = self.now()
         self.chapter.steps.append(step)

@@ -100,6 +100,10 @@ class Step:
     page: str = ""  # the path the step was filmed on (for the check and a walkthrough)
     start: float = 0.0
     end: float = 0.0
+    # The narration outlasted the step's action: the encoder shows the screen as it was at
+    # ``hold_at`` (seconds of the browser's own recording) for ``hold`` more seconds.
+    hold_at: float = 0.0
+    hold: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
