@@ -45,6 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import psycopg  # noqa: E402
 from sqlalchemy import and_, event, or_, select, tuple_  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import joinedload  # noqa: E402
 
 PASSWORD = "bench officer password 2026"  # noqa: S105 - a scratch database's officer
@@ -382,6 +383,17 @@ def report(results: list, plans: list, runs: int) -> None:
         say(f"\n-- {label}: {name}: {judge(plan)}\n{plan}")
 
 
+def scratch_database(server: str, database: str | None, kind: str) -> tuple[str, str]:
+    """(server URL without a database, scratch database name) for a benchmark's PostgreSQL run.
+    ``--server`` may name a database (``postgresql+psycopg://postgres@host:5432/sp_me``): the
+    scratch database is then named after it (``sp_me_<kind>_<hex>``), so a person's prefix
+    carries over; else ``<kind>_<hex>``. ``--database`` names it outright."""
+    url = make_url(server)
+    stem = url.database
+    base = url._replace(database=None).render_as_string(hide_password=False).rstrip("/")
+    return base, database or f"{stem + '_' if stem else ''}{kind}_{uuid.uuid4().hex[:8]}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pg-applications", type=int, default=1_000_000)
@@ -402,10 +414,10 @@ def main() -> None:
         "--database",
         default=None,
         help="scratch PostgreSQL database (made and dropped; default: a random "
-        "bench_queue_<hex> name, so two runs never share one)",
+        "bench_queue_<hex> name, after --server's database when it names one)",
     )
     args = parser.parse_args()
-    name = args.database or f"bench_queue_{uuid.uuid4().hex[:8]}"
+    args.server, name = scratch_database(args.server, args.database, "bench_queue")
 
     started = time.perf_counter()
     results: list = []

@@ -1,85 +1,73 @@
-"""Upload benchmark: peak memory growth of the server process and throughput for a 50 MB PDF
-upload, next to a plain shutil.copyfileobj of the same bytes in the same run.
+"""Upload benchmark: a big PDF sent to the real upload view (the documents page's form:
+POST /applications/<id>/documents/<slot>, logged in, with its CSRF token) under gunicorn with
+deploy/gunicorn.conf.py, next to a plain shutil.copyfileobj of the same bytes in the same run.
 
-    .venv/bin/python bench/bench_upload.py [--size-mb 50] [--runs 3]
+    .venv/bin/python bench/bench_upload.py [--size-mb 45] [--runs 3] [--port 0] [--workers 1]
 
-The app (temporary SQLite database and UPLOAD_ROOT) runs under Werkzeug's threaded server in a
-subprocess on 127.0.0.1 with benchmark-only routes: /bench/save (storage.save only),
-/bench/check (check_upload for a PDF slot: stream to storage, sniff, parse with pypdf) and a
-control, /bench/whole, that reads the upload whole into memory, to show that the measurement
-would catch it. Memory: /proc/<pid>/status VmHWM after resetting it through clear_refs, so the
-figure is the peak during the upload itself; where that is unavailable and psutil is installed,
-RSS sampled every 5 ms during the upload. Prints figures; not a test.
+Makes a scratch instance folder (SQLite database, local storage) in a temporary folder,
+`flask db upgrade`, one applicant and a permit type whose one document slot takes PDFs up to
+50 MB (the most a slot may take), then starts gunicorn (--workers, default 1, so the worker that
+takes the upload is the one measured) on 127.0.0.1:--port (0: a free one). Per run: wall time
+of the whole POST (the view streams the file to storage, sniffs it, checks it with pypdf, makes
+its preview, writes the row and answers with the redirect), MB/s, and the gunicorn worker's
+peak RSS growth during the upload (/proc/<pid>/status VmHWM after resetting it through
+clear_refs; where that is unavailable and psutil is installed, RSS sampled every 5 ms). After
+the runs the stored document is checked: same size and sha256 as the file sent. Prints the load
+average. Not a test; exit status 1 if an upload was refused or the stored file differs.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
+import hashlib
 import json
 import os
+import re
+import secrets
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+for path in (ROOT, ROOT / "bench"):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
 
-SERVER = textwrap.dedent("""
-    import os, sys
-    sys.path.insert(0, {root!r})
-    from flask import jsonify, request
-    from werkzeug.serving import make_server
-    from portal import create_app
-    from portal.extensions import csrf, db
-    from portal.security import public
-    from portal.storage import FileKind, UploadRejected, check_upload, get_storage
+from cluster import BENCH_PASSWORD, free_port, wait_for  # noqa: E402
 
-    tmp = {tmp!r}
-    app = create_app("default", SQLALCHEMY_DATABASE_URI="sqlite:///" + os.path.join(tmp, "bench.db"),
-                     UPLOAD_ROOT=os.path.join(tmp, "uploads"), INSTANCE_DIR=tmp,
-                     MAIL_DIR=os.path.join(tmp, "mail"), SECRET_KEY="bench-only")
-    with app.app_context():
-        db.create_all()
-
-    @app.post("/bench/save")
-    @csrf.exempt
-    @public
-    def bench_save():
-        stored = get_storage().save(request.files["file"].stream, max_bytes=55 * 1024 * 1024,
-                                    key_prefix="documents/")
-        return jsonify(size=stored.size, sha256=stored.sha256)
-
-    @app.post("/bench/check")
-    @csrf.exempt
-    @public
-    def bench_check():
-        try:
-            checked = check_upload(request.files["file"], {{FileKind.PDF}}, 55 * 1024 * 1024)
-        except UploadRejected as exc:
-            return jsonify(code=exc.code), 422
-        return jsonify(size=checked.stored.size, sha256=checked.stored.sha256)
-
-    @app.post("/bench/whole")
-    @csrf.exempt
-    @public
-    def bench_whole():
-        # Control, NOT how to do it: reads the upload whole into memory, to show that the
-        # memory figure would catch it.
-        data = request.files["file"].read()
-        return jsonify(size=len(data))
-
-    import logging
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    print(server.server_port, flush=True)
-    server.serve_forever()
-""")
+CATEGORY = "bench-unggah-besar"
+SEED = r"""
+import json, sys
+from portal import create_app
+from portal.auth.models import Role, User, UserRole
+from portal.auth.passwords import hash_password
+from portal.catalogue.models import PermitCategory, Sector
+from portal.catalogue.services import publish_new_version
+from portal.db import utcnow
+from portal.extensions import db
+spec = json.loads(sys.argv[1])
+app = create_app()
+with app.app_context():
+    category = PermitCategory(slug=spec["slug"], code="UJB", name_id="Izin Uji Unggah",
+                              name_en="Upload test permit", summary_id="Uji unggah berkas besar",
+                              summary_en="Big upload test", sector=Sector.TRADE, time_limit_days=5)
+    publish_new_version(category, [{"key": "nama", "type": "text", "label_id": "Nama",
+                                    "label_en": "Name", "required": False, "page": "data",
+                                    "page_title_id": "Data", "page_title_en": "Data", "order": 1}],
+                        [{"key": "berkas", "label_id": "Berkas besar", "label_en": "Big file",
+                          "allowed_types": ["pdf"], "max_mb": 50, "required": True}])
+    now = utcnow()
+    user = User(email="warga0@bench.test", full_name="Warga Uji", locale="en",
+                password_hash=hash_password(spec["password"]), email_verified_at=now,
+                password_changed_at=now, nik="6472014507000001", phone="+6285000000001")
+    user.roles = [UserRole(role=Role.APPLICANT)]
+    db.session.add(user)
+    db.session.commit()
+"""
 
 
 def rss_kib(pid: int) -> tuple[int, int]:
@@ -129,7 +117,7 @@ class PeakSampler:
         self.thread.join()
 
 
-def measure(pid: int, upload) -> tuple[float | None, tuple]:
+def measure(pid: int, upload) -> tuple[float | None, object]:
     """Run ``upload()``; return (peak RSS growth of ``pid`` in MB or None, upload's result)."""
     if os.path.exists(f"/proc/{pid}/status") and reset_peak(pid):
         before, _ = rss_kib(pid)
@@ -146,50 +134,50 @@ def measure(pid: int, upload) -> tuple[float | None, tuple]:
     return (sampler.peak - sampler.before) / 1024, result
 
 
-def post_file(port: int, path: str, file_path: Path, chunk: int = 256 * 1024) -> tuple[int, bytes, float]:
-    boundary = uuid.uuid4().hex
-    head = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.pdf"\r\n'
-        "Content-Type: application/pdf\r\n\r\n"
-    ).encode()
-    tail = f"\r\n--{boundary}--\r\n".encode()
-    size = file_path.stat().st_size
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-    start = time.perf_counter()
-    conn.putrequest("POST", path)
-    conn.putheader("Content-Type", f"multipart/form-data; boundary={boundary}")
-    conn.putheader("Content-Length", str(len(head) + size + len(tail)))
-    conn.endheaders()
-    conn.send(head)
-    with open(file_path, "rb") as fh:
-        while data := fh.read(chunk):
-            conn.send(data)
-    conn.send(tail)
-    response = conn.getresponse()
-    body = response.read()
-    elapsed = time.perf_counter() - start
-    conn.close()
-    return response.status, body, elapsed
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size-mb", type=int, default=50)
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size-mb", type=int, default=45)
     parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
+    parser.add_argument("--port", type=int, default=0, help="gunicorn port (0: a free one)")
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    args = parser.parse_args(argv)
+
+    import requests
 
     from tests.fixtures_files import make_big_pdf
 
-    with tempfile.TemporaryDirectory(prefix="bench-upload-") as tmp_name:
-        tmp = Path(tmp_name)
+    tmp = Path(tempfile.mkdtemp(prefix="satupintu-bench-upload-"))
+    (tmp / "instance").mkdir()
+    port = args.port or free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "RATELIMIT_STORAGE_URI", "PORTAL_CONFIG", "STORAGE_BACKEND")
+    }
+    env.update(
+        PORTAL_CONFIG="default",
+        PORTAL_INSTANCE_DIR=str(tmp / "instance"),
+        DATABASE_URL=f"sqlite:///{tmp / 'instance' / 'portal.db'}",
+        UPLOAD_ROOT=str(tmp / "uploads"),
+        SECRET_KEY=secrets.token_urlsafe(32),
+        BASE_URL=base,
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_WORKERS=str(args.workers),
+        PYTHONPATH=str(ROOT),
+    )
+    py = sys.executable
+    server = None
+    log = open(tmp / "gunicorn.log", "w")  # noqa: SIM115 - closed in finally
+    try:
         pdf = tmp / "big.pdf"
         with open(pdf, "wb") as out:
             for piece in make_big_pdf(args.size_mb * 1024 * 1024):
                 out.write(piece)
+        data_sha = hashlib.sha256(pdf.read_bytes()).hexdigest()
         size = pdf.stat().st_size
         mb = size / 1024 / 1024
-
-        # Plain copy of the same bytes, in this process.
         copies = []
         for _ in range(args.runs):
             start = time.perf_counter()
@@ -200,53 +188,137 @@ def main() -> None:
             copies.append(time.perf_counter() - start)
             (tmp / "copy.pdf").unlink()
 
-        env = dict(os.environ, PORTAL_INSTANCE_DIR=str(tmp), PYTHONDONTWRITEBYTECODE="1")
-        server = subprocess.Popen(
-            [sys.executable, "-c", SERVER.format(root=str(ROOT), tmp=str(tmp))],
-            stdout=subprocess.PIPE,
+        subprocess.run(
+            [py, "-m", "flask", "--app", "portal", "db", "upgrade"],
+            cwd=ROOT,
             env=env,
-            cwd=tmp,
+            check=True,
+            capture_output=True,
         )
-        try:
-            port = int(server.stdout.readline())
-            small = tmp / "small.pdf"
-            small.write_bytes(b"".join(make_big_pdf(200 * 1024)))
-            routes = ("/bench/save", "/bench/check", "/bench/whole")
-            for route in routes:  # warm up: imports, first request
-                status, body, _ = post_file(port, route, small)
-                assert status == 200, body
+        subprocess.run(
+            [py, "-c", SEED, json.dumps({"slug": CATEGORY, "password": BENCH_PASSWORD})],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        server = subprocess.Popen(
+            [py, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        wait_for(lambda: requests.get(base + "/healthz", timeout=2).ok, 90, "gunicorn")
+        workers = [
+            int(p)
+            for p in subprocess.run(
+                ["pgrep", "-P", str(server.pid)],  # noqa: S607
+                capture_output=True,
+                text=True,
+            ).stdout.split()
+        ]
 
-            print(
-                f"Upload of a {mb:.1f} MB PDF to a Werkzeug server on 127.0.0.1 "
-                f"(Python {sys.version.split()[0]}, {args.runs} runs, best time, max memory)"
-            )
-            best_copy = min(copies)
-            print(
-                f"  shutil.copyfileobj (same bytes, + fsync): {mb / best_copy:8.1f} MB/s "
-                f"({best_copy * 1000:.0f} ms)"
-            )
-            for route in routes:
-                times, growths = [], []
-                for _ in range(args.runs):
-                    growth, (status, body, elapsed) = measure(
-                        server.pid, lambda route=route: post_file(port, route, pdf)
-                    )
-                    assert status == 200, body
-                    assert json.loads(body)["size"] == size
-                    times.append(elapsed)
-                    growths.append(growth)
-                best = min(times)
-                growth = None if None in growths else max(growths)
-                growth_text = f"{growth:6.1f} MB" if growth is not None else "   n/a (no /proc, no psutil)"
-                label = "(control: read whole)" if route == "/bench/whole" else "upload + store"
-                print(
-                    f"  POST {route:<13} {label:<26} {mb / best:8.1f} MB/s "
-                    f"({best * 1000:.0f} ms); server peak RSS growth {growth_text}"
+        browser = requests.Session()
+        browser.trust_env = False
+
+        def token(path: str) -> str:
+            page = browser.get(base + path, timeout=30).text
+            found = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page)
+            if not found:
+                raise RuntimeError(f"no form token on {path}")
+            return found.group(1)
+
+        answer = browser.post(
+            base + "/login",
+            data={"csrf_token": token("/login"), "email": "warga0@bench.test", "password": BENCH_PASSWORD},
+            timeout=60,
+        )
+        answer.raise_for_status()
+        started = browser.post(
+            base + f"/permits/{CATEGORY}/apply",
+            data={"csrf_token": token(f"/permits/{CATEGORY}")},
+            timeout=60,
+        )
+        found = re.search(r"/applications/(\d+)/", started.url)
+        if not found:
+            print("could not start an application:", started.url)
+            return 1
+        app_id = int(found.group(1))
+        documents = f"/applications/{app_id}/documents"
+        upload_url = f"{documents}/berkas"
+
+        def upload(path: Path) -> tuple[int, float, str]:
+            form_token = token(documents)
+            start = time.perf_counter()
+            with open(path, "rb") as fh:
+                response = browser.post(
+                    base + upload_url,
+                    data={"csrf_token": form_token},
+                    files={"file": ("besar.pdf", fh, "application/pdf")},
+                    headers={"Referer": base + documents},
+                    allow_redirects=False,
+                    timeout=600,
                 )
-        finally:
+            return response.status_code, time.perf_counter() - start, response.headers.get("Location", "")
+
+        small = tmp / "small.pdf"
+        small.write_bytes(b"".join(make_big_pdf(200 * 1024)))
+        status, _took, _where = upload(small)  # warm-up: imports, first request
+        if status != 302:
+            print(f"the warm-up upload was answered {status}")
+            return 1
+
+        load = os.getloadavg()[0]
+        print(
+            f"Upload of a {mb:.1f} MB PDF to the real upload view (POST {upload_url}) under gunicorn "
+            f"({args.workers} worker(s), deploy/gunicorn.conf.py, SQLite, local storage) on 127.0.0.1; "
+            f"Python {sys.version.split()[0]}, {args.runs} runs, best time, most memory; "
+            f"load average {load:.1f}"
+        )
+        best_copy = min(copies)
+        print(
+            f"  shutil.copyfileobj (same bytes, + fsync): {mb / best_copy:8.1f} MB/s "
+            f"({best_copy * 1000:.0f} ms)"
+        )
+        times, growths, bad = [], [], 0
+        for _ in range(args.runs):
+            pid = workers[0] if len(workers) == 1 else server.pid
+            growth, (status, took, where) = measure(pid, lambda: upload(pdf))
+            if status != 302 or "documents" not in where:
+                print(f"  upload answered {status} -> {where}")
+                bad += 1
+            times.append(took)
+            growths.append(growth)
+        best = min(times)
+        growth = None if None in growths else max(growths)
+        growth_text = f"{growth:6.1f} MB" if growth is not None else "   n/a (no /proc, no psutil)"
+        print(
+            f"  POST {upload_url} (whole view):        {mb / best:8.1f} MB/s ({best * 1000:.0f} ms; "
+            f"median {sorted(times)[len(times) // 2] * 1000:.0f} ms); worker peak RSS growth {growth_text}"
+        )
+        with sqlite3.connect(tmp / "instance" / "portal.db") as conn:
+            row = conn.execute(
+                "SELECT size, sha256 FROM documents WHERE application_id = ? AND requirement_key = 'berkas'",
+                (app_id,),
+            ).fetchone()
+        stored_ok = row is not None and row[0] == size and row[1] == data_sha
+        print(f"  stored document: {'same size and sha256 as sent' if stored_ok else f'DIFFERS: {row}'}")
+        print(f"load average after {os.getloadavg()[0]:.1f}")
+        return 0 if stored_ok and not bad else 1
+    finally:
+        if server is not None:
             server.terminate()
-            server.wait(timeout=10)
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        log.close()
+        if args.keep:
+            print(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

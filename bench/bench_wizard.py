@@ -129,6 +129,17 @@ def run(url: str, runs: int, tmp: Path) -> tuple[float, float, float]:
     return statistics.median(times), times[int(len(times) * 0.95) - 1], len(times)
 
 
+def scratch_database(server: str, database: str | None, kind: str) -> tuple[str, str]:
+    """(server URL without a database, scratch database name) for a benchmark's PostgreSQL run.
+    ``--server`` may name a database (``postgresql+psycopg://postgres@host:5432/sp_me``): the
+    scratch database is then named after it (``sp_me_<kind>_<hex>``), so a person's prefix
+    carries over; else ``<kind>_<hex>``. ``--database`` names it outright."""
+    url = make_url(server)
+    stem = url.database
+    base = url._replace(database=None).render_as_string(hide_password=False).rstrip("/")
+    return base, database or f"{stem + '_' if stem else ''}{kind}_{uuid.uuid4().hex[:8]}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=200)
@@ -137,10 +148,11 @@ def main() -> int:
     parser.add_argument(
         "--database",
         default=None,
-        help="scratch PostgreSQL database (made and dropped; default: a random bench_wizard_<hex> name)",
+        help="scratch PostgreSQL database (made and dropped; default: a random bench_wizard_<hex> "
+        "name, after --server's database when it names one)",
     )
     args = parser.parse_args()
-    name = args.database or f"bench_wizard_{uuid.uuid4().hex[:8]}"
+    args.server, name = scratch_database(args.server, args.database, "bench_wizard")
     rows = []
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)

@@ -3,11 +3,11 @@ and proof that nothing was lost.
 
     .venv/bin/python bench/faults.py [--only postgres,redis,worker,upload,disk]
 
-1. postgres: PostgreSQL restarted (pg_ctlcluster --skip-systemctl-redirect <ver> main restart)
-   while virtual users browse and submit: errors only during the outage, then recovery without
-   restarting the app hosts (pool_pre_ping), every submission present.
-2. redis: Redis stopped (redis-cli shutdown nosave) and started again: pages keep working,
-   the login limit falls back to memory, emails written meanwhile stay pending and go out once
+1. postgres: PostgreSQL restarted (pg_ctl restart -m fast) while virtual users browse and
+   submit: errors only during the outage, then recovery without restarting the app hosts
+   (pool_pre_ping), every submission present.
+2. redis: Redis stopped (redis-cli shutdown nosave) and started again on its port: pages keep
+   working, the login limit falls back to memory, emails written meanwhile stay pending and go out once
    after `flask jobs requeue-stuck`; SMTP messages = outbox rows, none doubled.
 3. worker: the RQ work horse SIGKILLed while it waits for a slow SMTP server: the job is
    retried, the email goes out exactly once (after requeue-stuck puts the claim back).
@@ -17,8 +17,12 @@ and proof that nothing was lost.
 5. disk: an app host with local storage on a 2 MB tmpfs that is full: the user gets a clear
    error, no document row, no partial file.
 
-PostgreSQL and Redis are always started again (try/finally), as they were found. Needs root
-for pg_ctlcluster and mount. Exit status 1 on a broken promise.
+The script starts its own PostgreSQL (initdb in a temporary folder, its own free port on
+127.0.0.1, the newest server under /usr/lib/postgresql/*/bin, run as the postgres user when the
+script runs as root) and its own redis-server (its own free port, no persistence): the machine's
+shared servers are never restarted or stopped. Both are stopped and their folders removed at
+the end. --pg-port and --redis-port choose the ports. The disk fault needs root (mount);
+without it the fault runs on a folder of the current disk. Exit status 1 on a broken promise.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import argparse
 import glob
 import os
 import re
+import shutil
 import signal
 import socket
 import ssl
@@ -63,83 +68,155 @@ def result(fault: str, user_sees: str, proof: str, ok: bool) -> None:
     print(f"\n[{fault}] {'OK' if ok else 'BROKEN'}\n  user sees: {user_sees}\n  proof: {proof}", flush=True)
 
 
-def pg_version() -> str:
-    out = subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True).stdout  # noqa: S607
-    return out.split()[0]
-
-
-def pg_restart() -> None:
-    subprocess.run(
-        [
-            "pg_ctlcluster",
-            "--skip-systemctl-redirect",
-            pg_version(),
-            "main",  # noqa: S607
-            "restart",
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
+def _pg_bin() -> Path:
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parent.parent.name)
     )
+    if not found:
+        raise RuntimeError("no PostgreSQL server binaries under /usr/lib/postgresql/*/bin")
+    return Path(found[-1]).parent
 
 
-def pg_ensure_running() -> None:
-    out = subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True).stdout  # noqa: S607
-    if "online" not in out:
-        subprocess.run(
-            [
-                "pg_ctlcluster",
-                "--skip-systemctl-redirect",
-                pg_version(),
-                "main",  # noqa: S607
-                "start",
-            ],
-            check=False,
-            capture_output=True,
-            timeout=120,
+class OwnPostgres:
+    """A PostgreSQL server of this script's own: a fresh cluster in a temporary folder on its
+    own port, restarted and stopped with pg_ctl. Runs as the postgres user when we are root
+    (PostgreSQL refuses to run as root)."""
+
+    def __init__(self, port: int | None = None):
+        self.bin = _pg_bin()
+        self.port = port or free_port()
+        self.root = Path(tempfile.mkdtemp(prefix="satupintu-faults-pg-"))
+        self.data = self.root / "data"
+        self.log = self.root / "server.log"
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}"
+
+    def _run(self, *cmd: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess:
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        return subprocess.run(  # noqa: S603
+            [*prefix, *cmd], capture_output=True, text=True, check=check, timeout=timeout, cwd=self.root
         )
 
+    def _ctl(self, action: str, *extra: str, check: bool = True) -> subprocess.CompletedProcess:
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c fsync=off"
+        return self._run(
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.log),
+            "-o",
+            options,
+            "-w",
+            *extra,
+            action,
+            check=check,
+        )
 
-def redis_ping() -> bool:
-    return (
-        subprocess.run(
-            ["redis-cli", "-h", "127.0.0.1", "ping"],
-            capture_output=True,  # noqa: S607
+    def start(self) -> None:
+        if os.geteuid() == 0:
+            import pwd
+
+            user = pwd.getpwnam("postgres")
+            os.chown(self.root, user.pw_uid, user.pw_gid)
+        self._run(
+            str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8"
+        )
+        self._ctl("start")
+
+    def restart(self) -> None:
+        self._ctl("restart", "-m", "fast")
+
+    def running(self) -> bool:
+        return (
+            self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "status", check=False).returncode == 0
+        )
+
+    def ensure_running(self) -> None:
+        if self.data.exists() and not self.running():
+            self._ctl("start", check=False)
+
+    def stop(self) -> None:
+        if self.data.exists():
+            self._run(
+                str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop", check=False
+            )
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+class OwnRedis:
+    """A redis-server of this script's own on its own port, without persistence."""
+
+    def __init__(self, port: int | None = None):
+        self.port = port or free_port()
+        self.root = Path(tempfile.mkdtemp(prefix="satupintu-faults-redis-"))
+        self.proc: subprocess.Popen | None = None
+
+    def ping(self) -> bool:
+        out = subprocess.run(
+            ["redis-cli", "-h", "127.0.0.1", "-p", str(self.port), "ping"],  # noqa: S607
+            capture_output=True,
             text=True,
         ).stdout.strip()
-        == "PONG"
-    )
+        return out == "PONG"
 
-
-def redis_start() -> None:
-    if not redis_ping():
-        subprocess.run(
-            [
+    def start(self) -> None:
+        if self.ping():
+            return
+        self.proc = subprocess.Popen(  # noqa: S603
+            [  # noqa: S607
                 "redis-server",
-                "--daemonize",
-                "yes",
                 "--bind",
                 "127.0.0.1",
-                "--port",  # noqa: S607
-                "6379",
+                "--port",
+                str(self.port),
                 "--save",
                 "",
                 "--appendonly",
                 "no",
+                "--dir",
+                str(self.root),
             ],
-            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        wait_for(self.ping, 20, "redis")
+
+    def stop(self) -> None:
+        subprocess.run(
+            ["redis-cli", "-h", "127.0.0.1", "-p", str(self.port), "shutdown", "nosave"],  # noqa: S607
+            capture_output=True,
             timeout=30,
         )
-        wait_for(redis_ping, 20, "redis")
+        wait_for(lambda: not self.ping(), 20, "redis to stop")
+        if self.proc is not None:
+            self.proc.wait(timeout=10)
+            self.proc = None
+
+    def close(self) -> None:
+        if self.ping():
+            self.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+PG: OwnPostgres
+REDIS: OwnRedis
+
+
+def pg_restart() -> None:
+    PG.restart()
+
+
+def pg_ensure_running() -> None:
+    PG.ensure_running()
+
+
+def redis_start() -> None:
+    REDIS.start()
 
 
 def redis_stop() -> None:
-    subprocess.run(
-        ["redis-cli", "-h", "127.0.0.1", "shutdown", "nosave"],  # noqa: S607
-        capture_output=True,
-        timeout=30,
-    )
-    wait_for(lambda: not redis_ping(), 20, "redis to stop")
+    REDIS.stop()
 
 
 class Traffic:
@@ -387,7 +464,8 @@ def _half_upload(
     size: int = 1_500_000,
     forwarded: dict | None = None,
 ) -> None:
-    token = b.form(f"/applications/{app_id}/documents/ktp")["csrf_token"]
+    # the documents page is one form; its token goes with a slot's own upload address
+    token = b.form(f"/applications/{app_id}/documents")["csrf_token"]
     boundary = uuid.uuid4().hex
     pdf = make_pdf("cut") + b"%" + os.urandom(size)
     body = (
@@ -454,6 +532,7 @@ def fault_upload(c: Cluster) -> None:
         f"/applications/{app1}/documents/ktp",
         "x",
         files={"file": ("ktp.pdf", make_pdf("after"), "application/pdf")},
+        form_contains=f"/applications/{app1}/documents",
     )
     works = "uploaded" in b1.last_text or "diunggah" in b1.last_text
     findings = (
@@ -507,6 +586,7 @@ def fault_disk(c: Cluster) -> None:
                 f"/applications/{app_id}/documents/ktp",
                 "x",
                 files={"file": ("ktp.pdf", pdf, "application/pdf")},
+                form_contains=f"/applications/{app_id}/documents",
                 expect=(200, 500, 503, 507),
             ).status_code
         except HttpError as exc:
@@ -559,14 +639,30 @@ FAULTS = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    global PG, REDIS
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", default=",".join(FAULTS))
-    parser.add_argument("--redis-db", type=int, default=12)
+    parser.add_argument("--redis-db", type=int, default=0, help="database number on the script's own Redis")
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--pg-port", type=int, default=None, help="port of the script's own PostgreSQL")
+    parser.add_argument("--redis-port", type=int, default=None, help="port of the script's own Redis")
+    parser.add_argument("--https-port", type=int, default=None)
     args = parser.parse_args(argv)
     chosen = [name.strip() for name in args.only.split(",") if name.strip()]
+    PG, REDIS = OwnPostgres(args.pg_port), OwnRedis(args.redis_port)
     try:
-        with Cluster(redis_db=args.redis_db, workers=args.workers, applicants=40, quiet=False) as c:
+        PG.start()
+        REDIS.start()
+        print(f"own PostgreSQL {PG.url} ({PG.bin}), own Redis 127.0.0.1:{REDIS.port}", flush=True)
+        with Cluster(
+            redis_db=args.redis_db,
+            workers=args.workers,
+            applicants=40,
+            quiet=False,
+            pg_server=PG.url,
+            redis_host=f"127.0.0.1:{REDIS.port}",
+            https_port=args.https_port,
+        ) as c:
             for name in chosen:
                 print(f"\n=== fault: {name}", flush=True)
                 try:
@@ -576,9 +672,12 @@ def main(argv: list[str] | None = None) -> int:
 
                     traceback.print_exc()
                     result(name, "-", f"the script failed: {type(exc).__name__}: {exc}", False)
+                finally:
+                    pg_ensure_running()
+                    redis_start()
     finally:
-        pg_ensure_running()
-        redis_start()
+        REDIS.close()
+        PG.stop()
     print()
     print_table(RESULTS, ["fault", "what the user sees", "proof", "promise"])
     return 0 if RESULTS and all(r[3] == "kept" for r in RESULTS) else 1
