@@ -52,6 +52,10 @@ def _seed_users() -> Iterator[str]:
             locale="id",
         )
         user.roles = [UserRole(role=r) for r in roles]
+        if Role.APPROVER in roles:  # printed under the name on the permit letters
+            user.position = "Kepala Dinas Penanaman Modal dan PTSP"
+            user.rank = "Pembina Utama Muda (IV/c)"
+            user.nip = "197001011995032001"
         db.session.add(user)
         yield f"demo user {email} ({', '.join(roles)})"
     db.session.commit()

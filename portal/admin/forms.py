@@ -16,6 +16,7 @@ from wtforms import (
     DecimalField,
     EmailField,
     IntegerField,
+    RadioField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -472,3 +473,50 @@ class RegisterSettingForm(FlaskForm):
     published = BooleanField(_l("List its issued permits in the public register"))
     # The choices are the category's text fields; permits.register checks the one sent.
     business_name_field = SelectField(_l("Answer that names the business"), validate_choice=False)
+
+
+class LetterheadForm(FlaskForm):
+    """The coat of arms or office logo on every permit letter."""
+
+    logo = FileField(
+        _l("Coat of arms or office logo (PNG or JPEG)"),
+        description=_l(
+            "At most 2 MB and 2000 x 2000 pixels; a square picture with a plain background prints best."
+        ),
+    )
+
+
+class CategoryLetterForm(FlaskForm):
+    """One permit type's letter: its layout and the answers printed on it."""
+
+    layout = RadioField(
+        _l("Layout"),
+        choices=[
+            SelectChoice("letter", _l("Letter (surat keterangan)")),
+            SelectChoice("certificate", _l("Certificate (framed, the holder's name large)")),
+        ],
+        validators=[DataRequired(message=_l("Choose the letter or the certificate layout."))],
+    )
+    fields = MultiCheckboxField(_l("Answers printed on the permit"), choices=[], validate_choice=False)
+
+
+class StaffProfileForm(FlaskForm):
+    """What a permit letter prints under the approver's name."""
+
+    position = Stripped(
+        _l("Position (jabatan)"),
+        validators=[Optional(), Length(max=120)],
+        description=_l("Printed above the signature, e.g. Kepala Dinas Penanaman Modal dan PTSP."),
+    )
+    rank = Stripped(_l("Rank (pangkat/golongan)"), validators=[Optional(), Length(max=80)])
+    nip = Stripped(
+        _l("NIP"),
+        validators=[Optional(), Length(max=21)],
+        description=_l("The 18-digit civil servant number; spaces are allowed."),
+    )
+
+    def validate_nip(self, field):
+        digits = re.sub(r"\s", "", field.data or "")
+        if digits and not re.fullmatch(r"\d{18}", digits):
+            raise ValidationError(_l("A NIP has 18 digits."))
+        field.data = digits

@@ -65,6 +65,7 @@ from portal.admin.services.staff import (
     find_user,
     get_user_or_404,
     list_staff,
+    set_staff_profile,
     set_user_active,
 )
 from portal.audit.services import (
@@ -115,6 +116,7 @@ __all__ = [
     "list_categories",
     "list_holidays",
     "list_staff",
+    "set_staff_profile",
     "office_settings",
     "publish_draft",
     "remove_holiday",

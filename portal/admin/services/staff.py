@@ -51,6 +51,20 @@ def change_roles(user: User, roles: set[Role], actor: User) -> None:
         raise AdminError(str(exc)) from None
 
 
+def set_staff_profile(user: User, *, position: str, rank: str, nip: str, actor: User) -> None:
+    """What a permit letter prints under the person's name (position, rank, NIP); empty
+    values are cleared."""
+    require_admin(actor)
+    values = {"position": position.strip() or None, "rank": rank.strip() or None, "nip": nip.strip() or None}
+    before = {key: getattr(user, key) for key in values}
+    if before == values:
+        return
+    for key, value in values.items():
+        setattr(user, key, value)
+    audit(actor, "staff.profile", "user", user.id, user.email, before=before, after=values)
+    db.session.flush()
+
+
 def _active_admins() -> int:
     return (
         db.session.scalar(

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.admin import bp, services
-from portal.admin.forms import ROLE_LABELS, ActionForm, FindUserForm, InviteForm, RolesForm
+from portal.admin.forms import ROLE_LABELS, ActionForm, FindUserForm, InviteForm, RolesForm, StaffProfileForm
 from portal.admin.views.common import ADMIN, me
 from portal.auth.models import Role
 from portal.auth.services import AccountError
@@ -63,10 +63,41 @@ def staff_invite():
 @roles_required(ADMIN)
 def staff_user(user_id: int):
     user = services.get_user_or_404(user_id, current_user)
+    return _user_page(user)
+
+
+def _user_page(user, profile_form: StaffProfileForm | None = None, status: int = 200):
     form = RolesForm(formdata=None, roles=[r.value for r in user.role_set])
-    return render_template(
-        "admin/staff_user.html", user=user, form=form, action_form=ActionForm(), role_labels=ROLE_LABELS
+    profile_form = profile_form or StaffProfileForm(
+        formdata=None, data={"position": user.position or "", "rank": user.rank or "", "nip": user.nip or ""}
     )
+    return render_template(
+        "admin/staff_user.html",
+        user=user,
+        form=form,
+        profile_form=profile_form,
+        action_form=ActionForm(),
+        role_labels=ROLE_LABELS,
+    ), status
+
+
+@bp.route("/staff/<id:user_id>/profile", methods=["POST"])
+@roles_required(ADMIN)
+def staff_profile(user_id: int):
+    """Position, rank and NIP, printed on the permit letters the person approves."""
+    user = services.get_user_or_404(user_id, current_user)
+    form = StaffProfileForm()
+    if not form.validate_on_submit():
+        return _user_page(user, form, 400)
+    services.set_staff_profile(
+        user,
+        position=form.position.data or "",
+        rank=form.rank.data or "",
+        nip=form.nip.data or "",
+        actor=me(),
+    )
+    flash(_("Saved. Permits this person approves print it under their name."), "success")
+    return redirect(url_for("admin.staff_user", user_id=user.id))
 
 
 @bp.route("/staff/<id:user_id>/roles", methods=["POST"])

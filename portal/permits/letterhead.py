@@ -1,0 +1,146 @@
+"""What an admin sets for the permit letters: the coat of arms or office logo on the letterhead,
+and per category the layout (letter or certificate) and the fields printed on it.
+
+The logo goes through the upload checks of ``portal.storage`` (the bytes decide the type; only
+PNG and JPEG; re-encoded without metadata), with a smaller pixel limit than documents: a logo
+over LOGO_MAX_PIXELS is refused, not shrunk (a 40-megapixel photo is not a coat of arms). An
+SVG, with or without a script, is refused as a type the letter cannot take.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from flask_babel import lazy_gettext as _l
+from PIL import Image, UnidentifiedImageError
+from werkzeug.datastructures import FileStorage
+
+from portal.audit.services import audit
+from portal.auth.models import User
+from portal.catalogue.models import PermitCategory
+from portal.errors import PortalError
+from portal.extensions import db
+from portal.permits.letter import LAYOUTS
+from portal.permits.letter_data import MAX_CERTIFICATE_FIELDS, certificate_field_keys
+from portal.permits.models import Letterhead
+from portal.storage import get_storage
+from portal.storage.checks import FileKind, check_upload
+from portal.storage.errors import UploadRejected
+from portal.transaction import atomic_service, delete_file_after_commit, delete_file_on_rollback
+
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+LOGO_MAX_PIXELS = 4_000_000  # 2000 x 2000
+#: Field types that make no sense on a letter.
+UNPRINTABLE_TYPES = frozenset({"file", "geo", "repeater"})
+
+
+class LetterSettingError(PortalError):
+    """An admin's letter setting was refused; the message says why."""
+
+
+def current_logo() -> Letterhead | None:
+    return db.session.scalar(db.select(Letterhead).order_by(Letterhead.id.desc()).limit(1))
+
+
+def _header_pixels(upload: FileStorage) -> tuple[int, int] | None:
+    """Width and height from the image header, without decoding pixels (None: not an image
+    Pillow knows; the upload checks then say what it is)."""
+    stream = upload.stream
+    try:
+        stream.seek(0)
+        with Image.open(stream) as image:
+            return image.size
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return None
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            stream.seek(0)
+
+
+@atomic_service
+def save_logo(upload: FileStorage, actor: User) -> Letterhead:
+    """Check and store a new logo; the old one is deleted once this commits. Raises
+    UploadRejected (nothing stored) for anything but a PNG or JPEG within the limits."""
+    size = _header_pixels(upload)
+    if size is not None and size[0] * size[1] > LOGO_MAX_PIXELS:
+        raise UploadRejected("too_many_pixels", width=size[0], height=size[1], max_pixels=LOGO_MAX_PIXELS)
+    checked = check_upload(
+        upload,
+        {FileKind.PNG, FileKind.JPEG},
+        LOGO_MAX_BYTES,
+        key_prefix="letterhead/",
+        max_pixels=LOGO_MAX_PIXELS,
+    )
+    storage = get_storage()
+    delete_file_on_rollback(storage, checked.stored.key)
+    previous = current_logo()
+    row = Letterhead(
+        logo_key=checked.stored.key,
+        width=checked.width or 0,
+        height=checked.height or 0,
+        updated_by_id=actor.id,
+    )
+    if previous is not None:
+        delete_file_after_commit(storage, previous.logo_key)
+        db.session.delete(previous)
+    db.session.add(row)
+    audit(actor, "letterhead.logo", "letterhead", "logo", "Letterhead logo replaced")
+    db.session.flush()
+    return row
+
+
+@atomic_service
+def remove_logo(actor: User) -> None:
+    previous = current_logo()
+    if previous is None:
+        return
+    delete_file_after_commit(get_storage(), previous.logo_key)
+    db.session.delete(previous)
+    audit(actor, "letterhead.logo_removed", "letterhead", "logo", "Letterhead logo removed")
+    db.session.flush()
+
+
+def field_choices(category: PermitCategory) -> list[tuple[str, str]]:
+    """(key, label) of the fields of the category's current form that can be printed."""
+    version = category.current_version
+    if version is None:
+        return []
+    return [
+        (f.key, f.label_id or f.label_en or f.key)
+        for f in version.spec.fields
+        if f.type not in UNPRINTABLE_TYPES
+    ]
+
+
+def chosen_fields(category: PermitCategory) -> list[str]:
+    version = category.current_version
+    return certificate_field_keys(category, version.spec) if version is not None else []
+
+
+@atomic_service
+def save_category_letter(category: PermitCategory, layout: str, fields: list[str], actor: User) -> None:
+    """The layout and the printed fields of ``category``'s permit (in form order)."""
+    if layout not in LAYOUTS:
+        raise LetterSettingError(_l("Choose the letter or the certificate layout."))
+    known = [key for key, _label in field_choices(category)]
+    unknown = [f for f in fields if f not in known]
+    if unknown:
+        raise LetterSettingError(
+            _l("The form of this permit type has changed: reload the page and choose again.")
+        )
+    if len(fields) > MAX_CERTIFICATE_FIELDS:
+        raise LetterSettingError(
+            _l("Choose at most %(limit)s fields: the permit is one page.", limit=MAX_CERTIFICATE_FIELDS)
+        )
+    category.certificate_layout = layout
+    category.certificate_fields = [key for key in known if key in fields]
+    audit(
+        actor,
+        "category.letter",
+        "category",
+        category.id,
+        "Permit letter layout and fields changed",
+        layout=layout,
+        fields=category.certificate_fields,
+    )
+    db.session.flush()
