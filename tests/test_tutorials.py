@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -485,7 +486,8 @@ def test_a_stage_shows_its_chapter_with_captions_and_transcript(app, tutorial):
     db.session.commit()
     html = render_panel(app, "upload_documents", lang="en")
     assert "<details" in html
-    assert " open " in html
+    # Nobody chose yet: one line (tutorials.js opens it on a wide screen; issue 14).
+    assert "open>" not in html.split("<summary")[0]
     assert 'preload="metadata"' in html
     assert " controls " in html
     assert f'src="/tutorials/media/{tutorial.id}/video?v={tutorial.media_version}#t=10.000"' in html
@@ -495,7 +497,7 @@ def test_a_stage_shows_its_chapter_with_captions_and_transcript(app, tutorial):
     assert " default" in en_track
     assert " default" not in id_track
     assert 'kind="chapters"' in html
-    assert "Watch how: Upload documents" in html
+    assert WATCH_UPLOAD.search(html)
     # The chapter's transcript is shown; the other chapter's is hidden until chosen.
     assert '<div data-chapter-transcript="upload">' in html
     assert '<div data-chapter-transcript="register" hidden>' in html
@@ -524,8 +526,11 @@ def test_a_category_tutorial_wins_over_the_general_one(app, tutorial):
     assert services.tutorial_for_stage("upload_documents", category.id).tutorial.id == tutorial.id
 
 
-def test_a_stage_without_a_tutorial_shows_nothing(app, tutorial):
-    assert render_panel(app, "download_permit").strip() == ""
+def test_a_stage_without_a_tutorial_shows_no_video(app, tutorial):
+    html = render_panel(app, "download_permit")
+    assert "<details" not in html and "<video" not in html
+    # Only the walkthrough's button, hidden until walkthrough.js reveals it (issue 14).
+    assert re.search(r"<button type=\"button\" class=\"[^\"]*tutorial-walkthrough-start\" hidden", html)
     assert services.tutorial_for_stage("no_such_stage") is None
 
 
@@ -669,6 +674,11 @@ def english_messages(app):
 
 
 # -- the panel, cached for visitors -------------------------------------------------------------------
+WATCH_UPLOAD = re.compile(
+    r'Watch how · 0:\d\d</span>\s*<span class="tutorial-panel-chapter">Upload documents<'
+)
+
+
 def _panel_queries(client, url: str) -> tuple[str, int]:
     from sqlalchemy import event
 
@@ -693,7 +703,7 @@ def test_a_visitors_panel_is_rendered_once_per_stage_category_and_language(clien
     db.session.commit()
     url = f"/permits/{category.slug}"
     first, queried = _panel_queries(client, url + "?lang=en")
-    assert "Watch how: Upload documents" in first and queried > 0
+    assert WATCH_UPLOAD.search(first) and queried > 0
     again, queried = _panel_queries(client, url + "?lang=en")
     assert queried == 0 and again == first  # the same panel, from the cache
     indonesian, queried = _panel_queries(client, url + "?lang=id")
@@ -708,7 +718,7 @@ def test_an_unpublished_tutorial_leaves_the_cached_panel_at_once(client, tutoria
     services.map_stage("requirements", tutorial, "upload")
     db.session.commit()
     url = f"/permits/{category.slug}?lang=en"
-    assert "Watch how: Upload documents" in client.get(url).get_data(as_text=True)
+    assert WATCH_UPLOAD.search(client.get(url).get_data(as_text=True))
     set_tutorial_published(tutorial, False, make_user(Role.ADMIN))
     db.session.commit()
     assert "Watch how" not in client.get(url).get_data(as_text=True)

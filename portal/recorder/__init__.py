@@ -10,7 +10,9 @@ as a sample applicant of one category, with narration written from the live defi
 - ``voice_audio``: checking a staff member's voice recording; ``voiceover``: a chapter's
   picture stretched to a staff voice; ``voices``: storing voices and the job that applies them;
   ``voice_views``: the admin pages where staff record their voice;
-- ``cli``: ``flask tutorials record | check | record-pending``.
+- ``cli``: ``flask tutorials record | check | record-pending``;
+- ``walkthrough``: "Show me on this page", the same narration on the stage page itself
+  (``pagetree`` reads the rendered page back).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from collections.abc import Callable
 
 from flask import Flask
 
-from portal.recorder import cli, queue, scratch, voices
+from portal.recorder import cli, queue, scratch, voices, walkthrough
 
 
 def init_app(app: Flask, app_factory: Callable[..., Flask]) -> None:
@@ -29,3 +31,4 @@ def init_app(app: Flask, app_factory: Callable[..., Flask]) -> None:
     cli.init_app(app)
     queue.init_app(app)
     voices.init_app(app)
+    walkthrough.init_app(app)

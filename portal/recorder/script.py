@@ -182,3 +182,54 @@ def open_link(q: str) -> dict[str, str]:
 
 def to_json(chapters: list[Chapter]) -> list[dict[str, Any]]:
     return [step.to_dict() for ch in chapters for step in ch.steps]
+
+
+# -- the sentences about the category's own definitions (the walk and the walkthrough) -----------
+
+
+def is_choice(field_spec: Any) -> bool:
+    """A field answered by choosing (a list, radio buttons or a group of tick boxes)."""
+    kind = field_spec.type
+    return kind in ("select", "radio") or (kind == "checkbox" and bool(field_spec.options))
+
+
+def field_text(field_spec: Any, lang: str, intro: dict[str, str] | None = None) -> dict[str, str]:
+    """What is said of one field of the published form: its label as the screen shows it (in
+    quotes), what to do with it, and its help text; ``intro`` (a page's) goes first."""
+    q_id, q_en = bilingual(field_spec.label_id, field_spec.label_en, lang)
+    if is_choice(field_spec):
+        text = say(f"Pilih {q_id}.", f"Choose {q_en}.")
+    else:
+        text = say(f"Isi {q_id}.", f"Fill in {q_en}.")
+    help_id = field_spec.help_id or field_spec.help_en
+    help_en = field_spec.help_en or field_spec.help_id
+    if help_id:
+        text["id"] += f" {shorten(help_id, 120).rstrip('.')}."
+        text["en"] += f" {shorten(help_en, 120).rstrip('.')}."
+    if intro:
+        text = {code: f"{intro[code]} {text[code]}" for code in ("id", "en")}
+    return text
+
+
+def page_intro(number: int, total: int, form_page: Any, lang: str) -> dict[str, str]:
+    """“Page 2 of 3: “Business”.”: said before the first field of a form page."""
+    q_id, q_en = bilingual(form_page.title_id, form_page.title_en, lang)
+    return say(f"Halaman {number} dari {total}: {q_id}.", f"Page {number} of {total}: {q_en}.")
+
+
+def document_text(doc: Any, q_choose: str, lang: str, *, first: bool = False) -> dict[str, str]:
+    """What is said of one required document's place on the documents page; ``q_choose`` is the
+    quoted label of its file button."""
+    q_id, q_en = bilingual(doc.label_id, doc.label_en, lang)
+    lead_id = "Setiap dokumen punya tempatnya sendiri. " if first else ""
+    lead_en = "Each document has its own place. " if first else ""
+    return say(
+        f"{lead_id}{q_id}: tekan {q_choose}, lalu pilih foto atau PDF-nya. "
+        "Berkas langsung dikirim; tunggu sampai selesai.",
+        f"{lead_en}{q_en}: press {q_choose}, then pick the photo or PDF. "
+        "It is sent at once; wait until it is done.",
+    )
+
+
+def tick(q: str) -> dict[str, str]:
+    return say(f"Centang {q}.", f"Tick {q}.")

@@ -14,7 +14,7 @@ from portal.recorder.filming import (
     Filming,
     RecorderError,
 )
-from portal.recorder.script import bilingual, clean_label, press, quote, say, shorten
+from portal.recorder.script import clean_label, document_text, field_text, page_intro, press, quote, say
 
 if TYPE_CHECKING:
     from portal.recorder.walk import Walk
@@ -43,18 +43,7 @@ def _fill_field(f: Filming, field_spec, value, *, narrate: bool, intro: dict[str
     if not narrate:
         act()
         return
-    q_id, q_en = bilingual(field_spec.label_id, field_spec.label_en, f.lang)
-    if kind in ("select", "radio") or (kind == "checkbox" and field_spec.options):
-        text = say(f"Pilih {q_id}.", f"Choose {q_en}.")
-    else:
-        text = say(f"Isi {q_id}.", f"Fill in {q_en}.")
-    help_id = field_spec.help_id or field_spec.help_en
-    help_en = field_spec.help_en or field_spec.help_id
-    if help_id:
-        text["id"] += f" {shorten(help_id, 120).rstrip('.')}."
-        text["en"] += f" {shorten(help_en, 120).rstrip('.')}."
-    if intro:
-        text = {lang: f"{intro[lang]} {text[lang]}" for lang in ("id", "en")}
+    text = field_text(field_spec, f.lang, intro)
     f.step(fid, text, during=act)
 
 
@@ -70,8 +59,7 @@ def _fill_form(f: Filming, w: Walk) -> None:
     button = "main form button[name=action][value=continue]"
     for number, form_page in enumerate(pages, start=1):
         narrate = number <= MAX_NARRATED_PAGES
-        q_id, q_en = bilingual(form_page.title_id, form_page.title_en, f.lang)
-        intro = say(f"Halaman {number} dari {len(pages)}: {q_id}.", f"Page {number} of {len(pages)}: {q_en}.")
+        intro = page_intro(number, len(pages), form_page, f.lang)
         if number == MAX_NARRATED_PAGES + 1:
             f.step(
                 "main h1",
@@ -148,18 +136,10 @@ def _upload_documents(f: Filming, w: Walk) -> None:
         file_input = f"#file-{doc.key}"
         slot = f'section.document-slot[aria-labelledby="doc-{doc.key}-title"]'
         if narrate:
-            q_id, q_en = bilingual(doc.label_id, doc.label_en, f.lang)
             q_choose = quote(f.label_of(f'label[for="file-{doc.key}"]'))
-            lead_id = "Setiap dokumen punya tempatnya sendiri. " if index == 0 else ""
-            lead_en = "Each document has its own place. " if index == 0 else ""
             f.step(
                 file_input,
-                say(
-                    f"{lead_id}{q_id}: tekan {q_choose}, lalu pilih foto atau PDF-nya. "
-                    "Berkas langsung dikirim; tunggu sampai selesai.",
-                    f"{lead_en}{q_en}: press {q_choose}, then pick the photo or PDF. "
-                    "It is sent at once; wait until it is done.",
-                ),
+                document_text(doc, q_choose, f.lang, first=index == 0),
                 during=functools.partial(f.page.set_input_files, file_input, str(path)),
             )
         else:

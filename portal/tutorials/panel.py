@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from portal import cache
 from portal.i18n import current_language
-from portal.tutorials import services
+from portal.tutorials import preferences, services
 from portal.tutorials.models import StageTutorial, Tutorial, TutorialView
 from portal.tutorials.vtt import format_timestamp
 
@@ -50,6 +50,12 @@ class Player:
     full_transcript: str = ""
     include_assets: bool = False
     stage_key: str | None = None
+    # The stage panel's one line (issue 14): a poster thumbnail and the chapter's length; the
+    # person's open/closed choice (None: not chosen) and where a logged-in person saves it.
+    thumb_url: str | None = None
+    clip_time: str = ""
+    panel_open: bool | None = None
+    pref_url: str | None = None
 
     @property
     def chapter_title(self) -> str | None:
@@ -74,6 +80,12 @@ def _embed_src(url: str, start: float) -> str:
         return urlunsplit(parts._replace(fragment=f"t={seconds}s"))
     query = (parts.query + "&" if parts.query else "") + urlencode({"start": seconds})
     return urlunsplit(parts._replace(query=query))
+
+
+def _length(seconds: float) -> str:
+    """0:13, 2:05: how long a chapter plays."""
+    whole = max(0, round(seconds))
+    return f"{whole // 60}:{whole % 60:02d}"
 
 
 def _assets_once() -> bool:
@@ -169,9 +181,35 @@ def panel_context(stage_key: str, category_id: int | None = None) -> Player | No
     view = None
     if current_user.is_authenticated:
         view = services.views_for(current_user.id, [choice.tutorial.id]).get(choice.tutorial.id)
-    return build_player(
+    player = build_player(
         choice.tutorial, choice.chapter["id"] if choice.chapter else None, view=view, stage_key=stage_key
     )
+    tutorial, chapter = choice.tutorial, choice.chapter
+    if chapter and chapter.get("poster_key"):
+        player.thumb_url = _media(tutorial, f"poster-{chapter['id']}")
+    else:
+        player.thumb_url = player.poster_url
+    seconds = (float(chapter["end"]) - float(chapter["start"])) if chapter else player.duration
+    player.clip_time = _length(seconds)
+    if current_user.is_authenticated:
+        player.panel_open = preferences.panel_open(current_user.id)
+        player.pref_url = url_for("tutorials.panel_preference")
+    return player
+
+
+#: Where the stage panel's walkthrough button carries its steps: the page is rendered with
+#: this in the button's data attribute, and the recorder's response hook
+#: (portal.recorder.walkthrough) puts the steps of the page as it was rendered there.
+WALKTHROUGH_PLACEHOLDER = "__satupintu_walkthrough_steps__"
+
+
+def walkthrough_placeholder() -> str:
+    return WALKTHROUGH_PLACEHOLDER
+
+
+def stage_assets_once() -> bool:
+    """True the first time a stage page asks (template global ``tutorial_stage_assets``)."""
+    return _assets_once()
 
 
 #: Seconds a rendered panel is kept per process (dropped at once in this process, and within
@@ -183,7 +221,9 @@ def cached_panel(stage_key: str, category_id: int | None, render: Callable[..., 
     """The rendered "Watch how" panel (template global ``cached_tutorial_panel``). For an
     anonymous visitor it is the same for everyone in one language, so it is rendered once per
     stage, category and language and kept (portal.cache.local); a logged-in person's panel
-    carries their progress and is rendered each time."""
+    carries their progress and is rendered each time. Either way the request is marked as a
+    stage page with a walkthrough (``g.walkthrough``)."""
+    g.walkthrough = {"stage": stage_key, "category_id": category_id}
     if current_user.is_authenticated or g.get("tutorial_assets_done"):
         return render(stage_key, category_id)
     key = f"tutorial_panel:{stage_key}:{category_id}:{current_language()}"

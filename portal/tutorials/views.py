@@ -3,13 +3,19 @@ are in services.py, the player's data in panel.py, the byte serving in media.py.
 
 from __future__ import annotations
 
-from flask import abort, jsonify, render_template, request
+from flask import abort, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal.security import public
-from portal.tutorials import bp, services
+from portal.security import public, safe_next_url
+from portal.tutorials import bp, preferences, services
 from portal.tutorials import media as serving
-from portal.tutorials.panel import build_player, cached_panel, panel_context
+from portal.tutorials.panel import (
+    build_player,
+    cached_panel,
+    panel_context,
+    stage_assets_once,
+    walkthrough_placeholder,
+)
 
 # kind in the URL -> (key attribute, content type attribute or fixed type, file extension)
 MEDIA_KINDS: dict[str, tuple[str, str, str]] = {
@@ -25,6 +31,8 @@ _EXTENSIONS = {"video/webm": "webm", "image/png": "png", "audio/ogg": "ogg"}
 
 
 bp.add_app_template_global(cached_panel, "cached_tutorial_panel")
+bp.add_app_template_global(stage_assets_once, "tutorial_stage_assets")
+bp.add_app_template_global(walkthrough_placeholder, "walkthrough_placeholder")
 
 
 @bp.app_template_global("tutorial_panel_context")
@@ -100,3 +108,21 @@ def progress(tutorial_id: int):
     except services.ProgressError as exc:
         return jsonify(error=str(exc)), 400
     return jsonify(furthest_seconds=view.furthest_seconds, chapters_completed=view.chapters_completed)
+
+
+@bp.route("/tutorials/panel-preference", methods=["POST"])
+def panel_preference():
+    """A logged-in person keeps the stage panel open (``open=1``) or closed (``open=0``) on
+    every stage. Sent by tutorials.js when the panel is opened or closed (answered with JSON),
+    or by the panel's own button without JavaScript (answered with a redirect back)."""
+    value = request.form.get("open")
+    if request.is_json:
+        data = request.get_json(silent=True)
+        value = data.get("open") if isinstance(data, dict) else None
+    if str(value) not in ("0", "1", "True", "False", "true", "false"):
+        return jsonify(error="open must be 1 or 0"), 400
+    is_open = str(value) in ("1", "True", "true")
+    preferences.set_panel_open(current_user.id, is_open)
+    if request.is_json:
+        return jsonify(open=is_open)
+    return redirect(safe_next_url(request.form.get("next")) or url_for("tutorials.library"))

@@ -15,12 +15,33 @@
     } catch (e) { /* private mode: nothing to remember */ }
   }
 
-  // Open on the first visit; a panel the person closed stays closed on that stage.
+  // The stage panel opens and closes as the person chose, on every stage: a logged-in
+  // person's choice is saved on the server (data-pref-url), a visitor's in this browser.
+  // Not chosen yet: open on a wide screen, one line on a phone (as the server sent it).
+  var PANEL_KEY = "satupintu:tutorial-panel";
   function initPanel(details) {
-    var key = "satupintu:tutorial-collapsed:" + details.getAttribute("data-stage");
-    if (storageGet(key) === "1") { details.open = false; }
+    var choice = details.getAttribute("data-panel-choice") || "";
+    var url = details.getAttribute("data-pref-url");
+    var csrf = details.getAttribute("data-csrf");
+    var form = details.querySelector("[data-panel-choice-form]");
+    if (form) { form.hidden = true; }  // opening or closing the panel is remembered by itself
+    if (!url) {
+      var stored = storageGet(PANEL_KEY);
+      if (stored === "open" || stored === "closed") { choice = stored; }
+    }
+    var wide = Boolean(window.matchMedia && window.matchMedia("(min-width: 768px)").matches);
+    var wanted = choice ? choice === "open" : wide;
+    var ours = false;
+    if (details.open !== wanted) { ours = true; details.open = wanted; }
     details.addEventListener("toggle", function () {
-      storageSet(key, details.open ? null : "1");
+      if (ours) { ours = false; return; }  // the change above, not the person's
+      if (!url) { storageSet(PANEL_KEY, details.open ? "open" : "closed"); return; }
+      if (!window.fetch) { return; }
+      window.fetch(url, {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+        body: JSON.stringify({ open: details.open ? 1 : 0 })
+      }).catch(function () { /* offline: the panel stays as it is on this page */ });
     });
   }
 
