@@ -77,10 +77,15 @@
         prevBtnText: escapeHtml(label("previous")),
         doneBtnText: escapeHtml(label("done")),
         allowKeyboardControl: true,
-        animate: !reducedMotion(),
+        animate: false,  // every key press counts (one pressed mid-animation would be dropped)
         smoothScroll: !reducedMotion(),
         stagePadding: 6,
         popoverClass: "walkthrough-popover",
+        onHighlighted: function (element) {
+          // driver.js marks the element as opening a dialog; a text box or a heading cannot
+          // (an ARIA error): the popover is reached by focus and said by the live region.
+          if (element) { element.removeAttribute("aria-haspopup"); element.removeAttribute("aria-expanded"); }
+        },
         onPopoverRender: function (popover, opts) {
           popover.closeButton.setAttribute("aria-label", label("close"));
           popover.closeButton.setAttribute("title", label("close"));
