@@ -289,3 +289,65 @@ def test_without_javascript_the_panel_choice_is_saved_by_its_button(new_context,
         panel.get_by_role("button", name="Biarkan Video Panduan tertutup di setiap langkah")
     ).to_be_visible()
     screenshot(page, "phone-nojs-panel-kept-open")
+
+
+ODD = 'Nama "usaha" <b>tebal</b> & \U0001f3e0 \u0627\u0633\u0645'
+LONG = ("Alamat lengkap tempat usaha sesuai surat keterangan kelurahan " * 4)[:200]
+
+
+def test_labels_with_quotes_markup_emoji_rtl_and_200_characters_are_shown_as_written(
+    new_context, live, live_user, screenshot
+):
+    from portal.applications import services
+    from portal.auth.models import User
+    from portal.catalogue.models import PermitCategory, Sector
+    from portal.catalogue.services import publish_new_version
+    from portal.extensions import db
+
+    user = live_user(locale="id")
+    with live.app.app_context():
+        category = PermitCategory(
+            slug=f"walk-odd-{uuid.uuid4().hex[:6]}",
+            code="ODD",
+            name_id="Izin Aneh",
+            name_en="Odd permit",
+            summary_id="x",
+            summary_en="x",
+            sector=Sector.TRADE,
+            time_limit_days=3,
+        )
+        page_of = {"page": "p1", "page_title_id": "Data", "page_title_en": "Data", "required": True}
+        publish_new_version(
+            category,
+            [
+                {"key": "odd", "type": "text", "label_id": ODD, "label_en": ODD, "order": 1, **page_of},
+                {"key": "long", "type": "text", "label_id": LONG, "label_en": LONG, "order": 2, **page_of},
+            ],
+            [],
+        )
+        db.session.commit()
+        draft = services.start_application(db.session.get(User, user.id), category)
+        db.session.commit()
+        draft_id = draft.id
+        db.session.remove()
+    page = new_context(**PHONE)
+    page.goto("/login?lang=id")
+    page.fill("#email", user.email)
+    page.fill("#password", user.password)
+    with page.expect_navigation():
+        page.locator('main form button[type="submit"]').click()
+    page.goto(f"/applications/{draft_id}/form/p1")
+    steps = steps_on(page)["steps"]
+    page.get_by_role("button", name=START).click()
+    description = page.locator(f"{POPOVER} .driver-popover-description")
+    expect(description).to_have_text(steps[0]["text"])
+    assert f"\u201c\u2068{ODD}\u2069\u201d" in steps[0]["text"]  # as written, right-to-left part isolated
+    expect(description.locator("b")).to_have_count(0)  # the label's markup is text, not HTML
+    screenshot(page, "phone-walkthrough-odd-label")
+    page.keyboard.press("Enter")
+    expect(description).to_have_text(steps[1]["text"])
+    quoted = steps[1]["text"].split("\u201c")[1].split("\u201d")[0]
+    assert quoted.endswith("\u2026") and len(quoted) <= 80 and LONG.startswith(quoted[:-1])
+    box = page.locator(POPOVER).bounding_box()
+    assert box and box["x"] + box["width"] <= 360
+    screenshot(page, "phone-walkthrough-long-label")

@@ -90,6 +90,9 @@
           popover.closeButton.setAttribute("aria-label", label("close"));
           popover.closeButton.setAttribute("title", label("close"));
           popover.wrapper.setAttribute("aria-modal", "false");
+          [popover.previousButton, popover.nextButton].forEach(function (b) {
+            if (b.classList.contains("driver-popover-btn-disabled")) { b.setAttribute("aria-disabled", "true"); }
+          });
           var index = opts.state.activeIndex || 0;
           var text = progress.replace("{{current}}", index + 1).replace("{{total}}", steps.length);
           announce(text + ". " + steps[index].text);
