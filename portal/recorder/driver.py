@@ -63,6 +63,13 @@ def _ffmpeg_for_playwright(playwright_dir: Path) -> Path:
     return folder
 
 
+def chromium_args(lang: str) -> list[str]:
+    """The browser's flags for a recording in ``lang``: its own interface language too (``--lang``:
+    the file picker, built-in messages and the Accept-Language the portal answers in), not
+    only the page's locale."""
+    return [*CHROMIUM_FLAGS, f"--lang={'en' if lang == 'en' else 'id'}"]
+
+
 def chromium_path() -> str:
     path = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
     if not os.path.exists(path):
@@ -125,7 +132,7 @@ def _film(
     try:
         with sync_playwright() as manager:
             browser = manager.chromium.launch(
-                executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS
+                executable_path=chromium_path(), headless=True, args=chromium_args(lang)
             )
             try:
                 options: dict[str, Any] = {
