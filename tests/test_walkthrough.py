@@ -379,8 +379,8 @@ def test_a_page_that_is_not_a_stage_is_left_as_it_was(client):
 # -- the stage panel's open/closed choice --------------------------------------------------------
 
 
-def token(client) -> str:
-    return csrf_token(client.get("/complaints").get_data(as_text=True))
+def token(client, page: str = "/complaints") -> str:
+    return csrf_token(client.get(page).get_data(as_text=True))
 
 
 def test_the_panel_choice_is_saved_per_person_without_javascript(client, login_as):
@@ -421,6 +421,8 @@ def test_the_panel_choice_goes_back_only_to_this_site(client, login_as):
 
 
 def test_an_anonymous_visitor_stores_nothing_on_the_server(client):
-    response = client.post("/tutorials/panel-preference", data={"open": "1", "csrf_token": token(client)})
+    response = client.post(
+        "/tutorials/panel-preference", data={"open": "1", "csrf_token": token(client, "/login")}
+    )
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert db.session.query(TutorialPanelPreference).count() == 0
