@@ -64,10 +64,12 @@ def _ffmpeg_for_playwright(playwright_dir: Path) -> Path:
 
 
 def chromium_args(lang: str) -> list[str]:
-    """The browser's flags for a recording in ``lang``: its own interface language too (``--lang``:
-    the file picker, built-in messages and the Accept-Language the portal answers in), not
-    only the page's locale."""
-    return [*CHROMIUM_FLAGS, f"--lang={'en' if lang == 'en' else 'id'}"]
+    """The browser's flags for a recording in ``lang``: the browser itself in that language
+    (``--lang``: its interface and built-in texts), not only the page's locale. Headless
+    Chromium ignores ``--lang`` for the languages it reports, so ``--accept-lang`` says the same
+    (navigator.language and Accept-Language)."""
+    code = "en" if lang == "en" else "id"
+    return [*CHROMIUM_FLAGS, f"--lang={code}", f"--accept-lang={code}"]
 
 
 def chromium_path() -> str:
