@@ -1,7 +1,7 @@
 """tutorial panel preferences: a logged-in person's open/closed choice of the stage panel
 
 Revision ID: b7c41e9d2a10
-Revises: 7c1e5a9d2b40
+Revises: 7405b7ad6ae0
 Create Date: 2026-12-01 19:10:00.000000
 
 """
@@ -14,7 +14,7 @@ import portal.db
 
 # revision identifiers, used by Alembic.
 revision = "b7c41e9d2a10"
-down_revision = "7c1e5a9d2b40"
+down_revision = "7405b7ad6ae0"
 branch_labels = None
 depends_on = None
 
