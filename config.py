@@ -184,6 +184,12 @@ class Default:
     SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
     REMEMBER_COOKIE_DURATION = timedelta(seconds=0)  # remember-me is not offered
+    # Staff second factor (auth.second_factor): wrong codes before a lock, how long it lasts,
+    # how long a device may skip the code (at most 12 hours), how long the code prompt waits.
+    SECOND_FACTOR_MAX_FAILURES = 5
+    SECOND_FACTOR_LOCK = timedelta(minutes=15)
+    SECOND_FACTOR_REMEMBER = timedelta(hours=12)
+    SECOND_FACTOR_PENDING = timedelta(minutes=10)
 
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     HSTS = False

@@ -12,6 +12,7 @@ from portal.applications.models import (  # noqa: F401
 from portal.applications.rollup import DecisionDay, SubmissionDay  # noqa: F401
 from portal.audit.models import AdminAuditEvent  # noqa: F401
 from portal.auth.models import AuthToken, LoginSession, Role, User, UserRole  # noqa: F401
+from portal.auth.second_factor_models import RecoveryCode, SecondFactor  # noqa: F401
 from portal.backoffice.models import InternalNote, ReviewFlag  # noqa: F401
 from portal.calendar.models import Holiday  # noqa: F401
 from portal.catalogue.models import (  # noqa: F401

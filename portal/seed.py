@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from portal.auth.demo import DEMO_PASSWORD
+from portal.auth import second_factor
+from portal.auth.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from portal.auth.models import Role, User, UserRole
 from portal.auth.passwords import hash_password
 from portal.auth.services import get_user_by_email
@@ -57,5 +58,9 @@ def _seed_users() -> Iterator[str]:
             user.rank = "Pembina Utama Muda (IV/c)"
             user.nip = "197001011995032001"
         db.session.add(user)
+        db.session.flush()
+        if second_factor.needs_second_factor(user):
+            # enrolled with the README's published secret (demo data; refused in production)
+            second_factor.enrol_with_secret(user, DEMO_TOTP_SECRET)
         yield f"demo user {email} ({', '.join(roles)})"
     db.session.commit()

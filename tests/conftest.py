@@ -14,13 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask, g
+from flask import Flask, g, has_app_context
 from flask_sqlalchemy.session import Session as FSASession
 
 from portal import cache, create_app
 from portal.auth.models import Role, User
 from portal.extensions import db, limiter
-from tests.factories import DEFAULT_PASSWORD, make_user  # noqa: F401 - tests import them from here
+from tests.factories import DEFAULT_PASSWORD, make_user, totp_code  # noqa: F401 - tests import them from here
 
 pytest_plugins = ["tests.smtp", "tests.redis_server"]  # the smtp_server and redis_server fixtures
 
@@ -158,7 +158,24 @@ def post_form(client, url: str, data: dict, *, page: str | None = None, **kwargs
 
 
 def login(client, email: str, password: str = DEFAULT_PASSWORD, **kwargs):
-    return post_form(client, "/login", {"email": email, "password": password}, **kwargs)
+    """Log in through the real login form. A staff account passes the second step too, with the
+    current code of its authenticator (tests.factories.totp_code), as a person would; the
+    answer is the last step's. ``password_only`` stops after the password."""
+    password_only = kwargs.pop("password_only", False)
+    follow = kwargs.pop("follow_redirects", False)
+    response = post_form(client, "/login", {"email": email, "password": password}, **kwargs)
+    location = response.headers.get("Location", "") if response.status_code == 302 else ""
+    if location.endswith("/login/code") and not password_only:
+        if has_app_context():
+            code = totp_code(email)
+        else:  # a test of its own database, outside the app context
+            with client.application.app_context():
+                code = totp_code(email)
+                db.session.remove()
+        response = post_form(client, "/login/code", {"code": code})
+    if follow and response.status_code == 302:
+        response = client.get(response.headers["Location"], follow_redirects=True)
+    return response
 
 
 @pytest.fixture

@@ -11,10 +11,15 @@ import types
 from collections.abc import Iterator
 from typing import Any
 
+import pyotp
+from sqlalchemy import select
+
 from portal.applications import services as app_services
 from portal.applications.models import Application, Document
+from portal.auth import second_factor
 from portal.auth.models import Role, User, UserRole
 from portal.auth.passwords import hash_password
+from portal.auth.second_factor_models import SecondFactor
 from portal.catalogue.models import PermitCategory, Sector
 from portal.catalogue.services import publish_new_version
 from portal.db import utcnow
@@ -147,8 +152,11 @@ def make_user(
     roles: list[Role] | None = None,
     nik: str | None = None,
     locale: str = "id",
+    enrolled: bool = True,
     **profile: str,
 ) -> User:
+    """A user; a staff account comes with two-step login set up (``enrolled=False``: not yet),
+    its secret a random one that ``totp_code`` reads back."""
     n = next(_counter)
     roles = roles or [Role(role)]
     if nik is None and Role.APPLICANT in roles:
@@ -165,8 +173,25 @@ def make_user(
     )
     user.roles = [UserRole(role=r) for r in roles]
     db.session.add(user)
+    db.session.flush()
+    if enrolled and second_factor.needs_second_factor(user):
+        second_factor.enrol_with_secret(user, pyotp.random_base32())
     db.session.commit()
     return user
+
+
+def totp_code(email: str, *, fresh: bool = True) -> str:
+    """The current code of the account's authenticator. ``fresh`` (test-only, no such way in
+    the app) forgets the last accepted time-step first, so helpers may log the same account in
+    twice within one 30-second window; tests of replay pass ``fresh=False``."""
+    factor = db.session.scalar(
+        select(SecondFactor).join(User, User.id == SecondFactor.user_id).where(User.email == email.lower())
+    )
+    assert factor is not None and factor.secret, f"{email} has no authenticator"
+    if fresh and factor.last_step is not None:
+        factor.last_step = None
+        db.session.commit()
+    return pyotp.TOTP(factor.secret).now()
 
 
 def plain_category(slug: str, **attrs: Any) -> PermitCategory:

@@ -24,6 +24,10 @@ PUBLIC_ENDPOINTS = {
     "auth.check_email",
     "auth.verify_email",
     "auth.login",
+    # the second step of a staff login: the browser is not logged in until it passes
+    "auth.second_factor_code",
+    "auth.second_factor_enrol",
+    "auth.second_factor_qr",
     "auth.logout",
     "auth.forgot_password",
     "auth.reset_password",

@@ -11,6 +11,10 @@ from flask import current_app
 #: Published in the README and DESIGN.md, so anyone can try it.
 DEMO_PASSWORD = "Demo-Portal-2026!"  # noqa: S105 - documented demo password, demo data only
 DEMO_EMAIL_DOMAIN = "demo.test"
+#: The demo staff accounts' authenticator secret (TOTP, base32), published in the README so a
+#: newcomer can add it to any authenticator app. Demo data only: where demo accounts are not
+#: allowed (production), a code made from it is refused for every account (auth.second_factor).
+DEMO_TOTP_SECRET = "SATUPINTUDEMOSTAFFTOTPSECRETKEYS"  # noqa: S105 - published demo secret
 
 
 def _fold(text: str) -> str:

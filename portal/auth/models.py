@@ -110,6 +110,8 @@ class LoginSession(db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None]
     user_agent: Mapped[str | None] = mapped_column(String(200))
+    #: when this browser passed the staff second factor (None: not passed, or not needed)
+    second_factor_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(lazy="joined")
 

@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 
 from portal.auth.demo import demo_accounts_allowed, is_demo_email
 from portal.auth.models import LoginSession, User
+from portal.auth.second_factor import needs_second_factor
 from portal.db import short_write, utcnow
 from portal.extensions import db
 
@@ -29,11 +30,19 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(user: User) -> str:
-    """Create a session row for ``user`` and return the token to keep in the cookie."""
+def start_session(user: User, *, second_factor_passed: bool = False) -> str:
+    """Create a session row for ``user`` and return the token to keep in the cookie. A staff
+    account's session is a logged-in one only once it passed the second factor."""
     token = secrets.token_urlsafe(32)
     agent = (request.user_agent.string or "")[:200] if request else None
-    db.session.add(LoginSession(user_id=user.id, token_hash=_hash(token), user_agent=agent))
+    db.session.add(
+        LoginSession(
+            user_id=user.id,
+            token_hash=_hash(token),
+            user_agent=agent,
+            second_factor_at=utcnow() if second_factor_passed else None,
+        )
+    )
     user._session_token = token
     return token
 
@@ -55,6 +64,10 @@ def load_session_user(token: str | None) -> User | None:
     user = row.user
     if not user.is_active or (is_demo_email(user.email) and not demo_accounts_allowed()):
         return None
+    if row.second_factor_at is None and needs_second_factor(user):
+        # password only (or a staff role given since): not a logged-in session until the
+        # second factor passes, so every staff URL refuses it like a stranger's
+        return None
     if now - row.last_seen_at > _TOUCH_EVERY:
         # a plain UPDATE in its own short write transaction: a GET must not turn its read
         # transaction into a write (SQLite refuses that when another request has written)
@@ -64,6 +77,23 @@ def load_session_user(token: str | None) -> User | None:
                 update(LoginSession).where(LoginSession.id == row.id).values(last_seen_at=now)
             ),
         )
+    user._session_token = token
+    return user
+
+
+def pending_session_user(token: str | None) -> User | None:
+    """The staff user whose login session of ``token`` passed the password and waits for the
+    second factor (for at most SECOND_FACTOR_PENDING), or None."""
+    if not token or len(token) > 100:
+        return None
+    row = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == _hash(token)))
+    if row is None or row.ended_at is not None or row.second_factor_at is not None:
+        return None
+    if utcnow() - row.created_at > current_app.config["SECOND_FACTOR_PENDING"]:
+        return None
+    user = row.user
+    if not user.is_active or (is_demo_email(user.email) and not demo_accounts_allowed()):
+        return None
     user._session_token = token
     return user
 

@@ -6,7 +6,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from portal.auth import bp, services
+from portal.auth import bp, second_factor, second_factor_views, services
 from portal.auth.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -144,6 +144,8 @@ def login():
     error = None
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
+        if user is not None and second_factor.needs_second_factor(user):
+            return second_factor_views.begin(user, next_url)
         if user is not None:
             lang = session.get("lang")
             session.clear()  # a fresh session at login: no fixation

@@ -92,6 +92,9 @@ _LOCK = threading.Lock()
 
 
 def _user(email: str, role, locale: str = "id", nik: str | None = None):
+    import pyotp
+
+    from portal.auth import second_factor
     from portal.auth.models import User, UserRole
     from portal.auth.passwords import hash_password
     from portal.db import utcnow
@@ -109,6 +112,8 @@ def _user(email: str, role, locale: str = "id", nik: str | None = None):
     user.roles = [UserRole(role=role)]
     db.session.add(user)
     db.session.flush()
+    if second_factor.needs_second_factor(user):
+        second_factor.enrol_with_secret(user, pyotp.random_base32())
     return user
 
 
@@ -212,6 +217,8 @@ def _seed() -> Site:
 def logged_in_state(browser, live, role: str) -> dict:
     """A storage state (cookies) of the seeded ``role`` ("applicant" or "officer") logged in
     through the real login form; made once per session."""
+    from tests.browser.conftest import second_step
+
     key = (live.url, role)
     with _LOCK:
         if key in _STATES:
@@ -226,6 +233,7 @@ def logged_in_state(browser, live, role: str) -> dict:
         page.fill("#password", PASSWORD)
         with page.expect_navigation():
             page.locator('main form button[type="submit"]').click()
+        second_step(page, email)
         assert "/login" not in page.url, f"{role} could not log in"
         state = context.storage_state()
     finally:

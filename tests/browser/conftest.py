@@ -17,7 +17,9 @@ import itertools
 import os
 import re
 import shutil
+import sys
 import threading
+import types
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -31,7 +33,7 @@ from portal.auth.models import Role
 from portal.extensions import db, limiter
 from tests.conftest import Outbox
 from tests.dbutil import scratch_database_url
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.factories import DEFAULT_PASSWORD, make_user, totp_code
 
 HERE = Path(__file__).resolve().parent
 
@@ -208,6 +210,28 @@ class LiveServer:
     url: str
 
 
+# The session's live server, for second_step(). pytest loads this file as ``conftest`` while
+# test modules import ``tests.browser.conftest``: two module objects, so the list is kept where
+# both find the same one.
+_LIVE: list[LiveServer] = sys.modules.setdefault(
+    "_satupintu_browser_live", types.ModuleType("_satupintu_browser_live")
+).__dict__.setdefault("servers", [])
+
+
+def second_step(page, email: str) -> None:
+    """After the password: a staff account (which the code prompt asks) types the current code
+    of its authenticator, as a person reads it off the phone (tests.factories.totp_code, read
+    from the live database). Anyone else's login is left as it is."""
+    if not page.url.split("?")[0].endswith("/login/code"):
+        return
+    with _LIVE[0].app.app_context():
+        code = totp_code(email)
+        db.session.remove()
+    page.fill("#code", code)
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.locator('main form button[type="submit"]').first.click()
+
+
 @pytest.fixture(scope="session")
 def live(tmp_path_factory) -> Iterator[LiveServer]:
     """The portal served by a real HTTP server in a daemon thread, with its own app, database
@@ -236,8 +260,9 @@ def live(tmp_path_factory) -> Iterator[LiveServer]:
         app.config["BASE_URL"] = url
         thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
         thread.start()
+        _LIVE[:] = [LiveServer(app=app, url=url)]
         try:
-            yield LiveServer(app=app, url=url)
+            yield _LIVE[0]
         finally:
             server.shutdown()
             thread.join(timeout=10)

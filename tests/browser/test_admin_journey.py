@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.auth.models import Role
+from tests.browser.conftest import second_step
 from tests.fixtures_files import make_pdf, mp4_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_commits")]
@@ -39,6 +40,7 @@ def log_in(page, user) -> None:
     page.fill("#email", user.email)
     page.fill("#password", user.password)
     submit(page)
+    second_step(page, user.email)
     expect(page).to_have_url(re.compile(r"/dashboard$"))
 
 

@@ -16,6 +16,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import second_step
 from tests.fixtures_files import html_bytes, make_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_commits")]
@@ -65,6 +66,7 @@ def log_in(page, user, then: str) -> None:
     page.fill("#password", user.password)
     with page.expect_navigation(wait_until="domcontentloaded"):
         page.locator('main form button[type="submit"]').click()
+    second_step(page, user.email)
     page.goto(then, wait_until="domcontentloaded")
 
 

@@ -16,6 +16,8 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import second_step
+
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_commits")]
 
 
@@ -25,6 +27,7 @@ def log_in(page, user, then: str) -> None:
     page.fill("#password", user.password)
     with page.expect_navigation():
         page.locator('main form button[type="submit"]').click()
+    second_step(page, user.email)
     page.goto(then)
 
 

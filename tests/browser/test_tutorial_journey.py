@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import second_step
+
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_commits")]
 
 MANIFEST = json.loads(
@@ -80,6 +82,7 @@ def log_in(page, user) -> None:
     page.fill("#password", user.password)
     with page.expect_navigation(wait_until="domcontentloaded"):
         page.locator('main form button[type="submit"]').click()
+    second_step(page, user.email)
     expect(page).to_have_url(re.compile(r"/dashboard$"))
 
 

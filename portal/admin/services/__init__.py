@@ -65,6 +65,8 @@ from portal.admin.services.staff import (
     find_user,
     get_user_or_404,
     list_staff,
+    reset_second_factor,
+    second_factor_state,
     set_staff_profile,
     set_user_active,
 )
@@ -121,6 +123,8 @@ __all__ = [
     "publish_draft",
     "remove_holiday",
     "require_admin",
+    "reset_second_factor",
+    "second_factor_state",
     "save_document",
     "save_field",
     "save_office_settings",

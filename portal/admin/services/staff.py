@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from portal.admin.services.common import PAGE_SIZE, AdminError, require_admin
 from portal.audit.services import audit
+from portal.auth import second_factor
 from portal.auth import services as auth_services
 from portal.auth.models import STAFF_ROLES, Role, User, UserRole
 from portal.auth.sessions import end_all_sessions
@@ -91,3 +92,23 @@ def set_user_active(user: User, active: bool, actor: User) -> None:
         user.is_active_account = True
     audit(actor, "staff.activate" if active else "staff.deactivate", "user", user.id, user.email)
     db.session.commit()
+
+
+def second_factor_state(user: User) -> str:
+    """``"enrolled"``, ``"not_enrolled"`` or ``"not_needed"`` (not a staff account)."""
+    if not second_factor.needs_second_factor(user):
+        return "not_needed"
+    return "enrolled" if second_factor.is_enrolled(user) else "not_enrolled"
+
+
+def reset_second_factor(user: User, actor: User) -> None:
+    """Forget another staff member's authenticator and recovery codes (a lost phone): their
+    sessions end and their next login sets up two-step login again. Flushes; the request
+    commits."""
+    require_admin(actor)
+    if user.id == actor.id:
+        raise AdminError(_("You cannot reset your own two-step login. Ask another admin."))
+    second_factor.reset(user)
+    end_all_sessions(user)
+    audit(actor, "staff.second_factor_reset", "user", user.id, user.email)
+    db.session.flush()

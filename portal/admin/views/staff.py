@@ -78,6 +78,7 @@ def _user_page(user, profile_form: StaffProfileForm | None = None, status: int =
         profile_form=profile_form,
         action_form=ActionForm(),
         role_labels=ROLE_LABELS,
+        second_factor=services.second_factor_state(user),
     ), status
 
 
@@ -131,6 +132,23 @@ def staff_active(user_id: int):
             _("The account is active again.")
             if active
             else _("The account is deactivated and logged out everywhere."),
+            "success",
+        )
+    return redirect(url_for("admin.staff_user", user_id=user_id))
+
+
+@bp.route("/staff/<id:user_id>/second-factor/reset", methods=["POST"])
+@roles_required(ADMIN)
+def staff_second_factor_reset(user_id: int):
+    user = services.get_user_or_404(user_id, current_user)
+    check_action()
+    try:
+        services.reset_second_factor(user, me())
+    except services.AdminError as exc:
+        flash(str(exc), "danger")
+    else:
+        flash(
+            _("Two-step login was reset. %(name)s sets it up again at the next login.", name=user.full_name),
             "success",
         )
     return redirect(url_for("admin.staff_user", user_id=user_id))
