@@ -24,6 +24,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from second_step import second_step  # noqa: E402
 
 
 def pct(values: list[float], q: float) -> float:
@@ -79,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     response = client.post(
         "/login", data={"csrf_token": token, "email": args.officer, "password": args.password}
     )
+    response = second_step(client, args.officer, response)
     if response.status_code != 302:
         print("login refused for", args.officer)
         return 1

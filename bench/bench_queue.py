@@ -44,6 +44,7 @@ if str(ROOT) not in sys.path:
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import psycopg  # noqa: E402
+from second_step import second_step  # noqa: E402
 from sqlalchemy import and_, event, or_, select, tuple_  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import joinedload  # noqa: E402
@@ -103,6 +104,7 @@ def login(client, email: str) -> None:
     page = client.get("/login?lang=en").get_data(as_text=True)
     token = CSRF_RE.search(page).group(1)
     response = client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
+    response = second_step(client, email, response)
     if response.status_code != 302:
         raise RuntimeError(f"login failed: {response.status_code}")
 

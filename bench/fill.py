@@ -173,8 +173,10 @@ def fill(
 
     Officers get ``officer_password`` (hashed once) so a benchmark can log in as one;
     applicants cannot log in. Needs an app context with the tables created."""
+    from bench.second_step import BENCH_TOTP_SECRET
     from portal.applications.models import Application
     from portal.auth.models import User, UserRole
+    from portal.auth.second_factor_models import SecondFactor
     from portal.calendar import clock
     from portal.catalogue.models import PermitCategory
     from portal.catalogue.seed import seed_categories
@@ -270,6 +272,26 @@ def fill(
 
     write(user_table, users(), n_officers + n_users, "users")
     write(role_table, roles(), n_officers + n_users, "user roles")
+    if officer_password:
+        # staff log in in two steps: the officers a benchmark logs in as have an authenticator
+        # (BENCH_TOTP_SECRET; bench/second_step.py types its code)
+        factor_table = SecondFactor.__table__
+        write(
+            factor_table,
+            (
+                {
+                    "user_id": uid,
+                    "secret": BENCH_TOTP_SECRET,
+                    "enrolled_at": now,
+                    "failed_count": 0,
+                    "version": 1,
+                    "created_at": now,
+                }
+                for uid in officer_ids
+            ),
+            n_officers,
+            "officer authenticators",
+        )
 
     # -- applications --------------------------------------------------------------------
     first_aid = (conn.scalar(select(func.max(Application.id))) or 0) + 1
