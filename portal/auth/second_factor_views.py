@@ -27,6 +27,7 @@ from flask_login import login_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from portal.auth import bp, second_factor
+from portal.auth.landing import home_url
 from portal.auth.models import User
 from portal.auth.second_factor_forms import CodeForm, EnrolForm
 from portal.auth.sessions import pending_session_user, start_session
@@ -49,7 +50,7 @@ def begin(user: User, next_url: str | None) -> BaseResponse:
         start_session(user, second_factor_passed=True)
         db.session.commit()
         login_user(user)
-        return redirect(next_url or url_for("applications.dashboard"))
+        return redirect(next_url or home_url(user))
     token = start_session(user)
     if not second_factor.is_enrolled(user):
         second_factor.enrolment_secret(user)
@@ -78,7 +79,7 @@ def _finish(user: User) -> str:
     second_factor.mark_passed(token)
     user._session_token = token
     login_user(user)
-    return safe_next_url(session.pop(_NEXT, None)) or url_for("applications.dashboard")
+    return safe_next_url(session.pop(_NEXT, None)) or home_url(user)
 
 
 @bp.route("/login/code", methods=["GET", "POST"])

@@ -11,6 +11,8 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import second_step
+
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_commits")]
 
 
@@ -56,6 +58,7 @@ def log_in(page, user) -> None:
     page.fill("#password", user.password)
     with page.expect_navigation(wait_until="domcontentloaded"):
         page.locator('main form button[type="submit"]').click()
+    second_step(page, user.email)
 
 
 def press(page, locator) -> None:
