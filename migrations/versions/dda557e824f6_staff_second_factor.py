@@ -1,7 +1,7 @@
 """Staff second factor: an authenticator (TOTP) per staff account, its recovery codes, and when a login session passed it
 
 Revision ID: dda557e824f6
-Revises: 7405b7ad6ae0
+Revises: b7c41e9d2a10
 Create Date: 2026-12-01 18:52:46.144323
 
 """
@@ -13,7 +13,7 @@ import portal.db
 
 # revision identifiers, used by Alembic.
 revision = 'dda557e824f6'
-down_revision = '7405b7ad6ae0'
+down_revision = 'b7c41e9d2a10'
 branch_labels = None
 depends_on = None
 
