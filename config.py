@@ -190,6 +190,12 @@ class Default:
     SECOND_FACTOR_LOCK = timedelta(minutes=15)
     SECOND_FACTOR_REMEMBER = timedelta(hours=12)
     SECOND_FACTOR_PENDING = timedelta(minutes=10)
+    # Personal data retention (privacy.retention, `flask privacy retention` every night): a draft
+    # untouched for this many days is deleted, with an email this many days before; the
+    # documents of a rejected or withdrawn application are deleted this many days after.
+    RETENTION_DRAFT_DAYS = int(_env("RETENTION_DRAFT_DAYS", "180"))
+    RETENTION_DRAFT_REMINDER_DAYS = int(_env("RETENTION_DRAFT_REMINDER_DAYS", "14"))
+    RETENTION_CLOSED_DOCUMENT_DAYS = int(_env("RETENTION_CLOSED_DOCUMENT_DAYS", "365"))
 
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     HSTS = False

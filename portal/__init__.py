@@ -48,6 +48,7 @@ from portal.i18n import select_locale
 from portal.notifications import bp as notifications_bp
 from portal.notifications import services as notification_services
 from portal.permits import bp as permits_bp
+from portal.privacy import bp as privacy_bp
 from portal.public import bp as public_bp
 from portal.recorder.views import bp as recorder_bp
 from portal.tutorials import bp as tutorials_bp
@@ -155,6 +156,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(tutorials_bp)
     app.register_blueprint(permits_bp)
+    app.register_blueprint(privacy_bp)
     app.register_blueprint(helpdesk_bp)
     app.register_blueprint(assist_bp)
     app.register_blueprint(notifications_bp)

@@ -17,6 +17,7 @@ from portal.catalogue.seed_finder import seed_finder
 from portal.extensions import db
 from portal.maintenance.cli import backup_cli, storage_cli
 from portal.permits.cli import ensure_demo_key, permits_cli
+from portal.privacy.cli import privacy_cli
 from portal.seed import seed_demo as run
 
 users_cli = AppGroup("users", help="Manage staff accounts and roles.")
@@ -129,3 +130,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(backup_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(permits_cli)
+    app.cli.add_command(privacy_cli)

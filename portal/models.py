@@ -11,6 +11,7 @@ from portal.applications.models import (  # noqa: F401
 )
 from portal.applications.rollup import DecisionDay, SubmissionDay  # noqa: F401
 from portal.audit.models import AdminAuditEvent  # noqa: F401
+from portal.auth.consent_models import PrivacyConsent  # noqa: F401
 from portal.auth.models import AuthToken, LoginSession, Role, User, UserRole  # noqa: F401
 from portal.auth.second_factor_models import RecoveryCode, SecondFactor  # noqa: F401
 from portal.backoffice.models import InternalNote, ReviewFlag  # noqa: F401
@@ -27,6 +28,7 @@ from portal.catalogue.models import (  # noqa: F401
 from portal.helpdesk.models import AssistAttempt, AssistCode, AssistView, SupportNote  # noqa: F401
 from portal.notifications.models import Notice, OutboxEmail  # noqa: F401
 from portal.permits.models import Permit, RegisterSetting  # noqa: F401
+from portal.privacy.models import DataAccessEvent, DraftReminder  # noqa: F401
 from portal.public.models import (  # noqa: F401
     Complaint,
     ComplaintAnswer,

@@ -28,6 +28,8 @@ PUBLIC_ENDPOINTS = {
     "auth.second_factor_code",
     "auth.second_factor_enrol",
     "auth.second_factor_qr",
+    # the privacy notice, shown before registering
+    "auth.privacy_notice",
     "auth.logout",
     "auth.forgot_password",
     "auth.reset_password",

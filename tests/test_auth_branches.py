@@ -63,6 +63,7 @@ def registration(**changes) -> dict:
         "nik": "6472014101900001",
         "phone": "0812 3456 7890",
         "password": GOOD_PASSWORD,
+        "privacy_consent": "y",  # the privacy notice agreed to
     }
     data.update(changes)
     return data

@@ -85,6 +85,7 @@ def test_registration_accepts_a_grouped_nik_and_phone_and_keeps_digits(client, o
         "nik": "6472 0155 0774 0003",
         "phone": "0812-3456.7890",
         "password": "my cat sleeps on the red sofa",
+        "privacy_consent": "y",  # the privacy notice agreed to
     }
     response = post_form(client, "/register", data)
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
@@ -100,6 +101,7 @@ def test_registration_still_refuses_a_nik_that_is_not_16_digits(client):
         "nik": "6472 0155 0774 000",
         "phone": "0812 3456 7890",
         "password": "my cat sleeps on the red sofa",
+        "privacy_consent": "y",  # the privacy notice agreed to
     }
     response = post_form(client, "/register", data)
     assert response.status_code == 200

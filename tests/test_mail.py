@@ -19,6 +19,7 @@ def registration(email_address: str) -> dict:
         "nik": "6472014101900001",
         "phone": "0812 3456 7890",
         "password": "my cat sleeps on the red sofa",
+        "privacy_consent": "y",  # the privacy notice agreed to
     }
 
 

@@ -167,6 +167,7 @@ def test_registration_refuses_the_demo_password(client, password):
             "nik": "6472014101900001",
             "phone": "0812 3456 7890",
             "password": password,
+            "privacy_consent": "y",  # the privacy notice agreed to
         },
     )
     assert response.status_code == 200
@@ -220,6 +221,7 @@ def test_a_password_that_only_contains_the_demo_password_is_fine(client):
             "nik": "6472014101900001",
             "phone": "0812 3456 7890",
             "password": "my own " + DEMO_PASSWORD + " and more",
+            "privacy_consent": "y",  # the privacy notice agreed to
         },
     )
     assert response.status_code == 302

@@ -25,6 +25,7 @@ def register(client, **changes):
         "nik": VALID_NIK,
         "phone": "0812 3456 7890",
         "password": "my cat sleeps on the red sofa",
+        "privacy_consent": "y",  # the privacy notice agreed to
     }
     data.update(changes)
     return post_form(client, "/register?lang=en", data)

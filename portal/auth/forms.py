@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     EmailField,
     PasswordField,
     RadioField,
@@ -119,6 +120,16 @@ class RegisterForm(FlaskForm):
     )
     phone = _phone_field()
     password = _new_password_field()
+    privacy_consent = BooleanField(
+        _l("I have read the privacy notice and agree to the use of my personal data for my applications."),
+        validators=[
+            DataRequired(
+                message=_l(
+                    "Tick this box to register: the office needs your consent to process your applications."
+                )
+            )
+        ],
+    )
     submit = SubmitField(_l("Register"))
 
 

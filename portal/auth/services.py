@@ -15,7 +15,7 @@ from limits import parse_many
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from portal.auth import passwords
+from portal.auth import consent, passwords
 from portal.auth.demo import demo_accounts_allowed, is_demo_email
 from portal.auth.models import AuthToken, Role, TokenPurpose, User, UserRole
 from portal.auth.sessions import end_all_sessions
@@ -46,6 +46,8 @@ class Registration:
     phone: str
     password: str
     locale: str = "id"
+    #: the privacy notice version the person agreed to (None: no consent recorded, e.g. the CLI)
+    privacy_notice_version: str | None = None
 
 
 def register_applicant(data: Registration) -> User | None:
@@ -90,6 +92,8 @@ def register_applicant(data: Registration) -> User | None:
             db.session.add(user)
     except IntegrityError:  # the same email or NIK registered a moment ago
         return None
+    if data.privacy_notice_version:
+        consent.record_consent(user, data.privacy_notice_version)
     if may_mail:
         send_verification(user)
     return user

@@ -6,7 +6,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from portal.auth import bp, second_factor, second_factor_views, services
+from portal.auth import bp, consent, second_factor, second_factor_views, services
 from portal.auth.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -85,6 +85,7 @@ def register():
                     phone=form.phone.data,
                     password=form.password.data,
                     locale=current_language(),
+                    privacy_notice_version=consent.NOTICE_VERSION,
                 )
             )
         except services.AccountError as exc:
@@ -94,6 +95,19 @@ def register():
             session["registered_email"] = form.email.data
             return redirect(url_for("auth.check_email"))
     return render_template("auth/register.html", form=form)
+
+
+@bp.route("/privacy")
+@public
+def privacy_notice():
+    cfg = current_app.config
+    return render_template(
+        "auth/privacy_notice.html",
+        version=consent.NOTICE_VERSION,
+        notice_date=consent.NOTICE_DATE,
+        draft_days=cfg["RETENTION_DRAFT_DAYS"],
+        document_days=cfg["RETENTION_CLOSED_DOCUMENT_DAYS"],
+    )
 
 
 @bp.route("/register/check-email")

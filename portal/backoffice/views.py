@@ -30,6 +30,7 @@ from portal.extensions import db, talisman
 from portal.params import to_id
 from portal.permits.services import permit_for_application
 from portal.permits.signing import SigningUnavailable
+from portal.privacy.access_log import record_access_now
 from portal.security import roles_required
 from portal.storage import get_storage
 from portal.storage.pdf_pages import DEFAULT_WIDTH, WIDTHS, PreviewUnavailable, render_page
@@ -122,7 +123,12 @@ def _review_context(application):
 @roles_required(*STAFF)
 def review(application_id: int):
     application = services.get_application_for_staff_or_404(application_id, current_user)
-    return render_template("backoffice/review.html", **_review_context(application))
+    page = render_template("backoffice/review.html", **_review_context(application))
+    # the answers hold the applicant's personal details: the applicant sees who looked (written
+    # after the page is made: the short write commits, which expires what the page read)
+    number = application.tracking_number or ""
+    record_access_now(current_user, application.applicant_id, "application", number)
+    return page
 
 
 def _back(application_id: int, anchor: str = ""):
@@ -368,6 +374,9 @@ def document_file(application_id: int, document_id: int, mode: str):
     document = next((d for d in app_services.documents_of(application) if d.id == document_id), None)
     if document is None:
         abort(404)
-    return safe_download_response(
+    label = f"{application.tracking_number or ''} {document.original_name}".strip()
+    response = safe_download_response(
         document.storage_key, document.original_name, document.content_type, as_attachment=mode == "download"
     )
+    record_access_now(current_user, application.applicant_id, "document", label)
+    return response

@@ -32,6 +32,7 @@ from portal.helpdesk.forms import (
 )
 from portal.i18n import current_language
 from portal.paging import int_arg
+from portal.privacy.access_log import record_access, record_access_now
 from portal.security import roles_required
 
 HELPDESK = Role.HELPDESK
@@ -61,7 +62,9 @@ def index():
 @roles_required(HELPDESK)
 def applicant(user_id: int):
     user = services.get_applicant_or_404(user_id, current_user)
-    return _applicant_page(user)
+    page = _applicant_page(user)
+    record_access_now(current_user, user.id, "profile")  # after the page: the write commits
+    return page
 
 
 def _applicant_page(user, *, note_form=None, tutorial_form=None, code_form=None, status=200):
@@ -184,6 +187,7 @@ def open_assist(user_id: int):
     except services.AssistCodeInvalid as exc:
         form.code.errors.append(str(exc))
         return _applicant_page(user, code_form=form, status=400)
+    record_access(current_user, user.id, "assist")
     return redirect(url_for("helpdesk.assist", view_id=view.id))
 
 

@@ -56,6 +56,14 @@ def _register(f: Filming, w: Walk) -> None:
         ),
         during=lambda: f.type_into("#password", samples.APPLICANT["password"]),
     )
+    f.step(
+        "#privacy_consent",
+        say(
+            "Baca pemberitahuan privasi, lalu centang persetujuan.",
+            "Read the privacy notice, then tick the consent box.",
+        ),
+        during=lambda: f.page.check("#privacy_consent"),
+    )
     f.step('main form button[type="submit"]', press)
     f.click('main form button[type="submit"]')
     f.step(

@@ -584,6 +584,7 @@ def applicant_journey(driver, live_mail, s: Site, screenshot=None, *, after_erro
     driver.fill("#nik", f"647201450790{next(_niks)}")
     driver.fill("#phone", "0812 3456 7890")
     driver.fill("#password", JOURNEY_PASSWORD)
+    driver.check("#privacy_consent")
     shot(page, "register")
     driver.activate('main form button[type="submit"]')
     expect(page).to_have_url(re.compile(r"/register/check-email$"))

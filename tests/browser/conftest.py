@@ -334,6 +334,7 @@ def live_user(live: LiveServer) -> Callable[..., LiveUser]:
         password: str = DEFAULT_PASSWORD,
         verified: bool = True,
         full_name: str | None = None,
+        enrolled: bool = True,
     ) -> LiveUser:
         roles = tuple(Role(r) for r in roles) or (Role.APPLICANT,)
         unique = uuid.uuid4().hex[:8]
@@ -345,6 +346,7 @@ def live_user(live: LiveServer) -> Callable[..., LiveUser]:
                 password=password,
                 verified=verified,
                 locale=locale,
+                enrolled=enrolled,
             )
             made = LiveUser(id=user.id, email=user.email, password=password, full_name=user.full_name)
             db.session.remove()

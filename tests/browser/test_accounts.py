@@ -108,6 +108,7 @@ def register_journey(page, live_server, live_mail, screenshot, lang: str) -> Non
     page.fill("#nik", valid_nik())
     page.fill("#phone", "0812 3456 7890")
     page.fill("#password", PASSPHRASE)
+    page.check("#privacy_consent")
     screenshot(page, "register-filled", full_page=True)
     submit(page)
 
@@ -269,6 +270,7 @@ def test_registration_errors_are_listed_and_typed_values_kept(page, locale, live
     page.fill("#nik", "64720145079001")  # 14 digits
     page.fill("#phone", "0812 3456 7890")
     page.fill("#password", short_password)
+    page.check("#privacy_consent")
     submit(page)
 
     expect(page).to_have_url(re.compile(r"/register$"))

@@ -71,6 +71,7 @@ def register_and_confirm(page, live_server, live_mail) -> tuple[str, str]:
     page.fill("#nik", f"647201450790{next(_serials):04d}")
     page.fill("#phone", "0812 3456 7890")
     page.fill("#password", PASSPHRASE)
+    page.check("#privacy_consent")
     submit(page)
     expect(page).to_have_url(re.compile(r"/register/check-email$"))
     link = live_mail.last_link(email, "/confirm-email/")
