@@ -59,6 +59,9 @@ def test_a_new_officer_sets_up_two_step_login(new_context, live_user, screenshot
 @pytest.fixture
 def recommended(live, live_user):
     """An application an officer recommended for approval, and an approver: (approver, id)."""
+    from sqlalchemy import select
+
+    from portal.applications.models import Document
     from portal.auth.models import User
     from portal.backoffice import services as office
     from portal.calendar.seed import seed_holidays
@@ -74,7 +77,8 @@ def recommended(live, live_user):
         application = make_submitted(db.session.get(User, applicant.id), category)
         staff = db.session.get(User, officer.id)
         office.start_review(application, staff, application.version)
-        for document in application.documents:
+        documents = db.session.scalars(select(Document).where(Document.application_id == application.id))
+        for document in documents.all():
             office.set_document_verdict(application, document.id, staff, True)
         office.recommend(application, staff, "approve", "", application.version)
         db.session.commit()

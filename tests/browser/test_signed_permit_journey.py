@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import second_step
+
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_commits")]
 
 PHONE = {"width": 360, "height": 740}
@@ -63,6 +65,7 @@ def log_in(page, user, then: str) -> None:
     page.fill("#password", user.password)
     with page.expect_navigation(wait_until="domcontentloaded"):
         page.locator('main form button[type="submit"]').click()
+    second_step(page, user.email)
     page.goto(then, wait_until="domcontentloaded")
 
 
