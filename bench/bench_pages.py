@@ -4,7 +4,11 @@ form), on a database filled by bench/fill.py (1,000,000 applications for the iss
 
     .venv/bin/python bench/bench_pages.py --database-url URL [--runs 30] [--warmup 3]
         [--officer petugas1@bench.test] [--password PW] [--app-root PATH]
-        [--pages queue,queue-deep,home,statistics,catalogue] [--redis-url URL]
+        [--pages queue,queue-deep,home,statistics,statistics-after-change,catalogue]
+        [--redis-url URL]
+
+``statistics-after-change`` is /statistics with the cache dropped before each visit (what a
+status change does when it commits): the first visit after a change.
 
 Per page: p50 and p95 of the whole request (routing, queries, template), the number of
 statements, and the slowest statement's median with its first words (for the queue that is
@@ -42,7 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--officer", default="petugas1@bench.test")
     parser.add_argument("--password", default="Bench-Officer-2026!")
     parser.add_argument("--app-root", type=Path, default=ROOT)
-    parser.add_argument("--pages", default="queue,queue-deep,home,statistics,catalogue")
+    parser.add_argument(
+        "--pages", default="queue,queue-deep,home,statistics,statistics-after-change,catalogue"
+    )
     parser.add_argument(
         "--redis-url", default=None, help="REDIS_URL for the app (cache, limiter); default: none"
     )
@@ -54,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from sqlalchemy import event
 
-    from portal import create_app
+    from portal import cache, create_app
     from portal.extensions import db
 
     app = create_app(
@@ -99,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         "queue-deep": deep,
         "home": "/",
         "statistics": "/statistics",
+        "statistics-after-change": "/statistics",
         "catalogue": "/permits",
     }
     load = os.getloadavg()[0]
@@ -112,10 +119,12 @@ def main(argv: list[str] | None = None) -> int:
         if path is None:
             print(f"{name:<12} (no next page)")
             continue
-        anon = name in ("home", "statistics", "catalogue")
+        anon = name in ("home", "statistics", "statistics-after-change", "catalogue")
         c = app.test_client() if anon else client
         times, per_statement, n_statements = [], {}, []
         for i in range(args.warmup + args.runs):
+            if name == "statistics-after-change":
+                cache.invalidate()  # what a status change does once it commits
             statements.clear()
             t0 = time.perf_counter()
             r = c.get(path)
