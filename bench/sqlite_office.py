@@ -138,6 +138,8 @@ def applicant_loop(b: Browser, shared: Shared, k: int, until: float) -> None:
                 f"/applications/{app_id}/documents/{key}",
                 "apply: upload",
                 files={"file": (name, data, ctype)},
+                # the documents page is one form; each slot's upload address takes the file alone
+                form_contains=f"/applications/{app_id}/documents",
             )
         b.get(f"/applications/{app_id}/review", "apply: review page (GET writes stage)")
         b.submit(f"/applications/{app_id}/review", "apply: submit", {"declaration": "y"})
@@ -270,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         import requests
 
-        wait_for(lambda: requests.get(base + "/healthz", timeout=2).ok, 60, "gunicorn")
+        wait_for(lambda: requests.get(base + "/healthz", timeout=5).ok, 180, "gunicorn")
         workers = len(
             subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
         )
