@@ -183,8 +183,10 @@ def test_nginx_upload_locations_are_exactly_the_app_upload_views(app):
         uploads += upload
         assert bool(pattern.match(path)) == upload, (rule.endpoint, path)
     assert (
-        uploads == 7
-    )  # documents page, one document, remove (posts the page), samples, tutorial files, information
+        uploads == 14
+    )  # documents page, one document, remove, keep and use from the vault (post the page), the
+    # vault's add and replace, samples, tutorial files, a chapter's voice, information, check-permit,
+    # the letters' logo
 
 
 def test_nginx_sends_the_headers_proxy_fix_reads_and_keeps_uploads_internal():
