@@ -89,11 +89,20 @@ def _token(client) -> str:
         (Role.APPLICANT, "/dashboard", "Beranda Saya"),
     ],
 )
-def test_the_menu_and_the_home_page_link_to_ones_own_page(client, login_as, role, href, label):
+def test_the_home_page_links_to_ones_own_page_and_staff_menus_offer_no_dashboard(
+    client, login_as, role, href, label
+):
     login_as(role)
     home = client.get("/").get_data(as_text=True)
-    assert f'<a class="nav-link" href="{href}">{label}</a>' in home
     assert f'<a class="btn btn-primary btn-lg" href="{href}">{label}</a>' in home
+    menu = home[home.index('id="site-menu"') : home.index("</header>")]
+    if role is Role.APPLICANT:
+        assert '<a class="nav-link" href="/dashboard">Beranda Saya</a>' in menu
+    else:
+        # No citizen's dashboard in a staff menu; their work has its own menu link.
+        assert "Beranda Saya" not in menu
+        assert 'href="/dashboard"' not in menu
+        assert f'href="{href.split("?")[0]}"' in menu
 
 
 def test_staff_opening_the_dashboard_are_sent_on_to_their_work_not_told_they_have_no_applications(

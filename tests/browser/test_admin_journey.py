@@ -35,13 +35,13 @@ def submit(page, button=None) -> None:
         (button or page.locator('main form button[type="submit"]').first).click()
 
 
-def log_in(page, user) -> None:
+def log_in(page, user, lands_on: str = "/dashboard") -> None:
     page.goto("/login")
     page.fill("#email", user.email)
     page.fill("#password", user.password)
     submit(page)
     second_step(page, user.email)
-    expect(page).to_have_url(re.compile(r"/dashboard$"))
+    expect(page).to_have_url(re.compile(re.escape(lands_on) + "$"))
 
 
 def fill(page, values: dict[str, str]) -> None:
@@ -64,7 +64,7 @@ def test_admin_builds_a_permit_with_a_guide_and_an_applicant_applies(
     slug = f"izin-uji-{uuid.uuid4().hex[:6]}"
     admin = live_user(Role.ADMIN, locale="en")
     page = new_context(locale="en-US")
-    log_in(page, admin)
+    log_in(page, admin, lands_on="/admin/")  # staff land on their work
 
     # The permit type and its service standard.
     with page.expect_navigation():
