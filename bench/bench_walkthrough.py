@@ -27,6 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=None)
@@ -58,15 +61,16 @@ def main(argv: list[str] | None = None) -> int:
                 pass
             db.session.commit()
 
+    anonymous = app.test_client()
     client = app.test_client()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True))
+    token = CSRF.search(client.get("/login").get_data(as_text=True))
     assert token
     client.post(
         "/login",
         data={"email": "applicant@demo.test", "password": "Demo-Portal-2026!", "csrf_token": token.group(1)},
     )
     detail = client.get("/permits/surat-keterangan-domisili-usaha?lang=id").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', detail)
+    token = CSRF.search(detail)
     action = re.search(r'<form[^>]*action="([^"]*/apply)"', detail)
     assert token
     assert action
@@ -86,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     ]
     print(f"{'page':<46} {'page kB':>8} {'steps kB':>8} {'steps':>5} {'voiced':>6} {'ms p50':>7} {'p95':>6}")
     for path in paths:
-        body = client.get(path + ("&" if "?" in path else "?") + "lang=id").get_data(as_text=True)
+        who = anonymous if path in ("/register", "/login") else client
+        body = who.get(path + ("&" if "?" in path else "?") + "lang=id").get_data(as_text=True)
         match = re.search(r'data-walkthrough="([^"]*)"', body)
         if not match:
             print(f"{path:<46} (no walkthrough)")

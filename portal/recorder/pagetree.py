@@ -126,13 +126,23 @@ def find_main(root: Element) -> Element | None:
     return next((el for el in root.elements() if el.tag == "main"), None)
 
 
-def label_of(el: Element, scope: Element) -> str:
+def label_index(scope: Element) -> dict[str, Element]:
+    """``{id: its first <label for=id>}`` under ``scope`` (made once per page)."""
+    index: dict[str, Element] = {}
+    for other in scope.elements():
+        if other.tag == "label" and other.attrs.get("for"):
+            index.setdefault(other.attrs["for"], other)
+    return index
+
+
+def label_of(el: Element, scope: Element, labels: dict[str, Element] | None = None) -> str:
     """The element's visible label: its ``<label for>``, a fieldset's legend, else its own
-    text, value or aria-label (the recorder's reading of the screen)."""
+    text, value or aria-label (the recorder's reading of the screen). ``labels``: the page's
+    ``label_index``, when it is at hand."""
     if el.id:
-        for other in scope.elements():
-            if other.tag == "label" and other.attrs.get("for") == el.id:
-                return other.text()
+        found = (labels if labels is not None else label_index(scope)).get(el.id)
+        if found is not None:
+            return found.text()
     if el.tag == "fieldset":
         legend = next((c for c in el.elements() if c.tag == "legend"), None)
         if legend is not None:

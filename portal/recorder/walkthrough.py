@@ -111,14 +111,27 @@ def _candidates(el: Element, main: Element) -> list[str]:
     return out
 
 
-def stable_selector(el: Element, root: Element, main: Element | None = None) -> str | None:
+def stable_selector(
+    el: Element, root: Element, main: Element | None = None, ids: dict[str, int] | None = None
+) -> str | None:
     """A selector that finds the element and nothing else, made of its stable attributes: its
     id, else its name (and value, form), else a link's address, else (a form's button) its
-    form's id or address; None when none is unique."""
+    form's id or address; None when none is unique. ``ids``: how often each id is on the page
+    (``id_counts``), when it is at hand."""
+    if el.id and ids is not None:
+        return _by_id(el.id) if ids.get(el.id) == 1 else None
     for selector in _candidates(el, main or root):
         if pagetree.select(root, selector) == [el]:
             return selector
     return None
+
+
+def id_counts(root: Element) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for el in root.elements():
+        if el.id:
+            counts[el.id] = counts.get(el.id, 0) + 1
+    return counts
 
 
 def _shown(el: Element, main: Element) -> bool:
@@ -148,12 +161,14 @@ def _quotes_present(text: str, labels: list[str]) -> bool:
     return all(any(label_matches(q, shown) for shown in labels) for q in quoted_labels(text))
 
 
-def _recorded_steps(root: Element, main: Element, facts: PageFacts) -> dict[int, list[dict]]:
+def _recorded_steps(
+    root: Element, main: Element, facts: PageFacts, labels: dict[str, Element], ids: dict[str, int]
+) -> dict[int, list[dict]]:
     """The recorded guide's steps of this page whose element is here with the same label;
     keyed by the element's position in the page."""
     pattern = path_pattern(facts.path)
     positions = {id(el): i for i, el in enumerate(main.elements())}
-    labels: list[str] | None = None
+    shown: list[str] | None = None
     out: dict[int, list[dict]] = {}
     for step in facts.recorded:
         text = (step.get("text") or {}).get(facts.lang) or ""
@@ -170,12 +185,15 @@ def _recorded_steps(root: Element, main: Element, facts: PageFacts) -> dict[int,
             continue
         if el is None or id(el) not in positions or not _shown(el, main):
             continue
-        if not label_matches(clean_label(step.get("label", "")), pagetree.label_of(el, main)):
+        if not label_matches(clean_label(step.get("label", "")), pagetree.label_of(el, main, labels)):
             continue
-        labels = labels if labels is not None else _page_labels(main)
-        if not _quotes_present(text, labels):
+        shown = shown if shown is not None else _page_labels(main)
+        if not _quotes_present(text, shown):
             continue  # the page changed since the recording: the live sentence is used
-        made: dict[str, Any] = {"selector": stable_selector(el, root, main) or step["selector"], "text": text}
+        made: dict[str, Any] = {
+            "selector": stable_selector(el, root, main, ids) or step["selector"],
+            "text": text,
+        }
         if facts.audio and float(step.get("end", 0)) > float(step.get("start", 0)):
             made["start"], made["end"] = round(float(step["start"]), 3), round(float(step["end"]), 3)
         out.setdefault(positions[id(el)], []).append(made)
@@ -232,7 +250,9 @@ def build_steps(html: str, facts: PageFacts) -> list[dict]:
     main = pagetree.find_main(root)
     if main is None:
         return []
-    recorded = _recorded_steps(root, main, facts)
+    labels = pagetree.label_index(main)
+    ids = id_counts(root)
+    recorded = _recorded_steps(root, main, facts, labels, ids)
     state: dict[str, Any] = {"fields": {}, "page": None, "intro_done": False, "doc_done": False}
     if facts.spec is not None:
         pages = list(facts.spec.pages)
@@ -258,8 +278,8 @@ def build_steps(html: str, facts: PageFacts) -> list[dict]:
         kind = _is_control(el)
         if kind is None or not _shown(el, main):
             continue
-        label = pagetree.label_of(el, main)
-        selector = stable_selector(el, root, main)
+        label = pagetree.label_of(el, main, labels)
+        selector = stable_selector(el, root, main, ids)
         if not label or selector is None:
             continue
         text = _live_text(el, kind, label, facts, state)
