@@ -371,6 +371,18 @@ def test_stage_pages_carry_steps_that_exist_on_them(client, login_as):
     assert "Press \u201cSave and continue\u201d." in texts(data["steps"])
 
 
+def test_the_same_page_again_is_not_read_again(client, monkeypatch):
+    from portal.recorder import walkthrough
+
+    built = []
+    real = walkthrough.build_steps
+    monkeypatch.setattr(walkthrough, "build_steps", lambda html, facts: built.append(1) or real(html, facts))
+    first = walkthrough_of(client.get("/login?lang=id").get_data(as_text=True))
+    other = client.application.test_client()  # another visitor: another session token
+    again = walkthrough_of(other.get("/login?lang=id").get_data(as_text=True))
+    assert first == again and first["steps"] and len(built) == 1
+
+
 def test_a_page_that_is_not_a_stage_is_left_as_it_was(client):
     body = client.get("/complaints").get_data(as_text=True)
     assert "data-walkthrough" not in body and "__satupintu_walkthrough" not in body

@@ -17,6 +17,7 @@ steps there (before the response is compressed or given an ETag).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -58,6 +59,12 @@ MAX_STEPS = 40
 _PANEL_ATTR = "data-tutorial-stage"
 _FIELD_TAGS = ("input", "select", "textarea")
 _NOT_FIELDS = ("hidden", "submit", "button", "reset", "image")
+#: What differs between two renderings of the same page for two sessions.
+_SESSION_BITS = re.compile(
+    r'(?<=name="csrf_token" type="hidden" value=")[^"]*'
+    r'|(?<=name="csrf_token" value=")[^"]*'
+    r'|(?<=data-csrf=")[^"]*'
+)
 _FORM_PAGE = re.compile(r"/form/(?P<key>[\w-]+)/?$")
 
 
@@ -385,7 +392,15 @@ def init_app(app: Flask) -> None:
         html = response.get_data(as_text=True)
         if PLACEHOLDER not in html:
             return response
-        data = walkthrough_data(html, wanted["stage"], wanted.get("category_id"))
+        stage, category_id = wanted["stage"], wanted.get("category_id")
+        # The same page (a visitor's catalogue, login, ...) gives the same steps: kept like the
+        # stage panel, by a digest of the page without its per-session token.
+        digest = hashlib.sha1(_SESSION_BITS.sub("", html).encode(), usedforsecurity=False).hexdigest()
+        data = cache.local(
+            f"walkthrough:{stage}:{category_id}:{current_language()}:{request.path}:{digest}",
+            PANEL_CACHE_SECONDS,
+            lambda: walkthrough_data(html, stage, category_id),
+        )
         attribute = str(escape(json.dumps(data, ensure_ascii=False, separators=(",", ":"))))
         response.set_data(html.replace(PLACEHOLDER, attribute, 1))
         return response

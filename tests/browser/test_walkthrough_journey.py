@@ -7,13 +7,14 @@ the button is absent and the rest works as before."""
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from dataclasses import dataclass
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.a11y import format_violations, run_axe, site
+from tests.browser.a11y import format_violations, run_axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_commits")]
 
@@ -39,8 +40,47 @@ class Journey:
     demo_slug: str
 
 
+def in_thread(fn):
+    """Run ``fn`` in a thread of its own: this thread runs Playwright's event loop, and issuing
+    a permit signs it with a library that starts an event loop of its own (asyncio.run)."""
+    out: dict = {}
+
+    def _run():
+        try:
+            out["value"] = fn()
+        except BaseException as exc:  # noqa: BLE001 - re-raised below
+            out["error"] = exc
+
+    thread = threading.Thread(target=_run)
+    thread.start()
+    thread.join()
+    if "error" in out:
+        raise out["error"]
+    return out["value"]
+
+
+def seed_demo_guides(live) -> str:
+    """The demo categories, holidays and guides (idempotent seeds): the SKDU slug."""
+    from portal.calendar.seed import seed_holidays
+    from portal.catalogue.seed import seed_categories
+    from portal.extensions import db
+    from portal.tutorials.seed import seed_tutorials
+
+    with live.app.app_context():
+        for seeder in (seed_holidays, seed_categories, seed_tutorials):
+            for _ in seeder():
+                pass
+        db.session.commit()
+        db.session.remove()
+    return "surat-keterangan-domisili-usaha"
+
+
 @pytest.fixture
 def journey(live, live_user) -> Journey:
+    return in_thread(lambda: _journey(live, live_user))
+
+
+def _journey(live, live_user) -> Journey:
     from portal.applications import services, workflow
     from portal.applications.models import ApplicationStatus as S
     from portal.auth.models import Role, User
@@ -49,7 +89,7 @@ def journey(live, live_user) -> Journey:
     from tests.factories import add_document, make_draft
     from tests.wizard_helpers import make_category, make_submitted
 
-    s = site(live)  # the demo categories and guides
+    demo_slug = seed_demo_guides(live)
     user = live_user(locale="id")
     officer = live_user(Role.OFFICER)
     approver = live_user(Role.APPROVER)
@@ -57,7 +97,7 @@ def journey(live, live_user) -> Journey:
         applicant = db.session.get(User, user.id)
         staff = db.session.get(User, officer.id)
         boss = db.session.get(User, approver.id)
-        demo = db.session.scalar(db.select(PermitCategory).filter_by(slug=s.demo_slug))
+        demo = db.session.scalar(db.select(PermitCategory).filter_by(slug=demo_slug))
         small = make_category(slug=f"walk-{uuid.uuid4().hex[:8]}")
         submitted = make_submitted(applicant, small)
         correction = make_submitted(applicant, small)
@@ -86,7 +126,7 @@ def journey(live, live_user) -> Journey:
             submitted_id=submitted.id,
             correction_id=correction.id,
             approved_id=approved.id,
-            demo_slug=s.demo_slug,
+            demo_slug=demo_slug,
         )
         db.session.remove()
     return made
