@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -19,7 +20,7 @@ from portal.auth import consent, passwords
 from portal.auth.demo import demo_accounts_allowed, is_demo_email
 from portal.auth.models import AuthToken, Role, TokenPurpose, User, UserRole
 from portal.auth.sessions import end_all_sessions
-from portal.db import release_write_lock, utcnow
+from portal.db import release_write_lock, rowcount, utcnow
 from portal.errors import PortalError
 from portal.extensions import db, limiter
 from portal.notifications.services import queue_email_to_address
@@ -184,7 +185,7 @@ def consume_token(token: str, purpose: TokenPurpose, *, mark_used: bool = True) 
             .values(used_at=now)
             .execution_options(synchronize_session=False)
         )
-        if used.rowcount != 1:
+        if rowcount(used) != 1:
             return None
         row.used_at = now
     return row.user
@@ -364,11 +365,14 @@ def set_roles(user: User, roles: set[Role], acting: User) -> None:
     if Role.ADMIN in user.role_set and Role.ADMIN not in roles:
         if acting.id == user.id:
             raise AccountError(_("You cannot remove your own admin role."))
-        admins = db.session.scalar(
-            select(func.count())
-            .select_from(UserRole)
-            .join(User)
-            .where(UserRole.role == Role.ADMIN, User.is_active_account.is_(True))
+        admins = (
+            db.session.scalar(
+                select(func.count())
+                .select_from(UserRole)
+                .join(User)
+                .where(UserRole.role == Role.ADMIN, User.is_active_account.is_(True))
+            )
+            or 0
         )
         if admins <= 1:
             raise AccountError(_("The portal needs at least one admin."))
@@ -380,14 +384,21 @@ def set_roles(user: User, roles: set[Role], acting: User) -> None:
     db.session.flush()
 
 
-def _queue_template(user: User, name: str, subject: str, **context) -> None:
+def _queue_template(user: User, name: str, subject: str, **context: Any) -> None:
     _queue_to_address(
         user.email, user.full_name, user.locale or "id", name, subject, user_id=user.id, user=user, **context
     )
 
 
 def _queue_to_address(
-    email: str, full_name: str, locale: str, name: str, subject: str, *, user_id: int | None = None, **context
+    email: str,
+    full_name: str,
+    locale: str,
+    name: str,
+    subject: str,
+    *,
+    user_id: int | None = None,
+    **context: Any,
 ) -> None:
     """Render an account email in ``locale`` and write it to the outbox; it is sent after the
     caller's commit, like every other email."""
