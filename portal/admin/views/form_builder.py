@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.admin import bp, services
-from portal.admin.forms import ActionForm, DocumentForm, FieldForm, PageForm
+from portal.admin.form_builder_forms import DocumentForm, FieldForm, PageForm
+from portal.admin.forms import ActionForm
 from portal.admin.views.common import ADMIN, me
 from portal.catalogue.formspec import DefinitionError, Problem
 from portal.catalogue.models import PermitCategory
