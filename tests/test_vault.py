@@ -469,3 +469,20 @@ def test_a_flagged_document_can_be_answered_from_my_documents_on_the_correction_
     assert response.headers["Location"].endswith(f"/applications/{application.id}/correction#doc-ktp")
     names = sorted(d.original_name for d in _docs(application.id))
     assert names == ["ktp-baru.pdf"]  # the one-file slot: the flagged file is replaced
+
+
+def test_closing_the_account_deletes_my_documents_and_the_address(client, login_as):
+    user = login_as()
+    _keep(client)
+    (item,) = _items(user)
+    user.address = "Jl. Pahlawan No. 12"
+    db.session.commit()
+    page = client.get("/account/data?lang=en").get_data(as_text=True)
+    response = client.post(
+        "/account/data/close?lang=en", data={"csrf_token": csrf_token(page), "password": DEFAULT_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert _items(user) == []
+    assert not get_storage().exists(item.storage_key)
+    db.session.refresh(user)
+    assert user.address is None

@@ -20,6 +20,7 @@ from portal.extensions import db
 from portal.notifications.models import Notice
 from portal.storage import get_storage
 from portal.transaction import atomic, delete_file_after_commit
+from portal.vault import services as vault
 
 S = ApplicationStatus
 IN_REVIEW = (S.SUBMITTED, S.IN_REVIEW, S.NEEDS_CORRECTION, S.RESUBMITTED, S.RECOMMENDED)
@@ -94,6 +95,9 @@ def close_account(user: User, password: str) -> None:
         user.email = f"closed-{user.id}@closed.invalid"
         user.nik = None
         user.phone = None
+        user.address = None
+        for item in vault.list_own_items(user):  # "Dokumen saya": the rows, and the files once committed
+            vault.delete_item(item)
         user.password_hash = "!closed"  # noqa: S105 - not a hash: matches no password
         user.is_active_account = False
         user.email_verified_at = None
