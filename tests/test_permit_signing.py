@@ -297,3 +297,29 @@ def test_the_holder_downloads_the_english_translation(client, login_as):
     assert "-EN.pdf" in response.headers["Content-Disposition"]
     other = make_user(Role.APPLICANT)
     assert db.session.get(User, other.id) is not None
+
+
+def test_signing_and_checking_work_inside_a_running_event_loop(app):
+    """pyHanko runs asyncio.run; a caller already in an event loop (Playwright's sync API, an
+    async worker) still gets a signed letter and its check."""
+    import asyncio
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from reportlab.pdfgen import canvas as rl_canvas
+
+    from portal.permits.signing import pades
+    from portal.permits.signing.local import LocalPkcs12Signer
+
+    signer = LocalPkcs12Signer(keys.make_pkcs12("Kepala DPMPTSP", "DPMPTSP", "pw"), "pw")
+    buf = io.BytesIO()
+    c = rl_canvas.Canvas(buf)
+    c.drawString(100, 700, "Izin")
+    c.showPage()
+    c.save()
+
+    async def inside_a_loop():
+        signed = pades.sign_pdf(buf.getvalue(), signer, box=(300, 100, 500, 160), reason="r", location="l")
+        return pades.read_signature(PdfFileReader(io.BytesIO(signed)), [signer.certificate])
+
+    report = asyncio.run(inside_a_loop())
+    assert report.valid and report.ours and report.whole_file

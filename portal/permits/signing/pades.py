@@ -9,11 +9,14 @@ signed and when.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -32,12 +35,24 @@ from pyhanko_certvalidator import ValidationContext
 from portal.permits.signing.base import PermitSigner, SigningUnavailable
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 FIELD_NAME = "TTE"
 #: Room kept in the file for the signature (CMS with the signer's chain; with a timestamp token).
 RESERVED_BYTES = 12 * 1024
 RESERVED_BYTES_TIMESTAMPED = 24 * 1024
 #: What the visible signature says (pyHanko fills %(signer)s and %(ts)s).
 STAMP_TEXT = "Ditandatangani secara elektronik oleh\n%(signer)s\n%(ts)s"
+
+
+def _outside_event_loop(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """pyHanko's sync calls run their own event loop (asyncio.run), which a thread that already
+    runs one (Playwright's sync API, an async worker) cannot start: run them in a thread then."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return func(*args, **kwargs)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(func, *args, **kwargs).result()
 
 
 def sign_pdf(
@@ -77,7 +92,12 @@ def sign_pdf(
     try:
         # A fixed reservation spares pyHanko a trial signature to measure the CMS.
         reserved = RESERVED_BYTES_TIMESTAMPED if timestamper else RESERVED_BYTES
-        pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), bytes_reserved=reserved, output=out)
+        _outside_event_loop(
+            pdf_signer.sign_pdf,
+            IncrementalPdfFileWriter(io.BytesIO(pdf)),
+            bytes_reserved=reserved,
+            output=out,
+        )
     except SigningUnavailable:
         raise
     except timestamps.TimestampRequestError:
@@ -128,7 +148,7 @@ def read_signature(
     roots = [_asn1(c) for c in office_certificates]
     context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
     try:
-        status: Any = validate_pdf_signature(embedded, signer_validation_context=context)
+        status: Any = _outside_event_loop(validate_pdf_signature, embedded, signer_validation_context=context)
     except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError):
         return SignatureReport(False, False, False, False, _signer_name(embedded), None, False)
     cert = status.signing_cert
