@@ -486,3 +486,13 @@ def test_closing_the_account_deletes_my_documents_and_the_address(client, login_
     assert not get_storage().exists(item.storage_key)
     db.session.refresh(user)
     assert user.address is None
+
+
+def test_my_data_export_lists_my_documents_and_the_address(client, login_as):
+    user = login_as()
+    _keep(client, name="ktp-saya.pdf")
+    user.address = "Jl. Pahlawan No. 12"
+    db.session.commit()
+    data = client.get("/account/data/export.json").get_json(force=True)
+    assert data["account"]["address"] == "Jl. Pahlawan No. 12"
+    assert [(d["kind"], d["file_name"]) for d in data["my_documents"]] == [("ktp", "ktp-saya.pdf")]

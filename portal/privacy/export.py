@@ -28,6 +28,7 @@ from portal.notifications.models import Notice
 from portal.permits.models import Permit
 from portal.permits.pdf import _esc, fonts
 from portal.privacy.access_log import access_log
+from portal.vault import services as vault
 
 
 def _iso(value: datetime | date | None) -> str | None:
@@ -72,11 +73,24 @@ def export_data(user: User) -> dict[str, Any]:
             "email": user.email,
             "nik": user.nik,
             "phone": user.phone,
+            "address": user.address,
             "language": user.locale,
             "email_confirmed_at": _iso(user.email_verified_at),
             "created_at": _iso(user.created_at),
             "roles": sorted(r.value for r in user.role_set),
         },
+        # "Dokumen saya": what she keeps for later applications (the files are downloaded there).
+        "my_documents": [
+            {
+                "kind": item.kind.value,
+                "name": item.title,
+                "file_name": item.original_name,
+                "size_bytes": item.size,
+                "content_type": item.content_type,
+                "kept_at": _iso(item.updated_at),
+            }
+            for item in vault.list_own_items(user)
+        ],
         "privacy_consents": [
             {
                 "notice_version": c.notice_version,
