@@ -10,9 +10,12 @@ import pytest
 from sqlalchemy import event, func, select
 from werkzeug.datastructures import FileStorage
 
-from portal.auth.models import Role
+from portal.admin import services as admin_services
+from portal.auth.invites import invite_staff
+from portal.auth.models import Role, User
 from portal.extensions import db
 from portal.notifications import services as notifications
+from portal.notifications.models import OutboxEmail
 from portal.public import services
 from portal.public.models import Complaint, News, PublicDocument
 from portal.sequences import SequenceCounter
@@ -144,3 +147,20 @@ def test_an_approval_failing_halfway_leaves_the_application_as_it_was():
     assert db.session.get(Application, application.id).status is S.RECOMMENDED
     assert _count(AuditEvent) == events_before
     assert _count(Permit) == 0
+
+
+def test_staff_screens_services_leave_the_commit_to_the_request(app):
+    """Inviting a staff member and deactivating an account flush only: when the request that
+    called them fails, no account, no invitation email and no deactivation are left behind."""
+    admin = make_user(Role.ADMIN)
+    officer = make_user(Role.OFFICER, email="officer.kept@example.test")
+    db.session.commit()
+    emails_before = _count(OutboxEmail)
+    with app.test_request_context():
+        invited = invite_staff("invited.later@example.test", "Invited Later", {Role.OFFICER}, "id", admin)
+        assert invited.id is not None  # flushed: it has its id
+        admin_services.set_user_active(officer, False, admin)
+        db.session.rollback()  # the request failed after the services ran
+    assert db.session.scalar(select(User).where(User.email == "invited.later@example.test")) is None
+    assert _count(OutboxEmail) == emails_before
+    assert db.session.get(User, officer.id).is_active_account is True

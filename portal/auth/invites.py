@@ -64,5 +64,5 @@ def invite_staff(email: str, full_name: str, roles: set[Role], locale: str, acto
         )
     # Through the outbox: it leaves after the commit, and only if the account was stored.
     queue_email_to_address(user.email, user.full_name, subject, text, user_id=user.id)
-    db.session.commit()
+    db.session.flush()
     return user

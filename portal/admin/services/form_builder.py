@@ -66,7 +66,7 @@ def get_draft(category: PermitCategory, actor: User) -> FormDraft:
         draft = FormDraft(category_id=category.id, updated_by_id=actor.id)
         _load_version(draft, category.current_version)
         db.session.add(draft)
-        db.session.commit()
+        db.session.flush()
     return draft
 
 
@@ -156,7 +156,7 @@ def publish_draft(draft: FormDraft, category: PermitCategory, actor: User) -> Fo
         f"Form version {version.number} published",
         version=version.number,
     )
-    db.session.commit()
+    db.session.flush()
     return version
 
 
@@ -363,4 +363,4 @@ def save_document(
         f"Document {document['key']} saved",
         document=document["key"],
     )
-    db.session.commit()
+    db.session.flush()

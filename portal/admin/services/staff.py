@@ -91,7 +91,7 @@ def set_user_active(user: User, active: bool, actor: User) -> None:
     else:
         user.is_active_account = True
     audit(actor, "staff.activate" if active else "staff.deactivate", "user", user.id, user.email)
-    db.session.commit()
+    db.session.flush()
 
 
 def second_factor_state(user: User) -> str:
