@@ -202,7 +202,6 @@ def test_admin_builds_a_permit_with_a_guide_and_an_applicant_applies(
     page.fill("#tid-1", "Isi formulir")
     page.fill("#ten-1", "Fill in the form")
     page.fill("#start-2", "0:10")
-    page.fill("#cid-2", "unggah")
     page.fill("#tid-2", "Unggah dokumen")
     page.fill("#ten-2", "Upload the documents")
     page.fill("#chapters-end", "0:20")
@@ -212,10 +211,13 @@ def test_admin_builds_a_permit_with_a_guide_and_an_applicant_applies(
         page.locator("main a", has_text="Map stages to chapters").click()
     page.select_option("#category", label="Izin Usaha Uji")
     submit(page, page.locator("main form[method='get'] button"))
-    page.select_option("#stage_fill_form", "chapter-1")
-    page.select_option("#stage_upload_documents", "unggah")
+    # Chapters are chosen by their titles: the admin never sees or types a chapter's key.
+    page.select_option("#stage_fill_form", label="Chapter: Fill in the form")
+    page.select_option("#stage_upload_documents", label="Chapter: Upload the documents")
     submit(page, page.locator("main form[method='post'] button"))
-    expect(page.locator("#stage_upload_documents")).to_have_value("unggah")
+    expect(page.locator("#stage_upload_documents option:checked")).to_have_text(
+        "Chapter: Upload the documents"
+    )
     with page.expect_navigation():
         page.locator("main a", has_text="Back to the video guide").click()
     submit(page, page.locator('main button[name="published"][value="1"]'))
