@@ -484,6 +484,7 @@ class Cluster:
 
         from portal.auth.models import Role, User, UserRole
         from portal.auth.passwords import hash_password
+        from portal.auth.second_factor_models import SecondFactor
         from portal.catalogue.models import PermitCategory, Sector
         from portal.catalogue.services import publish_new_version
         from portal.db import utcnow
@@ -491,6 +492,7 @@ class Cluster:
 
         sys.path.insert(0, str(ROOT / "bench"))
         from fill import nik_for
+        from second_step import BENCH_TOTP_SECRET
 
         from portal.seed import seed_demo
 
@@ -530,6 +532,7 @@ class Cluster:
                     for i in range(self.n_applicants)
                 ]
             )
+            staff: list[User] = []
             for mail, name, role, k in people:
                 user = User(
                     email=mail,
@@ -543,6 +546,16 @@ class Cluster:
                 )
                 user.roles = [UserRole(role=role)]
                 db.session.add(user)
+                if role is not Role.APPLICANT:
+                    staff.append(user)
+            db.session.flush()
+            # Staff log in in two steps: bench/second_step.py types the current code.
+            for user in staff:
+                db.session.add(
+                    SecondFactor(
+                        user_id=user.id, secret=BENCH_TOTP_SECRET, enrolled_at=now, version=1, failed_count=0
+                    )
+                )
             db.session.commit()
 
     def start_host(self, name: str, port: int, *, wait: bool = True, **extra_env) -> None:
