@@ -13,6 +13,7 @@ from portal.auth.models import Role
 from portal.extensions import db
 from portal.tutorials import services, vtt
 from portal.tutorials.models import Tutorial
+from tests.browser.conftest import second_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_commits")]
 
@@ -53,6 +54,7 @@ def test_a_clerk_corrects_a_caption_on_a_phone(new_context, live, live_user, scr
     page.fill("#password", admin.password)
     with page.expect_navigation():
         page.locator('main form button[type="submit"]').first.click()
+    second_step(page, admin.email)
     page.goto(f"/admin/tutorials/{tutorial_id}/captions")
     expect(page.locator("h1")).to_have_text("Teks video dan judul bagian")
     part = page.locator("#part-login")

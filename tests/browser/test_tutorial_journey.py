@@ -126,18 +126,34 @@ ANONYMOUS_STAGES = [
     ("/register", "register"),
     ("/login", "login"),
     ("/permits", "choose_category"),
-    # A permit without a recorded guide of its own: its stages show the general guide.
-    ("/permits/tdup", "requirements"),
 ]
 
 
+@pytest.fixture(scope="session")
+def plain_permit(live, seeded_tutorials):
+    """A permit without a recorded guide of its own (every seeded one has its own now): its
+    stages show the general guide."""
+    from portal.extensions import db
+    from tests.wizard_helpers import make_category
+
+    with live.app.app_context():
+        slug = make_category(slug=f"tanpa-panduan-{uuid.uuid4().hex[:8]}").slug
+        db.session.commit()
+        db.session.remove()
+    return f"/permits/{slug}"
+
+
+def anonymous_stages(plain_permit: str) -> list[tuple[str, str]]:
+    return [*ANONYMOUS_STAGES, (plain_permit, "requirements")]
+
+
 def test_every_stage_shows_its_chapter_with_captions_in_the_page_language(
-    new_context, applications, screenshot
+    new_context, applications, plain_permit, screenshot
 ):
     """The whole path in Indonesian, the portal's default language."""
     user, draft_id, submitted_id = applications("id")
     page = new_context(locale="id-ID", reduced_motion="reduce")
-    for path, stage in ANONYMOUS_STAGES:
+    for path, stage in anonymous_stages(plain_permit):
         page.goto(path, wait_until="domcontentloaded")
         expect_stage_panel(page, stage, "id")
     screenshot(page, "catalogue-detail")
@@ -157,11 +173,11 @@ def test_every_stage_shows_its_chapter_with_captions_in_the_page_language(
     screenshot(page, "application-detail")
 
 
-def test_an_english_page_shows_english_captions_and_transcript(new_context, seeded_tutorials):
+def test_an_english_page_shows_english_captions_and_transcript(new_context, plain_permit):
     """A browser asking for English gets the English chapter, captions on by default and
     transcript (the wizard stages share the template, so the public stages stand for all)."""
     page = new_context(locale="en-US", reduced_motion="reduce")
-    for path, stage in ANONYMOUS_STAGES:
+    for path, stage in anonymous_stages(plain_permit):
         page.goto(path, wait_until="domcontentloaded")
         expect_stage_panel(page, stage, "en")
 
