@@ -36,7 +36,11 @@ def test_a_new_officer_sets_up_two_step_login(new_context, live_user, screenshot
     expect(page.locator("h1")).to_have_text("Atur verifikasi dua langkah")
     qr = page.locator('main img[src="/login/setup/qr.svg"]')
     expect(qr).to_be_visible()
-    assert page.evaluate("document.querySelector('main img').naturalWidth") > 0  # the SVG loaded
+    # The SVG loaded (waited for: visible is not yet loaded; a QR that never loads times out).
+    page.wait_for_function(
+        "() => { const img = document.querySelector('main img');"
+        " return img.complete && img.naturalWidth > 0; }"
+    )
     screenshot(page, f"enrol-{size}", full_page=True)
     secret = page.locator("#manual-key").inner_text().replace(" ", "")
     # a wrong code first: the page says so beside the field
