@@ -582,6 +582,17 @@ def test_library_search_treats_like_wildcards_literally(client, tutorial):
     assert "How to register" in client.get("/tutorials?lang=en").get_data(as_text=True)
 
 
+def test_library_search_with_a_nul_or_control_character_is_a_normal_page(client, tutorial):
+    """PostgreSQL refuses NUL in text: the route fuzzer's ``q=\x00`` gave a 500 there."""
+    for query in ("\x00", "pers\x00yaratan", "\x1b[2J", "\u202e"):
+        response = client.get("/tutorials", query_string={"q": query, "lang": "en"})
+        assert response.status_code == 200, repr(query)
+    html = client.get("/tutorials", query_string={"q": "pers\x00yaratan", "lang": "en"}).get_data(
+        as_text=True
+    )
+    assert "is-match" in html  # the NUL is dropped, the word still found
+
+
 def test_library_lists_every_published_tutorial_with_chapter_links(client, tutorial):
     html = client.get("/tutorials?lang=en").get_data(as_text=True)
     assert f'href="/tutorials/{tutorial.id}?chapter=register"' in html

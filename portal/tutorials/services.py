@@ -29,6 +29,7 @@ from portal.transaction import atomic_service, delete_file_after_commit, delete_
 from portal.tutorials import vtt
 from portal.tutorials.models import VIDEO_TYPES, StageTutorial, Tutorial, TutorialView
 from portal.tutorials.stages import STAGES
+from portal.validation import clean_display_text
 
 DEFAULT_EMBED_HOSTS = ("www.youtube-nocookie.com", "player.vimeo.com")
 DEFAULT_VIDEO_MAX_BYTES = 50 * 1024 * 1024
@@ -361,8 +362,9 @@ class SearchHit:
 def search(query: str) -> list[SearchHit]:
     """Published tutorials matching every word of ``query`` in a title, description or
     transcript (either language), with the chapters that hold the words. LIKE wildcards in
-    the query are matched literally."""
-    words = [w for w in (query or "").lower().split() if w][:MAX_SEARCH_WORDS]
+    the query are matched literally; control characters (NUL among them, which PostgreSQL
+    refuses in text) are dropped."""
+    words = [w for w in clean_display_text(query or "").lower().split() if w][:MAX_SEARCH_WORDS]
     stmt = select(Tutorial).where(Tutorial.published.is_(True))
     columns = (
         Tutorial.title_id,
