@@ -51,6 +51,8 @@ from portal.permits import bp as permits_bp
 from portal.privacy import bp as privacy_bp
 from portal.public import bp as public_bp
 from portal.recorder.views import bp as recorder_bp
+from portal.site import bp as site_bp
+from portal.site import init_app as site_init_app
 from portal.tutorials import bp as tutorials_bp
 from portal.vault import bp as vault_bp
 
@@ -163,6 +165,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(recorder_bp)
     app.register_blueprint(vault_bp)
+    app.register_blueprint(site_bp)
+    site_init_app(app)  # the sitemap's sources, the main menu's links, the layout's helpers
 
 
 #: Public pages an anonymous visitor may get from a shared cache (nginx's micro-cache, see
@@ -178,6 +182,7 @@ CACHEABLE_PUBLIC_PAGES = frozenset(
         "public.statistics",
         "tutorials.library",
         "permits.register_list",
+        "site.accessibility",
     }
 )
 PUBLIC_MAX_AGE = 60

@@ -58,6 +58,10 @@ PUBLIC_ENDPOINTS = {
     "public.news_detail",
     "public.faq",
     "public.information",
+    # The public website: robots.txt, sitemap.xml, the accessibility statement.
+    "site.robots",
+    "site.sitemap",
+    "site.accessibility",
     "public.document_download",
     "public.information_request",
     "public.complaints",

@@ -36,6 +36,7 @@ def public_urls(app):
         "/faq",
         "/statistics",
         "/tutorials",
+        "/accessibility",
     ]
 
 

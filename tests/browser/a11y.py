@@ -312,6 +312,7 @@ PAGES: list[Page] = [
     Page("status-check", "/status"),
     Page("verify-permit", lambda s: f"/verify/{s.permit_token}"),
     Page("issued-permits", "/issued-permits"),
+    Page("accessibility-statement", "/accessibility"),
     Page("complaint-form", "/complaints"),
     Page("search-results", "/search?q=bangun+rumah"),
     Page("search-no-result", "/search?q=kapal+nelayan"),
