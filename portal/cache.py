@@ -2,25 +2,36 @@
 table (the public statistics): Redis when REDIS_URL is configured (shared by every worker and
 host), in this process otherwise.
 
-Entries live ``ttl`` seconds at most. A status change invalidates them all: the workflow marks
-the session (``applications_changed``) and, once that transaction has committed, the cache's
-generation moves on, so the next reader computes afresh. With Redis the generation is shared,
-so every process sees the change at once; in-process, the process that made the change sees it
-at once and the others within ``ttl``. A cache that is down (Redis unreachable) is skipped:
-the figures are computed, the page is right, only slower.
+Entries live ``ttl`` seconds at most. A change that shows on pages (a status change, a tutorial
+published, the office settings or a permit type saved) invalidates them all: the code marks the
+session (``mark_changed``) and, once that transaction has committed, the cache's generation
+moves on, so the next reader computes afresh. The generation is shared by every process, so a
+change made in one gunicorn worker shows in the others at once, for the Redis entries and for
+the per-process ones (``local``) alike:
+
+- with Redis, a counter in Redis (every worker of every host);
+- always, a small file in the instance folder, replaced on each invalidation (every worker of
+  this machine: the embedded default has no Redis).
+
+A request reads the shared generation once (kept on ``g``). A cache that is down (Redis
+unreachable) is skipped for a few seconds at a time: the figures are computed, the page is
+right, only slower, and the generation file still carries invalidations between this machine's
+workers.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import pickle
+import tempfile
 import threading
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import redis
-from flask import current_app
+from flask import current_app, g, has_app_context, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session, scoped_session
 
@@ -32,11 +43,15 @@ _local: dict[str, tuple[float, Any]] = {}
 _local_generation = 0
 _lock = threading.Lock()
 _clients: dict[str, Any] = {}
+#: After Redis failed, it is left alone for this many seconds (each try costs a timeout).
+RETRY_SECONDS = 5.0
+_down_until: dict[str, float] = {}
+GENERATION_FILE = "cache-generation"
 
 
 def _redis():
     url = current_app.config.get("CACHE_REDIS_URL") or current_app.config.get("REDIS_URL")
-    if not url:
+    if not url or _down_until.get(url, 0.0) > time.monotonic():
         return None
     client = _clients.get(url)
     if client is None:
@@ -45,12 +60,63 @@ def _redis():
     return client
 
 
+def _redis_failed(exc: Exception, what: str) -> None:
+    url = current_app.config.get("CACHE_REDIS_URL") or current_app.config.get("REDIS_URL")
+    if url:
+        _down_until[url] = time.monotonic() + RETRY_SECONDS
+    log.warning("cache unavailable (%s): %s", type(exc).__name__, what)
+
+
+def _generation_path() -> str:
+    configured = current_app.config.get("CACHE_GENERATION_FILE")
+    return str(configured or os.path.join(current_app.instance_path, GENERATION_FILE))
+
+
+def _file_generation() -> str:
+    try:
+        with open(_generation_path(), encoding="ascii") as fh:
+            return fh.read(64)
+    except OSError:  # not made yet (nothing changed since the install), or unreadable
+        return ""
+
+
+def _bump_file_generation() -> None:
+    path = _generation_path()
+    try:
+        folder = os.path.dirname(path) or "."
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".cache-generation-")
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(os.urandom(8).hex())
+        os.replace(tmp, path)  # readers see the old value or the new one, never half of one
+    except OSError as exc:
+        log.warning("cache generation file not written (%s): other workers see the change late", exc)
+
+
+def shared_generation() -> str:
+    """The generation every process agrees on (see the module's docstring), read once per
+    request (outside a request, such as in a job, on every call)."""
+    memo = g.get("_cache_generation") if has_request_context() else None
+    if memo is not None:
+        return memo
+    generation = _file_generation()
+    client = _redis()
+    if client is not None:
+        try:
+            generation += ":" + str(int(client.get(_GENERATION_KEY) or 0))
+        except Exception as exc:  # noqa: BLE001 - a cache that is down must not break the page
+            _redis_failed(exc, "generation not read")
+    if has_request_context():
+        g._cache_generation = generation
+    return generation
+
+
 def local(name: str, ttl: float, compute: Callable[[], T]) -> T:
     """``compute()``, or its value from the last ``ttl`` seconds in this process (no round
-    trip at all: for small values read on every page, such as the office settings). An
-    invalidation in this process drops it at once; other processes see a change within
-    ``ttl``."""
-    key = f"{name}:{_local_generation}"
+    trip for the value: for small values read on every page, such as the office settings).
+    An invalidation in any process drops it at once (the shared generation is part of the
+    key); ``ttl`` bounds how stale a value can be after a change nobody marked (rows written
+    outside the app)."""
+    key = f"{name}:{_local_generation}:{shared_generation() if has_app_context() else ''}"
     now = time.monotonic()
     hit = _local.get(key)
     if hit and hit[0] > now:
@@ -75,28 +141,32 @@ def cached(name: str, ttl: float, compute: Callable[[], T]) -> T:
         if raw is not None:
             return pickle.loads(raw)  # noqa: S301 - written by this app only, in its own Redis
     except Exception as exc:  # noqa: BLE001 - a cache that is down must not break the page
-        log.warning("cache unavailable (%s): computing %s", type(exc).__name__, name)
+        _redis_failed(exc, f"computing {name}")
         return compute()
     value = compute()
     try:
         client.set(key, pickle.dumps(value), ex=max(1, int(ttl)))
     except Exception as exc:  # noqa: BLE001
-        log.warning("cache unavailable (%s): %s not stored", type(exc).__name__, name)
+        _redis_failed(exc, f"{name} not stored")
     return value
 
 
 def invalidate() -> None:
-    """Forget every entry (a status changed)."""
+    """Forget every entry, in every process (something the pages show changed)."""
     global _local_generation
     with _lock:
         _local_generation += 1
         _local.clear()
+    if not has_app_context():
+        return
+    g.pop("_cache_generation", None)
+    _bump_file_generation()
     try:
         client = _redis()
         if client is not None:
             client.incr(_GENERATION_KEY)
     except Exception as exc:  # noqa: BLE001 - entries then expire by their ttl
-        log.warning("cache unavailable (%s): not invalidated", type(exc).__name__)
+        _redis_failed(exc, "not invalidated")
 
 
 def mark_changed(session: Session | scoped_session[Any]) -> None:

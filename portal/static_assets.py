@@ -7,7 +7,11 @@ gunicorn without nginx) saves the bandwidth too.
   request whose ``v`` matches the file on disk is answered ``Cache-Control: public,
   max-age=31536000, immutable``; a new file gets a new hash, so browsers never keep a stale one.
 - Static text files (CSS, JS, SVG, fonts) are compressed once per file version and encoding and
-  kept in memory; pages (HTML, JSON) are compressed on the fly by Flask-Compress.
+  kept in memory; pages (HTML, JSON) are compressed on the fly by Flask-Compress, except that a
+  public page (``Cache-Control: public`` and a strong ETag: the anonymous catalogue, home, ...)
+  is compressed once per body and Accept-Encoding and kept (``MAX_KEPT_PAGES``): the ETag is the
+  body's digest, so a kept body can never be another page's (brotli was 0.4 ms of the
+  catalogue's CPU).
 - Never compressed: partial responses (206) and any request with a Range header (videos must
   seek), video, audio, images other than SVG, PDFs, and X-Accel-Redirect answers.
 """
@@ -64,6 +68,9 @@ NEVER_COMPRESSED_PREFIXES = (
     "image/gif",
 )
 ONE_YEAR = 31_536_000
+MAX_KEPT_PAGES = 64
+#: (ETag of the page, Accept-Encoding) -> (compressed body, Content-Encoding, ETag sent)
+_kept_pages: dict[tuple[str, str], tuple[bytes, str, str | None]] = {}
 
 
 def init_app(app: Flask) -> None:
@@ -87,8 +94,37 @@ def init_app(app: Flask) -> None:
         if request.endpoint == "static":
             return _static_response(response)
         if _may_compress(response):
-            return compress.after_request(response)
+            return _compress_page(compress, response)
         return response
+
+
+def _compress_page(compress: Compress, response: Response) -> Response:
+    etag, weak = response.get_etag()
+    if (
+        not etag
+        or weak
+        or not response.cache_control.public
+        or response.status_code != 200
+        or response.is_streamed
+    ):
+        return compress.after_request(response)
+    key = (etag, request.headers.get("Accept-Encoding", ""))
+    kept = _kept_pages.get(key)
+    if kept is None:
+        response = compress.after_request(response)
+        encoding = response.headers.get("Content-Encoding")
+        if encoding and response.status_code == 200:
+            if len(_kept_pages) >= MAX_KEPT_PAGES:
+                _kept_pages.clear()
+            _kept_pages[key] = (response.get_data(), encoding, response.headers.get("ETag"))
+        return response
+    body, encoding, sent_etag = kept
+    response.vary.add("Accept-Encoding")
+    response.set_data(body)
+    response.headers["Content-Encoding"] = encoding
+    if sent_etag:
+        response.headers["ETag"] = sent_etag
+    return response.make_conditional(request)
 
 
 def _static_path(filename: str) -> str | None:

@@ -100,3 +100,33 @@ def test_a_path_outside_the_static_folder_gets_no_fingerprint(client):
     with client.application.test_request_context():
         assert static_assets.static_version("../config.py") is None
         assert static_assets.static_version("../../etc/passwd.css") is None
+
+
+def test_a_public_page_is_compressed_once_and_a_private_one_every_time(client, login_as, monkeypatch):
+    calls: list[int] = []
+    real = brotli.compress
+
+    def counting(data, *args, **kwargs):
+        calls.append(len(data))
+        return real(data, *args, **kwargs)
+
+    monkeypatch.setattr(brotli, "compress", counting)
+    static_assets._kept_pages.clear()
+    headers = {"Accept-Encoding": "gzip, deflate, br"}
+    first = client.get("/permits?lang=en", headers=headers)
+    second = client.get("/permits?lang=en", headers=headers)
+    assert len(calls) == 1  # the second visitor got the kept body
+    assert second.headers["Content-Encoding"] == "br"
+    assert second.data == first.data and b"SatuPintu" in brotli.decompress(second.data)
+    assert second.headers["ETag"] == first.headers["ETag"] and first.headers["ETag"].endswith(':br"')
+    assert "Accept-Encoding" in second.headers["Vary"]
+    again = client.get("/permits?lang=en", headers={**headers, "If-None-Match": second.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    gzipped = client.get("/permits?lang=en", headers={"Accept-Encoding": "gzip"})
+    assert gzipped.headers["Content-Encoding"] == "gzip" and b"SatuPintu" in gzip.decompress(gzipped.data)
+    login_as()
+    calls.clear()
+    for _ in range(2):
+        private = client.get("/permits?lang=en", headers=headers)
+        assert private.headers["Cache-Control"] == "no-store"
+    assert len(calls) == 2  # a logged-in person's page is never kept

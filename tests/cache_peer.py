@@ -1,0 +1,42 @@
+"""Another worker of the same site, for tests/test_shared_invalidation.py: a separate Python
+process with its own app on the same database (and the same instance folder or Redis), which
+answers page requests read from standard input, one path a line, with the page's HTML as one
+JSON line. What it caches is in its own memory, as in a second gunicorn worker.
+
+    python -m tests.cache_peer DATABASE_URL INSTANCE_DIR [REDIS_URL]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str]) -> int:
+    from portal import create_app
+
+    url, instance = argv[0], Path(argv[1])
+    redis_url = argv[2] if len(argv) > 2 else None
+    app = create_app(
+        "test",
+        SQLALCHEMY_DATABASE_URI=url,
+        INSTANCE_DIR=instance,
+        MAIL_DIR=instance / "mail",
+        UPLOAD_ROOT=instance / "uploads",
+        CACHE_GENERATION_FILE=str(instance / "cache-generation"),
+        CACHE_REDIS_URL=redis_url,
+    )
+    client = app.test_client()
+    print(json.dumps("ready"), flush=True)
+    for line in sys.stdin:
+        path = line.strip()
+        if not path:
+            break
+        response = client.get(path)
+        print(json.dumps(response.get_data(as_text=True)), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,139 @@
+"""A change shows in every worker at once, not only in the one that made it: the tutorial
+panel and the office settings are kept per process (portal.cache.local), and a publish or a
+save in one process must drop them in the others. The other worker here is a real second
+process (tests/cache_peer.py) on the same database; the two share the instance folder's
+generation file (one machine, no Redis) or, each with its own folder, Redis (several hosts)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from portal.auth.models import Role, User
+from portal.extensions import db
+from tests.factories import make_tutorial, make_user
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Peer:
+    def __init__(self, process: subprocess.Popen):
+        self.process = process
+
+    def get(self, path: str) -> str:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(path + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        assert line, "the other worker stopped"
+        return json.loads(line)
+
+
+@contextmanager
+def peer(url: str, instance: Path, redis_url: str | None) -> Iterator[Peer]:
+    args = [sys.executable, "-m", "tests.cache_peer", url, str(instance)] + ([redis_url] if redis_url else [])
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        args, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        assert json.loads(process.stdout.readline() or '""') == "ready"
+        yield Peer(process)
+    finally:
+        if process.stdin:
+            process.stdin.close()
+        process.wait(timeout=60)
+        if process.stdout:
+            process.stdout.close()
+
+
+@pytest.fixture(params=["one machine", "redis"])
+def two_workers(request, real_commits, tmp_path):
+    """This process's app and a peer process, on one scratch database."""
+    from portal import create_app
+    from tests.dbutil import scratch_database_url
+
+    redis_url = None
+    here, there = tmp_path / "a", tmp_path / "a"
+    if request.param == "redis":
+        redis_url = request.getfixturevalue("redis_server").url(3)
+        here, there = tmp_path / "host-a", tmp_path / "host-b"  # no shared folder: only Redis
+    here.mkdir(exist_ok=True)
+    there.mkdir(exist_ok=True)
+    with scratch_database_url("shared_cache", tmp_path) as url:
+        app = create_app(
+            "test",
+            SQLALCHEMY_DATABASE_URI=url,
+            INSTANCE_DIR=here,
+            MAIL_DIR=here / "mail",
+            UPLOAD_ROOT=here / "uploads",
+            CACHE_GENERATION_FILE=str(here / "cache-generation"),
+            CACHE_REDIS_URL=redis_url,
+        )
+        with app.app_context():
+            db.create_all()
+            db.session.remove()
+        try:
+            with peer(url, there, redis_url) as other:
+                yield app, other
+        finally:
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+
+
+def test_a_tutorial_published_in_one_worker_shows_in_the_other_at_once(two_workers):
+    from portal.tutorials import services
+    from portal.tutorials.editing import save_tutorial, set_tutorial_published
+
+    app, other = two_workers
+    with app.app_context():
+        tutorial = make_tutorial(
+            title_id="Cara memilih izin",
+            title_en="How to choose",
+            published=True,
+            embed_url="https://www.youtube.com/embed/abc",
+        )
+        services.map_stage("choose_category", tutorial, None)
+        db.session.commit()
+        admin_id, tutorial_id = make_user(Role.ADMIN).id, tutorial.id
+        db.session.remove()
+    assert "Cara memilih izin" in other.get("/permits?lang=id")  # the other worker keeps it now
+    with app.app_context():
+        tutorial = db.session.get(services.Tutorial, tutorial_id)
+        save_tutorial(tutorial, {"title_id": "Cara memilih jenis izin"}, db.session.get(User, admin_id))
+        db.session.commit()
+        db.session.remove()
+    page = other.get("/permits?lang=id")
+    assert "Cara memilih jenis izin" in page and "Cara memilih izin<" not in page
+    with app.app_context():
+        set_tutorial_published(
+            db.session.get(services.Tutorial, tutorial_id), False, db.session.get(User, admin_id)
+        )
+        db.session.commit()
+        db.session.remove()
+    assert "Cara memilih jenis izin" not in other.get("/permits?lang=id")  # withdrawn everywhere
+
+
+def test_office_settings_saved_in_one_worker_show_in_the_other_at_once(two_workers):
+    from portal.admin.services import save_office_settings
+
+    app, other = two_workers
+    with app.app_context():
+        admin_id = make_user(Role.ADMIN).id
+        save_office_settings({"name": "DPMPTSP Kota Lama"}, db.session.get(User, admin_id))
+        db.session.commit()
+        db.session.remove()
+    assert "DPMPTSP Kota Lama" in other.get("/permits?lang=id")
+    with app.app_context():
+        save_office_settings({"name": "DPMPTSP Kota Baru"}, db.session.get(User, admin_id))
+        db.session.commit()
+        db.session.remove()
+    page = other.get("/permits?lang=id")
+    assert "DPMPTSP Kota Baru" in page and "DPMPTSP Kota Lama" not in page
