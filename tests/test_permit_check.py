@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pypdf
+import pypdfium2
 import pytest
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -113,7 +114,7 @@ def test_our_file_is_exactly_the_issued_one_and_in_force(app, client, issued):
 def test_one_byte_changed_is_not_the_issued_file(app, client, issued):
     permit, data = issued
     changed = bytearray(data)
-    start = data.index(b"stream", data.index(b"/Subtype /Image")) + 200  # inside the QR image
+    start = data.index(b"stream", data.index(b"/Type /Page")) + 40  # inside a signed stream
     changed[start] ^= 0xFF
     status, html = verdict_of(app, client, bytes(changed))
     assert status == 200
@@ -289,6 +290,37 @@ def test_long_rtl_and_arabic_names_wrap_and_stay_on_one_page(tmp_path, layout, h
     assert page_count(data, tmp_path) == 1
     text = pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text()
     assert permit.number in text and permit.short_code in text  # the bottom block is all there
+
+
+def _arabic_words(text: str) -> list[str]:
+    """The words in Arabic script, in the order a reader meets them."""
+    return [w for w in text.split() if all("\u0600" <= ch <= "\u06ff" for ch in w)]
+
+
+@pytest.mark.parametrize("layout", ["letter", "certificate"])
+def test_an_arabic_name_is_joined_and_reads_right_to_left(tmp_path, layout):
+    category = make_category()
+    category.certificate_layout = layout
+    db.session.commit()
+    applicant = make_user(Role.APPLICANT, full_name=ARABIC)
+    permit = approved(category, {**ANSWERS, "business_name": RTL_MIXED}, applicant=applicant)
+    data = letter_bytes(permit)
+    assert page_count(data, tmp_path) == 1
+    # What a reader copies out of the PDF (pdfium, as in Chromium): every word of the name, in
+    # reading order, the long business name over its lines too.
+    pdf = pypdfium2.PdfDocument(data)
+    copied = pdf[0].get_textpage().get_text_range()
+    words = _arabic_words(copied)
+    name = _arabic_words(ARABIC)
+    assert any(words[i : i + len(name)] == name for i in range(len(words))), copied
+    business = _arabic_words(RTL_MIXED)
+    assert any(words[i : i + len(business)] == business for i in range(len(words))), copied
+    # What is drawn: the letters in their joined forms (initial, medial, final: "محمد" is
+    # FEE3 FEA4 FEE4 FEAA), not the isolated letters as they are stored.
+    drawn = pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text()
+    assert "\ufee3\ufea4\ufee4\ufeaa" in drawn
+    assert "\u0645\u062d\u0645\u062f" not in drawn
+    assert "\ufffd" not in drawn and "\ufdf2" not in drawn  # no glyph the font lacks
 
 
 def test_identity_numbers_are_masked_whatever_the_admin_chose():

@@ -94,11 +94,11 @@ def test_a_40_megapixel_coat_of_arms_is_refused_and_nothing_stored(app, client, 
 
 def test_an_uploaded_coat_of_arms_is_printed_on_the_next_letters(client, login_as):
     category = make_category()
-    assert len(list(issue(category).images)) == 1  # the QR code; the placeholder shield is drawn
+    assert len(list(issue(category).images)) == 0  # the placeholder shield and the QR code are drawn
     login_as(Role.ADMIN)
     response = upload_logo(client, png(600, 600), "lambang.png")
     assert response.status_code == 302
-    assert len(list(issue(category).images)) == 2  # the coat of arms and the QR code
+    assert len(list(issue(category).images)) == 1  # the coat of arms
     page = client.get("/admin/letters?lang=en").get_data(as_text=True)
     assert "600 x 600" in page
 

@@ -8,9 +8,9 @@ import re
 from datetime import date, timedelta
 
 import pypdf
+import pypdfium2
 import pytest
 import segno
-from PIL import Image
 from sqlalchemy import func, select
 
 from portal.applications import services, workflow
@@ -19,6 +19,7 @@ from portal.applications.models import ApplicationStatus as S
 from portal.auth.models import Role, User
 from portal.calendar import clock
 from portal.extensions import db
+from portal.permits import letter
 from portal.permits import services as permits
 from portal.permits.models import Permit
 from portal.storage import get_storage
@@ -233,25 +234,30 @@ def test_certificate_masks_the_nik(issued):
 
 
 def test_certificate_qr_code_encodes_the_verification_link(issued):
+    """The QR code as printed (the page rendered as a reader sees it) is the code of the
+    verification link, whichever of the eight masks it was drawn with."""
     permit, _ = issued
     with get_storage().open(permit.pdf_key) as stream:
-        page = pypdf.PdfReader(io.BytesIO(stream.read())).pages[0]
-    images = list(page.images)
-    assert len(images) == 1
-    picture = Image.open(io.BytesIO(images[0].data)).convert("L")
-    expected = segno.make(f"http://portal.test{VERIFY}{permit.verification_token}", error="m")
-    rows = [list(row) for row in expected.matrix_iter(scale=1, border=4)]
-    module = picture.width / len(rows)
-    assert picture.width == picture.height
-    assert module == int(module)
+        pdf = pypdfium2.PdfDocument(stream.read())
+    scale = 6  # pixels per PDF point
+    page = pdf[0].render(scale=scale).to_pil().convert("L")
+    left, top = letter.MARGIN * scale, (letter.PAGE_H - letter.BLOCK_TOP) * scale
+    size = letter.QR_SIZE * scale
+    url = f"http://portal.test{VERIFY}{permit.verification_token}"
+    count = len(segno.make(url, error="m").matrix) + 8  # with the quiet zone of 4 modules
+    module = size / count
     seen = [
         [
-            picture.getpixel((int(c * module + module / 2), int(r * module + module / 2))) < 128
-            for c in range(len(rows))
+            page.getpixel((int(left + (c + 0.5) * module), int(top + (r + 0.5) * module))) < 128
+            for c in range(count)
         ]
-        for r in range(len(rows))
+        for r in range(count)
     ]
-    assert seen == [[bool(v) for v in row] for row in rows]
+    masks = [
+        [[bool(v) for v in row] for row in segno.make(url, error="m", mask=m).matrix_iter(scale=1, border=4)]
+        for m in range(8)
+    ]
+    assert seen in masks
 
 
 def test_certificate_is_a_valid_a4_pdf(issued):
