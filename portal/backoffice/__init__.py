@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("backoffice", __name__, url_prefix="/office")
 
-from portal.backoffice import views  # noqa: E402, F401
+from portal.backoffice import export_views, views  # noqa: E402, F401
