@@ -188,7 +188,9 @@ def main(argv: list[str] | None = None) -> int:
             text=True,
         )
         officer = filled.stdout.strip().splitlines()[-1]
-        print(f"filled {args.rows:,} applications in {time.perf_counter() - started:.0f} s ({url.split('://')[0]})")
+        print(
+            f"filled {args.rows:,} applications in {time.perf_counter() - started:.0f} s ({url.split('://')[0]})"
+        )
         log = open(tmp / "gunicorn.log", "w")  # noqa: SIM115 - closed with the server
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"],
@@ -211,7 +213,8 @@ def main(argv: list[str] | None = None) -> int:
             first = None
             size = 0
             body = bytearray()
-            with session.get(f"{base}/office/queue/export.{fmt}?status=all", stream=True, timeout=300) as answer:
+            url_export = f"{base}/office/queue/export.{fmt}?status=all"
+            with session.get(url_export, stream=True, timeout=300) as answer:
                 for piece in answer.iter_content(64 * 1024):
                     if first is None:
                         first = time.perf_counter() - begin
