@@ -61,3 +61,22 @@ class StatusCheckForm(FlaskForm):
         ],
     )
     submit = SubmitField(_l("Check status"))
+
+
+class MandateForm(FlaskForm):
+    """The representative adds a person who gave her a power of attorney, by their account's email."""
+
+    principal_email = EmailField(
+        _l("Email address of the person you represent"),
+        validators=[
+            DataRequired(_l("Enter the email address of the person you represent.")),
+            Length(max=254),
+        ],
+        description=_l("They must already have an account on the portal with this address."),
+    )
+    submit = SubmitField(_l("Add"))
+
+
+class ConsultantForm(FlaskForm):
+    is_consultant = BooleanField(_l("I am a consultant (biro jasa) filing for many clients"))
+    submit = SubmitField(_l("Save"))

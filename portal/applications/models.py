@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, event, select
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, event, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import TimestampMixin, str_enum, utcnow
@@ -66,6 +66,9 @@ class Application(TimestampMixin, db.Model):
     # The verifier's recommendation to the approver: "approve" or "reject", with a reason.
     recommendation: Mapped[str | None] = mapped_column(String(10))
     recommendation_reason: Mapped[str | None] = mapped_column(Text)
+    #: Filed by a representative for a principal: the mandate it was filed under (None when the
+    #: applicant files for herself). The applicant (``applicant_id``) is then the representative.
+    mandate_id: Mapped[int | None] = mapped_column(ForeignKey("mandates.id"), index=True)
 
     applicant = relationship("User", foreign_keys=[applicant_id], lazy="raise")
     category = relationship("PermitCategory", lazy="raise")
@@ -73,6 +76,7 @@ class Application(TimestampMixin, db.Model):
     # The permit issued on approval (the permits package writes it; read-only here, named by
     # string so this module imports no permits code). One object's pages only: lists never load it.
     permit = relationship("Permit", uselist=False, viewonly=True, lazy="select")
+    mandate = relationship("Mandate", lazy="select")
     documents: Mapped[list[Document]] = relationship(
         back_populates="application",
         lazy="raise",
@@ -83,6 +87,34 @@ class Application(TimestampMixin, db.Model):
     @property
     def is_editable_by_applicant(self) -> bool:
         return self.status in (ApplicationStatus.DRAFT, ApplicationStatus.NEEDS_CORRECTION)
+
+
+class Mandate(TimestampMixin, db.Model):
+    """A power of attorney (kuasa): the representative (penerima kuasa) may file applications
+    for the principal (pemberi kuasa), a person by account. Each application filed under it
+    carries its own signed letter (surat kuasa), which the officer accepts or flags. The
+    principal may revoke it; a revoked mandate gives no access from the next request on."""
+
+    __tablename__ = "mandates"
+    __table_args__ = (
+        CheckConstraint("representative_id <> principal_user_id", name="not_self"),
+        Index("ix_mandates_representative_revoked", "representative_id", "revoked_at"),
+        Index("ix_mandates_principal_revoked", "principal_user_id", "revoked_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    representative_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: The person represented (a business principal is added with the business model).
+    principal_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    revoked_at: Mapped[datetime | None]
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    representative = relationship("User", foreign_keys=[representative_id], lazy="select")
+    principal_user = relationship("User", foreign_keys=[principal_user_id], lazy="select")
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
 
 
 class Document(db.Model):

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.applications.models import Application, AuditEvent
 from portal.applications.models import ApplicationStatus as S
+from portal.applications.services.mandates import principal_of
 from portal.auth.models import User
 from portal.extensions import db
 from portal.notifications.services import queue_email
@@ -45,17 +46,21 @@ def status_changed(application: Application, audit: AuditEvent) -> None:
     extra = _permit_context(application) if to is S.APPROVED else {}
     if to is S.SUBMITTED:
         extra["attachment"] = f"receipt:{application.id}"  # made by portal.permits.receipt
-    queue_email(
-        applicant,
-        f"status_{to.value}",
-        _Subject(subject, number),
-        dedupe_key=f"status:{application.id}:{audit.id}",
-        link=application_link(application),
-        notice=_Subject(subject, number),
-        application=application,
-        note=audit.note,
-        **extra,
-    )
+    # Filed by a representative: the principal is told too (the notices and emails are hers).
+    principal = principal_of(application)
+    recipients = [(applicant, "")] + ([(principal, ":principal")] if principal is not None else [])
+    for recipient, suffix in recipients:
+        queue_email(
+            recipient,
+            f"status_{to.value}",
+            _Subject(subject, number),
+            dedupe_key=f"status:{application.id}:{audit.id}{suffix}",
+            link=application_link(application),
+            notice=_Subject(subject, number),
+            application=application,
+            note=audit.note,
+            **extra,
+        )
 
 
 def _tell_assigned_officer(application: Application, audit: AuditEvent) -> None:

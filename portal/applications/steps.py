@@ -3,12 +3,14 @@ category's form: requirements, each form page, documents, review."""
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
 from portal.applications.models import Application
+from portal.applications.services.mandates import POA_SPEC
 from portal.catalogue.formspec import FormSpec
 from portal.catalogue.models import FormVersion, PermitCategory
 from portal.extensions import db
@@ -31,7 +33,19 @@ class Step:
 
 
 def spec_of(application: Application) -> FormSpec:
-    return db.session.get_one(FormVersion, application.form_version_id).spec
+    """The application's form; one filed under a mandate also asks for the power of attorney
+    (first among its documents), so the wizard, the missing items and the officer's review
+    treat it like any other required document."""
+    version = db.session.get_one(FormVersion, application.form_version_id)
+    if application.mandate_id is None:
+        return version.spec
+    cached = version.__dict__.get("_spec_with_poa")
+    if cached is None:
+        cached = copy.copy(version.spec)
+        cached.documents = [POA_SPEC, *(d for d in version.spec.documents if d.key != POA_SPEC.key)]
+        cached.documents_by_key = {d.key: d for d in cached.documents}
+        version.__dict__["_spec_with_poa"] = cached
+    return cached
 
 
 def category_of(application: Application) -> PermitCategory:

@@ -44,6 +44,7 @@ def dashboard():
         "applications/dashboard.html",
         user=current_user,
         applications=applications,
+        filed_for_me=services.applications_filed_for(current_user),
         resume=resume,
         explained=services.STATUS_EXPLAINED,
         resend_form=ResendVerificationForm(),
@@ -58,6 +59,9 @@ def start(slug: str):
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
+    if services.holds_mandates(current_user):
+        # She files for others too: ask for whom first (the catalogue's button knows nothing of it).
+        return redirect(url_for("applications.start_for", slug=slug))
     try:
         application = services.start_application(current_user, category)
     except services.ApplicationError as exc:
@@ -266,7 +270,9 @@ def _back_to_documents(application, requirement_key: str | None = None) -> str:
 @bp.route("/applications/<id:application_id>/documents/<id:document_id>/preview")
 def document_preview(application_id: int, document_id: int):
     """The document's small preview (JPEG), for the applicant's own application only."""
-    application = services.get_own_application_or_404(application_id, current_user, with_documents=False)
+    application = services.get_own_application_or_404(
+        application_id, current_user, with_documents=False, as_principal=True
+    )
     document = next((d for d in services.documents_of(application) if d.id == document_id), None)
     if document is None or not document.thumbnail_key:
         abort(404)
@@ -300,7 +306,9 @@ def delete_document(application_id: int, document_id: int):
 
 @bp.route("/applications/<id:application_id>/documents/<id:document_id>/download")
 def download_document(application_id: int, document_id: int):
-    application = services.get_own_application_or_404(application_id, current_user, with_documents=False)
+    application = services.get_own_application_or_404(
+        application_id, current_user, with_documents=False, as_principal=True
+    )
     document = next((d for d in services.documents_of(application) if d.id == document_id), None)
     if document is None:
         abort(404)
@@ -348,7 +356,7 @@ def review(application_id: int):
 
 @bp.route("/applications/<id:application_id>/confirmation")
 def confirmation(application_id: int):
-    application = services.get_own_application_or_404(application_id, current_user)
+    application = services.get_own_application_or_404(application_id, current_user, as_principal=True)
     if application.tracking_number is None:
         return redirect(url_for("applications.review", application_id=application.id))
     return render_template(
@@ -359,7 +367,9 @@ def confirmation(application_id: int):
 # -- tracking ------------------------------------------------------------------------------------
 @bp.route("/applications/<id:application_id>")
 def detail(application_id: int):
-    application = services.get_own_application_or_404(application_id, current_user, with_documents=False)
+    application = services.get_own_application_or_404(
+        application_id, current_user, with_documents=False, as_principal=True
+    )
     withdraw_form = WithdrawForm()
     withdraw_form.version.data = application.version
     return render_template(

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, true
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import TimestampMixin, str_enum, utcnow
@@ -44,6 +44,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(5))
     is_active_account: Mapped[bool] = mapped_column(default=True, server_default=true())
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: A consultant (biro jasa) files for many principals. A flag, not a role: it grants nothing
+    #: (every access comes from a mandate the principal gave); it labels the account for the
+    #: office and the principals, and gives her the list of applications by principal.
+    is_consultant: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Staff only, printed under the approver's name on a permit letter.
     nip: Mapped[str | None] = mapped_column(String(18))  # Nomor Induk Pegawai (18 digits)
     rank: Mapped[str | None] = mapped_column(String(80))  # pangkat / golongan

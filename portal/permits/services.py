@@ -27,6 +27,7 @@ from sqlalchemy import select, update
 
 from portal.applications import workflow
 from portal.applications.models import Application, ApplicationStatus
+from portal.applications.services.mandates import access_clause, principal_of
 from portal.auth.models import Role, User
 from portal.calendar import clock
 from portal.catalogue.models import DEFAULT_PERMIT_NUMBER_PATTERN, PermitCategory
@@ -175,11 +176,12 @@ def permit_for_application(application_id: int) -> Permit | None:
 
 
 def get_own_permit_or_404(application_id: int, user: User) -> Permit:
-    """The permit of ``user``'s own application, or 404 (someone else's looks missing)."""
+    """The permit of ``user``'s own application (or one filed for her, or by her under a mandate
+    not revoked), or 404 (someone else's looks missing)."""
     permit = db.session.scalar(
         select(Permit)
         .join(Application, Application.id == Permit.application_id)
-        .where(Permit.application_id == application_id, Application.applicant_id == user.id)
+        .where(Permit.application_id == application_id, access_clause(user, as_principal=True))
     )
     if permit is None:
         raise NotFoundError()
@@ -224,7 +226,8 @@ def issue_permit(application: Application, approver: User) -> Permit:
     # The key is checked before a number is drawn: a refusal here touches nothing.
     signer = signing.signer_from_config()
     category = db.session.get_one(PermitCategory, application.category_id)
-    applicant = db.session.get_one(User, application.applicant_id)
+    # The holder: the principal when a representative filed it, else the applicant.
+    applicant = principal_of(application) or db.session.get_one(User, application.applicant_id)
     now = utcnow()
     today = clock.office_today(now)
     seq = next_value(f"permit:{category.code}:{today.year}")

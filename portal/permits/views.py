@@ -121,7 +121,7 @@ def download(application_id: int):
 def receipt(application_id: int):
     """The applicant's receipt of a submitted application (tanda terima); 404 for anyone
     else's application and for a draft."""
-    application = get_own_application_or_404(application_id, current_user)
+    application = get_own_application_or_404(application_id, current_user, as_principal=True)
     made = receipt_for(application.id)
     if made is None:
         raise NotFoundError()

@@ -18,7 +18,8 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from sqlalchemy import select
 
-from portal.applications.models import Application, AuditEvent, Document
+from portal.applications.models import Application, AuditEvent, Document, Mandate
+from portal.applications.services.mandates import given_mandates, held_mandates
 from portal.auth.consent import consents_of
 from portal.auth.models import User
 from portal.catalogue.models import PermitCategory
@@ -33,6 +34,21 @@ from portal.vault import services as vault
 
 def _iso(value: datetime | date | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def _mandate_row(mandate: Mandate, other: User | None, role: str) -> dict[str, Any]:
+    filed = db.session.scalars(
+        select(Application.tracking_number)
+        .where(Application.mandate_id == mandate.id)
+        .order_by(Application.id)
+    )
+    return {
+        role: other.full_name if other is not None else None,
+        f"{role}_email": other.email if other is not None else None,
+        "given_at": _iso(mandate.created_at),
+        "revoked_at": _iso(mandate.revoked_at),
+        "applications": [number or "draft" for number in filed],
+    }
 
 
 def export_data(user: User) -> dict[str, Any]:
@@ -138,6 +154,9 @@ def export_data(user: User) -> dict[str, Any]:
             for p in permits
         ],
         "notices": [{"when": _iso(n.created_at), "text": n.text} for n in notices],
+        # Powers of attorney (kuasa) she gave and holds, and what was filed under them.
+        "mandates_given": [_mandate_row(m, m.representative, "representative") for m in given_mandates(user)],
+        "mandates_held": [_mandate_row(m, m.principal_user, "principal") for m in held_mandates(user)],
         "staff_views_of_my_data": [
             {
                 "when": _iso(r.when),

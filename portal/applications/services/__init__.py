@@ -46,6 +46,15 @@ from portal.applications.services.errors import (
     Missing,
     MissingItems,
 )
+from portal.applications.services.mandates import (
+    POA_KEY,
+    MandateError,
+    PrincipalFilter,
+    applications_filed_for,
+    holds_mandates,
+    power_of_attorney_blocker,
+    principal_of,
+)
 from portal.applications.services.submit import (
     DECLARATION_MISSING,
     missing_items,
@@ -66,6 +75,13 @@ from portal.applications.tracking import public_status, timeline
 
 __all__ = [
     "ApplicationError",
+    "MandateError",
+    "POA_KEY",
+    "PrincipalFilter",
+    "holds_mandates",
+    "applications_filed_for",
+    "power_of_attorney_blocker",
+    "principal_of",
     "DECLARATION_MISSING",
     "Missing",
     "MissingItems",

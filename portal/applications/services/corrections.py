@@ -11,6 +11,7 @@ from portal.applications.models import Application, CorrectionRequest, Validatio
 from portal.applications.models import ApplicationStatus as S
 from portal.applications.progress import documents_of
 from portal.applications.services.errors import ApplicationError, Missing, MissingItems
+from portal.applications.services.mandates import refuse_flagged_power_of_attorney
 from portal.applications.steps import spec_of
 from portal.auth.models import User
 from portal.catalogue.formspec import PageResult
@@ -101,6 +102,7 @@ def resubmit(application: Application, actor: User, *, expected_version: int | N
     correction = open_correction(application)
     if application.status is not S.NEEDS_CORRECTION or correction is None:
         raise ApplicationError(_l("There is nothing to correct in this application now."))
+    refuse_flagged_power_of_attorney(application, documents_of(application))
     stale_docs = []
     for item in correction.documents:
         docs = [d for d in documents_of(application) if d.requirement_key == item["key"]]

@@ -8,11 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
-from portal.applications.models import Application, ValidationEvent
+from portal.applications.models import Application, Mandate, ValidationEvent
 from portal.applications.models import ApplicationStatus as S
 from portal.applications.progress import _advance_stage
 from portal.applications.services.corrections import open_correction
 from portal.applications.services.errors import ApplicationError
+from portal.applications.services.mandates import access_clause
 from portal.applications.steps import STAGE_FORM, STAGE_REQUIREMENTS, spec_of
 from portal.auth.models import User
 from portal.catalogue.formspec import PageResult
@@ -22,11 +23,14 @@ from portal.extensions import db
 
 
 def get_own_application_or_404(
-    application_id: int, user: User, *, with_documents: bool = False
+    application_id: int, user: User, *, with_documents: bool = False, as_principal: bool = False
 ) -> Application:
     """The applicant's own application, or 404 (another person's looks exactly like a missing
-    one)."""
-    stmt = select(Application).where(Application.id == application_id, Application.applicant_id == user.id)
+    one). One filed under a mandate is the representative's only while the mandate is not
+    revoked; ``as_principal`` (the pages that only show it) lets the principal open it too."""
+    stmt = select(Application).where(
+        Application.id == application_id, access_clause(user, as_principal=as_principal)
+    )
     if with_documents:
         stmt = stmt.options(selectinload(Application.documents))
     application = db.session.scalar(stmt)
@@ -36,10 +40,11 @@ def get_own_application_or_404(
 
 
 def list_own_applications(user: User) -> list[Application]:
+    """The applications she filed: for herself, and for others under mandates not revoked."""
     return list(
         db.session.scalars(
             select(Application)
-            .where(Application.applicant_id == user.id)
+            .where(access_clause(user, as_principal=False))
             .options(selectinload(Application.category))
             .order_by(Application.updated_at.desc(), Application.id.desc())
         )
@@ -47,17 +52,21 @@ def list_own_applications(user: User) -> list[Application]:
 
 
 # -- starting and drafting ----------------------------------------------------------------------
-def start_application(user: User, category: PermitCategory) -> Application:
+def start_application(user: User, category: PermitCategory, mandate: Mandate | None = None) -> Application:
     """A new draft on the category's current form version; an existing draft of the same
-    category is resumed instead (a double click starts one draft)."""
+    category (and for the same principal) is resumed instead (a double click starts one draft).
+    ``mandate``: filed for its principal (checked by the caller: an active one she holds)."""
     if not category.active or category.current_version_id is None:
         raise ApplicationError(_l("This permit cannot be applied for online at the moment."))
+    if mandate is not None and mandate.representative_id != user.id:
+        raise NotFoundError()
     existing = db.session.scalar(
         select(Application)
         .where(
             Application.applicant_id == user.id,
             Application.category_id == category.id,
             Application.status == S.DRAFT,
+            Application.mandate_id.is_(None) if mandate is None else Application.mandate_id == mandate.id,
         )
         .order_by(Application.id.desc())
         .limit(1)
@@ -66,6 +75,7 @@ def start_application(user: User, category: PermitCategory) -> Application:
         return existing
     application = Application(
         applicant_id=user.id,
+        mandate_id=mandate.id if mandate is not None else None,
         category_id=category.id,
         form_version_id=category.current_version_id,
         answers={},

@@ -12,6 +12,7 @@ from portal.applications.models import Application
 from portal.applications.models import ApplicationStatus as S
 from portal.applications.progress import documents_of
 from portal.applications.services.errors import ApplicationError, Missing, MissingItems
+from portal.applications.services.mandates import refuse_flagged_power_of_attorney
 from portal.applications.steps import STAGE_REVIEW, spec_of
 from portal.auth.models import User
 from portal.db import utcnow
@@ -55,6 +56,7 @@ def submit(
         if application.tracking_number:
             return application  # already submitted (a double click): nothing to do
         raise ApplicationError(_l("This application cannot be submitted now."))
+    refuse_flagged_power_of_attorney(application, documents_of(application))
     if not declaration:
         raise ApplicationError(DECLARATION_MISSING)
     missing = missing_items(application)

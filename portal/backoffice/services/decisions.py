@@ -77,7 +77,12 @@ def _approval_blockers(application: Application) -> list[str]:
     spec = app_services.spec_of(application)
     docs = app_services.documents_of(application)
     problems = []
+    poa = app_services.power_of_attorney_blocker(application, docs)
+    if poa:
+        problems.append(poa)
     for requirement in spec.documents:
+        if poa and requirement.key == app_services.POA_KEY:
+            continue
         files = [d for d in docs if d.requirement_key == requirement.key]
         if requirement.required and (not files or any(d.state is not DocumentState.ACCEPTED for d in files)):
             problems.append(
@@ -102,6 +107,10 @@ def decide(application: Application, approver: User, decision: str, reason: str,
     sees)."""
     reason = (reason or "").strip()
     if decision == "approve":
+        # Checked again here: the recommendation may predate a replaced or re-flagged letter.
+        poa = app_services.power_of_attorney_blocker(application, app_services.documents_of(application))
+        if poa:
+            raise BackofficeError(poa)
         workflow.transition(application, S.APPROVED, approver, expected_version=version, note=reason or None)
     elif decision == "reject":
         if not reason:

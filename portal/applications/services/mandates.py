@@ -1,0 +1,268 @@
+"""Mandates (kuasa): a representative files applications for a principal.
+
+The representative names the principal by the email address of the principal's account (the
+principal must have registered; no account is made for her). An application filed under a
+mandate needs the signed letter of power of attorney (surat kuasa) as a required document, which
+the officer accepts or flags like any other. The principal sees the application, gets its
+notices, and may revoke the mandate: from the next request on, the representative no longer
+reaches any application filed under it (``access_clause`` is part of every loader's query).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from portal.applications.models import Application, Document, DocumentState, Mandate
+from portal.applications.services.errors import ApplicationError
+from portal.auth.models import STAFF_ROLES, User
+from portal.catalogue.formspec import DocumentSpec
+from portal.db import utcnow
+from portal.errors import NotFoundError
+from portal.extensions import db
+from portal.notifications.services import add_notice
+from portal.urls import absolute_url
+
+#: The requirement key of the letter of power of attorney on an application filed under a mandate.
+POA_KEY = "power_of_attorney"
+
+POA_SPEC = DocumentSpec(
+    key=POA_KEY,
+    label_id="Surat kuasa",
+    label_en="Power of attorney",
+    description_id=(
+        "Surat kuasa bermeterai yang ditandatangani pemberi kuasa, menyebut permohonan ini dan "
+        "nama Anda sebagai penerima kuasa."
+    ),
+    description_en=(
+        "The letter of power of attorney signed by the principal over a duty stamp, naming this "
+        "application and you as the representative."
+    ),
+    allowed_types=["pdf", "jpg", "png"],
+    max_mb=5,
+    required=True,
+)
+
+POA_NOT_ACCEPTED = _l(
+    "The power of attorney (surat kuasa) is not accepted yet: open it under Documents and accept "
+    "it, or flag it and request corrections, before deciding."
+)
+POA_FLAGGED = _l(
+    "The office flagged the power of attorney (surat kuasa). Upload a new letter signed by the "
+    "principal before submitting."
+)
+
+
+class MandateError(ApplicationError):
+    """A mandate refused: named in the representative's or the principal's language."""
+
+
+def access_clause(user: User, *, as_principal: bool) -> ColumnElement[bool]:
+    """Which applications ``user`` may open: her own filed for herself, those she filed under a
+    mandate that is not revoked, and (``as_principal``) those filed for her. Used in the
+    loaders' WHERE so a revocation takes effect on the very next request."""
+    active_held = select(Mandate.id).where(Mandate.representative_id == user.id, Mandate.revoked_at.is_(None))
+    own = and_(
+        Application.applicant_id == user.id,
+        or_(Application.mandate_id.is_(None), Application.mandate_id.in_(active_held)),
+    )
+    if not as_principal:
+        return own
+    given = select(Mandate.id).where(Mandate.principal_user_id == user.id)
+    return or_(own, Application.mandate_id.in_(given))
+
+
+def power_of_attorney_blocker(application: Application, documents: list[Document]) -> str | None:
+    """Why an application filed under a mandate cannot be decided: its power of attorney is
+    missing or not accepted (None when it is accepted, or the application needs none)."""
+    if application.mandate_id is None:
+        return None
+    letters = [d for d in documents if d.requirement_key == POA_KEY]
+    if not letters or any(d.state is not DocumentState.ACCEPTED for d in letters):
+        return str(POA_NOT_ACCEPTED)
+    return None
+
+
+def refuse_flagged_power_of_attorney(application: Application, documents: list[Document]) -> None:
+    """A power of attorney the office flagged must be replaced before (re)submitting."""
+    if application.mandate_id is None:
+        return
+    if any(d.requirement_key == POA_KEY and d.state is DocumentState.FLAGGED for d in documents):
+        raise MandateError(POA_FLAGGED)
+
+
+# -- giving, listing, revoking -----------------------------------------------------------------
+def add_mandate(representative: User, principal_email: str) -> Mandate:
+    """The representative records that ``principal_email``'s account gave her a power of
+    attorney. The principal is told (a notice) and may revoke it at any time."""
+    email = (principal_email or "").strip().lower()
+    if not email:
+        raise MandateError(_l("Enter the email address of the person you represent."))
+    if email == representative.email.lower():
+        raise MandateError(
+            _l("You cannot represent yourself: apply in your own name instead (choose \u201cmyself\u201d).")
+        )
+    principal = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    if principal is None or not principal.is_active:
+        raise MandateError(
+            _l(
+                "No account uses this email address. Ask the person you represent to register "
+                "on the portal with it first, then add them again."
+            )
+        )
+    if principal.role_set & STAFF_ROLES:
+        raise MandateError(_l("Office staff accounts cannot give a power of attorney here."))
+    existing = db.session.scalar(
+        select(Mandate).where(
+            Mandate.representative_id == representative.id,
+            Mandate.principal_user_id == principal.id,
+            Mandate.revoked_at.is_(None),
+        )
+    )
+    if existing is not None:
+        return existing
+    mandate = Mandate(representative_id=representative.id, principal_user_id=principal.id)
+    db.session.add(mandate)
+    db.session.flush()
+    add_notice(
+        principal.id,
+        str(
+            _l(
+                "%(name)s will file applications for you with your power of attorney. You can "
+                "revoke it under Powers of attorney.",
+                name=representative.full_name,
+            )
+        ),
+        absolute_url("applications.mandates_page"),
+    )
+    return mandate
+
+
+def held_mandates(user: User) -> list[Mandate]:
+    """The mandates ``user`` holds as representative, active first."""
+    return list(
+        db.session.scalars(
+            select(Mandate)
+            .where(Mandate.representative_id == user.id)
+            .options(selectinload(Mandate.principal_user))
+            .order_by(Mandate.revoked_at.is_not(None), Mandate.id.desc())
+        )
+    )
+
+
+def given_mandates(user: User) -> list[Mandate]:
+    """The mandates ``user`` gave as principal, active first."""
+    return list(
+        db.session.scalars(
+            select(Mandate)
+            .where(Mandate.principal_user_id == user.id)
+            .options(selectinload(Mandate.representative))
+            .order_by(Mandate.revoked_at.is_not(None), Mandate.id.desc())
+        )
+    )
+
+
+def holds_mandates(user: User) -> bool:
+    """Whether ``user`` holds a mandate not revoked (so she is asked for whom she applies)."""
+    return (
+        db.session.scalar(
+            select(Mandate.id)
+            .where(Mandate.representative_id == user.id, Mandate.revoked_at.is_(None))
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def active_held_mandate_or_404(mandate_id: int, representative: User) -> Mandate:
+    mandate = db.session.scalar(
+        select(Mandate).where(
+            Mandate.id == mandate_id,
+            Mandate.representative_id == representative.id,
+            Mandate.revoked_at.is_(None),
+        )
+    )
+    if mandate is None:
+        raise NotFoundError()
+    return mandate
+
+
+def revoke(mandate_id: int, user: User) -> Mandate:
+    """The principal revokes (or the representative gives up) a mandate. Either may; nobody
+    else finds it (404). Revoking twice changes nothing."""
+    mandate = db.session.scalar(
+        select(Mandate).where(
+            Mandate.id == mandate_id,
+            or_(Mandate.principal_user_id == user.id, Mandate.representative_id == user.id),
+        )
+    )
+    if mandate is None:
+        raise NotFoundError()
+    if mandate.revoked_at is not None:
+        return mandate
+    mandate.revoked_at = utcnow()
+    mandate.revoked_by_id = user.id
+    other = mandate.representative_id if user.id == mandate.principal_user_id else mandate.principal_user_id
+    if other is not None:
+        add_notice(
+            other,
+            str(_l("A power of attorney between you and %(name)s was revoked.", name=user.full_name)),
+            absolute_url("applications.mandates_page"),
+        )
+    db.session.flush()
+    return mandate
+
+
+def set_consultant(user: User, is_consultant: bool) -> None:
+    user.is_consultant = bool(is_consultant)
+    db.session.flush()
+
+
+# -- applications by principal -----------------------------------------------------------------
+@dataclass(frozen=True)
+class PrincipalFilter:
+    """The representative's list of applications filed for others, optionally one principal's."""
+
+    mandate_id: int | None = None
+
+
+def applications_for_principals(representative: User, only: PrincipalFilter) -> list[Application]:
+    """The applications ``representative`` filed under her active mandates (a consultant's
+    clients), newest first; ``only.mandate_id`` narrows it to one principal's."""
+    stmt = (
+        select(Application)
+        .join(Mandate, Mandate.id == Application.mandate_id)
+        .where(Mandate.representative_id == representative.id, Mandate.revoked_at.is_(None))
+        .options(selectinload(Application.category), selectinload(Application.mandate))
+        .order_by(Application.updated_at.desc(), Application.id.desc())
+    )
+    if only.mandate_id is not None:
+        stmt = stmt.where(Mandate.id == only.mandate_id)
+    return list(db.session.scalars(stmt))
+
+
+def applications_filed_for(principal: User) -> list[Application]:
+    """The applications representatives filed for ``principal`` (shown in her own home), also
+    after she revoked the mandate: they stay hers."""
+    return list(
+        db.session.scalars(
+            select(Application)
+            .join(Mandate, Mandate.id == Application.mandate_id)
+            .where(Mandate.principal_user_id == principal.id)
+            .options(selectinload(Application.category), selectinload(Application.mandate))
+            .order_by(Application.updated_at.desc(), Application.id.desc())
+        )
+    )
+
+
+def principal_of(application: Application) -> User | None:
+    """The person an application was filed for, or None when the applicant filed for herself."""
+    if application.mandate_id is None:
+        return None
+    mandate = db.session.get_one(Mandate, application.mandate_id)
+    if mandate.principal_user_id is None:
+        return None
+    return db.session.get(User, mandate.principal_user_id)
