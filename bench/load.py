@@ -480,6 +480,10 @@ def office_journey(b: Browser, shared: Shared, rng: random.Random, index: int) -
             "office: recommend",
             {"decision": "approve", "reason": "Lengkap"},
         )
+        # The recommendation asks for confirmation over a summary; its own form sends it.
+        b.submit(
+            f"/office/applications/{app_id}/recommend", "office: recommend (confirmed)", {"confirmed": "yes"}
+        )
         if "alert-success" not in b.last_text:
             raise HttpError(0, b.last_url, "recommendation not recorded")
         with shared.lock:

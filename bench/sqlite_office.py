@@ -171,6 +171,10 @@ def officer_loop(b: Browser, shared: Shared, k: int, until: float) -> None:
             "office: recommend",
             {"decision": "approve", "reason": "Lengkap"},
         )
+        # The recommendation asks for confirmation over a summary; its own form sends it.
+        b.submit(
+            f"/office/applications/{app_id}/recommend", "office: recommend (confirmed)", {"confirmed": "yes"}
+        )
 
 
 def virtual_user(index: int, officers: int, base: str, shared: Shared, stats: Stats, until: float) -> None:

@@ -123,7 +123,7 @@ def test_whole_office_path_with_a_correction_round(client, login_as, submitted, 
     _post(
         client,
         f"/office/applications/{submitted.id}/recommend",
-        {"version": _version(client, submitted.id), "decision": "approve"},
+        {"version": _version(client, submitted.id), "decision": "approve", "confirmed": "yes"},
     )
     db.session.refresh(submitted)
     assert submitted.status is S.RECOMMENDED and submitted.recommendation == "approve"

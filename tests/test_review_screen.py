@@ -19,7 +19,7 @@ from portal.applications.models import Document
 from portal.auth.models import Role, User
 from portal.backoffice import services
 from portal.extensions import db
-from tests.conftest import csrf_token, make_user
+from tests.conftest import csrf_token, login, make_user
 from tests.factories import add_document, make_draft
 from tests.fixtures_files import make_jpeg, make_pdf
 from tests.wizard_helpers import make_category, make_submitted
@@ -241,10 +241,70 @@ def test_every_flash_says_what_happened(client, login_as, submitted):
     response = _post(client, submitted, "/notes", {"text": "Sudah dicek dengan Dukcapil."})
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Catatan Anda ditambahkan." in html
-    response = _post(client, submitted, "/recommend", {"decision": "approve"})
+    response = _post(client, submitted, "/recommend", {"decision": "approve", "confirmed": "yes"})
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "rekomendasi untuk disetujui" in html
     assert "Selesai." not in html and "Done." not in html
+
+
+# -- recommending: confirmation over a summary, like the approver's decision ---------------------
+@pytest.fixture
+def reviewed(submitted):
+    officer = make_user(Role.OFFICER, full_name="Budi Santoso")
+    services.start_review(submitted, officer, submitted.version)
+    for doc in app_services.documents_of(submitted):
+        services.set_document_verdict(submitted, doc.id, officer, True)
+    return submitted, officer
+
+
+def test_recommend_shows_a_summary_first_and_sends_nothing_until_confirmed(client, reviewed):
+    application, officer = reviewed
+    assert login(client, officer.email).status_code == 302
+    response = _post(
+        client, application, "/recommend", {"decision": "reject", "reason": "Lokasi di jalur hijau"}
+    )
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Konfirmasi rekomendasi" in html
+    assert "Belum ada yang dikirim." in html
+    assert (
+        "Siti Rahmawati" in html and application.tracking_number in html and "Lokasi di jalur hijau" in html
+    )
+    assert "KTP pemohon: <strong>diterima</strong>" in html
+    assert "Ya, kirim ke Pejabat Penandatangan dengan rekomendasi penolakan" in html
+    db.session.refresh(application)
+    assert application.status is S.IN_REVIEW and application.recommendation is None
+
+    token = csrf_token(html)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', html).group(1)
+    done = client.post(
+        f"/office/applications/{application.id}/recommend",
+        data={
+            "csrf_token": token,
+            "version": version,
+            "decision": "reject",
+            "reason": "Lokasi di jalur hijau",
+            "confirmed": "yes",
+        },
+    )
+    assert done.status_code == 302
+    db.session.refresh(application)
+    assert application.status is S.RECOMMENDED and application.recommendation == "reject"
+    assert application.recommendation_reason == "Lokasi di jalur hijau"
+
+
+def test_a_recommendation_that_would_be_refused_gets_no_summary(client, reviewed):
+    application, officer = reviewed
+    assert login(client, officer.email).status_code == 302
+    no_reason = _post(client, application, "/recommend", {"decision": "reject"})
+    assert no_reason.status_code == 302  # back to the page with what is missing, no summary
+    html = client.get(no_reason.headers["Location"]).get_data(as_text=True)
+    assert "Tulis alasan" in html
+    services.set_document_verdict(application, _doc(application).id, officer, False, "Foto buram")
+    blocked = _post(client, application, "/recommend", {"decision": "approve"})
+    assert blocked.status_code == 302
+    db.session.refresh(application)
+    assert application.status is S.IN_REVIEW
 
 
 # -- deciding: confirmation over a summary -------------------------------------------------------

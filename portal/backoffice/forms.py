@@ -40,6 +40,8 @@ class RecommendForm(VersionedForm):
     reason = TextAreaField(
         _l("Reason"), description=_l("Required when recommending rejection."), validators=[Length(max=5000)]
     )
+    #: "yes" only on the confirmation page's form: the review page's form asks for it first.
+    confirmed = HiddenField()
 
 
 class DecisionForm(VersionedForm):

@@ -211,6 +211,29 @@ def request_corrections(application_id: int):
 @bp.route("/applications/<id:application_id>/recommend", methods=["POST"])
 @roles_required(Role.OFFICER)
 def recommend(application_id: int):
+    """The officer's recommendation, in two steps like the approver's decision: the review
+    page's form gets a confirmation page summing up the application; only its own form
+    (``confirmed=yes``) sends the application to the approver."""
+    application = services.get_application_for_staff_or_404(application_id, current_user)
+    form = RecommendForm()
+    if not form.validate_on_submit():
+        abort(400)
+    decision, reason = form.decision.data or "", (form.reason.data or "").strip()
+    problem = services.recommendation_problem(
+        application, current_user, decision, reason, form.expected_version
+    )
+    if problem:
+        flash(problem, "danger")
+        return _back(application_id, "#actions-title")
+    if form.confirmed.data != "yes":
+        form.confirmed.data = "yes"
+        return render_template(
+            "backoffice/confirm_recommendation.html",
+            summary=review_page.decision_summary(application, decision, reason),
+            form=form,
+            labels=workflow.STATUS_LABELS,
+            doc_states=review_page.DOCUMENT_STATE_LABELS,
+        )
     return _act(
         application_id,
         RecommendForm,

@@ -153,6 +153,11 @@ def test_officer_flags_applicant_fixes_approver_approves_and_the_permit_verifies
     recommend = office.locator(f'form[action="{review_url}/recommend"]')
     recommend.locator('input[value="approve"]').check()
     press(office, recommend.locator("button"))
+    # Nothing is sent until the officer confirms over the summary.
+    expect(office.locator("h1")).to_have_text("Confirm the recommendation")
+    press(
+        office, office.locator("main button", has_text="Yes, send it to the approver recommending approval")
+    )
     expect_status(office, "recommended")
     screenshot(office, "recommended")
 

@@ -24,6 +24,7 @@ from portal.backoffice.services.assignment import (
 from portal.backoffice.services.decisions import (
     decide,
     recommend,
+    recommendation_problem,
     request_corrections,
     start_review,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "open_flags",
     "parse_filters",
     "queue_page",
+    "recommendation_problem",
     "recommend",
     "request_corrections",
     "set_document_verdict",

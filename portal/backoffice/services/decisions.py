@@ -54,14 +54,9 @@ def recommend(
     """Pass the application to the approver with a recommendation. Approval needs every
     required document accepted and no open flags; rejection needs a reason."""
     reason = (reason or "").strip()
-    if decision not in ("approve", "reject"):
-        raise BackofficeError(_l("Choose approve or reject."))
-    if decision == "reject" and not reason:
-        raise BackofficeError(_l("Write the reason for recommending rejection."))
-    if decision == "approve":
-        problems = _approval_blockers(application)
-        if problems:
-            raise BackofficeError(problems[0])
+    problem = _recommendation_rule(application, decision, reason)
+    if problem:
+        raise BackofficeError(problem)
     workflow.transition(
         application,
         S.RECOMMENDED,
@@ -71,6 +66,36 @@ def recommend(
         visible_to_applicant=False,
         changes={"recommendation": decision, "recommendation_reason": reason or None},
     )
+
+
+def _recommendation_rule(application: Application, decision: str, reason: str) -> str | None:
+    if decision not in ("approve", "reject"):
+        return str(_l("Choose approve or reject."))
+    if decision == "reject" and not reason:
+        return str(_l("Write the reason for recommending rejection."))
+    if decision == "approve":
+        problems = _approval_blockers(application)
+        if problems:
+            return problems[0]
+    return None
+
+
+def recommendation_problem(
+    application: Application, officer: User, decision: str, reason: str, version: int | None
+) -> str | None:
+    """Why the recommendation cannot be confirmed as asked (the sentence to show), or None:
+    the rules ``recommend`` and the workflow apply, checked before the confirmation page so
+    that it never sums up a recommendation that would be refused."""
+    if version is not None and version != application.version:
+        return str(workflow.STALE_MESSAGE)
+    if S.RECOMMENDED not in workflow.allowed_transitions(application, officer):
+        return str(
+            _l(
+                "This application is %(status)s; that action is not possible now.",
+                status=workflow.STATUS_LABELS[application.status],
+            )
+        )
+    return _recommendation_rule(application, decision, (reason or "").strip())
 
 
 def _approval_blockers(application: Application) -> list[str]:
