@@ -17,7 +17,6 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -32,32 +31,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--paths", default="/permits,/")
     parser.add_argument("--app-root", type=Path, default=ROOT)
     args = parser.parse_args(argv)
-    sys.path.insert(0, str(args.app_root.resolve()))
-    tmp = Path(tempfile.mkdtemp(prefix="satupintu-cpu-"))
-    os.environ.pop("REDIS_URL", None)
-    os.environ["PORTAL_INSTANCE_DIR"] = str(tmp)
-    url = args.database_url or f"sqlite:///{tmp / 'portal.db'}"
-
+    from benchlib import demo_app
     from flask import Flask
 
-    from portal import create_app
-    from portal.extensions import db
-
-    app = create_app(
-        "default",
-        SQLALCHEMY_DATABASE_URI=url,
-        RATELIMIT_STORAGE_URI="memory://",
-        UPLOAD_ROOT=tmp / "uploads",
-        MAIL_DIR=tmp / "mail",
-    )
-    if args.database_url is None:
-        from portal.seed import seed_demo
-
-        with app.app_context():
-            db.create_all()
-            for _ in seed_demo():
-                pass
-            db.session.commit()
+    app, _tmp = demo_app(args.database_url, "satupintu-cpu-", args.app_root)
 
     hello = Flask("hello")
 

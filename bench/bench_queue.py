@@ -35,7 +35,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,9 +43,9 @@ if str(ROOT) not in sys.path:
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import psycopg  # noqa: E402
+from benchlib import scratch_database  # noqa: E402
 from second_step import second_step  # noqa: E402
 from sqlalchemy import and_, event, or_, select, tuple_  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import joinedload  # noqa: E402
 
 PASSWORD = "bench officer password 2026"  # noqa: S105 - a scratch database's officer
@@ -383,17 +382,6 @@ def report(results: list, plans: list, runs: int) -> None:
     say("\nQuery plans (the statements queue_page sends):")
     for label, name, plan in plans:
         say(f"\n-- {label}: {name}: {judge(plan)}\n{plan}")
-
-
-def scratch_database(server: str, database: str | None, kind: str) -> tuple[str, str]:
-    """(server URL without a database, scratch database name) for a benchmark's PostgreSQL run.
-    ``--server`` may name a database (``postgresql+psycopg://postgres@host:5432/sp_me``): the
-    scratch database is then named after it (``sp_me_<kind>_<hex>``), so a person's prefix
-    carries over; else ``<kind>_<hex>``. ``--database`` names it outright."""
-    url = make_url(server)
-    stem = url.database
-    base = url._replace(database=None).render_as_string(hide_password=False).rstrip("/")
-    return base, database or f"{stem + '_' if stem else ''}{kind}_{uuid.uuid4().hex[:8]}"
 
 
 def main() -> None:

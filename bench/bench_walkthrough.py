@@ -20,7 +20,6 @@ import os
 import re
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -35,31 +34,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--runs", type=int, default=50)
     args = parser.parse_args(argv)
-    sys.path.insert(0, str(ROOT))
-    tmp = Path(tempfile.mkdtemp(prefix="satupintu-walk-"))
-    os.environ.pop("REDIS_URL", None)
-    os.environ["PORTAL_INSTANCE_DIR"] = str(tmp)
-    url = args.database_url or f"sqlite:///{tmp / 'portal.db'}"
+    from benchlib import demo_app
 
-    from portal import create_app
-    from portal.extensions import db
+    app, _tmp = demo_app(args.database_url, "satupintu-walk-")
+
     from portal.recorder import walkthrough
-
-    app = create_app(
-        "default",
-        SQLALCHEMY_DATABASE_URI=url,
-        RATELIMIT_STORAGE_URI="memory://",
-        UPLOAD_ROOT=tmp / "uploads",
-        MAIL_DIR=tmp / "mail",
-    )
-    if args.database_url is None:
-        from portal.seed import seed_demo
-
-        with app.app_context():
-            db.create_all()
-            for _ in seed_demo():
-                pass
-            db.session.commit()
 
     anonymous = app.test_client()
     client = app.test_client()

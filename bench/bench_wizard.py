@@ -17,12 +17,12 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchlib import scratch_database  # noqa: E402
 from sqlalchemy import create_engine  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
@@ -127,17 +127,6 @@ def run(url: str, runs: int, tmp: Path) -> tuple[float, float, float]:
         db.engine.dispose()
     times.sort()
     return statistics.median(times), times[int(len(times) * 0.95) - 1], len(times)
-
-
-def scratch_database(server: str, database: str | None, kind: str) -> tuple[str, str]:
-    """(server URL without a database, scratch database name) for a benchmark's PostgreSQL run.
-    ``--server`` may name a database (``postgresql+psycopg://postgres@host:5432/sp_me``): the
-    scratch database is then named after it (``sp_me_<kind>_<hex>``), so a person's prefix
-    carries over; else ``<kind>_<hex>``. ``--database`` names it outright."""
-    url = make_url(server)
-    stem = url.database
-    base = url._replace(database=None).render_as_string(hide_password=False).rstrip("/")
-    return base, database or f"{stem + '_' if stem else ''}{kind}_{uuid.uuid4().hex[:8]}"
 
 
 def main() -> int:

@@ -64,16 +64,34 @@ BROWSER = {
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU seconds used so far by ``pids`` (those still running)."""
+def _stat(pid: int) -> list[str] | None:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def cpu_seconds(roots: list[int]) -> float:
+    """User + system CPU seconds used so far by the processes ``roots`` (gunicorn masters, the
+    nginx master) and all their children: the live children read now (gunicorn replaces its
+    workers every max_requests, so a list taken once misses the new ones) and, through the
+    root's cutime/cstime, the children that ended and were reaped."""
     total = 0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-        except OSError:
+    for root in roots:
+        fields = _stat(root)
+        if fields is None:
             continue
-        total += int(fields[11]) + int(fields[12])
+        total += sum(int(fields[i]) for i in (11, 12, 13, 14))
+        children = subprocess.run(
+            ["ps", "-o", "pid=", "--ppid", str(root)],  # noqa: S607
+            capture_output=True,
+            text=True,
+        ).stdout.split()
+        for child in children:
+            child_fields = _stat(int(child))
+            if child_fields is not None:
+                total += int(child_fields[11]) + int(child_fields[12])
     return total / TICK
 
 
@@ -98,6 +116,18 @@ def run_wrk(url: str, seconds: float, connections: int, headers: dict[str, str])
         "p99": lat("99"),
         "bad": (int(non2xx.group(1)) if non2xx else 0)
         + (sum(int(x) for x in errors.groups()) if errors else 0),
+        "kinds": {
+            **({"non-2xx/3xx": int(non2xx.group(1))} if non2xx else {}),
+            **(
+                {
+                    f"socket {n}": int(v)
+                    for n, v in zip(("connect", "read", "write", "timeout"), errors.groups(), strict=True)
+                    if int(v)
+                }
+                if errors
+                else {}
+            ),
+        },
     }
 
 
@@ -109,6 +139,7 @@ def run_python(url: str, seconds: float, connections: int, headers: dict[str, st
     lock = threading.Lock()
     times: list[float] = []
     bad = [0]
+    kinds: dict[str, int] = {}
     until = time.monotonic() + seconds
 
     def loop():
@@ -116,14 +147,18 @@ def run_python(url: str, seconds: float, connections: int, headers: dict[str, st
         s.trust_env = False
         while time.monotonic() < until:
             t = time.perf_counter()
+            kind = None
             try:
                 r = s.get(url, headers=headers, verify=False, timeout=10)
-                ok = r.status_code == 200
-            except requests.RequestException:
-                ok = False
+                if r.status_code != 200:
+                    kind = f"HTTP {r.status_code}"
+            except requests.RequestException as exc:
+                kind = type(exc).__name__
             with lock:
                 times.append(time.perf_counter() - t)
-                bad[0] += not ok
+                if kind:
+                    bad[0] += 1
+                    kinds[kind] = kinds.get(kind, 0) + 1
 
     threads = [threading.Thread(target=loop) for _ in range(connections)]
     started = time.monotonic()
@@ -139,6 +174,7 @@ def run_python(url: str, seconds: float, connections: int, headers: dict[str, st
         "p50": f"{times[len(times) // 2] * 1000:.1f}ms" if times else "-",
         "p99": f"{times[int(len(times) * 0.99)] * 1000:.1f}ms" if times else "-",
         "bad": bad[0],
+        "kinds": kinds,
     }
 
 
@@ -243,31 +279,31 @@ def main(argv: list[str] | None = None) -> int:
             print("the download through the app did not return the stored file")
             return 1
 
-        nginx_pids = c.pids("nginx")
+        nginx_pids = c.pids("nginx")[:1]  # roots: cpu_seconds adds their children
         runs = [
             (
                 "hello world (gunicorn, same config)",
                 f"http://127.0.0.1:{hello_port}/hello",
                 {},
-                c.pids("hello"),
+                c.pids("hello")[:1],
             ),
             (
                 "catalogue /permits (gunicorn, no page cache)",
                 f"http://127.0.0.1:{host_port}/permits",
                 {},
-                c.pids("host-A"),
+                c.pids("host-A")[:1],
             ),
             (
                 "catalogue /permits (nginx micro-cache, HTTPS)",
                 c.base_url + "/permits",
                 {},
-                nginx_pids + c.pids("host-A"),
+                nginx_pids + c.pids("host-A")[:1],
             ),
             (
                 f"document {args.size_kb} KB via app + X-Accel-Redirect (nginx HTTPS)",
                 c.base_url + download,
                 {"Cookie": cookie},
-                nginx_pids + c.pids("host-A"),
+                nginx_pids + c.pids("host-A")[:1],
             ),
             ("same file from a plain nginx location (HTTPS)", c.base_url + f"/plain/{key}", {}, nginx_pids),
         ]
@@ -331,6 +367,13 @@ def main(argv: list[str] | None = None) -> int:
                 "errors/non-2xx",
             ],
         )
+        for label, measured in rounds.items():
+            kinds: dict[str, int] = {}
+            for r in measured:
+                for kind, n in r.get("kinds", {}).items():
+                    kinds[kind] = kinds.get(kind, 0) + n
+            if kinds:
+                print(f"errors of {label}: {kinds}")
         labels = list(results)
         hello_rps = results[labels[0]]["rps"]
         r1 = results[labels[1]]["rps"] / hello_rps

@@ -9,9 +9,10 @@ moves on, so the next reader computes afresh. The generation is shared by every 
 change made in one gunicorn worker shows in the others at once, for the Redis entries and for
 the per-process ones (``local``) alike:
 
-- with Redis, a counter in Redis (every worker of every host);
-- always, a small file in the instance folder, replaced on each invalidation (every worker of
-  this machine: the embedded default has no Redis).
+- always, a small file in the instance folder, replaced on each invalidation: every worker of
+  this machine sees the change at once (the embedded default has no Redis);
+- with Redis, also a counter in Redis: the workers of other hosts see it within
+  ``REDIS_GENERATION_SECONDS`` (each process asks Redis at most that often).
 
 A request reads the shared generation once (kept on ``g``). A cache that is down (Redis
 unreachable) is skipped for a few seconds at a time: the figures are computed, the page is
@@ -47,10 +48,18 @@ _clients: dict[str, Any] = {}
 RETRY_SECONDS = 5.0
 _down_until: dict[str, float] = {}
 GENERATION_FILE = "cache-generation"
+#: How long a process keeps Redis's generation before asking again: another host's change
+#: shows here within this time (this machine's workers see it at once, by the file).
+REDIS_GENERATION_SECONDS = 1.0
+_redis_generations: dict[str | None, tuple[float, str]] = {}
+
+
+def _redis_url() -> str | None:
+    return current_app.config.get("CACHE_REDIS_URL") or current_app.config.get("REDIS_URL")
 
 
 def _redis():
-    url = current_app.config.get("CACHE_REDIS_URL") or current_app.config.get("REDIS_URL")
+    url = _redis_url()
     if not url or _down_until.get(url, 0.0) > time.monotonic():
         return None
     client = _clients.get(url)
@@ -61,7 +70,7 @@ def _redis():
 
 
 def _redis_failed(exc: Exception, what: str) -> None:
-    url = current_app.config.get("CACHE_REDIS_URL") or current_app.config.get("REDIS_URL")
+    url = _redis_url()
     if url:
         _down_until[url] = time.monotonic() + RETRY_SECONDS
     log.warning("cache unavailable (%s): %s", type(exc).__name__, what)
@@ -84,12 +93,26 @@ def _bump_file_generation() -> None:
     path = _generation_path()
     try:
         folder = os.path.dirname(path) or "."
+        os.makedirs(folder, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".cache-generation-")
         with os.fdopen(fd, "w", encoding="ascii") as fh:
             fh.write(os.urandom(8).hex())
         os.replace(tmp, path)  # readers see the old value or the new one, never half of one
     except OSError as exc:
         log.warning("cache generation file not written (%s): other workers see the change late", exc)
+
+
+def _redis_generation(client: Any) -> str:
+    """Redis's counter, asked at most every ``REDIS_GENERATION_SECONDS`` per process (a round
+    trip on every page was a fifth of the catalogue's time under gunicorn)."""
+    url = _redis_url()
+    now = time.monotonic()
+    kept = _redis_generations.get(url)
+    if kept is not None and kept[0] > now:
+        return kept[1]
+    value = str(int(client.get(_GENERATION_KEY) or 0))
+    _redis_generations[url] = (now + REDIS_GENERATION_SECONDS, value)
+    return value
 
 
 def shared_generation() -> str:
@@ -102,7 +125,7 @@ def shared_generation() -> str:
     client = _redis()
     if client is not None:
         try:
-            generation += ":" + str(int(client.get(_GENERATION_KEY) or 0))
+            generation += ":" + _redis_generation(client)
         except Exception as exc:  # noqa: BLE001 - a cache that is down must not break the page
             _redis_failed(exc, "generation not read")
     if has_request_context():
@@ -164,7 +187,8 @@ def invalidate() -> None:
     try:
         client = _redis()
         if client is not None:
-            client.incr(_GENERATION_KEY)
+            value = str(int(client.incr(_GENERATION_KEY)))
+            _redis_generations[_redis_url()] = (time.monotonic() + REDIS_GENERATION_SECONDS, value)
     except Exception as exc:  # noqa: BLE001 - entries then expire by their ttl
         _redis_failed(exc, "not invalidated")
 

@@ -13,12 +13,11 @@ import sys
 from pathlib import Path
 
 
-def main(argv: list[str]) -> int:
+def make_app(url: str, instance: Path, redis_url: str | None):
+    """One worker's app: the test config on ``url``, its generation file in ``instance``."""
     from portal import create_app
 
-    url, instance = argv[0], Path(argv[1])
-    redis_url = argv[2] if len(argv) > 2 else None
-    app = create_app(
+    return create_app(
         "test",
         SQLALCHEMY_DATABASE_URI=url,
         INSTANCE_DIR=instance,
@@ -27,7 +26,11 @@ def main(argv: list[str]) -> int:
         CACHE_GENERATION_FILE=str(instance / "cache-generation"),
         CACHE_REDIS_URL=redis_url,
     )
-    client = app.test_client()
+
+
+def main(argv: list[str]) -> int:
+    redis_url = argv[2] if len(argv) > 2 else None
+    client = make_app(argv[0], Path(argv[1]), redis_url).test_client()
     print(json.dumps("ready"), flush=True)
     for line in sys.stdin:
         path = line.strip()

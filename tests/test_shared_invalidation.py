@@ -2,19 +2,22 @@
 panel and the office settings are kept per process (portal.cache.local), and a publish or a
 save in one process must drop them in the others. The other worker here is a real second
 process (tests/cache_peer.py) on the same database; the two share the instance folder's
-generation file (one machine, no Redis) or, each with its own folder, Redis (several hosts)."""
+generation file (one machine, no Redis: at once) or, each with its own folder, Redis (several
+hosts: within ``cache.REDIS_GENERATION_SECONDS``)."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from portal import cache
 from portal.auth.models import Role, User
 from portal.extensions import db
 from tests.factories import make_tutorial, make_user
@@ -23,8 +26,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class Peer:
-    def __init__(self, process: subprocess.Popen):
+    def __init__(self, process: subprocess.Popen, delay: float):
         self.process = process
+        self.delay = delay  # how long another host may take to see a change
+
+    def after_change(self, path: str) -> str:
+        time.sleep(self.delay)
+        return self.get(path)
 
     def get(self, path: str) -> str:
         assert self.process.stdin is not None and self.process.stdout is not None
@@ -36,7 +44,7 @@ class Peer:
 
 
 @contextmanager
-def peer(url: str, instance: Path, redis_url: str | None) -> Iterator[Peer]:
+def peer(url: str, instance: Path, redis_url: str | None, delay: float) -> Iterator[Peer]:
     args = [sys.executable, "-m", "tests.cache_peer", url, str(instance)] + ([redis_url] if redis_url else [])
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         args, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
@@ -44,7 +52,7 @@ def peer(url: str, instance: Path, redis_url: str | None) -> Iterator[Peer]:
     try:
         assert process.stdout is not None
         assert json.loads(process.stdout.readline() or '""') == "ready"
-        yield Peer(process)
+        yield Peer(process, delay)
     finally:
         if process.stdin:
             process.stdin.close()
@@ -56,31 +64,24 @@ def peer(url: str, instance: Path, redis_url: str | None) -> Iterator[Peer]:
 @pytest.fixture(params=["one machine", "redis"])
 def two_workers(request, real_commits, tmp_path):
     """This process's app and a peer process, on one scratch database."""
-    from portal import create_app
+    from tests.cache_peer import make_app
     from tests.dbutil import scratch_database_url
 
-    redis_url = None
+    redis_url, delay = None, 0.0  # one machine: at once
     here, there = tmp_path / "a", tmp_path / "a"
     if request.param == "redis":
         redis_url = request.getfixturevalue("redis_server").url(3)
         here, there = tmp_path / "host-a", tmp_path / "host-b"  # no shared folder: only Redis
+        delay = cache.REDIS_GENERATION_SECONDS + 0.2
     here.mkdir(exist_ok=True)
     there.mkdir(exist_ok=True)
     with scratch_database_url("shared_cache", tmp_path) as url:
-        app = create_app(
-            "test",
-            SQLALCHEMY_DATABASE_URI=url,
-            INSTANCE_DIR=here,
-            MAIL_DIR=here / "mail",
-            UPLOAD_ROOT=here / "uploads",
-            CACHE_GENERATION_FILE=str(here / "cache-generation"),
-            CACHE_REDIS_URL=redis_url,
-        )
+        app = make_app(url, here, redis_url)
         with app.app_context():
             db.create_all()
             db.session.remove()
         try:
-            with peer(url, there, redis_url) as other:
+            with peer(url, there, redis_url, delay) as other:
                 yield app, other
         finally:
             with app.app_context():
@@ -110,7 +111,7 @@ def test_a_tutorial_published_in_one_worker_shows_in_the_other_at_once(two_worke
         save_tutorial(tutorial, {"title_id": "Cara memilih jenis izin"}, db.session.get(User, admin_id))
         db.session.commit()
         db.session.remove()
-    page = other.get("/permits?lang=id")
+    page = other.after_change("/permits?lang=id")
     assert "Cara memilih jenis izin" in page and "Cara memilih izin<" not in page
     with app.app_context():
         set_tutorial_published(
@@ -118,7 +119,7 @@ def test_a_tutorial_published_in_one_worker_shows_in_the_other_at_once(two_worke
         )
         db.session.commit()
         db.session.remove()
-    assert "Cara memilih jenis izin" not in other.get("/permits?lang=id")  # withdrawn everywhere
+    assert "Cara memilih jenis izin" not in other.after_change("/permits?lang=id")  # withdrawn everywhere
 
 
 def test_office_settings_saved_in_one_worker_show_in_the_other_at_once(two_workers):
@@ -135,5 +136,5 @@ def test_office_settings_saved_in_one_worker_show_in_the_other_at_once(two_worke
         save_office_settings({"name": "DPMPTSP Kota Baru"}, db.session.get(User, admin_id))
         db.session.commit()
         db.session.remove()
-    page = other.get("/permits?lang=id")
+    page = other.after_change("/permits?lang=id")
     assert "DPMPTSP Kota Baru" in page and "DPMPTSP Kota Lama" not in page
