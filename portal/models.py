@@ -15,6 +15,7 @@ from portal.auth.consent_models import PrivacyConsent  # noqa: F401
 from portal.auth.models import AuthToken, LoginSession, Role, User, UserRole  # noqa: F401
 from portal.auth.second_factor_models import RecoveryCode, SecondFactor  # noqa: F401
 from portal.backoffice.models import InternalNote, ReviewFlag  # noqa: F401
+from portal.business.models import Business, BusinessMember  # noqa: F401
 from portal.calendar.models import Holiday  # noqa: F401
 from portal.catalogue.models import (  # noqa: F401
     CategoryKeywords,

@@ -69,10 +69,14 @@ class Application(TimestampMixin, db.Model):
     #: Filed by a representative for a principal: the mandate it was filed under (None when the
     #: applicant files for herself). The applicant (``applicant_id``) is then the representative.
     mandate_id: Mapped[int | None] = mapped_column(ForeignKey("mandates.id"), index=True)
+    #: The business that will hold the permit (None: the applicant herself). Chosen in the
+    #: wizard among the businesses she may file for; its owners and directors see the application.
+    holder_business_id: Mapped[int | None] = mapped_column(ForeignKey("businesses.id"), index=True)
 
     applicant = relationship("User", foreign_keys=[applicant_id], lazy="raise")
     category = relationship("PermitCategory", lazy="raise")
     form_version = relationship("FormVersion", lazy="raise")
+    holder_business = relationship("Business", lazy="raise")
     # The permit issued on approval (the permits package writes it; read-only here, named by
     # string so this module imports no permits code). One object's pages only: lists never load it.
     permit = relationship("Permit", uselist=False, viewonly=True, lazy="select")

@@ -70,6 +70,33 @@ SECTOR_LABELS = {
 DEFAULT_PERMIT_NUMBER_PATTERN = "503/{code}/DPMPTSP/{year}/{seq:05}"
 
 
+class HolderKind(enum.StrEnum):
+    """Who may hold a category's permit: the person who applies, a business, or either."""
+
+    PERSON = "person"
+    BUSINESS = "business"
+    EITHER = "either"
+
+    @property
+    def label(self) -> str:
+        return str(HOLDER_KIND_LABELS[self])
+
+    @property
+    def allows_business(self) -> bool:
+        return self is not HolderKind.PERSON
+
+    @property
+    def allows_person(self) -> bool:
+        return self is not HolderKind.BUSINESS
+
+
+HOLDER_KIND_LABELS = {
+    HolderKind.PERSON: _l("A person (the applicant herself)"),
+    HolderKind.BUSINESS: _l("A business"),
+    HolderKind.EITHER: _l("A person or a business"),
+}
+
+
 class PermitCategory(TimestampMixin, db.Model):
     """A permit that can be applied for, with its public service standard."""
 
@@ -100,6 +127,10 @@ class PermitCategory(TimestampMixin, db.Model):
     #: Keys of the form fields printed on the permit, in order; None: the short default.
     certificate_fields: Mapped[list[str] | None] = mapped_column(JSON)
     popularity: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: Who may hold the permit: a person, a business, or either (the wizard asks then).
+    holder_kind: Mapped[HolderKind] = mapped_column(
+        str_enum(HolderKind, "holder_kind"), default=HolderKind.PERSON, server_default=HolderKind.PERSON.value
+    )
     current_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("form_versions.id", use_alter=True, ondelete="SET NULL")
     )

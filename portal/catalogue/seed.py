@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 
 from portal.catalogue.formspec import FormSpec, Problem
-from portal.catalogue.models import PermitCategory
+from portal.catalogue.models import HolderKind, PermitCategory
 from portal.catalogue.seed_en import DESCRIPTION_EN, HELP_EN
 from portal.catalogue.seed_tables import (
     ADDED_FIELDS,
@@ -238,6 +238,7 @@ def build_category(raw: dict[str, Any]) -> PermitCategory:
         output_en=output.get("name_en", ""),
         validity_months=_months(validity),
         popularity=meta.get("popularity", 0),
+        holder_kind=meta.get("holder", HolderKind.PERSON),
         active=True,
     )
 

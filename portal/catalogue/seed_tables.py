@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from portal.catalogue.models import Sector
+from portal.catalogue.models import HolderKind, Sector
 
 # Samarinda's ten districts (kecamatan), for the building site.
 SAMARINDA_DISTRICTS = [
@@ -127,6 +127,7 @@ CATEGORIES: dict[str, dict[str, Any]] = {
     "pbg": {
         "code": "PBG",
         "sector": Sector.BUILDING,
+        "holder": HolderKind.EITHER,
         "popularity": 90,
         "summary_id": "Persetujuan untuk membangun baru, mengubah, memperluas atau merawat bangunan gedung.",
         "summary_en": "Approval to build, alter, extend or maintain a building.",
@@ -158,6 +159,7 @@ CATEGORIES: dict[str, dict[str, Any]] = {
     "izin-reklame": {
         "code": "REK",
         "sector": Sector.ADVERTISING,
+        "holder": HolderKind.EITHER,
         "popularity": 60,
         "summary_id": "Izin memasang reklame: papan, baliho, spanduk atau reklame di kendaraan.",
         "summary_en": "Permit to put up an advertisement: a sign, billboard, banner or vehicle advert.",
@@ -277,6 +279,7 @@ CATEGORIES: dict[str, dict[str, Any]] = {
     "tdup": {
         "code": "TDUP",
         "sector": Sector.TOURISM,
+        "holder": HolderKind.BUSINESS,
         "popularity": 45,
         "summary_id": (
             "Tanda Daftar Usaha Pariwisata untuk hotel, rumah makan, biro perjalanan dan usaha wisata lain."
@@ -302,6 +305,7 @@ CATEGORIES: dict[str, dict[str, Any]] = {
     "izin-operasional-klinik": {
         "code": "KLN",
         "sector": Sector.HEALTH,
+        "holder": HolderKind.BUSINESS,
         "popularity": 35,
         "summary_id": "Izin operasional untuk klinik pratama atau klinik utama, rawat jalan atau rawat inap.",
         "summary_en": "Operating licence for a primary or specialist clinic, outpatient or inpatient.",

@@ -33,6 +33,10 @@ class Permit(db.Model):
     number: Mapped[str] = mapped_column(String(120), unique=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("permit_categories.id"), index=True)
     holder_name: Mapped[str] = mapped_column(String(120))
+    #: A business permit: the business's NIB as issued (holder_name is then the business's
+    #: name, as issued; later edits of the profile do not change an issued permit).
+    holder_nib: Mapped[str | None] = mapped_column(String(13))
+    holder_business_id: Mapped[int | None] = mapped_column(ForeignKey("businesses.id"), index=True)
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     valid_until: Mapped[date | None] = mapped_column(Date)  # None: no expiry
     verification_token: Mapped[str] = mapped_column(String(64), unique=True)
