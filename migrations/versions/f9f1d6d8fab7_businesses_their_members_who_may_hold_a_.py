@@ -19,7 +19,7 @@ import portal.db
 
 # revision identifiers, used by Alembic.
 revision = "f9f1d6d8fab7"
-down_revision = 'c3a1f0e7d218'
+down_revision = "c3a1f0e7d218"
 branch_labels = None
 depends_on = None
 
