@@ -17,8 +17,10 @@ from portal.auth.models import Role, User
 from portal.backoffice import services as office
 from portal.extensions import db
 from portal.notifications.models import Notice
-from tests.conftest import csrf_token, login, make_user, post_form
+from tests.conftest import DEFAULT_PASSWORD, csrf_token, login, make_user, post_form
 from tests.factories import VALID_ANSWERS, add_document, make_category
+from tests.fixtures_files import make_jpeg, make_pdf
+from tests.wizard_helpers import file_upload
 
 POA = mandates.POA_KEY
 
@@ -369,3 +371,49 @@ def test_my_data_lists_the_mandates_given_and_held(app, client, category):
     data = principal_client.get("/account/data/export.json").get_json()
     assert [m["representative"] for m in data["mandates_given"]] == ["Budi Penerima"]
     assert data["mandates_held"] == []
+
+
+def test_a_principal_cannot_close_her_account_while_an_application_for_her_is_in_review(client, category):
+    principal, rep = make_user(Role.APPLICANT), make_user(Role.APPLICANT)
+    application = _filed(rep, principal, category)
+    assert login(client, principal.email).status_code == 302
+    response = post_form(
+        client, "/account/data/close?lang=en", {"password": DEFAULT_PASSWORD}, page="/account/data?lang=en"
+    )
+    assert response.status_code == 409
+    assert application.tracking_number in response.get_data(as_text=True)
+    db.session.refresh(principal)
+    assert principal.is_active_account
+
+
+def test_closing_an_account_revokes_its_mandates(client, category):
+    principal, rep = make_user(Role.APPLICANT), make_user(Role.APPLICANT)
+    mandate = _mandate(rep, principal)
+    assert login(client, principal.email).status_code == 302
+    response = post_form(
+        client, "/account/data/close?lang=en", {"password": DEFAULT_PASSWORD}, page="/account/data?lang=en"
+    )
+    assert response.status_code == 302
+    db.session.refresh(mandate)
+    assert mandate.revoked_at is not None
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "ctype"),
+    [(make_pdf(), "surat-kuasa.pdf", "application/pdf"), (make_jpeg(), "kuasa.jpg", "image/jpeg")],
+)
+def test_the_representative_uploads_the_letter_as_a_pdf_or_a_photo(
+    client, login_as, category, data, name, ctype
+):
+    principal = make_user(Role.APPLICANT)
+    rep = login_as(Role.APPLICANT)
+    application = app_services.start_application(rep, category, _mandate(rep, principal))
+    db.session.commit()
+    token = csrf_token(client.get(f"/applications/{application.id}/documents").get_data(as_text=True))
+    response = client.post(
+        f"/applications/{application.id}/documents/{POA}",
+        data={"csrf_token": token, "file": file_upload(data, name, ctype)},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    assert _poa(application).original_name == name

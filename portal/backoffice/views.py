@@ -128,6 +128,9 @@ def review(application_id: int):
     # after the page is made: the short write commits, which expires what the page read)
     number = application.tracking_number or ""
     record_access_now(current_user, application.applicant_id, "application", number)
+    principal = app_services.principal_of(application)
+    if principal is not None:  # filed for her: her details are on the page too
+        record_access_now(current_user, principal.id, "application", number)
     return page
 
 
@@ -402,4 +405,7 @@ def document_file(application_id: int, document_id: int, mode: str):
         document.storage_key, document.original_name, document.content_type, as_attachment=mode == "download"
     )
     record_access_now(current_user, application.applicant_id, "document", label)
+    principal = app_services.principal_of(application)
+    if principal is not None:
+        record_access_now(current_user, principal.id, "document", label)
     return response

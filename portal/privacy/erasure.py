@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 
 from portal.applications.models import Application, ApplicationStatus, Document
+from portal.applications.services.mandates import access_clause, revoke_all_mandates
 from portal.audit.services import audit
 from portal.auth import passwords
 from portal.auth.consent import withdraw_consents
@@ -39,11 +40,15 @@ class PrivacyError(PortalError):
 
 
 def deletion_blockers(user: User) -> list[Application]:
-    """Applications being reviewed: while there is one, the account cannot be closed."""
+    """Applications being reviewed (hers, and those filed for her under a mandate): while there
+    is one, the account cannot be closed."""
     return list(
         db.session.scalars(
             select(Application)
-            .where(Application.applicant_id == user.id, Application.status.in_(IN_REVIEW))
+            .where(
+                or_(Application.applicant_id == user.id, access_clause(user, as_principal=True)),
+                Application.status.in_(IN_REVIEW),
+            )
             .order_by(Application.id)
         )
     )
@@ -88,6 +93,7 @@ def close_account(user: User, password: str) -> None:
         )
         deleted = delete_drafts(drafts)
         withdraw_consents(user)
+        revoke_all_mandates(user)  # given and held: nobody files for or as a closed account
         end_all_sessions(user)
         db.session.execute(delete(AuthToken).where(AuthToken.user_id == user.id))
         db.session.execute(delete(Notice).where(Notice.user_id == user.id))

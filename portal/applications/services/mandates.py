@@ -41,7 +41,7 @@ POA_SPEC = DocumentSpec(
         "The letter of power of attorney signed by the principal over a duty stamp, naming this "
         "application and you as the representative."
     ),
-    allowed_types=["pdf", "jpg", "png"],
+    allowed_types=["pdf", "jpeg", "png"],
     max_mb=5,
     required=True,
 )
@@ -214,6 +214,22 @@ def revoke(mandate_id: int, user: User) -> Mandate:
         )
     db.session.flush()
     return mandate
+
+
+def revoke_all_mandates(user: User) -> int:
+    """Revoke every mandate ``user`` gave or holds (her account is being closed)."""
+    now = utcnow()
+    count = 0
+    for mandate in db.session.scalars(
+        select(Mandate).where(
+            or_(Mandate.principal_user_id == user.id, Mandate.representative_id == user.id),
+            Mandate.revoked_at.is_(None),
+        )
+    ):
+        mandate.revoked_at, mandate.revoked_by_id = now, user.id
+        count += 1
+    db.session.flush()
+    return count
 
 
 def set_consultant(user: User, is_consultant: bool) -> None:
