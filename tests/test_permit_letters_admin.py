@@ -103,6 +103,33 @@ def test_an_uploaded_coat_of_arms_is_printed_on_the_next_letters(client, login_a
     assert "600 x 600" in page
 
 
+def test_the_admin_sees_the_coat_of_arms_as_the_letters_print_it(app, client, login_as):
+    login_as(Role.ADMIN)
+    assert client.get("/admin/letters/logo.jpg").status_code == 404  # none uploaded yet
+    # A transparent 800 x 600 picture: the preview is what the letter prints, scaled, on white.
+    picture = Image.new("RGBA", (800, 600), (0, 0, 0, 0))
+    picture.paste((200, 30, 30, 255), (200, 100, 600, 500))
+    buf = io.BytesIO()
+    picture.save(buf, format="PNG")
+    assert upload_logo(client, buf.getvalue(), "lambang.png").status_code == 302
+    page = client.get("/admin/letters").get_data(as_text=True)
+    found = re.search(r'<img[^>]+src="(/admin/letters/logo\.jpg[^"]*)"[^>]*alt="([^"]+)"', page)
+    assert found, page
+    assert "kop surat" in found.group(2)
+    response = client.get(found.group(1).replace("&amp;", "&"))
+    assert response.status_code == 200 and response.mimetype == "image/jpeg"
+    shown = Image.open(io.BytesIO(response.data))
+    assert shown.size == (320, 240)
+    assert shown.convert("RGB").getpixel((5, 5)) >= (250, 250, 250)  # the transparent corner, white
+    red = shown.convert("RGB").getpixel((160, 120))
+    assert red[0] > 180 and red[1] < 70 and red[2] < 70
+
+
+def test_only_admins_see_the_coat_of_arms_preview(client, login_as):
+    login_as(Role.APPROVER)
+    assert client.get("/admin/letters/logo.jpg").status_code == 403
+
+
 def test_only_admins_reach_the_letters_page(client, login_as):
     login_as(Role.APPROVER)
     assert client.get("/admin/letters").status_code == 403

@@ -20,8 +20,8 @@ from portal.auth.models import User
 from portal.catalogue.models import PermitCategory
 from portal.errors import PortalError
 from portal.extensions import db
-from portal.permits.letter import LAYOUTS
-from portal.permits.letter_data import MAX_CERTIFICATE_FIELDS, certificate_field_keys
+from portal.permits.letter import LAYOUTS, print_logo
+from portal.permits.letter_data import MAX_CERTIFICATE_FIELDS, certificate_field_keys, letterhead_logo
 from portal.permits.models import Letterhead
 from portal.storage import get_storage
 from portal.storage.checks import FileKind, check_upload
@@ -40,6 +40,13 @@ class LetterSettingError(PortalError):
 
 def current_logo() -> Letterhead | None:
     return db.session.scalar(db.select(Letterhead).order_by(Letterhead.id.desc()).limit(1))
+
+
+def logo_as_printed() -> bytes | None:
+    """The uploaded coat of arms exactly as the letters print it (a JPEG, see
+    ``letter.print_logo``), for the admin's preview; None when there is none."""
+    data = letterhead_logo()
+    return print_logo(data) if data else None
 
 
 def _header_pixels(upload: FileStorage) -> tuple[int, int] | None:

@@ -146,3 +146,29 @@ def test_approver_approves_after_confirming_over_a_summary(
         expect(history).to_contain_text("menyetujui permohonan dan izin diterbitkan")
         expect(history).to_contain_text("Budi Santoso menerima dokumen KTP pemohon")
         screenshot(page, f"approved-{name}")
+
+
+def test_officer_recommends_after_confirming_over_a_summary_on_a_phone(
+    new_context, recommended_and_submitted, screenshot
+):
+    officer, _approver, (reviewing_id, _deciding_id, _number) = recommended_and_submitted
+    page = new_context(viewport={"width": 360, "height": 740})
+    log_in(page, officer)
+    review = f"/office/applications/{reviewing_id}"
+    page.goto(review, wait_until="domcontentloaded")
+    press(page, page.locator(f'form[action="{review}/start"] button'))
+    cards = page.locator("#documents .card")
+    for i in range(cards.count()):
+        press(page, page.locator("#documents .card").nth(i).locator('button[name="verdict"][value="accept"]'))
+    recommend = page.locator(f'form[action="{review}/recommend"]')
+    recommend.locator('input[value="approve"]').check()
+    press(page, recommend.locator("button"))
+    # Nothing is sent until the officer confirms over the summary.
+    expect(page.locator("h1")).to_have_text("Konfirmasi rekomendasi")
+    expect(page.locator(".decision-summary")).to_contain_text("Rekomendasikan untuk disetujui")
+    expect(page.locator(".decision-documents")).to_contain_text("diterima")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "confirm-recommendation-phone", full_page=True)
+    press(page, page.locator("main button", has_text="Ya, kirim ke Pejabat Penandatangan"))
+    expect(page.locator(".flash-messages")).to_contain_text("rekomendasi untuk disetujui")
+    expect(page.locator("main dl .badge").first).to_have_class(re.compile(r"status-recommended\b"))

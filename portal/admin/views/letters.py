@@ -3,7 +3,7 @@ type its layout (letter or certificate) and the answers printed on it."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -69,6 +69,16 @@ def letters_logo():
         return _page(form, 400)
     flash(_("The coat of arms was saved. Permits issued from now on print it."), "success")
     return redirect(url_for("admin.letters"))
+
+
+@bp.route("/letters/logo.jpg")
+@roles_required(ADMIN)
+def letters_logo_image():
+    """The coat of arms as the letters print it (scaled, on white), for the page's preview."""
+    data = letterhead.logo_as_printed()
+    if data is None:
+        raise NotFoundError()
+    return Response(data, mimetype="image/jpeg", headers={"Cache-Control": "private, no-cache"})
 
 
 @bp.route("/letters/logo/delete", methods=["POST"])
