@@ -183,6 +183,10 @@ CACHEABLE_PUBLIC_PAGES = frozenset(
         "tutorials.library",
         "permits.register_list",
         "site.accessibility",
+        "site.profile",
+        "site.profile_page",
+        "site.officials",
+        "site.contact",
     }
 )
 PUBLIC_MAX_AGE = 60

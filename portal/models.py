@@ -39,6 +39,7 @@ from portal.public.models import (  # noqa: F401
     SurveyResponse,
 )
 from portal.sequences import SequenceCounter  # noqa: F401
+from portal.site.models import CategoryIcon, Official, ProfilePage, SiteIdentity, SiteImage, SocialLink  # noqa: F401
 from portal.tutorials.models import RecordingRequest, StageTutorial, Tutorial, TutorialView  # noqa: F401
 from portal.tutorials.preferences import TutorialPanelPreference  # noqa: F401
 from portal.vault.models import VaultDocument  # noqa: F401

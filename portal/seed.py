@@ -18,6 +18,7 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.permits.register import seed_register
 from portal.public.seed import seed_public_demo
+from portal.site.seed import seed_site
 from portal.tutorials.seed import seed_tutorials
 
 DEMO_USERS = [
@@ -37,6 +38,7 @@ def seed_demo() -> Iterator[str]:
     yield from seed_tutorials()
     yield from seed_public_demo()
     yield from seed_finder()
+    yield from seed_site()
 
 
 def _seed_users() -> Iterator[str]:

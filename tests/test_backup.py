@@ -326,6 +326,7 @@ def test_every_feature_that_keeps_files_lists_them_for_backups_and_verify(app):
         "public_documents",
         "form_samples",
         "vault",
+        "site_pictures",
     }
     application_id, _token = build_approved_with_permit()
     permit = permits.permit_for_application(application_id)

@@ -4,17 +4,17 @@ and per category the layout (letter or certificate) and the fields printed on it
 The logo goes through the upload checks of ``portal.storage`` (the bytes decide the type; only
 PNG and JPEG; re-encoded without metadata), with a smaller pixel limit than documents: a logo
 over LOGO_MAX_PIXELS is refused, not shrunk (a 40-megapixel photo is not a coat of arms). An
-SVG, with or without a script, is refused as a type the letter cannot take.
+SVG, with or without a script, is refused as a type the letter cannot take. The same rules
+(``portal.storage.pictures``) take the public website's pictures; the website shows this same
+coat of arms in its header.
 """
 
 from __future__ import annotations
 
-import contextlib
-
 from flask_babel import lazy_gettext as _l
-from PIL import Image, UnidentifiedImageError
 from werkzeug.datastructures import FileStorage
 
+from portal import cache
 from portal.audit.services import audit
 from portal.auth.models import User
 from portal.catalogue.models import PermitCategory
@@ -24,8 +24,7 @@ from portal.permits.letter import LAYOUTS, print_logo
 from portal.permits.letter_data import MAX_CERTIFICATE_FIELDS, certificate_field_keys, letterhead_logo
 from portal.permits.models import Letterhead
 from portal.storage import get_storage
-from portal.storage.checks import FileKind, check_upload
-from portal.storage.errors import UploadRejected
+from portal.storage.pictures import check_picture
 from portal.transaction import atomic_service, delete_file_after_commit, delete_file_on_rollback
 
 LOGO_MAX_BYTES = 2 * 1024 * 1024
@@ -49,34 +48,12 @@ def logo_as_printed() -> bytes | None:
     return print_logo(data) if data else None
 
 
-def _header_pixels(upload: FileStorage) -> tuple[int, int] | None:
-    """Width and height from the image header, without decoding pixels (None: not an image
-    Pillow knows; the upload checks then say what it is)."""
-    stream = upload.stream
-    try:
-        stream.seek(0)
-        with Image.open(stream) as image:
-            return image.size
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
-        return None
-    finally:
-        with contextlib.suppress(OSError, ValueError):
-            stream.seek(0)
-
-
 @atomic_service
 def save_logo(upload: FileStorage, actor: User) -> Letterhead:
     """Check and store a new logo; the old one is deleted once this commits. Raises
     UploadRejected (nothing stored) for anything but a PNG or JPEG within the limits."""
-    size = _header_pixels(upload)
-    if size is not None and size[0] * size[1] > LOGO_MAX_PIXELS:
-        raise UploadRejected("too_many_pixels", width=size[0], height=size[1], max_pixels=LOGO_MAX_PIXELS)
-    checked = check_upload(
-        upload,
-        {FileKind.PNG, FileKind.JPEG},
-        LOGO_MAX_BYTES,
-        key_prefix="letterhead/",
-        max_pixels=LOGO_MAX_PIXELS,
+    checked = check_picture(
+        upload, max_bytes=LOGO_MAX_BYTES, max_pixels=LOGO_MAX_PIXELS, key_prefix="letterhead/"
     )
     storage = get_storage()
     delete_file_on_rollback(storage, checked.stored.key)
@@ -93,6 +70,7 @@ def save_logo(upload: FileStorage, actor: User) -> Letterhead:
     db.session.add(row)
     audit(actor, "letterhead.logo", "letterhead", "logo", "Letterhead logo replaced")
     db.session.flush()
+    cache.mark_changed(db.session)  # the public website's header shows it too
     return row
 
 
@@ -105,6 +83,7 @@ def remove_logo(actor: User) -> None:
     db.session.delete(previous)
     audit(actor, "letterhead.logo_removed", "letterhead", "logo", "Letterhead logo removed")
     db.session.flush()
+    cache.mark_changed(db.session)
 
 
 def field_choices(category: PermitCategory) -> list[tuple[str, str]]:

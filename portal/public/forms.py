@@ -116,6 +116,16 @@ class NewsForm(FlaskForm):
         validators=[_required(), Length(max=50_000)],
         description=_l("Markdown: **bold**, *italic*, [link](https://...), lists with -. HTML is removed."),
     )
+    image = FileField(
+        _l("Picture (optional, PNG or JPEG)"),
+        description=_l("A photo is scaled down to fit; SVG and GIF files are not accepted."),
+    )
+    image_alt = StringField(
+        _l("What the picture shows"),
+        validators=[Length(max=300)],
+        description=_l("Required with a picture: people who cannot see it read this."),
+    )
+    remove_image = BooleanField(_l("Remove the picture"))
     publish = SubmitField(_l("Save and publish"))
     draft = SubmitField(_l("Save as draft"))
 

@@ -41,6 +41,13 @@ class News(TimestampMixin, db.Model):
     # None = a draft; the public sees only published items.
     published_at: Mapped[datetime | None]
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # An optional picture (portal.storage.pictures: PNG or JPEG, re-encoded) and the text that
+    # describes it, required with the picture.
+    image_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    image_type: Mapped[str | None] = mapped_column(String(40))
+    image_width: Mapped[int | None]
+    image_height: Mapped[int | None]
+    image_alt: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     @property
     def is_published(self) -> bool:
@@ -203,3 +210,7 @@ def stored_files() -> Iterator[FileRef]:
     ):
         if key:
             yield FileRef(key, None, f"public document {doc_id}")
+    for news_id, key in db.session.execute(
+        select(News.id, News.image_key).where(News.image_key.is_not(None)).order_by(News.id)
+    ):
+        yield FileRef(key, None, f"news picture {news_id}")

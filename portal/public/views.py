@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import (
     current_app,
     flash,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -22,6 +23,7 @@ from portal.auth import services as auth_services
 from portal.auth.models import Role
 from portal.catalogue.finder_views import search_page
 from portal.db import short_write
+from portal.errors import NotFoundError
 from portal.extensions import csrf, db, limiter
 from portal.forms import check_visitor_csrf
 from portal.i18n import current_language, localized, remember_anonymous_language
@@ -111,6 +113,22 @@ def set_language():
 def news_list():
     page = services.news_page(before=int_arg("before"))
     return render_template("public/news_list.html", page=page)
+
+
+@bp.route("/news/<id:news_id>/picture")
+@public
+def news_image(news_id: int):
+    """A published news item's picture (a new picture gets a new key: cached for a day)."""
+    item = services.get_news_or_404(news_id, _user_or_none())
+    if not item.image_key:
+        raise NotFoundError()
+    response = safe_download_response(
+        item.image_key, f"news-{item.id}", item.image_type or "image/jpeg", as_attachment=False
+    )
+    if item.is_published:
+        g.no_store = False
+        response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @bp.route("/news/<id:news_id>")
@@ -304,19 +322,32 @@ def staff_news():
 @bp.route("/staff/news/new", methods=["GET", "POST"])
 @bp.route("/staff/news/<id:news_id>/edit", methods=["GET", "POST"])
 @staff_only
+@upload_rate_limit
+@accepts_uploads
 def staff_news_edit(news_id: int | None = None):
     item = services.get_news_or_404(news_id, current_user) if news_id else None
     form = NewsForm(obj=item)
     if form.validate_on_submit():
         publish = True if form.publish.data else (False if form.draft.data else None)
         try:
-            services.save_news(current_user, form.title.data, form.body.data, item=item, publish=publish)
+            services.save_news(
+                current_user,
+                form.title.data,
+                form.body.data,
+                item=item,
+                publish=publish,
+                image=form.image.data or None,
+                image_alt=form.image_alt.data or "",
+                remove_image=bool(form.remove_image.data),
+            )
         except services.PublicError as exc:
-            form.body.errors.append(str(exc))
+            form.image_alt.errors = [*form.image_alt.errors, str(exc)]
+        except UploadRejected as exc:
+            form.image.errors = [*form.image.errors, exc.message()]
         else:
             flash(_("The news item is saved."), "success")
             return redirect(url_for("public.staff_news"))
-    return render_template("public/staff/news_edit.html", form=form, item=item)
+    return render_template("public/staff/news_edit.html", form=form, item=item), 400 if form.errors else 200
 
 
 # -- staff: FAQ --------------------------------------------------------------------------------

@@ -8,11 +8,16 @@ from portal import site_registry
 
 bp = Blueprint("site", __name__)
 
-from portal.site import seo, sources, views  # noqa: E402, F401
+from portal.maintenance import inventory  # noqa: E402
+from portal.site import context, seo, sources, views  # noqa: E402, F401
+from portal.site.models import stored_files  # noqa: E402
 
 
 def init_app(app: Flask) -> None:
+    # The maintenance inventory (backups, storage verify) learns which files the website keeps.
+    inventory.register_files(app, "site_pictures", stored_files)
     sources.register(app)
+    context.init_app(app)
     app.add_template_global(seo.page_url, "page_url")
     app.add_template_global(seo.alternates, "page_alternates")
     app.add_template_global(site_registry.nav_links, "nav_links")

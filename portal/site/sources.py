@@ -13,6 +13,7 @@ from portal import site_registry
 from portal.catalogue.models import PermitCategory
 from portal.extensions import db
 from portal.public.models import News
+from portal.site.models import ProfilePage
 from portal.site_registry import SitemapEntry
 from portal.tutorials.models import Tutorial
 
@@ -28,6 +29,9 @@ FIXED_PAGES = (
     "permits.register_list",
     "auth.privacy_notice",
     "site.accessibility",
+    "site.profile",
+    "site.officials",
+    "site.contact",
 )
 
 
@@ -65,8 +69,14 @@ def news() -> Iterator[SitemapEntry]:
         yield SitemapEntry(url_for("public.news_detail", news_id=news_id), updated)
 
 
+def profile_pages() -> Iterator[SitemapEntry]:
+    rows = db.session.execute(select(ProfilePage.slug, ProfilePage.updated_at).order_by(ProfilePage.position))
+    for slug, updated in rows:
+        yield SitemapEntry(url_for("site.profile_page", slug=slug), updated)
+
+
 def register(app: Flask) -> None:
-    for source in (fixed_pages, permits, guides, news):
+    for source in (fixed_pages, permits, guides, news, profile_pages):
         site_registry.register_sitemap_source(app, source)
     # The main menu's public links (other features add theirs the same way).
     site_registry.register_nav_link(app, "public.home", _l("Home"), order=10)

@@ -4,4 +4,13 @@ admin.services, flash, redirect. Every view is @roles_required(Role.ADMIN); the 
 anyone else before any view runs (``home``), and the loaders check the role a third time. The
 tutorial pages are ``tutorials.admin_views``, a blueprint nested in this one (same /admin URLs)."""
 
-from portal.admin.views import categories, form_builder, home, letters, register, settings, staff  # noqa: F401
+from portal.admin.views import (  # noqa: F401
+    categories,
+    form_builder,
+    home,
+    letters,
+    register,
+    settings,
+    staff,
+    website,
+)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
+from werkzeug.datastructures import FileStorage
 
 from portal.auth.models import User
 from portal.db import utcnow
@@ -15,6 +16,9 @@ from portal.paging import fetch_page
 from portal.public.markup import render_markdown
 from portal.public.models import News
 from portal.public.services.common import PublicError, _require_staff, can_manage_content, clean_text
+from portal.storage import get_storage
+from portal.storage.pictures import check_picture
+from portal.transaction import atomic_service, delete_file_after_commit, delete_file_on_rollback
 
 NEWS_PAGE_SIZE = 10
 
@@ -66,22 +70,61 @@ def all_news_for_staff(user: User) -> list[News]:
     return list(db.session.scalars(select(News).order_by(News.id.desc()).limit(200)))
 
 
+#: A news picture: at most this big once re-encoded (a bigger photo is scaled down) and never
+#: over this many pixels (refused: a 40-megapixel photo is not a news picture).
+NEWS_IMAGE_MAX_BYTES = 1_500_000
+NEWS_IMAGE_MAX_PIXELS = 24_000_000
+
+
+@atomic_service
 def save_news(
-    user: User, title: str, body: str, *, item: News | None = None, publish: bool | None = None
+    user: User,
+    title: str,
+    body: str,
+    *,
+    item: News | None = None,
+    publish: bool | None = None,
+    image: FileStorage | None = None,
+    image_alt: str | None = None,
+    remove_image: bool = False,
 ) -> News:
     """Create or edit a news item (roles admin/helpdesk). ``publish`` True publishes it now
-    (keeping the first publication date), False makes it a draft, None leaves it as is."""
+    (keeping the first publication date), False makes it a draft, None leaves it as is.
+    ``image`` adds or replaces its picture (portal.storage.pictures; UploadRejected, nothing
+    stored, for an SVG, a GIF or a picture over the limits), ``remove_image`` removes it; a
+    picture needs ``image_alt``, the text that says what it shows."""
     _require_staff(user)
     title = clean_text(title, 200).replace("\n", " ")
     body = clean_text(body, 50_000)
     if not title or not body:
         raise PublicError(_l("Write a title and the text."))
+    alt = clean_text(image_alt if image_alt is not None else (item.image_alt if item else ""), 300)
+    alt = alt.replace("\n", " ")
+    has_image = bool(image and image.filename) or bool(item and item.image_key and not remove_image)
+    if has_image and not alt:
+        raise PublicError(
+            _l("Describe the picture in a few words (what it shows): people who cannot see it read this.")
+        )
     if item is None:
         item = News(author_id=user.id)
         db.session.add(item)
     item.title = title
     item.body = body
     item.body_html = render_markdown(body)
+    storage = get_storage()
+    if image is not None and image.filename:
+        checked = check_picture(
+            image, max_bytes=NEWS_IMAGE_MAX_BYTES, max_pixels=NEWS_IMAGE_MAX_PIXELS, key_prefix="news/"
+        )
+        delete_file_on_rollback(storage, checked.stored.key)
+        if item.image_key:
+            delete_file_after_commit(storage, item.image_key)
+        item.image_key, item.image_type = checked.stored.key, checked.content_type
+        item.image_width, item.image_height = checked.width, checked.height
+    elif remove_image and item.image_key:
+        delete_file_after_commit(storage, item.image_key)
+        item.image_key = item.image_type = item.image_width = item.image_height = None
+    item.image_alt = alt if item.image_key else ""
     if publish is True and item.published_at is None:
         item.published_at = utcnow()
     elif publish is False:

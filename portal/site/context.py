@@ -1,0 +1,129 @@
+"""What the layout and the public pages read from the website's settings: the header's coat of
+arms and logo, the theme's stylesheet, the social links, the WhatsApp link naming the page, and
+each permit card's icon. Read once per request (the identity row, the links, the icons)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from flask import Flask, g, url_for
+from flask_babel import gettext as _
+
+from portal import cache
+from portal.catalogue.finder_views import whatsapp_link
+from portal.catalogue.models import Sector
+from portal.extensions import db
+from portal.i18n import current_language
+from portal.permits import letterhead
+from portal.site import seo, services, theme
+from portal.site.models import SiteIdentity, SiteImage
+
+
+@dataclass(frozen=True)
+class Picture:
+    image_id: int
+    width: int
+    height: int
+
+    def width_at(self, height: int) -> int:
+        return round(height * self.width / self.height) if self.height else height
+
+
+@dataclass(frozen=True)
+class SiteLook:
+    """Plain values (kept per process for a minute, like the office settings; dropped when an
+    admin saves the website's settings)."""
+
+    logo: Picture | None
+    coat_of_arms: Picture | None
+    hero: Picture | None
+    map: Picture | None
+    primary: str
+    hover: str
+    texts: dict[str, str] = field(default_factory=dict)
+    social: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def theme_url(self) -> str:
+        return url_for("site.theme_css", c=(self.primary + self.hover).replace("#", ""))
+
+    @property
+    def coat_of_arms_url(self) -> str | None:
+        return url_for("site.coat_of_arms", v=self.coat_of_arms.image_id) if self.coat_of_arms else None
+
+    @staticmethod
+    def picture_url(picture: Picture | None) -> str | None:
+        return url_for("site.picture", image_id=picture.image_id) if picture else None
+
+    def text(self, name: str) -> str:
+        """``tagline``, ``hero_alt`` or ``map_alt`` in the page's language (Indonesian if empty)."""
+        return self.texts.get(f"{name}_{current_language()}") or self.texts.get(f"{name}_id", "")
+
+
+def _picture(image: SiteImage | None) -> Picture | None:
+    return Picture(image.id, image.width, image.height) if image is not None else None
+
+
+def _read_look() -> SiteLook:
+    try:
+        row = services.identity()
+        arms = letterhead.current_logo()
+        social = tuple((link.label, link.url) for link in services.social_links())
+    except Exception:  # noqa: BLE001 - before the tables exist (first migration): the plain look
+        db.session.rollback()
+        row, arms, social = SiteIdentity(id=1, theme=theme.DEFAULT, theme_colour=""), None, ()
+    primary, hover = theme.colours(row.theme or theme.DEFAULT, row.theme_colour or "")
+    return SiteLook(
+        logo=_picture(row.logo),
+        coat_of_arms=Picture(arms.id, arms.width, arms.height) if arms is not None else None,
+        hero=_picture(row.hero),
+        map=_picture(row.map),
+        primary=primary,
+        hover=hover,
+        texts={
+            name: getattr(row, name) or ""
+            for name in ("tagline_id", "tagline_en", "hero_alt_id", "hero_alt_en", "map_alt_id", "map_alt_en")
+        },
+        social=social,
+    )
+
+
+LOOK_CACHE_SECONDS = 60
+
+
+def site_look() -> SiteLook:
+    look: SiteLook | None = g.get("_site_look")
+    if look is None:
+        look = cache.local("site_look", LOOK_CACHE_SECONDS, _read_look)
+        g._site_look = look
+    return look
+
+
+def category_icon(category) -> str:  # noqa: ANN001 - a PermitCategory or a listing row
+    """The icon of a permit card: the admin's upload, else the shipped icon of its sector."""
+    image_id = services.category_icons().get(category.id)
+    if image_id:
+        return url_for("site.picture", image_id=image_id)
+    sector = Sector(category.sector).value if category.sector in Sector._value2member_map_ else "general"
+    return url_for("static", filename=f"img/sectors/{sector}.png")
+
+
+def whatsapp_page_link(office: dict[str, str], title: str) -> str | None:
+    """The office's wa.me link (catalogue.finder_views.whatsapp_link) with a message naming this
+    page written in (``?text=``); None when the office has no WhatsApp number."""
+    base = whatsapp_link(office.get("whatsapp"))
+    if base is None:
+        return None
+    message = _(
+        "Hello, I have a question about this page: %(title)s (%(url)s)",
+        title=title or "SatuPintu",
+        url=seo.page_url(),
+    )
+    return base + "?text=" + quote(message, safe="")
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_global(site_look, "site_look")
+    app.add_template_global(category_icon, "category_icon")
+    app.add_template_global(whatsapp_page_link, "whatsapp_page_link")
