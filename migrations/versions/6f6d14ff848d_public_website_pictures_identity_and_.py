@@ -1,7 +1,7 @@
 """public website: pictures, identity and theme, profile pages, officials, social links, permit card icons, news pictures
 
 Revision ID: 6f6d14ff848d
-Revises: c3a1f0e7d218
+Revises: f9f1d6d8fab7
 Create Date: 2026-12-01 23:24:31.768068
 
 """
@@ -13,7 +13,7 @@ import portal.db
 
 # revision identifiers, used by Alembic.
 revision = '6f6d14ff848d'
-down_revision = 'c3a1f0e7d218'
+down_revision = 'f9f1d6d8fab7'
 branch_labels = None
 depends_on = None
 
