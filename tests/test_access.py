@@ -98,7 +98,14 @@ def _url(app, rule) -> str:
     values = {}
     for name in rule.arguments:
         converter = type(rule._converters[name]).__name__
-        values[name] = 1 if converter in ("IdConverter", "IntegerConverter", "FloatConverter") else "dummy"
+        items = getattr(rule._converters[name], "items", None)  # any(csv, xlsx): one of its words
+        values[name] = (
+            1
+            if converter in ("IdConverter", "IntegerConverter", "FloatConverter")
+            else sorted(items)[0]
+            if items
+            else "dummy"
+        )
     return app.url_map.bind("portal.test").build(rule.endpoint, values)
 
 
