@@ -19,6 +19,7 @@ from flask import (
     Response,
     current_app,
     g,
+    has_app_context,
     has_request_context,
     request,
     session,
@@ -79,7 +80,10 @@ _LANGUAGE_NAMES: dict[object, str] = {}
 
 
 def current_language() -> str:
-    locale = get_locale()
+    # The locale Flask-Babel keeps for this request (its namespace on g), without get_locale's
+    # context lookups: a page asks a dozen times. None before it was chosen: get_locale chooses.
+    space = g.get("_flask_babel") if has_app_context() else None
+    locale = getattr(space, "babel_locale", None) or get_locale()
     if locale is None:
         return str(current_app.config["BABEL_DEFAULT_LOCALE"])
     name = _LANGUAGE_NAMES.get(locale)  # str(Locale) builds the identifier anew each time

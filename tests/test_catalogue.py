@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from portal.auth.models import Role
 from portal.catalogue.models import FormVersion, ImmutableVersionError, PermitCategory, Sector
 from portal.catalogue.seed import check_definitions, seed_categories
 from portal.catalogue.services import publish_new_version
@@ -526,3 +527,26 @@ def test_the_kept_list_follows_every_change_of_a_permit_type(client):
     db.session.commit()
     assert "Kiosk and booth permit" not in listed(client)
     assert "Market stall permit" in listed(client)
+
+
+def test_the_default_lists_cards_are_rendered_once_per_language(client, login_as, monkeypatch):
+    """The cards of the default list are the same for everyone, so they are rendered once per
+    language and kept with the rows; a search renders its own."""
+    from portal.catalogue import listing
+
+    make_category("once-one", name_en="Kiosk permit", name_id="Izin kios")
+    rendered: list[str] = []
+    label = listing.CategoryCard.sector_label
+
+    def counting(card):
+        rendered.append(card.slug)
+        return label.fget(card)
+
+    monkeypatch.setattr(listing.CategoryCard, "sector_label", property(counting))
+    first = listed(client)
+    assert rendered == ["once-one"] and "Kiosk permit" in first
+    assert listed(client) == first and rendered == ["once-one"]  # the kept cards
+    login_as(Role.APPLICANT)
+    assert "Kiosk permit" in listed(client) and rendered == ["once-one"]  # the same cards for her
+    assert "Izin kios" in listed(client, lang="id") and rendered == ["once-one", "once-one"]
+    assert "Kiosk permit" in listed(client, q="kiosk")  # a search: its own rows, rendered

@@ -21,14 +21,18 @@ def index():
     if sector not in {s.value for s in Sector}:
         sector = ""
     after = request.args.get("after")
-    if query or sector or after:
-        page: services.CategoryPage | listing.CardPage = services.list_categories(
-            query, sector or None, after=after, lang=current_language()
-        )
+    default_list = not (query or sector or after)
+    if default_list:
+        page: services.CategoryPage | listing.CardPage = listing.default_page(current_language())
     else:
-        page = listing.default_page(current_language())
+        page = services.list_categories(query, sector or None, after=after, lang=current_language())
     return render_template(
-        "catalogue/index.html", page=page, query=query, sector=sector, sectors=listing.sectors_in_use()
+        "catalogue/index.html",
+        page=page,
+        query=query,
+        sector=sector,
+        sectors=listing.sectors_in_use(),
+        default_list=default_list,
     )
 
 

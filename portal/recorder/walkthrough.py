@@ -379,6 +379,11 @@ def walkthrough_data(html: str, stage: str, category_id: int | None) -> dict[str
     return data
 
 
+def _attribute(data: dict[str, Any]) -> str:
+    """The steps as the button's data attribute carries them (JSON, escaped)."""
+    return str(escape(json.dumps(data, ensure_ascii=False, separators=(",", ":"))))
+
+
 def init_app(app: Flask) -> None:
     """Fill the walkthrough button's steps into stage pages. Registered after the compression
     and caching hooks, so it runs before them (Flask runs after_request hooks last first)."""
@@ -401,11 +406,10 @@ def init_app(app: Flask) -> None:
         # The same page (a visitor's catalogue, login, ...) gives the same steps: kept like the
         # stage panel, by a digest of the page without its per-session token.
         digest = hashlib.sha1(_without_session_bits(html).encode(), usedforsecurity=False).hexdigest()
-        data = cache.local(
+        attribute = cache.local(
             f"walkthrough:{stage}:{category_id}:{current_language()}:{request.path}:{digest}",
             PANEL_CACHE_SECONDS,
-            lambda: walkthrough_data(html, stage, category_id),
+            lambda: _attribute(walkthrough_data(html, stage, category_id)),
         )
-        attribute = str(escape(json.dumps(data, ensure_ascii=False, separators=(",", ":"))))
         response.set_data(html.replace(PLACEHOLDER, attribute, 1))
         return response
