@@ -33,6 +33,7 @@ from portal.auth import bp as auth_bp
 from portal.auth.forms import LogoutForm
 from portal.auth.sessions import load_session_user
 from portal.backoffice import bp as backoffice_bp
+from portal.business import bp as business_bp
 from portal.catalogue import bp as catalogue_bp
 from portal.cli import register_cli
 from portal.db import sqlite_write_intent
@@ -165,6 +166,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(recorder_bp)
     app.register_blueprint(vault_bp)
+    app.register_blueprint(business_bp)
     app.register_blueprint(site_bp)
     site_init_app(app)  # the sitemap's sources, the main menu's links, the layout's helpers
 

@@ -17,6 +17,7 @@ from portal.applications.forms import (
 )
 from portal.applications.models import ApplicationStatus as S
 from portal.auth.forms import ResendVerificationForm
+from portal.catalogue.models import HolderKind
 from portal.catalogue.services import get_category_or_404
 from portal.errors import NotFoundError
 from portal.extensions import limiter
@@ -62,6 +63,9 @@ def start(slug: str):
     if services.holds_mandates(current_user):
         # She files for others too: ask for whom first (the catalogue's button knows nothing of it).
         return redirect(url_for("applications.start_for", slug=slug))
+    if HolderKind(category.holder_kind).allows_business:
+        # A business may hold it: ask who will hold the permit first.
+        return redirect(url_for("applications.start_holder", slug=slug))
     try:
         application = services.start_application(current_user, category)
     except services.ApplicationError as exc:

@@ -5,3 +5,4 @@ allows it; the wizard lets an owner or director file for it (see ``access.py``).
 from flask import Blueprint
 
 bp = Blueprint("business", __name__)
+from portal.business import views  # noqa: E402, F401

@@ -16,8 +16,9 @@ from portal.applications.services.errors import ApplicationError
 from portal.applications.services.mandates import access_clause
 from portal.applications.steps import STAGE_FORM, STAGE_REQUIREMENTS, spec_of
 from portal.auth.models import User
+from portal.business import services as business_services
 from portal.catalogue.formspec import PageResult
-from portal.catalogue.models import PermitCategory
+from portal.catalogue.models import HolderKind, PermitCategory
 from portal.errors import NotFoundError
 from portal.extensions import db
 
@@ -51,15 +52,36 @@ def list_own_applications(user: User) -> list[Application]:
     )
 
 
+BUSINESS_ONLY = _l(
+    "This permit is issued to a business. Register your business under My businesses first, "
+    "then apply for it as its owner or director."
+)
+
+
 # -- starting and drafting ----------------------------------------------------------------------
-def start_application(user: User, category: PermitCategory, mandate: Mandate | None = None) -> Application:
+def start_application(
+    user: User,
+    category: PermitCategory,
+    mandate: Mandate | None = None,
+    *,
+    holder_business_id: int | None = None,
+) -> Application:
     """A new draft on the category's current form version; an existing draft of the same
-    category (and for the same principal) is resumed instead (a double click starts one draft).
-    ``mandate``: filed for its principal (checked by the caller: an active one she holds)."""
+    category (and for the same principal and holder) is resumed instead (a double click starts
+    one draft). ``mandate``: filed for its principal (checked by the caller: an active one she
+    holds). ``holder_business_id``: the business that will hold the permit, one she may file for
+    (checked here: any other id is NotFoundError), in a category a business may hold."""
     if not category.active or category.current_version_id is None:
         raise ApplicationError(_l("This permit cannot be applied for online at the moment."))
     if mandate is not None and mandate.representative_id != user.id:
         raise NotFoundError()
+    holder_kind = HolderKind(category.holder_kind)
+    if holder_business_id is not None:
+        if not holder_kind.allows_business:
+            raise ApplicationError(_l("This permit is issued to a person: apply in your own name."))
+        holder_business_id = business_services.get_filing_business(holder_business_id, user).id
+    elif mandate is None and not holder_kind.allows_person:
+        raise ApplicationError(BUSINESS_ONLY)
     existing = db.session.scalar(
         select(Application)
         .where(
@@ -67,6 +89,9 @@ def start_application(user: User, category: PermitCategory, mandate: Mandate | N
             Application.category_id == category.id,
             Application.status == S.DRAFT,
             Application.mandate_id.is_(None) if mandate is None else Application.mandate_id == mandate.id,
+            Application.holder_business_id.is_(None)
+            if holder_business_id is None
+            else Application.holder_business_id == holder_business_id,
         )
         .order_by(Application.id.desc())
         .limit(1)
@@ -76,6 +101,7 @@ def start_application(user: User, category: PermitCategory, mandate: Mandate | N
     application = Application(
         applicant_id=user.id,
         mandate_id=mandate.id if mandate is not None else None,
+        holder_business_id=holder_business_id,
         category_id=category.id,
         form_version_id=category.current_version_id,
         answers={},

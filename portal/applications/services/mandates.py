@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from portal.applications.models import Application, Document, DocumentState, Mandate
 from portal.applications.services.errors import ApplicationError
 from portal.auth.models import STAFF_ROLES, User
+from portal.business.services import holder_clause
 from portal.catalogue.formspec import DocumentSpec
 from portal.db import utcnow
 from portal.errors import NotFoundError
@@ -65,14 +66,27 @@ def access_clause(user: User, *, as_principal: bool) -> ColumnElement[bool]:
     mandate that is not revoked, and (``as_principal``) those filed for her. Used in the
     loaders' WHERE so a revocation takes effect on the very next request."""
     active_held = select(Mandate.id).where(Mandate.representative_id == user.id, Mandate.revoked_at.is_(None))
+    # One held by a business is hers while she is still its owner or director (a member removed
+    # or made staff loses it at her next request, her own draft too).
+    business_ok = or_(
+        Application.holder_business_id.is_(None),
+        Application.mandate_id.is_not(None),
+        holder_clause(Application.holder_business_id, user.id),
+    )
     own = and_(
         Application.applicant_id == user.id,
         or_(Application.mandate_id.is_(None), Application.mandate_id.in_(active_held)),
+        business_ok,
     )
     if not as_principal:
         return own
     given = select(Mandate.id).where(Mandate.principal_user_id == user.id)
-    return or_(own, Application.mandate_id.in_(given))
+    # The pages that only show it: the business's other owners and directors see it too.
+    return or_(
+        own,
+        Application.mandate_id.in_(given),
+        and_(Application.mandate_id.is_(None), holder_clause(Application.holder_business_id, user.id)),
+    )
 
 
 def power_of_attorney_blocker(application: Application, documents: list[Document]) -> str | None:
