@@ -1,5 +1,6 @@
-"""Lighthouse scores (accessibility, best practices, performance) and page weights, mobile profile,
-for the home page, the catalogue, a wizard page and the video guide library.
+"""Lighthouse scores (accessibility, best practices, performance, SEO) and page weights, mobile
+profile, for the home page, the catalogue, a permit page, the office profile, a wizard page and the
+video guide library.
 
     cd bench && npm install && cd ..          # Lighthouse from the npm registry, into bench/
     .venv/bin/python bench/lighthouse.py      # CHROME_PATH defaults to /usr/bin/chromium
@@ -27,7 +28,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-CATEGORIES = ("accessibility", "best-practices", "performance")
+CATEGORIES = ("accessibility", "best-practices", "performance", "seo")
 
 
 def start_portal(tmp: Path):
@@ -137,6 +138,8 @@ def main() -> None:
             pages = [
                 ("home", "/", None),
                 ("catalogue", "/permits", None),
+                ("permit page", "/permits/surat-keterangan-domisili-usaha", None),
+                ("office profile", "/profile/vision-mission", None),
                 ("wizard page", form_page, {"Cookie": cookie}),
                 ("video guides", "/tutorials", None),
             ]
@@ -149,14 +152,14 @@ def main() -> None:
             server.shutdown()
 
     print(
-        "\n| page | path | accessibility | best practices | performance | LCP (s) "
+        "\n| page | path | accessibility | best practices | performance | SEO | LCP (s) "
         "| HTML+CSS+JS+fonts (KB) | all bytes (KB) | requests |"
     )
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, path, s in rows:
         print(
             f"| {name} | {path} | {s['accessibility']} | {s['best-practices']} | "
-            f"{s['performance']} | {s['lcp_s']:.1f} | {s['html_css_js_kb']:.0f} | "
+            f"{s['performance']} | {s['seo']} | {s['lcp_s']:.1f} | {s['html_css_js_kb']:.0f} | "
             f"{s['total_kb']:.0f} | {s['requests']} |"
         )
     for name, _, s in rows:

@@ -197,6 +197,14 @@ def _seed() -> Site:
     )
     db.session.commit()
 
+    # The public website's demo (profile pages, officials, pictures, links), made by an admin.
+    from portal.site.seed import seed_site
+
+    admin = _user("a11y-admin@example.com", Role.ADMIN)
+    db.session.commit()
+    for _ in seed_site():
+        pass
+
     tutorial = db.session.scalar(select(Tutorial).where(Tutorial.published.is_(True)).order_by(Tutorial.id))
     made = Site(
         applicant_email=applicant.email,
@@ -209,6 +217,7 @@ def _seed() -> Site:
         submitted_id=submitted.id,
         permit_token=permit.verification_token,
         tutorial_id=tutorial.id,
+        extra={"admin_email": admin.email},
     )
     db.session.remove()
     return made
@@ -224,7 +233,9 @@ def logged_in_state(browser, live, role: str) -> dict:
         if key in _STATES:
             return _STATES[key]
     s = site(live)
-    email = {"applicant": s.applicant_email, "officer": s.officer_email}[role]
+    email = {"applicant": s.applicant_email, "officer": s.officer_email, "admin": s.extra.get("admin_email")}[
+        role
+    ]
     context = browser.new_context(base_url=live.url)
     try:
         page = context.new_page()
@@ -287,6 +298,14 @@ def submit_wrong_login(page) -> None:
     submit_main_form(page)
 
 
+def submit_bad_colour(page) -> None:
+    """Choose "Own colour" with a yellow that fails the contrast check and save."""
+    page.locator('input[name="choice"][value="custom"]').check()
+    page.fill("#colour", "#ffcc00")
+    with page.expect_navigation():
+        page.locator('form[action$="/website/theme"] button[type="submit"]').click()
+
+
 def upload_bad_file(page) -> None:
     """Choose a bad file: the page's script uploads it at once and shows the refusal on its card."""
     from playwright.sync_api import expect
@@ -313,6 +332,18 @@ PAGES: list[Page] = [
     Page("verify-permit", lambda s: f"/verify/{s.permit_token}"),
     Page("issued-permits", "/issued-permits"),
     Page("accessibility-statement", "/accessibility"),
+    Page("office-profile", "/profile"),
+    Page("profile-structure", "/profile/structure"),
+    Page("profile-service-pledge", "/profile/service-pledge"),
+    Page("officials", "/profile/officials"),
+    Page("contact", "/contact"),
+    Page("news-with-picture", "/news"),
+    Page("admin-website", "/admin/website", role="admin"),
+    Page("admin-website-bad-colour", "/admin/website", role="admin", then=submit_bad_colour),
+    Page("admin-website-page", "/admin/website/pages/structure", role="admin"),
+    Page("admin-officials", "/admin/website/officials", role="admin"),
+    Page("admin-official-new", "/admin/website/officials/new", role="admin"),
+    Page("admin-icons", "/admin/website/icons", role="admin"),
     Page("complaint-form", "/complaints"),
     Page("search-results", "/search?q=bangun+rumah"),
     Page("search-no-result", "/search?q=kapal+nelayan"),
