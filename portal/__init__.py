@@ -37,6 +37,7 @@ from portal.business import bp as business_bp
 from portal.catalogue import bp as catalogue_bp
 from portal.cli import register_cli
 from portal.db import sqlite_write_intent
+from portal.directory import bp as directory_bp
 
 # `db` is imported under another name: bound here it would hide the portal.db module that
 # migrations name (portal.db.UTCDateTime).
@@ -169,6 +170,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(business_bp)
     app.register_blueprint(site_bp)
     site_init_app(app)  # the sitemap's sources, the main menu's links, the layout's helpers
+    app.register_blueprint(directory_bp)
 
 
 #: Public pages an anonymous visitor may get from a shared cache (nginx's micro-cache, see
@@ -189,6 +191,8 @@ CACHEABLE_PUBLIC_PAGES = frozenset(
         "site.profile_page",
         "site.officials",
         "site.contact",
+        "directory.index",
+        "directory.agency",
     }
 )
 PUBLIC_MAX_AGE = 60

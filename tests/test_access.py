@@ -71,6 +71,8 @@ PUBLIC_ENDPOINTS = {
     "site.coat_of_arms",
     "site.theme_css",
     "public.news_image",
+    "directory.index",
+    "directory.agency",
     "public.document_download",
     "public.information_request",
     "public.complaints",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from portal.auth.models import Role
+from portal.directory.seed import seed_directory
 from portal.public.models import FaqEntry, News
 from portal.tutorials.models import Tutorial  # noqa: F401 - the library lists them
 from tests.conftest import csrf_token
@@ -26,6 +27,7 @@ def public_urls(app):
     db.session.add_all(
         [news, FaqEntry(topic="biaya", question="Berapa biayanya?", answer="Gratis.", published=True)]
     )
+    list(seed_directory())
     db.session.commit()
     return [
         "/",
@@ -37,6 +39,8 @@ def public_urls(app):
         "/statistics",
         "/tutorials",
         "/accessibility",
+        "/mal-pelayanan",
+        "/mal-pelayanan/samsat",
     ]
 
 

@@ -66,7 +66,7 @@ def test_another_feature_adds_its_pages_and_menu_link_through_the_registry(app, 
     nav = list(app.extensions.get("site_registry.nav", []))
     try:
         site_registry.register_sitemap_source(app, lambda: [SitemapEntry("/faq/agenda-test")])
-        site_registry.register_nav_link(app, "public.faq", _l("FAQ"), order=40)
+        site_registry.register_nav_link(app, "public.faq", _l("FAQ"), order=35)
         xml = client.get("/sitemap.xml").get_data(as_text=True)
         assert "/faq/agenda-test" in xml
         home = client.get("/?lang=en").get_data(as_text=True)
