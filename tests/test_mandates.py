@@ -4,6 +4,8 @@ ends the representative's access from the next request. Hostile inputs of issue 
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
@@ -15,6 +17,8 @@ from portal.applications.models import ApplicationStatus as S
 from portal.applications.services import mandates
 from portal.auth.models import Role, User
 from portal.backoffice import services as office
+from portal.business.models import Business, BusinessMember, LegalForm, MemberRole
+from portal.catalogue.models import HolderKind
 from portal.extensions import db
 from portal.notifications.models import Notice
 from tests.conftest import DEFAULT_PASSWORD, csrf_token, login, make_user, post_form
@@ -417,3 +421,114 @@ def test_the_representative_uploads_the_letter_as_a_pdf_or_a_photo(
     )
     assert response.status_code == 302
     assert _poa(application).original_name == name
+
+
+# -- a business as principal -------------------------------------------------------------------
+def _business(owner: User, *, name: str = "PT Wisata Mahakam", staff: User | None = None) -> Business:
+    business = Business(
+        name=name,
+        legal_form=LegalForm.PT,
+        nib=f"{next(_nibs):013d}",
+        npwp="012345678901000",
+        address="Jl. Pahlawan 1, Samarinda",
+        created_by_id=owner.id,
+    )
+    db.session.add(business)
+    db.session.flush()
+    db.session.add(BusinessMember(business_id=business.id, user_id=owner.id, role=MemberRole.OWNER))
+    if staff is not None:
+        db.session.add(BusinessMember(business_id=business.id, user_id=staff.id, role=MemberRole.STAFF))
+    db.session.commit()
+    return business
+
+
+_nibs = itertools.count(9_100_000_000_001)
+
+
+def _give(client, business: Business, email: str):
+    return post_form(
+        client,
+        "/mandates?lang=en",
+        {"biz-business_id": str(business.id), "biz-representative_email": email, "biz-give": "y"},
+    )
+
+
+def test_an_owner_gives_a_consultant_a_mandate_for_her_business(app, client, login_as):
+    consultant = make_user(Role.APPLICANT, full_name="Biro Jasa Cepat")
+    owner = login_as(Role.APPLICANT)
+    business = _business(owner)
+    category = make_category("tdup-uji", holder_kind=HolderKind.BUSINESS)
+    assert _give(client, business, consultant.email).status_code == 302
+    mandate = db.session.scalar(select(Mandate).where(Mandate.representative_id == consultant.id))
+    assert mandate.principal_business_id == business.id and mandate.principal_user_id is None
+    # The consultant starts an application for the business: it is the holder.
+    rep_client = app.test_client()
+    assert login(rep_client, consultant.email).status_code == 302
+    page = rep_client.get(f"/permits/{category.slug}/apply/for").get_data(as_text=True)
+    assert "PT Wisata Mahakam" in page
+    post_form(rep_client, f"/permits/{category.slug}/apply/for", {"for": str(mandate.id)})
+    application = db.session.scalar(select(Application).where(Application.applicant_id == consultant.id))
+    assert application.mandate_id == mandate.id and application.holder_business_id == business.id
+    assert "Surat kuasa" in rep_client.get(f"/applications/{application.id}/documents").get_data(as_text=True)
+    # The owner sees it; she revokes, and the consultant's open session loses it.
+    assert client.get(f"/applications/{application.id}").status_code == 200
+    response = post_form(client, f"/mandates/{mandate.id}/revoke", {}, page="/mandates")
+    assert response.status_code == 302
+    assert rep_client.get(f"/applications/{application.id}/documents").status_code == 404
+    assert rep_client.get(f"/applications/{application.id}").status_code == 404
+
+
+@pytest.mark.parametrize("role", [MemberRole.OWNER, MemberRole.DIRECTOR])
+def test_a_member_who_files_for_the_business_cannot_be_its_representative(client, login_as, role):
+    owner = login_as(Role.APPLICANT, locale="en")
+    business = _business(owner)
+    member = make_user(Role.APPLICANT)
+    if role is MemberRole.DIRECTOR:
+        db.session.add(BusinessMember(business_id=business.id, user_id=member.id, role=role))
+        db.session.commit()
+    email = owner.email if role is MemberRole.OWNER else member.email
+    response = _give(client, business, email)
+    assert response.status_code == 400
+    assert "no power of attorney is needed" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Mandate)) == 0
+
+
+def test_staff_of_a_business_and_strangers_cannot_give_its_mandate(app, client, login_as):
+    staff = login_as(Role.APPLICANT)
+    business = _business(make_user(Role.APPLICANT), staff=staff)
+    consultant = make_user(Role.APPLICANT)
+    # Her form offers no business; a forged post for it finds nothing.
+    assert "business-mandate" not in client.get("/mandates").get_data(as_text=True)
+    response = post_form(
+        client,
+        "/mandates",
+        {"biz-business_id": str(business.id), "biz-representative_email": consultant.email, "biz-give": "y"},
+    )
+    assert response.status_code in (400, 404)
+    assert db.session.scalar(select(func.count()).select_from(Mandate)) == 0
+
+
+def test_a_person_mandate_cannot_start_a_business_permit(category):
+    rep, principal = make_user(Role.APPLICANT), make_user(Role.APPLICANT)
+    business_only = make_category("tdup-orang", holder_kind=HolderKind.BUSINESS)
+    mandate = _mandate(rep, principal)
+    with force_locale("en"), pytest.raises(app_services.ApplicationError, match="held by a business"):
+        app_services.start_application(rep, business_only, mandate)
+
+
+def test_the_business_owners_are_told_of_the_application(category):
+    owner, consultant = make_user(Role.APPLICANT), make_user(Role.APPLICANT)
+    business = _business(owner)
+    either = make_category("izin-bebas", holder_kind=HolderKind.EITHER)
+    mandate = mandates.give_business_mandate(owner, business.id, consultant.email)
+    db.session.commit()
+    application = app_services.start_application(consultant, either, mandate)
+    application.answers = dict(VALID_ANSWERS)
+    application.completed_pages = ["business", "location"]
+    db.session.commit()
+    add_document(application)
+    add_document(application, POA, name="surat-kuasa.pdf")
+    app_services.submit(application, consultant, declaration=True)
+    db.session.commit()
+    texts = [n.text for n in db.session.scalars(select(Notice).where(Notice.user_id == owner.id))]
+    assert any(application.tracking_number in t for t in texts)

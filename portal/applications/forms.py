@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 
@@ -75,6 +75,21 @@ class MandateForm(FlaskForm):
         description=_l("They must already have an account on the portal with this address."),
     )
     submit = SubmitField(_l("Add"))
+
+
+class BusinessMandateForm(FlaskForm):
+    """An owner or director gives a representative a power of attorney for one of her businesses."""
+
+    business_id = SelectField(_l("Business"), coerce=int, validate_choice=True)
+    representative_email = EmailField(
+        _l("Email address of the representative"),
+        validators=[
+            DataRequired(_l("Enter the email address of your representative.")),
+            Length(max=254),
+        ],
+        description=_l("A consultant (biro jasa) or another person with an account on the portal."),
+    )
+    give = SubmitField(_l("Give the power of attorney"))
 
 
 class ConsultantForm(FlaskForm):

@@ -10,9 +10,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.applications import bp, services, workflow
-from portal.applications.forms import ConsultantForm, EmptyForm, MandateForm
+from portal.applications.forms import BusinessMandateForm, ConsultantForm, EmptyForm, MandateForm
 from portal.applications.services import mandates
+from portal.business import services as business_services
+from portal.catalogue.models import HolderKind
 from portal.catalogue.services import get_category_or_404
+from portal.errors import NotFoundError
 from portal.params import to_id
 
 
@@ -28,10 +31,34 @@ def _chosen_principal() -> int | None:
     return _as_id(request.args.get("principal"))
 
 
+def _business_form() -> BusinessMandateForm:
+    form = BusinessMandateForm(prefix="biz")
+    form.business_id.choices = [(b.id, b.name) for b in mandates.businesses_i_file_for(current_user)]
+    return form
+
+
 @bp.route("/mandates", methods=["GET", "POST"])
 def mandates_page():
     form = MandateForm()
-    if form.validate_on_submit():
+    business_form = _business_form()
+    if business_form.give.data and business_form.validate_on_submit():
+        try:
+            mandate = mandates.give_business_mandate(
+                current_user, business_form.business_id.data, business_form.representative_email.data or ""
+            )
+        except services.MandateError as exc:
+            business_form.representative_email.errors = [str(exc)]
+        else:
+            flash(
+                _(
+                    "%(name)s can now file applications for %(business)s.",
+                    name=mandate.representative.full_name,
+                    business=mandate.principal_name,
+                ),
+                "success",
+            )
+            return redirect(url_for("applications.mandates_page"))
+    elif not business_form.give.data and form.validate_on_submit():
         try:
             mandate = mandates.add_mandate(current_user, form.principal_email.data or "")
         except services.MandateError as exc:
@@ -50,6 +77,7 @@ def mandates_page():
     return render_template(
         "applications/mandates.html",
         form=form,
+        business_form=business_form,
         consultant_form=consultant_form,
         revoke_form=EmptyForm(),
         held=held,
@@ -58,7 +86,7 @@ def mandates_page():
         filed_by_me=mandates.applications_for_principals(current_user, services.PrincipalFilter(chosen)),
         filed_for_me=mandates.applications_filed_for(current_user),
         labels=workflow.STATUS_LABELS,
-    ), (400 if form.is_submitted() and form.errors else 200)
+    ), (400 if form.is_submitted() and (form.errors or business_form.errors) else 200)
 
 
 @bp.route("/mandates/<id:mandate_id>/revoke", methods=["POST"])
@@ -82,26 +110,46 @@ def consultant():
 
 @bp.route("/permits/<slug>/apply/for", methods=["GET", "POST"])
 def start_for(slug: str):
-    """For whom a representative starts an application: herself, or one of her principals."""
+    """For whom a representative starts an application: herself, a business she owns or
+    directs, or one of her principals (those who may hold this category's permit)."""
     category = get_category_or_404(slug)
-    held = [m for m in mandates.held_mandates(current_user) if m.is_active]
+    kind = HolderKind(category.holder_kind)
+    held = [
+        m
+        for m in mandates.held_mandates(current_user)
+        if m.is_active and (kind.allows_business if m.principal_business_id else kind.allows_person)
+    ]
+    businesses = business_services.businesses_for_filing(current_user) if kind.allows_business else []
     form = EmptyForm()
     if form.validate_on_submit():
         choice = request.form.get("for", "")
-        mandate = None
-        if choice != "self":
+        mandate, business_id = None, None
+        if choice.startswith("business-"):
+            business_id = _as_id(choice.removeprefix("business-"))
+            if business_id is None:
+                raise NotFoundError()
+        elif choice != "self":
             mandate_id = _as_id(choice)
             if mandate_id is None:
                 flash(_("Choose for whom you are applying."), "danger")
                 return redirect(url_for("applications.start_for", slug=slug))
             mandate = mandates.active_held_mandate_or_404(mandate_id, current_user)
         try:
-            application = services.start_application(current_user, category, mandate)
+            application = services.start_application(
+                current_user, category, mandate, holder_business_id=business_id
+            )
         except services.ApplicationError as exc:
             flash(str(exc), "danger")
-            return redirect(url_for("catalogue.detail", slug=slug))
+            return redirect(url_for("applications.start_for", slug=slug))
         return redirect(url_for("applications.requirements", application_id=application.id))
-    return render_template("applications/start_for.html", category=category, held=held, form=form)
+    return render_template(
+        "applications/start_for.html",
+        category=category,
+        held=held,
+        businesses=businesses,
+        may_self=kind.allows_person,
+        form=form,
+    )
 
 
 @bp.app_context_processor

@@ -95,26 +95,38 @@ class Application(TimestampMixin, db.Model):
 
 class Mandate(TimestampMixin, db.Model):
     """A power of attorney (kuasa): the representative (penerima kuasa) may file applications
-    for the principal (pemberi kuasa), a person by account. Each application filed under it
+    for the principal (pemberi kuasa), a person by account or a business. Each application filed under it
     carries its own signed letter (surat kuasa), which the officer accepts or flags. The
     principal may revoke it; a revoked mandate gives no access from the next request on."""
 
     __tablename__ = "mandates"
     __table_args__ = (
         CheckConstraint("representative_id <> principal_user_id", name="not_self"),
+        # A person or a business, exactly one of them.
+        CheckConstraint(
+            "(principal_user_id IS NULL) <> (principal_business_id IS NULL)", name="one_principal"
+        ),
         Index("ix_mandates_representative_revoked", "representative_id", "revoked_at"),
         Index("ix_mandates_principal_revoked", "principal_user_id", "revoked_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     representative_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    #: The person represented (a business principal is added with the business model).
+    #: The principal: a person (by account) or a business (whose owner or director gave it).
     principal_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    principal_business_id: Mapped[int | None] = mapped_column(ForeignKey("businesses.id"), index=True)
     revoked_at: Mapped[datetime | None]
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     representative = relationship("User", foreign_keys=[representative_id], lazy="select")
     principal_user = relationship("User", foreign_keys=[principal_user_id], lazy="select")
+    principal_business = relationship("Business", lazy="select")
+
+    @property
+    def principal_name(self) -> str:
+        if self.principal_business_id is not None:
+            return self.principal_business.name
+        return self.principal_user.full_name
 
     @property
     def is_active(self) -> bool:

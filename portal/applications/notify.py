@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.applications.models import Application, AuditEvent
 from portal.applications.models import ApplicationStatus as S
-from portal.applications.services.mandates import principal_of
+from portal.applications.services.mandates import principal_recipients
 from portal.auth.models import User
 from portal.extensions import db
 from portal.notifications.services import queue_email
@@ -47,8 +47,7 @@ def status_changed(application: Application, audit: AuditEvent) -> None:
     if to is S.SUBMITTED:
         extra["attachment"] = f"receipt:{application.id}"  # made by portal.permits.receipt
     # Filed by a representative: the principal is told too (the notices and emails are hers).
-    principal = principal_of(application)
-    recipients = [(applicant, "")] + ([(principal, ":principal")] if principal is not None else [])
+    recipients = [(applicant, "")] + [(p, f":principal:{p.id}") for p in principal_recipients(application)]
     for recipient, suffix in recipients:
         queue_email(
             recipient,

@@ -76,11 +76,22 @@ def start_application(
     if mandate is not None and mandate.representative_id != user.id:
         raise NotFoundError()
     holder_kind = HolderKind(category.holder_kind)
-    if holder_business_id is not None:
+    if mandate is not None:
+        # Filed for a principal: the holder follows the mandate (a person or a business).
+        if holder_business_id is not None:
+            raise NotFoundError()
+        if mandate.principal_business_id is not None and not holder_kind.allows_business:
+            raise ApplicationError(
+                _l("This permit is held by a person: it cannot be applied for for a business.")
+            )
+        if mandate.principal_user_id is not None and not holder_kind.allows_person:
+            raise ApplicationError(_l("This permit is held by a business: choose a business you represent."))
+        holder_business_id = mandate.principal_business_id
+    elif holder_business_id is not None:
         if not holder_kind.allows_business:
             raise ApplicationError(_l("This permit is issued to a person: apply in your own name."))
         holder_business_id = business_services.get_filing_business(holder_business_id, user).id
-    elif mandate is None and not holder_kind.allows_person:
+    elif not holder_kind.allows_person:
         raise ApplicationError(BUSINESS_ONLY)
     existing = db.session.scalar(
         select(Application)

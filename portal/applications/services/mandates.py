@@ -13,12 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.applications.models import Application, Document, DocumentState, Mandate
 from portal.applications.services.errors import ApplicationError
 from portal.auth.models import STAFF_ROLES, User
+from portal.business.models import FILING_ROLES, Business, BusinessMember
 from portal.business.services import holder_clause
 from portal.catalogue.formspec import DocumentSpec
 from portal.db import utcnow
@@ -80,12 +81,22 @@ def access_clause(user: User, *, as_principal: bool) -> ColumnElement[bool]:
     )
     if not as_principal:
         return own
-    given = select(Mandate.id).where(Mandate.principal_user_id == user.id)
+    given = select(Mandate.id).where(
+        or_(Mandate.principal_user_id == user.id, Mandate.principal_business_id.in_(filing_businesses(user)))
+    )
     # The pages that only show it: the business's other owners and directors see it too.
     return or_(
         own,
         Application.mandate_id.in_(given),
         and_(Application.mandate_id.is_(None), holder_clause(Application.holder_business_id, user.id)),
+    )
+
+
+def filing_businesses(user: User) -> Select[tuple[int]]:
+    """The ids of the businesses ``user`` may act for (owner or director): she gives and revokes
+    their mandates and sees what representatives filed for them."""
+    return select(BusinessMember.business_id).where(
+        BusinessMember.user_id == user.id, BusinessMember.role.in_(list(FILING_ROLES))
     )
 
 
@@ -155,13 +166,84 @@ def add_mandate(representative: User, principal_email: str) -> Mandate:
     return mandate
 
 
+def give_business_mandate(giver: User, business_id: int, representative_email: str) -> Mandate:
+    """An owner or director of a business gives a representative (a consultant, by the email of
+    her account) a power of attorney for the business. The representative is told."""
+    business = db.session.scalar(
+        select(Business).where(Business.id == business_id, Business.id.in_(filing_businesses(giver)))
+    )
+    if business is None:
+        raise NotFoundError()
+    email = (representative_email or "").strip().lower()
+    if not email:
+        raise MandateError(_l("Enter the email address of your representative."))
+    representative = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    if representative is None or not representative.is_active:
+        raise MandateError(
+            _l(
+                "No account uses this email address. Ask your representative to register on the "
+                "portal with it first, then give the power of attorney again."
+            )
+        )
+    if representative.role_set & STAFF_ROLES:
+        raise MandateError(_l("Office staff accounts cannot act as representatives here."))
+    member = db.session.scalar(
+        select(BusinessMember.id).where(
+            BusinessMember.business_id == business.id,
+            BusinessMember.user_id == representative.id,
+            BusinessMember.role.in_(list(FILING_ROLES)),
+        )
+    )
+    if member is not None:
+        raise MandateError(
+            _l(
+                "%(name)s already files for %(business)s as its owner or director: no power of "
+                "attorney is needed.",
+                name=representative.full_name,
+                business=business.name,
+            )
+        )
+    existing = db.session.scalar(
+        select(Mandate).where(
+            Mandate.representative_id == representative.id,
+            Mandate.principal_business_id == business.id,
+            Mandate.revoked_at.is_(None),
+        )
+    )
+    if existing is not None:
+        return existing
+    mandate = Mandate(representative_id=representative.id, principal_business_id=business.id)
+    db.session.add(mandate)
+    db.session.flush()
+    add_notice(
+        representative.id,
+        str(
+            _l(
+                "%(business)s gave you a power of attorney: you can file applications for it.",
+                business=business.name,
+            )
+        ),
+        absolute_url("applications.mandates_page"),
+    )
+    return mandate
+
+
+def businesses_i_file_for(user: User) -> list[Business]:
+    """The businesses ``user`` may give mandates for (owner or director)."""
+    return list(
+        db.session.scalars(
+            select(Business).where(Business.id.in_(filing_businesses(user))).order_by(Business.name)
+        )
+    )
+
+
 def held_mandates(user: User) -> list[Mandate]:
     """The mandates ``user`` holds as representative, active first."""
     return list(
         db.session.scalars(
             select(Mandate)
             .where(Mandate.representative_id == user.id)
-            .options(selectinload(Mandate.principal_user))
+            .options(selectinload(Mandate.principal_user), selectinload(Mandate.principal_business))
             .order_by(Mandate.revoked_at.is_not(None), Mandate.id.desc())
         )
     )
@@ -172,8 +254,13 @@ def given_mandates(user: User) -> list[Mandate]:
     return list(
         db.session.scalars(
             select(Mandate)
-            .where(Mandate.principal_user_id == user.id)
-            .options(selectinload(Mandate.representative))
+            .where(
+                or_(
+                    Mandate.principal_user_id == user.id,
+                    Mandate.principal_business_id.in_(filing_businesses(user)),
+                )
+            )
+            .options(selectinload(Mandate.representative), selectinload(Mandate.principal_business))
             .order_by(Mandate.revoked_at.is_not(None), Mandate.id.desc())
         )
     )
@@ -210,7 +297,11 @@ def revoke(mandate_id: int, user: User) -> Mandate:
     mandate = db.session.scalar(
         select(Mandate).where(
             Mandate.id == mandate_id,
-            or_(Mandate.principal_user_id == user.id, Mandate.representative_id == user.id),
+            or_(
+                Mandate.principal_user_id == user.id,
+                Mandate.representative_id == user.id,
+                Mandate.principal_business_id.in_(filing_businesses(user)),
+            ),
         )
     )
     if mandate is None:
@@ -219,7 +310,10 @@ def revoke(mandate_id: int, user: User) -> Mandate:
         return mandate
     mandate.revoked_at = utcnow()
     mandate.revoked_by_id = user.id
-    other = mandate.representative_id if user.id == mandate.principal_user_id else mandate.principal_user_id
+    if user.id != mandate.representative_id:
+        other: int | None = mandate.representative_id
+    else:
+        other = mandate.principal_user_id  # a business's owners read it on their page
     if other is not None:
         add_notice(
             other,
@@ -288,8 +382,33 @@ def applications_filed_for(principal: User) -> list[Application]:
     )
 
 
+def principal_recipients(application: Application) -> list[User]:
+    """Who is told of an application filed under a mandate: the principal, or the business's
+    owners and directors."""
+    if application.mandate_id is None:
+        return []
+    mandate = db.session.get_one(Mandate, application.mandate_id)
+    if mandate.principal_user_id is not None:
+        user = db.session.get(User, mandate.principal_user_id)
+        return [user] if user is not None and user.is_active else []
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(BusinessMember, BusinessMember.user_id == User.id)
+            .where(
+                BusinessMember.business_id == mandate.principal_business_id,
+                BusinessMember.role.in_(list(FILING_ROLES)),
+                User.is_active_account.is_(True),
+                User.id != application.applicant_id,
+            )
+            .order_by(User.id)
+        )
+    )
+
+
 def principal_of(application: Application) -> User | None:
-    """The person an application was filed for, or None when the applicant filed for herself."""
+    """The person an application was filed for, or None when the applicant filed for herself
+    (or for a business: see ``Application.holder_business_id``)."""
     if application.mandate_id is None:
         return None
     mandate = db.session.get_one(Mandate, application.mandate_id)
