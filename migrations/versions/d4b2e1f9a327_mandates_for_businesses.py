@@ -1,7 +1,7 @@
 """mandates for businesses: mandates.principal_business_id, a person or a business as principal
 
 Revision ID: d4b2e1f9a327
-Revises: f9f1d6d8fab7
+Revises: 6f6d14ff848d
 Create Date: 2026-12-01 23:55:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd4b2e1f9a327'
-down_revision = 'f9f1d6d8fab7'
+down_revision = '6f6d14ff848d'
 branch_labels = None
 depends_on = None
 
