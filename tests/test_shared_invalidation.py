@@ -2,12 +2,13 @@
 panel and the office settings are kept per process (portal.cache.local), and a publish or a
 save in one process must drop them in the others. The other worker here is a real second
 process (tests/cache_peer.py) on the same database; the two share the instance folder's
-generation file (one machine, no Redis: at once) or, each with its own folder, Redis (several
-hosts: within ``cache.REDIS_GENERATION_SECONDS``)."""
+generation file (one machine, no Redis: at once; also with Redis configured but stopped) or,
+each with its own folder, Redis (several hosts: within ``cache.REDIS_GENERATION_SECONDS``)."""
 
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 import time
@@ -61,7 +62,14 @@ def peer(url: str, instance: Path, redis_url: str | None, delay: float) -> Itera
             process.stdout.close()
 
 
-@pytest.fixture(params=["one machine", "redis"])
+def _dead_redis_url() -> str:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again: nothing listens there
+    return f"redis://127.0.0.1:{port}/0"
+
+
+@pytest.fixture(params=["one machine", "redis", "redis down"])
 def two_workers(request, real_commits, tmp_path):
     """This process's app and a peer process, on one scratch database."""
     from tests.cache_peer import make_app
@@ -73,6 +81,8 @@ def two_workers(request, real_commits, tmp_path):
         redis_url = request.getfixturevalue("redis_server").url(3)
         here, there = tmp_path / "host-a", tmp_path / "host-b"  # no shared folder: only Redis
         delay = cache.REDIS_GENERATION_SECONDS + 0.2
+    elif request.param == "redis down":  # Redis configured but stopped: the file still carries it
+        redis_url = _dead_redis_url()
     here.mkdir(exist_ok=True)
     there.mkdir(exist_ok=True)
     with scratch_database_url("shared_cache", tmp_path) as url:
