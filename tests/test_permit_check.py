@@ -182,9 +182,25 @@ def test_an_encrypted_pdf_cannot_be_checked(app, client, issued):
     assert "dilindungi kata sandi" in html
 
 
-def test_not_a_pdf_is_told_so(app, client):
-    _status, html = verdict_of(app, client, b"\x89PNG\r\n\x1a\n" + b"\0" * 100)
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n" + b"\0" * 100,
+        b"<html><body>izin.pdf</body></html>",  # a web page saved as izin.pdf
+        b"",  # an empty file
+    ],
+    ids=["png", "html", "empty"],
+)
+def test_not_a_pdf_is_told_so(app, client, data):
+    _status, html = verdict_of(app, client, data)
     assert "Berkas ini bukan PDF" in html
+
+
+def test_a_cut_off_copy_of_our_file_is_not_the_issued_one(app, client, issued):
+    _permit, data = issued
+    _status, html = verdict_of(app, client, data[: len(data) // 2])
+    assert "Berkas PDF rusak dan tidak dapat dibaca" in html
+    assert "Ini persis berkas yang diterbitkan kantor." not in html
 
 
 def test_a_50_mb_file_is_refused_unread(app, client):

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pypdf
+import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
@@ -69,22 +70,36 @@ SVG_WITH_SCRIPT = (
 )
 
 
-def test_an_svg_coat_of_arms_with_a_script_is_refused_and_nothing_stored(app, client, login_as):
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (SVG_WITH_SCRIPT, "lambang.svg"),
+        (SVG_WITH_SCRIPT, "lambang.png"),  # an SVG named as a PNG: the bytes decide
+        (SVG_WITH_SCRIPT.replace(b"<?xml", b"\xef\xbb\xbf<?xml"), "lambang.svg"),  # behind a BOM
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+            "lambang.svg",
+        ),  # script in an attribute
+    ],
+    ids=["svg", "svg-named-png", "svg-after-bom", "svg-onload"],
+)
+def test_an_svg_coat_of_arms_with_a_script_is_refused_and_nothing_stored(app, client, login_as, data, name):
     login_as(Role.ADMIN)
     before = stored_files(app)
-    response = upload_logo(client, SVG_WITH_SCRIPT, "lambang.svg")
+    response = upload_logo(client, data, name)
     assert response.status_code == 400
     assert "SVG" in response.get_data(as_text=True)
     assert stored_files(app) == before
     assert db.session.scalar(select(func.count()).select_from(Letterhead)) == 0
 
 
-def test_a_40_megapixel_coat_of_arms_is_refused_and_nothing_stored(app, client, login_as):
+@pytest.mark.parametrize("kind", ["JPEG", "PNG"])
+def test_a_40_megapixel_coat_of_arms_is_refused_and_nothing_stored(app, client, login_as, kind):
     login_as(Role.ADMIN)
     before = stored_files(app)
     big = io.BytesIO()
-    Image.new("L", (8000, 5000), 255).save(big, format="JPEG", quality=20)  # 40 MP, small file
-    response = upload_logo(client, big.getvalue(), "lambang.jpg")
+    Image.new("L", (8000, 5000), 255).save(big, format=kind)  # 40 MP in a small file
+    response = upload_logo(client, big.getvalue(), f"lambang.{kind.lower()}")
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "piksel" in html or "pixels" in html
