@@ -23,7 +23,8 @@ from portal.applications import services as app_services
 from portal.applications import workflow
 from portal.applications.models import ApplicationStatus as S
 from portal.auth.models import Role
-from portal.catalogue.models import PermitCategory
+from portal.business import services as business_services
+from portal.catalogue.models import HolderKind, PermitCategory
 from portal.catalogue.seed import seed_categories
 from portal.extensions import db
 from portal.permits import letter_data
@@ -40,7 +41,21 @@ ANSWERS = {"business_name": "Warung Sederhana", "employees": 3, "has_branch": "n
 
 def approved(category=None, answers=None, applicant=None) -> Permit:
     applicant = applicant or make_user(Role.APPLICANT, full_name="Siti Rahmawati")
-    application = app_services.start_application(applicant, category or make_category())
+    category = category or make_category()
+    holder = None
+    if HolderKind(category.holder_kind) is HolderKind.BUSINESS:  # a business holds this permit
+        holder = business_services.create_business(
+            applicant,
+            business_services.Profile(
+                name="PT Usaha Sejahtera",
+                legal_form="pt",
+                nib=f"{9000000000000 + applicant.id}",
+                npwp="01.234.567.8-901.000",
+                deed_number="AHU-0012345.AH.01.01.Tahun 2024",
+                address="Jl. Pahlawan No. 5, Samarinda",
+            ),
+        ).id
+    application = app_services.start_application(applicant, category, holder_business_id=holder)
     application.answers = dict(ANSWERS if answers is None else answers)
     db.session.commit()
     officer = make_user(Role.OFFICER)

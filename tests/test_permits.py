@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import date, timedelta
+from urllib.parse import quote
 
 import pypdf
 import pypdfium2
@@ -352,6 +353,10 @@ def _normalised_404(response) -> str:
     html = response.get_data(as_text=True)
     html = re.sub(r'<link rel="(canonical|alternate)"[^>]*>', "", html)
     html = re.sub(r'<meta property="og:url"[^>]*>', "", html)
+    # Links that carry the page's own address (a "report a problem with this page" link).
+    path = response.request.path
+    for form in sorted({path, quote(path, safe=""), quote(path)}, key=len, reverse=True):
+        html = html.replace(form, "")
     html = re.sub(r'name="csrf_token" value="[^"]*"', "", html)
     html = re.sub(r'name="next" value="[^"]*"', "", html)
     return re.sub(r'next=[^"&]*', "", html)  # the language links return to this page
