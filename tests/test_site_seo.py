@@ -97,7 +97,18 @@ def test_every_public_page_has_description_canonical_hreflang_and_open_graph(cli
 def test_the_canonical_address_ignores_a_forged_host_header(client):
     head = _head(client.get("/permits", headers={"Host": "evil.example"}).get_data(as_text=True))
     assert "evil.example" not in head
-    assert f'<link rel="canonical" href="{BASE}/permits?lang=' in head
+    assert f'<link rel="canonical" href="{BASE}/permits">' in head
+
+
+def test_the_plain_address_is_its_own_canonical_not_one_of_the_language_versions(client):
+    """Lighthouse (and search engines) refuse a canonical that points from one hreflang
+    address (x-default) to another (?lang=en)."""
+    head = _head(client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True))
+    assert '<html lang="en">' in client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert f'<link rel="canonical" href="{BASE}/">' in head
+    assert f'<link rel="alternate" hreflang="x-default" href="{BASE}/">' in head
+    head = _head(client.get("/?lang=en&lang=xx").get_data(as_text=True))
+    assert f'<link rel="canonical" href="{BASE}/?lang=en">' in head
 
 
 def test_the_accessibility_statement_says_what_was_tested_and_what_does_not_work(client):

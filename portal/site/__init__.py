@@ -19,5 +19,6 @@ def init_app(app: Flask) -> None:
     sources.register(app)
     context.init_app(app)
     app.add_template_global(seo.page_url, "page_url")
+    app.add_template_global(seo.canonical, "canonical_url")
     app.add_template_global(seo.alternates, "page_alternates")
     app.add_template_global(site_registry.nav_links, "nav_links")

@@ -28,6 +28,15 @@ def page_url(lang: str | None = None, path: str | None = None) -> str:
     return _base() + (path if path is not None else request.path) + query
 
 
+def canonical() -> str:
+    """This page's own address: with ``?lang=`` when it was asked for in the URL, plain
+    otherwise (the plain address is the x-default one, which picks the visitor's language; a
+    canonical pointing from it to one of the language versions would tell search engines the
+    versions are duplicates)."""
+    lang = request.args.get("lang")
+    return page_url(lang if lang in current_app.config["LANGUAGES"] else None)
+
+
 def alternates() -> list[tuple[str, str]]:
     """(hreflang, href) for each language the portal speaks, and x-default (the plain address,
     which picks the visitor's language)."""
