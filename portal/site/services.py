@@ -368,3 +368,4 @@ def set_category_icon(
     audit(actor, "site.category_icon", "category", category.id, "Permit card icon changed", removed=remove)
     db.session.flush()
     g.pop("_category_icons", None)
+    cache.mark_changed(db.session)  # the catalogue keeps its rendered cards: dropped on commit
