@@ -1,7 +1,7 @@
 """service mall directory
 
 Revision ID: b978283d0693
-Revises: 6f6d14ff848d
+Revises: d4b2e1f9a327
 Create Date: 2026-12-01 23:27:17.663296
 
 """
@@ -14,7 +14,7 @@ import portal.db
 
 # revision identifiers, used by Alembic.
 revision = "b978283d0693"
-down_revision = "6f6d14ff848d"
+down_revision = "d4b2e1f9a327"
 branch_labels = None
 depends_on = None
 
