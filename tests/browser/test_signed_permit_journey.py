@@ -148,7 +148,7 @@ def test_approver_approves_applicant_downloads_the_signed_letter_and_anyone_chec
     expect(stranger.locator(".check-verdict")).to_contain_text("Ini persis berkas yang diterbitkan kantor.")
     screenshot(stranger, "check-issued-phone", full_page=True)
     changed = bytearray(letter)
-    changed[letter.index(b"stream", letter.index(b"/Subtype /Image")) + 200] ^= 0xFF
+    changed[letter.index(b"stream", letter.index(b"/Type /Page")) + 40] ^= 0xFF  # inside a signed stream
     tampered = tmp_path / "izin-diubah.pdf"
     tampered.write_bytes(bytes(changed))
     check_file(desk, tampered)
