@@ -23,7 +23,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.auth.models import Role
-from portal.catalogue.models import Sector
+from portal.catalogue.models import HolderKind, Sector
 from portal.catalogue.services import SLUG_RE
 from portal.forms import ActionForm, Stripped, StrippedText, required  # noqa: F401 - ActionForm re-exported
 
@@ -47,6 +47,14 @@ class CategoryForm(FlaskForm):
     description_id = StrippedText(_l("Description (Indonesian)"), validators=[Length(max=10000)])
     description_en = StrippedText(_l("Description (English)"), validators=[Length(max=10000)])
     sector = SelectField(_l("Sector"), choices=[])
+    holder_kind = SelectField(
+        _l("Who may hold the permit"),
+        choices=[],
+        default=HolderKind.PERSON.value,
+        description=_l(
+            "A business holds it through its owners and directors, who choose it when they apply."
+        ),
+    )
     time_limit_days = IntegerField(
         _l("Processing time (working days)"),
         validators=[DataRequired(message=_l("Enter a whole number of days.")), NumberRange(min=1, max=365)],
@@ -74,6 +82,7 @@ class CategoryForm(FlaskForm):
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.sector.choices = [SelectChoice(s.value, s.label) for s in Sector]
+        self.holder_kind.choices = [SelectChoice(k.value, k.label) for k in HolderKind]
         if editing:
             del self.slug
 

@@ -362,3 +362,52 @@ def _refuse_last_owner(business: Business) -> None:
     )
     if (owners or 0) <= 1:
         raise BusinessError(LAST_OWNER)
+
+
+# -- closing an account ---------------------------------------------------------------------------
+def closing_blockers(user: User) -> list[Business]:
+    """Businesses she is the last owner of while others are members: her account cannot be
+    closed until she makes one of them an owner (a business always has an owner)."""
+    blocked = []
+    for member in list_memberships(user):
+        if member.role is not MemberRole.OWNER:
+            continue
+        owners, members = _counts(member.business_id)
+        if owners <= 1 and members > 1:
+            blocked.append(member.business)
+    return blocked
+
+
+def leave_all(user: User) -> None:
+    """Her memberships end (an account being closed). A business she was the only member of
+    stays as a record, since its permits and applications name it; it has no members then."""
+    for member in list_memberships(user):
+        db.session.delete(member)
+    db.session.flush()
+
+
+def _counts(business_id: int) -> tuple[int, int]:
+    rows = db.session.execute(
+        select(BusinessMember.role, func.count())
+        .where(BusinessMember.business_id == business_id)
+        .group_by(BusinessMember.role)
+    ).all()
+    counts = {MemberRole(role): n for role, n in rows}
+    return counts.get(MemberRole.OWNER, 0), sum(counts.values())
+
+
+def export_rows(user: User) -> list[dict[str, object]]:
+    """Her businesses and memberships, for "Data saya"."""
+    return [
+        {
+            "name": m.business.name,
+            "legal_form": m.business.legal_form.value,
+            "nib": m.business.nib,
+            "npwp": m.business.npwp,
+            "deed_number": m.business.deed_number,
+            "address": m.business.address,
+            "role": m.role.value,
+            "member_since": m.created_at.isoformat(),
+        }
+        for m in list_memberships(user)
+    ]

@@ -279,7 +279,7 @@ CATEGORIES: dict[str, dict[str, Any]] = {
     "tdup": {
         "code": "TDUP",
         "sector": Sector.TOURISM,
-        "holder": HolderKind.BUSINESS,
+        "holder": HolderKind.EITHER,
         "popularity": 45,
         "summary_id": (
             "Tanda Daftar Usaha Pariwisata untuk hotel, rumah makan, biro perjalanan dan usaha wisata lain."
@@ -305,7 +305,7 @@ CATEGORIES: dict[str, dict[str, Any]] = {
     "izin-operasional-klinik": {
         "code": "KLN",
         "sector": Sector.HEALTH,
-        "holder": HolderKind.BUSINESS,
+        "holder": HolderKind.EITHER,
         "popularity": 35,
         "summary_id": "Izin operasional untuk klinik pratama atau klinik utama, rawat jalan atau rawat inap.",
         "summary_en": "Operating licence for a primary or specialist clinic, outpatient or inpatient.",

@@ -124,6 +124,17 @@ def _place(city: str) -> str:
     return city
 
 
+def _holder_rows(permit: Permit, applicant: User) -> list[tuple[str, str]]:
+    """Who holds the permit: a business by its name and NIB (as issued), else the person by
+    her name and masked NIK. (Called inside the letter's locale.)"""
+    if permit.holder_nib:
+        return [(_("Business name"), permit.holder_name), (_("NIB"), permit.holder_nib)]
+    rows = [(_("Name"), applicant.full_name)]
+    if applicant.nik:
+        rows.append((_("NIK"), mask_number(applicant.nik)))
+    return rows
+
+
 def letter_data(
     permit: Permit,
     application: Application,
@@ -142,9 +153,7 @@ def letter_data(
     city = config["OFFICE_CITY"]
     office = config["OFFICE_NAME"]
     with force_locale(lang):
-        rows: list[tuple[str, str]] = [(_("Name"), applicant.full_name)]
-        if applicant.nik:
-            rows.append((_("NIK"), mask_number(applicant.nik)))
+        rows = _holder_rows(permit, applicant)
         for key in certificate_field_keys(category, spec):
             f = spec.by_key[key]
             if key not in answers or not spec.visible(f, answers):

@@ -178,7 +178,12 @@ def register_page(
     rows = []
     for permit, answers in result:
         setting = settings.get(permit.category_id)
-        business = _business_name(answers, setting.business_name_field if setting else None)
+        # A permit issued to a business names it (with its NIB); else the form's business-name
+        # answer the admin chose, else the person's masked name.
+        if permit.holder_nib:
+            business: str | None = f"{permit.holder_name} (NIB {permit.holder_nib})"
+        else:
+            business = _business_name(answers, setting.business_name_field if setting else None)
         rows.append(
             RegisterRow(
                 number=permit.number,

@@ -29,6 +29,7 @@ from portal.applications import workflow
 from portal.applications.models import Application, ApplicationStatus
 from portal.applications.services.mandates import access_clause, principal_of
 from portal.auth.models import Role, User
+from portal.business.models import Business
 from portal.calendar import clock
 from portal.catalogue.models import DEFAULT_PERMIT_NUMBER_PATTERN, PermitCategory
 from portal.db import rowcount, utcnow
@@ -230,6 +231,12 @@ def issue_permit(application: Application, approver: User) -> Permit:
     applicant = principal_of(application) or db.session.get_one(User, application.applicant_id)
     now = utcnow()
     today = clock.office_today(now)
+    # A business permit is issued to the business: its name and NIB as they are today.
+    business = (
+        db.session.get_one(Business, application.holder_business_id)
+        if application.holder_business_id is not None
+        else None
+    )
     seq = next_value(f"permit:{category.code}:{today.year}")
     permit = Permit(
         application_id=application.id,
@@ -241,7 +248,9 @@ def issue_permit(application: Application, approver: User) -> Permit:
             seq=seq,
         ),
         category_id=category.id,
-        holder_name=applicant.full_name,
+        holder_name=(business.name if business is not None else applicant.full_name)[:120],
+        holder_nib=business.nib if business is not None else None,
+        holder_business_id=business.id if business is not None else None,
         issued_at=now,
         valid_until=add_months(today, category.validity_months) if category.validity_months else None,
         verification_token=new_verification_token(),
@@ -309,6 +318,8 @@ class Verification:
     number: str
     category: PermitCategory
     holder_masked: str
+    #: A business permit: the business's NIB (its name is shown whole: a business is public).
+    holder_nib: str | None
     issued_on: date
     valid_until: date | None
     state: PermitState
@@ -322,7 +333,8 @@ def verification_of(permit: Permit, today: date | None = None) -> Verification:
     return Verification(
         number=permit.number,
         category=category,
-        holder_masked=mask_name(permit.holder_name),
+        holder_masked=permit.holder_name if permit.holder_nib else mask_name(permit.holder_name),
+        holder_nib=permit.holder_nib,
         issued_on=clock.office_today(permit.issued_at),
         valid_until=permit.valid_until,
         state=permit.state(today),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, or_, select
+from sqlalchemy import and_, delete, or_, select
 
 from portal.applications.models import Application, ApplicationStatus, Document
 from portal.applications.services.mandates import access_clause, revoke_all_mandates
@@ -15,6 +15,7 @@ from portal.auth import passwords
 from portal.auth.consent import withdraw_consents
 from portal.auth.models import AuthToken, User
 from portal.auth.sessions import end_all_sessions
+from portal.business import services as business_services
 from portal.db import utcnow
 from portal.errors import PortalError
 from portal.extensions import db
@@ -46,7 +47,12 @@ def deletion_blockers(user: User) -> list[Application]:
         db.session.scalars(
             select(Application)
             .where(
-                or_(Application.applicant_id == user.id, access_clause(user, as_principal=True)),
+                # Hers, and those filed for her under a mandate (a business's application that
+                # another member filed does not hold her account open).
+                or_(
+                    Application.applicant_id == user.id,
+                    and_(Application.mandate_id.is_not(None), access_clause(user, as_principal=True)),
+                ),
                 Application.status.in_(IN_REVIEW),
             )
             .order_by(Application.id)
@@ -85,6 +91,15 @@ def close_account(user: User, password: str) -> None:
                 numbers=numbers,
             )
         )
+    sole_owner = business_services.closing_blockers(user)
+    if sole_owner:
+        raise PrivacyError(
+            _(
+                "You are the only owner of %(names)s, which has other members. Make one of them an owner "
+                "under My businesses first, so the business keeps an owner; then close your account.",
+                names=", ".join(b.name for b in sole_owner),
+            )
+        )
     with atomic():
         drafts = list(
             db.session.scalars(
@@ -94,6 +109,7 @@ def close_account(user: User, password: str) -> None:
         deleted = delete_drafts(drafts)
         withdraw_consents(user)
         revoke_all_mandates(user)  # given and held: nobody files for or as a closed account
+        business_services.leave_all(user)  # the businesses stay, with their other owners
         end_all_sessions(user)
         db.session.execute(delete(AuthToken).where(AuthToken.user_id == user.id))
         db.session.execute(delete(Notice).where(Notice.user_id == user.id))

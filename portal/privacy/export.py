@@ -22,6 +22,7 @@ from portal.applications.models import Application, AuditEvent, Document, Mandat
 from portal.applications.services.mandates import given_mandates, held_mandates
 from portal.auth.consent import consents_of
 from portal.auth.models import User
+from portal.business import services as business_services
 from portal.catalogue.models import PermitCategory
 from portal.db import utcnow
 from portal.extensions import db
@@ -157,6 +158,8 @@ def export_data(user: User) -> dict[str, Any]:
         # Powers of attorney (kuasa) she gave and holds, and what was filed under them.
         "mandates_given": [_mandate_row(m, m.representative, "representative") for m in given_mandates(user)],
         "mandates_held": [_mandate_row(m, m.principal_user, "principal") for m in held_mandates(user)],
+        # The businesses she is a member of, with her role.
+        "businesses": business_services.export_rows(user),
         "staff_views_of_my_data": [
             {
                 "when": _iso(r.when),
@@ -264,6 +267,16 @@ def export_pdf(data: dict[str, Any]) -> bytes:
             [7 * cm, 6 * cm, 4 * cm],
         )
         if data["permits"]
+        else Paragraph(_esc(_("None.")), text)
+    )
+    story.append(Paragraph(_esc(_("My businesses")), styles["head"]))
+    businesses = data.get("businesses") or []
+    story.append(
+        table(
+            [[str(b["name"]), f"NIB {b['nib']}", str(b["role"])] for b in businesses],
+            [8 * cm, 5 * cm, 4 * cm],
+        )
+        if businesses
         else Paragraph(_esc(_("None.")), text)
     )
     story.append(Paragraph(_esc(_("Who of the staff looked at my data")), styles["head"]))

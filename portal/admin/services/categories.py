@@ -30,6 +30,7 @@ CATEGORY_FIELDS = (
     "description_id",
     "description_en",
     "sector",
+    "holder_kind",
     "time_limit_days",
     "cost_rupiah",
     "cost_note_id",

@@ -9,6 +9,7 @@ from flask_login import current_user
 from portal.admin import bp, services
 from portal.admin.forms import ActionForm, CategoryForm
 from portal.admin.views.common import ADMIN, me
+from portal.catalogue.models import HolderKind
 from portal.forms import check_action
 from portal.paging import int_arg
 from portal.security import roles_required
@@ -48,6 +49,7 @@ def category_edit(category_id: int):
     form = CategoryForm(obj=category, editing=True)
     if request.method == "GET":
         form.sector.data = category.sector.value if hasattr(category.sector, "value") else category.sector
+        form.holder_kind.data = HolderKind(category.holder_kind).value
     if form.validate_on_submit():
         data = form.data_for_service()
         problems = services.category_problems(data, category)
