@@ -1,8 +1,9 @@
 """Businesses, their members, who may hold a category's permit, an application's and a permit's holder business
 
 Existing categories hold persons' permits (the server default), except the seeded ones whose
-permits a business holds: TDUP and the clinic's operating licence (KLN) a business only,
-advertisement (REK) and the building approval (PBG) a person or a business. Existing
+permits a business often holds: TDUP, the clinic's operating licence (KLN), advertisement (REK)
+and the building approval (PBG) may be held by a person or a business (a homestay or a clinic
+run in one's own name is a person's). The admin may make any category business-only. Existing
 applications and permits stay the applicant's own (no holder business).
 
 Revision ID: f9f1d6d8fab7
@@ -24,7 +25,7 @@ branch_labels = None
 depends_on = None
 
 #: The seeded categories whose permits a business may hold (portal/catalogue/seed_tables.py).
-SEEDED_HOLDERS = {"TDUP": "business", "KLN": "business", "REK": "either", "PBG": "either"}
+SEEDED_HOLDERS = {"TDUP": "either", "KLN": "either", "REK": "either", "PBG": "either"}
 
 
 def upgrade():

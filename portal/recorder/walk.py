@@ -174,6 +174,18 @@ def _requirements(f: Filming, w: Walk) -> None:
     start = 'main form[action$="/apply"] button[type="submit"]'
     f.step(start, lambda q: say(f"Bila sudah siap, tekan {q}.", f"When you are ready, press {q}."))
     f.click(start)
+    if f.page.url.split("?")[0].endswith("/apply/holder"):
+        # A permit a business may hold asks who will hold it; the scratch applicant has no
+        # business, so "myself" is chosen already.
+        holder = 'main form[action$="/apply/holder"] button[type="submit"]'
+        f.step(
+            holder,
+            lambda q: say(
+                f"Pilih siapa pemegang izin: Anda sendiri atau usaha Anda. Lalu tekan {q}.",
+                f"Choose who will hold the permit: yourself or your business. Then press {q}.",
+            ),
+        )
+        f.click(holder)
     match = re.search(r"/applications/(\d+)", f.page.url)
     if not match:
         raise RecorderError(f"starting the application did not open its pages ({f.page.url})")
