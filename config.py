@@ -239,6 +239,8 @@ class Test(Default):
     BASE_URL = "http://portal.test"
     RATELIMIT_STORAGE_URI = "memory://"
     REDIS_URL = None  # jobs run inline unless a test points at Redis itself
+    # Webhook receivers in the tests listen on 127.0.0.1 without TLS.
+    WEBHOOK_ALLOW_LOOPBACK_HTTP = True
     # Re-recordings of video guides stay pending; the tests that want one run it themselves.
     TUTORIAL_RECORDINGS_DISPATCH = False
     # Staff voices wait too (portal.recorder.voices.run_pending applies them).

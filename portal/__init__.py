@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import config as config_module
 import portal.models  # noqa: F401  (every table registered before use)
 from portal import (
+    api,
     errors,
     i18n,
     jobs,
@@ -171,6 +172,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(site_bp)
     site_init_app(app)  # the sitemap's sources, the main menu's links, the layout's helpers
     app.register_blueprint(directory_bp)
+    api.init_app(app)
 
 
 #: Public pages an anonymous visitor may get from a shared cache (nginx's micro-cache, see

@@ -121,6 +121,35 @@ def _back_to_form() -> str | None:
     return parts.path + ("?" + parts.query if parts.query else "")
 
 
+#: Statuses only the API answers with (the pages never do).
+API_MESSAGES = {
+    400: (
+        _l("The request could not be understood"),
+        _l("Check the request against the API reference (/api/v1/docs)."),
+    ),
+    401: (_l("An API token is needed"), _l("Send a valid API token as 'Authorization: Bearer <token>'.")),
+    406: (_l("This format is not offered"), _l("Ask for application/json.")),
+    415: (_l("Send JSON"), _l("Send the body as application/json.")),
+    422: (_l("Some values are not valid"), _l("Correct the fields named in 'errors' and send again.")),
+}
+
+
+def _api_error(error: HTTPException, code: int) -> Response:
+    """An HTTP error under /api/ that the pages never show: JSON, with the fields that were
+    refused (webargs puts them in ``error.data["messages"]``)."""
+    title, hint = API_MESSAGES.get(code, (error.name, error.description or ""))
+    body: dict[str, Any] = {"error": str(title), "hint": str(hint), "status": code}
+    data = getattr(error, "data", None)
+    if isinstance(data, dict) and isinstance(data.get("messages"), dict):
+        body["errors"] = data["messages"]
+    response = jsonify(body)
+    response.status_code = code
+    for name, value in error.get_headers():
+        if name.lower() not in ("content-type", "content-length"):
+            response.headers[name] = value
+    return response
+
+
 def render_portal_error(error: PortalError) -> Response | BaseResponse:
     """The one answer to a PortalError nobody caught (see the module docstring). Nothing of
     the request is committed (portal/transaction.py commits only answers below 400; a redirect
@@ -128,8 +157,12 @@ def render_portal_error(error: PortalError) -> Response | BaseResponse:
     code = error.status_code
     message = str(error)
     if _wants_json():
-        response = jsonify(error=str(MESSAGES.get(code, MESSAGES[400])[0]), hint=message, status=code)
+        title = (API_MESSAGES.get(code) or MESSAGES.get(code) or MESSAGES[400])[0]
+        response = jsonify(error=str(title), hint=message, status=code)
         response.status_code = code
+        retry_after = getattr(error, "retry_after", None)
+        if retry_after:
+            response.headers["Retry-After"] = str(retry_after)
         return response
     back = _back_to_form() if code in (400, 409) else None
     if back:
@@ -163,6 +196,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Response | HTTPException:
         code = error.code or 500
+        if _wants_json() and (code not in MESSAGES or code == 400):
+            return _api_error(error, code)
         if code not in MESSAGES:
             return error
         retry_after = None

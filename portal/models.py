@@ -1,6 +1,7 @@
 """Imports every feature's models so metadata, migrations and create_all see all tables."""
 
 from portal.admin.models import FormDraft, Setting  # noqa: F401
+from portal.api.models import ApiToken, WebhookAttempt, WebhookDelivery, WebhookEndpoint  # noqa: F401
 from portal.applications.counts import ApplicationCount  # noqa: F401
 from portal.applications.models import (  # noqa: F401
     Application,

@@ -17,6 +17,16 @@ from tests.conftest import csrf_token, login, make_user
 #: Reachable without logging in. Adding an endpoint here is a deliberate, reviewed change.
 PUBLIC_ENDPOINTS = {
     "static",
+    # the REST API: its reference, public data, and partner reads that check a token themselves
+    "api_docs.docs_page",
+    "api_docs.openapi_json",
+    "api_public.categories",
+    "api_public.category",
+    "api_public.status",
+    "api_public.permit_by_token",
+    "api_public.permit_by_code",
+    "api_partner.applications",
+    "api_partner.application",
     "public.home",
     "public.healthz",
     "public.set_language",

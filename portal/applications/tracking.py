@@ -9,6 +9,10 @@ from portal.applications.models import Application, AuditEvent
 from portal.auth.models import User
 from portal.extensions import db
 
+#: The status check's limit per client address, one count shared by the page and the API.
+STATUS_CHECK_LIMIT = "10 per minute;60 per hour"
+STATUS_CHECK_SCOPE = "status-check"
+
 
 def timeline(application: Application, *, for_applicant: bool = True) -> list[AuditEvent]:
     stmt = select(AuditEvent).where(AuditEvent.application_id == application.id)

@@ -7,7 +7,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, ses
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.applications import bp, services, vault_reuse, workflow
+from portal.applications import bp, services, tracking, vault_reuse, workflow
 from portal.applications.forms import (
     EmptyForm,
     ResubmitForm,
@@ -29,7 +29,7 @@ from portal.storage.serving import safe_download_response
 
 
 def _status_limit() -> str:
-    return "10 per minute;60 per hour"
+    return tracking.STATUS_CHECK_LIMIT
 
 
 # -- dashboard -------------------------------------------------------------------------------------
@@ -465,7 +465,7 @@ def correction(application_id: int):
 # -- public status check --------------------------------------------------------------------------
 @bp.route("/status", methods=["GET", "POST"])
 @public
-@limiter.limit(_status_limit, methods=["POST"])
+@limiter.shared_limit(_status_limit, tracking.STATUS_CHECK_SCOPE, methods=["POST"])
 def status_check():
     form = StatusCheckForm()
     if request.method == "GET" and request.args.get("number"):

@@ -5,6 +5,7 @@ anyone else before any view runs (``home``), and the loaders check the role a th
 tutorial pages are ``tutorials.admin_views``, a blueprint nested in this one (same /admin URLs)."""
 
 from portal.admin.views import (  # noqa: F401
+    api,
     categories,
     form_builder,
     home,
