@@ -39,7 +39,9 @@ class Receiver:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
-                receiver.received.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+                receiver.received.append(
+                    Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                )
                 answer = receiver.plan.pop(0) if receiver.plan else "ok"
                 if answer == "timeout":
                     time.sleep(receiver.hang_seconds)
