@@ -1,7 +1,7 @@
 """API tokens and webhooks: partner tokens (only a hash kept), webhook endpoints, one delivery per event and endpoint, the attempt log
 
 Revision ID: 2a4a5cfb21f0
-Revises: 6f6d14ff848d
+Revises: b978283d0693, d4b2e1f9a327
 Create Date: 2026-12-01 23:23:42.338052
 
 """
@@ -13,7 +13,7 @@ import portal.db
 
 # revision identifiers, used by Alembic.
 revision = '2a4a5cfb21f0'
-down_revision = '6f6d14ff848d'
+down_revision = ('b978283d0693', 'd4b2e1f9a327')  # also joins the two heads main had
 branch_labels = None
 depends_on = None
 
