@@ -8,7 +8,7 @@ bp = Blueprint("permits", __name__)
 from portal.applications import signals  # noqa: E402
 from portal.maintenance import inventory  # noqa: E402
 from portal.notifications import attachments  # noqa: E402
-from portal.permits import register_views, views  # noqa: E402, F401
+from portal.permits import register_views, renewal_views, views  # noqa: E402, F401
 from portal.permits.models import stored_files  # noqa: E402
 from portal.permits.receipt import receipt_for  # noqa: E402
 from portal.permits.services import on_application_approved  # noqa: E402

@@ -1,4 +1,5 @@
-"""``flask permits signing-key create``: the demo signing key of the embedded tier."""
+"""``flask permits signing-key create``: the demo signing key of the embedded tier;
+``flask permits expiry-reminders``: the daily expiry reminders (deploy/systemd/satupintu-expiry.timer)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from portal.extensions import db
+from portal.notifications.services import dispatch_queued
+from portal.permits.expiry import THRESHOLDS, send_expiry_reminders
 from portal.permits.signing import configured_passphrase, key_path, keys, passphrase_path
 
 permits_cli = AppGroup("permits", help="Issued permits.")
@@ -55,3 +59,17 @@ def ensure_demo_key() -> str | None:
 def create_command(days: int, force: bool) -> None:
     """Make a self-signed signing key for a demo (refused under the production config)."""
     click.echo(create_demo_key(days=days, force=force))
+
+
+@permits_cli.command("expiry-reminders")
+def expiry_reminders_command() -> None:
+    """Email and notify holders whose permits expire in 60, 30 or 7 days (each reminder once;
+    safe to run more than once a day)."""
+    report = send_expiry_reminders()
+    db.session.commit()
+    dispatch_queued()  # the reminders, now that they are committed
+    click.echo(
+        "expiry reminders: "
+        + ", ".join(f"{report.sent[days]} at {days} days" for days in THRESHOLDS)
+        + f" ({report.total} sent)"
+    )

@@ -47,3 +47,9 @@ class CodeForm(FlaskForm):
         ],
     )
     submit = SubmitField(_l("Check the code"))
+
+
+class RenewForm(FlaskForm):
+    """ "Perpanjang": one button (its CSRF token is the whole form)."""
+
+    submit = SubmitField(_l("Renew"))

@@ -6,7 +6,7 @@ import enum
 from collections.abc import Iterator
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, LargeBinary, String, Text, false, select
+from sqlalchemy import Date, ForeignKey, LargeBinary, String, Text, UniqueConstraint, false, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import utcnow
@@ -72,6 +72,32 @@ class Permit(db.Model):
 
     def __repr__(self) -> str:
         return f"<Permit {self.number}>"
+
+
+class PermitReminder(db.Model):
+    """An expiry reminder sent to the holder: one row per permit and threshold (60, 30 or 7 days
+    before ``valid_until``), so the daily job sends each one once however often it runs."""
+
+    __tablename__ = "permit_reminders"
+    __table_args__ = (UniqueConstraint("permit_id", "days_before"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    permit_id: Mapped[int] = mapped_column(ForeignKey("permits.id", ondelete="CASCADE"))
+    days_before: Mapped[int]
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PermitRenewal(db.Model):
+    """An application started with "Perpanjang" from an earlier permit. Its permit, once
+    issued, supersedes the earlier one (the earlier one's verification page says so)."""
+
+    __tablename__ = "permit_renewals"
+
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True
+    )
+    renews_permit_id: Mapped[int] = mapped_column(ForeignKey("permits.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class RegisterSetting(db.Model):

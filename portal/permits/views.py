@@ -13,7 +13,7 @@ from portal.auth.models import Role
 from portal.errors import NotFoundError
 from portal.extensions import limiter
 from portal.i18n import current_language
-from portal.permits import bp, services
+from portal.permits import bp, renewal, services
 from portal.permits import verify as verify_checks
 from portal.permits.forms import CheckForm, CodeForm, RevokeForm
 from portal.permits.models import PermitState
@@ -63,6 +63,7 @@ def verify(token: str):
         signature=signature,
         unchanged=unchanged,
         permit=permit,
+        superseded_by=renewal.superseded_by(permit),
     )
     return response, 200, _NOINDEX
 
