@@ -1,7 +1,7 @@
 """permit expiry reminders and renewals
 
 Revision ID: b68ba74bf225
-Revises: 06fed3a94753
+Revises: f9f1d6d8fab7
 Create Date: 2026-12-01 23:31:43.355272
 
 """
@@ -13,7 +13,7 @@ import portal.db
 
 # revision identifiers, used by Alembic.
 revision = 'b68ba74bf225'
-down_revision = '06fed3a94753'
+down_revision = 'f9f1d6d8fab7'
 branch_labels = None
 depends_on = None
 
