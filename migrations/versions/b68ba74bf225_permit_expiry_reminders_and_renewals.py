@@ -1,7 +1,7 @@
 """permit expiry reminders and renewals
 
 Revision ID: b68ba74bf225
-Revises: f9f1d6d8fab7
+Revises: 6f6d14ff848d
 Create Date: 2026-12-01 23:31:43.355272
 
 """
@@ -13,7 +13,7 @@ import portal.db
 
 # revision identifiers, used by Alembic.
 revision = 'b68ba74bf225'
-down_revision = 'f9f1d6d8fab7'
+down_revision = '6f6d14ff848d'
 branch_labels = None
 depends_on = None
 
