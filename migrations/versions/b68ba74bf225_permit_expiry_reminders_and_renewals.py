@@ -1,7 +1,7 @@
 """permit expiry reminders and renewals
 
 Revision ID: b68ba74bf225
-Revises: 6f6d14ff848d
+Revises: d4b2e1f9a327
 Create Date: 2026-12-01 23:31:43.355272
 
 """
@@ -13,7 +13,7 @@ import portal.db
 
 # revision identifiers, used by Alembic.
 revision = 'b68ba74bf225'
-down_revision = '6f6d14ff848d'
+down_revision = 'd4b2e1f9a327'
 branch_labels = None
 depends_on = None
 
