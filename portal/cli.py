@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from portal.applications import counts, rollup
 from portal.auth.models import Role
 from portal.auth.services import AccountError, create_staff, get_user_by_email, set_roles
+from portal.backoffice.cli import office_cli
 from portal.calendar.seed import seed_holidays
 from portal.catalogue.search import rebuild_index
 from portal.catalogue.seed_finder import seed_finder
@@ -131,3 +132,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(search_cli)
     app.cli.add_command(permits_cli)
     app.cli.add_command(privacy_cli)
+    app.cli.add_command(office_cli)

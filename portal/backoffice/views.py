@@ -69,6 +69,7 @@ def queue():
         args=args,
         assign_form=assign_form,
         can_assign=current_user.has_role(Role.APPROVER, Role.ADMIN),
+        workload=services.workload(),
     )
 
 

@@ -6,7 +6,9 @@ portal.applications.workflow; callable without a request.
 - ``queue``: the queue's filters, keyset cursors, pages and counts per status;
 - ``assignment``: claiming and assigning;
 - ``review``: document verdicts, answer flags and internal notes while in review;
-- ``decisions``: start the review, request corrections, recommend, approve or reject.
+- ``decisions``: start the review, request corrections, recommend, approve or reject;
+- ``workload``: each officer's open, due-soon and overdue applications, the deadline digest's lists;
+- ``exports``: the downloads' rows (imported as ``services.exports``).
 
 Every public name is re-exported here, so callers use ``from portal.backoffice import services``.
 """
@@ -52,10 +54,12 @@ from portal.backoffice.services.review import (
     set_document_verdict,
     unflag,
 )
+from portal.backoffice.services.workload import Load, workload
 
 __all__ = [
     "BackofficeError",
     "BadFilter",
+    "Load",
     "DUE_SOON_DAYS",
     "PAGE_SIZES",
     "QUEUE_STATUSES",
@@ -85,4 +89,5 @@ __all__ = [
     "start_review",
     "status_counts",
     "unflag",
+    "workload",
 ]
