@@ -56,7 +56,8 @@ def _role_choices() -> list[SelectChoice]:
 
 class MemberForm(FlaskForm):
     email = EmailField(_l("Email address of the member's account"), validators=[Length(max=254)])
-    role = SelectField(_l("Role"), choices=[], validate_choice=False)
+    # The least the owner gives by default: staff (files nothing, sees nothing).
+    role = SelectField(_l("Role"), choices=[], validate_choice=False, default=MemberRole.STAFF.value)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
