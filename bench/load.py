@@ -437,6 +437,7 @@ def register_journey(b: Browser, shared: Shared, rng: random.Random, cluster: Cl
             "password": BENCH_PASSWORD,
             "password_confirm": BENCH_PASSWORD,
             "confirm": BENCH_PASSWORD,
+            "privacy_consent": "y",  # the privacy notice's consent box, ticked
         },
         form_contains="register",
     )
