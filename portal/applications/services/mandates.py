@@ -369,13 +369,18 @@ def applications_for_principals(representative: User, only: PrincipalFilter) -> 
 
 
 def applications_filed_for(principal: User) -> list[Application]:
-    """The applications representatives filed for ``principal`` (shown in her own home), also
-    after she revoked the mandate: they stay hers."""
+    """The applications representatives filed for ``principal`` or a business she owns or
+    directs (shown in her own home), also after the mandate was revoked: they stay hers."""
     return list(
         db.session.scalars(
             select(Application)
             .join(Mandate, Mandate.id == Application.mandate_id)
-            .where(Mandate.principal_user_id == principal.id)
+            .where(
+                or_(
+                    Mandate.principal_user_id == principal.id,
+                    Mandate.principal_business_id.in_(filing_businesses(principal)),
+                )
+            )
             .options(selectinload(Application.category), selectinload(Application.mandate))
             .order_by(Application.updated_at.desc(), Application.id.desc())
         )
