@@ -288,10 +288,13 @@ def test_directors_see_the_business_applications_and_staff_do_not(app, client, b
     director_client = app.test_client()
     assert login(director_client, director.email).status_code == 302
     assert director_client.get(f"/applications/{application.id}").status_code == 200
+    home = director_client.get("/dashboard").get_data(as_text=True)
+    assert f"/applications/{application.id}" in home and "PT Wisata Mahakam" in home
     # Seeing is not editing: the wizard's pages stay the filer's.
     assert director_client.get(f"/applications/{application.id}/documents").status_code == 404
     assert login(client, staff.email).status_code == 302
     assert client.get(f"/applications/{application.id}").status_code == 404
+    assert f"/applications/{application.id}" not in client.get("/dashboard").get_data(as_text=True)
 
 
 def test_a_member_removed_mid_application_loses_access_from_the_next_request(app, client, business_category):

@@ -16,6 +16,7 @@ from portal.applications.forms import (
     WithdrawForm,
 )
 from portal.applications.models import ApplicationStatus as S
+from portal.applications.services import holders
 from portal.auth.forms import ResendVerificationForm
 from portal.catalogue.models import HolderKind
 from portal.catalogue.services import get_category_or_404
@@ -46,6 +47,7 @@ def dashboard():
         user=current_user,
         applications=applications,
         filed_for_me=services.applications_filed_for(current_user),
+        business_applications=holders.business_applications(current_user),
         resume=resume,
         explained=services.STATUS_EXPLAINED,
         resend_form=ResendVerificationForm(),
