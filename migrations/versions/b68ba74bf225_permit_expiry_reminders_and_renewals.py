@@ -1,7 +1,7 @@
 """permit expiry reminders and renewals
 
 Revision ID: b68ba74bf225
-Revises: b978283d0693
+Revises: 2a4a5cfb21f0
 Create Date: 2026-12-01 23:31:43.355272
 
 """
@@ -13,7 +13,7 @@ import portal.db
 
 # revision identifiers, used by Alembic.
 revision = 'b68ba74bf225'
-down_revision = 'b978283d0693'
+down_revision = '2a4a5cfb21f0'
 branch_labels = None
 depends_on = None
 
