@@ -39,6 +39,7 @@ from portal.catalogue import bp as catalogue_bp
 from portal.cli import register_cli
 from portal.db import sqlite_write_intent
 from portal.directory import bp as directory_bp
+from portal.events import bp as events_bp
 
 # `db` is imported under another name: bound here it would hide the portal.db module that
 # migrations name (portal.db.UTCDateTime).
@@ -173,6 +174,7 @@ def _register_blueprints(app: Flask) -> None:
     site_init_app(app)  # the sitemap's sources, the main menu's links, the layout's helpers
     app.register_blueprint(directory_bp)
     api.init_app(app)
+    app.register_blueprint(events_bp)
 
 
 #: Public pages an anonymous visitor may get from a shared cache (nginx's micro-cache, see
@@ -195,6 +197,9 @@ CACHEABLE_PUBLIC_PAGES = frozenset(
         "site.contact",
         "directory.index",
         "directory.agency",
+        "events.index",
+        "events.past",
+        "events.detail",
     }
 )
 PUBLIC_MAX_AGE = 60

@@ -28,6 +28,7 @@ from portal.catalogue.models import (  # noqa: F401
     UnfoundSearch,
 )
 from portal.directory.models import Agency, AgencyService, OpeningHours  # noqa: F401
+from portal.events.models import Event  # noqa: F401
 from portal.helpdesk.models import AssistAttempt, AssistCode, AssistView, SupportNote  # noqa: F401
 from portal.notifications.models import Notice, OutboxEmail  # noqa: F401
 from portal.permits.models import Permit, PermitReminder, PermitRenewal, RegisterSetting  # noqa: F401

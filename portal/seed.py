@@ -16,6 +16,7 @@ from portal.catalogue.seed import seed_categories
 from portal.catalogue.seed_finder import seed_finder
 from portal.db import utcnow
 from portal.directory.seed import seed_directory
+from portal.events.seed import seed_events
 from portal.extensions import db
 from portal.permits.register import seed_register
 from portal.public.seed import seed_public_demo
@@ -41,6 +42,7 @@ def seed_demo() -> Iterator[str]:
     yield from seed_finder()
     yield from seed_site()
     yield from seed_directory()
+    yield from seed_events()
 
 
 def _seed_users() -> Iterator[str]:
