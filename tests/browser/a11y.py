@@ -204,6 +204,14 @@ def _seed() -> Site:
     db.session.commit()
     for _ in seed_site():
         pass
+    # The service mall's directory and the events agenda (demo agencies and events).
+    from portal.directory.seed import seed_directory
+    from portal.events.seed import seed_events
+
+    for seeder in (seed_directory, seed_events):
+        for _ in seeder():
+            pass
+    db.session.commit()
 
     tutorial = db.session.scalar(select(Tutorial).where(Tutorial.published.is_(True)).order_by(Tutorial.id))
     made = Site(
@@ -338,6 +346,15 @@ PAGES: list[Page] = [
     Page("officials", "/profile/officials"),
     Page("contact", "/contact"),
     Page("news-with-picture", "/news"),
+    Page("service-mall", "/mal-pelayanan"),
+    Page("service-mall-agency", "/mal-pelayanan/samsat"),
+    Page("search-service-mall", "/search?q=perpanjang+STNK"),
+    Page("events", "/events"),
+    Page("events-past", "/events/past"),
+    Page("admin-directory", "/admin/directory/", role="admin"),
+    Page("admin-directory-agency", "/admin/directory/new", role="admin"),
+    Page("admin-events", "/admin/events/", role="admin"),
+    Page("admin-event-new", "/admin/events/new", role="admin"),
     Page("admin-website", "/admin/website", role="admin"),
     Page("admin-website-bad-colour", "/admin/website", role="admin", then=submit_bad_colour),
     Page("admin-website-page", "/admin/website/pages/structure", role="admin"),
