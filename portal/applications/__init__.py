@@ -6,6 +6,7 @@ from flask.blueprints import BlueprintSetupState
 bp = Blueprint("applications", __name__)
 
 from portal.applications import (  # noqa: E402
+    coapplicant_views,  # noqa: F401
     holder_views,  # noqa: F401
     mandate_views,  # noqa: F401
     notify,

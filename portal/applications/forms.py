@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length
 
 
@@ -95,3 +103,14 @@ class BusinessMandateForm(FlaskForm):
 class ConsultantForm(FlaskForm):
     is_consultant = BooleanField(_l("I am a consultant (biro jasa) filing for many clients"))
     submit = SubmitField(_l("Save"))
+
+
+class CoApplicantInviteForm(FlaskForm):
+    email = StringField(_l("Co-applicant's email address"), validators=[DataRequired(), Length(max=254)])
+    submit = SubmitField(_l("Send the invitation"))
+
+
+class CoApplicantAnswerForm(FlaskForm):
+    reason = TextAreaField(_l("Reason (needed if you decline)"), validators=[Length(max=2000)])
+    confirm = SubmitField(_l("Confirm"))
+    decline = SubmitField(_l("Decline"))

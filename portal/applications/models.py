@@ -133,6 +133,32 @@ class Mandate(TimestampMixin, db.Model):
         return self.revoked_at is None
 
 
+class CoApplicantState(enum.StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+
+
+class CoApplicant(db.Model):
+    """A second party (the land owner for a PBG) invited by a one-time link to confirm an
+    application. Only the SHA-256 of the link's token is stored; the link expires."""
+
+    __tablename__ = "co_applicants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime]
+    state: Mapped[CoApplicantState] = mapped_column(
+        str_enum(CoApplicantState, "co_applicant_state"), default=CoApplicantState.PENDING
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # who answered
+    answered_at: Mapped[datetime | None]
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Document(db.Model):
     """One uploaded file for one document requirement of an application."""
 

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from portal.applications import bp, services, tracking, vault_reuse, workflow
 from portal.applications.forms import (
+    CoApplicantInviteForm,
     EmptyForm,
     ResubmitForm,
     StatusCheckForm,
@@ -16,7 +17,7 @@ from portal.applications.forms import (
     WithdrawForm,
 )
 from portal.applications.models import ApplicationStatus as S
-from portal.applications.services import holders
+from portal.applications.services import coapplicants, holders
 from portal.auth.forms import ResendVerificationForm
 from portal.catalogue.models import HolderKind
 from portal.catalogue.services import get_category_or_404
@@ -390,6 +391,10 @@ def detail(application_id: int):
         labels=workflow.STATUS_LABELS,
         can_withdraw=S.WITHDRAWN in workflow.allowed_transitions(application, current_user),
         permit=application.permit,
+        co_applicant=coapplicants.latest(application),
+        may_invite=coapplicants.may_invite(application, services.category_of(application))
+        and application.applicant_id == current_user.id,
+        invite_form=CoApplicantInviteForm(),
     )
 
 

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CursorResult, update
+from sqlalchemy import CursorResult, select, update
 
 from portal import cache
 from portal.applications import counts, rollup, signals
-from portal.applications.models import Application, AuditEvent
+from portal.applications.models import Application, AuditEvent, CoApplicant, CoApplicantState
 from portal.applications.models import ApplicationStatus as S
 from portal.auth.models import Role, User
 from portal.calendar import clock
@@ -83,6 +83,26 @@ STALE_MESSAGE = _l(
     "Someone else changed this application a moment ago. Reload the page to see "
     "its current state, then try again."
 )
+
+
+#: The office cannot review or decide an application its co-applicant has not confirmed.
+WAITS_FOR_CO_APPLICANT = frozenset({S.IN_REVIEW, S.RECOMMENDED, S.APPROVED, S.REJECTED})
+CO_APPLICANT_PENDING = _l(
+    "This application waits for its co-applicant to confirm it; it cannot be reviewed or decided before."
+)
+
+
+def co_applicant_confirmed(application: Application) -> bool:
+    """True when the category needs no co-applicant, or the co-applicant confirmed."""
+    category = db.session.get_one(PermitCategory, application.category_id)
+    if category.co_applicant_role_en is None:
+        return True
+    confirmed = db.session.scalar(
+        select(CoApplicant.id).where(
+            CoApplicant.application_id == application.id, CoApplicant.state == CoApplicantState.CONFIRMED
+        )
+    )
+    return confirmed is not None
 
 
 class WorkflowError(PortalError):
@@ -148,6 +168,8 @@ def transition(
         )
     if not _may(rule, application, actor):
         raise NotPermitted(_l("You are not allowed to do this for this application."))
+    if to in WAITS_FOR_CO_APPLICANT and not co_applicant_confirmed(application):
+        raise TransitionNotAllowed(CO_APPLICANT_PENDING)
     version = application.version if expected_version is None else expected_version
 
     before = rollup.state_of(application)

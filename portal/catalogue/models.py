@@ -131,6 +131,10 @@ class PermitCategory(TimestampMixin, db.Model):
     holder_kind: Mapped[HolderKind] = mapped_column(
         str_enum(HolderKind, "holder_kind"), default=HolderKind.PERSON, server_default=HolderKind.PERSON.value
     )
+    #: A second party who must confirm each application (the land owner for a PBG), named in
+    #: both languages; None when the category needs none.
+    co_applicant_role_id: Mapped[str | None] = mapped_column(String(120))
+    co_applicant_role_en: Mapped[str | None] = mapped_column(String(120))
     current_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("form_versions.id", use_alter=True, ondelete="SET NULL")
     )

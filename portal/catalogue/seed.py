@@ -239,6 +239,8 @@ def build_category(raw: dict[str, Any]) -> PermitCategory:
         validity_months=_months(validity),
         popularity=meta.get("popularity", 0),
         holder_kind=meta.get("holder", HolderKind.PERSON),
+        co_applicant_role_id=meta.get("co_applicant", (None, None))[0],
+        co_applicant_role_en=meta.get("co_applicant", (None, None))[1],
         active=True,
     )
 

@@ -128,6 +128,7 @@ CATEGORIES: dict[str, dict[str, Any]] = {
         "code": "PBG",
         "sector": Sector.BUILDING,
         "holder": HolderKind.EITHER,
+        "co_applicant": ("Pemilik tanah", "Land owner"),
         "popularity": 90,
         "summary_id": "Persetujuan untuk membangun baru, mengubah, memperluas atau merawat bangunan gedung.",
         "summary_en": "Approval to build, alter, extend or maintain a building.",

@@ -5,6 +5,8 @@
 - ``documents``: uploads (checked outside any transaction, written under the row lock), removal;
 - ``submit``: what is missing, submit, withdraw;
 - ``corrections``: the office's correction request, the applicant's corrections, resubmit;
+- ``coapplicants``: the second party a category may require (the land owner for a PBG),
+  invited by a one-time link, who confirms or declines;
 - ``errors``: ``ApplicationError`` and ``MissingItems``.
 
 The wizard's stages and steps are ``portal.applications.steps``, the timeline and the public
