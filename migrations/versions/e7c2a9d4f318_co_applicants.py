@@ -1,7 +1,7 @@
 """co-applicants: a category's co-applicant role, and the co_applicants table (invitation links)
 
 Revision ID: e7c2a9d4f318
-Revises: b68ba74bf225, 2a4a5cfb21f0
+Revises: e0dfbc332eea
 Create Date: 2026-12-02 00:30:00
 
 """
@@ -14,7 +14,7 @@ import portal.db
 
 # revision identifiers, used by Alembic.
 revision = "e7c2a9d4f318"
-down_revision = ("b68ba74bf225", "2a4a5cfb21f0")  # also joins the two heads main had
+down_revision = "e0dfbc332eea"
 branch_labels = None
 depends_on = None
 
