@@ -98,7 +98,7 @@ def invite(application: Application, actor: User, email: str) -> CoApplicant:
         days=LINK_LIFETIME.days,
     )
     queue_email_to_address(email, None, subject, body)
-    workflow.record(application, actor, "co_applicant.invite", email, visible_to_applicant=True)
+    workflow.record(application, actor, "co_applicant.invite", email, visible_to_applicant=False)
     db.session.flush()
     return row
 
@@ -141,6 +141,6 @@ def answer(token: str, user: User, *, confirm: bool, reason: str = "") -> CoAppl
     db.session.refresh(row)
     application = db.session.get_one(Application, row.application_id)
     action = "co_applicant.confirm" if confirm else "co_applicant.decline"
-    workflow.record(application, user, action, reason or None, visible_to_applicant=True)
+    workflow.record(application, user, action, reason or None, visible_to_applicant=False)
     db.session.flush()
     return row
