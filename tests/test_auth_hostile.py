@@ -528,7 +528,14 @@ def _dummy_values(rule) -> dict:
     values = {}
     for name in rule.arguments:
         converter = rule._converters[name].__class__.__name__
-        values[name] = 1 if converter in ("IdConverter", "IntegerConverter", "FloatConverter") else "dummy"
+        items = getattr(rule._converters[name], "items", None)  # any(csv, xlsx): one of its words
+        values[name] = (
+            1
+            if converter in ("IdConverter", "IntegerConverter", "FloatConverter")
+            else sorted(items)[0]
+            if items
+            else "dummy"
+        )
     return values
 
 

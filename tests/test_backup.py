@@ -327,6 +327,7 @@ def test_every_feature_that_keeps_files_lists_them_for_backups_and_verify(app):
         "form_samples",
         "vault",
         "site_pictures",
+        "events",
     }
     application_id, _token = build_approved_with_permit()
     permit = permits.permit_for_application(application_id)

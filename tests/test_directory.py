@@ -236,3 +236,12 @@ def test_only_admins_edit_the_directory(client, login_as, mall, role):
 
 def test_anonymous_visitors_are_sent_to_login(client):
     assert client.get("/admin/directory/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "path", ["/mal-pelayanan/%00", "/mal-pelayanan/a%00b", "/profile/%00", "/profile/visi%00"]
+)
+def test_a_nul_or_stray_value_in_a_slug_is_not_found(client, path):
+    """PostgreSQL refuses NUL in text: a slug with one answered 500 there (the route fuzzer)."""
+    response = client.get(path)
+    assert response.status_code == 404

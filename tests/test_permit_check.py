@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 import pypdf
@@ -22,10 +23,12 @@ from sqlalchemy import func, select
 from portal.applications import services as app_services
 from portal.applications import workflow
 from portal.applications.models import ApplicationStatus as S
+from portal.applications.models import CoApplicant, CoApplicantState
 from portal.auth.models import Role
 from portal.business import services as business_services
 from portal.catalogue.models import HolderKind, PermitCategory
 from portal.catalogue.seed import seed_categories
+from portal.db import utcnow
 from portal.extensions import db
 from portal.permits import letter_data
 from portal.permits import services as permits
@@ -60,6 +63,18 @@ def approved(category=None, answers=None, applicant=None) -> Permit:
     db.session.commit()
     officer = make_user(Role.OFFICER)
     workflow.transition(application, S.SUBMITTED, applicant)
+    if category.co_applicant_role_en is not None:  # PBG: the land owner has confirmed
+        db.session.add(
+            CoApplicant(
+                application_id=application.id,
+                email="pemilik.tanah@example.test",
+                token_hash=f"{application.id:064d}",
+                expires_at=utcnow() + timedelta(days=7),
+                state=CoApplicantState.CONFIRMED,
+                answered_at=utcnow(),
+            )
+        )
+        db.session.commit()
     workflow.transition(application, S.IN_REVIEW, officer)
     workflow.transition(application, S.RECOMMENDED, officer)
     workflow.transition(application, S.APPROVED, make_user(Role.APPROVER, full_name="Budi Santoso"))

@@ -67,7 +67,14 @@ def all_agencies() -> list[Agency]:
     return list(db.session.scalars(select(Agency).order_by(Agency.position, Agency.name_id)))
 
 
+SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
+
+
 def get_public_agency(slug: str) -> Agency:
+    """The published agency of ``slug``; 404 for any other value (a NUL, which PostgreSQL
+    refuses in text, never reaches the query)."""
+    if not SLUG_RE.fullmatch(slug):
+        raise NotFoundError()
     agency = db.session.scalar(select(Agency).where(Agency.slug == slug, Agency.active.is_(True)))
     if agency is None:
         raise NotFoundError()
