@@ -224,6 +224,10 @@ class Default:
     REGISTER_EMAIL_LIMIT_PER_ACCOUNT = "3 per hour;10 per day"
 
     REDIS_URL = _env("REDIS_URL")
+    # Webhooks go only to hosts whose every address is public (not private, loopback,
+    # link-local, multicast, reserved); on, private hosts and plain http to them are allowed
+    # (a closed network where the partner's receiver has a private address; the tests).
+    WEBHOOK_ALLOW_PRIVATE_HOSTS = _env("WEBHOOK_ALLOW_PRIVATE_HOSTS", "") in ("1", "true", "yes")
     TOKEN_LIFETIME_VERIFY = timedelta(days=2)
     TOKEN_LIFETIME_RESET = timedelta(hours=1)
     ARGON2_TIME_COST = 3
@@ -239,8 +243,8 @@ class Test(Default):
     BASE_URL = "http://portal.test"
     RATELIMIT_STORAGE_URI = "memory://"
     REDIS_URL = None  # jobs run inline unless a test points at Redis itself
-    # Webhook receivers in the tests listen on 127.0.0.1 without TLS.
-    WEBHOOK_ALLOW_LOOPBACK_HTTP = True
+    # Webhook receivers in the tests listen on 127.0.0.1 without TLS (off by default: Default).
+    WEBHOOK_ALLOW_PRIVATE_HOSTS = True
     # Re-recordings of video guides stay pending; the tests that want one run it themselves.
     TUTORIAL_RECORDINGS_DISPATCH = False
     # Staff voices wait too (portal.recorder.voices.run_pending applies them).

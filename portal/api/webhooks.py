@@ -16,18 +16,27 @@ registered, through the job queue, with bounded retries; a delivery log admins c
   HMAC-SHA256 with the endpoint's secret over ``"<t>." + body`` (the raw bytes of the body).
   A receiver recomputes it, compares in constant time and refuses a ``t`` older than 5
   minutes. ``X-SatuPintu-Delivery`` is the delivery's id: the same on every retry.
+- Addresses (server-side request forgery): ``target`` allows https only, no user or password,
+  and a host whose every address is public (not private, loopback, link-local, multicast,
+  reserved, unspecified, shared; IPv4 inside IPv6 judged as IPv4; any numeric spelling the C
+  library reads is resolved to what it means). It runs when an admin registers the endpoint
+  and again before every try: a host that now resolves inside is recorded as FAILED, not sent
+  (DNS rebinding), and the try connects to the address just checked (``_Pinned*Connection``),
+  never resolving again. ``WEBHOOK_ALLOW_PRIVATE_HOSTS`` (off; on in the tests' config) lets
+  private hosts, and plain http to them, through.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
 import secrets
+import socket
+import ssl
 import time
-import urllib.error
-import urllib.request
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -59,32 +68,131 @@ class WebhookError(PortalError):
     """An endpoint an admin cannot register (bad address)."""
 
 
+class HostNotFound(WebhookError):
+    """The endpoint's host does not resolve (now)."""
+
+
+class PrivateHost(WebhookError):
+    """The endpoint's host resolves to an address webhooks are never sent to."""
+
+    def __init__(self, message: object, addresses: list[str]) -> None:
+        super().__init__(message)
+        self.addresses = addresses
+
+
 class DeliveryFailed(Exception):
     """One try failed; raised so the job queue retries the delivery after its backoff."""
 
 
 # -- endpoints (admins) -------------------------------------------------------------------------
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
+#: NAT64 (RFC 6052): the last 32 bits are an IPv4 address.
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def resolve(host: str, port: int) -> list[str]:
+    """Every address ``host`` resolves to now (the system resolver: /etc/hosts, then DNS).
+    A numeric host in any form the C library reads (``2130706433``, ``0x7f000001``,
+    ``0177.0.0.1``, ``127.1``) comes back as the address it means."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def _public(address: str) -> bool:
+    """True for an address on the internet: not private, loopback, link-local, multicast,
+    reserved, unspecified or shared (100.64/10); an IPv4-mapped, 6to4, Teredo or NAT64
+    IPv6 address is judged by the IPv4 address inside it."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if inner is None and ip in _NAT64:
+            inner = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if inner is not None and not _public(str(inner)):
+            return False
+    return ip.is_global and not (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+    )
+
+
+class Target:
+    """Where one URL may be posted: its parts and the checked address to connect to."""
+
+    def __init__(self, scheme: str, host: str, port: int, path: str, address: str) -> None:
+        self.scheme, self.host, self.port, self.path, self.address = scheme, host, port, path, address
+
+
+def _split(url: str) -> tuple[str, str, int, str]:
+    """(scheme, host, port, path and query) of an http(s) address without user or password."""
+    parts = urlsplit(url)
     try:
-        return ipaddress.ip_address(host).is_loopback
+        port = parts.port
     except ValueError:
-        return False
+        port = None
+        host = ""
+    else:
+        host = parts.hostname or ""
+    if len(url) > 500 or parts.scheme not in ("https", "http") or not host:
+        raise WebhookError(_l("Give the full address of the endpoint, starting with https://."))
+    if "@" in parts.netloc or parts.username is not None or parts.password is not None:
+        raise WebhookError(_l("Give the address without a user name or password in it."))
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return parts.scheme, host, port or (443 if parts.scheme == "https" else 80), path
+
+
+def target(url: str) -> Target:
+    """Check ``url`` against the rules of webhooks, resolving its host now; raises
+    ``WebhookError`` with the reason. https only, no user or password, and a host whose every
+    address is public, unless WEBHOOK_ALLOW_PRIVATE_HOSTS is on (tests, a closed network):
+    then private hosts are allowed, and plain http to them."""
+    scheme, host, port, path = _split(url)
+    name = host.rstrip(".").lower()
+    if (name == "localhost" or name.endswith(".localhost")) and not current_app.config.get(
+        "WEBHOOK_ALLOW_PRIVATE_HOSTS"
+    ):
+        # RFC 6761: always this machine, whatever a resolver says of it.
+        raise PrivateHost(
+            _l(
+                "The address %(host)s leads to a private or local network (%(address)s). "
+                "Webhooks are sent only to hosts on the internet.",
+                host=host,
+                address=name,
+            ),
+            [name],
+        )
+    try:
+        addresses = resolve(host, port)
+    except (OSError, UnicodeError):
+        raise HostNotFound(
+            _l("The host %(host)s could not be found. Check the address.", host=host)
+        ) from None
+    private = [address for address in addresses if not _public(address)]
+    if not current_app.config.get("WEBHOOK_ALLOW_PRIVATE_HOSTS"):
+        if private or not addresses:
+            raise PrivateHost(
+                _l(
+                    "The address %(host)s leads to a private or local network (%(address)s). "
+                    "Webhooks are sent only to hosts on the internet.",
+                    host=host,
+                    address=", ".join(private) or "-",
+                ),
+                private,
+            )
+        if scheme != "https":
+            raise WebhookError(_l("Give the full address of the endpoint, starting with https://."))
+    elif scheme != "https" and len(private) != len(addresses):
+        raise WebhookError(_l("Give the full address of the endpoint, starting with https://."))
+    return Target(scheme, host, port, path, addresses[0])
 
 
 def check_url(url: str) -> str:
-    """An https address (or, when WEBHOOK_ALLOW_LOOPBACK_HTTP is on, http to this machine)."""
+    """The address, stripped, when an endpoint may be registered there (see ``target``)."""
     url = (url or "").strip()
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if len(url) > 500 or not host or parts.username or parts.password:
-        raise WebhookError(_l("Give the full address of the endpoint, starting with https://."))
-    if parts.scheme == "https":
-        return url
-    if parts.scheme == "http" and _loopback(host) and current_app.config.get("WEBHOOK_ALLOW_LOOPBACK_HTTP"):
-        return url
-    raise WebhookError(_l("Give the full address of the endpoint, starting with https://."))
+    target(url)
+    return url
 
 
 def register(name: str, url: str, categories: list[str], admin: User | None) -> WebhookEndpoint:
@@ -207,29 +315,53 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
     return f"t={timestamp},v1={mac.hexdigest()}"
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001, ANN201
-        return None  # urllib then raises HTTPError with the 3xx status
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to the address that was checked, not to what the host resolves to later."""
+
+    def __init__(self, target: Target, timeout: float) -> None:
+        super().__init__(target.host, target.port, timeout=timeout)
+        self._address = target.address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
 
 
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirects())
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """TLS to the checked address; the certificate is verified for the URL's host name."""
+
+    def __init__(self, target: Target, timeout: float) -> None:
+        super().__init__(target.host, target.port, timeout=timeout, context=ssl.create_default_context())
+        self._address = target.address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
 
 
-def _post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> tuple[int | None, str | None]:
-    """POST once: (status, None) when answered, (status or None, error) otherwise."""
-    if urlsplit(url).scheme not in ("https", "http"):  # check_url allowed only these
-        return None, "not an http(s) address"
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 - checked above
+def _post(
+    target: Target, body: bytes, headers: dict[str, str], timeout: float
+) -> tuple[int | None, str | None]:
+    """POST once to the checked address: (status, None) when answered, (status or None, error)
+    otherwise. Redirects are never followed (http.client does not follow them)."""
+    connection: http.client.HTTPConnection
+    if target.scheme == "https":
+        connection = _PinnedHTTPSConnection(target, timeout)
+    else:
+        connection = _PinnedHTTPConnection(target, timeout)
     try:
-        with _OPENER.open(request, timeout=timeout) as response:
-            return response.status, None
-    except urllib.error.HTTPError as exc:
-        if 300 <= exc.code < 400:
-            return exc.code, f"redirect to {exc.headers.get('Location', '?')} not followed"
-        return exc.code, f"HTTP {exc.code}"
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        return None, f"{type(reason).__name__}: {reason}"
+        connection.request("POST", target.path, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read(64 * 1024)
+        status = response.status
+        if 300 <= status < 400:
+            return status, f"redirect to {response.headers.get('Location', '?')} not followed"
+        if not 200 <= status < 300:
+            return status, f"HTTP {status}"
+        return status, None
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        return None, f"{type(exc).__name__}: {exc}"
+    finally:
+        connection.close()
 
 
 def deliver(delivery_id: int) -> bool:
@@ -262,9 +394,18 @@ def deliver(delivery_id: int) -> bool:
             SIGNATURE_HEADER: sign(endpoint.secret, int(time.time()), body),
         }
         started = time.monotonic()
-        status, error = _post(
-            endpoint.url, body, headers, cfg.get("WEBHOOK_TIMEOUT_SECONDS", DEFAULT_TIMEOUT)
-        )
+        refused = False
+        status: int | None = None
+        error: str | None
+        try:
+            # Resolved again now: the host may point elsewhere since it was registered.
+            checked = target(endpoint.url)
+        except PrivateHost as exc:
+            error, refused = f"not sent: {exc.addresses[0]} is a private or local address", True
+        except WebhookError:  # not found now: a try like a refused connection, retried
+            error = f"not sent: {urlsplit(endpoint.url).hostname} could not be resolved"
+        else:
+            status, error = _post(checked, body, headers, cfg.get("WEBHOOK_TIMEOUT_SECONDS", DEFAULT_TIMEOUT))
         ok = status is not None and 200 <= status < 300 and error is None
         db.session.add(
             WebhookAttempt(
@@ -278,7 +419,7 @@ def deliver(delivery_id: int) -> bool:
         if ok:
             delivery.state = DeliveryState.DELIVERED
             delivery.delivered_at = utcnow()
-        elif delivery.attempts >= cfg.get("WEBHOOK_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS):
+        elif refused or delivery.attempts >= cfg.get("WEBHOOK_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS):
             delivery.state = DeliveryState.FAILED
         else:
             delivery.state = DeliveryState.PENDING
