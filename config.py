@@ -140,6 +140,8 @@ class Default:
     OFFICE_EMAIL = _env("OFFICE_EMAIL", "layanan@dpmptsp.demo.test")
     OFFICE_HOURS = _env("OFFICE_HOURS", "Senin-Jumat 08.00-15.00 WITA")
     TIMEZONE = _env("PORTAL_TIMEZONE", "Asia/Makassar")
+    # The first month the office served (YYYY-MM): the monthly report refuses earlier periods.
+    OFFICE_OPENED = _env("OFFICE_OPENED", "2024-01")
 
     # Permit signatures (portal/permits/signing). PERMIT_SIGNER "local": the PKCS#12 file
     # PERMIT_SIGNING_KEY (default instance/signing/office.p12) with PERMIT_SIGNING_PASSPHRASE

@@ -19,6 +19,7 @@ from portal.extensions import db
 from portal.maintenance.cli import backup_cli, storage_cli
 from portal.permits.cli import ensure_demo_key, permits_cli
 from portal.privacy.cli import privacy_cli
+from portal.reports.cli import reports_cli
 from portal.seed import seed_demo as run
 
 users_cli = AppGroup("users", help="Manage staff accounts and roles.")
@@ -132,4 +133,5 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(search_cli)
     app.cli.add_command(permits_cli)
     app.cli.add_command(privacy_cli)
+    app.cli.add_command(reports_cli)
     app.cli.add_command(office_cli)

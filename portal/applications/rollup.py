@@ -21,12 +21,10 @@ changed.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, NamedTuple
-from zoneinfo import ZoneInfo
 
-from flask import current_app
-from sqlalchemy import Date, ForeignKey, SmallInteger, case, cast, delete, func, insert, inspect, select
+from sqlalchemy import Date, ForeignKey, SmallInteger, case, delete, func, insert, inspect, select
 from sqlalchemy import event as sa_event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -174,21 +172,12 @@ def decided_between(start: date, end: date) -> list[tuple[int, date, date, int, 
 
 
 # -- rebuilding ---------------------------------------------------------------------------------
-def _local_day(column):
-    """The office day of a UTC timestamp column, in SQL."""
-    tz_name = current_app.config["TIMEZONE"]
-    if db.session.get_bind().dialect.name == "postgresql":
-        return cast(func.timezone(tz_name, column), Date)
-    offset = ZoneInfo(tz_name).utcoffset(datetime.now()) or timedelta(0)
-    return func.date(column, f"{int(offset.total_seconds() // 60):+d} minutes")
-
-
 def rebuild() -> None:
     """Count the figures again from the applications table, in the caller's transaction."""
     db.session.execute(delete(SubmissionDay))
     db.session.execute(delete(DecisionDay))
-    submitted_on = _local_day(Application.submitted_at)
-    decided_on = _local_day(Application.decided_at)
+    submitted_on = clock.office_day_sql(Application.submitted_at)
+    decided_on = clock.office_day_sql(Application.decided_at)
     rows = db.session.execute(
         select(Application.category_id, submitted_on, func.count())
         .where(Application.submitted_at.is_not(None))

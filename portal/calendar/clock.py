@@ -3,11 +3,13 @@ holidays, paused while the applicant holds the file."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app, g, has_app_context
-from sqlalchemy import select
+from sqlalchemy import Date, cast, func, select
+from sqlalchemy.sql import ColumnElement
 
 from portal.calendar.models import Holiday
 from portal.extensions import db
@@ -17,6 +19,24 @@ def office_today(now: datetime | None = None) -> date:
     """Today's date in the office's time zone (a submission at 23:30 WITA is that day)."""
     tz = ZoneInfo(current_app.config["TIMEZONE"]) if has_app_context() else ZoneInfo("Asia/Makassar")
     return (now.astimezone(tz) if now else datetime.now(tz)).date()
+
+
+def office_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["TIMEZONE"]) if has_app_context() else ZoneInfo("Asia/Makassar")
+
+
+def office_day_start(day: date) -> datetime:
+    """The UTC instant the office day ``day`` begins (for ranges of stored UTC timestamps)."""
+    return datetime.combine(day, time(0), office_zone()).astimezone(UTC)
+
+
+def office_day_sql(column: Any) -> ColumnElement[Any]:
+    """The office day of a stored UTC timestamp column, in SQL (PostgreSQL converts with the zone;
+    SQLite adds the zone's current offset, the office's zones having no summer time)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return cast(func.timezone(office_zone().key, column), Date)
+    offset = office_zone().utcoffset(datetime.now()) or timedelta(0)
+    return func.date(column, f"{int(offset.total_seconds() // 60):+d} minutes")
 
 
 def holidays() -> frozenset[date]:
