@@ -234,7 +234,7 @@ def _seed() -> Site:
 def logged_in_state(browser, live, role: str) -> dict:
     """A storage state (cookies) of the seeded ``role`` ("applicant" or "officer") logged in
     through the real login form; made once per session."""
-    from tests.browser.conftest import second_step
+    from tests.browser.conftest import submit_login
 
     key = (live.url, role)
     with _LOCK:
@@ -248,11 +248,7 @@ def logged_in_state(browser, live, role: str) -> dict:
     try:
         page = context.new_page()
         page.goto("/login")
-        page.fill("#email", email)
-        page.fill("#password", PASSWORD)
-        with page.expect_navigation():
-            page.locator('main form button[type="submit"]').click()
-        second_step(page, email)
+        submit_login(page, email, PASSWORD)
         assert "/login" not in page.url, f"{role} could not log in"
         state = context.storage_state()
     finally:

@@ -232,6 +232,26 @@ def second_step(page, email: str) -> None:
         page.locator('main form button[type="submit"]').first.click()
 
 
+def submit_login(page, email: str, password: str) -> None:
+    """On the login form the page shows: type the email and password, submit, and for a staff
+    account type the authenticator's code (second_step). Where the page lands is the portal's
+    choice (the dashboard, a staff area, or a ``next=`` page)."""
+    page.fill("#email", email)
+    page.fill("#password", password)
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.locator('main form button[type="submit"]').first.click()
+    second_step(page, email)
+
+
+def log_in(page, user, then: str | None = None) -> None:
+    """Log ``user`` (a LiveUser: anything with ``email`` and ``password``) in through the real
+    login form, with the code step when the account is staff, then open ``then`` if given."""
+    page.goto("/login", wait_until="domcontentloaded")
+    submit_login(page, user.email, user.password)
+    if then is not None:
+        page.goto(then, wait_until="domcontentloaded")
+
+
 @pytest.fixture(scope="session")
 def live(tmp_path_factory) -> Iterator[LiveServer]:
     """The portal served by a real HTTP server in a daemon thread, with its own app, database

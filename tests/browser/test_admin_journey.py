@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.auth.models import Role
-from tests.browser.conftest import second_step
+from tests.browser.conftest import log_in as log_in_with_form
 from tests.fixtures_files import make_pdf, mp4_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_commits")]
@@ -36,11 +36,7 @@ def submit(page, button=None) -> None:
 
 
 def log_in(page, user, lands_on: str = "/dashboard") -> None:
-    page.goto("/login")
-    page.fill("#email", user.email)
-    page.fill("#password", user.password)
-    submit(page)
-    second_step(page, user.email)
+    log_in_with_form(page, user)
     expect(page).to_have_url(re.compile(re.escape(lands_on) + "$"))
 
 

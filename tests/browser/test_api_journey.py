@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import second_step
+from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_commits")]
 
@@ -25,12 +25,7 @@ def _submit(page, button) -> None:
 def test_admin_issues_and_revokes_a_token_on_a_phone(new_context, live_user, live_server, screenshot):
     admin = live_user("admin")
     page = new_context(viewport=PHONE, java_script_enabled=False)
-    page.goto("/login")
-    page.fill("#email", admin.email)
-    page.fill("#password", admin.password)
-    _submit(page, page.locator('main form button[type="submit"]').first)
-    second_step(page, admin.email)
-    page.goto("/admin/api")
+    log_in(page, admin, "/admin/api")
     expect(page.locator("h1")).to_have_text("API dan webhook")
     page.fill("#name", "Dinas PUPR")
     page.check("#all_categories")

@@ -10,7 +10,8 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_signed_permit_journey import PHONE, log_in, press
+from tests.browser.conftest import log_in
+from tests.browser.test_signed_permit_journey import PHONE, press
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_commits")]
 

@@ -13,7 +13,7 @@ from portal.auth.models import Role
 from portal.extensions import db
 from portal.tutorials import services, vtt
 from portal.tutorials.models import Tutorial
-from tests.browser.conftest import second_step
+from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_commits")]
 
@@ -49,13 +49,7 @@ def test_a_clerk_corrects_a_caption_on_a_phone(new_context, live, live_user, scr
     tutorial_id = _tutorial(live.app)
     admin = live_user(Role.ADMIN)
     page = new_context(viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True)
-    page.goto("/login")
-    page.fill("#email", admin.email)
-    page.fill("#password", admin.password)
-    with page.expect_navigation():
-        page.locator('main form button[type="submit"]').first.click()
-    second_step(page, admin.email)
-    page.goto(f"/admin/tutorials/{tutorial_id}/captions")
+    log_in(page, admin, f"/admin/tutorials/{tutorial_id}/captions")
     expect(page.locator("h1")).to_have_text("Teks video dan judul bagian")
     part = page.locator("#part-login")
     expect(part.locator('input[name="start"]').first).to_have_value("0:10.5")

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import second_step
+from tests.browser.conftest import log_in, submit_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_commits")]
 
@@ -52,11 +52,7 @@ def test_land_owner_confirms_a_pbg_application_on_a_phone(live, live_user, new_c
 
     page = new_context(viewport=PHONE)
     page.goto(link, wait_until="domcontentloaded")  # not logged in: the login page, then back
-    page.fill("#email", owner.email)
-    page.fill("#password", owner.password)
-    with page.expect_navigation(wait_until="domcontentloaded"):
-        page.locator('main form button[type="submit"]').click()
-    second_step(page, owner.email)
+    submit_login(page, owner.email, owner.password)
     if "/co-applicant/" not in page.url:
         page.goto(link, wait_until="domcontentloaded")
     expect(page.locator("h1")).to_have_text("Konfirmasi permohonan")
@@ -67,13 +63,7 @@ def test_land_owner_confirms_a_pbg_application_on_a_phone(live, live_user, new_c
     expect(page.locator("main")).to_contain_text("Anda telah mengonfirmasi")
 
     mine = new_context(viewport=PHONE)
-    mine.goto("/login", wait_until="domcontentloaded")
-    mine.fill("#email", applicant.email)
-    mine.fill("#password", applicant.password)
-    with mine.expect_navigation(wait_until="domcontentloaded"):
-        mine.locator('main form button[type="submit"]').click()
-    second_step(mine, applicant.email)
-    mine.goto(f"/applications/{application_id}", wait_until="domcontentloaded")
+    log_in(mine, applicant, f"/applications/{application_id}")
     expect(mine.locator(".co-applicant-state")).to_contain_text("mengonfirmasi permohonan ini")
     expect(mine.locator("main")).not_to_contain_text("co_applicant.")  # no raw action names
     screenshot(mine, "co-applicant-confirmed-applicant-phone", full_page=True)

@@ -16,7 +16,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import second_step
+from tests.browser.conftest import log_in
 from tests.fixtures_files import html_bytes, make_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_commits")]
@@ -58,16 +58,6 @@ def stuck(live, live_user):
         draft_id = draft.id
         db.session.remove()
     return applicant, staff, draft_id, tutorial_id
-
-
-def log_in(page, user, then: str) -> None:
-    page.goto("/login", wait_until="domcontentloaded")
-    page.fill("#email", user.email)
-    page.fill("#password", user.password)
-    with page.expect_navigation(wait_until="domcontentloaded"):
-        page.locator('main form button[type="submit"]').click()
-    second_step(page, user.email)
-    page.goto(then, wait_until="domcontentloaded")
 
 
 def press(page, locator) -> None:

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import log_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_commits")]
 
 PHONE = {"width": 360, "height": 740}
@@ -61,12 +63,7 @@ def test_download_my_data_close_the_account_and_the_permit_stays_valid(new_conte
     page = new_context(locale="id-ID", accept_downloads=True)
     if size == "phone":
         page.set_viewport_size(PHONE)
-    page.goto("/login", wait_until="domcontentloaded")
-    page.fill("#email", user.email)
-    page.fill("#password", user.password)
-    with page.expect_navigation(wait_until="domcontentloaded"):
-        page.locator('main form button[type="submit"]').click()
-    page.goto("/account", wait_until="domcontentloaded")
+    log_in(page, user, "/account")
     with page.expect_navigation(wait_until="domcontentloaded"):
         page.get_by_role("link", name=re.compile("Data saya")).click()
     expect(page.locator("h1")).to_have_text("Data saya")

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import second_step
+from tests.browser.conftest import log_in
 from tests.fixtures_files import make_jpeg
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_commits")]
@@ -53,16 +53,6 @@ def submitted(live, live_user):
         made = (application.id, application.tracking_number)
         db.session.remove()
     return (applicant, officer, approver, *made)
-
-
-def log_in(page, user, then: str) -> None:
-    page.goto("/login", wait_until="domcontentloaded")
-    page.fill("#email", user.email)
-    page.fill("#password", user.password)
-    with page.expect_navigation(wait_until="domcontentloaded"):
-        page.locator('main form button[type="submit"]').click()
-    second_step(page, user.email)
-    page.goto(then, wait_until="domcontentloaded")
 
 
 def press(page, locator) -> None:

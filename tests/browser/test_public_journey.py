@@ -16,19 +16,9 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import second_step
+from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_commits")]
-
-
-def log_in(page, user, then: str) -> None:
-    page.goto("/login")
-    page.fill("#email", user.email)
-    page.fill("#password", user.password)
-    with page.expect_navigation():
-        page.locator('main form button[type="submit"]').click()
-    second_step(page, user.email)
-    page.goto(then)
 
 
 def press(page, locator) -> None:

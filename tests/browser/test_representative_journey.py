@@ -13,7 +13,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import second_step
+from tests.browser.conftest import log_in
 from tests.fixtures_files import make_jpeg, make_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_commits")]
@@ -74,16 +74,6 @@ def people(live, live_user):
         made = (business.id, business.name)
         db.session.remove()
     return owner, consultant, officer, approver, *made
-
-
-def log_in(page, user, then: str) -> None:
-    page.goto("/login", wait_until="domcontentloaded")
-    page.fill("#email", user.email)
-    page.fill("#password", user.password)
-    with page.expect_navigation(wait_until="domcontentloaded"):
-        page.locator('main form button[type="submit"]').click()
-    second_step(page, user.email)
-    page.goto(then, wait_until="domcontentloaded")
 
 
 def press(page, locator) -> None:

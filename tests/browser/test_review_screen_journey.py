@@ -11,7 +11,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import second_step
+from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_commits")]
 
@@ -50,15 +50,6 @@ def recommended_and_submitted(live, live_user):
         ids = (reviewing.id, deciding.id, deciding.tracking_number)
         db.session.remove()
     return officer, approver, ids
-
-
-def log_in(page, user) -> None:
-    page.goto("/login", wait_until="domcontentloaded")
-    page.fill("#email", user.email)
-    page.fill("#password", user.password)
-    with page.expect_navigation(wait_until="domcontentloaded"):
-        page.locator('main form button[type="submit"]').click()
-    second_step(page, user.email)
 
 
 def press(page, locator) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import second_step
+from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_commits")]
 
@@ -57,16 +57,6 @@ def recommended(live, live_user):
         made = (application.id, application.tracking_number)
         db.session.remove()
     return (applicant, approver, *made)
-
-
-def log_in(page, user, then: str) -> None:
-    page.goto("/login", wait_until="domcontentloaded")
-    page.fill("#email", user.email)
-    page.fill("#password", user.password)
-    with page.expect_navigation(wait_until="domcontentloaded"):
-        page.locator('main form button[type="submit"]').click()
-    second_step(page, user.email)
-    page.goto(then, wait_until="domcontentloaded")
 
 
 def press(page, locator) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import second_step
+from tests.browser.conftest import log_in as log_in_with_form
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_commits")]
 
@@ -77,12 +77,7 @@ def applications(live, live_user, seeded_tutorials):
 
 
 def log_in(page, user) -> None:
-    page.goto("/login", wait_until="domcontentloaded")
-    page.fill("#email", user.email)
-    page.fill("#password", user.password)
-    with page.expect_navigation(wait_until="domcontentloaded"):
-        page.locator('main form button[type="submit"]').click()
-    second_step(page, user.email)
+    log_in_with_form(page, user)
     expect(page).to_have_url(re.compile(r"/dashboard$"))
 
 

@@ -22,7 +22,7 @@ from portal.recorder.script import Chapter, Step, to_json
 from portal.tutorials import vtt
 from portal.tutorials.models import Tutorial, TutorialVoice, VoiceState
 from portal.tutorials.recorded import publish_guide
-from tests.browser.conftest import _chromium_path, second_step
+from tests.browser.conftest import _chromium_path, log_in
 from tests.test_voices import _category, _energy, _ffmpeg, _tone
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_commits")]
@@ -130,12 +130,7 @@ def test_staff_replace_a_chapters_voice_with_their_own_recording(
         page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: problems.append(str(e)))
 
-        page.goto("/login")
-        page.fill("#email", admin.email)
-        page.fill("#password", admin.password)
-        with page.expect_navigation():
-            page.locator('main form button[type="submit"]').first.click()
-        second_step(page, admin.email)
+        log_in(page, admin)
 
         page.goto(f"/admin/recorded-guides/{tutorial_id}/voices")
         expect(page.locator("h1")).to_have_text("Suara Anda sendiri")

@@ -19,7 +19,7 @@ from portal.db import utcnow
 from portal.extensions import db
 from portal.public.models import News
 from portal.site.models import ProfilePage
-from tests.browser.conftest import second_step
+from tests.browser.conftest import log_in
 from tests.wizard_helpers import make_category
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_commits")]
@@ -58,12 +58,7 @@ def test_admin_edits_the_website_and_a_visitor_sees_it(live, live_user, new_cont
         db.session.remove()
     admin = live_user(Role.ADMIN)
     page = new_context()
-    page.goto("/login")
-    page.fill("#email", admin.email)
-    page.fill("#password", admin.password)
-    with page.expect_navigation():
-        page.locator('main form button[type="submit"]').click()
-    second_step(page, admin.email)
+    log_in(page, admin)
 
     page.goto("/admin/website")
     # identity: logo, hero photo (its description required), words
