@@ -532,3 +532,31 @@ def test_the_business_owners_are_told_of_the_application(category):
     db.session.commit()
     texts = [n.text for n in db.session.scalars(select(Notice).where(Notice.user_id == owner.id))]
     assert any(application.tracking_number in t for t in texts)
+
+
+def _notices(user: User) -> int:
+    return db.session.scalar(select(func.count()).select_from(Notice).where(Notice.user_id == user.id)) or 0
+
+
+@pytest.mark.parametrize("typed", ["{email}", "  {upper}  "])
+def test_giving_the_same_power_of_attorney_twice_keeps_one_and_tells_once(typed):
+    rep, principal, owner = make_user(Role.APPLICANT), make_user(Role.APPLICANT), make_user(Role.APPLICANT)
+    business = _business(owner)
+    first = mandates.add_mandate(rep, principal.email)
+    first_business = mandates.give_business_mandate(owner, business.id, rep.email)
+    db.session.commit()
+    again = mandates.add_mandate(rep, typed.format(email=principal.email, upper=principal.email.upper()))
+    again_business = mandates.give_business_mandate(
+        owner, business.id, typed.format(email=rep.email, upper=rep.email.upper())
+    )
+    db.session.commit()
+    assert (again.id, again_business.id) == (first.id, first_business.id)
+    assert db.session.scalar(select(func.count()).select_from(Mandate)) == 2
+    assert (_notices(principal), _notices(rep)) == (1, 1)
+    # Once revoked, giving it again is a new mandate, and the principal is told again.
+    mandates.revoke(first.id, principal)
+    db.session.commit()
+    renewed = mandates.add_mandate(rep, principal.email)
+    db.session.commit()
+    assert renewed.id != first.id and renewed.revoked_at is None
+    assert _notices(principal) == 2

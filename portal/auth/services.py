@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.auth import consent, passwords
 from portal.auth.demo import demo_accounts_allowed, is_demo_email
-from portal.auth.models import AuthToken, Role, TokenPurpose, User, UserRole
+from portal.auth.models import STAFF_ROLES, AuthToken, Role, TokenPurpose, User, UserRole
 from portal.auth.sessions import end_all_sessions
 from portal.db import release_write_lock, rowcount, utcnow
 from portal.errors import PortalError
@@ -37,6 +37,25 @@ def normalize_email(email: str) -> str:
 
 def get_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def citizen_account(
+    email: str | None, error: type[PortalError], *, empty: Any, unknown: Any, staff: Any
+) -> User:
+    """The active, non-staff account registered with ``email`` (in any case), for one person
+    naming another by email: a principal, a representative, a business member. Raises ``error``
+    with the caller's own wording: ``empty`` when no email is given, ``unknown`` when no active
+    account uses it, ``staff`` when it is an office staff account (staff do not act for
+    citizens or businesses)."""
+    address = (email or "").strip().lower()
+    if not address:
+        raise error(empty)
+    person = db.session.scalar(select(User).where(func.lower(User.email) == address))
+    if person is None or not person.is_active:
+        raise error(unknown)
+    if person.role_set & STAFF_ROLES:
+        raise error(staff)
+    return person
 
 
 @dataclass

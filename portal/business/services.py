@@ -15,7 +15,8 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, selectinload
 
-from portal.auth.models import STAFF_ROLES, User
+from portal.auth.models import User
+from portal.auth.services import citizen_account
 from portal.business.models import FILING_ROLES, Business, BusinessMember, LegalForm, MemberRole
 from portal.errors import AccessDenied, NotFoundError, PortalError
 from portal.extensions import db
@@ -264,19 +265,16 @@ def add_member(business: Business, acting: BusinessMember, email: str, role: str
     """An owner adds an account (by its email) with a role; an existing member's role changes."""
     _require_owner(acting)
     new_role = _parse_role(role)
-    address = (email or "").strip().lower()
-    if not address:
-        raise BusinessError(_l("Enter the email address of the member's account."))
-    person = db.session.scalar(select(User).where(func.lower(User.email) == address))
-    if person is None or not person.is_active:
-        raise BusinessError(
-            _l(
-                "No account uses this email address. "
-                "Ask the person to register on the portal first, then add them."
-            )
-        )
-    if person.role_set & STAFF_ROLES:
-        raise BusinessError(_l("Office staff accounts cannot be members of a business here."))
+    person = citizen_account(
+        email,
+        BusinessError,
+        empty=_l("Enter the email address of the member's account."),
+        unknown=_l(
+            "No account uses this email address. "
+            "Ask the person to register on the portal first, then add them."
+        ),
+        staff=_l("Office staff accounts cannot be members of a business here."),
+    )
     _lock(business)
     existing = membership_of(business.id, person)
     if existing is not None:

@@ -13,12 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.applications.models import Application, Document, DocumentState, Mandate
 from portal.applications.services.errors import ApplicationError
-from portal.auth.models import STAFF_ROLES, User
+from portal.auth.models import User
+from portal.auth.services import citizen_account
 from portal.business.models import FILING_ROLES, Business, BusinessMember
 from portal.business.services import holder_clause
 from portal.catalogue.formspec import DocumentSpec
@@ -120,38 +121,52 @@ def refuse_flagged_power_of_attorney(application: Application, documents: list[D
 
 
 # -- giving, listing, revoking -----------------------------------------------------------------
-def add_mandate(representative: User, principal_email: str) -> Mandate:
-    """The representative records that ``principal_email``'s account gave her a power of
-    attorney. The principal is told (a notice) and may revoke it at any time."""
-    email = (principal_email or "").strip().lower()
-    if not email:
-        raise MandateError(_l("Enter the email address of the person you represent."))
-    if email == representative.email.lower():
-        raise MandateError(
-            _l("You cannot represent yourself: apply in your own name instead (choose \u201cmyself\u201d).")
-        )
-    principal = db.session.scalar(select(User).where(func.lower(User.email) == email))
-    if principal is None or not principal.is_active:
-        raise MandateError(
-            _l(
-                "No account uses this email address. Ask the person you represent to register "
-                "on the portal with it first, then add them again."
-            )
-        )
-    if principal.role_set & STAFF_ROLES:
-        raise MandateError(_l("Office staff accounts cannot give a power of attorney here."))
+def _active_or_new_mandate(
+    representative: User, *, principal_user_id: int | None = None, principal_business_id: int | None = None
+) -> tuple[Mandate, bool]:
+    """The representative's active mandate from this principal (a person's account or a
+    business: give exactly one), or a new one, flushed; the flag says it is new (giving the
+    same power of attorney twice keeps the first and tells nobody again)."""
     existing = db.session.scalar(
         select(Mandate).where(
             Mandate.representative_id == representative.id,
-            Mandate.principal_user_id == principal.id,
+            Mandate.principal_user_id == principal_user_id,
+            Mandate.principal_business_id == principal_business_id,
             Mandate.revoked_at.is_(None),
         )
     )
     if existing is not None:
-        return existing
-    mandate = Mandate(representative_id=representative.id, principal_user_id=principal.id)
+        return existing, False
+    mandate = Mandate(
+        representative_id=representative.id,
+        principal_user_id=principal_user_id,
+        principal_business_id=principal_business_id,
+    )
     db.session.add(mandate)
     db.session.flush()
+    return mandate, True
+
+
+def add_mandate(representative: User, principal_email: str) -> Mandate:
+    """The representative records that ``principal_email``'s account gave her a power of
+    attorney. The principal is told (a notice) and may revoke it at any time."""
+    if (principal_email or "").strip().lower() == representative.email.lower():
+        raise MandateError(
+            _l("You cannot represent yourself: apply in your own name instead (choose \u201cmyself\u201d).")
+        )
+    principal = citizen_account(
+        principal_email,
+        MandateError,
+        empty=_l("Enter the email address of the person you represent."),
+        unknown=_l(
+            "No account uses this email address. Ask the person you represent to register "
+            "on the portal with it first, then add them again."
+        ),
+        staff=_l("Office staff accounts cannot give a power of attorney here."),
+    )
+    mandate, is_new = _active_or_new_mandate(representative, principal_user_id=principal.id)
+    if not is_new:
+        return mandate
     add_notice(
         principal.id,
         str(
@@ -174,19 +189,16 @@ def give_business_mandate(giver: User, business_id: int, representative_email: s
     )
     if business is None:
         raise NotFoundError()
-    email = (representative_email or "").strip().lower()
-    if not email:
-        raise MandateError(_l("Enter the email address of your representative."))
-    representative = db.session.scalar(select(User).where(func.lower(User.email) == email))
-    if representative is None or not representative.is_active:
-        raise MandateError(
-            _l(
-                "No account uses this email address. Ask your representative to register on the "
-                "portal with it first, then give the power of attorney again."
-            )
-        )
-    if representative.role_set & STAFF_ROLES:
-        raise MandateError(_l("Office staff accounts cannot act as representatives here."))
+    representative = citizen_account(
+        representative_email,
+        MandateError,
+        empty=_l("Enter the email address of your representative."),
+        unknown=_l(
+            "No account uses this email address. Ask your representative to register on the "
+            "portal with it first, then give the power of attorney again."
+        ),
+        staff=_l("Office staff accounts cannot act as representatives here."),
+    )
     member = db.session.scalar(
         select(BusinessMember.id).where(
             BusinessMember.business_id == business.id,
@@ -203,18 +215,9 @@ def give_business_mandate(giver: User, business_id: int, representative_email: s
                 business=business.name,
             )
         )
-    existing = db.session.scalar(
-        select(Mandate).where(
-            Mandate.representative_id == representative.id,
-            Mandate.principal_business_id == business.id,
-            Mandate.revoked_at.is_(None),
-        )
-    )
-    if existing is not None:
-        return existing
-    mandate = Mandate(representative_id=representative.id, principal_business_id=business.id)
-    db.session.add(mandate)
-    db.session.flush()
+    mandate, is_new = _active_or_new_mandate(representative, principal_business_id=business.id)
+    if not is_new:
+        return mandate
     add_notice(
         representative.id,
         str(
