@@ -23,7 +23,6 @@ import argparse
 import io
 import os
 import re
-import secrets
 import subprocess
 import sys
 import tempfile
@@ -37,7 +36,8 @@ for path in (ROOT, ROOT / "bench"):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from cluster import BENCH_PASSWORD, free_port, wait_for  # noqa: E402
+from benchlib import Gunicorn, memory_kib, reset_peak  # noqa: E402
+from cluster import BENCH_PASSWORD  # noqa: E402
 from second_step import code_for  # noqa: E402
 
 _CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
@@ -54,34 +54,6 @@ with app.app_context():
 """
 
 
-def status_kib(pid: int) -> dict[str, int]:
-    fields = {}
-    with open(f"/proc/{pid}/status") as fh:
-        for line in fh:
-            key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                fields[key] = int(value.split()[0])
-    return fields
-
-
-def reset_peak(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/clear_refs", "w") as fh:
-            fh.write("5")
-        return True
-    except OSError:
-        return False
-
-
-def worker_pid(master: int) -> int:
-    def _child():
-        with open(f"/proc/{master}/task/{master}/children") as fh:
-            pids = [int(p) for p in fh.read().split()]
-        return pids[0] if pids else None
-
-    return wait_for(_child, 60, "gunicorn worker")
-
-
 class Sampler(threading.Thread):
     """The worker's RSS every 10 ms while a download runs."""
 
@@ -94,7 +66,7 @@ class Sampler(threading.Thread):
     def run(self) -> None:
         while not self.done.wait(0.01):
             try:
-                self.peak = max(self.peak, status_kib(self.pid)["VmRSS"])
+                self.peak = max(self.peak, memory_kib(self.pid)[0])
             except OSError:
                 return
 
@@ -155,34 +127,17 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit(f"{args.sqlite} exists: give a new file")
         url = f"sqlite:///{os.path.abspath(args.sqlite)}"
     tmp = Path(tempfile.mkdtemp(prefix="satupintu-bench-export-"))
-    port = args.port or free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "REDIS_URL", "RATELIMIT_STORAGE_URI", "PORTAL_CONFIG", "STORAGE_BACKEND")
-    }
-    env.update(
-        PORTAL_CONFIG="default",
-        PORTAL_INSTANCE_DIR=str(tmp),
-        DATABASE_URL=url,
-        UPLOAD_ROOT=str(tmp / "uploads"),
-        SECRET_KEY=secrets.token_urlsafe(32),
-        BASE_URL=base,
-        GUNICORN_BIND=f"127.0.0.1:{port}",
-        GUNICORN_WORKERS="1",
-        GUNICORN_TIMEOUT="300",
-        GUNICORN_ACCESS_LOG="/dev/null",
-        PYTHONPATH=str(ROOT),
+    server = Gunicorn(
+        url, tmp, port=args.port, extra_env={"GUNICORN_TIMEOUT": "300", "GUNICORN_ACCESS_LOG": "/dev/null"}
     )
-    server = None
+    base = server.base
     failed = False
     try:
         started = time.perf_counter()
         filled = subprocess.run(
             [sys.executable, "-c", FILL, url, str(args.rows), BENCH_PASSWORD],
             cwd=ROOT,
-            env=env,
+            env=server.env,
             check=True,
             capture_output=True,
             text=True,
@@ -191,21 +146,13 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"filled {args.rows:,} applications in {time.perf_counter() - started:.0f} s ({url.split('://')[0]})"
         )
-        log = open(tmp / "gunicorn.log", "w")  # noqa: SIM115 - closed with the server
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        wait_for(lambda: requests.get(f"{base}/login", timeout=5).ok, 120, "gunicorn")
-        pid = worker_pid(server.pid)
+        server.start()
+        pid = server.worker_pids()[0]
         session = requests.Session()
         login(session, base, officer)
         session.get(f"{base}/office/queue?status=all", timeout=60)  # warm the worker once
         for fmt in ("csv", "xlsx"):
-            before = status_kib(pid)["VmRSS"]
+            before, _ = memory_kib(pid)
             exact = reset_peak(pid)
             sampler = Sampler(pid)
             sampler.start()
@@ -224,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
             total = time.perf_counter() - begin
             sampler.done.set()
             sampler.join()
-            peak = status_kib(pid)["VmHWM"] if exact else sampler.peak
+            peak = memory_kib(pid)[1] if exact else sampler.peak
             rows = count_rows(fmt, bytes(body)) if ok else -1
             if rows != args.rows:
                 failed = True
@@ -237,9 +184,7 @@ def main(argv: list[str] | None = None) -> int:
             del body
         print("load average: " + " ".join(f"{x:.1f}" for x in os.getloadavg()))
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(30)
+        server.stop()
         if args.database and not args.keep:
             with psycopg.connect(admin_url, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')

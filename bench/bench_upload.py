@@ -23,7 +23,6 @@ import hashlib
 import json
 import os
 import re
-import secrets
 import shutil
 import sqlite3
 import subprocess
@@ -37,7 +36,8 @@ for path in (ROOT, ROOT / "bench"):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from cluster import BENCH_PASSWORD, free_port, wait_for  # noqa: E402
+from benchlib import Gunicorn, memory_kib, reset_peak  # noqa: E402
+from cluster import BENCH_PASSWORD  # noqa: E402
 
 CATEGORY = "bench-unggah-besar"
 SEED = r"""
@@ -70,27 +70,6 @@ with app.app_context():
 """
 
 
-def rss_kib(pid: int) -> tuple[int, int]:
-    """(current RSS, peak RSS) in KiB."""
-    fields = {}
-    with open(f"/proc/{pid}/status") as fh:
-        for line in fh:
-            key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                fields[key] = int(value.split()[0])
-    return fields["VmRSS"], fields["VmHWM"]
-
-
-def reset_peak(pid: int) -> bool:
-    """Reset VmHWM to the current RSS (Linux: write 5 to clear_refs)."""
-    try:
-        with open(f"/proc/{pid}/clear_refs", "w") as fh:
-            fh.write("5")
-        return True
-    except OSError:
-        return False
-
-
 class PeakSampler:
     """Fallback without clear_refs: sample the RSS with psutil while the upload runs."""
 
@@ -120,10 +99,10 @@ class PeakSampler:
 def measure(pid: int, upload) -> tuple[float | None, object]:
     """Run ``upload()``; return (peak RSS growth of ``pid`` in MB or None, upload's result)."""
     if os.path.exists(f"/proc/{pid}/status") and reset_peak(pid):
-        before, _ = rss_kib(pid)
+        before, _ = memory_kib(pid)
         reset_peak(pid)
         result = upload()
-        _, peak = rss_kib(pid)
+        _, peak = memory_kib(pid)
         return (peak - before) / 1024, result
     try:
         sampler = PeakSampler(pid)
@@ -149,27 +128,16 @@ def main(argv: list[str] | None = None) -> int:
 
     tmp = Path(tempfile.mkdtemp(prefix="satupintu-bench-upload-"))
     (tmp / "instance").mkdir()
-    port = args.port or free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "REDIS_URL", "RATELIMIT_STORAGE_URI", "PORTAL_CONFIG", "STORAGE_BACKEND")
-    }
-    env.update(
-        PORTAL_CONFIG="default",
-        PORTAL_INSTANCE_DIR=str(tmp / "instance"),
-        DATABASE_URL=f"sqlite:///{tmp / 'instance' / 'portal.db'}",
-        UPLOAD_ROOT=str(tmp / "uploads"),
-        SECRET_KEY=secrets.token_urlsafe(32),
-        BASE_URL=base,
-        GUNICORN_BIND=f"127.0.0.1:{port}",
-        GUNICORN_WORKERS=str(args.workers),
-        PYTHONPATH=str(ROOT),
+    server = Gunicorn(
+        f"sqlite:///{tmp / 'instance' / 'portal.db'}",
+        tmp,
+        port=args.port,
+        workers=args.workers,
+        instance=tmp / "instance",
     )
+    base = server.base
+    env = server.env
     py = sys.executable
-    server = None
-    log = open(tmp / "gunicorn.log", "w")  # noqa: SIM115 - closed in finally
     try:
         pdf = tmp / "big.pdf"
         with open(pdf, "wb") as out:
@@ -201,23 +169,8 @@ def main(argv: list[str] | None = None) -> int:
             env=env,
             check=True,
         )
-        server = subprocess.Popen(
-            [py, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        wait_for(lambda: requests.get(base + "/healthz", timeout=2).ok, 90, "gunicorn")
-        workers = [
-            int(p)
-            for p in subprocess.run(
-                ["pgrep", "-P", str(server.pid)],  # noqa: S607
-                capture_output=True,
-                text=True,
-            ).stdout.split()
-        ]
+        server.start()
+        workers = server.worker_pids()
 
         browser = requests.Session()
         browser.trust_env = False
@@ -283,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         times, growths, bad = [], [], 0
         for _ in range(args.runs):
-            pid = workers[0] if len(workers) == 1 else server.pid
+            pid = workers[0] if len(workers) == 1 else server.process.pid
             growth, (status, took, where) = measure(pid, lambda: upload(pdf))
             if status != 302 or "documents" not in where:
                 print(f"  upload answered {status} -> {where}")
@@ -307,13 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"load average after {os.getloadavg()[0]:.1f}")
         return 0 if stored_ok and not bad else 1
     finally:
-        if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-        log.close()
+        server.stop()
         if args.keep:
             print(f"kept {tmp}")
         else:
