@@ -226,6 +226,9 @@ class Default:
     REGISTER_EMAIL_LIMIT_PER_ACCOUNT = "3 per hour;10 per day"
 
     REDIS_URL = _env("REDIS_URL")
+    # Without RQ, a failed job is run again after 10 s, 1 min and 5 min by a timer thread of
+    # the process (portal/jobs.py); JOBS_RETRY_INTERVALS sets the waits for both.
+    JOBS_INLINE_RETRY = True
     # Webhooks go only to hosts whose every address is public (not private, loopback,
     # link-local, multicast, reserved); on, private hosts and plain http to them are allowed
     # (a closed network where the partner's receiver has a private address; the tests).
@@ -245,6 +248,8 @@ class Test(Default):
     BASE_URL = "http://portal.test"
     RATELIMIT_STORAGE_URI = "memory://"
     REDIS_URL = None  # jobs run inline unless a test points at Redis itself
+    # A failed inline job is not retried later by a timer thread, unless a test asks for it.
+    JOBS_INLINE_RETRY = False
     # Webhook receivers in the tests listen on 127.0.0.1 without TLS (off by default: Default).
     WEBHOOK_ALLOW_PRIVATE_HOSTS = True
     # Re-recordings of video guides stay pending; the tests that want one run it themselves.

@@ -1,6 +1,13 @@
 """The job queue adapter: jobs run in-process right away by default, on RQ workers when
 REDIS_URL is set. Feature code calls ``enqueue`` and never asks which.
 
+Retries are the same either way: a job that raises is run again after each of
+``JOBS_RETRY_INTERVALS`` (10 s, 1 min, 5 min), then given up. With RQ its scheduler does it;
+in-process, a timer thread of the web process runs the job again in its own app context
+(``JOBS_INLINE_RETRY``, on by default; the tests switch it on where they want it). A timer is
+lost when the process stops: the features keep their work in the database (a webhook delivery
+stays PENDING) and have a command that hands it on again.
+
 ``flask --app portal jobs worker`` (``make worker``) starts an RQ worker on the queue
 "portal". The app is created once, by the command; each job runs inside its app context (a
 forked work horse shares it, with a fresh database pool). When a job ends, ``job_finished``
@@ -84,6 +91,38 @@ def enqueue(func: Callable[..., Any], *args: Any, slow: bool = False) -> None:
         func(*args)
     except Exception:  # noqa: BLE001 - an inline job failing must not fail the request
         current_app.logger.exception("inline job %s failed", getattr(func, "__name__", func))
+        if current_app.config.get("JOBS_INLINE_RETRY", True):
+            _retry_later(current_app._get_current_object(), func, args, 0)  # type: ignore[attr-defined]
+
+
+def _retry_later(app: Flask, func: Callable[..., Any], args: tuple[Any, ...], done: int) -> bool:
+    """Run ``func(*args)`` again after the next of JOBS_RETRY_INTERVALS (``done`` retries
+    were made), in a daemon timer thread with its own app context, like a bare worker's job:
+    its work is committed when it ends and ``job_finished`` is sent. False when no retry is
+    left."""
+    intervals = list(app.config.get("JOBS_RETRY_INTERVALS", DEFAULT_RETRY_INTERVALS))
+    if done >= len(intervals):
+        app.logger.warning("job %s given up after %d retries", getattr(func, "__name__", func), done)
+        return False
+
+    def _run() -> None:
+        with app.app_context():
+            try:
+                func(*args)
+                db.session.commit()
+            except Exception:  # noqa: BLE001 - logged, then retried or given up
+                db.session.rollback()
+                app.logger.exception("retried job %s failed", getattr(func, "__name__", func))
+                _retry_later(app, func, args, done + 1)
+            finally:
+                _finished()
+                db.session.remove()
+
+    timer = threading.Timer(float(intervals[done]), _run)
+    timer.name = f"job-retry-{getattr(func, '__name__', 'job')}"
+    timer.daemon = True
+    timer.start()
+    return True
 
 
 _worker_app: Flask | None = None

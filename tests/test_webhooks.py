@@ -1,8 +1,9 @@
 """Webhooks on status changes (portal/api/webhooks.py), against a real receiver on 127.0.0.1:
 one signed delivery per change, bounded and logged retries for a receiver that times out,
 answers 500 or redirects, and never a second delivery of an acknowledged event. Jobs run
-inline here (a failed try waits for ``requeue_pending``); test_webhooks_rq.py runs the same
-through Redis and an RQ worker, whose retries come by themselves."""
+inline here with the tests' JOBS_INLINE_RETRY off (a failed try waits for ``requeue_pending``);
+test_webhooks_inline_retry.py lets the job layer's timer retry, and test_webhooks_rq.py runs
+the same through Redis and an RQ worker."""
 
 from __future__ import annotations
 

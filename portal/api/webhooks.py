@@ -10,7 +10,8 @@ registered, through the job queue, with bounded retries; a delivery log admins c
   (2xx) is DELIVERED and never posted again. Each try is logged (``WebhookAttempt``). A
   refused try (timeout, refused connection, non-2xx, a redirect) puts the row back to PENDING
   and raises, so the queue retries it after its backoff (``JOBS_RETRY_INTERVALS``: 10 s,
-  1 min, 5 min); after ``WEBHOOK_MAX_ATTEMPTS`` tries (4) it is FAILED. Redirects are never
+  1 min, 5 min; with RQ its scheduler, without Redis the job layer's timer thread); after
+  ``WEBHOOK_MAX_ATTEMPTS`` tries (4) it is FAILED. Redirects are never
   followed; the timeout is ``WEBHOOK_TIMEOUT_SECONDS`` (5).
 - Signature: header ``X-SatuPintu-Signature: t=<unix seconds>,v1=<hex>``, where ``<hex>`` is
   HMAC-SHA256 with the endpoint's secret over ``"<t>." + body`` (the raw bytes of the body).
@@ -431,8 +432,8 @@ def deliver(delivery_id: int) -> bool:
 
 
 def requeue_pending() -> int:
-    """Hand every PENDING delivery to the queue again (after a worker crash, or where jobs run
-    inline and a failed try is not retried by a queue): ``flask api webhooks requeue``."""
+    """Hand every PENDING delivery to the queue again (after a worker crash, or a web process
+    that stopped before its in-process retry was due): ``flask api webhooks-requeue``."""
     # A try still SENDING after ten minutes outlived any timeout: its worker died.
     crashed = utcnow() - timedelta(minutes=10)
     db.session.execute(
