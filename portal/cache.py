@@ -18,6 +18,12 @@ A request reads the shared generation once (kept on ``g``). A cache that is down
 unreachable) is skipped for a few seconds at a time: the figures are computed, the page is
 right, only slower, and the generation file still carries invalidations between this machine's
 workers.
+
+Two scopes, each with its own generation: ``pages`` (everything: a publish, the settings, a
+permit type) and ``figures`` (what is counted from the applications: the statistics). A status
+change moves only ``figures``, so the header, the settings and the catalogue stay cached and
+the first visit to /statistics after a change computes only the statistics. An entry kept with
+``figures=True`` is keyed on both generations.
 """
 
 from __future__ import annotations
@@ -39,9 +45,10 @@ from sqlalchemy.orm import Session, scoped_session
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
-_GENERATION_KEY = "satupintu:cache:generation"
+PAGES, FIGURES = "pages", "figures"
+_GENERATION_KEYS = {PAGES: "satupintu:cache:generation", FIGURES: "satupintu:cache:generation:figures"}
 _local: dict[str, tuple[float, Any]] = {}
-_local_generation = 0
+_local_generations = {PAGES: 0, FIGURES: 0}
 _lock = threading.Lock()
 _clients: dict[str, Any] = {}
 #: After Redis failed, it is left alone for this many seconds (each try costs a timeout).
@@ -51,7 +58,7 @@ GENERATION_FILE = "cache-generation"
 #: How long a process keeps Redis's generation before asking again: another host's change
 #: shows here within this time (this machine's workers see it at once, by the file).
 REDIS_GENERATION_SECONDS = 1.0
-_redis_generations: dict[str | None, tuple[float, str]] = {}
+_redis_generations: dict[tuple[str | None, str], tuple[float, str]] = {}
 
 
 def _redis_url() -> str | None:
@@ -76,21 +83,22 @@ def _redis_failed(exc: Exception, what: str) -> None:
     log.warning("cache unavailable (%s): %s", type(exc).__name__, what)
 
 
-def _generation_path() -> str:
+def _generation_path(scope: str) -> str:
     configured = current_app.config.get("CACHE_GENERATION_FILE")
-    return str(configured or os.path.join(current_app.instance_path, GENERATION_FILE))
+    path = str(configured or os.path.join(current_app.instance_path, GENERATION_FILE))
+    return path if scope == PAGES else f"{path}-{scope}"
 
 
-def _file_generation() -> str:
+def _file_generation(scope: str) -> str:
     try:
-        with open(_generation_path(), encoding="ascii") as fh:
+        with open(_generation_path(scope), encoding="ascii") as fh:
             return fh.read(64)
     except OSError:  # not made yet (nothing changed since the install), or unreadable
         return ""
 
 
-def _bump_file_generation() -> None:
-    path = _generation_path()
+def _bump_file_generation(scope: str) -> None:
+    path = _generation_path(scope)
     try:
         folder = os.path.dirname(path) or "."
         os.makedirs(folder, exist_ok=True)
@@ -102,44 +110,53 @@ def _bump_file_generation() -> None:
         log.warning("cache generation file not written (%s): other workers see the change late", exc)
 
 
-def _redis_generation(client: Any) -> str:
+def _redis_generation(client: Any, scope: str) -> str:
     """Redis's counter, asked at most every ``REDIS_GENERATION_SECONDS`` per process (a round
     trip on every page was a fifth of the catalogue's time under gunicorn)."""
-    url = _redis_url()
+    memo_key = (_redis_url(), scope)
     now = time.monotonic()
-    kept = _redis_generations.get(url)
+    kept = _redis_generations.get(memo_key)
     if kept is not None and kept[0] > now:
         return kept[1]
-    value = str(int(client.get(_GENERATION_KEY) or 0))
-    _redis_generations[url] = (now + REDIS_GENERATION_SECONDS, value)
+    value = str(int(client.get(_GENERATION_KEYS[scope]) or 0))
+    _redis_generations[memo_key] = (now + REDIS_GENERATION_SECONDS, value)
     return value
 
 
-def shared_generation() -> str:
-    """The generation every process agrees on (see the module's docstring), read once per
-    request (outside a request, such as in a job, on every call)."""
-    memo = g.get("_cache_generation") if has_request_context() else None
+def shared_generation(scope: str = PAGES) -> str:
+    """The generation of ``scope`` every process agrees on (see the module's docstring), read
+    once per request (outside a request, such as in a job, on every call)."""
+    memo_name = f"_cache_generation_{scope}"
+    memo = g.get(memo_name) if has_request_context() else None
     if memo is not None:
         return memo
-    generation = _file_generation()
+    generation = _file_generation(scope)
     client = _redis()
     if client is not None:
         try:
-            generation += ":" + _redis_generation(client)
+            generation += ":" + _redis_generation(client, scope)
         except Exception as exc:  # noqa: BLE001 - a cache that is down must not break the page
             _redis_failed(exc, "generation not read")
     if has_request_context():
-        g._cache_generation = generation
+        setattr(g, memo_name, generation)
     return generation
 
 
-def local(name: str, ttl: float, compute: Callable[[], T]) -> T:
+def _generations(figures: bool) -> str:
+    scopes = (PAGES, FIGURES) if figures else (PAGES,)
+    return ":".join(
+        f"{_local_generations[scope]}:{shared_generation(scope) if has_app_context() else ''}"
+        for scope in scopes
+    )
+
+
+def local(name: str, ttl: float, compute: Callable[[], T], *, figures: bool = False) -> T:
     """``compute()``, or its value from the last ``ttl`` seconds in this process (no round
     trip for the value: for small values read on every page, such as the office settings).
     An invalidation in any process drops it at once (the shared generation is part of the
-    key); ``ttl`` bounds how stale a value can be after a change nobody marked (rows written
-    outside the app)."""
-    key = f"{name}:{_local_generation}:{shared_generation() if has_app_context() else ''}"
+    key; with ``figures``, a status change too); ``ttl`` bounds how stale a value can be after
+    a change nobody marked (rows written outside the app)."""
+    key = f"{name}:{_generations(figures)}"
     now = time.monotonic()
     hit = _local.get(key)
     if hit and hit[0] > now:
@@ -152,13 +169,15 @@ def local(name: str, ttl: float, compute: Callable[[], T]) -> T:
     return value
 
 
-def cached(name: str, ttl: float, compute: Callable[[], T]) -> T:
-    """``compute()``, or its value from the last ``ttl`` seconds if nothing changed since."""
+def cached(name: str, ttl: float, compute: Callable[[], T], *, figures: bool = False) -> T:
+    """``compute()``, or its value from the last ``ttl`` seconds if nothing changed since
+    (with ``figures``: nor any status change)."""
     client = _redis()
     if client is None:
-        return local(name, ttl, compute)
+        return local(name, ttl, compute, figures=figures)
     try:
-        generation = int(client.get(_GENERATION_KEY) or 0)
+        scopes = (PAGES, FIGURES) if figures else (PAGES,)
+        generation = ":".join(str(int(v or 0)) for v in client.mget([_GENERATION_KEYS[s] for s in scopes]))
         key = f"satupintu:cache:{name}:{generation}"
         raw = client.get(key)
         if raw is not None:
@@ -174,37 +193,43 @@ def cached(name: str, ttl: float, compute: Callable[[], T]) -> T:
     return value
 
 
-def invalidate() -> None:
-    """Forget every entry, in every process (something the pages show changed)."""
-    global _local_generation
+def invalidate(scope: str = PAGES) -> None:
+    """Forget the entries of ``scope``, in every process: ``PAGES`` (the default) every entry
+    (something the pages show changed), ``FIGURES`` those kept with ``figures=True`` (an
+    application's status changed)."""
     with _lock:
-        _local_generation += 1
-        _local.clear()
+        _local_generations[scope] += 1
+        if scope == PAGES:
+            _local.clear()
     if not has_app_context():
         return
-    g.pop("_cache_generation", None)
-    _bump_file_generation()
+    g.pop(f"_cache_generation_{scope}", None)
+    _bump_file_generation(scope)
     try:
         client = _redis()
         if client is not None:
-            value = str(int(client.incr(_GENERATION_KEY)))
-            _redis_generations[_redis_url()] = (time.monotonic() + REDIS_GENERATION_SECONDS, value)
+            value = str(int(client.incr(_GENERATION_KEYS[scope])))
+            _redis_generations[(_redis_url(), scope)] = (time.monotonic() + REDIS_GENERATION_SECONDS, value)
     except Exception as exc:  # noqa: BLE001 - entries then expire by their ttl
         _redis_failed(exc, "not invalidated")
 
 
-def mark_changed(session: Session | scoped_session[Any]) -> None:
-    """Invalidate once ``session``'s transaction commits (called by workflow.transition and
-    when the office settings are saved)."""
-    session.info["applications_changed"] = True
+def mark_changed(session: Session | scoped_session[Any], scope: str = PAGES) -> None:
+    """Invalidate ``scope`` once ``session``'s transaction commits (``FIGURES`` from
+    workflow.transition; ``PAGES`` when the office settings, a permit type or a tutorial is
+    saved)."""
+    session.info.setdefault("cache_changed", set()).add(scope)
 
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
-    if session.info.pop("applications_changed", False):
-        invalidate()
+    scopes = session.info.pop("cache_changed", set())
+    if PAGES in scopes:
+        invalidate(PAGES)  # every key carries the pages generation: this drops the figures too
+    elif FIGURES in scopes:
+        invalidate(FIGURES)
 
 
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
-    session.info.pop("applications_changed", None)
+    session.info.pop("cache_changed", None)

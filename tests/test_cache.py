@@ -33,7 +33,9 @@ def test_a_submission_shows_at_once_despite_the_cache(client):
     assert _submitted(client) == 2
 
 
-def test_rows_written_outside_the_workflow_show_within_the_cache_lifetime(client, monkeypatch):
+def test_an_application_saved_outside_the_workflow_shows_at_once(client):
+    """An application added through the ORM (a seed, a data fix) moves the daily figures in its
+    flush, and that drops the cached statistics once it commits."""
     from portal.applications.models import Application
     from portal.db import utcnow
     from portal.extensions import db
@@ -41,8 +43,7 @@ def test_rows_written_outside_the_workflow_show_within_the_cache_lifetime(client
     category = make_category()
     applicant = make_user(Role.APPLICANT)
     make_submitted(applicant, category)
-    assert _submitted(client) == 1
-    # a bulk import: no transition, so nothing invalidates
+    assert _submitted(client) == 1  # now cached
     db.session.add(
         Application(
             applicant_id=applicant.id,
@@ -52,6 +53,21 @@ def test_rows_written_outside_the_workflow_show_within_the_cache_lifetime(client
         )
     )
     db.session.commit()
+    assert _submitted(client) == 2
+
+
+def test_rows_written_outside_the_app_show_within_the_cache_lifetime(client, monkeypatch):
+    from sqlalchemy import update
+
+    from portal.applications.rollup import SubmissionDay
+    from portal.extensions import db
+
+    category = make_category()
+    make_submitted(make_user(Role.APPLICANT), category)
+    assert _submitted(client) == 1
+    # another program writes the figures (SQL, no ORM change): nothing invalidates
+    db.session.execute(update(SubmissionDay).values(n=SubmissionDay.n + 1))
+    db.session.commit()
     assert _submitted(client) == 1  # still the cached figure, within its lifetime
     later = cache.time.monotonic() + 61
     monkeypatch.setattr(cache.time, "monotonic", lambda: later)
@@ -59,6 +75,34 @@ def test_rows_written_outside_the_workflow_show_within_the_cache_lifetime(client
     cache.invalidate()
     monkeypatch.undo()
     assert _submitted(client) == 2  # and exact after an invalidation
+
+
+def test_a_status_change_keeps_the_rest_of_the_cache(client, app):
+    """A transition drops only the figures counted from the applications: the next /statistics
+    is counted again, but the office settings and the site's header are not read again (the
+    first visit after a change costs the statistics only)."""
+    from sqlalchemy import event
+
+    from portal.extensions import db
+
+    category = make_category()
+    make_submitted(make_user(Role.APPLICANT), category)
+    assert _submitted(client) == 1  # the page and everything on it now cached
+    make_submitted(make_user(Role.APPLICANT), category)
+    statements: list[str] = []
+
+    def listener(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert _submitted(client) == 2
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    read = " ".join(statements)
+    assert "stat_submission_days" in read  # counted again
+    assert "FROM settings" not in read and "FROM site_identity" not in read  # kept
+    assert "survey_responses" not in read  # the IKM does not move with a status change
 
 
 @pytest.fixture

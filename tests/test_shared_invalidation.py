@@ -8,6 +8,7 @@ each with its own folder, Redis (several hosts: within ``cache.REDIS_GENERATION_
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -148,3 +149,22 @@ def test_office_settings_saved_in_one_worker_show_in_the_other_at_once(two_worke
         db.session.remove()
     page = other.after_change("/permits?lang=id")
     assert "DPMPTSP Kota Baru" in page and "DPMPTSP Kota Lama" not in page
+
+
+def test_a_status_change_in_one_worker_shows_on_the_others_statistics_at_once(two_workers):
+    """A transition moves only the figures' generation (the rest of the cache stays): the
+    other worker, which keeps /statistics cached, counts again on its next visit."""
+    from tests.wizard_helpers import make_category, make_submitted
+
+    app, other = two_workers
+    with app.app_context():
+        category = make_category()
+        make_submitted(make_user(Role.APPLICANT), category)
+        db.session.commit()
+        db.session.remove()
+    assert re.search(r"Applications submitted</dt><dd[^>]*>1<", other.get("/statistics?lang=en"))
+    with app.app_context():
+        make_submitted(make_user(Role.APPLICANT), db.session.merge(category))  # committed
+        db.session.remove()
+    page = other.after_change("/statistics?lang=en")
+    assert re.search(r"Applications submitted</dt><dd[^>]*>2<", page), page[:300]

@@ -353,3 +353,55 @@ def test_the_daily_figures_agree_with_a_count_of_the_applications(client):
         == kept
     )
     assert _shown(start, end) == _counted_from_applications(start, end)
+
+
+def test_the_figures_agree_with_a_count_after_every_kind_of_transition(client):
+    """Every transition through the workflow (submit, review, correction, resubmission,
+    recommendation, approval, rejection, withdrawal at several stages) and what happens to a
+    permit afterwards (revoked, expired: the application stays approved) keeps the figures the
+    page reads equal to a count of the applications table, checked after each step."""
+    from portal.applications import workflow
+    from portal.permits.models import Permit
+    from portal.permits.services import revoke_permit
+    from tests.factories import make_submitted
+
+    S = ApplicationStatus
+    category = make_category(slug="stat-t", time_limit_days=3)
+    other = make_category(slug="stat-t-2", time_limit_days=9)
+    officer, approver = make_user(Role.OFFICER), make_user(Role.APPROVER)
+    start, end = stats.default_range()
+
+    def agrees():
+        db.session.commit()
+        assert _shown(start, end) == _counted_from_applications(start, end)
+
+    paths = [
+        (category, [(S.IN_REVIEW, officer), (S.RECOMMENDED, officer), (S.APPROVED, approver)]),
+        (category, [(S.IN_REVIEW, officer), (S.RECOMMENDED, officer), (S.REJECTED, approver)]),
+        (other, [(S.IN_REVIEW, officer), (S.NEEDS_CORRECTION, officer), (S.RESUBMITTED, None)]),
+        (other, [(S.WITHDRAWN, None)]),
+        (category, [(S.IN_REVIEW, officer), (S.RECOMMENDED, officer), (S.WITHDRAWN, None)]),
+        (other, [(S.IN_REVIEW, officer), (S.RECOMMENDED, officer), (S.APPROVED, approver)]),
+    ]
+    made = []
+    for n, (which, steps) in enumerate(paths):
+        applicant = make_user(Role.APPLICANT, email=f"stat-t-{n}@example.test")
+        application = make_submitted(applicant, which)  # submit
+        agrees()
+        for to, actor in steps:
+            workflow.transition(application, to, actor or applicant)
+            agrees()
+        made.append(application)
+    resubmitted = made[2]
+    for to, actor in [(S.IN_REVIEW, officer), (S.RECOMMENDED, officer), (S.APPROVED, approver)]:
+        workflow.transition(resubmitted, to, actor)
+        agrees()
+    assert stats.compute(start, end).decided == 4
+
+    permit = db.session.scalar(db.select(Permit).where(Permit.application_id == made[0].id))
+    revoke_permit(permit, approver, "Data palsu")
+    agrees()
+    later = db.session.scalar(db.select(Permit).where(Permit.application_id == made[5].id))
+    later.valid_until = clock.office_today() - timedelta(days=1)  # expired
+    agrees()
+    assert stats.compute(start, end).decided == 4

@@ -187,7 +187,7 @@ def transition(
         raise StaleApplication(STALE_MESSAGE)
     # In this transaction, not in a signal handler after it: the counts move with the status.
     counts.record_transition(application.category_id, frm, to)
-    cache.mark_changed(db.session)  # cached statistics are dropped once this commits
+    cache.mark_changed(db.session, cache.FIGURES)  # cached statistics are dropped once this commits
     followups = _after_update(application, to)
     if followups:
         db.session.execute(

@@ -10,7 +10,7 @@ holidays as they are now.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -54,6 +54,8 @@ class Statistics:
     median_days: float | None = None
     ikm_overall: skm.Ikm | None = None
     ikm_periods: list[skm.IkmRow] = field(default_factory=list)  # per quarter, all categories
+    #: category id -> (name_id, name_en, time limit) of every category, for the IKM's rows
+    category_names: dict[int, tuple[str, str, int]] = field(default_factory=dict, repr=False)
 
     @property
     def on_time_share(self) -> float | None:
@@ -91,10 +93,14 @@ CACHE_SECONDS = 60
 
 
 def compute_cached(start: date, end: date) -> Statistics:
-    """``compute(start, end)``, from the short-lived cache when it is fresh."""
-    return cache.cached(
-        f"statistics:{start.isoformat()}:{end.isoformat()}", CACHE_SECONDS, lambda: compute(start, end)
-    )
+    """``compute(start, end)``, from the short-lived cache when it is fresh. The counts are
+    dropped by any status change (the figures' scope); the IKM, which a status change does not
+    move, is kept apart so the first visit after a change does not read the answers again."""
+    start, end = _bounded(start, end)
+    span = f"{start.isoformat()}:{end.isoformat()}"
+    counted = cache.cached(f"statistics:{span}", CACHE_SECONDS, lambda: _counted(start, end), figures=True)
+    answers = cache.cached(f"statistics-ikm:{span}", CACHE_SECONDS, lambda: _satisfaction(start, end))
+    return _with_satisfaction(counted, answers)
 
 
 def _median(counts: Counter[int]) -> float | None:
@@ -112,13 +118,63 @@ def _median(counts: Counter[int]) -> float | None:
     return float(sum(found) / len(found))
 
 
-def compute(start: date, end: date) -> Statistics:
-    """Statistics for applications submitted (counts) or decided (times) between ``start`` and
-    ``end``, office dates inclusive; the IKM for answers given in those months."""
+def _bounded(start: date, end: date) -> tuple[date, date]:
     if end < start:
         start, end = end, start
     if (end - start).days > MAX_RANGE_DAYS:
         start = end - timedelta(days=MAX_RANGE_DAYS)
+    return start, end
+
+
+def compute(start: date, end: date) -> Statistics:
+    """Statistics for applications submitted (counts) or decided (times) between ``start`` and
+    ``end``, office dates inclusive; the IKM for answers given in those months."""
+    start, end = _bounded(start, end)
+    return _with_satisfaction(_counted(start, end), _satisfaction(start, end))
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    """The IKM part of the statistics: per category, overall and per quarter."""
+
+    by_category: dict[int, skm.Ikm]
+    overall: skm.Ikm | None
+    periods: list[skm.IkmRow]
+
+
+def _satisfaction(start: date, end: date) -> Satisfaction:
+    overall = skm.ikm_table("all", start=start, end=end, by_category=False)
+    return Satisfaction(
+        by_category={
+            r.category_id: r.ikm
+            for r in skm.ikm_table("all", start=start, end=end, by_category=True)
+            if r.category_id is not None
+        },
+        overall=overall[0].ikm if overall else None,
+        periods=skm.ikm_table("quarter", start=start, end=end, by_category=False),
+    )
+
+
+def _with_satisfaction(counted: Statistics, answers: Satisfaction) -> Statistics:
+    """A new Statistics (the cached ``counted`` is shared, so it is not changed): the counts
+    with the IKM, and a row for each category answered about but not applied for."""
+    rows = {r.category_id: replace(r) for r in counted.categories}
+    names = counted.category_names
+    for cid, ikm in answers.by_category.items():
+        if cid not in rows and cid in names:
+            rows[cid] = CategoryRow(cid, *names[cid])
+        if cid in rows:
+            rows[cid].ikm = ikm
+    return replace(
+        counted,
+        categories=sorted(rows.values(), key=lambda r: (-r.submitted, r.name_id)),
+        ikm_overall=answers.overall,
+        ikm_periods=list(answers.periods),
+    )
+
+
+def _counted(start: date, end: date) -> Statistics:
+    """The counts and times from the daily figures (no IKM)."""
     stats = Statistics(start=start, end=end)
     names = {
         cid: (name_id, name_en, limit)
@@ -158,11 +214,14 @@ def compute(start: date, end: date) -> Statistics:
         count += clock.is_working_day(day, closed) and day != first
         running[day] = count
         day += timedelta(days=1)
+    # Thousands of daily rows fold into a few hundred (category, due flag, working days).
+    spans: Counter[tuple[int, int, int]] = Counter()
+    for cid, decided_on, submitted_on, due, n in decided:
+        spans[(cid, due, running[decided_on] - running[submitted_on])] += n
     all_days: Counter[int] = Counter()
     per_category_days: dict[int, Counter[int]] = {}
-    for cid, decided_on, submitted_on, due, n in decided:
+    for (cid, due, days), n in spans.items():
         row = row_of(cid)
-        days = running[decided_on] - running[submitted_on]
         row.decided += n
         # The due date already carries the pauses while the applicant held the file.
         if due == rollup.BY_DUE or (due == rollup.NO_DUE and days <= row.time_limit_days):
@@ -177,18 +236,6 @@ def compute(start: date, end: date) -> Statistics:
     stats.on_time = sum(r.on_time for r in rows.values())
     stats.median_days = _median(all_days)
 
-    ikm_rows = skm.ikm_table("all", start=start, end=end, by_category=True)
-    missing = [r.category_id for r in ikm_rows if r.category_id not in rows]
-    if missing:
-        for category in db.session.scalars(select(PermitCategory).where(PermitCategory.id.in_(missing))):
-            rows[category.id] = CategoryRow(
-                category.id, category.name_id, category.name_en, category.time_limit_days
-            )
-    for ikm_row in ikm_rows:
-        if ikm_row.category_id in rows:
-            rows[ikm_row.category_id].ikm = ikm_row.ikm
-    overall = skm.ikm_table("all", start=start, end=end, by_category=False)
-    stats.ikm_overall = overall[0].ikm if overall else None
-    stats.ikm_periods = skm.ikm_table("quarter", start=start, end=end, by_category=False)
+    stats.category_names = names
     stats.categories = sorted(rows.values(), key=lambda r: (-r.submitted, r.name_id))
     return stats
