@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import subprocess
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from itertools import count
@@ -24,6 +25,7 @@ from portal.calendar.models import Holiday
 from portal.extensions import db
 from portal.public.models import SKM_ELEMENTS, CaseKind, CaseStatus, Complaint, ComplaintTopic, SurveyResponse
 from portal.reports import services
+from portal.reports.files import render
 from portal.reports.spreadsheet import workbook_bytes
 from tests.conftest import make_user
 from tests.factories import make_category
@@ -359,3 +361,81 @@ def test_cli_refuses_a_bad_month_and_writes_nothing(app, tmp_path, text):
     assert result.exit_code == 2
     assert "--month" in result.output
     assert not (tmp_path / "out").exists()
+
+
+# -- the PDF ------------------------------------------------------------------------------------
+def pdf_text(data: bytes, tmp_path) -> str:
+    """The PDF's text as pdftotext lays it out (one table row a line)."""
+    path = tmp_path / "report.pdf"
+    path.write_bytes(data)
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, timeout=60
+    )
+    return out.stdout.decode("utf-8")
+
+
+def line_with(text: str, start: str) -> list[str]:
+    """The words after ``start`` on the first line beginning with it."""
+    for line in text.splitlines():
+        if line.strip().startswith(start):
+            return line.strip()[len(start) :].split()
+    raise AssertionError(f"no line starting with {start!r} in:\n{text}")
+
+
+def test_pdf_has_the_letterhead_the_period_and_the_figures(app, november, tmp_path):
+    report = services.build_report(NOVEMBER)
+    data = render(report, "pdf", "id")
+    assert data.startswith(b"%PDF")
+    text = pdf_text(data, tmp_path)
+    assert "PEMERINTAH KOTA SAMARINDA" in text
+    assert app.config["OFFICE_NAME"].upper() in " ".join(text.split())  # on one or two lines
+    assert "LAPORAN BULANAN PELAYANAN PERIZINAN" in text
+    assert "Periode: November 2026" in text
+    assert line_with(text, "Permohonan diajukan") == ["6"]
+    assert line_with(text, "Diputus sesuai standar pelayanan (%)") == ["75"]
+    # Applications and decisions, then the service standard (Indonesian decimals).
+    assert line_with(text, "Izin Uji") == ["5", "3", "2", "1"]
+    assert line_with(text, "Izin Bangunan Uji") == ["1", "1", "1", "0"]
+    assert line_with(text, "Total") == ["6", "4", "3", "1"]
+    rows = [line.split() for line in text.splitlines() if line.strip().startswith("Izin Uji")]
+    assert ["Izin", "Uji", "5", "3", "2", "1", "66,7", "4"] in rows
+    assert ["Izin", "Uji", "2", "3,5", "87,5", "B", "(Baik)"] in rows
+    assert line_with(text, "U1") == ["Persyaratan", "3"]
+    assert line_with(text, "IKM (1-4)") == ["3"]
+    assert line_with(text, "Diterima dalam periode") == ["4", "2"]
+    assert line_with(text, "Dijawab sebelum batas waktu (%)") == ["66,7", "100"]
+    assert line_with(text, "Rata-rata hari kerja sampai jawaban pertama") == ["5,3", "1"]
+    assert line_with(text, "Belum dijawab pada akhir periode") == ["2", "1"]
+    assert "Kepala Dinas" in text
+
+
+def test_pdf_in_english(november, tmp_path):
+    text = pdf_text(render(services.build_report(NOVEMBER), "pdf", "en"), tmp_path)
+    assert "MONTHLY REPORT ON LICENSING SERVICES" in text
+    assert "Period: November 2026" in text
+    assert line_with(text, "Building test permit") == ["1", "1", "1", "0"]
+    assert line_with(text, "Average working days to the first answer") == ["5.3", "1"]
+
+
+def test_semester_pdf(november, tmp_path):
+    text = pdf_text(
+        render(services.build_report(services.Period("semester", 2026, 2)), "pdf", "id"), tmp_path
+    )
+    assert "LAPORAN SEMESTER PELAYANAN PERIZINAN" in text
+    assert "Periode: Semester II 2026" in text
+    assert line_with(text, "Permohonan diajukan") == ["10"]
+
+
+def test_empty_month_pdf_says_so(tmp_path):
+    text = pdf_text(render(services.build_report(services.Period("month", 2025, 3)), "pdf", "id"), tmp_path)
+    assert "Periode: Maret 2025" in text
+    assert "Tidak ada kegiatan dalam periode ini: setiap angka nol." in text
+    assert "Tidak ada permohonan yang diajukan atau diputus dalam periode ini." in text
+    assert "Tidak ada Survei Kepuasan Masyarakat yang diisi dalam periode ini." in text
+
+
+def test_a_permit_type_name_with_markup_prints_as_typed(november, tmp_path):
+    november.b.name_id = "Izin <b>Tebal</b> & <font size=40>Besar</font>"
+    db.session.commit()
+    text = pdf_text(render(services.build_report(NOVEMBER), "pdf", "id"), tmp_path)
+    assert "Izin <b>Tebal</b> & <font" in text
