@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, IntegerField, RadioField, StringField, TextAreaField
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import AnyOf, Length, NumberRange, Optional
 
 from portal.forms import Stripped, required
 from portal.site import theme
@@ -69,9 +69,16 @@ class SocialLinkForm(FlaskForm):
     )
 
 
+TITLE_TOO_LONG = _l(
+    "The title is too long (at most %(max)d characters): keep it short, it is shown in the menu."
+)
+
+
 class ProfilePageForm(FlaskForm):
-    title_id = Stripped(_l("Title (Indonesian)"), validators=[required(), Length(max=200)])
-    title_en = Stripped(_l("Title (English)"), validators=[Length(max=200)])
+    title_id = Stripped(
+        _l("Title (Indonesian)"), validators=[required(), Length(max=200, message=TITLE_TOO_LONG)]
+    )
+    title_en = Stripped(_l("Title (English)"), validators=[Length(max=200, message=TITLE_TOO_LONG)])
     body_id = TextAreaField(
         _l("Text (Indonesian)"),
         validators=[Length(max=50_000)],
@@ -102,3 +109,20 @@ class OfficialForm(FlaskForm):
 class IconForm(FlaskForm):
     icon = FileField(_l("Icon"), description=_l("A square PNG or JPEG, at least 96 x 96 pixels."))
     remove = BooleanField(_l("Use the shipped icon of its sector again"))
+
+
+class NewProfilePageForm(ProfilePageForm):
+    slug = Stripped(
+        _l("Address of the page"),
+        validators=[required()],
+        description=_l(
+            "The end of the page's address, /profile/...: letters a to z, digits and hyphens, for "
+            "example maklumat-pelayanan. It cannot be changed later."
+        ),
+    )
+
+
+class PositionForm(FlaskForm):
+    """CSRF and the direction of a move in a list (up or down)."""
+
+    direction = Stripped(validators=[AnyOf(("up", "down"))])

@@ -5,6 +5,7 @@ the change commits; a new one is deleted again if its transaction rolls back."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from flask import g, has_app_context
@@ -32,6 +33,10 @@ class SiteError(PortalError):
     """An admin's website edit was refused; the message says what to change."""
 
 
+class SlugRefused(SiteError):
+    """A profile page's address that cannot be used (characters, reserved, taken)."""
+
+
 class AltTextMissing(SiteError):
     """A picture was given (or kept) without the text that says what it shows."""
 
@@ -54,6 +59,7 @@ PAGE_PICTURE = PictureSlot("site/pages/", 1_500_000, 24_000_000)
 MAP = PictureSlot("site/map/", 1_500_000, 24_000_000)
 MAX_SOCIAL_LINKS = 12
 MAX_OFFICIALS = 60
+MAX_TITLE = 200
 
 ALT_NEEDED = _l("Describe the picture in a few words (what it shows): people who cannot see it read this.")
 
@@ -200,8 +206,103 @@ def save_map(
 
 
 # -- profile pages -------------------------------------------------------------------------------
+MAX_PROFILE_PAGES = 30
+#: A page's address is /profile/<slug>: lower-case ASCII letters, digits and hyphens.
+PROFILE_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
+#: Slugs that are (or may become) other addresses under /profile and /admin/website/pages.
+RESERVED_SLUGS = frozenset({"officials", "new", "edit", "delete", "move", "admin", "static", "index"})
+
+
 def profile_pages() -> list[ProfilePage]:
     return list(db.session.scalars(select(ProfilePage).order_by(ProfilePage.position, ProfilePage.id)))
+
+
+def check_profile_slug(raw: str) -> str:
+    """The page's address part, or SiteError saying what to write instead: slug characters only
+    (no ``/``, ``..``, NUL, spaces or letters of other alphabets that look like Latin ones), not
+    a reserved name and not another page's."""
+    slug = (raw or "").strip()
+    if not slug:
+        raise SlugRefused(_l("Write the page's address, for example maklumat-pelayanan."))
+    if not slug.isascii() or not PROFILE_SLUG.fullmatch(slug.lower()):
+        raise SlugRefused(
+            _l(
+                "The address may only hold the letters a to z, digits and hyphens (-), starting with "
+                "a letter or digit, at most 40 characters: for example maklumat-pelayanan."
+            )
+        )
+    slug = slug.lower()
+    if slug in RESERVED_SLUGS:
+        raise SlugRefused(_l("The address %(slug)s is used by the portal itself: choose another.", slug=slug))
+    if db.session.scalar(select(ProfilePage.id).where(ProfilePage.slug == slug)) is not None:
+        raise SlugRefused(
+            _l("Another profile page already has the address %(slug)s: choose another.", slug=slug)
+        )
+    return slug
+
+
+@atomic_service
+def create_profile_page(
+    actor: User,
+    *,
+    slug: str,
+    title_id: str,
+    title_en: str,
+    body_id: str,
+    body_en: str,
+    alt_id: str = "",
+    alt_en: str = "",
+    image: FileStorage | None = None,
+) -> ProfilePage:
+    """Add a profile page at the end of the menu (SiteError, nothing saved, for a bad slug or
+    title; UploadRejected for a bad picture)."""
+    clean_slug = check_profile_slug(slug)
+    if (db.session.scalar(select(func.count()).select_from(ProfilePage)) or 0) >= MAX_PROFILE_PAGES:
+        raise SiteError(_l("At most %(limit)s profile pages can be shown.", limit=MAX_PROFILE_PAGES))
+    last = db.session.scalar(select(func.max(ProfilePage.position)))
+    page = ProfilePage(slug=clean_slug, position=(last or 0) + 1, title_id="", title_en="")
+    db.session.add(page)
+    return save_profile_page(
+        actor,
+        page,
+        title_id=title_id,
+        title_en=title_en,
+        body_id=body_id,
+        body_en=body_en,
+        alt_id=alt_id,
+        alt_en=alt_en,
+        image=image,
+    )
+
+
+@atomic_service
+def move_profile_page(actor: User, page: ProfilePage, step: int) -> None:
+    """Move a page one place up (``step`` -1) or down (+1) in the menu; at either end it stays."""
+    pages = profile_pages()
+    at = pages.index(page)
+    to = at + (1 if step > 0 else -1)
+    if not 0 <= to < len(pages):
+        return
+    pages[at], pages[to] = pages[to], pages[at]
+    for position, each in enumerate(pages, start=1):
+        each.position = position
+    audit(actor, "site.profile_page_moved", "site_profile_page", page.slug, "Profile page moved", to=to + 1)
+    db.session.flush()
+
+
+@atomic_service
+def delete_profile_page(actor: User, page: ProfilePage) -> None:
+    """Remove a page: it leaves the menu and the sitemap, and its address answers 404."""
+    drop_picture(page.image)
+    audit(
+        actor,
+        "site.profile_page_removed",
+        "site_profile_page",
+        page.slug,
+        f"Profile page {page.slug} removed",
+    )
+    db.session.delete(page)
+    db.session.flush()
 
 
 def get_profile_page_or_404(slug: str) -> ProfilePage:
@@ -226,11 +327,18 @@ def save_profile_page(
     remove_image: bool = False,
 ) -> ProfilePage:
     title_id, title_en = (
-        clean_text(title_id, 200).replace("\n", " "),
-        clean_text(title_en, 200).replace("\n", " "),
+        clean_text(title_id, 10_000).replace("\n", " "),
+        clean_text(title_en, 10_000).replace("\n", " "),
     )
     if not title_id:
         raise SiteError(_l("Write the page's title in Indonesian."))
+    if max(len(title_id), len(title_en)) > MAX_TITLE:
+        raise SiteError(
+            _l(
+                "The title is too long (at most %(max)d characters): keep it short, it is shown in the menu.",
+                max=MAX_TITLE,
+            )
+        )
     alt_id, alt_en = clean_text(alt_id, 300), clean_text(alt_en, 300)
     if (_given(image) or (page.image_id is not None and not remove_image)) and not alt_id:
         raise AltTextMissing(ALT_NEEDED)

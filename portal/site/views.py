@@ -3,7 +3,6 @@ office profile and officials, the contact page, and the pictures and theme they 
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from flask import Response, current_app, g, render_template, url_for
@@ -17,7 +16,6 @@ from portal.storage import get_storage
 from portal.storage.serving import safe_download_response
 
 #: Paths no search engine needs: accounts, the application wizard, staff screens, files.
-PROFILE_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
 ROBOTS_DISALLOW = (
     "/admin",
     "/staff",
@@ -132,7 +130,7 @@ def officials() -> str:
 @bp.route("/profile/<slug>")
 @public
 def profile_page(slug: str) -> str:
-    if not PROFILE_SLUG.fullmatch(slug):  # a NUL or any stray value never reaches the query
+    if not services.PROFILE_SLUG.fullmatch(slug):  # a NUL or any stray value never reaches the query
         raise NotFoundError()
     return render_template(
         "site/profile_page.html", page=services.get_profile_page_or_404(slug), pages=services.profile_pages()

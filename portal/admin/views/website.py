@@ -4,7 +4,7 @@ cards' icons. The coat of arms is set on the Permit letters page (one image for 
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -15,7 +15,9 @@ from portal.admin.website_forms import (
     IconForm,
     IdentityForm,
     MapForm,
+    NewProfilePageForm,
     OfficialForm,
+    PositionForm,
     ProfilePageForm,
     SocialLinkForm,
     ThemeForm,
@@ -170,12 +172,72 @@ def website_social_delete(link_id: int):
     return redirect(url_for("admin.website") + "#social-title")
 
 
+def _page_or_404(slug: str):
+    if not site.PROFILE_SLUG.fullmatch(slug):  # a NUL or any stray value never reaches the query
+        raise NotFoundError()
+    return site.get_profile_page_or_404(slug)
+
+
+@bp.route("/website/pages/new", methods=["GET", "POST"])
+@roles_required(ADMIN)
+@upload_rate_limit
+@accepts_uploads
+def website_page_new():
+    form = NewProfilePageForm()
+    if form.validate_on_submit():
+        try:
+            page = site.create_profile_page(
+                me(),
+                slug=form.slug.data or "",
+                title_id=form.title_id.data or "",
+                title_en=form.title_en.data or "",
+                body_id=form.body_id.data or "",
+                body_en=form.body_en.data or "",
+                alt_id=form.alt_id.data or "",
+                alt_en=form.alt_en.data or "",
+                image=form.image.data or None,
+            )
+        except UploadRejected as exc:
+            _refused(form, "image", exc)
+        except site.AltTextMissing as exc:
+            _refused(form, "alt_id", exc)
+        except PortalError as exc:
+            _refused(form, "slug" if isinstance(exc, site.SlugRefused) else "title_id", exc)
+        else:
+            flash(_("The page %(title)s was added to the office profile.", title=page.title_id), "success")
+            return redirect(url_for("admin.website") + "#pages-title")
+    return render_template("admin/website_page.html", page=None, form=form), 400 if form.errors else 200
+
+
+@bp.route("/website/pages/<slug>/move", methods=["POST"])
+@roles_required(ADMIN)
+def website_page_move(slug: str):
+    page = _page_or_404(slug)
+    form = PositionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    site.move_profile_page(me(), page, -1 if form.direction.data == "up" else 1)
+    flash(_("The page %(title)s was moved.", title=page.title_id), "success")
+    return redirect(url_for("admin.website") + f"#page-{page.slug}")
+
+
+@bp.route("/website/pages/<slug>/delete", methods=["POST"])
+@roles_required(ADMIN)
+def website_page_delete(slug: str):
+    check_action()
+    page = _page_or_404(slug)
+    title = page.title_id
+    site.delete_profile_page(me(), page)
+    flash(_("The page %(title)s was removed from the office profile.", title=title), "success")
+    return redirect(url_for("admin.website") + "#pages-title")
+
+
 @bp.route("/website/pages/<slug>", methods=["GET", "POST"])
 @roles_required(ADMIN)
 @upload_rate_limit
 @accepts_uploads
 def website_page(slug: str):
-    page = site.get_profile_page_or_404(slug)
+    page = _page_or_404(slug)
     form = ProfilePageForm(obj=page, data={"alt_id": page.image_alt_id, "alt_en": page.image_alt_en})
     if form.validate_on_submit():
         try:
