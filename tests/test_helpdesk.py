@@ -10,9 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.applications import services as app_services
+from portal.applications import workflow
 from portal.applications.models import Application, AuditEvent, Document
 from portal.applications.models import ApplicationStatus as S
 from portal.auth.models import AuthToken, Role, User, UserRole
+from portal.backoffice import services as office
 from portal.extensions import db
 from portal.helpdesk import services
 from portal.helpdesk.models import SupportNote
@@ -364,6 +366,61 @@ def test_applicant_page_shows_verification_and_tutorial_progress(client, login_a
     assert "not verified" in page and "Resend verification email" in page
     assert "Upload guide" in page and "50% of the video" in page
     assert "Intro: watched" in page and "Upload the documents: not watched" in page
+
+
+RAW_CODE = re.compile(
+    r"\b(submit|start_review|request_correction|resubmit|revoke_permit|flag_document)\b|→|->"
+)
+
+
+def _timeline(page: str) -> str:
+    found = re.search(r"<details class=\"mt-2\"><summary>[^<]*</summary>(.*?)</details>", page, re.S)
+    assert found, "the application has no timeline"
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", found.group(1)))
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "en",
+            [
+                "The applicant submitted the application.",
+                "The office started checking the application.",
+                "The office asked the applicant for corrections: Scan the KTP again, all four corners.",
+                "The office revoked the permit: Issued by mistake.",
+            ],
+        ),
+        (
+            "id",
+            [
+                "Pemohon mengirim permohonan.",
+                "Kantor mulai memeriksa permohonan.",
+                "Kantor meminta pemohon memperbaiki permohonan: Scan the KTP again, all four corners.",
+                "Kantor mencabut izin: Issued by mistake.",
+            ],
+        ),
+    ],
+)
+def test_applicant_page_timeline_is_in_plain_words_not_audit_codes(client, login_as, lang, expected):
+    target = applicant()
+    officer = make_user(Role.OFFICER, full_name="Budi Petugas")
+    application = make_submitted(target, category())
+    office.start_review(application, officer, application.version)
+    office.flag_field(application, officer, "business_name", "Not as in the deed")  # not shown to her
+    office.request_corrections(
+        application, officer, "Scan the KTP again, all four corners.", application.version
+    )
+    workflow.record(
+        application, officer, "revoke_permit", note="Issued by mistake.", visible_to_applicant=True
+    )
+    db.session.commit()
+    login_as(Role.HELPDESK)
+    timeline = _timeline(client.get(f"/helpdesk/applicants/{target.id}?lang={lang}").get_data(as_text=True))
+    for line in expected:
+        assert line in timeline
+    assert not RAW_CODE.search(timeline), timeline
+    assert "Budi Petugas" not in timeline  # as on the applicant's own page, staff are "the office"
 
 
 def test_an_officer_account_is_not_an_applicant_page(client, login_as):

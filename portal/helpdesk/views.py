@@ -17,7 +17,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from portal.applications import workflow
 from portal.auth.models import Role
 from portal.calendar.clock import office_today
 from portal.extensions import limiter
@@ -80,7 +79,6 @@ def _applicant_page(user, *, note_form=None, tutorial_form=None, code_form=None,
         tutorials=services.tutorial_progress(user, lang),
         notes=services.notes_for(user),
         channels=services.CHANNEL_LABELS,
-        status_labels={status.value: label for status, label in workflow.STATUS_LABELS.items()},
         note_form=note_form or NoteForm(),
         tutorial_form=tutorial_form,
         code_form=code_form or AssistCodeForm(),

@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 
 from portal.applications import services as app_services
 from portal.applications import workflow
+from portal.applications.history import HistoryLine, sentence
 from portal.applications.models import (
     Application,
     AuditEvent,
@@ -125,7 +126,9 @@ class ApplicationSummary:
     application: Application
     category: PermitCategory
     status_label: Any
-    events: list[AuditEvent]
+    #: What the applicant's own page shows of the history, in the same plain words (staff are
+    #: "the office"), never the audit log's action codes.
+    events: list[HistoryLine]
     steps: list[StepState]
     errors: list[ErrorLine]
     documents_uploaded: int
@@ -181,6 +184,9 @@ def page_title(spec: FormSpec | None, page_key: str | None) -> str:
     if spec is None or not page_key or page_key not in spec.pages_by_key:
         return ""
     return spec.pages_by_key[page_key].title
+
+
+_NO_SPEC = FormSpec([], [])
 
 
 def specs_of_versions(version_ids: set[int]) -> dict[int, FormSpec]:
@@ -283,7 +289,12 @@ def application_summaries(applicant: User) -> list[ApplicationSummary]:
                 application=application,
                 category=application.category,
                 status_label=workflow.STATUS_LABELS[application.status],
-                events=events[application.id],
+                events=[
+                    HistoryLine(
+                        e.created_at, sentence(e, application, spec or _NO_SPEC, {}, staff_names=False), False
+                    )
+                    for e in events[application.id]
+                ],
                 steps=steps_of(application, spec, docs) if spec else [],
                 errors=errors.get(application.id, []),
                 documents_uploaded=sum(1 for key in required if key in have),
