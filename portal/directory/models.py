@@ -33,7 +33,7 @@ class Agency(TimestampMixin, db.Model):
     summary_en: Mapped[str] = mapped_column(Text, default="")
     counters: Mapped[str] = mapped_column(String(80), default="")  # "A1-A3": where it sits
     phone: Mapped[str] = mapped_column(String(40), default="")
-    website: Mapped[str] = mapped_column(String(300), default="")  # https only (services.check_link)
+    website: Mapped[str] = mapped_column(String(300), default="")  # https only (portal.weblinks)
     position: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(default=True)
 

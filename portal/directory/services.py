@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 
 from portal.audit.services import audit
 from portal.auth.models import User
-from portal.directory.links import check_link
 from portal.directory.models import Agency, AgencyService, OpeningHours
 from portal.errors import NotFoundError, PortalError
 from portal.extensions import db
 from portal.transaction import atomic_service
+from portal.weblinks import check_https_link
 
 WEEKDAYS = range(7)
 
@@ -139,7 +139,7 @@ def save_agency(agency: Agency | None, data: AgencyData, hours: Hours, actor: Us
     """Create (``agency`` None) or change an agency and its weekly hours."""
     if not data.name_id.strip():
         raise DirectoryError(_l("Write the agency's name in Indonesian."))
-    website = check_link(data.website)
+    website = check_https_link(data.website, required=False)
     created = agency is None
     if agency is None:
         agency = Agency(slug=_unique_slug(data.name_id, None))
@@ -181,7 +181,7 @@ def save_service(
 ) -> AgencyService:
     if not data.name_id.strip():
         raise DirectoryError(_l("Write the service's name in Indonesian."))
-    link = check_link(data.link)
+    link = check_https_link(data.link, required=False)
     created = service is None
     if service is None:
         last = db.session.scalar(

@@ -22,11 +22,11 @@ from portal.extensions import db
 from portal.public.markup import render_markdown
 from portal.public.services.common import clean_text
 from portal.site import theme
-from portal.site.links import check_social_url
 from portal.site.models import CategoryIcon, Official, ProfilePage, SiteIdentity, SiteImage, SocialLink
 from portal.storage import get_storage
 from portal.storage.pictures import check_picture
 from portal.transaction import atomic_service, delete_file_after_commit, delete_file_on_rollback
+from portal.weblinks import check_https_link
 
 
 class SiteError(PortalError):
@@ -410,11 +410,11 @@ def social_links() -> list[SocialLink]:
 
 @atomic_service
 def add_social_link(actor: User, label: str, url: str) -> SocialLink:
-    """Add a link (LinkRefused for anything but a safe https address; see site.links)."""
+    """Add a link (LinkRefused for anything but a safe https address; see portal.weblinks)."""
     label = clean_text(label, 60).replace("\n", " ")
     if not label:
         raise SiteError(_l("Write the name of the network, for example Instagram."))
-    clean = check_social_url(url)
+    clean = check_https_link(url)
     if (db.session.scalar(select(func.count()).select_from(SocialLink)) or 0) >= MAX_SOCIAL_LINKS:
         raise SiteError(_l("At most %(limit)s social links can be shown.", limit=MAX_SOCIAL_LINKS))
     last = db.session.scalar(select(func.max(SocialLink.order))) or 0

@@ -1,11 +1,13 @@
-"""Checks on the social links an admin adds.
+"""The one check for links staff put on public pages: the office's social media accounts
+(portal.site) and the service mall directory's agency websites and service pages
+(portal.directory).
 
-A social link is an https address on a plain ASCII host name: ``javascript:``, ``data:``,
-``http:`` and every other scheme are refused, and so are user names in the address
-(``https://facebook.com@evil.example``), IP addresses, internationalised (IDN, ``xn--``) host
-names, and hosts that look like a known network without being it (``faceb00k.com``,
-``instagram.com.evil.example``, ``youtube-com.example``): a visitor reading the link would
-believe it is the office's account on that network."""
+A link is an https address on a plain ASCII host name: ``javascript:``, ``data:``, ``http:``
+and every other scheme are refused, and so are user names in the address
+(``https://facebook.com@evil.example``), spaces and invisible characters, IP addresses,
+internationalised (IDN, ``xn--``) host names, and hosts that look like a known network without
+being it (``faceb00k.com``, ``instagram.com.evil.example``, ``youtube-com.example``): a visitor
+reading the link would believe it is the office's account on that network."""
 
 from __future__ import annotations
 
@@ -36,10 +38,11 @@ MAX_URL = 300
 _LABEL_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 # Characters people (and attackers) swap for letters that look alike.
 _CONFUSABLE = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "i": "l"})
+_NOT_AN_ADDRESS = _l("This is not a web address: copy it from the browser's address bar.")
 
 
 class LinkRefused(PortalError):
-    """A social link that is not a safe https address of the office's account."""
+    """A link that is not a safe https address; the message says what to do."""
 
 
 def _skeleton(text: str) -> str:
@@ -53,10 +56,6 @@ def _skeleton(text: str) -> str:
     )
 
 
-def _brand(host: str) -> str:
-    return host.split(".", 1)[0]
-
-
 def known_network(host: str) -> str | None:
     """The network's name when ``host`` is a known host or one of its subdomains."""
     for known, name in KNOWN_HOSTS.items():
@@ -65,10 +64,13 @@ def known_network(host: str) -> str | None:
     return None
 
 
-def check_social_url(raw: str) -> str:
-    """The cleaned https address, or LinkRefused saying why it cannot be used."""
+def check_https_link(raw: str | None, *, required: bool = True) -> str:
+    """The cleaned https address (its host in lower case), or LinkRefused saying why it cannot
+    be used. An empty value is refused when ``required``, else it is "" (no link)."""
     url = unicodedata.normalize("NFC", (raw or "").strip())
     if not url:
+        if not required:
+            return ""
         raise LinkRefused(_l("Write the address of the page, starting with https://."))
     if len(url) > MAX_URL:
         raise LinkRefused(_l("The address is too long (at most %(limit)s characters).", limit=MAX_URL))
@@ -80,7 +82,7 @@ def check_social_url(raw: str) -> str:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        raise LinkRefused(_l("This is not a web address: copy it from the browser's address bar.")) from None
+        raise LinkRefused(_NOT_AN_ADDRESS) from None
     if parts.scheme.lower() != "https":
         raise LinkRefused(
             _l(
@@ -92,7 +94,7 @@ def check_social_url(raw: str) -> str:
         raise LinkRefused(_l("The address hides another site behind an @: use the page's own address."))
     host = (parts.hostname or "").rstrip(".")
     if not host:
-        raise LinkRefused(_l("This is not a web address: copy it from the browser's address bar."))
+        raise LinkRefused(_NOT_AN_ADDRESS)
     if not host.isascii() or any(label.startswith("xn--") for label in host.split(".")):
         raise LinkRefused(
             _l(
@@ -108,10 +110,10 @@ def check_social_url(raw: str) -> str:
         raise LinkRefused(_l("Link to a site's name, not to a numeric address."))
     labels = host.split(".")
     if len(labels) < 2 or not all(_LABEL_RE.match(label) for label in labels) or port not in (None, 443):
-        raise LinkRefused(_l("This is not a web address: copy it from the browser's address bar."))
+        raise LinkRefused(_NOT_AN_ADDRESS)
     if known_network(host) is None:
         for known, name in KNOWN_HOSTS.items():
-            brand = _brand(known)
+            brand = known.split(".", 1)[0]
             if len(brand) < 4:
                 continue  # x, t, wa: too short to judge by name
             if _skeleton(brand) in _skeleton(host):
