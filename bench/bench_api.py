@@ -12,7 +12,8 @@ at the end). gunicorn runs ``portal:create_app()`` on 127.0.0.1:--port with --wo
 workers (the deployed configuration's class); each figure is --runs sequential requests after
 ten warm-up requests, over keep-alive-less HTTP from this process. Measured: the first page
 (50 rows), a page deep in the list (``after`` = the middle id: keyset, no OFFSET), a status
-filter, and a one-category token's first page. Prints p50, p95 and max in ms; not a test.
+filter, a one-category token's first page and deep page, a rare status (withdrawn), and the
+rarest category's token with that status. Prints p50, p95 and max in ms; not a test.
 """
 
 from __future__ import annotations
@@ -110,12 +111,22 @@ def main() -> None:
             .order_by(func.count().desc())
             .limit(1)
         ).one()
+        rarest = db.session.execute(
+            select(PermitCategory.slug, func.count())
+            .join(Application, Application.category_id == PermitCategory.id)
+            .group_by(PermitCategory.slug)
+            .order_by(func.count().asc())
+            .limit(1)
+        ).one()
         every = tokens.issue("bench all", scopes=[tokens.READ_ALL], admin=None, rate_limit_per_minute=10_000)
         one = tokens.issue(
             "bench one", scopes=[tokens.scope_for(busiest[0])], admin=None, rate_limit_per_minute=10_000
         )
+        rare = tokens.issue(
+            "bench rare", scopes=[tokens.scope_for(rarest[0])], admin=None, rate_limit_per_minute=10_000
+        )
         db.session.commit()
-        token_ids = [every.token.id, one.token.id]
+        token_ids = [every.token.id, one.token.id, rare.token.id]
     say(f"database {args.database}: {total:,} applications; busiest category {busiest[0]} ({busiest[1]:,})")
     env = {
         **os.environ,
@@ -150,6 +161,8 @@ def main() -> None:
             ("status=approved, first page", "?status=approved", every.secret),
             (f"one-category token ({busiest[0]})", "", one.secret),
             ("one-category token, deep page", f"?after={middle}", one.secret),
+            ("status=withdrawn (about 1%), first page", "?status=withdrawn", every.secret),
+            (f"rarest category ({rarest[0]}), status=withdrawn", "?status=withdrawn", rare.secret),
         ]:
             times, rows = measure(base + query, secret, args.runs)
             median, p95 = statistics.median(times), p(times, 0.95)
