@@ -20,8 +20,8 @@ from portal.errors import NotFoundError, PortalError
 from portal.events.models import Event
 from portal.extensions import db
 from portal.storage import get_storage
-from portal.storage.pictures import check_picture
-from portal.transaction import atomic_service, delete_file_after_commit, delete_file_on_rollback
+from portal.storage.pictures import change_picture, keeps_picture
+from portal.transaction import atomic_service, delete_file_after_commit
 
 PAGE_SIZE = 10
 FEED_LIMIT = 500
@@ -160,8 +160,7 @@ def save_event(
         raise EventError(_l("Write the event's title in Indonesian."))
     starts_at, ends_at = instants(data)
     alt = " ".join((data.image_alt or "").split())[:300]
-    has_image = bool(image and image.filename) or bool(event and event.image_key and not remove_image)
-    if has_image and not alt:
+    if keeps_picture(image, event.image_key if event else None, remove_image) and not alt:
         raise EventError(
             _l("Describe the picture in a few words (what it shows): people who cannot see it read this.")
         )
@@ -175,18 +174,16 @@ def save_event(
     event.starts_at, event.ends_at = starts_at, ends_at
     event.start_date = data.start_date
     event.end_date = data.end_date
-    storage = get_storage()
-    if image is not None and image.filename:
-        checked = check_picture(
-            image, max_bytes=IMAGE_MAX_BYTES, max_pixels=IMAGE_MAX_PIXELS, key_prefix="events/"
-        )
-        delete_file_on_rollback(storage, checked.stored.key)
-        if event.image_key:
-            delete_file_after_commit(storage, event.image_key)
-        event.image_key, event.image_type = checked.stored.key, checked.content_type
-    elif remove_image and event.image_key:
-        delete_file_after_commit(storage, event.image_key)
-        event.image_key = event.image_type = None
+    change = change_picture(
+        event.image_key,
+        image,
+        remove=remove_image,
+        max_bytes=IMAGE_MAX_BYTES,
+        max_pixels=IMAGE_MAX_PIXELS,
+        key_prefix="events/",
+    )
+    if change is not None:
+        event.image_key, event.image_type = change.key, change.content_type
     event.image_alt = alt if event.image_key else ""
     db.session.flush()
     audit(actor, "event.created" if created else "event.changed", "event", event.id, title)

@@ -10,12 +10,15 @@ re-encoded without metadata by ``check_upload``."""
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
 from werkzeug.datastructures import FileStorage
 
+from portal.storage.backends import get_storage
 from portal.storage.checks import CheckedUpload, FileKind, check_upload
 from portal.storage.errors import UploadRejected
+from portal.transaction import delete_file_after_commit, delete_file_on_rollback
 
 
 def header_pixels(upload: FileStorage) -> tuple[int, int] | None:
@@ -43,3 +46,49 @@ def check_picture(upload: FileStorage, *, max_bytes: int, max_pixels: int, key_p
     return check_upload(
         upload, {FileKind.PNG, FileKind.JPEG}, max_bytes, key_prefix=key_prefix, max_pixels=max_pixels
     )
+
+
+@dataclass(frozen=True)
+class PictureChange:
+    """The picture a row keeps after ``change_picture``: the new file's key, type and size, or
+    all None when the picture was removed."""
+
+    key: str | None = None
+    content_type: str | None = None
+    width: int | None = None
+    height: int | None = None
+
+
+def picture_given(upload: FileStorage | None) -> bool:
+    return bool(upload is not None and upload.filename)
+
+
+def keeps_picture(upload: FileStorage | None, current_key: str | None, remove: bool) -> bool:
+    """Whether the row has a picture after the change (a new one, or its own kept)."""
+    return picture_given(upload) or bool(current_key and not remove)
+
+
+def change_picture(
+    current_key: str | None,
+    upload: FileStorage | None,
+    *,
+    remove: bool,
+    max_bytes: int,
+    max_pixels: int,
+    key_prefix: str,
+) -> PictureChange | None:
+    """Replace or remove the picture a row keeps by key (an event's, a news item's): a new
+    upload is checked and stored (``check_picture``; UploadRejected, nothing stored) and deleted
+    again if the transaction rolls back; the file it replaces, or the one removed, is deleted
+    once the change commits. None when nothing changes (no upload, no removal)."""
+    storage = get_storage()
+    if upload is not None and upload.filename:
+        checked = check_picture(upload, max_bytes=max_bytes, max_pixels=max_pixels, key_prefix=key_prefix)
+        delete_file_on_rollback(storage, checked.stored.key)
+        if current_key:
+            delete_file_after_commit(storage, current_key)
+        return PictureChange(checked.stored.key, checked.content_type, checked.width, checked.height)
+    if remove and current_key:
+        delete_file_after_commit(storage, current_key)
+        return PictureChange()
+    return None

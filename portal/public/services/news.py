@@ -16,9 +16,8 @@ from portal.paging import fetch_page
 from portal.public.markup import render_markdown
 from portal.public.models import News
 from portal.public.services.common import PublicError, _require_staff, can_manage_content, clean_text
-from portal.storage import get_storage
-from portal.storage.pictures import check_picture
-from portal.transaction import atomic_service, delete_file_after_commit, delete_file_on_rollback
+from portal.storage.pictures import change_picture, keeps_picture
+from portal.transaction import atomic_service
 
 NEWS_PAGE_SIZE = 10
 
@@ -100,8 +99,7 @@ def save_news(
         raise PublicError(_l("Write a title and the text."))
     alt = clean_text(image_alt if image_alt is not None else (item.image_alt if item else ""), 300)
     alt = alt.replace("\n", " ")
-    has_image = bool(image and image.filename) or bool(item and item.image_key and not remove_image)
-    if has_image and not alt:
+    if keeps_picture(image, item.image_key if item else None, remove_image) and not alt:
         raise PublicError(
             _l("Describe the picture in a few words (what it shows): people who cannot see it read this.")
         )
@@ -111,19 +109,17 @@ def save_news(
     item.title = title
     item.body = body
     item.body_html = render_markdown(body)
-    storage = get_storage()
-    if image is not None and image.filename:
-        checked = check_picture(
-            image, max_bytes=NEWS_IMAGE_MAX_BYTES, max_pixels=NEWS_IMAGE_MAX_PIXELS, key_prefix="news/"
-        )
-        delete_file_on_rollback(storage, checked.stored.key)
-        if item.image_key:
-            delete_file_after_commit(storage, item.image_key)
-        item.image_key, item.image_type = checked.stored.key, checked.content_type
-        item.image_width, item.image_height = checked.width, checked.height
-    elif remove_image and item.image_key:
-        delete_file_after_commit(storage, item.image_key)
-        item.image_key = item.image_type = item.image_width = item.image_height = None
+    change = change_picture(
+        item.image_key,
+        image,
+        remove=remove_image,
+        max_bytes=NEWS_IMAGE_MAX_BYTES,
+        max_pixels=NEWS_IMAGE_MAX_PIXELS,
+        key_prefix="news/",
+    )
+    if change is not None:
+        item.image_key, item.image_type = change.key, change.content_type
+        item.image_width, item.image_height = change.width, change.height
     item.image_alt = alt if item.image_key else ""
     if publish is True and item.published_at is None:
         item.published_at = utcnow()
