@@ -38,7 +38,7 @@ if str(ROOT) not in sys.path:
 from flask import current_app  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 
-from portal.applications import counts, rollup  # noqa: E402
+from portal.applications import counts, rollup, waiting  # noqa: E402
 
 FIRST = [
     "Budi",
@@ -396,9 +396,11 @@ def fill(
                     f"(SELECT max(id) FROM {table.name}))"
                 )
             )
-    # The rows went in outside the workflow: count them again (status counts, most requested).
+    # The rows went in outside the workflow: count them again (status counts, most requested,
+    # the statistics' daily figures, the officers' workload).
     counts.rebuild()
     rollup.rebuild()
+    waiting.rebuild()
     db.session.commit()
     if analyze:
         t0 = time.perf_counter()

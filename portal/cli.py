@@ -8,7 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from portal.applications import counts, rollup
+from portal.applications import counts, rollup, waiting
 from portal.auth.models import Role
 from portal.auth.services import AccountError, create_staff, get_user_by_email, set_roles
 from portal.backoffice.cli import office_cli
@@ -120,8 +120,9 @@ def rebuild_counts() -> None:
     """Count the applications again (after rows were written outside the workflow)."""
     counts.rebuild()
     rollup.rebuild()
+    waiting.rebuild()
     db.session.commit()
-    click.echo("application counts and the statistics' daily figures rebuilt")
+    click.echo("application counts, the statistics' daily figures and the officers' workload rebuilt")
 
 
 def register_cli(app: Flask) -> None:

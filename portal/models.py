@@ -11,6 +11,7 @@ from portal.applications.models import (  # noqa: F401
     ValidationEvent,
 )
 from portal.applications.rollup import DecisionDay, SubmissionDay  # noqa: F401
+from portal.applications.waiting import WaitingCount  # noqa: F401
 from portal.audit.models import AdminAuditEvent  # noqa: F401
 from portal.auth.consent_models import PrivacyConsent  # noqa: F401
 from portal.auth.models import AuthToken, LoginSession, Role, User, UserRole  # noqa: F401

@@ -10,7 +10,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from portal.applications.models import Application
+from portal.applications.models import ApplicationStatus as S
 from portal.auth.models import Role, User, UserRole
+from portal.calendar import clock
 from portal.extensions import db
 from portal.sequences import SequenceCounter
 from portal.validation import check_nik
@@ -50,6 +52,16 @@ def test_fill_makes_applications_people_and_unique_numbers(client):
     assert counter == max(
         int(a.tracking_number.split("-")[2]) for a in apps if a.tracking_number.split("-")[1] == year
     )
+
+    # The rows went in with Core: the officers' workload was counted again for them.
+    from portal.backoffice.services import workload
+    from tests.test_workload_counts import grouped_over_the_applications
+
+    today = clock.office_today()
+    assert sum(row.open for row in workload(today)) == sum(
+        1 for a in apps if a.status in (S.SUBMITTED, S.IN_REVIEW, S.RESUBMITTED, S.RECOMMENDED)
+    )
+    assert workload(today) == grouped_over_the_applications(today)
 
     # An officer it made can log in through the real form and sees the queue.
     from tests.conftest import login

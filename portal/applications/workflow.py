@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CursorResult, select, update
 
 from portal import cache
-from portal.applications import counts, rollup, signals
+from portal.applications import counts, rollup, signals, waiting
 from portal.applications.models import Application, AuditEvent, CoApplicant, CoApplicantState
 from portal.applications.models import ApplicationStatus as S
 from portal.auth.models import Role, User
@@ -173,6 +173,7 @@ def transition(
     version = application.version if expected_version is None else expected_version
 
     before = rollup.state_of(application)
+    waiting_before = waiting.locked_state(application.id)  # as stored: a claim moves no version
     values: dict[str, Any] = dict(changes or {})
     values.update(_clock_changes(application, frm, to))
     values.update(status=to, version=Application.version + 1, updated_at=utcnow())
@@ -198,6 +199,7 @@ def transition(
         )
     db.session.refresh(application)
     rollup.record_change(before, rollup.state_of(application))  # the statistics' daily figures
+    waiting.record_change(waiting_before, waiting.state_of(application))  # the officers' workload
     audit = AuditEvent(
         application_id=application.id,
         actor_id=actor.id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from portal.applications import workflow
+from portal.applications import waiting, workflow
 from portal.applications.models import Application
 from portal.applications.models import ApplicationStatus as S
 from portal.auth.models import Role, User
@@ -33,6 +33,9 @@ def claim(application: Application, officer: User) -> None:
     workflow.record(application, officer, "claim", note=officer.full_name)
     db.session.flush()
     db.session.refresh(application)
+    # the UPDATE is not an ORM change: move it in the workload (it was nobody's, now hers)
+    after = waiting.state_of(application)
+    waiting.record_change(after._replace(assigned_officer_id=None), after)
 
 
 @atomic_service

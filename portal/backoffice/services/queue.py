@@ -17,6 +17,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from portal.applications import counts
 from portal.applications.models import Application
 from portal.applications.models import ApplicationStatus as S
+from portal.applications.waiting import WAITING  # what the office is working on (the queue's default)
 from portal.auth.models import User
 from portal.calendar import clock
 from portal.errors import PortalError
@@ -24,8 +25,6 @@ from portal.extensions import db
 from portal.paging import fetch_page
 from portal.params import parse_date, to_id
 
-#: What the office is working on (the queue's default).
-WAITING = (S.SUBMITTED, S.IN_REVIEW, S.RESUBMITTED, S.RECOMMENDED)
 QUEUE_STATUSES = (*WAITING, S.NEEDS_CORRECTION, S.APPROVED, S.REJECTED, S.WITHDRAWN)
 SORTS = ("due", "submitted")
 DUE_SOON_DAYS = 2

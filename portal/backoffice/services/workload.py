@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 
+from portal.applications import waiting
 from portal.applications.models import Application
 from portal.auth.models import Role, User, UserRole
 from portal.backoffice.services.queue import DUE_SOON_DAYS, WAITING
@@ -35,24 +36,11 @@ def soon_until(today: date) -> date:
 
 
 def workload(today: date | None = None) -> list[Load]:
-    """One row per active officer (those holding nothing too), then the unassigned ones; one
-    grouped statement over the waiting applications."""
+    """One row per active officer (those holding nothing too), then the unassigned ones; from
+    the running counts of waiting applications by officer and due date (portal.applications.
+    waiting), not a grouping of the applications."""
     today = today or clock.office_today()
-    until = soon_until(today)
-    due = Application.due_date
-    counts = {
-        officer_id: (int(total), int(soon or 0), int(late or 0))
-        for officer_id, total, soon, late in db.session.execute(
-            select(
-                Application.assigned_officer_id,
-                func.count(),
-                func.sum(case((due.between(today, until), 1), else_=0)),
-                func.sum(case((due < today, 1), else_=0)),
-            )
-            .where(Application.status.in_(WAITING))
-            .group_by(Application.assigned_officer_id)
-        )
-    }
+    counts = waiting.by_officer(today, soon_until(today))
     officers = db.session.execute(
         select(User.id, User.full_name)
         .join(UserRole, UserRole.user_id == User.id)
