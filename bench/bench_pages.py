@@ -5,7 +5,7 @@ form), on a database filled by bench/fill.py (1,000,000 applications for the iss
     .venv/bin/python bench/bench_pages.py --database-url URL [--runs 30] [--warmup 3]
         [--officer petugas1@bench.test] [--password PW] [--app-root PATH]
         [--pages queue,queue-deep,home,statistics,statistics-after-change,catalogue]
-        [--redis-url URL]
+        [--redis-url URL] [--top N]
 
 ``statistics-after-change`` is /statistics with the cache dropped before each visit as a
 status change drops it when it commits (the figures' scope of portal.cache): the first visit
@@ -15,7 +15,8 @@ Per page: p50 and p95 of the whole request (routing, queries, template), the sam
 app's own CPU time (time.process_time: what a loaded machine inflates least; the database's
 work is in the statements' times), the number of
 statements, and the slowest statement's median with its first words (for the queue that is
-the statement the app actually sends for the page, and the counts). Prints the load average
+the statement the app actually sends for the page, and the counts); --top N lists the N slowest
+statements under each page, with the median of all statements' time together. Prints the load average
 beside the figures. --app-root imports the portal from another checkout (before/after with
 one script); the database is only read (the login writes its session row).
 """
@@ -54,6 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--redis-url", default=None, help="REDIS_URL for the app (cache, limiter); default: none"
+    )
+    parser.add_argument(
+        "--top", type=int, default=1, help="list this many slowest statements per page (default: the slowest)"
     )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(args.app_root.resolve()))
@@ -128,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         anon = name in ("home", "statistics", "statistics-after-change", "catalogue")
         c = app.test_client() if anon else client
-        times, cpu, per_statement, n_statements = [], [], {}, []
+        times, cpu, per_statement, n_statements, in_db = [], [], {}, [], []
         for i in range(args.warmup + args.runs):
             if name == "statistics-after-change":
                 # what a status change does once it commits (older checkouts drop everything)
@@ -145,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
             times.append(took)
             cpu.append(cpu_took)
             n_statements.append(len(statements))
+            in_db.append(sum(seconds for _, seconds in statements))
             for text, seconds in statements:
                 per_statement.setdefault(text, []).append(seconds)
         slowest = max(per_statement.items(), key=lambda kv: statistics.median(kv[1]), default=("-", [0.0]))
@@ -154,6 +159,12 @@ def main(argv: list[str] | None = None) -> int:
             f"{statistics.median(n_statements):6.0f}  "
             f"{statistics.median(slowest[1]) * 1000:.1f}: {slowest[0]}"
         )
+        if args.top > 1:
+            ranked = sorted(per_statement.items(), key=lambda kv: -statistics.median(kv[1]))
+            print(f"{'':<12} all statements together: median {statistics.median(in_db) * 1000:.1f} ms")
+            for text, seconds in ranked[: args.top]:
+                per_view = len(seconds) / args.runs
+                print(f"{'':<12} {statistics.median(seconds) * 1000:7.1f} ms  x{per_view:.0f}  {text}")
     print(f"load average after {os.getloadavg()[0]:.1f}")
     return 0
 
