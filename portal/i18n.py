@@ -42,8 +42,8 @@ def select_locale() -> str:
     if asked in supported():
         if session:  # a visitor with a session (logged in, or has used a form) keeps it there
             session["lang"] = asked
-        elif request.cookies.get(LANG_COOKIE) != asked:
-            g.remember_language = asked  # others in the preference cookie, not a session
+        # An anonymous visitor's ?lang= is this page only and sets no cookie, so the page can
+        # be cached under its own URL; the visible switch (/language) keeps the preference.
         return asked
     if session.get("lang") in supported():
         return session["lang"]
@@ -123,10 +123,3 @@ def init_app(app: Flask) -> None:
     app.add_template_global(localized, "localized")
     app.add_template_global(current_language, "current_language")
     app.add_template_global(switch_language_url, "switch_language_url")
-
-    @app.after_request
-    def _remember_language(response: Response) -> Response:
-        lang = g.pop("remember_language", None)
-        if lang and not session:
-            remember_anonymous_language(response, lang)
-        return response

@@ -373,3 +373,45 @@ def test_through_nginx_public_pages_come_from_the_micro_cache(behind_nginx, monk
         assert response.getheader("Cache-Control") == "no-store"
         assert response.getheader("X-Cache-Status") != "HIT"
     assert calls["private"] == 2
+
+
+def test_through_nginx_each_language_is_cached_apart(behind_nginx, monkeypatch):
+    """The micro-cache keeps a page per language: ``?lang=`` pages are cached under their own
+    URL (no cookie set), and a page without it is never answered in the language another
+    visitor got, whether they chose by the switch's cookie or by the browser's languages."""
+    import portal
+    from portal.i18n import current_language
+
+    app, port = behind_nginx
+    calls = []
+
+    @app.get("/t/lang")
+    @public
+    def t_lang():
+        calls.append(1)
+        return f"<html lang={current_language()}>"
+
+    monkeypatch.setattr(portal, "CACHEABLE_PUBLIC_PAGES", portal.CACHEABLE_PUBLIC_PAGES | {"t_lang"})
+
+    def lang(path: str, **headers: str) -> tuple[str, str | None]:
+        response, body = _get(port, path, {k.replace("_", "-"): v for k, v in headers.items()})
+        assert response.status == 200 and response.getheader("Set-Cookie") is None, path
+        return body.decode().removeprefix("<html lang=").removesuffix(">"), response.getheader("X-Cache-Status")
+
+    assert lang("/t/lang?lang=en", Accept_Language="id") == ("en", "MISS")
+    assert lang("/t/lang?lang=en", Accept_Language="id") == ("en", "HIT")  # cacheable: no cookie
+    assert lang("/t/lang?lang=id", Accept_Language="en") == ("id", "MISS")
+    assert lang("/t/lang?lang=id", Accept_Language="en") == ("id", "HIT")
+    assert lang("/t/lang", Accept_Language="id-ID,id;q=0.9") == ("id", "MISS")
+    assert lang("/t/lang", Accept_Language="id-ID,id;q=0.9") == ("id", "HIT")
+    assert lang("/t/lang", Accept_Language="en-GB,en;q=0.9")[0] == "en"
+    assert lang("/t/lang", Accept_Language="id-ID,id;q=0.9")[0] == "id"
+    # a browser whose first language the portal lacks: the app chooses English, the cache agrees
+    assert lang("/t/lang", Accept_Language="fr-FR,fr;q=0.9,en;q=0.8")[0] == "en"
+    assert lang("/t/lang", Accept_Language="fr-FR,fr;q=0.9,id;q=0.8")[0] == "id"
+    # the switch's preference cookie beats the browser
+    assert lang("/t/lang", Accept_Language="id", Cookie="lang=en")[0] == "en"
+    assert lang("/t/lang", Accept_Language="en", Cookie="lang=id")[0] == "id"
+    assert lang("/t/lang", Accept_Language="id")[0] == "id"
+    assert lang("/t/lang", Accept_Language="en")[0] == "en"
+    assert len(calls) < 14  # and some were answered by nginx

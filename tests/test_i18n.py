@@ -28,11 +28,17 @@ def test_default_is_indonesian(client):
     assert "Masuk" in response.get_data(as_text=True)
 
 
-def test_query_parameter_switches_and_is_remembered(client):
+def test_query_parameter_is_for_that_page_and_the_switch_remembers(client):
+    """An anonymous ``?lang=`` shows that page in that language and sets nothing (the page is
+    cacheable under its URL); the visible switch keeps the choice for the next pages."""
     assert page_lang(client.get("/?lang=en")) == "en"
+    assert page_lang(client.get("/permits")) == "id"
+    client.get("/language?lang=en&next=/")
+    assert page_lang(client.get("/permits")) == "en"
+    assert page_lang(client.get("/?lang=id")) == "id"  # this page only
+    assert page_lang(client.get("/")) == "en"
     assert "Log in" in client.get("/login").get_data(as_text=True)
-    assert page_lang(client.get("/login")) == "en"
-    assert page_lang(client.get("/?lang=id")) == "id"
+    client.get("/language?lang=id&next=/")
     assert page_lang(client.get("/")) == "id"
 
 
@@ -58,7 +64,7 @@ def test_accept_language_of_another_language_falls_back_to_indonesian(client):
 def test_query_parameter_beats_accept_language(client):
     headers = {"Accept-Language": "en"}
     assert page_lang(client.get("/?lang=id", headers=headers)) == "id"
-    assert page_lang(client.get("/", headers=headers)) == "id"
+    assert page_lang(client.get("/", headers=headers)) == "en"  # that page only: the browser again
 
 
 def test_visible_switch_for_an_anonymous_user(client):

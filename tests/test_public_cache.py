@@ -76,6 +76,37 @@ def test_the_language_switch_is_a_link_that_makes_no_session(client, public_urls
     assert '<html lang="id">' in client.get("/permits").get_data(as_text=True)
 
 
+@pytest.mark.parametrize("lang, marker", [("en", '<html lang="en">'), ("id", '<html lang="id">')])
+def test_an_anonymous_lang_link_serves_that_language_and_sets_no_cookie(client, public_urls, lang, marker):
+    """``?lang=`` (the hreflang links, a shared link) is that page in that language, for this
+    page only: no cookie, so the page may be cached under its own URL; the visitor's other
+    pages keep their language until they use the switch."""
+    other = "id" if lang == "en" else "en"
+    client.set_cookie("lang", other)  # an earlier switch to the other language
+    for url in public_urls:
+        url = f"{url}?lang={lang}"
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert marker in response.get_data(as_text=True), url
+        assert _cookies(response) == [], url
+        assert response.headers["Cache-Control"] == "public, max-age=60", url
+        etag = response.headers["ETag"]
+        again = client.get(url, headers={"If-None-Match": etag})
+        assert again.status_code == 304, url
+    assert client.get_cookie("lang").value == other  # the preference is not changed
+    assert f'<html lang="{other}">' in client.get("/permits").get_data(as_text=True)
+    assert client.get_cookie(SESSION_COOKIE) is None
+
+
+def test_a_new_visitor_lang_link_keeps_no_preference(client):
+    response = client.get("/permits?lang=en", headers={"Accept-Language": "id"})
+    assert '<html lang="en">' in response.get_data(as_text=True) and _cookies(response) == []
+    assert client.get_cookie("lang") is None
+    assert '<html lang="id">' in client.get("/permits", headers={"Accept-Language": "id"}).get_data(
+        as_text=True
+    )
+
+
 def test_a_hostile_next_on_the_language_link_stays_on_the_site(client):
     for target in ("https://evil.example/", "//evil.example", "/\\evil.example"):
         response = client.get("/language", query_string={"lang": "en", "next": target})
