@@ -310,6 +310,13 @@ def submit_bad_colour(page) -> None:
         page.locator('form[action$="/website/theme"] button[type="submit"]').click()
 
 
+def submit_bad_slug(page) -> None:
+    """Add a profile page whose address has a slash and no title: both fields show errors."""
+    page.fill("#slug", "tentang/kami")
+    with page.expect_navigation():
+        page.locator("main form button[type='submit']").click()
+
+
 def upload_bad_file(page) -> None:
     """Choose a bad file: the page's script uploads it at once and shows the refusal on its card."""
     from playwright.sync_api import expect
@@ -354,6 +361,8 @@ PAGES: list[Page] = [
     Page("admin-website", "/admin/website", role="admin"),
     Page("admin-website-bad-colour", "/admin/website", role="admin", then=submit_bad_colour),
     Page("admin-website-page", "/admin/website/pages/structure", role="admin"),
+    Page("admin-website-page-new", "/admin/website/pages/new", role="admin"),
+    Page("admin-website-page-bad-slug", "/admin/website/pages/new", role="admin", then=submit_bad_slug),
     Page("admin-officials", "/admin/website/officials", role="admin"),
     Page("admin-official-new", "/admin/website/officials/new", role="admin"),
     Page("admin-icons", "/admin/website/icons", role="admin"),
