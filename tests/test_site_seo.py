@@ -7,12 +7,15 @@ from __future__ import annotations
 import re
 from xml.etree import ElementTree
 
+import pytest
 from flask_babel import lazy_gettext as _l
 
-from portal import site_registry
+from portal import create_app, site_registry
+from portal.auth.models import Role
 from portal.db import utcnow
 from portal.extensions import db
 from portal.public.models import News
+from portal.security import public
 from portal.site_registry import SitemapEntry
 from tests.wizard_helpers import make_category
 
@@ -120,3 +123,45 @@ def test_the_accessibility_statement_says_what_was_tested_and_what_does_not_work
     assert 'href="/privacy"' in footer and 'href="/accessibility"' in footer
     indonesian = client.get("/accessibility?lang=id").get_data(as_text=True)
     assert "Pernyataan aksesibilitas" in indonesian
+
+
+def _assert_unindexed_error_page(response, code: int, bad_path: str) -> None:
+    assert response.status_code == code
+    head = _head(response.get_data(as_text=True))
+    assert '<meta name="robots" content="noindex">' in head, bad_path
+    assert 'rel="canonical"' not in head and "hreflang=" not in head, bad_path
+    assert 'property="og:url"' not in head, bad_path
+    assert bad_path not in head, bad_path  # nothing points search engines at the bad address
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/no-such-page",
+        "/no-such-page?lang=en",
+        "/permits/no-such-permit",  # the catalogue's own 404
+        "/news/999999",
+        "/%E2%80%8Bhidden",
+    ],
+)
+def test_a_404_page_is_noindex_and_names_no_canonical_or_language_address(client, url):
+    _assert_unindexed_error_page(client.get(url), 404, url.split("?")[0])
+
+
+def test_403_and_405_pages_are_noindex_without_canonical_or_language_addresses(client, login_as):
+    _assert_unindexed_error_page(client.get("/logout"), 405, "/logout")
+    login_as(Role.APPLICANT)
+    _assert_unindexed_error_page(client.get("/admin/"), 403, "/admin/")
+
+
+def test_the_500_page_is_noindex_without_canonical_or_language_addresses(tmp_path):
+    app = create_app(
+        "test", SQLALCHEMY_DATABASE_URI="sqlite://", INSTANCE_DIR=tmp_path, PROPAGATE_EXCEPTIONS=False
+    )
+
+    @app.route("/__broken-page")
+    @public
+    def broken():
+        raise RuntimeError("broken")
+
+    _assert_unindexed_error_page(app.test_client().get("/__broken-page"), 500, "/__broken-page")
