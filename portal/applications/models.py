@@ -41,12 +41,15 @@ class Application(TimestampMixin, db.Model):
         # The officer queue pages by (due date, id) or (submission time, id) across statuses.
         Index("ix_applications_due_id", "due_date", "id"),
         Index("ix_applications_submitted_id", "submitted_at", "id"),
+        # The API's partner list pages by id within a status, or a token's category and a status.
+        Index("ix_applications_category_status_id", "category_id", "status", "id"),
+        Index("ix_applications_status_id", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tracking_number: Mapped[str | None] = mapped_column(String(20), unique=True)
     applicant_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    category_id: Mapped[int] = mapped_column(ForeignKey("permit_categories.id"), index=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("permit_categories.id"))
     form_version_id: Mapped[int] = mapped_column(ForeignKey("form_versions.id"))
     status: Mapped[ApplicationStatus] = mapped_column(
         str_enum(ApplicationStatus, "application_status"), default=ApplicationStatus.DRAFT
