@@ -7,7 +7,7 @@ category with a status bitmap-scanned and sorted every match (78 ms). (category_
 replaces the single-column category index (its leading column serves the same lookups).
 
 Revision ID: b3e1c0a9d2f4
-Revises: e7c2a9d4f318
+Revises: a3f17c0d9e21
 Create Date: 2026-12-02 03:00:00
 
 """
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "b3e1c0a9d2f4"
-down_revision = "e7c2a9d4f318"
+down_revision = "a3f17c0d9e21"
 branch_labels = None
 depends_on = None
 
