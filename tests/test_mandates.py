@@ -4,8 +4,10 @@ ends the representative's access from the next request. Hostile inputs of issue 
 
 from __future__ import annotations
 
+import io
 import itertools
 
+import pypdf
 import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
@@ -375,6 +377,37 @@ def test_my_data_lists_the_mandates_given_and_held(app, client, category):
     data = principal_client.get("/account/data/export.json").get_json()
     assert [m["representative"] for m in data["mandates_given"]] == ["Budi Penerima"]
     assert data["mandates_held"] == []
+
+
+def _pdf_text(response) -> str:
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    return " ".join(
+        " ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(response.data)).pages
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "given", "held", "revoked"),
+    [
+        ("en", "Powers of attorney I gave", "Powers of attorney I hold", "revoked on"),
+        ("id", "Surat kuasa yang saya berikan", "Surat kuasa yang saya pegang", "dicabut pada"),
+    ],
+)
+def test_the_my_data_pdf_lists_the_mandates_given_and_held(app, client, category, lang, given, held, revoked):
+    principal = make_user(Role.APPLICANT, full_name="Siti Pemberi", locale=lang)
+    rep = make_user(Role.APPLICANT, full_name="Budi Penerima", locale=lang)
+    application = _filed(rep, principal, category)
+    mandates.revoke(application.mandate_id, principal)
+    db.session.commit()
+    assert login(client, rep.email).status_code == 302
+    text = _pdf_text(client.get(f"/account/data/export.pdf?lang={lang}"))
+    assert held in text and "Siti Pemberi" in text and principal.email in text
+    assert application.tracking_number in text and revoked in text.lower()
+    principal_client = app.test_client()
+    assert login(principal_client, principal.email).status_code == 302
+    text = _pdf_text(principal_client.get(f"/account/data/export.pdf?lang={lang}"))
+    assert given in text and "Budi Penerima" in text and rep.email in text
+    assert application.tracking_number in text
 
 
 def test_a_principal_cannot_close_her_account_while_an_application_for_her_is_in_review(client, category):

@@ -279,6 +279,35 @@ def export_pdf(data: dict[str, Any]) -> bytes:
         if businesses
         else Paragraph(_esc(_("None.")), text)
     )
+    # Powers of attorney (kuasa), as in the JSON: the person on the other side, since when,
+    # whether it still holds, and what was filed under it.
+    for key, heading, role, person in (
+        ("mandates_given", _("Powers of attorney I gave"), "representative", _("Representative")),
+        ("mandates_held", _("Powers of attorney I hold"), "principal", _("Person I represent")),
+    ):
+        story.append(Paragraph(_esc(heading), styles["head"]))
+        given = data.get(key) or []
+        story.append(
+            table(
+                [[person, _("Given"), _("Status"), _("Applications")]]
+                + [
+                    [
+                        f"{m[role] or '-'} ({m[role + '_email'] or '-'})",
+                        _when(m["given_at"]),
+                        (
+                            _("Revoked on %(when)s", when=_when(m["revoked_at"]))
+                            if m["revoked_at"]
+                            else _("Active")
+                        ),
+                        ", ".join(_("Draft") if n == "draft" else n for n in m["applications"]) or "-",
+                    ]
+                    for m in given
+                ],
+                [6 * cm, 3.5 * cm, 3.5 * cm, 4 * cm],
+            )
+            if given
+            else Paragraph(_esc(_("None.")), text)
+        )
     story.append(Paragraph(_esc(_("Who of the staff looked at my data")), styles["head"]))
     views = data["staff_views_of_my_data"]
     story.append(
