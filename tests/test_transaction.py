@@ -20,6 +20,7 @@ from portal.public import services
 from portal.public.models import Complaint, News, PublicDocument
 from portal.sequences import SequenceCounter
 from portal.storage import get_storage
+from portal.storage.pictures import change_picture
 from portal.tutorials import services as tutorial_services
 from portal.tutorials.models import Tutorial
 from tests.conftest import make_user, post_form
@@ -164,3 +165,44 @@ def test_staff_screens_services_leave_the_commit_to_the_request(app):
     assert db.session.scalar(select(User).where(User.email == "invited.later@example.test")) is None
     assert _count(OutboxEmail) == emails_before
     assert db.session.get(User, officer.id).is_active_account is True
+
+
+def _picture(width: int = 60, height: int = 40) -> FileStorage:
+    return FileStorage(io.BytesIO(make_png(width, height)), "gambar.png")
+
+
+def test_a_changed_picture_keeps_its_file_until_the_change_commits():
+    """storage.pictures.change_picture, used by the events and the news: the new picture goes
+    if the change rolls back, the replaced or removed one only once the change commits."""
+    limits = {"max_bytes": 500_000, "max_pixels": 1_000_000, "key_prefix": "test-pictures/"}
+    staff = make_user(Role.ADMIN)
+
+    def put(key: str | None, upload: FileStorage | None, remove: bool = False):
+        item = db.session.scalar(select(News)) or News(title="Berita", body="Isi.", author_id=staff.id)
+        db.session.add(item)
+        change = change_picture(key, upload, remove=remove, **limits)
+        if change is not None:
+            item.image_key = change.key
+        db.session.flush()
+        return change
+
+    first = put(None, _picture())
+    assert first is not None and first.key and first.content_type == "image/png"
+    assert (first.width, first.height) == (60, 40)
+    db.session.commit()  # the first picture is kept
+    second = put(first.key, _picture(80, 40))
+    assert second is not None
+    assert get_storage().exists(first.key) and get_storage().exists(second.key)
+    db.session.rollback()
+    assert get_storage().exists(first.key) and not get_storage().exists(second.key)
+    third = put(first.key, _picture(80, 40))
+    db.session.commit()
+    assert not get_storage().exists(first.key) and get_storage().exists(third.key)
+    assert put(third.key, None) is None  # nothing asked
+    assert put(third.key, FileStorage(io.BytesIO(b""), "")) is None
+    removed = put(third.key, None, remove=True)
+    assert removed is not None and removed.key is None
+    assert get_storage().exists(third.key)
+    db.session.commit()
+    assert not get_storage().exists(third.key)
+    assert put(None, None, remove=True) is None  # no picture to remove
