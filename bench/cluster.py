@@ -362,6 +362,9 @@ class Cluster:
                 "MAIL_USE_TLS": "0",
                 "FORWARDED_ALLOW_IPS": "127.0.0.1",
                 "PYTHONUNBUFFERED": "1",
+                # Approvals sign the permit inline: every host signs with the same office key.
+                "PERMIT_SIGNING_KEY": str(self.signing_key()),
+                "PERMIT_SIGNING_PASSPHRASE": self.secret_key,
             }
         )
         if self.workers:
@@ -369,6 +372,20 @@ class Cluster:
         env.update(self.extra_env)
         env.update({k: str(v) for k, v in extra.items()})
         return env
+
+    def signing_key(self) -> Path:
+        """The office's signing key for this cluster (made once, in its folder): a self-signed
+        certificate that is not marked as a demo key, since production refuses demo keys and
+        without a key every approval is refused ("the office's signing key is missing")."""
+        from portal.permits.signing.keys import make_pkcs12
+
+        path = self.tmp / "signing" / "office.p12"
+        if not path.exists():
+            path.parent.mkdir(mode=0o700, exist_ok=True)
+            archive = make_pkcs12("Kepala DPMPTSP (bench)", "DPMPTSP bench", self.secret_key, demo=False)
+            path.write_bytes(archive)
+            path.chmod(0o600)
+        return path
 
     def flask(self, *args: str, check: bool = True, **extra_env) -> subprocess.CompletedProcess:
         """Run ``flask --app portal ARGS`` with the cluster's environment."""
