@@ -396,7 +396,8 @@ def test_through_nginx_each_language_is_cached_apart(behind_nginx, monkeypatch):
     def lang(path: str, **headers: str) -> tuple[str, str | None]:
         response, body = _get(port, path, {k.replace("_", "-"): v for k, v in headers.items()})
         assert response.status == 200 and response.getheader("Set-Cookie") is None, path
-        return body.decode().removeprefix("<html lang=").removesuffix(">"), response.getheader("X-Cache-Status")
+        shown = body.decode().removeprefix("<html lang=").removesuffix(">")
+        return shown, response.getheader("X-Cache-Status")
 
     assert lang("/t/lang?lang=en", Accept_Language="id") == ("en", "MISS")
     assert lang("/t/lang?lang=en", Accept_Language="id") == ("en", "HIT")  # cacheable: no cookie

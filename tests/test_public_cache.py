@@ -76,7 +76,7 @@ def test_the_language_switch_is_a_link_that_makes_no_session(client, public_urls
     assert '<html lang="id">' in client.get("/permits").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("lang, marker", [("en", '<html lang="en">'), ("id", '<html lang="id">')])
+@pytest.mark.parametrize(("lang", "marker"), [("en", '<html lang="en">'), ("id", '<html lang="id">')])
 def test_an_anonymous_lang_link_serves_that_language_and_sets_no_cookie(client, public_urls, lang, marker):
     """``?lang=`` (the hreflang links, a shared link) is that page in that language, for this
     page only: no cookie, so the page may be cached under its own URL; the visitor's other
