@@ -216,6 +216,10 @@ class Default:
     RATELIMIT_STRATEGY = "moving-window"
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # Page views (portal.visits): one client counts at most this many (a person reads fewer
+    # pages a minute), one page at most this many from everyone (a flood from many addresses).
+    VISITS_PER_CLIENT = _env("VISITS_PER_CLIENT", "20 per minute")
+    VISITS_PER_PAGE = _env("VISITS_PER_PAGE", "120 per minute")
     LOGIN_LIMIT_PER_ACCOUNT = "5 per minute"
     LOGIN_LIMIT_PER_ADDRESS = "20 per minute"
     EMAIL_LIMIT_PER_ADDRESS = "10 per hour"

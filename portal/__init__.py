@@ -59,6 +59,7 @@ from portal.site import bp as site_bp
 from portal.site import init_app as site_init_app
 from portal.tutorials import bp as tutorials_bp
 from portal.vault import bp as vault_bp
+from portal.visits import init_app as visits_init_app
 
 
 def create_app(config: str | type | None = None, **overrides) -> Flask:
@@ -175,6 +176,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(directory_bp)
     api.init_app(app)
     app.register_blueprint(events_bp)
+    # Views of the public pages, counted by a beacon image (see portal.visits).
+    visits_init_app(app, CACHEABLE_PUBLIC_PAGES)
 
 
 #: Public pages an anonymous visitor may get from a shared cache (nginx's micro-cache, see

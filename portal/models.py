@@ -47,3 +47,4 @@ from portal.site.models import CategoryIcon, Official, ProfilePage, SiteIdentity
 from portal.tutorials.models import RecordingRequest, StageTutorial, Tutorial, TutorialView  # noqa: F401
 from portal.tutorials.preferences import TutorialPanelPreference  # noqa: F401
 from portal.vault.models import VaultDocument  # noqa: F401
+from portal.visits.models import PageViewDay  # noqa: F401

@@ -28,6 +28,8 @@ PUBLIC_ENDPOINTS = {
     "api_partner.applications",
     "api_partner.application",
     "public.home",
+    # the page-view beacon (portal.visits): an image, counts without a login or a cookie
+    "visits.beacon",
     "public.healthz",
     "public.set_language",
     "auth.register",
