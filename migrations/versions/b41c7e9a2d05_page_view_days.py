@@ -1,7 +1,7 @@
 """page_view_days: page views per office day and page (portal.visits), nothing about visitors
 
 Revision ID: b41c7e9a2d05
-Revises: a3f17c0d9e21
+Revises: b3e1c0a9d2f4
 Create Date: 2026-12-02 02:45:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "b41c7e9a2d05"
-down_revision = "a3f17c0d9e21"
+down_revision = "b3e1c0a9d2f4"
 branch_labels = None
 depends_on = None
 
