@@ -8,16 +8,18 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from portal.applications import services as app_services
 from portal.applications import workflow
 from portal.applications.models import Application, CoApplicant, CoApplicantState
 from portal.applications.models import ApplicationStatus as S
+from portal.applications.services import coapplicants
 from portal.auth.models import Role, User
 from portal.backoffice import services as office
 from portal.db import utcnow
 from portal.extensions import db
+from portal.notifications.models import Notice
 from tests.conftest import login, make_user, post_form
 from tests.factories import VALID_ANSWERS, add_document, make_category
 
@@ -159,3 +161,97 @@ def test_a_decline_returns_to_the_applicant_with_the_reason(app, pbg, outbox):
     assert "Send the invitation" in html  # she may invite someone else
     with pytest.raises(workflow.TransitionNotAllowed):
         office.start_review(application, make_user(Role.OFFICER), application.version)
+
+
+# -- issue 18 follow-ups: the applicant is told of the answer; re-invitations are limited -----
+def _mail_to(outbox, address: str) -> list:
+    return [m for m in outbox.messages if address in m["To"]]
+
+
+REASON = "Tanah ini bukan milik saya"
+
+
+@pytest.mark.parametrize(
+    ("answer", "locale", "notice", "subject"),
+    [
+        ({"confirm": "Confirm"}, "en", "confirmed your application", "Co-applicant confirmed"),
+        ({"confirm": "Confirm"}, "id", "mengonfirmasi permohonan Anda", "Pemohon pendamping mengonfirmasi"),
+        (
+            {"decline": "Decline", "reason": REASON},
+            "en",
+            "declined to confirm your application",
+            "Co-applicant declined",
+        ),
+        (
+            {"decline": "Decline", "reason": REASON},
+            "id",
+            "menolak mengonfirmasi permohonan Anda",
+            "Pemohon pendamping menolak",
+        ),
+    ],
+)
+def test_the_applicant_is_told_in_app_and_by_email_when_the_co_applicant_answers(
+    app, pbg, outbox, answer, locale, notice, subject
+):
+    """In her own language (the co-applicant's pages are in English here), with the reason of a
+    decline and the link to the application."""
+    application, applicant, link = _invited(app, pbg, outbox)
+    applicant.locale = locale
+    db.session.commit()
+    before = len(_mail_to(outbox, applicant.email))
+    assert post_form(_owner_client(app), link, answer).status_code == 302
+    [text] = db.session.scalars(
+        select(Notice.text).where(Notice.user_id == applicant.id, Notice.text.contains(OWNER_EMAIL))
+    ).all()
+    assert notice in text and application.tracking_number in text
+    mails = _mail_to(outbox, applicant.email)[before:]
+    assert len(mails) == 1 and subject in mails[0]["Subject"]
+    body = outbox.body(mails[0])
+    assert OWNER_EMAIL in body and f"/applications/{application.id}" in body
+    assert (REASON in body) == ("decline" in answer)
+
+
+def _decline_latest(application: Application) -> None:
+    db.session.execute(
+        update(CoApplicant)
+        .where(CoApplicant.application_id == application.id, CoApplicant.state == CoApplicantState.PENDING)
+        .values(state=CoApplicantState.DECLINED, reason="bukan saya", answered_at=utcnow())
+    )
+    db.session.commit()
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("en", "invited a co-applicant 5 times in the last 24 hours"),
+        ("id", "mengundang pemohon pendamping 5 kali dalam 24 jam terakhir"),
+    ],
+)
+def test_at_most_five_invitations_a_day_per_application(app, pbg, outbox, lang, message):
+    applicant = make_user(Role.APPLICANT, locale=lang)
+    application = _submitted(pbg, applicant)
+    for n in range(5):
+        coapplicants.invite(application, applicant, f"pemilik{n}@example.test")
+        db.session.commit()
+        _decline_latest(application)
+    client = app.test_client()
+    assert login(client, applicant.email).status_code == 302
+    page = f"/applications/{application.id}"
+    for email in ("pemilik9@example.test", "PEMILIK0@example.test"):  # a new one, or one already asked
+        response = post_form(client, f"{page}/co-applicant?lang={lang}", {"email": email}, page=page)
+        assert response.status_code == 302
+        assert message in client.get(f"{page}?lang={lang}").get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(CoApplicant)) == 5
+    assert not _mail_to(outbox, "pemilik9@example.test")  # no link went out
+    # A day later the oldest no longer counts: she may invite again.
+    db.session.execute(
+        update(CoApplicant)
+        .where(CoApplicant.application_id == application.id)
+        .values(created_at=utcnow() - timedelta(hours=25))
+    )
+    db.session.commit()
+    assert (
+        post_form(client, f"{page}/co-applicant", {"email": "pemilik9@example.test"}, page=page).status_code
+        == 302
+    )
+    assert len(_mail_to(outbox, "pemilik9@example.test")) == 1

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from portal.applications import workflow
 from portal.applications.models import Application, CoApplicant, CoApplicantState
@@ -23,11 +23,14 @@ from portal.catalogue.models import PermitCategory
 from portal.db import rowcount, utcnow
 from portal.extensions import db
 from portal.i18n import localized
-from portal.notifications.services import queue_email_to_address
+from portal.notifications.services import queue_email, queue_email_to_address
 from portal.transaction import atomic_service
 from portal.urls import absolute_url
 
 LINK_LIFETIME = timedelta(days=7)
+#: Invitations per application in any 24 hours: each one emails a link to an address the
+#: applicant types, so a declined applicant cannot turn the portal into a mail cannon.
+MAX_INVITES_A_DAY = 5
 
 LINK_INVALID = _l("This co-applicant link is not valid. Ask the applicant to send a new one.")
 LINK_USED = _l("This co-applicant link was already used. Nothing more to do here.")
@@ -71,6 +74,22 @@ def invite(application: Application, actor: User, email: str) -> CoApplicant:
         raise workflow.NotPermitted(_l("You are not allowed to do this for this application."))
     if not may_invite(application, category):
         raise CoApplicantError(_l("A co-applicant cannot be invited for this application now."))
+    sent = db.session.scalar(
+        select(func.count())
+        .select_from(CoApplicant)
+        .where(
+            CoApplicant.application_id == application.id,
+            CoApplicant.created_at > utcnow() - timedelta(days=1),
+        )
+    )
+    if (sent or 0) >= MAX_INVITES_A_DAY:
+        raise CoApplicantError(
+            _l(
+                "You have invited a co-applicant %(n)d times in the last 24 hours for this application, "
+                "the most allowed. Try again tomorrow, or ask the help desk.",
+                n=MAX_INVITES_A_DAY,
+            )
+        )
     email = (email or "").strip().lower()
     if not email or "@" not in email or len(email) > 254:
         raise CoApplicantError(_l("Enter the co-applicant's email address."))
@@ -142,5 +161,36 @@ def answer(token: str, user: User, *, confirm: bool, reason: str = "") -> CoAppl
     application = db.session.get_one(Application, row.application_id)
     action = "co_applicant.confirm" if confirm else "co_applicant.decline"
     workflow.record(application, user, action, reason or None, visible_to_applicant=False)
+    _tell_applicant(application, row, user)
     db.session.flush()
     return row
+
+
+def _tell_applicant(application: Application, row: CoApplicant, co_applicant: User) -> None:
+    """The applicant learns of the answer (an in-app notice and an email, in her language)."""
+    applicant = db.session.get_one(User, application.applicant_id)
+    category = db.session.get_one(PermitCategory, application.category_id)
+    number = application.tracking_number or "-"
+    who = f"{co_applicant.full_name} ({row.email})"
+    if row.state is CoApplicantState.CONFIRMED:
+        subject = _l("Co-applicant confirmed: %(number)s", number=number)
+        notice = _l("%(who)s confirmed your application %(number)s.", who=who, number=number)
+    else:
+        subject = _l("Co-applicant declined: %(number)s", number=number)
+        notice = _l(
+            "%(who)s declined to confirm your application %(number)s. See the reason and invite again.",
+            who=who,
+            number=number,
+        )
+    queue_email(
+        applicant,
+        f"co_applicant_{row.state.value}",
+        subject,
+        dedupe_key=f"co-applicant:{row.id}:{row.state.value}",
+        link=absolute_url("applications.detail", application_id=application.id),
+        notice=notice,
+        application=application,
+        category=category,
+        who=who,
+        reason=row.reason,
+    )
