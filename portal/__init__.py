@@ -55,6 +55,7 @@ from portal.permits import bp as permits_bp
 from portal.privacy import bp as privacy_bp
 from portal.public import bp as public_bp
 from portal.recorder.views import bp as recorder_bp
+from portal.reports import bp as reports_bp
 from portal.site import bp as site_bp
 from portal.site import init_app as site_init_app
 from portal.tutorials import bp as tutorials_bp
@@ -160,6 +161,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(applications_bp)
     app.register_blueprint(backoffice_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(tutorials_bp)
     app.register_blueprint(permits_bp)

@@ -11,14 +11,16 @@ import subprocess
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from itertools import count
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from portal.applications.models import Application
 from portal.applications.models import ApplicationStatus as S
+from portal.audit.models import AdminAuditEvent
 from portal.auth.models import Role
 from portal.calendar import clock
 from portal.calendar.models import Holiday
@@ -27,7 +29,7 @@ from portal.public.models import SKM_ELEMENTS, CaseKind, CaseStatus, Complaint, 
 from portal.reports import services
 from portal.reports.files import render
 from portal.reports.spreadsheet import workbook_bytes
-from tests.conftest import make_user
+from tests.conftest import login, make_user
 from tests.factories import make_category
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -439,3 +441,132 @@ def test_a_permit_type_name_with_markup_prints_as_typed(november, tmp_path):
     db.session.commit()
     text = pdf_text(render(services.build_report(NOVEMBER), "pdf", "id"), tmp_path)
     assert "Izin <b>Tebal</b> & <font" in text
+
+
+# -- the page and the download ------------------------------------------------------------------
+PAGE = "/office/reports/monthly"
+DOWNLOAD = "/office/reports/monthly/download"
+
+
+def _logged(action="export.report") -> list[AdminAuditEvent]:
+    return list(db.session.scalars(select(AdminAuditEvent).where(AdminAuditEvent.action == action)))
+
+
+@pytest.mark.parametrize("role", [Role.APPROVER, Role.ADMIN])
+def test_head_of_office_and_admin_download_the_pdf_and_xlsx(client, login_as, november, tmp_path, role):
+    user = login_as(role)
+    page = client.get(PAGE + "?lang=id")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Laporan bulanan" in html
+    assert 'value="2026-S2"' in html
+    pdf = client.get(f"{DOWNLOAD}?period=2026-11&format=pdf&report_lang=id")
+    assert pdf.status_code == 200
+    assert pdf.headers["Content-Type"] == "application/pdf"
+    assert pdf.headers["Content-Disposition"] == 'attachment; filename="laporan-2026-11.pdf"'
+    assert line_with(pdf_text(pdf.get_data(), tmp_path), "Izin Uji") == ["5", "3", "2", "1"]
+    xlsx = client.get(f"{DOWNLOAD}?period=2026-11&format=xlsx&report_lang=en")
+    assert xlsx.status_code == 200
+    assert xlsx.headers["Content-Disposition"] == 'attachment; filename="laporan-2026-11-en.xlsx"'
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.get_data()), read_only=True)
+    assert _row(_sheet_rows(book, "permohonan"), "Total")[1:5] == [6, 4, 3, 1]
+    logged = _logged()
+    assert [(e.actor_id, e.object_id, e.details["format"], e.details["lang"]) for e in logged] == [
+        (user.id, "2026-11", "pdf", "id"),
+        (user.id, "2026-11", "xlsx", "en"),
+    ]
+
+
+def test_the_semester_downloads(client, login_as, november, tmp_path):
+    login_as(Role.APPROVER)
+    response = client.get(f"{DOWNLOAD}?period=2026-S2&format=pdf")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == 'attachment; filename="laporan-2026-S2.pdf"'
+    assert "Periode: Semester II 2026" in pdf_text(response.get_data(), tmp_path)
+
+
+def test_an_empty_month_downloads_a_report_that_says_so(client, login_as, tmp_path):
+    login_as(Role.ADMIN)
+    response = client.get(f"{DOWNLOAD}?period=2025-03&format=pdf")
+    assert response.status_code == 200
+    assert "Tidak ada kegiatan dalam periode ini" in pdf_text(response.get_data(), tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("query", "message_id", "message_en"),
+    [
+        ("period=2026-13&format=pdf", "TTTT-BB", "YYYY-MM"),
+        ("period=abcd&format=xlsx", "TTTT-BB", "YYYY-MM"),
+        ("period=2026-11%00&format=pdf", "TTTT-BB", "YYYY-MM"),
+        ("period=%002026-11&format=pdf", "TTTT-BB", "YYYY-MM"),
+        ("period=99999999999999999999-01&format=pdf", "TTTT-BB", "YYYY-MM"),
+        ("period=" + "2026-11" * 500 + "&format=pdf", "TTTT-BB", "YYYY-MM"),
+        ("period=2026-S3&format=pdf", "TTTT-BB", "YYYY-MM"),
+        ("period=%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%96-11&format=pdf", "TTTT-BB", "YYYY-MM"),
+        ("period=2999-01&format=pdf", "belum dimulai", "has not started yet"),
+        ("period=2030-S1&format=xlsx", "belum dimulai", "has not started yet"),
+        (
+            "period=2020-01&format=pdf",
+            "Kantor mulai melayani pada Januari 2024",
+            "The office opened in January 2024",
+        ),
+        ("period=&format=pdf", "Pilih bulan atau semester", "Choose the month or the semester"),
+        ("format=pdf", "Pilih bulan atau semester", "Choose the month or the semester"),
+        ("period=2026-11", "Pilih PDF atau XLSX", "Choose PDF or XLSX"),
+        ("period=2026-11&format=csv", "Pilih PDF atau XLSX", "Choose PDF or XLSX"),
+        ("period=2026-11&format=pdf%00", "Pilih PDF atau XLSX", "Choose PDF or XLSX"),
+        (
+            "period=2026-11&format=pdf&report_lang=fr",
+            "Bahasa Indonesia atau Inggris",
+            "Indonesian or English",
+        ),
+        (
+            "period=2026-11&format=pdf&report_lang=id%00",
+            "Bahasa Indonesia atau Inggris",
+            "Indonesian or English",
+        ),
+    ],
+)
+def test_bad_input_is_refused_on_the_page_and_nothing_is_made(
+    client, login_as, query, message_id, message_en
+):
+    login_as(Role.APPROVER)
+    for lang, message in (("id", message_id), ("en", message_en)):
+        response = client.get(f"{DOWNLOAD}?{query}&lang={lang}")
+        assert response.status_code == 400
+        assert response.headers["Content-Type"].startswith("text/html")
+        assert "Content-Disposition" not in response.headers
+        html = response.get_data(as_text=True)
+        assert 'id="report-error"' in html
+        assert message in html, html[:3000]
+    assert _logged() == []
+
+
+@pytest.mark.parametrize("role", [Role.APPLICANT, Role.OFFICER, Role.HELPDESK])
+@pytest.mark.parametrize(
+    "url", [PAGE, f"{DOWNLOAD}?period=2026-11&format=pdf", f"{DOWNLOAD}?period=2026-11&format=xlsx"]
+)
+def test_other_roles_are_refused(client, login_as, november, role, url):
+    login_as(role)
+    response = client.get(url)
+    assert response.status_code == 403
+    assert "Content-Disposition" not in response.headers
+    assert _logged() == []
+
+
+@pytest.mark.parametrize(
+    "url", [PAGE, f"{DOWNLOAD}?period=2026-11&format=pdf", f"{DOWNLOAD}?period=2026-11&format=xlsx"]
+)
+def test_anonymous_visitors_go_to_the_login_page(client, november, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert urlsplit(response.headers["Location"]).path == "/login"
+    assert _logged() == []
+
+
+def test_the_menu_shows_the_report_to_the_head_of_office_only(app, client, login_as):
+    login_as(Role.OFFICER)
+    assert PAGE not in client.get("/office/queue").get_data(as_text=True)
+    head = app.test_client()
+    login(head, make_user(Role.APPROVER).email)
+    assert PAGE in head.get("/office/queue").get_data(as_text=True)
