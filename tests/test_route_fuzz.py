@@ -61,6 +61,9 @@ QUERY_NAMES = [
     "sector",
     "next",
     "id",
+    "period",
+    "format",
+    "report_lang",
 ]
 
 HUGE = [2**31, 2**32, 2**63 - 1, 2**63, 2**64, 10**30, -1, 0, -(2**63) - 1]

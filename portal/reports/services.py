@@ -26,7 +26,7 @@ from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from portal.applications.models import Application, ApplicationStatus
 from portal.calendar import clock
@@ -282,21 +282,25 @@ def _utc_range(period: Period) -> tuple[datetime, datetime]:
 
 
 def _decisions_by_outcome(period: Period) -> list[tuple[int, int, int]]:
-    """(category id, approved, rejected) of the decisions taken in the period: one GROUP BY."""
+    """(category id, approved, rejected) of the decisions taken in the period: one GROUP BY,
+    by status first so the database reads the decided applications by the status index (grouped
+    by category first, SQLite walked the whole table in category order: 2.5 s at 100,000)."""
     start, end = _utc_range(period)
-    approved = func.sum(case((Application.status == ApplicationStatus.APPROVED, 1), else_=0))
-    rejected = func.sum(case((Application.status == ApplicationStatus.REJECTED, 1), else_=0))
     stmt = (
-        select(Application.category_id, approved, rejected)
+        select(Application.status, Application.category_id, func.count(Application.id))
         .where(
             Application.status.in_((ApplicationStatus.APPROVED, ApplicationStatus.REJECTED)),
             Application.submitted_at.is_not(None),
             Application.decided_at >= start,
             Application.decided_at < end,
         )
-        .group_by(Application.category_id)
+        .group_by(Application.status, Application.category_id)
     )
-    return [(int(cid), int(a or 0), int(r or 0)) for cid, a, r in db.session.execute(stmt)]
+    outcomes: dict[int, list[int]] = {}
+    for status, category_id, n in db.session.execute(stmt):
+        counts = outcomes.setdefault(int(category_id), [0, 0])
+        counts[0 if ApplicationStatus(status) is ApplicationStatus.APPROVED else 1] += int(n)
+    return [(cid, approved, rejected) for cid, (approved, rejected) in outcomes.items()]
 
 
 def _as_date(value: date | str) -> date:
