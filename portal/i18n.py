@@ -26,6 +26,7 @@ from flask import (
     url_for,
 )
 from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_decimal as flask_format_decimal
 from flask_login import current_user
 
 
@@ -99,6 +100,11 @@ def rupiah(amount: int | Decimal | None) -> str:
     return "Rp " + format_decimal(int(amount), format="#,##0", locale="id")
 
 
+def number(value: int) -> str:
+    """A count in the page's language: 280.903 in Indonesian, 280,903 in English."""
+    return flask_format_decimal(value, format="#,##0")
+
+
 def localized(obj, field: str) -> str:
     """``obj.<field>_id`` or ``obj.<field>_en`` by the page's language, falling back to Indonesian."""
     lang = current_language()
@@ -120,6 +126,7 @@ def init_app(app: Flask) -> None:
         return format_datetime(value, fmt) if value else ""
 
     app.add_template_filter(rupiah, "rupiah")
+    app.add_template_filter(number, "number")
     app.add_template_global(localized, "localized")
     app.add_template_global(current_language, "current_language")
     app.add_template_global(switch_language_url, "switch_language_url")

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from flask import render_template_string
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from portal.applications import services as app_services
@@ -153,3 +156,71 @@ def test_the_queue_shows_each_officers_workload(client, office):
     assert _row(html, "Ani Petugas") == ["4", "2", "1"]  # open, due soon, overdue
     assert _row(html, "Budi Petugas") == ["2", "1", "0"]
     assert _row(html, "Belum ditugaskan") == ["2", "0", "1"]
+
+
+def _listed(mail, apps) -> list[str]:
+    """The tracking numbers of ``apps`` the email lists, in the email's order."""
+    numbers = {a.tracking_number for a in apps}
+    return [n for n in re.findall(r"SP-2031-\d{6}", mail.body) if n in numbers]
+
+
+def _query(url: str) -> dict[str, str]:
+    parts = urlsplit(url)
+    assert parts.path == "/office/queue"
+    return dict(parse_qsl(parts.query))
+
+
+def _links(mail) -> list[dict[str, str]]:
+    return [_query(url) for url in re.findall(r"https?://\S+/office/queue\S*", mail.body)]
+
+
+def test_a_long_digest_lists_the_most_overdue_twenty_and_counts_the_rest(office):
+    category, ani, budi, approver = office
+    # 30 overdue, from 1 to 30 days late, made in a shuffled order of lateness
+    late = [_app(category, MONDAY - timedelta(days=d), ani) for d in (*range(15, 31), *range(1, 15))]
+    by_lateness = sorted(late, key=lambda a: a.due_date)  # the most overdue first
+    report = send_deadline_digests(MONDAY)
+    db.session.commit()
+    assert report.sent == 2  # Ani and the approver; Budi holds nothing due
+
+    mail = _digest(ani)  # in Indonesian
+    assert _listed(mail, late) == [a.tracking_number for a in by_lateness[:20]]
+    assert "30 terlambat" in mail.subject
+    assert "Dan 10 lainnya." in mail.body
+    assert {"due": "overdue", "assigned": "me"} in _links(mail)
+    assert {"due": "overdue", "assigned": "unassigned"} in _links(mail)
+    assert all(link.get("due") != "soon" for link in _links(mail))  # nothing due soon: no such part
+
+
+def test_the_approvers_digest_lists_twenty_of_each_kind_with_the_true_totals(office):
+    category, ani, budi, approver = office
+    approver.locale = "en"
+    late = [_app(category, MONDAY - timedelta(days=d), ani if d % 2 else None) for d in range(1, 31)]
+    soon_days = [MONDAY, clock.add_working_days(MONDAY, 1), clock.add_working_days(MONDAY, 2)]
+    soon = [_app(category, soon_days[i % 3], budi) for i in range(25)]
+    send_deadline_digests(MONDAY)
+    db.session.commit()
+
+    mail = _digest(approver)
+    assert "30 overdue, 25 due soon" in mail.subject
+    assert _listed(mail, late) == [a.tracking_number for a in sorted(late, key=lambda a: a.due_date)[:20]]
+    assert _listed(mail, soon) == [
+        a.tracking_number for a in sorted(soon, key=lambda a: (a.due_date, a.id))[:20]
+    ]
+    assert "And 10 more." in mail.body and "And 5 more." in mail.body
+    assert _links(mail) == [{"due": "overdue"}, {"due": "soon"}]
+
+    # Budi: his 25 due soon, none overdue (the 15 unassigned overdue ones are his to claim too)
+    mail = _digest(budi)
+    assert "15 terlambat, 25 segera jatuh tempo" in mail.subject
+    assert len(_listed(mail, late)) == 15 and len(_listed(mail, soon)) == 20
+    assert "Dan 5 lainnya." in mail.body and "Dan 10 lainnya." not in mail.body
+
+
+@pytest.mark.parametrize(("locale", "text"), [("id", "Dan 280.903 lainnya."), ("en", "And 280,903 more.")])
+def test_the_rest_is_counted_in_the_readers_number_format(app, locale, text):
+    with app.test_request_context(), force_locale(locale):
+        rendered = render_template_string(
+            "{{ ngettext('And %(count)s more.', 'And %(count)s more.', n, count=n|number) }}", n=280903
+        )
+    assert rendered == text

@@ -12,15 +12,13 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from portal.backoffice.services.workload import Digest, digest_for, digest_recipients
+from portal.applications import waiting
+from portal.backoffice.services.workload import Digest, digest_for, digest_recipients, soon_until
 from portal.calendar import clock
 from portal.catalogue.models import PermitCategory
 from portal.extensions import db
 from portal.notifications.services import queue_email
 from portal.urls import absolute_url
-
-#: Lines in one email; the rest is counted and found in the queue.
-MAX_LINES = 50
 
 
 @dataclass
@@ -37,9 +35,10 @@ def send_deadline_digests(today: date | None = None) -> DigestReport:
         report.skipped_day = True
         return report
     names = dict(db.session.execute(select(PermitCategory.id, PermitCategory.name_id)).tuples().all())
+    counts = waiting.by_officer(today, soon_until(today))
     for user in digest_recipients():
-        digest = digest_for(user, today)
-        if not digest.overdue and not digest.due_soon:
+        digest = digest_for(user, today, counts)
+        if not digest.overdue_total and not digest.due_soon_total:
             continue
         if _queue(digest, today, names):
             report.sent += 1
@@ -47,9 +46,19 @@ def send_deadline_digests(today: date | None = None) -> DigestReport:
     return report
 
 
+def _links(digest: Digest, due: str) -> list[tuple[object, str]]:
+    """The queue filtered to what this digest counts: everything for an approver; for an
+    officer, hers and the unassigned ones (the queue has no "mine or nobody's" filter)."""
+    if digest.sees_all:
+        return [(_l("In the queue"), absolute_url("backoffice.queue", due=due))]
+    return [
+        (_l("Assigned to you"), absolute_url("backoffice.queue", due=due, assigned="me")),
+        (_l("Not assigned"), absolute_url("backoffice.queue", due=due, assigned="unassigned")),
+    ]
+
+
 def _queue(digest: Digest, today: date, names: dict[int, str]) -> bool:
-    overdue, soon = len(digest.overdue), len(digest.due_soon)
-    lines = [*digest.overdue, *digest.due_soon]
+    overdue, soon = digest.overdue_total, digest.due_soon_total
     row = queue_email(
         digest.user,
         "deadline_digest",
@@ -60,12 +69,13 @@ def _queue(digest: Digest, today: date, names: dict[int, str]) -> bool:
             overdue=overdue,
             soon=soon,
         ),
-        overdue=digest.overdue[:MAX_LINES],
-        due_soon=digest.due_soon[: max(0, MAX_LINES - overdue)],
-        more=max(0, len(lines) - MAX_LINES),
+        overdue=digest.overdue,
+        due_soon=digest.due_soon,
+        more_overdue=overdue - len(digest.overdue),
+        more_soon=soon - len(digest.due_soon),
         names=names,
-        queue_soon=absolute_url("backoffice.queue", due="soon"),
-        queue_overdue=absolute_url("backoffice.queue", due="overdue"),
+        links_overdue=_links(digest, "overdue"),
+        links_soon=_links(digest, "soon"),
         dedupe_key=f"deadline-digest:{digest.user.id}:{today.isoformat()}",
     )
     return row is not None
