@@ -24,7 +24,7 @@ from portal.permits import letter
 from portal.permits import services as permits
 from portal.permits.models import Permit
 from portal.storage import get_storage
-from tests.conftest import csrf_token, make_user
+from tests.conftest import DEFAULT_PASSWORD, csrf_token, login, make_user
 from tests.wizard_helpers import make_category
 
 ANSWERS = {
@@ -528,3 +528,19 @@ def test_the_approver_sees_the_permit_page_and_its_certificate(client, login_as,
     response = client.get(f"/permits/{permit.id}/certificate.pdf")
     assert response.status_code == 200
     assert response.get_data().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("id", "Kantor mencabut izin: Izin dipindahtangankan"), ("en", "The office revoked the permit")],
+)
+def test_the_holder_reads_a_revocation_in_plain_words_on_her_application_page(client, issued, lang, said):
+    permit, application = issued
+    permits.revoke_permit(permit, make_user(Role.APPROVER), "Izin dipindahtangankan")
+    db.session.commit()
+    holder = db.session.get(User, application.applicant_id)
+    assert login(client, holder.email, DEFAULT_PASSWORD).status_code == 302
+    html = client.get(f"/applications/{application.id}?lang={lang}").get_data(as_text=True)
+    history = html.split('class="timeline', 1)[1].split("</ol>", 1)[0]
+    assert "revoke_permit" not in history
+    assert said in history

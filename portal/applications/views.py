@@ -16,6 +16,7 @@ from portal.applications.forms import (
     SubmitApplicationForm,
     WithdrawForm,
 )
+from portal.applications.history import sentence
 from portal.applications.models import ApplicationStatus as S
 from portal.applications.services import coapplicants, holders
 from portal.auth.forms import ResendVerificationForm
@@ -379,12 +380,16 @@ def detail(application_id: int):
     )
     withdraw_form = WithdrawForm()
     withdraw_form.version.data = application.version
+    spec = services.spec_of(application)
     return render_template(
         "applications/detail.html",
         application=application,
         documents=services.documents_of(application),
         category=services.category_of(application),
-        spec=services.spec_of(application),
+        spec=spec,
+        # events that change no status (a revoked permit) in the history's plain words, never
+        # the audit log's action code; staff are "the office" on the applicant's pages
+        describe=lambda event: sentence(event, application, spec, {}, staff_names=False),
         events=services.timeline(application),
         correction=services.open_correction(application),
         withdraw_form=withdraw_form,
