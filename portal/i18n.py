@@ -28,6 +28,7 @@ from flask import (
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import format_decimal as flask_format_decimal
 from flask_login import current_user
+from markupsafe import Markup
 
 
 def supported() -> tuple[str, ...]:
@@ -112,6 +113,15 @@ def localized(obj, field: str) -> str:
     return value or getattr(obj, f"{field}_id", "") or ""
 
 
+def page_language_field() -> Markup:
+    """A hidden ``lang`` field for a search form on a page shown through ``?lang=`` (which sets
+    no cookie): the results stay in the language the visitor is reading."""
+    asked = request.args.get("lang") if has_request_context() else None
+    if asked in supported():
+        return Markup('<input type="hidden" name="lang" value="%s">') % asked
+    return Markup("")
+
+
 def init_app(app: Flask) -> None:
     @app.template_filter("date")
     def _date(value: date | datetime | None, fmt: str = "medium") -> str:
@@ -130,3 +140,4 @@ def init_app(app: Flask) -> None:
     app.add_template_global(localized, "localized")
     app.add_template_global(current_language, "current_language")
     app.add_template_global(switch_language_url, "switch_language_url")
+    app.add_template_global(page_language_field, "page_language_field")

@@ -188,10 +188,11 @@ def test_nginx_upload_locations_are_exactly_the_app_upload_views(app):
         uploads += upload
         assert bool(pattern.match(path)) == upload, (rule.endpoint, path)
     assert (
-        uploads == 22
+        uploads == 23
     )  # documents page, one document, remove, keep and use from the vault (post the page), the
     # vault's add and replace, samples, tutorial files, a chapter's voice, information, check-permit,
-    # the letters' logo; the website's identity, map, profile page, official (new, edit) and icon,
+    # the letters' logo; the website's identity, map, profile page (new, edit), official (new, edit)
+    # and icon,
     # a news item (new, edit) with its picture
 
 

@@ -42,6 +42,26 @@ def test_query_parameter_is_for_that_page_and_the_switch_remembers(client):
     assert page_lang(client.get("/")) == "id"
 
 
+@pytest.mark.parametrize(
+    "path", ["/", "/permits", "/tutorials", "/search?q=izin", "/statistics", "/mal-pelayanan"]
+)
+def test_a_search_on_a_lang_page_stays_in_that_language(client, path):
+    """?lang= sets no cookie, so the page's search forms carry it: the results are in the
+    language the visitor was reading, not back in her browser's."""
+    sep = "&" if "?" in path else "?"
+    html = client.get(f"{path}{sep}lang=en", headers={"Accept-Language": "id"}).get_data(as_text=True)
+    form = html.split('method="get"', 1)[1].split("</form>", 1)[0]
+    assert '<input type="hidden" name="lang" value="en">' in form
+    plain = client.get(path, headers={"Accept-Language": "id"}).get_data(as_text=True)
+    assert 'name="lang"' not in plain.split('method="get"', 1)[1].split("</form>", 1)[0]
+
+
+def test_a_lang_value_that_is_not_a_language_is_not_echoed_into_forms(client):
+    html = client.get('/permits?lang="><script>x</script>').get_data(as_text=True)
+    assert 'name="lang"' not in html
+    assert "<script>x</script>" not in html
+
+
 def test_unsupported_language_is_ignored(client):
     assert page_lang(client.get("/?lang=fr")) == "id"
     assert page_lang(client.get("/?lang=../../etc")) == "id"
