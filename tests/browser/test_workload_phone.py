@@ -83,7 +83,7 @@ def test_the_workload_table_reads_well_without_scrolling_sideways(
     if width < 400:
         # Each number says what it is, on the card itself, one under the other.
         assert [(label, number) for label, number, _ in shown] == [
-            ('"Dibuka"', "2"),
+            ('"Menunggu"', "2"),
             ('"Tenggat sudah dekat"', "1"),
             ('"Lewat tenggat"', "1"),
         ]
