@@ -366,6 +366,8 @@ PAGES: list[Page] = [
     Page("admin-officials", "/admin/website/officials", role="admin"),
     Page("admin-official-new", "/admin/website/officials/new", role="admin"),
     Page("admin-icons", "/admin/website/icons", role="admin"),
+    Page("admin-visits", "/helpdesk/visits", role="admin"),
+    Page("monthly-report", "/office/reports/monthly", role="admin"),
     Page("complaint-form", "/complaints"),
     Page("search-results", "/search?q=bangun+rumah"),
     Page("search-no-result", "/search?q=kapal+nelayan"),
