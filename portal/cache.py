@@ -34,6 +34,7 @@ import pickle
 import tempfile
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -47,7 +48,10 @@ log = logging.getLogger(__name__)
 
 PAGES, FIGURES = "pages", "figures"
 _GENERATION_KEYS = {PAGES: "satupintu:cache:generation", FIGURES: "satupintu:cache:generation:figures"}
-_local: dict[str, tuple[float, Any]] = {}
+#: At most this many values are kept per process; past it the oldest kept are dropped first
+#: (those of an older generation, which nothing reads any more).
+LOCAL_ENTRIES = 500
+_local: OrderedDict[str, tuple[float, Any]] = OrderedDict()
 _local_generations = {PAGES: 0, FIGURES: 0}
 _lock = threading.Lock()
 _clients: dict[str, Any] = {}
@@ -163,9 +167,10 @@ def local(name: str, ttl: float, compute: Callable[[], T], *, figures: bool = Fa
         return hit[1]
     value = compute()
     with _lock:
-        if len(_local) > 500:
-            _local.clear()
         _local[key] = (now + ttl, value)
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_ENTRIES:
+            _local.popitem(last=False)
     return value
 
 

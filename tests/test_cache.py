@@ -125,3 +125,26 @@ def test_with_the_cache_down_pages_are_still_right(client, login_as, redis_down,
     login_as(Role.OFFICER)
     assert client.get("/office/queue").status_code == 200
     assert client.get("/").status_code == 200
+
+
+def test_a_value_just_kept_survives_the_values_kept_after_it(app):
+    """The per-process cache is bounded by dropping its oldest entries, not all of them: a page's
+    tutorial panel kept a moment ago is not computed again because the cache reached its bound
+    (a late test in the suite saw its panel queried twice)."""
+    with app.app_context():
+        cache.invalidate()
+        for i in range(cache.LOCAL_ENTRIES - 5):
+            cache.local(f"filler-{i}", 60, lambda i=i: i)
+        computed = []
+        assert cache.local("panel", 60, lambda: computed.append(1) or "panel") == "panel"
+        for i in range(10):
+            cache.local(f"after-{i}", 60, lambda i=i: i)
+        assert cache.local("panel", 60, lambda: computed.append(1) or "panel") == "panel"
+        assert computed == [1]
+        for i in range(3 * cache.LOCAL_ENTRIES):
+            cache.local(f"more-{i}", 60, lambda i=i: i)
+        assert len(cache._local) <= cache.LOCAL_ENTRIES
+        assert (
+            cache.local(f"more-{3 * cache.LOCAL_ENTRIES - 1}", 60, lambda: "again")
+            == 3 * cache.LOCAL_ENTRIES - 1
+        )
