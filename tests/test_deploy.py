@@ -110,6 +110,31 @@ def test_gunicorn_settings_are_bounded_and_log_the_request_time(monkeypatch):
     assert settings["forwarded_allow_ips"] == "127.0.0.1"
 
 
+def test_gunicorn_workers_are_forks_of_a_loaded_app_with_their_own_connections(app, monkeypatch):
+    """preload_app: a replaced worker is ready at once (no new import of the portal); post_fork
+    gives each worker an empty connection pool, never the master's connections."""
+    from types import SimpleNamespace
+
+    from portal.extensions import db
+
+    monkeypatch.delenv("GUNICORN_PRELOAD", raising=False)
+    settings = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
+    assert settings["preload_app"] is True
+    disposed = []
+    with app.app_context():
+        for name, engine in db.engines.items():
+            # recorded, not done: the suite's own connections must stay open
+            monkeypatch.setattr(
+                engine, "dispose", lambda close=True, name=name: disposed.append((name, close))
+            )
+        engines = set(db.engines)
+    server = SimpleNamespace(app=SimpleNamespace(wsgi=lambda: app))
+    settings["post_fork"](server, None)
+    assert sorted(disposed, key=str) == sorted(((name, False) for name in engines), key=str)
+    monkeypatch.setenv("GUNICORN_PRELOAD", "0")
+    assert runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))["preload_app"] is False
+
+
 def _env_example() -> dict[str, str]:
     names = {}
     for line in (DEPLOY / "satupintu.env.example").read_text().splitlines():
