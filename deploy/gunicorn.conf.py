@@ -41,13 +41,16 @@ preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
 def post_fork(server, worker):  # noqa: ANN001, ARG001 - gunicorn's hook signature
     """A worker must not use the database connections the master may have opened while it
     loaded the app: each worker's pool starts empty (SQLAlchemy's advice for forked processes;
-    close=False leaves the master's connections alone)."""
+    close=False leaves the master's connections alone). Apps without Flask-SQLAlchemy (the
+    benchmarks' hello-world) have nothing to do."""
     if not preload_app:
         return
-    from portal.extensions import db  # noqa: PLC0415 - the app is loaded by now (preload)
-
-    with server.app.wsgi().app_context():
-        for engine in db.engines.values():
+    app = server.app.wsgi()
+    sqlalchemy = getattr(app, "extensions", {}).get("sqlalchemy")
+    if sqlalchemy is None:
+        return
+    with app.app_context():
+        for engine in sqlalchemy.engines.values():
             engine.dispose(close=False)
 
 

@@ -131,6 +131,10 @@ def test_gunicorn_workers_are_forks_of_a_loaded_app_with_their_own_connections(a
     server = SimpleNamespace(app=SimpleNamespace(wsgi=lambda: app))
     settings["post_fork"](server, None)
     assert sorted(disposed, key=str) == sorted(((name, False) for name in engines), key=str)
+    # an app without a database (the benchmarks' hello-world, same settings) boots as well
+    from flask import Flask
+
+    settings["post_fork"](SimpleNamespace(app=SimpleNamespace(wsgi=lambda: Flask("hello"))), None)
     monkeypatch.setenv("GUNICORN_PRELOAD", "0")
     assert runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))["preload_app"] is False
 
