@@ -30,12 +30,12 @@ keepalive = 5
 # Recycle workers now and then (a leak cannot grow for ever); jitter keeps them apart.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = 200
-# The app is imported once, in the master, and each worker is a fork of it: a worker replaced
-# after max_requests is ready at once instead of importing the portal again (seconds of CPU on
-# a small server, taken from the requests being served), and the workers share that memory.
-# GUNICORN_PRELOAD=0 imports in each worker instead (e.g. to pick up code without a restart of
-# the master on HUP).
-preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
+# GUNICORN_PRELOAD=1 imports the app once, in the master, and each worker is a fork of it: a
+# worker replaced after max_requests is ready at once instead of importing the portal again
+# (seconds of CPU on a small server, taken from the requests being served), and the workers
+# share that memory. Off by default because a reload (HUP, `systemctl reload`) then keeps the
+# old code: with it on, an update needs `systemctl restart satupintu-web`.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "0") == "1"
 
 
 def post_fork(server, worker):  # noqa: ANN001, ARG001 - gunicorn's hook signature

@@ -111,13 +111,16 @@ def test_gunicorn_settings_are_bounded_and_log_the_request_time(monkeypatch):
 
 
 def test_gunicorn_workers_are_forks_of_a_loaded_app_with_their_own_connections(app, monkeypatch):
-    """preload_app: a replaced worker is ready at once (no new import of the portal); post_fork
-    gives each worker an empty connection pool, never the master's connections."""
+    """GUNICORN_PRELOAD=1: a replaced worker is ready at once (no new import of the portal);
+    post_fork gives each worker an empty connection pool, never the master's connections."""
     from types import SimpleNamespace
 
     from portal.extensions import db
 
     monkeypatch.delenv("GUNICORN_PRELOAD", raising=False)
+    # off by default: a reload (HUP) must pick up new code, which a preloaded master would not
+    assert runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))["preload_app"] is False
+    monkeypatch.setenv("GUNICORN_PRELOAD", "1")
     settings = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
     assert settings["preload_app"] is True
     disposed = []
@@ -135,8 +138,6 @@ def test_gunicorn_workers_are_forks_of_a_loaded_app_with_their_own_connections(a
     from flask import Flask
 
     settings["post_fork"](SimpleNamespace(app=SimpleNamespace(wsgi=lambda: Flask("hello"))), None)
-    monkeypatch.setenv("GUNICORN_PRELOAD", "0")
-    assert runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))["preload_app"] is False
 
 
 def _env_example() -> dict[str, str]:
