@@ -38,7 +38,16 @@ class BoundSession(FSASession):
 @pytest.fixture(scope="session")
 def app(tmp_path_factory) -> Iterator[Flask]:
     tmp = tmp_path_factory.mktemp("portal")
-    app = create_app("test", MAIL_DIR=tmp / "mail", UPLOAD_ROOT=tmp / "uploads", INSTANCE_DIR=tmp)
+    # The cache generation file in this run's own folder, not the checkout's instance folder:
+    # CI's SQLite and PostgreSQL passes run side by side, and each one's invalidations emptied
+    # the other's caches (tests that read a value twice saw it computed twice).
+    app = create_app(
+        "test",
+        MAIL_DIR=tmp / "mail",
+        UPLOAD_ROOT=tmp / "uploads",
+        INSTANCE_DIR=tmp,
+        CACHE_GENERATION_FILE=str(tmp / "cache-generation"),
+    )
 
     @app.before_request
     def _fresh_globals():
