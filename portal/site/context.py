@@ -1,16 +1,27 @@
 """What the layout and the public pages read from the website's settings: the header's coat of
 arms and logo, the theme's stylesheet, the social links, the WhatsApp link naming the page, and
-each permit card's icon. Read once per request (the identity row, the links, the icons)."""
+each permit card's icon. Read once per request (the identity row, the links, the icons).
+
+The layout's parts that are the same for every visitor of a page in one language (the brand,
+the main menu, the visitor's account links, the footer's office lines and links) are rendered
+once per process, language and key (``{% call cached_fragment("name", key) %}...{% endcall %}``)
+and kept like the settings they show: ``FRAGMENT_SECONDS`` at most, and dropped at once when the
+office settings, the website's look or a permit type changes (``portal.cache``). What depends on
+the person or the address (a logged-in person's links, the language switch, the page's own
+addresses, the WhatsApp link naming the page) stays outside them. Not kept when the app reloads
+templates (``make dev``), so an edited template shows at once there."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from flask import Flask, g, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 
-from portal import cache
+from portal import cache, site_registry
 from portal.catalogue.finder_views import whatsapp_link
 from portal.catalogue.models import Sector
 from portal.extensions import db
@@ -18,6 +29,7 @@ from portal.i18n import current_language
 from portal.permits import letterhead
 from portal.site import seo, services, theme
 from portal.site.models import SiteIdentity, SiteImage
+from portal.template_speed import cached_url_for
 
 
 @dataclass(frozen=True)
@@ -90,6 +102,8 @@ def _read_look() -> SiteLook:
 
 
 LOOK_CACHE_SECONDS = 60
+#: How long a rendered part of the layout is kept at most (as long as the settings it shows).
+FRAGMENT_SECONDS = 60
 
 
 def site_look() -> SiteLook:
@@ -123,7 +137,27 @@ def whatsapp_page_link(office: dict[str, str], title: str) -> str | None:
     return base + "?text=" + quote(message, safe="")
 
 
+def cached_fragment(name: str, *key: object, caller: Callable[[], Markup]) -> Markup:
+    """The body of ``{% call cached_fragment(name, *key) %}``: rendered once per process for
+    ``name``, the page's language and ``key``, then kept (see the module's docstring). The body
+    must depend on nothing else: not on the person, nor on a per-request token."""
+    if current_app.debug or current_app.config.get("TEMPLATES_AUTO_RELOAD"):
+        return caller()
+    parts = ":".join(str(part) for part in key)
+    return cache.local(f"fragment:{name}:{current_language()}:{parts}", FRAGMENT_SECONDS, caller)
+
+
+def nav_current() -> str:
+    """The address of the main menu's link to this page (marked aria-current), or "" when the
+    page is not in the menu: the menu is the same for every page with the same answer."""
+    here = request.path
+    links = site_registry.nav_links()
+    return here if any(cached_url_for(link.endpoint) == here for link in links) else ""
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_global(cached_fragment, "cached_fragment")
+    app.add_template_global(nav_current, "nav_current")
     app.add_template_global(site_look, "site_look")
     app.add_template_global(category_icon, "category_icon")
     app.add_template_global(whatsapp_page_link, "whatsapp_page_link")
