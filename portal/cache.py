@@ -94,9 +94,12 @@ def _generation_path(scope: str) -> str:
 
 
 def _file_generation(scope: str) -> str:
-    try:
-        with open(_generation_path(scope), encoding="ascii") as fh:
-            return fh.read(64)
+    try:  # read on every request: the bare system calls, no file object
+        fd = os.open(_generation_path(scope), os.O_RDONLY)
+        try:
+            return os.read(fd, 64).decode("ascii", "replace")
+        finally:
+            os.close(fd)
     except OSError:  # not made yet (nothing changed since the install), or unreadable
         return ""
 
@@ -147,11 +150,22 @@ def shared_generation(scope: str = PAGES) -> str:
 
 
 def _generations(figures: bool) -> str:
+    """The generations an entry's key carries, worked out once per request (a page reads a
+    dozen entries; an invalidation during the request forgets it)."""
+    memo_name = "_cache_keys_figures" if figures else "_cache_keys_pages"
+    in_request = has_request_context()
+    if in_request:
+        memo = g.get(memo_name)
+        if memo is not None:
+            return memo
     scopes = (PAGES, FIGURES) if figures else (PAGES,)
-    return ":".join(
+    generations = ":".join(
         f"{_local_generations[scope]}:{shared_generation(scope) if has_app_context() else ''}"
         for scope in scopes
     )
+    if in_request:
+        setattr(g, memo_name, generations)
+    return generations
 
 
 def local(name: str, ttl: float, compute: Callable[[], T], *, figures: bool = False) -> T:
@@ -209,6 +223,8 @@ def invalidate(scope: str = PAGES) -> None:
     if not has_app_context():
         return
     g.pop(f"_cache_generation_{scope}", None)
+    g.pop("_cache_keys_pages", None)
+    g.pop("_cache_keys_figures", None)
     _bump_file_generation(scope)
     try:
         client = _redis()

@@ -75,7 +75,10 @@ def init_app(app: Flask) -> None:
 
 def has_writes() -> bool:
     """Whether the session holds changes not yet committed (pending objects, or a flush or an
-    INSERT/UPDATE/DELETE statement since the last commit or rollback)."""
+    INSERT/UPDATE/DELETE statement since the last commit or rollback). A request that never
+    used the database has no session, and none is made to answer."""
+    if not db.session.registry.has():
+        return False
     session = db.session()
     return bool(session.new or session.dirty or session.deleted or session.info.get(_WRITES))
 

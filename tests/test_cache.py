@@ -148,3 +148,28 @@ def test_a_value_just_kept_survives_the_values_kept_after_it(app):
             cache.local(f"more-{3 * cache.LOCAL_ENTRIES - 1}", 60, lambda: "again")
             == 3 * cache.LOCAL_ENTRIES - 1
         )
+
+
+@pytest.mark.parametrize("scope", [cache.PAGES, cache.FIGURES])
+def test_a_change_made_during_a_request_shows_later_in_that_request(app, scope):
+    """The generations are worked out once per request; a change committed in the same request
+    (an admin's save, then the page it redirects to being drawn) is not hidden by that memo."""
+    with app.test_request_context("/"):
+        figures = scope == cache.FIGURES
+        assert cache.local("counted", 60, lambda: "before", figures=figures) == "before"
+        assert cache.local("counted", 60, lambda: "kept", figures=figures) == "before"
+        cache.invalidate(scope)
+        assert cache.local("counted", 60, lambda: "after", figures=figures) == "after"
+
+
+def test_another_process_change_shows_in_the_next_request(app):
+    """Another worker's change moves the shared generation file: the next request sees it."""
+    with app.test_request_context("/"):
+        app.preprocess_request()  # a request's own start (the suite's hook gives it a fresh g)
+        assert cache.local("shared", 60, lambda: "old") == "old"
+        path = cache._generation_path(cache.PAGES)
+    with open(path, "w", encoding="ascii") as fh:  # what another process's invalidate writes
+        fh.write("another-worker-was-here")
+    with app.test_request_context("/"):
+        app.preprocess_request()
+        assert cache.local("shared", 60, lambda: "new") == "new"
