@@ -91,3 +91,27 @@ def test_saved_office_settings_show_in_the_footer_at_once(app, client, login_as)
     html = app.test_client().get("/permits").get_data(as_text=True)  # a visitor's page
     assert "DPMPTSP Kota Uji Tata Letak" in _footer(html)
     assert "0541 999 888" in _footer(html)
+
+
+def _selected(html: str) -> list[str]:
+    select = html.split('id="sector"', 1)[1].split("</select>", 1)[0]
+    return re.findall(r'<option value="([^"]*)" selected>', select)
+
+
+def test_the_catalogue_search_keeps_the_sector_each_visitor_chose(client):
+    from portal.catalogue.models import Sector
+    from tests.factories import plain_category
+
+    plain_category("uji-kesehatan", sector=Sector.HEALTH)
+    plain_category("uji-dagang", sector=Sector.TRADE)
+    assert _selected(client.get("/permits").get_data(as_text=True)) == []
+    assert _selected(client.get("/permits?sector=health").get_data(as_text=True)) == ["health"]
+    assert _selected(client.get("/permits?sector=trade").get_data(as_text=True)) == ["trade"]
+    assert _selected(client.get("/permits?sector=nonsense").get_data(as_text=True)) == []
+    assert _selected(client.get("/permits?sector=health").get_data(as_text=True)) == ["health"]
+
+
+def test_the_title_bar_and_the_shared_title_agree(client):
+    html = client.get("/permits?lang=en").get_data(as_text=True)
+    assert re.search(r"<title>Permit types · SatuPintu · ", html)
+    assert '<meta property="og:title" content="Permit types">' in html
