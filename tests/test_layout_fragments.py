@@ -1,5 +1,5 @@
 """The layout's parts that are the same for everyone (brand, main menu, footer) are rendered once
-per language and kept (template_speed.cached_fragment); what depends on the page or the person
+per language and kept (site.context.cached_fragment); what depends on the page or the person
 stays right: the menu marks the page it is on, each language gets its own words, a logged-in
 person gets their own links, and a saved setting shows at once."""
 
