@@ -17,7 +17,6 @@ steps there (before the response is compressed or given an ETag).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -52,6 +51,8 @@ from portal.tutorials.panel import PANEL_CACHE_SECONDS
 from portal.tutorials.panel import WALKTHROUGH_PLACEHOLDER as PLACEHOLDER
 from portal.tutorials.recorded import guide_slug
 from portal.tutorials.stages import stage_label
+
+_PLACEHOLDER_BYTES = PLACEHOLDER.encode()
 
 #: A page with more controls than this is shown in its first MAX_STEPS.
 MAX_STEPS = 40
@@ -399,17 +400,17 @@ def init_app(app: Flask) -> None:
             or response.is_streamed
         ):
             return response
-        html = response.get_data(as_text=True)
-        if PLACEHOLDER not in html:
+        body = response.get_data()  # the page's bytes: decoded only to build new steps
+        if _PLACEHOLDER_BYTES not in body:
             return response
         stage, category_id = wanted["stage"], wanted.get("category_id")
         # The same page (a visitor's catalogue, login, ...) gives the same steps: kept like the
-        # stage panel, by a digest of the page without its per-session token.
-        digest = hashlib.sha1(_without_session_bits(html).encode(), usedforsecurity=False).hexdigest()
+        # stage panel (per process), by the page's hash without its per-session token.
+        same_page = _without_session_bits(body.decode()) if b"csrf" in body else body
         attribute = cache.local(
-            f"walkthrough:{stage}:{category_id}:{current_language()}:{request.path}:{digest}",
+            f"walkthrough:{stage}:{category_id}:{current_language()}:{request.path}:{hash(same_page)}",
             PANEL_CACHE_SECONDS,
-            lambda: _attribute(walkthrough_data(html, stage, category_id)),
+            lambda: _attribute(walkthrough_data(body.decode(), stage, category_id)),
         )
-        response.set_data(html.replace(PLACEHOLDER, attribute, 1))
+        response.set_data(body.replace(_PLACEHOLDER_BYTES, attribute.encode(), 1))
         return response
