@@ -1,7 +1,12 @@
 """Another worker of the same site, for tests/test_shared_invalidation.py: a separate Python
 process with its own app on the same database (and the same instance folder or Redis), which
-answers page requests read from standard input, one path a line, with the page's HTML as one
-JSON line. What it caches is in its own memory, as in a second gunicorn worker.
+answers page requests, one path at a time, with the page's HTML. What it caches is in its own
+memory, as in a second gunicorn worker.
+
+The tests start it with ``serve`` in a process forked from a multiprocessing fork server that
+has imported the portal once (as gunicorn's workers are forks of a loaded master): each test
+still gets a new process and a new app, without paying the portal's imports again. By hand, it
+reads paths from standard input, one a line, and writes each page as one JSON line:
 
     python -m tests.cache_peer DATABASE_URL INSTANCE_DIR [REDIS_URL]
 """
@@ -26,6 +31,22 @@ def make_app(url: str, instance: Path, redis_url: str | None):
         CACHE_GENERATION_FILE=str(instance / "cache-generation"),
         CACHE_REDIS_URL=redis_url,
     )
+
+
+def serve(conn, url: str, instance: str, redis_url: str | None) -> None:
+    """The peer's loop over a multiprocessing connection: a path in, the page's HTML out; None
+    (or the other end closed) stops it."""
+    client = make_app(url, Path(instance), redis_url).test_client()
+    conn.send("ready")
+    while True:
+        try:
+            path = conn.recv()
+        except EOFError:
+            break
+        if not path:
+            break
+        conn.send(client.get(path).get_data(as_text=True))
+    conn.close()
 
 
 def main(argv: list[str]) -> int:

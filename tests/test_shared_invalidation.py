@@ -7,14 +7,12 @@ each with its own folder, Redis (several hosts: within ``cache.REDIS_GENERATION_
 
 from __future__ import annotations
 
-import json
+import multiprocessing
 import re
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -24,12 +22,16 @@ from portal.auth.models import Role, User
 from portal.extensions import db
 from tests.factories import make_tutorial, make_user
 
-ROOT = Path(__file__).resolve().parent.parent
+# Each peer is a new process forked from a fork server that imported the portal once for the
+# run (a second gunicorn worker is a fork of a loaded master too): a fresh interpreter per test
+# spent several seconds of CPU on the same imports each time.
+_FORKS = multiprocessing.get_context("forkserver")
+_FORKS.set_forkserver_preload(["portal", "tests.cache_peer"])
 
 
 class Peer:
-    def __init__(self, process: subprocess.Popen, delay: float):
-        self.process = process
+    def __init__(self, conn, delay: float):
+        self.conn = conn
         self.delay = delay  # how long another host may take to see a change
 
     def after_change(self, path: str) -> str:
@@ -37,30 +39,33 @@ class Peer:
         return self.get(path)
 
     def get(self, path: str) -> str:
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.write(path + "\n")
-        self.process.stdin.flush()
-        line = self.process.stdout.readline()
-        assert line, "the other worker stopped"
-        return json.loads(line)
+        self.conn.send(path)
+        assert self.conn.poll(60), "the other worker did not answer"
+        try:
+            return self.conn.recv()
+        except EOFError:
+            raise AssertionError("the other worker stopped") from None
 
 
 @contextmanager
 def peer(url: str, instance: Path, redis_url: str | None, delay: float) -> Iterator[Peer]:
-    args = [sys.executable, "-m", "tests.cache_peer", url, str(instance)] + ([redis_url] if redis_url else [])
-    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        args, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
+    from tests.cache_peer import serve
+
+    ours, theirs = _FORKS.Pipe()
+    process = _FORKS.Process(target=serve, args=(theirs, url, str(instance), redis_url), daemon=True)
+    process.start()
+    theirs.close()
     try:
-        assert process.stdout is not None
-        assert json.loads(process.stdout.readline() or '""') == "ready"
-        yield Peer(process, delay)
+        assert ours.poll(120) and ours.recv() == "ready"
+        yield Peer(ours, delay)
     finally:
-        if process.stdin:
-            process.stdin.close()
-        process.wait(timeout=60)
-        if process.stdout:
-            process.stdout.close()
+        with suppress(OSError):  # it stopped already
+            ours.send(None)
+        process.join(timeout=60)
+        ours.close()
+        if process.is_alive():
+            process.kill()
+            process.join()
 
 
 def _dead_redis_url() -> str:
