@@ -73,9 +73,23 @@ def remember_anonymous_language(response: Response, lang: str) -> None:
 
 
 def switch_language_url(lang: str) -> str:
-    """The header's link to this page in ``lang`` (GET /language, then back here)."""
-    here = request.full_path if request.query_string else request.path
-    return url_for("public.set_language") + "?" + urlencode({"lang": lang, "next": here})
+    """The header's link to this page in ``lang`` (GET /language, then back here); built once
+    per process and address."""
+    key = (request.script_root, request.path, request.query_string, lang)
+    link = _switch_links.get(key)
+    if link is None:
+        here = request.full_path if request.query_string else request.path
+        if len(_switch_links) >= SWITCH_LINKS_KEPT:
+            _switch_links.clear()
+        link = _switch_links[key] = (
+            url_for("public.set_language") + "?" + urlencode({"lang": lang, "next": here})
+        )
+    return link
+
+
+#: The language links of at most this many addresses are kept per process.
+SWITCH_LINKS_KEPT = 5000
+_switch_links: dict[tuple[str, str, bytes, str], str] = {}
 
 
 _LANGUAGE_NAMES: dict[object, str] = {}

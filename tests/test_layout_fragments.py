@@ -6,6 +6,7 @@ person gets their own links, and a saved setting shows at once."""
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 
@@ -115,3 +116,23 @@ def test_the_title_bar_and_the_shared_title_agree(client):
     html = client.get("/permits?lang=en").get_data(as_text=True)
     assert re.search(r"<title>Permit types · SatuPintu · ", html)
     assert '<meta property="og:title" content="Permit types">' in html
+
+
+def test_each_address_gets_its_own_links(client):
+    """The page's own addresses (canonical, languages, the language switch, the WhatsApp
+    message naming the page) are kept per address: a second address never gets the first's."""
+    pages = {}
+    for query in ("q=izin+usaha", "q=klinik", "sector=health&lang=en", ""):
+        html = unescape(client.get(f"/permits?{query}" if query else "/permits").get_data(as_text=True))
+        canonical = re.search(r'<link rel="canonical" href="([^"]+)"', html).group(1)
+        switch = re.findall(r'href="(/language\?[^"]+)"', html)
+        alternates = re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)"', html)
+        pages[query] = (canonical, switch, alternates)
+    assert pages["q=izin+usaha"][0].endswith("/permits?q=izin+usaha")
+    assert pages["q=klinik"][0].endswith("/permits?q=klinik")
+    assert pages["sector=health&lang=en"][0].endswith("/permits?sector=health&lang=en")
+    assert pages[""][0].endswith("/permits")
+    assert all("next=%2Fpermits%3Fq%3Dklinik" in link for link in pages["q=klinik"][1])
+    assert all("next=%2Fpermits&" in link or link.endswith("next=%2Fpermits") for link in pages[""][1])
+    assert dict(pages["q=klinik"][2])["x-default"].endswith("/permits?q=klinik")
+    assert dict(pages["q=klinik"][2])["en"].endswith("/permits?q=klinik&lang=en")

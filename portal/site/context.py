@@ -129,12 +129,22 @@ def whatsapp_page_link(office: dict[str, str], title: str) -> str | None:
     base = whatsapp_link(office.get("whatsapp"))
     if base is None:
         return None
-    message = _(
-        "Hello, I have a question about this page: %(title)s (%(url)s)",
-        title=title or "SatuPintu",
-        url=seo.page_url(),
-    )
-    return base + "?text=" + quote(message, safe="")
+    url = seo.plain_page_url()
+    key = (base, title, url, current_language())
+    link = _whatsapp_links.get(key)
+    if link is None:
+        message = _(
+            "Hello, I have a question about this page: %(title)s (%(url)s)",
+            title=title or "SatuPintu",
+            url=url,
+        )
+        if len(_whatsapp_links) >= seo.ADDRESSES_KEPT:
+            _whatsapp_links.clear()
+        link = _whatsapp_links[key] = base + "?text=" + quote(message, safe="")
+    return link
+
+
+_whatsapp_links: dict[tuple[str, str, str, str], str] = {}
 
 
 def cached_fragment(name: str, *key: object, caller: Callable[[], Markup]) -> Markup:

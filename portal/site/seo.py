@@ -28,21 +28,44 @@ def page_url(lang: str | None = None, path: str | None = None) -> str:
     return _base() + (path if path is not None else request.path) + query
 
 
+#: The addresses of at most this many pages are kept per process (then the memo starts again).
+ADDRESSES_KEPT = 5000
+_addresses: dict[tuple[str, str, str, bytes], tuple[str, tuple[tuple[str, str], ...]]] = {}
+
+
+def _page_addresses() -> tuple[str, tuple[tuple[str, str], ...]]:
+    """(canonical, alternates) of this page, worked out once per process and address: they
+    depend on BASE_URL, the path and the query string only."""
+    key = (_base(), request.script_root, request.path, request.query_string)
+    kept = _addresses.get(key)
+    if kept is None:
+        lang = request.args.get("lang")
+        pairs = [(code, page_url(code)) for code in current_app.config["LANGUAGES"]]
+        pairs.append(("x-default", page_url()))
+        kept = (page_url(lang if lang in current_app.config["LANGUAGES"] else None), tuple(pairs))
+        if len(_addresses) >= ADDRESSES_KEPT:
+            _addresses.clear()
+        _addresses[key] = kept
+    return kept
+
+
 def canonical() -> str:
     """This page's own address: with ``?lang=`` when it was asked for in the URL, plain
     otherwise (the plain address is the x-default one, which picks the visitor's language; a
     canonical pointing from it to one of the language versions would tell search engines the
     versions are duplicates)."""
-    lang = request.args.get("lang")
-    return page_url(lang if lang in current_app.config["LANGUAGES"] else None)
+    return _page_addresses()[0]
 
 
 def alternates() -> list[tuple[str, str]]:
     """(hreflang, href) for each language the portal speaks, and x-default (the plain address,
     which picks the visitor's language)."""
-    pairs = [(lang, page_url(lang)) for lang in current_app.config["LANGUAGES"]]
-    pairs.append(("x-default", page_url()))
-    return pairs
+    return list(_page_addresses()[1])
+
+
+def plain_page_url() -> str:
+    """This page's address without ``?lang=`` (the x-default one), from the same memo."""
+    return _page_addresses()[1][-1][1]
 
 
 def sitemap_entries() -> list[tuple[site_registry.SitemapEntry, list[tuple[str, str]]]]:
