@@ -58,15 +58,17 @@ class SiteLook:
 
     @property
     def theme_url(self) -> str:
-        return url_for("site.theme_css", c=(self.primary + self.hover).replace("#", ""))
+        return cached_url_for("site.theme_css", c=(self.primary + self.hover).replace("#", ""))
 
     @property
     def coat_of_arms_url(self) -> str | None:
-        return url_for("site.coat_of_arms", v=self.coat_of_arms.image_id) if self.coat_of_arms else None
+        return (
+            cached_url_for("site.coat_of_arms", v=self.coat_of_arms.image_id) if self.coat_of_arms else None
+        )
 
     @staticmethod
     def picture_url(picture: Picture | None) -> str | None:
-        return url_for("site.picture", image_id=picture.image_id) if picture else None
+        return cached_url_for("site.picture", image_id=picture.image_id) if picture else None
 
     def text(self, name: str) -> str:
         """``tagline``, ``hero_alt`` or ``map_alt`` in the page's language (Indonesian if empty)."""
