@@ -67,6 +67,7 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     """Build the app. ``config`` is a name from config.CONFIGS, a class, or None for the
     PORTAL_CONFIG environment variable (default: the embedded tier)."""
     app = Flask(__name__, instance_path=str(config_module.INSTANCE_DIR))
+    app.jinja_environment = template_speed.PortalEnvironment  # before anything makes app.jinja_env
     if config is None or isinstance(config, str):
         name = config or os.environ.get("PORTAL_CONFIG", "default")
         config = config_module.CONFIGS[name]
