@@ -132,21 +132,19 @@ def whatsapp_page_link(office: dict[str, str], title: str) -> str | None:
     if base is None:
         return None
     url = seo.plain_page_url()
-    key = (base, title, url, current_language())
-    link = _whatsapp_links.get(key)
-    if link is None:
+
+    def compute() -> str:
         message = _(
             "Hello, I have a question about this page: %(title)s (%(url)s)",
             title=title or "SatuPintu",
             url=url,
         )
-        if len(_whatsapp_links) >= seo.ADDRESSES_KEPT:
-            _whatsapp_links.clear()
-        link = _whatsapp_links[key] = base + "?text=" + quote(message, safe="")
-    return link
+        return base + "?text=" + quote(message, safe="")
+
+    return _whatsapp_links.get((base, title, url, current_language()), compute)
 
 
-_whatsapp_links: dict[tuple[str, str, str, str], str] = {}
+_whatsapp_links = cache.Memo()
 
 
 def cached_fragment(name: str, *key: object, caller: Callable[[], Markup]) -> Markup:

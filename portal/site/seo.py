@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from flask import current_app, request
 
-from portal import site_registry
+from portal import cache, site_registry
 
 
 def _base() -> str:
@@ -28,25 +28,20 @@ def page_url(lang: str | None = None, path: str | None = None) -> str:
     return _base() + (path if path is not None else request.path) + query
 
 
-#: The addresses of at most this many pages are kept per process (then the memo starts again).
-ADDRESSES_KEPT = 5000
-_addresses: dict[tuple[str, str, str, bytes], tuple[str, tuple[tuple[str, str], ...]]] = {}
+_addresses = cache.Memo()
 
 
 def _page_addresses() -> tuple[str, tuple[tuple[str, str], ...]]:
     """(canonical, alternates) of this page, worked out once per process and address: they
     depend on BASE_URL, the path and the query string only."""
-    key = (_base(), request.script_root, request.path, request.query_string)
-    kept = _addresses.get(key)
-    if kept is None:
+
+    def compute() -> tuple[str, tuple[tuple[str, str], ...]]:
         lang = request.args.get("lang")
         pairs = [(code, page_url(code)) for code in current_app.config["LANGUAGES"]]
         pairs.append(("x-default", page_url()))
-        kept = (page_url(lang if lang in current_app.config["LANGUAGES"] else None), tuple(pairs))
-        if len(_addresses) >= ADDRESSES_KEPT:
-            _addresses.clear()
-        _addresses[key] = kept
-    return kept
+        return page_url(lang if lang in current_app.config["LANGUAGES"] else None), tuple(pairs)
+
+    return _addresses.get((_base(), request.script_root, request.path, request.query_string), compute)
 
 
 def canonical() -> str:

@@ -48,6 +48,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Rule
 
+from portal import cache
 from portal.calendar.clock import office_today
 from portal.db import short_write
 from portal.extensions import db, limiter
@@ -115,18 +116,13 @@ def beacon_url() -> str | None:
     if not _is_page_key(page) or not _counted(request.endpoint, request.url_rule):
         return None
     # The same page has the same address: signed and built once per process and page.
-    memo_key = (current_app.config["SECRET_KEY"], request.script_root, page)
-    url = _beacon_urls.get(memo_key)
-    if url is None:
-        if len(_beacon_urls) >= BEACON_URLS_KEPT:
-            _beacon_urls.clear()
-        url = _beacon_urls[memo_key] = url_for(BEACON_ENDPOINT, p=page, s=sign(page))
-    return url
+    return _beacon_urls.get(
+        (current_app.config["SECRET_KEY"], request.script_root, page),
+        lambda: url_for(BEACON_ENDPOINT, p=page, s=sign(page)),
+    )
 
 
-#: At most this many beacon addresses are kept per process (then the memo starts again).
-BEACON_URLS_KEPT = 5000
-_beacon_urls: dict[tuple[object, str, str], str] = {}
+_beacon_urls = cache.Memo()
 
 
 def sign(page: str) -> str:
