@@ -27,9 +27,12 @@ worker_class = "sync"
 timeout = _int("GUNICORN_TIMEOUT", 60)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = 5
-# Recycle workers now and then (a leak cannot grow for ever); jitter keeps them apart.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
-max_requests_jitter = 200
+# Recycle workers now and then (a leak cannot grow for ever); jitter keeps them apart. A new
+# worker imports the portal again, about 2 s of CPU on a small server, so not too often: at
+# 2,000 requests that import cost as much CPU as the requests the worker served (the catalogue
+# page is about 1.5 ms; bench/throughput.py measures both with the workers it replaced).
+max_requests = _int("GUNICORN_MAX_REQUESTS", 10000)
+max_requests_jitter = 1000
 # GUNICORN_PRELOAD=1 imports the app once, in the master, and each worker is a fork of it: a
 # worker replaced after max_requests is ready at once instead of importing the portal again
 # (seconds of CPU on a small server, taken from the requests being served), and the workers

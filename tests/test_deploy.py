@@ -108,6 +108,10 @@ def test_gunicorn_settings_are_bounded_and_log_the_request_time(monkeypatch):
     assert 0 < settings["graceful_timeout"] <= settings["timeout"]
     assert "%(D)s" in settings["access_log_format"]
     assert settings["forwarded_allow_ips"] == "127.0.0.1"
+    # Workers are recycled (a leak cannot grow for ever), but a new worker imports the portal
+    # again (about 2 s of CPU): every 2,000 requests that cost as much as serving them.
+    assert 5000 <= settings["max_requests"] <= 50000
+    assert 0 < settings["max_requests_jitter"] <= settings["max_requests"] // 5
 
 
 def test_gunicorn_workers_are_forks_of_a_loaded_app_with_their_own_connections(app, monkeypatch):
