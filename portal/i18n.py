@@ -40,21 +40,40 @@ def select_locale() -> str:
         # A service called from the CLI or a job: Indonesian unless the caller uses
         # flask_babel.force_locale (emails do, with the recipient's language).
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    languages = supported()
     asked = request.args.get("lang")
-    if asked in supported():
+    if asked in languages:
         if session:  # a visitor with a session (logged in, or has used a form) keeps it there
             session["lang"] = asked
         # An anonymous visitor's ?lang= is this page only and sets no cookie, so the page can
         # be cached under its own URL; the visible switch (/language) keeps the preference.
         return asked
-    if session.get("lang") in supported():
+    if session.get("lang") in languages:
         return session["lang"]
-    if request.cookies.get(LANG_COOKIE) in supported():
+    if request.cookies.get(LANG_COOKIE) in languages:
         return request.cookies[LANG_COOKIE]
-    if current_user and current_user.is_authenticated and current_user.locale in supported():
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
-    best = request.accept_languages.best_match(supported())
-    return best or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return _best_for_browser(request.headers.get("Accept-Language", ""), languages)
+
+
+#: The language chosen for at most this many Accept-Language headers is kept per process
+#: (browsers send a handful of distinct ones; parsing one is most of choosing a language).
+BROWSER_CHOICES_KEPT = 1000
+_browser_choices: dict[tuple[str, tuple[str, ...]], str] = {}
+
+
+def _best_for_browser(header: str, languages: tuple[str, ...]) -> str:
+    key = (header, languages)
+    best = _browser_choices.get(key)
+    if best is None:
+        best = request.accept_languages.best_match(languages)
+        best = best or current_app.config["BABEL_DEFAULT_LOCALE"]
+        if len(header) <= 200:  # a real browser's; anything longer is chosen each time
+            if len(_browser_choices) >= BROWSER_CHOICES_KEPT:
+                _browser_choices.clear()
+            _browser_choices[key] = best
+    return best
 
 
 LANG_COOKIE = "lang"
@@ -92,9 +111,6 @@ SWITCH_LINKS_KEPT = 5000
 _switch_links: dict[tuple[str, str, bytes, str], str] = {}
 
 
-_LANGUAGE_NAMES: dict[object, str] = {}
-
-
 def current_language() -> str:
     # The locale Flask-Babel keeps for this request (its namespace on g), without get_locale's
     # context lookups: a page asks a dozen times. None before it was chosen: get_locale chooses.
@@ -102,9 +118,15 @@ def current_language() -> str:
     locale = getattr(space, "babel_locale", None) or get_locale()
     if locale is None:
         return str(current_app.config["BABEL_DEFAULT_LOCALE"])
-    name = _LANGUAGE_NAMES.get(locale)  # str(Locale) builds the identifier anew each time
-    if name is None:
-        name = _LANGUAGE_NAMES[locale] = str(locale)
+    # Its name, kept beside it for as long as it is the same object (force_locale puts another
+    # one there): str(Locale) builds the identifier anew, and a dict keyed by Locale compares
+    # five attributes through hasattr on every lookup.
+    named = getattr(space, "portal_language", None)
+    if named is not None and named[0] is locale:
+        return named[1]
+    name = str(locale)
+    if space is not None:
+        space.portal_language = (locale, name)
     return name
 
 

@@ -199,3 +199,45 @@ def test_the_catalogue_holds_every_message_in_the_code():
         f"{len(missing)} messages in the code lack Indonesian in messages.po "
         f"(run make extract-messages and translate them), e.g. {sorted(missing)[:5]}"
     )
+
+
+def test_an_email_in_the_recipients_language_inside_a_request_and_the_page_after(app):
+    """A page asks its language a dozen times (the answer is kept per request); an email
+    rendered inside that request in the recipient's language (force_locale) gets hers, and the
+    rest of the page is in the page's language again."""
+    from flask_babel import force_locale, gettext
+
+    from portal.i18n import current_language
+
+    with app.test_request_context("/permits", headers={"Accept-Language": "id"}):
+        assert current_language() == "id"
+        assert current_language() == "id"
+        with force_locale("en"):
+            assert current_language() == "en"
+            assert gettext("Log in") == "Log in"
+            with force_locale("id"):
+                assert current_language() == "id"
+            assert current_language() == "en"
+        assert current_language() == "id"
+        assert gettext("Log in") == "Masuk"
+
+
+def test_each_browser_gets_its_own_language_however_many_and_however_long(app, monkeypatch):
+    """The choice for an Accept-Language header is kept per process: another header still gets
+    its own answer, a header too long to keep (junk, or a filler before the real choice) is
+    read each time, and no more than BROWSER_CHOICES_KEPT are kept."""
+    from portal import i18n
+
+    monkeypatch.setattr(i18n, "BROWSER_CHOICES_KEPT", 5)
+    client = app.test_client()
+    for _ in range(2):
+        assert page_lang(client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"})) == "en"
+        assert page_lang(client.get("/", headers={"Accept-Language": "id-ID,id;q=0.9"})) == "id"
+        assert page_lang(client.get("/", headers={"Accept-Language": "fr, de;q=0.5"})) == "id"
+    filler = ",".join(f"x{n};q=0.1" for n in range(60))
+    assert page_lang(client.get("/", headers={"Accept-Language": f"{filler},en;q=0.9"})) == "en"
+    assert page_lang(client.get("/", headers={"Accept-Language": f"{filler},id;q=0.9"})) == "id"
+    for n in range(20):
+        client.get("/", headers={"Accept-Language": f"xx-{n}, en;q=0.8"})
+    assert len(i18n._browser_choices) <= 5
+    assert page_lang(client.get("/", headers={"Accept-Language": "en"})) == "en"
