@@ -212,23 +212,6 @@ def cached(name: str, ttl: float, compute: Callable[[], T], *, figures: bool = F
     return value
 
 
-class Memo:
-    """Values that depend only on their key (an address built from a path and query), kept in
-    this process without a lifetime or a generation: at most ``size``, then it starts again."""
-
-    def __init__(self, size: int = 5000) -> None:
-        self.size = size
-        self._values: dict[Any, Any] = {}
-
-    def get(self, key: Any, compute: Callable[[], T]) -> T:
-        value = self._values.get(key)
-        if value is None:
-            if len(self._values) >= self.size:
-                self._values.clear()
-            value = self._values[key] = compute()
-        return value
-
-
 def invalidate(scope: str = PAGES) -> None:
     """Forget the entries of ``scope``, in every process: ``PAGES`` (the default) every entry
     (something the pages show changed), ``FIGURES`` those kept with ``figures=True`` (an

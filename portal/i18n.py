@@ -30,6 +30,8 @@ from flask_babel import format_decimal as flask_format_decimal
 from flask_login import current_user
 from markupsafe import Markup
 
+from portal.memo import Memo
+
 
 def supported() -> tuple[str, ...]:
     return tuple(current_app.config["LANGUAGES"])
@@ -59,21 +61,17 @@ def select_locale() -> str:
 
 #: The language chosen for at most this many Accept-Language headers is kept per process
 #: (browsers send a handful of distinct ones; parsing one is most of choosing a language).
-BROWSER_CHOICES_KEPT = 1000
-_browser_choices: dict[tuple[str, tuple[str, ...]], str] = {}
+_browser_choices = Memo(size=1000)
 
 
 def _best_for_browser(header: str, languages: tuple[str, ...]) -> str:
-    key = (header, languages)
-    best = _browser_choices.get(key)
-    if best is None:
+    def choose() -> str:
         best = request.accept_languages.best_match(languages)
-        best = best or current_app.config["BABEL_DEFAULT_LOCALE"]
-        if len(header) <= 200:  # a real browser's; anything longer is chosen each time
-            if len(_browser_choices) >= BROWSER_CHOICES_KEPT:
-                _browser_choices.clear()
-            _browser_choices[key] = best
-    return best
+        return best or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+    if len(header) > 200:  # not a real browser's: chosen each time, not kept
+        return choose()
+    return _browser_choices.get((header, languages), choose)
 
 
 LANG_COOKIE = "lang"
@@ -94,21 +92,16 @@ def remember_anonymous_language(response: Response, lang: str) -> None:
 def switch_language_url(lang: str) -> str:
     """The header's link to this page in ``lang`` (GET /language, then back here); built once
     per process and address."""
-    key = (request.script_root, request.path, request.query_string, lang)
-    link = _switch_links.get(key)
-    if link is None:
+
+    def build() -> str:
         here = request.full_path if request.query_string else request.path
-        if len(_switch_links) >= SWITCH_LINKS_KEPT:
-            _switch_links.clear()
-        link = _switch_links[key] = (
-            url_for("public.set_language") + "?" + urlencode({"lang": lang, "next": here})
-        )
-    return link
+        return url_for("public.set_language") + "?" + urlencode({"lang": lang, "next": here})
+
+    return _switch_links.get((request.script_root, request.path, request.query_string, lang), build)
 
 
 #: The language links of at most this many addresses are kept per process.
-SWITCH_LINKS_KEPT = 5000
-_switch_links: dict[tuple[str, str, bytes, str], str] = {}
+_switch_links = Memo(size=5000)
 
 
 def current_language() -> str:

@@ -225,10 +225,10 @@ def test_an_email_in_the_recipients_language_inside_a_request_and_the_page_after
 def test_each_browser_gets_its_own_language_however_many_and_however_long(app, monkeypatch):
     """The choice for an Accept-Language header is kept per process: another header still gets
     its own answer, a header too long to keep (junk, or a filler before the real choice) is
-    read each time, and no more than BROWSER_CHOICES_KEPT are kept."""
+    read each time, and no more than the memo's size are kept."""
     from portal import i18n
 
-    monkeypatch.setattr(i18n, "BROWSER_CHOICES_KEPT", 5)
+    monkeypatch.setattr(i18n._browser_choices, "size", 5)
     client = app.test_client()
     for _ in range(2):
         assert page_lang(client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"})) == "en"
@@ -237,6 +237,7 @@ def test_each_browser_gets_its_own_language_however_many_and_however_long(app, m
     filler = ",".join(f"x{n};q=0.1" for n in range(60))
     assert page_lang(client.get("/", headers={"Accept-Language": f"{filler},en;q=0.9"})) == "en"
     assert page_lang(client.get("/", headers={"Accept-Language": f"{filler},id;q=0.9"})) == "id"
+    assert not any(len(header) > 200 for header, _languages in i18n._browser_choices._values)
     for n in range(20):
         client.get("/", headers={"Accept-Language": f"xx-{n}, en;q=0.8"})
     assert len(i18n._browser_choices) <= 5

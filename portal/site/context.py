@@ -26,6 +26,7 @@ from portal.catalogue.finder_views import whatsapp_link
 from portal.catalogue.models import Sector
 from portal.extensions import db
 from portal.i18n import current_language
+from portal.memo import Memo
 from portal.permits import letterhead
 from portal.site import seo, services, theme
 from portal.site.models import SiteIdentity, SiteImage
@@ -144,7 +145,7 @@ def whatsapp_page_link(office: dict[str, str], title: str) -> str | None:
     return _whatsapp_links.get((base, title, url, current_language()), compute)
 
 
-_whatsapp_links = cache.Memo()
+_whatsapp_links = Memo()
 
 
 def cached_fragment(name: str, *key: object, caller: Callable[[], Markup]) -> Markup:

@@ -8,7 +8,8 @@ from urllib.parse import urlencode
 
 from flask import current_app, request
 
-from portal import cache, site_registry
+from portal import site_registry
+from portal.memo import Memo
 
 
 def _base() -> str:
@@ -28,7 +29,7 @@ def page_url(lang: str | None = None, path: str | None = None) -> str:
     return _base() + (path if path is not None else request.path) + query
 
 
-_addresses = cache.Memo()
+_addresses = Memo()
 
 
 def _page_addresses() -> tuple[str, tuple[tuple[str, str], ...]]:

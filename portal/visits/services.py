@@ -48,10 +48,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Rule
 
-from portal import cache
 from portal.calendar.clock import office_today
 from portal.db import short_write
 from portal.extensions import db, limiter
+from portal.memo import Memo
 from portal.security import is_public_endpoint
 from portal.visits.models import PAGE_KEY_MAX, PageViewDay
 
@@ -122,7 +122,7 @@ def beacon_url() -> str | None:
     )
 
 
-_beacon_urls = cache.Memo()
+_beacon_urls = Memo()
 
 
 def sign(page: str) -> str:
